@@ -1,0 +1,89 @@
+"""The public surface and the import direction: api -> toolkits_core <- plugins."""
+
+from __future__ import annotations
+
+import ast
+import pathlib
+
+import pytest
+
+import toolkits_core
+
+ROOT = pathlib.Path(__file__).parents[1]
+
+
+def imports_of(package):
+    """(file, imported module) for every import in a package's source."""
+    for path in sorted((ROOT / package).rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    yield path.relative_to(ROOT), alias.name, None
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                yield path.relative_to(ROOT), node.module, [alias.name for alias in node.names]
+
+
+def test_the_exported_names_are_pinned():
+    """Changing this list changes the plugin API: bump PLUGIN_API_VERSION and say so in the docs."""
+    assert sorted(toolkits_core.__all__) == sorted(
+        [
+            "ENTRY_POINT_GROUP", "PLUGIN_API_VERSION", "ActivityType", "ActivityView",
+            "AssessmentSummary", "AssessmentView", "Blocker", "Consent", "Dimension",
+            "EvidenceKind", "EvidenceType", "EvidenceView", "Indicator", "InitiativeView",
+            "InvalidRecordError", "ParticipantRole", "ParticipantView", "PluginFailure",
+            "PluginHookError", "PluginHost", "PluginInfo", "PluginLoadError", "Problem",
+            "Scale", "ScaleBand", "ScaleLevel", "Stage", "StageFlow", "Toolkit", "Transition",
+            "TransitionDecision", "TransitionKind", "UnknownToolkitError", "check_toolkit",
+            "default_payload_schema", "default_summary", "hookimpl", "hookspec", "load_plugins",
+        ]
+    )  # fmt: skip
+    for name in toolkits_core.__all__:
+        assert hasattr(toolkits_core, name), name
+
+
+def test_the_plugin_api_version_is_semantic():
+    major, minor = toolkits_core.PLUGIN_API_VERSION.split(".")
+    assert (int(major), int(minor)) >= (1, 0)
+
+
+def test_the_core_imports_neither_the_api_nor_any_plugin():
+    offending = [
+        (str(path), module)
+        for path, module, _ in imports_of("toolkits_core")
+        if module.split(".")[0] in {"api", "plugins"}
+    ]
+    assert offending == []
+
+
+def test_plugins_import_only_the_public_names_of_the_core():
+    offending = []
+    for path, module, names in imports_of("plugins"):
+        if module.startswith("toolkits_core") and module != "toolkits_core":
+            offending.append((str(path), module))
+        if module == "toolkits_core" and names:
+            offending += [(str(path), name) for name in names if name not in toolkits_core.__all__]
+        if module.split(".")[0] == "api":
+            offending.append((str(path), module))
+    assert offending == []
+
+
+def test_the_api_never_imports_a_plugin():
+    if not (ROOT / "api").exists():
+        pytest.skip("api/ arrives with the REST API")
+    assert [m for _, m, _ in imports_of("api") if m.split(".")[0] == "plugins"] == []
+
+
+@pytest.mark.parametrize("package", ["toolkits_core", "api"])
+def test_the_core_and_the_api_name_no_particular_toolkit(package):
+    """Toolkit-agnostic means a second toolkit needs no change here: no toolkit is named."""
+    names = ["co-production star", "coproduction-star", "coproduction_star", "national standards",
+             "national-standards", "national_standards", "governance international", "scdc",
+             "map it", "focus it", "analyse"]  # fmt: skip
+    hits = [
+        (str(path.relative_to(ROOT)), name)
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for name in names
+        if name in path.read_text(encoding="utf-8").lower()
+    ]
+    assert hits == []

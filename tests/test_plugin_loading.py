@@ -1,0 +1,249 @@
+"""Loading plugins: a broken plugin is reported by name and skipped, or fails in strict mode."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from conftest import build_toolkit
+
+from toolkits_core import (
+    PluginHost,
+    PluginLoadError,
+    UnknownToolkitError,
+    hookimpl,
+    load_plugins,
+)
+from toolkits_core._host import PluginCandidate, discover_candidates
+
+
+class Provides:
+    """A plugin that registers the toolkits it is given."""
+
+    def __init__(self, *toolkits):
+        self.toolkits = toolkits
+
+    @hookimpl
+    def coprod_register_toolkits(self, register):
+        for toolkit in self.toolkits:
+            register(toolkit)
+
+
+def candidate(name, plugin):
+    return PluginCandidate(name, "9.9.9", lambda: plugin)
+
+
+def failing_import():
+    raise ImportError("No module named 'missing_dependency'")
+
+
+def test_a_good_plugin_loads_and_its_toolkit_is_registered():
+    host = PluginHost([candidate("good", Provides(build_toolkit()))])
+    assert [t.key for t in host.toolkits()] == ["tiny"]
+    (info,) = host.plugins
+    assert (info.name, info.version, info.toolkits) == ("good", "9.9.9", ("tiny",))
+    assert info.hooks == ("coprod_register_toolkits",)
+    assert host.provider_of("tiny") is info
+    assert host.failures == ()
+
+
+def test_a_plugin_that_fails_to_import_is_skipped_and_the_others_still_load(caplog):
+    host = PluginHost(
+        [
+            PluginCandidate("broken", "1.0", failing_import),
+            candidate("good", Provides(build_toolkit())),
+        ]
+    )
+    assert [p.name for p in host.plugins] == ["good"]
+    (failure,) = host.failures
+    assert (failure.plugin, failure.phase) == ("broken", "import")
+    assert "missing_dependency" in failure.message
+    assert "skipped plugin 'broken' (import)" in caplog.text
+
+
+def test_strict_mode_raises_with_every_failure_named():
+    with pytest.raises(PluginLoadError) as raised:
+        PluginHost(
+            [
+                PluginCandidate("broken", "1.0", failing_import),
+                candidate("wrong", Provides(build_toolkit(version="one"))),
+                candidate("good", Provides(build_toolkit(key="fine"))),
+            ],
+            strict=True,
+        )
+    assert [f.plugin for f in raised.value.failures] == ["broken", "wrong"]
+    assert "plugin 'broken' (import)" in str(raised.value)
+    assert "plugin 'wrong' (toolkit): toolkit 'tiny' is wrong: version: 'one'" in str(raised.value)
+
+
+def test_a_wrong_toolkit_is_reported_with_plugin_toolkit_and_problem_and_the_plugin_skipped():
+    bad = build_toolkit(key="bad", version="v2")
+    host = PluginHost([candidate("sloppy", Provides(build_toolkit(), bad))])
+    (failure,) = host.failures
+    assert str(failure) == (
+        "plugin 'sloppy' (toolkit): toolkit 'bad' is wrong: "
+        "version: 'v2' is not a semantic version such as '1.0.0'"
+    )
+    # Half a plugin is worse than none: its good toolkit is not registered either.
+    assert host.toolkits() == ()
+    assert host.plugins == ()
+
+
+def test_a_toolkit_key_taken_by_an_earlier_plugin_is_refused():
+    host = PluginHost(
+        [
+            candidate("first", Provides(build_toolkit())),
+            candidate("second", Provides(build_toolkit(name="Impostor"))),
+        ]
+    )
+    assert host.toolkit("tiny").name == "Tiny Toolkit"
+    (failure,) = host.failures
+    assert failure.plugin == "second"
+    assert "toolkit 'tiny' is already registered by plugin 'first'" in failure.message
+
+
+def test_a_plugin_whose_register_hook_raises_is_reported():
+    class Raises:
+        @hookimpl
+        def coprod_register_toolkits(self, register):
+            raise RuntimeError("config file not found")
+
+    host = PluginHost([candidate("raises", Raises())])
+    (failure,) = host.failures
+    assert (failure.phase, failure.message) == ("register", "RuntimeError: config file not found")
+
+
+def test_registering_something_that_is_not_a_toolkit_is_reported():
+    host = PluginHost([candidate("dicts", Provides({"key": "x"}))])
+    assert (
+        host.failures[0].message == "toolkit 'dict' is wrong: toolkit: must be a Toolkit, not dict"
+    )
+
+
+def test_a_misspelt_hook_is_reported_rather_than_silently_ignored():
+    class Typo:
+        @hookimpl
+        def coprod_register_toolkit(self, register):
+            register(build_toolkit())
+
+    host = PluginHost([candidate("typo", Typo())])
+    (failure,) = host.failures
+    assert failure.phase == "hooks"
+    assert "coprod_register_toolkit() is not a hook of plugin API 1.0" in failure.message
+
+
+def test_a_hook_without_the_hookimpl_marker_is_reported():
+    class Unmarked:
+        def coprod_register_toolkits(self, register):
+            register(build_toolkit())
+
+    host = PluginHost([candidate("unmarked", Unmarked())])
+    assert host.failures[0].message == (
+        "coprod_register_toolkits() is not marked with @toolkits_core.hookimpl"
+    )
+
+
+def test_a_hook_asking_for_an_argument_the_spec_does_not_have_is_reported():
+    class WrongArgument:
+        @hookimpl
+        def coprod_register_toolkits(self, registry):
+            pass
+
+    host = PluginHost([candidate("wrong-arg", WrongArgument())])
+    (failure,) = host.failures
+    assert failure.phase == "hooks"
+    assert "registry" in failure.message
+
+
+def test_a_plugin_for_another_major_plugin_api_is_refused():
+    class Future(Provides):
+        PLUGIN_API = 2
+
+    host = PluginHost([candidate("future", Future(build_toolkit()))])
+    (failure,) = host.failures
+    assert (failure.phase, failure.message) == (
+        "api_version",
+        "wants plugin API 2, this coprod provides 1.0",
+    )
+
+
+def test_a_plugin_declaring_the_current_api_loads():
+    class Current(Provides):
+        PLUGIN_API = 1
+
+    assert PluginHost([candidate("current", Current(build_toolkit()))]).failures == ()
+
+
+def test_asking_for_an_unknown_toolkit_names_the_known_ones():
+    host = PluginHost.of(Provides(build_toolkit()))
+    with pytest.raises(
+        UnknownToolkitError, match=r"no toolkit 'nope' is registered \(known: tiny\)"
+    ):
+        host.toolkit("nope")
+
+
+def test_plugin_host_of_is_strict_for_plugin_authors_tests():
+    with pytest.raises(PluginLoadError):
+        PluginHost.of(Provides(dataclasses.replace(build_toolkit(), version="x")))
+
+
+# The built-in plugins are published through the same entry-point group as any other.
+
+
+def test_the_built_in_toolkits_are_discovered_through_the_entry_point_group():
+    host = load_plugins(strict=True, environ={})
+    assert {"coproduction_star", "national_standards"} <= {p.name for p in host.plugins}
+    assert {"coproduction-star", "national-standards"} <= {t.key for t in host.toolkits()}
+
+
+def test_coprod_plugins_selects_which_plugins_load():
+    host = load_plugins(environ={"COPROD_PLUGINS": "national_standards"})
+    assert [p.name for p in host.plugins] == ["national_standards"]
+
+
+def test_an_empty_coprod_plugins_loads_none():
+    assert load_plugins(environ={"COPROD_PLUGINS": ""}).plugins == ()
+
+
+def test_coprod_disable_plugins_skips_plugins_and_says_so():
+    host = load_plugins(environ={"COPROD_DISABLE_PLUGINS": "coproduction_star, nope"})
+    assert "coproduction_star" not in {p.name for p in host.plugins}
+    assert host.disabled == ("coproduction_star",)
+
+
+def test_selecting_a_plugin_that_is_not_installed_is_a_failure():
+    _, failures, _ = discover_candidates({"COPROD_PLUGINS": "national_standards,ghost"})
+    assert [str(f) for f in failures] == [
+        "plugin 'ghost' (select): named in COPROD_PLUGINS but not installed"
+    ]
+
+
+def test_coprod_plugins_strict_turns_failures_into_errors():
+    with pytest.raises(PluginLoadError, match="ghost"):
+        load_plugins(environ={"COPROD_PLUGINS": "ghost", "COPROD_PLUGINS_STRICT": "1"})
+
+
+def test_plugin_host_of_takes_the_name_a_plugin_has_in_production():
+    host = PluginHost.of(("my_plugin", Provides(build_toolkit())))
+    assert host.provider_of("tiny").name == "my_plugin"
+
+
+def test_plugin_host_of_names_a_published_module_by_its_entry_point():
+    import plugins.national_standards
+
+    assert PluginHost.of(plugins.national_standards).plugins[0].name == "national_standards"
+
+
+@pytest.mark.parametrize("declared", ["1", 1.0, True])
+def test_plugin_api_must_be_a_whole_major_version(declared):
+    class Odd(Provides):
+        PLUGIN_API = declared
+
+    (failure,) = PluginHost([candidate("odd", Odd(build_toolkit()))]).failures
+    assert failure.message == f"PLUGIN_API must be a major version such as 1, not {declared!r}"
+
+
+def test_strict_mode_raises_without_also_logging_the_failures_as_skipped(caplog):
+    with pytest.raises(PluginLoadError):
+        PluginHost([PluginCandidate("broken", "1.0", failing_import)], strict=True)
+    assert "skipped" not in caplog.text

@@ -1,0 +1,93 @@
+"""toolkits_core: the toolkit-agnostic core of coprod.
+
+Plugins import only the names exported here. Everything in a module whose name starts
+with an underscore is private and may change without notice; the plugin API is versioned
+by ``PLUGIN_API_VERSION`` (see ``docs/plugins.md``).
+"""
+
+from toolkits_core._assessment_summary import default_summary
+from toolkits_core._definition_checks import check_toolkit
+from toolkits_core._evidence_kinds import EvidenceKind, default_payload_schema
+from toolkits_core._hookspecs import PLUGIN_API_VERSION, hookimpl, hookspec
+from toolkits_core._host import (
+    ENTRY_POINT_GROUP,
+    InvalidRecordError,
+    PluginFailure,
+    PluginHookError,
+    PluginHost,
+    PluginInfo,
+    PluginLoadError,
+    UnknownToolkitError,
+    load_plugins,
+)
+from toolkits_core._outcomes import (
+    AssessmentSummary,
+    Blocker,
+    Problem,
+    Transition,
+    TransitionDecision,
+    TransitionKind,
+)
+from toolkits_core._views import (
+    ActivityView,
+    AssessmentView,
+    Consent,
+    EvidenceView,
+    InitiativeView,
+    ParticipantRole,
+    ParticipantView,
+)
+from toolkits_core._vocabulary import (
+    ActivityType,
+    Dimension,
+    EvidenceType,
+    Indicator,
+    Scale,
+    ScaleBand,
+    ScaleLevel,
+    Stage,
+    StageFlow,
+    Toolkit,
+)
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "PLUGIN_API_VERSION",
+    "ActivityType",
+    "ActivityView",
+    "AssessmentSummary",
+    "AssessmentView",
+    "Blocker",
+    "Consent",
+    "Dimension",
+    "EvidenceKind",
+    "EvidenceType",
+    "EvidenceView",
+    "Indicator",
+    "InitiativeView",
+    "InvalidRecordError",
+    "ParticipantRole",
+    "ParticipantView",
+    "PluginFailure",
+    "PluginHookError",
+    "PluginHost",
+    "PluginInfo",
+    "PluginLoadError",
+    "Problem",
+    "Scale",
+    "ScaleBand",
+    "ScaleLevel",
+    "Stage",
+    "StageFlow",
+    "Toolkit",
+    "Transition",
+    "TransitionDecision",
+    "TransitionKind",
+    "UnknownToolkitError",
+    "check_toolkit",
+    "default_payload_schema",
+    "default_summary",
+    "hookimpl",
+    "hookspec",
+    "load_plugins",
+]

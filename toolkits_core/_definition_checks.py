@@ -1,0 +1,242 @@
+"""Checks a toolkit definition before the host accepts it.
+
+Everything a plugin author can get wrong in a definition is found here, at start-up,
+and reported all at once with a path to the offending field: a wrong definition caught
+when an initiative is half-way through its stages would be found by the wrong person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+from toolkits_core._evidence_kinds import EvidenceKind
+from toolkits_core._vocabulary import (
+    ActivityType,
+    Dimension,
+    EvidenceType,
+    Indicator,
+    Scale,
+    ScaleBand,
+    ScaleLevel,
+    Stage,
+    StageFlow,
+    Toolkit,
+)
+
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
+KEY_MAX_LENGTH = 64
+# semver.org's recommended expression, anchored.
+SEMVER_PATTERN = re.compile(
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+)
+URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+
+
+class _Problems:
+    """Collects problems, each prefixed with the path of the field it is about."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.items.append(f"{path}: {message}")
+
+    def key(self, path: str, value: object) -> None:
+        if not isinstance(value, str) or not value:
+            self.add(path, "must be a non-empty string")
+        elif len(value) > KEY_MAX_LENGTH or not KEY_PATTERN.match(value):
+            self.add(
+                path,
+                f"{value!r} is not a valid key (lower-case letters and digits, "
+                f"words joined by '-' or '_', at most {KEY_MAX_LENGTH} characters)",
+            )
+
+    def text(self, path: str, value: object, *, required: bool = True) -> None:
+        if not isinstance(value, str):
+            self.add(path, "must be a string")
+        elif required and not value.strip():
+            self.add(path, "must not be empty")
+
+    def sequence_of(self, path: str, value: object, kind: type) -> list[Any]:
+        """The items of ``value`` that are ``kind`` instances; reports the others."""
+        if not isinstance(value, tuple):
+            self.add(path, f"must be a sequence of {kind.__name__}")
+            return []
+        good = []
+        for index, item in enumerate(value):
+            if isinstance(item, kind):
+                good.append(item)
+            else:
+                self.add(
+                    f"{path}[{index}]", f"must be a {kind.__name__}, not {type(item).__name__}"
+                )
+        return good
+
+    def unique(self, path: str, keys: Iterable[str]) -> None:
+        for key, count in Counter(keys).items():
+            if count > 1:
+                self.add(path, f"key {key!r} is used {count} times")
+
+    def references(self, path: str, value: object, known: set[str], what: str) -> None:
+        if not isinstance(value, tuple):
+            self.add(path, f"must be a sequence of {what} keys")
+            return
+        for index, ref in enumerate(value):
+            if ref not in known:
+                self.add(f"{path}[{index}]", f"no {what} has the key {ref!r}")
+
+
+def check_toolkit(toolkit: object) -> list[str]:
+    """Every problem with a toolkit definition, as ``"path: message"`` lines.
+
+    An empty list means the definition may be registered.
+    """
+    problems = _Problems()
+    if not isinstance(toolkit, Toolkit):
+        problems.add("toolkit", f"must be a Toolkit, not {type(toolkit).__name__}")
+        return problems.items
+
+    problems.key("key", toolkit.key)
+    for name in ("name", "summary", "publisher", "licence", "attribution"):
+        problems.text(name, getattr(toolkit, name))
+    if not isinstance(toolkit.version, str) or not SEMVER_PATTERN.match(toolkit.version):
+        problems.add("version", f"{toolkit.version!r} is not a semantic version such as '1.0.0'")
+    if not isinstance(toolkit.source_url, str) or not URL_PATTERN.match(toolkit.source_url):
+        problems.add("source_url", f"{toolkit.source_url!r} is not an http(s) URL")
+    if not isinstance(toolkit.stage_flow, StageFlow):
+        problems.add("stage_flow", f"must be a StageFlow, not {toolkit.stage_flow!r}")
+
+    stages = problems.sequence_of("stages", toolkit.stages, Stage)
+    if not toolkit.stages:
+        problems.add("stages", "a toolkit needs at least one stage")
+    dimensions = problems.sequence_of("dimensions", toolkit.dimensions, Dimension)
+    scales = problems.sequence_of("scales", toolkit.scales, Scale)
+    activity_types = problems.sequence_of("activity_types", toolkit.activity_types, ActivityType)
+    evidence_types = problems.sequence_of("evidence_types", toolkit.evidence_types, EvidenceType)
+
+    _check_stages(problems, stages)
+    _check_dimensions(problems, dimensions)
+    for index, scale in enumerate(scales):
+        _check_scale(problems, f"scales[{index}]", scale)
+    problems.unique("scales", (scale.key for scale in scales))
+    for index, evidence_type in enumerate(evidence_types):
+        _check_evidence_type(problems, f"evidence_types[{index}]", evidence_type)
+    problems.unique("evidence_types", (item.key for item in evidence_types))
+
+    stage_keys = {stage.key for stage in stages}
+    dimension_keys = {dimension.key for dimension in dimensions}
+    evidence_keys = {item.key for item in evidence_types}
+    for index, activity in enumerate(activity_types):
+        path = f"activity_types[{index}]"
+        problems.key(f"{path}.key", activity.key)
+        problems.text(f"{path}.name", activity.name)
+        problems.text(f"{path}.summary", activity.summary)
+        problems.references(f"{path}.stages", activity.stages, stage_keys, "stage")
+        problems.references(f"{path}.dimensions", activity.dimensions, dimension_keys, "dimension")
+        problems.references(
+            f"{path}.evidence_types", activity.evidence_types, evidence_keys, "evidence type"
+        )
+    problems.unique("activity_types", (item.key for item in activity_types))
+    return problems.items
+
+
+def _check_stages(problems: _Problems, stages: Sequence[Stage]) -> None:
+    for index, stage in enumerate(stages):
+        problems.key(f"stages[{index}].key", stage.key)
+        problems.text(f"stages[{index}].name", stage.name)
+        problems.text(f"stages[{index}].summary", stage.summary)
+        problems.text(f"stages[{index}].guidance", stage.guidance, required=False)
+    problems.unique("stages", (stage.key for stage in stages))
+
+
+def _check_dimensions(problems: _Problems, dimensions: Sequence[Dimension]) -> None:
+    indicator_keys: list[str] = []
+    for index, dimension in enumerate(dimensions):
+        path = f"dimensions[{index}]"
+        problems.key(f"{path}.key", dimension.key)
+        problems.text(f"{path}.name", dimension.name)
+        problems.text(f"{path}.summary", dimension.summary)
+        problems.text(f"{path}.group", dimension.group, required=False)
+        indicators = problems.sequence_of(f"{path}.indicators", dimension.indicators, Indicator)
+        for position, indicator in enumerate(indicators):
+            problems.key(f"{path}.indicators[{position}].key", indicator.key)
+            problems.text(f"{path}.indicators[{position}].text", indicator.text)
+            indicator_keys.append(indicator.key)
+    problems.unique("dimensions", (dimension.key for dimension in dimensions))
+    # Indicator keys are unique across the toolkit, so evidence can cite one by key alone.
+    problems.unique("dimensions[*].indicators", indicator_keys)
+
+
+def _check_scale(problems: _Problems, path: str, scale: Scale) -> None:
+    problems.key(f"{path}.key", scale.key)
+    problems.text(f"{path}.name", scale.name)
+    problems.text(f"{path}.summary", scale.summary)
+    problems.text(f"{path}.provenance", scale.provenance, required=False)
+    levels = problems.sequence_of(f"{path}.levels", scale.levels, ScaleLevel)
+    if len(scale.levels) < 2:
+        problems.add(f"{path}.levels", "a scale needs at least two levels")
+    for index, level in enumerate(levels):
+        if isinstance(level.value, bool) or not isinstance(level.value, int):
+            problems.add(f"{path}.levels[{index}].value", "must be an integer")
+        problems.text(f"{path}.levels[{index}].label", level.label)
+        problems.text(f"{path}.levels[{index}].group", level.group, required=False)
+    values = [level.value for level in levels if isinstance(level.value, int)]
+    if values != sorted(set(values)):
+        problems.add(
+            f"{path}.levels", f"values must rise strictly from first to last, got {values}"
+        )
+    labels = [level.label for level in levels]
+    for label, count in Counter(labels).items():
+        if count > 1:
+            problems.add(f"{path}.levels", f"label {label!r} is used {count} times")
+
+    bands = problems.sequence_of(f"{path}.bands", scale.bands, ScaleBand)
+    previous: ScaleBand | None = None
+    for index, band in enumerate(bands):
+        band_path = f"{path}.bands[{index}]"
+        problems.text(f"{band_path}.label", band.label)
+        if not all(
+            isinstance(end, int) and not isinstance(end, bool)
+            for end in (band.minimum, band.maximum)
+        ):
+            problems.add(band_path, "minimum and maximum must be integers")
+            continue
+        if band.minimum > band.maximum:
+            problems.add(band_path, f"minimum {band.minimum} is above maximum {band.maximum}")
+        if previous is not None and band.minimum != previous.maximum + 1:
+            problems.add(
+                band_path,
+                f"starts at {band.minimum} but the band before ends at {previous.maximum}: "
+                "bands must rise without gaps or overlaps",
+            )
+        previous = band
+
+
+def _check_evidence_type(problems: _Problems, path: str, evidence_type: EvidenceType) -> None:
+    problems.key(f"{path}.key", evidence_type.key)
+    problems.text(f"{path}.name", evidence_type.name)
+    problems.text(f"{path}.summary", evidence_type.summary)
+    if not isinstance(evidence_type.kind, EvidenceKind):
+        known = ", ".join(kind.value for kind in EvidenceKind)
+        problems.add(f"{path}.kind", f"{evidence_type.kind!r} is not an EvidenceKind ({known})")
+    if evidence_type.payload_schema is None:
+        return
+    schema = evidence_type.json_schema()
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as error:
+        location = "/".join(str(part) for part in error.path) or "(root)"
+        problems.add(
+            f"{path}.payload_schema", f"not valid JSON Schema at {location}: {error.message}"
+        )
+        return
+    if schema.get("type") != "object":
+        problems.add(f"{path}.payload_schema", 'must describe an object ("type": "object")')

@@ -1,0 +1,102 @@
+"""What the core and the plugins answer: problems, blockers, decisions and summaries."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from toolkits_core._vocabulary import _freeze
+
+CORE = "core"
+"""The name given as ``plugin`` when a rule of the core itself, not of a plugin, spoke."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with a proposed record, such as evidence or an assessment.
+
+    ``field`` is a JSON-pointer-like path (``payload/text``, ``dimensions/2``) or empty when
+    the problem is with the record as a whole. ``plugin`` is filled in by the host.
+    """
+
+    code: str
+    message: str
+    field: str = ""
+    plugin: str = CORE
+
+
+@dataclass(frozen=True, slots=True)
+class Blocker:
+    """A reason an initiative may not make a stage transition yet.
+
+    ``code`` is stable and machine-readable; ``message`` is for the people running the
+    initiative and should say what would lift the blocker. ``plugin`` is filled in by the host.
+    """
+
+    code: str
+    message: str
+    plugin: str = CORE
+
+
+class TransitionKind(enum.StrEnum):
+    ADVANCE = "advance"
+    """To the next stage."""
+    REVISIT = "revisit"
+    """Back to a stage reached before (revisitable toolkits)."""
+    NEW_CYCLE = "new_cycle"
+    """From the last stage to the first, starting the next cycle (cyclic toolkits)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """A requested move from one stage to another, and the cycle it would land in."""
+
+    from_stage: str
+    to_stage: str
+    kind: TransitionKind
+    cycle: int
+
+
+@dataclass(frozen=True, slots=True)
+class TransitionDecision:
+    """The answer to a transition request: allowed when nothing blocks it."""
+
+    to_stage: str
+    transition: Transition | None
+    blockers: Sequence[Blocker] = ()
+
+    def __post_init__(self) -> None:
+        _freeze(self, "blockers")
+
+    @property
+    def allowed(self) -> bool:
+        return self.transition is not None and not self.blockers
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentSummary:
+    """A short reading of an assessment on its scale.
+
+    ``band`` is the scale's band for the total, given only when the scale has bands and
+    every dimension of the toolkit is rated (a total over fewer would understate the work);
+    ``lowest`` are the dimensions rated lowest (where to look next) and ``unrated`` those
+    not rated at all. ``summarised_by`` names the plugin whose hook wrote the summary, or
+    ``"core"`` for the default.
+    """
+
+    scale: str
+    count: int
+    total: int
+    mean: float
+    minimum: int
+    maximum: int
+    headline: str
+    band: str | None = None
+    lowest: Sequence[str] = ()
+    unrated: Sequence[str] = ()
+    notes: Sequence[str] = ()
+    summarised_by: str = CORE
+
+    def __post_init__(self) -> None:
+        _freeze(self, "lowest", "unrated", "notes")

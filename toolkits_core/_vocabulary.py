@@ -1,0 +1,238 @@
+"""The vocabulary a toolkit is described in: frozen, typed definitions.
+
+A toolkit is data, not code. Plugins build these objects and hand them to the host
+through the ``coprod_register_toolkits`` hook; the host validates them (see
+``_definition_checks``) before anything else may use them. Sequences given as lists are
+stored as tuples so that a registered definition cannot change under the host's feet.
+"""
+
+from __future__ import annotations
+
+import copy
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from toolkits_core._evidence_kinds import EvidenceKind, default_payload_schema
+
+
+def _freeze(instance: object, *names: str) -> None:
+    """Store the named sequence fields of a frozen dataclass as tuples."""
+    for name in names:
+        value = getattr(instance, name)
+        if isinstance(value, str) or not isinstance(value, Sequence):
+            # Leave strings and wrong types alone: the definition checks report them.
+            continue
+        object.__setattr__(instance, name, tuple(value))
+
+
+class StageFlow(enum.StrEnum):
+    """How an initiative may move between a toolkit's stages.
+
+    Every flow moves forward one stage at a time (no skipping, so that each stage's
+    gate is always asked); they differ in what happens behind and after the last stage.
+    """
+
+    SEQUENTIAL = "sequential"
+    """Forward only; the last stage is the end of the road."""
+    REVISITABLE = "revisitable"
+    """Forward one stage at a time, and back to any stage already reached."""
+    CYCLIC = "cyclic"
+    """Forward one stage at a time; after the last stage a new cycle starts at the first."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One stage of a toolkit's process, such as a step, phase or point of a cycle."""
+
+    key: str
+    name: str
+    summary: str
+    guidance: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """A sign that a dimension is being met: one line of an evidence checklist."""
+
+    key: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dimension:
+    """A mode, principle or standard that work is tagged with and assessed against.
+
+    ``group`` lets a toolkit cluster dimensions (for example voice and action) without
+    the core knowing what the clusters mean. ``indicators`` form the dimension's
+    evidence checklist.
+    """
+
+    key: str
+    name: str
+    summary: str
+    group: str = ""
+    indicators: Sequence[Indicator] = ()
+
+    def __post_init__(self) -> None:
+        _freeze(self, "indicators")
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleLevel:
+    """One labelled point of an ordinal scale.
+
+    ``group`` clusters neighbouring levels the way a ladder groups its rungs (for example
+    "doing to", "doing for", "doing with"); the core gives it no meaning.
+    """
+
+    value: int
+    label: str
+    summary: str = ""
+    group: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleBand:
+    """A labelled range of totals (both ends included), such as 40-59 "starting out"."""
+
+    minimum: int
+    maximum: int
+    label: str
+    summary: str = ""
+
+    def contains(self, total: float) -> bool:
+        return self.minimum <= total <= self.maximum
+
+
+@dataclass(frozen=True, slots=True)
+class Scale:
+    """An ordinal rating scheme with labelled levels and an optional banding of totals.
+
+    ``provenance`` says where the scale comes from; a scale the plugin author devised
+    (because the toolkit publishes none) must say so there.
+    """
+
+    key: str
+    name: str
+    summary: str
+    levels: Sequence[ScaleLevel]
+    bands: Sequence[ScaleBand] = ()
+    provenance: str = ""
+
+    def __post_init__(self) -> None:
+        _freeze(self, "levels", "bands")
+
+    @property
+    def minimum(self) -> int:
+        return min(level.value for level in self.levels)
+
+    @property
+    def maximum(self) -> int:
+        return max(level.value for level in self.levels)
+
+    def level(self, value: int) -> ScaleLevel | None:
+        return next((level for level in self.levels if level.value == value), None)
+
+    def band_for(self, total: float) -> ScaleBand | None:
+        return next((band for band in self.bands if band.contains(total)), None)
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceType:
+    """Something that can be gathered as evidence, with the schema of its payload.
+
+    ``payload_schema`` is a JSON Schema (draft 2020-12) for the payload object; leave it
+    out to use the core's standard schema for the evidence ``kind``.
+    """
+
+    key: str
+    name: str
+    kind: EvidenceKind
+    summary: str
+    payload_schema: Mapping[str, Any] | None = field(default=None, hash=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.payload_schema, Mapping):
+            frozen = MappingProxyType(copy.deepcopy(dict(self.payload_schema)))
+            object.__setattr__(self, "payload_schema", frozen)
+
+    def json_schema(self) -> dict[str, Any]:
+        """The payload's JSON Schema as a fresh dict, ready to publish or validate with."""
+        if self.payload_schema is None:
+            return default_payload_schema(self.kind)
+        return copy.deepcopy(dict(self.payload_schema))
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityType:
+    """Something that can be done in an initiative, such as a co-design workshop.
+
+    ``stages`` lists where it fits (empty: any stage); ``dimensions`` what it touches;
+    ``evidence_types`` what it usually produces, to prompt the people recording it.
+    """
+
+    key: str
+    name: str
+    summary: str
+    stages: Sequence[str] = ()
+    dimensions: Sequence[str] = ()
+    evidence_types: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        _freeze(self, "stages", "dimensions", "evidence_types")
+
+
+@dataclass(frozen=True, slots=True)
+class Toolkit:
+    """A co-production toolkit: its identity, attribution, process and vocabulary.
+
+    The attribution, licence and source URL travel with the toolkit and are shown
+    wherever it is shown: most toolkits are someone else's work, used with credit.
+    """
+
+    key: str
+    name: str
+    version: str
+    summary: str
+    publisher: str
+    licence: str
+    attribution: str
+    source_url: str
+    stage_flow: StageFlow
+    stages: Sequence[Stage]
+    dimensions: Sequence[Dimension] = ()
+    scales: Sequence[Scale] = ()
+    activity_types: Sequence[ActivityType] = ()
+    evidence_types: Sequence[EvidenceType] = ()
+
+    def __post_init__(self) -> None:
+        _freeze(self, "stages", "dimensions", "scales", "activity_types", "evidence_types")
+
+    def stage(self, key: str) -> Stage | None:
+        return next((stage for stage in self.stages if stage.key == key), None)
+
+    def stage_index(self, key: str) -> int | None:
+        return next((i for i, stage in enumerate(self.stages) if stage.key == key), None)
+
+    def dimension(self, key: str) -> Dimension | None:
+        return next((item for item in self.dimensions if item.key == key), None)
+
+    def scale(self, key: str) -> Scale | None:
+        return next((item for item in self.scales if item.key == key), None)
+
+    def activity_type(self, key: str) -> ActivityType | None:
+        return next((item for item in self.activity_types if item.key == key), None)
+
+    def evidence_type(self, key: str) -> EvidenceType | None:
+        return next((item for item in self.evidence_types if item.key == key), None)
+
+    def indicator(self, key: str) -> tuple[Dimension, Indicator] | None:
+        """The indicator with this key and the dimension whose checklist holds it."""
+        for dimension in self.dimensions:
+            for indicator in dimension.indicators:
+                if indicator.key == key:
+                    return dimension, indicator
+        return None
