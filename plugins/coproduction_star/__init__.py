@@ -1,0 +1,69 @@
+"""The Co-Production Star: Governance International's model of co-production, as a toolkit.
+
+The Star describes co-production in two ways at once. Its five steps (Map it, Focus it,
+People it, Market it, Grow it) are the change process an organisation goes through, and
+coprod runs them as sequential stages. Its Four Co's (co-commissioning, co-design,
+co-delivery, co-assessment) are the ways citizens take part, and coprod uses them as the
+dimensions that activities and evidence are tagged with and that a team rates itself on.
+
+Attribution: the Co-Production Star is the work of Governance International
+(https://www.govint.org/our-services/co-production/), copyright Governance International,
+all rights reserved. This plugin uses the model's names as the vocabulary of the field;
+all descriptions, indicators and the self-assessment scale are the coprod project's own,
+and neither Governance International's text nor the Star graphic is reproduced.
+
+Every hook below answers only for this plugin's toolkit and returns ``None`` for others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from plugins.coproduction_star import rules
+from plugins.coproduction_star.toolkit import KEY, TOOLKIT
+from toolkits_core import (
+    AssessmentSummary,
+    AssessmentView,
+    Blocker,
+    InitiativeView,
+    Scale,
+    Toolkit,
+    Transition,
+    hookimpl,
+)
+
+PLUGIN_API = 1
+
+__all__ = [
+    "PLUGIN_API",
+    "TOOLKIT",
+    "coprod_register_toolkits",
+    "coprod_summarise_assessment",
+    "coprod_transition_blockers",
+]
+
+
+@hookimpl
+def coprod_register_toolkits(register: Callable[[Toolkit], None]) -> None:
+    """Hand the Star's definition to the host, which checks it before anyone can use it."""
+    register(TOOLKIT)
+
+
+@hookimpl
+def coprod_transition_blockers(
+    toolkit: Toolkit, initiative: InitiativeView, transition: Transition
+) -> list[Blocker] | None:
+    """Gate each step on the trace it should leave, and on people who use the service."""
+    if toolkit.key != KEY:
+        return None
+    return rules.transition_blockers(toolkit, initiative, transition)
+
+
+@hookimpl
+def coprod_summarise_assessment(
+    toolkit: Toolkit, scale: Scale, assessment: AssessmentView
+) -> AssessmentSummary | None:
+    """Read a self-assessment the Star's way: voice against action, bands only when whole."""
+    if toolkit.key != KEY:
+        return None
+    return rules.summarise(toolkit, scale, assessment)
