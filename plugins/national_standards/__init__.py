@@ -1,0 +1,79 @@
+"""The Scottish National Standards for Community Engagement, as a coprod toolkit plugin.
+
+The Scottish Community Development Centre (SCDC) published seven National Standards for
+Community Engagement (Inclusion, Support, Planning, Working together, Methods,
+Communication and Impact; revised 2016), each with indicators that work as an evidence
+checklist. SCDC's VOiCE tool runs engagement through four repeating steps (Analyse, Plan,
+Do, Review) and scores the Review on a six-point scale adapted from HMIE's "How good is
+our..." scale. This plugin gives coprod that shape: the standards as dimensions, the
+steps as a cycle, the scale, and a few rules for moving round the cycle.
+
+Credit: SCDC, https://www.scdc.org.uk/what/national-standards/ . The names are SCDC's
+(they are the field's vocabulary); every description is coprod's own wording.
+
+The plugin is written as a third party would write one: it imports only the public names
+of ``toolkits_core`` and is found through the ``toolkits_core`` entry point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from toolkits_core import (
+    AssessmentSummary,
+    AssessmentView,
+    Blocker,
+    EvidenceView,
+    InitiativeView,
+    Problem,
+    Scale,
+    Toolkit,
+    Transition,
+    hookimpl,
+)
+
+from . import rules
+from .toolkit import TOOLKIT
+
+PLUGIN_API = 1
+
+
+def _is_ours(toolkit: Toolkit) -> bool:
+    """Every plugin is asked about every toolkit; these rules apply only to this one."""
+    return toolkit.key == TOOLKIT.key
+
+
+@hookimpl
+def coprod_register_toolkits(register: Callable[[Toolkit], None]) -> None:
+    """Hand the host the toolkit definition, which it checks before anyone may use it."""
+    register(TOOLKIT)
+
+
+@hookimpl
+def coprod_transition_blockers(
+    toolkit: Toolkit, initiative: InitiativeView, transition: Transition
+) -> list[Blocker] | None:
+    """The gates between the cycle's steps (see ``rules.transition_blockers``)."""
+    if not _is_ours(toolkit):
+        return None
+    return rules.transition_blockers(toolkit, initiative, transition)
+
+
+@hookimpl
+def coprod_validate_evidence(
+    toolkit: Toolkit, initiative: InitiativeView | None, evidence: EvidenceView
+) -> list[Problem] | None:
+    """Checks on evidence that a payload schema cannot express (see ``rules``)."""
+    if not _is_ours(toolkit):
+        return None
+    return rules.evidence_problems(evidence)
+
+
+@hookimpl
+def coprod_summarise_assessment(
+    toolkit: Toolkit, scale: Scale, assessment: AssessmentView
+) -> AssessmentSummary | None:
+    """The default summary, with the standards that need action and those left unrated."""
+    if not _is_ours(toolkit):
+        return None
+    return rules.summarise_review(toolkit, scale, assessment)
