@@ -192,13 +192,13 @@ def _toolkit(host: PluginHost, key: str) -> Toolkit:
         raise click.ClickException(str(error)) from error
 
 
-def _wrap(text: str, indent: int) -> str:
-    prefix = " " * indent
+def _wrap(text: str, indent: int, hang: int = 0) -> str:
+    """Fill ``text`` at ``indent``; continuation lines sit ``hang`` further in (list items)."""
     return textwrap.fill(
         text,
         WIDTH,
-        initial_indent=prefix,
-        subsequent_indent=prefix,
+        initial_indent=" " * indent,
+        subsequent_indent=" " * (indent + hang),
         break_long_words=False,  # keep URLs and keys whole, for copying
         break_on_hyphens=False,
     )
@@ -232,7 +232,7 @@ def render_toolkit(toolkit: Toolkit, document: dict[str, Any]) -> str:
         if dimension.indicators:
             lines.append("      Evidence checklist:")
             for indicator in dimension.indicators:
-                lines.append(_wrap(f"- {indicator.text} [{indicator.key}]", 8))
+                lines.append(_wrap(f"- {indicator.text} [{indicator.key}]", 8, hang=2))
 
     lines += ["", "Scales"]
     for scale in toolkit.scales:
@@ -243,12 +243,14 @@ def render_toolkit(toolkit: Toolkit, document: dict[str, Any]) -> str:
         for level in scale.levels:
             group = f" ({level.group})" if level.group else ""
             detail = f": {level.summary}" if level.summary else ""
-            lines.append(_wrap(f"{level.value}  {level.label}{group}{detail}", 8))
+            lines.append(_wrap(f"{level.value}  {level.label}{group}{detail}", 8, hang=3))
         if scale.bands:
             lines.append("      Bands of the total:")
             for band in scale.bands:
                 detail = f": {band.summary}" if band.summary else ""
-                lines.append(_wrap(f"{band.minimum}-{band.maximum}  {band.label}{detail}", 8))
+                lines.append(
+                    _wrap(f"{band.minimum}-{band.maximum}  {band.label}{detail}", 8, hang=4)
+                )
 
     lines += ["", "Activity types"]
     for activity in toolkit.activity_types:
