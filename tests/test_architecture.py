@@ -36,15 +36,22 @@ def test_the_exported_names_are_pinned():
             "Scale", "ScaleBand", "ScaleLevel", "Stage", "StageFlow", "Toolkit", "Transition",
             "TransitionDecision", "TransitionKind", "UnknownToolkitError", "check_toolkit",
             "default_payload_schema", "default_summary", "hookimpl", "hookspec", "load_plugins",
+            # The published shapes of toolkits and plugins, for the CLI and the HTTP API.
+            "evidence_payload_schema", "failure_document", "plugin_document", "toolkit_document",
+            "toolkit_summary_document",
         ]
     )  # fmt: skip
     for name in toolkits_core.__all__:
         assert hasattr(toolkits_core, name), name
 
 
-def test_the_plugin_api_version_is_semantic():
-    major, minor = toolkits_core.PLUGIN_API_VERSION.split(".")
-    assert (int(major), int(minor)) >= (1, 0)
+def test_the_plugin_docs_state_the_current_plugin_api_version():
+    docs = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    major = toolkits_core.PLUGIN_API_VERSION.split(".")[0]
+    assert (
+        f'`toolkits_core.PLUGIN_API_VERSION` (now `"{toolkits_core.PLUGIN_API_VERSION}"`)' in docs
+    )
+    assert f"PLUGIN_API = {major}" in docs
 
 
 def test_the_core_imports_neither_the_api_nor_any_plugin():
@@ -77,6 +84,8 @@ def test_the_api_never_imports_a_plugin():
 @pytest.mark.parametrize("package", ["toolkits_core", "api"])
 def test_the_core_and_the_api_name_no_particular_toolkit(package):
     """Toolkit-agnostic means a second toolkit needs no change here: no toolkit is named."""
+    if not (ROOT / package).exists():
+        pytest.skip(f"{package}/ arrives with the REST API")
     names = ["co-production star", "coproduction-star", "coproduction_star", "national standards",
              "national-standards", "national_standards", "governance international", "scdc",
              "map it", "focus it", "analyse"]  # fmt: skip

@@ -138,3 +138,29 @@ def test_plugins_check_exits_non_zero_when_a_selected_plugin_is_missing(monkeypa
 
 def test_coprod_version(run):
     assert run("--version").output.startswith("coprod, version ")
+
+
+def test_plugins_list_shows_plugins_left_out_by_coprod_plugins(run, monkeypatch):
+    monkeypatch.setenv("COPROD_PLUGINS", "national_standards")
+    rows = json.loads(run("plugins", "list", "--json").output)
+    assert {"name": "coproduction_star", "status": "unselected"} in rows
+    assert "coproduction_star  not selected by COPROD_PLUGINS" in run("plugins", "list").output
+
+
+def test_with_no_toolkits_show_and_list_say_so_on_stderr(monkeypatch):
+    monkeypatch.setenv("COPROD_PLUGINS", "")
+    runner = CliRunner()
+    for command in (["toolkits", "show"], ["toolkits", "list"]):
+        result = runner.invoke(main, command)
+        assert result.exit_code == 0
+        assert result.stdout == ""
+        assert "No toolkits registered" in result.stderr
+
+
+def test_an_unclear_strict_setting_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("COPROD_PLUGINS_STRICT", "maybe")
+    result = CliRunner().invoke(main, ["toolkits", "list"])
+    assert result.exit_code == 1
+    assert (
+        "COPROD_PLUGINS_STRICT='maybe': use 1 to make plugin failures fatal, or 0" in result.output
+    )

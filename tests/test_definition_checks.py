@@ -188,3 +188,54 @@ def test_an_evidence_kind_outside_the_core_list_is_refused():
 def test_every_problem_is_reported_at_once_not_just_the_first():
     toolkit = build_toolkit(key="BAD", version="one", source_url="nope")
     assert len(check_toolkit(toolkit)) == 3
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"key": "tiny\n"}, "key: 'tiny\\n' is not a valid key"),
+        ({"version": "1\u0660.0.0"}, "version: '1\u0660.0.0' is not a semantic version"),
+        ({"source_url": "https://example.org\n"}, "source_url: 'https://example.org\\n' is not"),
+    ],
+)
+def test_a_trailing_newline_or_a_non_ascii_digit_is_not_let_through(overrides, expected):
+    problems = check_toolkit(build_toolkit(**overrides))
+    assert any(problem.startswith(expected) for problem in problems), problems
+
+
+def test_bands_must_span_exactly_the_totals_the_dimensions_can_reach():
+    # Two dimensions on a 1-3 scale total 2 to 6; bands covering 2 to 5 leave 6 unbanded.
+    scale = Scale(
+        "s",
+        "S",
+        "s",
+        levels=[ScaleLevel(1, "a"), ScaleLevel(2, "b"), ScaleLevel(3, "c")],
+        bands=[ScaleBand(2, 3, "low"), ScaleBand(4, 5, "high")],
+    )
+    assert check_toolkit(build_toolkit(scales=[scale])) == [
+        "scales[0].bands: cover totals 2-5, but the total of 2 dimension(s) rated on this "
+        "scale runs from 2 to 6"
+    ]
+
+
+def test_a_scale_needs_dimensions_to_rate():
+    toolkit = build_toolkit(dimensions=[], activity_types=[])
+    assert "scales: a scale rates dimensions, and this toolkit has none" in check_toolkit(toolkit)
+
+
+def test_a_payload_schema_that_is_not_a_mapping_is_reported_not_raised():
+    odd = EvidenceType("e", "E", EvidenceKind.NOTE, "s", True)  # type: ignore[arg-type]
+    problems = check_toolkit(build_toolkit(evidence_types=[odd], activity_types=[]))
+    assert problems == [
+        "evidence_types[0].payload_schema: must be a JSON Schema object (a mapping), not True"
+    ]
+
+
+def test_keys_of_the_wrong_type_are_reported_not_raised():
+    toolkit = build_toolkit(
+        stages=[Stage(["first"], "First", "a")],  # type: ignore[arg-type]
+        activity_types=[ActivityType("a", "A", "s", stages=[["first"]])],  # type: ignore[list-item]
+    )
+    problems = check_toolkit(toolkit)
+    assert "stages[0].key: must be a non-empty string" in problems
+    assert "activity_types[0].stages[0]: no stage has the key ['first']" in problems

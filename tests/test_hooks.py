@@ -40,6 +40,12 @@ HOOKS = sorted(
 DOCS = pathlib.Path(__file__).parents[1] / "docs" / "plugins.md"
 
 
+class TinyRules:
+    """Base for plugins in these tests that add rules to the tiny toolkit they do not provide."""
+
+    RULES_FOR = ("tiny",)
+
+
 class Tiny:
     @hookimpl
     def coprod_register_toolkits(self, register):
@@ -68,7 +74,7 @@ def test_hook_coprod_register_toolkits():
 # coprod_validate_evidence --------------------------------------------------------------
 
 
-class NoShouting:
+class NoShouting(TinyRules):
     """Refuses notes written all in capitals, for the tiny toolkit only."""
 
     @hookimpl
@@ -91,7 +97,7 @@ def test_hook_coprod_validate_evidence():
 def test_validate_evidence_sees_the_initiative_when_there_is_one():
     seen = []
 
-    class Watcher:
+    class Watcher(TinyRules):
         @hookimpl
         def coprod_validate_evidence(self, initiative):
             seen.append(initiative)
@@ -173,7 +179,7 @@ def test_an_unknown_evidence_type_lists_the_known_ones():
 # coprod_transition_blockers ------------------------------------------------------------
 
 
-class NeedsPeople:
+class NeedsPeople(TinyRules):
     """Nobody leaves the first stage without a person using services taking part."""
 
     @hookimpl
@@ -200,7 +206,7 @@ def test_hook_coprod_transition_blockers():
 
 
 def test_every_plugin_is_asked_so_every_blocker_is_shown_at_once():
-    class AlsoNeedsEvidence:
+    class AlsoNeedsEvidence(TinyRules):
         @hookimpl
         def coprod_transition_blockers(self, initiative):
             return None if initiative.evidence else [Blocker("no_evidence", "Record something.")]
@@ -216,7 +222,7 @@ def test_every_plugin_is_asked_so_every_blocker_is_shown_at_once():
 def test_plugins_are_not_asked_about_a_move_the_stage_flow_forbids():
     asked = []
 
-    class Counter:
+    class Counter(TinyRules):
         @hookimpl
         def coprod_transition_blockers(self, transition):
             asked.append(transition)
@@ -234,7 +240,7 @@ ASSESSMENT = AssessmentView("three-point", ParticipantRole.PROFESSIONAL, {"voice
 
 
 def test_hook_coprod_summarise_assessment():
-    class Notes:
+    class Notes(TinyRules):
         @hookimpl
         def coprod_summarise_assessment(self, toolkit, scale, assessment):
             summary = default_summary(toolkit, scale, assessment)
@@ -246,7 +252,7 @@ def test_hook_coprod_summarise_assessment():
 
 
 def test_the_first_summary_returned_wins_and_none_passes_the_turn():
-    class Declines:
+    class Declines(TinyRules):
         @hookimpl
         def coprod_summarise_assessment(self):
             return None
@@ -285,7 +291,11 @@ def test_an_assessment_that_does_not_fit_the_scale_is_refused_with_each_problem(
     assert host.check_assessment(
         AssessmentView("nine-point", ParticipantRole.PROFESSIONAL), toolkit="tiny"
     ) == [
-        Problem("unknown_scale", "Tiny Toolkit has no scale 'nine-point'.", "scale"),
+        Problem(
+            "unknown_scale",
+            "Tiny Toolkit has no scale 'nine-point' (it has: three-point).",
+            "scale",
+        ),
         Problem("no_ratings", "Rate at least one dimension.", "ratings"),
     ]
 
@@ -303,7 +313,7 @@ def test_a_partial_assessment_gets_no_band_and_names_what_was_not_rated():
 
 
 def test_a_hook_that_raises_is_reported_with_the_plugin_name():
-    class Crashes:
+    class Crashes(TinyRules):
         @hookimpl
         def coprod_transition_blockers(self):
             raise ZeroDivisionError("division by zero")
@@ -318,7 +328,7 @@ def test_a_hook_that_raises_is_reported_with_the_plugin_name():
 
 @pytest.mark.parametrize("answer", ["not a list", ["a string, not a Blocker"], 42])
 def test_a_hook_that_returns_the_wrong_type_is_reported_with_the_plugin_name(answer):
-    class Sloppy:
+    class Sloppy(TinyRules):
         @hookimpl
         def coprod_transition_blockers(self):
             return answer
@@ -330,7 +340,7 @@ def test_a_hook_that_returns_the_wrong_type_is_reported_with_the_plugin_name(ans
 
 
 def test_a_summary_hook_returning_the_wrong_type_is_reported():
-    class Sloppy:
+    class Sloppy(TinyRules):
         @hookimpl
         def coprod_summarise_assessment(self):
             return "fine"
@@ -362,3 +372,86 @@ def test_the_hook_list_is_what_the_docs_and_tests_above_cover():
         "coprod_transition_blockers",
         "coprod_validate_evidence",
     ]
+
+
+def test_a_generator_hook_that_fails_part_way_is_reported_with_the_plugin_name():
+    class Lazy(TinyRules):
+        @hookimpl
+        def coprod_transition_blockers(self, initiative):
+            yield Blocker("first", "One.")
+            raise KeyError("participants")
+
+    with pytest.raises(
+        PluginHookError, match=r"plugin 'Lazy' failed in coprod_transition_blockers: KeyError"
+    ):
+        PluginHost.of(Tiny(), Lazy()).decide_transition(at("first"), "second")
+
+
+def test_a_blocker_without_a_code_or_message_is_refused():
+    class Vague(TinyRules):
+        @hookimpl
+        def coprod_transition_blockers(self):
+            return [Blocker("", "Something is wrong.")]
+
+    with pytest.raises(PluginHookError, match="expected a Blocker with a code and a message"):
+        PluginHost.of(Tiny(), Vague()).decide_transition(at("first"), "second")
+
+
+# Rule hooks go to the plugins that speak for the toolkit -------------------------------
+
+
+class Other:
+    """Provides a second toolkit, and a rule that would crash on any toolkit but its own."""
+
+    @hookimpl
+    def coprod_register_toolkits(self, register):
+        register(build_toolkit(key="other"))
+
+    @hookimpl
+    def coprod_transition_blockers(self, toolkit):
+        assert toolkit.key == "other", "asked about a toolkit it does not provide"
+        return [Blocker("other_rule", "Only for the other toolkit.")]
+
+
+def test_a_plugin_is_asked_about_its_own_toolkits_only():
+    host = PluginHost.of(Tiny(), Other())
+    assert host.decide_transition(at("first"), "second").allowed
+    other = InitiativeView(toolkit="other", stage="first")
+    assert [b.code for b in host.decide_transition(other, "second").blockers] == ["other_rule"]
+
+
+def test_rules_for_star_adds_a_plugins_rules_to_every_toolkit():
+    class CouncilPolicy:
+        RULES_FOR = "*"
+
+        @hookimpl
+        def coprod_transition_blockers(self, toolkit):
+            return [Blocker("council_sign_off", f"{toolkit.name} needs sign-off.")]
+
+    host = PluginHost.of(Tiny(), Other(), CouncilPolicy())
+    assert host.plugins[0].rules_for == ("*",)
+    for toolkit in ("tiny", "other"):
+        initiative = InitiativeView(toolkit=toolkit, stage="first")
+        codes = [b.code for b in host.decide_transition(initiative, "second").blockers]
+        assert "council_sign_off" in codes
+
+
+def test_the_toolkits_own_plugin_answers_first_then_the_others_in_load_order():
+    class Summariser(TinyRules):
+        def __init__(self, note):
+            self.note = note
+
+        @hookimpl
+        def coprod_summarise_assessment(self, toolkit, scale, assessment):
+            return dataclasses.replace(
+                default_summary(toolkit, scale, assessment), notes=(self.note,)
+            )
+
+    class TinyWithSummary(Tiny):
+        @hookimpl
+        def coprod_summarise_assessment(self, toolkit, scale, assessment):
+            return dataclasses.replace(default_summary(toolkit, scale, assessment), notes=("own",))
+
+    host = PluginHost.of(("a_rules", Summariser("rules")), ("z_provider", TinyWithSummary()))
+    summary = host.summarise_assessment(ASSESSMENT, toolkit="tiny")
+    assert (summary.notes, summary.summarised_by) == (("own",), "z_provider")

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib.metadata
 
 import pytest
 from conftest import build_toolkit
 
 from toolkits_core import (
+    EvidenceKind,
+    EvidenceType,
     PluginHost,
     PluginLoadError,
+    Scale,
+    Stage,
     UnknownToolkitError,
+    _discovery,
     hookimpl,
     load_plugins,
 )
-from toolkits_core._host import PluginCandidate, discover_candidates
+from toolkits_core._discovery import PluginCandidate, discover
 
 
 class Provides:
@@ -89,17 +95,35 @@ def test_a_wrong_toolkit_is_reported_with_plugin_toolkit_and_problem_and_the_plu
     assert host.plugins == ()
 
 
-def test_a_toolkit_key_taken_by_an_earlier_plugin_is_refused():
+def test_a_toolkit_key_registered_by_two_plugins_is_refused_for_both():
+    """Neither wins: otherwise a plugin whose name sorts first could take over a toolkit."""
     host = PluginHost(
         [
             candidate("first", Provides(build_toolkit())),
             candidate("second", Provides(build_toolkit(name="Impostor"))),
+            candidate("bystander", Provides(build_toolkit(key="other"))),
         ]
     )
-    assert host.toolkit("tiny").name == "Tiny Toolkit"
-    (failure,) = host.failures
-    assert failure.plugin == "second"
-    assert "toolkit 'tiny' is already registered by plugin 'first'" in failure.message
+    assert [t.key for t in host.toolkits()] == ["other"]
+    assert [(f.plugin, f.message) for f in host.failures] == [
+        (
+            "first",
+            "toolkit 'tiny' is also registered by plugin 'second': "
+            "a toolkit key has one provider, so neither is loaded",
+        ),
+        (
+            "second",
+            "toolkit 'tiny' is also registered by plugin 'first': "
+            "a toolkit key has one provider, so neither is loaded",
+        ),
+    ]
+
+
+def test_a_plugin_registering_one_key_twice_is_refused():
+    (failure,) = PluginHost(
+        [candidate("twice", Provides(build_toolkit(), build_toolkit()))]
+    ).failures
+    assert failure.message == "toolkit 'tiny' is registered twice"
 
 
 def test_a_plugin_whose_register_hook_raises_is_reported():
@@ -212,7 +236,7 @@ def test_coprod_disable_plugins_skips_plugins_and_says_so():
 
 
 def test_selecting_a_plugin_that_is_not_installed_is_a_failure():
-    _, failures, _ = discover_candidates({"COPROD_PLUGINS": "national_standards,ghost"})
+    failures = discover({"COPROD_PLUGINS": "national_standards,ghost"}).failures
     assert [str(f) for f in failures] == [
         "plugin 'ghost' (select): named in COPROD_PLUGINS but not installed"
     ]
@@ -247,3 +271,137 @@ def test_strict_mode_raises_without_also_logging_the_failures_as_skipped(caplog)
     with pytest.raises(PluginLoadError):
         PluginHost([PluginCandidate("broken", "1.0", failing_import)], strict=True)
     assert "skipped" not in caplog.text
+
+
+# Hooks written wrongly are named in one line each --------------------------------------
+
+
+def test_a_marked_function_that_is_not_a_hook_is_reported():
+    class Unprefixed(Provides):
+        @hookimpl
+        def transition_blockers(self, toolkit):
+            return None
+
+    (failure,) = PluginHost([candidate("unprefixed", Unprefixed(build_toolkit()))]).failures
+    assert failure.message.startswith("transition_blockers() is not a hook of plugin API 1.0")
+
+
+def test_a_hook_taking_an_argument_the_hook_does_not_offer_names_what_it_offers():
+    class Renamed(Provides):
+        @hookimpl
+        def coprod_transition_blockers(self, toolkit, initiative, move):
+            return None
+
+    (failure,) = PluginHost([candidate("renamed", Renamed(build_toolkit()))]).failures
+    assert failure.message == (
+        "coprod_transition_blockers() takes 'move', which the hook does not offer "
+        "(it offers: toolkit, initiative, transition)"
+    )
+
+
+def test_a_plugin_with_no_hook_at_all_is_reported():
+    (failure,) = PluginHost([candidate("empty", 42)]).failures
+    assert failure.message.startswith("implements no hook (hooks: coprod_register_toolkits")
+
+
+def test_a_rules_plugin_that_says_for_which_toolkits_is_refused():
+    class Orphan:
+        @hookimpl
+        def coprod_transition_blockers(self):
+            return None
+
+    (failure,) = PluginHost([candidate("orphan", Orphan())]).failures
+    assert failure.message.startswith(
+        "implements coprod_transition_blockers but provides no toolkit and declares no RULES_FOR"
+    )
+
+
+@pytest.mark.parametrize("declared", ["tiny", 7, ["tiny", 3]])
+def test_rules_for_must_be_a_star_or_toolkit_keys(declared):
+    class Odd(Provides):
+        RULES_FOR = declared
+
+    (failure,) = PluginHost([candidate("odd", Odd(build_toolkit()))]).failures
+    assert failure.message == (
+        f'RULES_FOR must be "*" or a sequence of toolkit keys, not {declared!r}'
+    )
+
+
+def test_plugin_host_of_names_a_class_by_its_name():
+    class Ruled:
+        RULES_FOR = "*"
+
+        @hookimpl
+        def coprod_transition_blockers(self):
+            return None
+
+    assert PluginHost.of(Ruled).plugins[0].name == "Ruled"
+
+
+# A definition so wrong that checking it could crash is still only one plugin's problem --
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"stages": [Stage(["list"], "Odd", "a")]}, "stages[0].key: must be a non-empty string"),
+        ({"scales": [Scale("s", "S", "s", levels=None)]}, "scales[0].levels: must be a sequence"),
+        (
+            {"evidence_types": [EvidenceType("e", "E", EvidenceKind.NOTE, "s", True)]},
+            "evidence_types[0].payload_schema: must be a JSON Schema object (a mapping), not True",
+        ),
+    ],
+)
+def test_a_definition_with_wrong_types_is_reported_and_the_others_still_load(overrides, expected):
+    wrong = build_toolkit(key="wrong", activity_types=[], **overrides)
+    host = PluginHost(
+        [candidate("wrong", Provides(wrong)), candidate("good", Provides(build_toolkit()))]
+    )
+    assert [t.key for t in host.toolkits()] == ["tiny"]
+    (failure,) = host.failures
+    assert expected in failure.message
+
+
+# What the environment says -------------------------------------------------------------
+
+
+def test_two_distributions_publishing_one_plugin_name_are_both_refused(monkeypatch):
+    def two_of_a_kind(group):
+        return [
+            importlib.metadata.EntryPoint("coproduction_star", "plugins.coproduction_star", group),
+            importlib.metadata.EntryPoint("coproduction_star", "impostor.star", group),
+        ]
+
+    monkeypatch.setattr(_discovery.importlib.metadata, "entry_points", two_of_a_kind)
+    found = _discovery.discover({})
+    assert found.candidates == ()
+    (failure,) = found.failures
+    assert failure.message == (
+        "published twice, by an unknown distribution (plugins.coproduction_star) and "
+        "an unknown distribution (impostor.star): uninstall one"
+    )
+
+
+def test_a_name_in_coprod_disable_plugins_that_is_not_installed_is_reported_with_a_hint():
+    (failure,) = discover({"COPROD_DISABLE_PLUGINS": "coproduction-star"}).failures
+    assert failure.message == (
+        "named in COPROD_DISABLE_PLUGINS but not installed; did you mean 'coproduction_star'? "
+        "(plugin names, not toolkit keys)"
+    )
+
+
+def test_plugins_left_out_by_coprod_plugins_are_listed_as_unselected():
+    host = load_plugins(environ={"COPROD_PLUGINS": "national_standards"})
+    assert host.unselected == ("coproduction_star",)
+
+
+@pytest.mark.parametrize(
+    ("value", "strict"), [("1", True), ("yes", True), ("0", False), ("", False)]
+)
+def test_coprod_plugins_strict_reads_yes_and_no(value, strict):
+    assert _discovery.strict_from({"COPROD_PLUGINS_STRICT": value}) is strict
+
+
+def test_an_unclear_coprod_plugins_strict_is_an_error_not_a_no():
+    with pytest.raises(ValueError, match=r"COPROD_PLUGINS_STRICT='2': use 1"):
+        load_plugins(environ={"COPROD_PLUGINS_STRICT": "2"})

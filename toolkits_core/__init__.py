@@ -7,19 +7,17 @@ by ``PLUGIN_API_VERSION`` (see ``docs/plugins.md``).
 
 from toolkits_core._assessment_summary import default_summary
 from toolkits_core._definition_checks import check_toolkit
+from toolkits_core._discovery import ENTRY_POINT_GROUP
+from toolkits_core._documents import (
+    evidence_payload_schema,
+    failure_document,
+    plugin_document,
+    toolkit_document,
+    toolkit_summary_document,
+)
 from toolkits_core._evidence_kinds import EvidenceKind, default_payload_schema
 from toolkits_core._hookspecs import PLUGIN_API_VERSION, hookimpl, hookspec
-from toolkits_core._host import (
-    ENTRY_POINT_GROUP,
-    InvalidRecordError,
-    PluginFailure,
-    PluginHookError,
-    PluginHost,
-    PluginInfo,
-    PluginLoadError,
-    UnknownToolkitError,
-    load_plugins,
-)
+from toolkits_core._host import PluginHost, PluginInfo, load_plugins
 from toolkits_core._outcomes import (
     AssessmentSummary,
     Blocker,
@@ -27,6 +25,13 @@ from toolkits_core._outcomes import (
     Transition,
     TransitionDecision,
     TransitionKind,
+)
+from toolkits_core._plugin_errors import (
+    InvalidRecordError,
+    PluginFailure,
+    PluginHookError,
+    PluginLoadError,
+    UnknownToolkitError,
 )
 from toolkits_core._views import (
     ActivityView,
@@ -87,7 +92,12 @@ __all__ = [
     "check_toolkit",
     "default_payload_schema",
     "default_summary",
+    "evidence_payload_schema",
+    "failure_document",
     "hookimpl",
     "hookspec",
     "load_plugins",
+    "plugin_document",
+    "toolkit_document",
+    "toolkit_summary_document",
 ]

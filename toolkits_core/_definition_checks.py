@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -29,15 +29,16 @@ from toolkits_core._vocabulary import (
     Toolkit,
 )
 
-KEY_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
+KEY_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*", re.ASCII)
 KEY_MAX_LENGTH = 64
 # semver.org's recommended expression, anchored.
 SEMVER_PATTERN = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
     r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?",
+    re.ASCII,
 )
-URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+URL_PATTERN = re.compile(r"https?://[^\s/$.?#][^\s]*", re.ASCII)
 
 
 class _Problems:
@@ -52,7 +53,7 @@ class _Problems:
     def key(self, path: str, value: object) -> None:
         if not isinstance(value, str) or not value:
             self.add(path, "must be a non-empty string")
-        elif len(value) > KEY_MAX_LENGTH or not KEY_PATTERN.match(value):
+        elif len(value) > KEY_MAX_LENGTH or not KEY_PATTERN.fullmatch(value):
             self.add(
                 path,
                 f"{value!r} is not a valid key (lower-case letters and digits, "
@@ -80,8 +81,9 @@ class _Problems:
                 )
         return good
 
-    def unique(self, path: str, keys: Iterable[str]) -> None:
-        for key, count in Counter(keys).items():
+    def unique(self, path: str, keys: Iterable[object]) -> None:
+        # Keys that are not strings were reported by key(); counting them could not work.
+        for key, count in Counter(k for k in keys if isinstance(k, str)).items():
             if count > 1:
                 self.add(path, f"key {key!r} is used {count} times")
 
@@ -90,7 +92,7 @@ class _Problems:
             self.add(path, f"must be a sequence of {what} keys")
             return
         for index, ref in enumerate(value):
-            if ref not in known:
+            if not isinstance(ref, str) or ref not in known:
                 self.add(f"{path}[{index}]", f"no {what} has the key {ref!r}")
 
 
@@ -107,9 +109,9 @@ def check_toolkit(toolkit: object) -> list[str]:
     problems.key("key", toolkit.key)
     for name in ("name", "summary", "publisher", "licence", "attribution"):
         problems.text(name, getattr(toolkit, name))
-    if not isinstance(toolkit.version, str) or not SEMVER_PATTERN.match(toolkit.version):
+    if not isinstance(toolkit.version, str) or not SEMVER_PATTERN.fullmatch(toolkit.version):
         problems.add("version", f"{toolkit.version!r} is not a semantic version such as '1.0.0'")
-    if not isinstance(toolkit.source_url, str) or not URL_PATTERN.match(toolkit.source_url):
+    if not isinstance(toolkit.source_url, str) or not URL_PATTERN.fullmatch(toolkit.source_url):
         problems.add("source_url", f"{toolkit.source_url!r} is not an http(s) URL")
     if not isinstance(toolkit.stage_flow, StageFlow):
         problems.add("stage_flow", f"must be a StageFlow, not {toolkit.stage_flow!r}")
@@ -125,15 +127,17 @@ def check_toolkit(toolkit: object) -> list[str]:
     _check_stages(problems, stages)
     _check_dimensions(problems, dimensions)
     for index, scale in enumerate(scales):
-        _check_scale(problems, f"scales[{index}]", scale)
+        _check_scale(problems, f"scales[{index}]", scale, len(dimensions))
     problems.unique("scales", (scale.key for scale in scales))
+    if scales and not dimensions:
+        problems.add("scales", "a scale rates dimensions, and this toolkit has none")
     for index, evidence_type in enumerate(evidence_types):
         _check_evidence_type(problems, f"evidence_types[{index}]", evidence_type)
     problems.unique("evidence_types", (item.key for item in evidence_types))
 
-    stage_keys = {stage.key for stage in stages}
-    dimension_keys = {dimension.key for dimension in dimensions}
-    evidence_keys = {item.key for item in evidence_types}
+    stage_keys = _keys(stages)
+    dimension_keys = _keys(dimensions)
+    evidence_keys = _keys(evidence_types)
     for index, activity in enumerate(activity_types):
         path = f"activity_types[{index}]"
         problems.key(f"{path}.key", activity.key)
@@ -146,6 +150,11 @@ def check_toolkit(toolkit: object) -> list[str]:
         )
     problems.unique("activity_types", (item.key for item in activity_types))
     return problems.items
+
+
+def _keys(items: Sequence[Any]) -> set[str]:
+    """The string keys among ``items`` (a key of another type is reported elsewhere)."""
+    return {item.key for item in items if isinstance(item.key, str)}
 
 
 def _check_stages(problems: _Problems, stages: Sequence[Stage]) -> None:
@@ -175,13 +184,13 @@ def _check_dimensions(problems: _Problems, dimensions: Sequence[Dimension]) -> N
     problems.unique("dimensions[*].indicators", indicator_keys)
 
 
-def _check_scale(problems: _Problems, path: str, scale: Scale) -> None:
+def _check_scale(problems: _Problems, path: str, scale: Scale, dimensions: int) -> None:
     problems.key(f"{path}.key", scale.key)
     problems.text(f"{path}.name", scale.name)
     problems.text(f"{path}.summary", scale.summary)
     problems.text(f"{path}.provenance", scale.provenance, required=False)
     levels = problems.sequence_of(f"{path}.levels", scale.levels, ScaleLevel)
-    if len(scale.levels) < 2:
+    if isinstance(scale.levels, tuple) and len(scale.levels) < 2:
         problems.add(f"{path}.levels", "a scale needs at least two levels")
     for index, level in enumerate(levels):
         if isinstance(level.value, bool) or not isinstance(level.value, int):
@@ -218,6 +227,28 @@ def _check_scale(problems: _Problems, path: str, scale: Scale) -> None:
                 "bands must rise without gaps or overlaps",
             )
         previous = band
+    _check_band_range(problems, path, scale, values, dimensions)
+
+
+def _check_band_range(
+    problems: _Problems, path: str, scale: Scale, values: list[int], dimensions: int
+) -> None:
+    """Bands are read against the total over every dimension, so they must span its range."""
+    bands = (
+        [b for b in scale.bands if isinstance(b, ScaleBand)]
+        if isinstance(scale.bands, tuple)
+        else []
+    )
+    if not bands or not values or dimensions == 0:
+        return
+    ends = (bands[0].minimum, bands[-1].maximum)
+    reachable = (min(values) * dimensions, max(values) * dimensions)
+    if ends != reachable:
+        problems.add(
+            f"{path}.bands",
+            f"cover totals {ends[0]}-{ends[1]}, but the total of {dimensions} dimension(s) "
+            f"rated on this scale runs from {reachable[0]} to {reachable[1]}",
+        )
 
 
 def _check_evidence_type(problems: _Problems, path: str, evidence_type: EvidenceType) -> None:
@@ -228,6 +259,12 @@ def _check_evidence_type(problems: _Problems, path: str, evidence_type: Evidence
         known = ", ".join(kind.value for kind in EvidenceKind)
         problems.add(f"{path}.kind", f"{evidence_type.kind!r} is not an EvidenceKind ({known})")
     if evidence_type.payload_schema is None:
+        return
+    if not isinstance(evidence_type.payload_schema, Mapping):
+        problems.add(
+            f"{path}.payload_schema",
+            f"must be a JSON Schema object (a mapping), not {evidence_type.payload_schema!r}",
+        )
         return
     schema = evidence_type.json_schema()
     try:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from toolkits_core._evidence_kinds import JSON_SCHEMA_DIALECT
-from toolkits_core._host import PluginFailure, PluginInfo
+from toolkits_core._host import PluginInfo
+from toolkits_core._plugin_errors import PluginFailure
 from toolkits_core._vocabulary import Scale, StageFlow, Toolkit
 
 STAGE_FLOW_EXPLANATIONS = {
@@ -133,6 +134,7 @@ def plugin_document(plugin: PluginInfo) -> dict[str, Any]:
         "module": plugin.module,
         "status": "loaded",
         "toolkits": list(plugin.toolkits),
+        "rules_for": list(plugin.rules_for),
         "hooks": list(plugin.hooks),
     }
 

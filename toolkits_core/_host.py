@@ -1,12 +1,14 @@
-"""The plugin host: finds plugins, loads them one by one, and calls their hooks.
+"""The plugin host: loads plugins one by one, keeps the toolkits, and calls the hooks.
 
 This is the one place that speaks to pluggy. Everything else calls the typed methods of
 ``PluginHost`` (as tox 4 does with its manager), so a hook's arguments and results are
 checked in one place and every failure carries the name of the plugin that caused it.
 
-A plugin that cannot be imported, implements a hook that does not exist, or registers
-a wrong toolkit is reported and skipped, so one broken plugin never takes the others
-down; strict mode (for CI and ``coprod plugins check``) turns any such report into an error.
+A plugin that cannot be imported, writes a hook wrongly, or registers a wrong toolkit is
+reported and skipped as a whole, so one broken plugin never takes the others down; strict
+mode (for CI) turns any such report into an error. At run time a toolkit's rule hooks go
+only to the plugin that provides it and to plugins that say they add rules to it
+(``RULES_FOR``), so a careless rules plugin cannot break every other toolkit.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import importlib.metadata
 import inspect
 import logging
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -25,6 +27,12 @@ import pluggy
 from toolkits_core import _hookspecs
 from toolkits_core._assessment_summary import default_summary
 from toolkits_core._definition_checks import check_toolkit
+from toolkits_core._discovery import (
+    ENTRY_POINT_GROUP,
+    PluginCandidate,
+    discover,
+    strict_from,
+)
 from toolkits_core._outcomes import (
     AssessmentSummary,
     Blocker,
@@ -32,134 +40,53 @@ from toolkits_core._outcomes import (
     Transition,
     TransitionDecision,
 )
-from toolkits_core._record_checks import check_assessment, check_evidence
+from toolkits_core._plugin_checks import (
+    ALL_TOOLKITS,
+    RULE_HOOKS,
+    api_version_problem,
+    hook_problems,
+    rules_for,
+)
+from toolkits_core._plugin_errors import (
+    InvalidRecordError,
+    PluginFailure,
+    PluginHookError,
+    PluginLoadError,
+    UnknownToolkitError,
+)
+from toolkits_core._record_checks import check_activity, check_assessment, check_evidence
 from toolkits_core._stage_flow import plan_transition
-from toolkits_core._views import AssessmentView, EvidenceView, InitiativeView
+from toolkits_core._views import ActivityView, AssessmentView, EvidenceView, InitiativeView
 from toolkits_core._vocabulary import Toolkit
 
 logger = logging.getLogger("toolkits_core.plugins")
 
-ENTRY_POINT_GROUP = _hookspecs.PROJECT_NAME
-ENV_SELECT = "COPROD_PLUGINS"
-"""Comma-separated entry-point names: load only these. Unset: all. Empty: none."""
-ENV_DISABLE = "COPROD_DISABLE_PLUGINS"
-"""Comma-separated entry-point names never to load."""
-ENV_STRICT = "COPROD_PLUGINS_STRICT"
-"""Set to 1 to make any plugin failure an error instead of a skipped plugin."""
-
-HOOK_PREFIX = "coprod_"
-_HOOK_NAMES = frozenset(
-    name
-    for name, value in vars(_hookspecs).items()
-    if name.startswith(HOOK_PREFIX) and callable(value)
-)
-
 
 @dataclass(frozen=True, slots=True)
 class PluginInfo:
-    """A loaded plugin: its entry-point name, its distribution's version, what it provides."""
+    """A loaded plugin: its entry-point name, its distribution's version, what it provides.
+
+    ``rules_for`` lists the toolkits whose rule hooks it is asked, besides its own:
+    ``("*",)`` for every toolkit.
+    """
 
     name: str
     version: str
     module: str
     toolkits: tuple[str, ...]
     hooks: tuple[str, ...]
+    rules_for: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class PluginFailure:
-    """Why a plugin was skipped.
+@dataclass(slots=True)
+class _Loading:
+    """A plugin part-way through loading."""
 
-    ``phase`` is one of: select, import, api_version, hooks, register, toolkit.
-    """
-
-    plugin: str
-    phase: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"plugin {self.plugin!r} ({self.phase}): {self.message}"
-
-
-class PluginLoadError(RuntimeError):
-    """Raised in strict mode when any plugin failed to load; lists every failure."""
-
-    def __init__(self, failures: Iterable[PluginFailure]) -> None:
-        self.failures = tuple(failures)
-        lines = "\n".join(f"  - {failure}" for failure in self.failures)
-        super().__init__(f"{len(self.failures)} plugin failure(s):\n{lines}")
-
-
-class PluginHookError(RuntimeError):
-    """A plugin's hook raised or returned something the hook does not allow."""
-
-    def __init__(self, plugin: str, hook: str, message: str) -> None:
-        self.plugin = plugin
-        self.hook = hook
-        super().__init__(f"plugin {plugin!r} failed in {hook}: {message}")
-
-
-class UnknownToolkitError(LookupError):
-    def __init__(self, key: str, known: Iterable[str]) -> None:
-        self.key = key
-        super().__init__(
-            f"no toolkit {key!r} is registered (known: {', '.join(sorted(known)) or 'none'})"
-        )
-
-
-class InvalidRecordError(ValueError):
-    """A record (evidence, assessment) failed the core's or a plugin's checks."""
-
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("; ".join(f"{p.field or '(record)'}: {p.message}" for p in self.problems))
-
-
-@dataclass(frozen=True, slots=True)
-class PluginCandidate:
-    """A plugin that may be loaded: its name, version and how to import it."""
-
-    name: str
-    version: str
-    load: Callable[[], object]
-
-
-def discover_candidates(
-    environ: Mapping[str, str] | None = None,
-) -> tuple[list[PluginCandidate], list[PluginFailure], list[str]]:
-    """Plugins published under the entry-point group, after the environment's selection.
-
-    Returns the candidates, failures for selected names that are not installed, and the
-    names that the environment disabled.
-    """
-    environ = os.environ if environ is None else environ
-    seen: dict[str, PluginCandidate] = {}
-    for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
-        if entry_point.name in seen:
-            continue
-        version = entry_point.dist.version if entry_point.dist is not None else "unknown"
-        seen[entry_point.name] = PluginCandidate(entry_point.name, version, entry_point.load)
-
-    failures: list[PluginFailure] = []
-    selected = _names(environ.get(ENV_SELECT))
-    disabled = _names(environ.get(ENV_DISABLE)) or []
-    names = sorted(seen)
-    if selected is not None:
-        failures = [
-            PluginFailure(name, "select", f"named in {ENV_SELECT} but not installed")
-            for name in selected
-            if name not in seen
-        ]
-        names = [name for name in names if name in selected]
-    skipped = sorted(name for name in names if name in disabled)
-    candidates = [seen[name] for name in names if name not in disabled]
-    return candidates, failures, skipped
-
-
-def _names(value: str | None) -> list[str] | None:
-    if value is None:
-        return None
-    return [name.strip() for name in value.split(",") if name.strip()]
+    candidate: PluginCandidate
+    plugin: object
+    hooks: tuple[str, ...]
+    rules_for: tuple[str, ...]
+    toolkits: list[Toolkit]
 
 
 def load_plugins(
@@ -170,10 +97,14 @@ def load_plugins(
     ``strict`` defaults to the ``COPROD_PLUGINS_STRICT`` environment variable.
     """
     environ = os.environ if environ is None else environ
-    if strict is None:
-        strict = environ.get(ENV_STRICT, "").strip().lower() in {"1", "true", "yes", "on"}
-    candidates, failures, disabled = discover_candidates(environ)
-    return PluginHost(candidates, strict=strict, failures=failures, disabled=disabled)
+    found = discover(environ)
+    return PluginHost(
+        found.candidates,
+        strict=strict_from(environ) if strict is None else strict,
+        failures=found.failures,
+        disabled=found.disabled,
+        unselected=found.unselected,
+    )
 
 
 class PluginHost:
@@ -190,15 +121,20 @@ class PluginHost:
         strict: bool = False,
         failures: Iterable[PluginFailure] = (),
         disabled: Iterable[str] = (),
+        unselected: Iterable[str] = (),
     ) -> None:
         self._pm = pluggy.PluginManager(_hookspecs.PROJECT_NAME)
         self._pm.add_hookspecs(_hookspecs)
-        self._toolkits: dict[str, Toolkit] = {}
-        self._plugins: dict[str, PluginInfo] = {}
         self._failures: list[PluginFailure] = list(failures)
+        self._toolkits: dict[str, Toolkit] = {}
+        self._owners: dict[str, str] = {}
+        self._plugins: dict[str, PluginInfo] = {}
         self.disabled: tuple[str, ...] = tuple(disabled)
-        for candidate in candidates:
-            self._load(candidate)
+        self.unselected: tuple[str, ...] = tuple(unselected)
+
+        loading = [item for c in candidates if (item := self._load(c)) is not None]
+        for item in self._refuse_contested_keys(loading):
+            self._accept(item)
         if strict and self._failures:
             raise PluginLoadError(self._failures)
         for failure in self._failures:
@@ -206,7 +142,7 @@ class PluginHost:
 
     @classmethod
     def of(cls, *plugins: object, strict: bool = True) -> PluginHost:
-        """A host with exactly these plugins (modules or instances), for a plugin's own tests.
+        """A host with exactly these plugins (modules or objects), for a plugin's own tests.
 
         Pass ``(name, plugin)`` to name a plugin as its entry point does, so that
         ``Blocker.plugin`` reads the same in tests as in production. Otherwise a module
@@ -224,109 +160,180 @@ class PluginHost:
 
     # Loading -------------------------------------------------------------------------
 
-    def _load(self, candidate: PluginCandidate) -> None:
+    def _load(self, candidate: PluginCandidate) -> _Loading | None:
+        """Import, check and register one plugin; on any problem, report it and undo."""
         name = candidate.name
         try:
             plugin = candidate.load()
         except Exception as error:  # a broken plugin must not stop the others
             self._fail(name, "import", f"{type(error).__name__}: {error}")
-            return
-        wanted = getattr(plugin, "PLUGIN_API", None)
-        provided = int(_hookspecs.PLUGIN_API_VERSION.split(".")[0])
-        if wanted is not None and (isinstance(wanted, bool) or not isinstance(wanted, int)):
-            self._fail(
-                name,
-                "api_version",
-                f"PLUGIN_API must be a major version such as {provided}, not {wanted!r}",
-            )
-            return
-        if wanted is not None and wanted != provided:
-            self._fail(
-                name,
-                "api_version",
-                f"wants plugin API {wanted}, this coprod provides {_hookspecs.PLUGIN_API_VERSION}",
-            )
-            return
-        if problems := _hook_problems(plugin):
+            return None
+        if problem := api_version_problem(plugin):
+            self._fail(name, "api_version", problem)
+            return None
+        try:
+            scope = rules_for(plugin)
+        except ValueError as error:
+            self._fail(name, "hooks", str(error))
+            return None
+        hooks, problems = hook_problems(plugin)
+        if problems:
             self._fail(name, "hooks", "; ".join(problems))
-            return
+            return None
         try:
             self._pm.register(plugin, name=name)
         except (pluggy.PluginValidationError, ValueError) as error:
-            self._fail(name, "hooks", str(error))
-            return
+            self._fail(name, "hooks", " ".join(str(error).split()))
+            return None
 
-        registered: list[Toolkit] = []
-        failures_before = len(self._failures)
-        try:
-            self._call_plugin(plugin, "coprod_register_toolkits", {"register": registered.append})
-        except Exception as error:
-            self._fail(name, "register", f"{type(error).__name__}: {error}")
-        for toolkit in registered:
-            self._check_new_toolkit(name, toolkit)
-        if len(self._failures) > failures_before:
-            self._pm.unregister(plugin)
-            return
-        for toolkit in registered:
-            self._toolkits[toolkit.key] = toolkit
-        hooks = tuple(sorted(caller.name for caller in self._pm.get_hookcallers(plugin) or ()))
-        self._plugins[name] = PluginInfo(
-            name, candidate.version, _module_name(plugin), tuple(t.key for t in registered), hooks
-        )
-
-    def _check_new_toolkit(self, plugin: str, toolkit: object) -> None:
-        label = getattr(toolkit, "key", None) or type(toolkit).__name__
-        if problems := check_toolkit(toolkit):
-            self._fail(plugin, "toolkit", f"toolkit {label!r} is wrong: " + "; ".join(problems))
-            return
-        assert isinstance(toolkit, Toolkit)
-        owner = next((p.name for p in self._plugins.values() if toolkit.key in p.toolkits), None)
-        if owner is not None:
-            self._fail(
-                plugin,
-                "toolkit",
-                f"toolkit {toolkit.key!r} is already registered by plugin {owner!r}",
+        scope_keys = (ALL_TOOLKITS,) if scope == ALL_TOOLKITS else tuple(scope or ())
+        item = _Loading(candidate, plugin, tuple(hooks), scope_keys, [])
+        failures = self._register_toolkits(item)
+        rule_hooks = sorted(RULE_HOOKS.intersection(hooks))
+        if rule_hooks and not item.toolkits and scope is None:
+            failures.append(
+                (
+                    "hooks",
+                    f"implements {', '.join(rule_hooks)} but provides no toolkit and declares "
+                    'no RULES_FOR (a sequence of toolkit keys, or "*"), so its rules would '
+                    "never run",
+                )
             )
+        if failures:
+            self._pm.unregister(plugin)
+            for phase, message in failures:
+                self._fail(name, phase, message)
+            return None
+        return item
+
+    def _register_toolkits(self, item: _Loading) -> list[tuple[str, str]]:
+        """Ask the plugin for its toolkits and check each; returns (phase, message) problems."""
+        registered: list[object] = []
+        try:
+            self._call_plugin(item.plugin, "coprod_register_toolkits", registered.append)
+        except Exception as error:
+            return [("register", f"{type(error).__name__}: {error}")]
+        problems: list[tuple[str, str]] = []
+        for toolkit in registered:
+            label = getattr(toolkit, "key", None) or type(toolkit).__name__
+            try:
+                found = check_toolkit(toolkit)
+            except Exception as error:  # the checks must report, never crash the host
+                found = [f"could not be checked: {type(error).__name__}: {error}"]
+            if found:
+                problems.append(("toolkit", f"toolkit {label!r} is wrong: " + "; ".join(found)))
+                continue
+            assert isinstance(toolkit, Toolkit)
+            if any(toolkit.key == other.key for other in item.toolkits):
+                problems.append(("toolkit", f"toolkit {toolkit.key!r} is registered twice"))
+                continue
+            item.toolkits.append(toolkit)
+        return problems
+
+    def _refuse_contested_keys(self, loading: list[_Loading]) -> list[_Loading]:
+        """Refuse every plugin that registers a toolkit key another plugin registers too.
+
+        Neither wins: letting the first by name win would let any plugin whose name sorts
+        earlier take over a toolkit that people's records depend on.
+        """
+        providers: dict[str, list[str]] = {}
+        for item in loading:
+            for toolkit in item.toolkits:
+                providers.setdefault(toolkit.key, []).append(item.candidate.name)
+        accepted = []
+        for item in loading:
+            contested = [
+                (toolkit.key, [p for p in providers[toolkit.key] if p != item.candidate.name])
+                for toolkit in item.toolkits
+                if len(providers[toolkit.key]) > 1
+            ]
+            if not contested:
+                accepted.append(item)
+                continue
+            self._pm.unregister(item.plugin)
+            for key, others in contested:
+                names = ", ".join(repr(other) for other in others)
+                self._fail(
+                    item.candidate.name,
+                    "toolkit",
+                    f"toolkit {key!r} is also registered by plugin {names}: "
+                    "a toolkit key has one provider, so neither is loaded",
+                )
+        return accepted
+
+    def _accept(self, item: _Loading) -> None:
+        name = item.candidate.name
+        for toolkit in item.toolkits:
+            self._toolkits[toolkit.key] = toolkit
+            self._owners[toolkit.key] = name
+        self._plugins[name] = PluginInfo(
+            name=name,
+            version=item.candidate.version,
+            module=_module_name(item.plugin),
+            toolkits=tuple(t.key for t in item.toolkits),
+            hooks=item.hooks,
+            rules_for=item.rules_for,
+        )
 
     def _fail(self, plugin: str, phase: str, message: str) -> None:
         self._failures.append(PluginFailure(plugin, phase, message))
 
     # Calling hooks -------------------------------------------------------------------
 
-    def _call_plugin(self, plugin: object, hook: str, kwargs: Mapping[str, Any]) -> Any:
+    def _call_plugin(self, plugin: object, hook: str, register: Any) -> None:
         for impl in getattr(self._pm.hook, hook).get_hookimpls():
             if impl.plugin is plugin:
-                return impl.function(*(kwargs[arg] for arg in impl.argnames))
-        return None
+                impl.function(*({"register": register}[arg] for arg in impl.argnames))
 
-    def _call_each(self, hook: str, kwargs: Mapping[str, Any]) -> list[tuple[str, Any]]:
-        """Each plugin's answer, in pluggy's call order, naming the plugin that fails."""
-        answers = []
-        for impl in reversed(getattr(self._pm.hook, hook).get_hookimpls()):
+    def _routed(self, hook: str, toolkit: str) -> list[Any]:
+        """The hook's implementations that speak for ``toolkit``: its provider first, then
+        the plugins that add rules to it, in load order."""
+        impls = {impl.plugin_name: impl for impl in getattr(self._pm.hook, hook).get_hookimpls()}
+        owner = self._owners.get(toolkit)
+        ordered = [owner] if owner in impls else []
+        for name, info in self._plugins.items():
+            if (
+                name != owner
+                and name in impls
+                and (ALL_TOOLKITS in info.rules_for or toolkit in info.rules_for)
+            ):
+                ordered.append(name)
+        return [impls[name] for name in ordered if name is not None]
+
+    def _answers(
+        self, hook: str, toolkit: str, kwargs: Mapping[str, Any], *, many: bool
+    ) -> Iterator[tuple[str, Any]]:
+        """Each routed plugin's answer; a failure, even while iterating it, names the plugin."""
+        for impl in self._routed(hook, toolkit):
             try:
                 answer = impl.function(*(kwargs[arg] for arg in impl.argnames))
+                if many and isinstance(answer, Iterable) and not isinstance(answer, str | bytes):
+                    answer = list(answer)  # a generator's errors surface here, with the name
             except Exception as error:
                 raise PluginHookError(
                     impl.plugin_name, hook, f"{type(error).__name__}: {error}"
                 ) from error
-            answers.append((impl.plugin_name, answer))
-        return answers
+            yield impl.plugin_name, answer
 
-    def _collect(self, hook: str, kwargs: Mapping[str, Any], kind: type[Any]) -> list[Any]:
+    def _collect(
+        self, hook: str, toolkit: str, kwargs: Mapping[str, Any], kind: type[Problem | Blocker]
+    ) -> list[Any]:
         collected = []
-        for plugin, answer in self._call_each(hook, kwargs):
+        for plugin, answer in self._answers(hook, toolkit, kwargs, many=True):
             if answer is None:
                 continue
-            if isinstance(answer, (str, bytes)) or not isinstance(answer, Iterable):
+            if not isinstance(answer, list):
                 raise PluginHookError(
                     plugin,
                     hook,
                     f"returned {type(answer).__name__}, expected an iterable of {kind.__name__}",
                 )
             for item in answer:
-                if not isinstance(item, kind):
+                if not isinstance(item, kind) or not _filled(item.code, item.message):
                     raise PluginHookError(
-                        plugin, hook, f"returned {item!r}, expected {kind.__name__}"
+                        plugin,
+                        hook,
+                        f"returned {item!r}, expected a {kind.__name__} with a code and a message",
                     )
                 collected.append(replace(item, plugin=plugin))
         return collected
@@ -353,9 +360,15 @@ class PluginHost:
     def provider_of(self, toolkit: str) -> PluginInfo:
         """The plugin that registered a toolkit."""
         self.toolkit(toolkit)
-        return next(p for p in self._plugins.values() if toolkit in p.toolkits)
+        return self._plugins[self._owners[toolkit]]
 
     # Running initiatives through a toolkit ------------------------------------------
+
+    def check_activity(
+        self, activity: ActivityView, *, toolkit: str, initiative: InitiativeView | None = None
+    ) -> list[Problem]:
+        """Problems with an activity: its type, stage, cycle and dimensions."""
+        return check_activity(self.toolkit(toolkit), initiative, activity)
 
     def check_evidence(
         self, evidence: EvidenceView, *, toolkit: str, initiative: InitiativeView | None = None
@@ -365,7 +378,7 @@ class PluginHost:
         if problems := check_evidence(definition, initiative, evidence):
             return problems
         kwargs = {"toolkit": definition, "initiative": initiative, "evidence": evidence}
-        return self._collect("coprod_validate_evidence", kwargs, Problem)
+        return self._collect("coprod_validate_evidence", toolkit, kwargs, Problem)
 
     def decide_transition(self, initiative: InitiativeView, to_stage: str) -> TransitionDecision:
         """Whether ``initiative`` may move to ``to_stage``, with every blocker if not."""
@@ -374,11 +387,14 @@ class PluginHost:
         if not isinstance(planned, Transition):
             return TransitionDecision(to_stage, None, (planned,))
         kwargs = {"toolkit": definition, "initiative": initiative, "transition": planned}
-        blockers = self._collect("coprod_transition_blockers", kwargs, Blocker)
+        blockers = self._collect("coprod_transition_blockers", definition.key, kwargs, Blocker)
         return TransitionDecision(to_stage, planned, tuple(blockers))
 
-    def check_assessment(self, assessment: AssessmentView, *, toolkit: str) -> list[Problem]:
-        return check_assessment(self.toolkit(toolkit), assessment)
+    def check_assessment(
+        self, assessment: AssessmentView, *, toolkit: str, initiative: InitiativeView | None = None
+    ) -> list[Problem]:
+        """Problems with an assessment: its scale, perspective, cycle, dimensions and values."""
+        return check_assessment(self.toolkit(toolkit), assessment, initiative)
 
     def summarise_assessment(
         self, assessment: AssessmentView, *, toolkit: str
@@ -393,37 +409,20 @@ class PluginHost:
         scale = definition.scale(assessment.scale)
         assert scale is not None
         kwargs = {"toolkit": definition, "scale": scale, "assessment": assessment}
-        for plugin, answer in self._call_each("coprod_summarise_assessment", kwargs):
+        hook = "coprod_summarise_assessment"
+        for plugin, answer in self._answers(hook, toolkit, kwargs, many=False):
             if answer is None:
                 continue
             if not isinstance(answer, AssessmentSummary):
                 raise PluginHookError(
-                    plugin,
-                    "coprod_summarise_assessment",
-                    f"returned {answer!r}, expected AssessmentSummary",
+                    plugin, hook, f"returned {answer!r}, expected AssessmentSummary"
                 )
             return replace(answer, summarised_by=plugin)
         return default_summary(definition, scale, assessment)
 
 
-def _hook_problems(plugin: object) -> list[str]:
-    """Functions named like hooks that are not hooks (a typo would otherwise go unnoticed)."""
-    problems = []
-    for attribute in dir(plugin):
-        if not attribute.startswith(HOOK_PREFIX) or not inspect.isroutine(
-            getattr(plugin, attribute)
-        ):
-            continue
-        if attribute in _HOOK_NAMES:
-            if not hasattr(getattr(plugin, attribute), f"{_hookspecs.PROJECT_NAME}_impl"):
-                problems.append(f"{attribute}() is not marked with @toolkits_core.hookimpl")
-        else:
-            known = ", ".join(sorted(_HOOK_NAMES))
-            problems.append(
-                f"{attribute}() is not a hook of plugin API "
-                f"{_hookspecs.PLUGIN_API_VERSION} (hooks: {known})"
-            )
-    return problems
+def _filled(*texts: object) -> bool:
+    return all(isinstance(text, str) and text.strip() for text in texts)
 
 
 def _same(plugin: object) -> object:
@@ -431,10 +430,14 @@ def _same(plugin: object) -> object:
 
 
 def _module_name(plugin: object) -> str:
-    return plugin.__name__ if inspect.ismodule(plugin) else type(plugin).__module__
+    if inspect.ismodule(plugin):
+        return plugin.__name__
+    return plugin.__module__ if isinstance(plugin, type) else type(plugin).__module__
 
 
 def _plugin_name(plugin: object) -> str:
+    if isinstance(plugin, type):
+        return plugin.__name__
     if not inspect.ismodule(plugin):
         return type(plugin).__name__
     published = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP, value=plugin.__name__)

@@ -6,7 +6,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from toolkits_core._vocabulary import _freeze
+from toolkits_core._frozen import freeze_fields
 
 CORE = "core"
 """The name given as ``plugin`` when a rule of the core itself, not of a plugin, spoke."""
@@ -67,7 +67,7 @@ class TransitionDecision:
     blockers: Sequence[Blocker] = ()
 
     def __post_init__(self) -> None:
-        _freeze(self, "blockers")
+        freeze_fields(self, "blockers")
 
     @property
     def allowed(self) -> bool:
@@ -99,4 +99,4 @@ class AssessmentSummary:
     summarised_by: str = CORE
 
     def __post_init__(self) -> None:
-        _freeze(self, "lowest", "unrated", "notes")
+        freeze_fields(self, "lowest", "unrated", "notes")

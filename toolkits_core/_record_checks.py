@@ -1,35 +1,62 @@
-"""The core's own checks on proposed evidence and assessments.
+"""The core's own checks on proposed activities, evidence and assessments.
 
 These run before any plugin's hook, so a plugin's ``coprod_validate_evidence`` can rely
-on the evidence type, stage, dimensions and indicators existing and the payload
-matching its schema.
+on the evidence type, stage, cycle, dimensions and indicators existing and fitting, and on
+the payload matching its schema. Every check reports; none raises on odd input, because
+the input comes from people and other systems.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from toolkits_core._frozen import thaw
 from toolkits_core._outcomes import Problem
-from toolkits_core._views import AssessmentView, EvidenceView, InitiativeView, ParticipantRole
-from toolkits_core._vocabulary import Toolkit
+from toolkits_core._views import (
+    ActivityView,
+    AssessmentView,
+    EvidenceView,
+    InitiativeView,
+    ParticipantRole,
+)
+from toolkits_core._vocabulary import ActivityType, StageFlow, Toolkit
 
 
-def _unknown(field: str, keys: Sequence[str], known: set[str], what: str) -> list[Problem]:
-    return [
-        Problem(
-            f"unknown_{what.replace(' ', '_')}", f"No {what} has the key {key!r}.", f"{field}/{i}"
+def check_activity(
+    toolkit: Toolkit, initiative: InitiativeView | None, activity: ActivityView
+) -> list[Problem]:
+    """Problems with an activity: its type, its stage and cycle, its dimensions and roles."""
+    problems = []
+    activity_type = toolkit.activity_type(activity.activity_type)
+    if activity_type is None:
+        known = ", ".join(item.key for item in toolkit.activity_types) or "none"
+        problems.append(
+            Problem(
+                "unknown_activity_type",
+                f"{toolkit.name} has no activity type {activity.activity_type!r} "
+                f"(it has: {known}).",
+                "activity_type",
+            )
         )
-        for i, key in enumerate(keys)
-        if key not in known
-    ]
+    problems += _stage_problems(toolkit, initiative, activity.stage, activity.cycle)
+    problems += _activity_stage_problems(activity_type, activity.stage)
+    problems += _unknown_dimensions(toolkit, activity.dimensions)
+    for index, role in enumerate(activity.participant_roles):
+        if not isinstance(role, ParticipantRole):
+            problems.append(
+                Problem("unknown_role", f"{role!r} is not a role.", f"participant_roles/{index}")
+            )
+    return problems
 
 
 def check_evidence(
     toolkit: Toolkit, initiative: InitiativeView | None, evidence: EvidenceView
 ) -> list[Problem]:
-    """Problems with ``evidence`` against the toolkit's definitions and the initiative's stages."""
+    """Problems with a piece of evidence against the toolkit and the initiative's progress."""
     problems: list[Problem] = []
     evidence_type = toolkit.evidence_type(evidence.evidence_type)
     if evidence_type is None:
@@ -42,74 +69,39 @@ def check_evidence(
                 "evidence_type",
             )
         )
-    if toolkit.stage(evidence.stage) is None:
-        problems.append(
-            Problem("unknown_stage", f"{toolkit.name} has no stage {evidence.stage!r}.", "stage")
-        )
-    elif initiative is not None and evidence.stage not in initiative.reached_stages:
-        problems.append(
-            Problem(
-                "stage_not_reached",
-                f"The initiative has not reached {toolkit.stage(evidence.stage).name} yet.",  # type: ignore[union-attr]
-                "stage",
-            )
-        )
-    if evidence.activity_type is not None and toolkit.activity_type(evidence.activity_type) is None:
-        problems.append(
-            Problem(
-                "unknown_activity_type",
-                f"{toolkit.name} has no activity type {evidence.activity_type!r}.",
-                "activity_type",
-            )
-        )
-    activity_type = toolkit.activity_type(evidence.activity_type or "")
-    if activity_type and activity_type.stages and evidence.stage not in activity_type.stages:
-        problems.append(
-            Problem(
-                "activity_type_not_in_stage",
-                f"{activity_type.name} belongs to {', '.join(activity_type.stages)}, "
-                f"not to {evidence.stage!r}.",
-                "stage",
-            )
-        )
-    problems += _unknown(
-        "dimensions", evidence.dimensions, {d.key for d in toolkit.dimensions}, "dimension"
-    )
-    for index, key in enumerate(evidence.indicators):
-        found = toolkit.indicator(key)
-        if found is None:
+    problems += _stage_problems(toolkit, initiative, evidence.stage, evidence.cycle)
+    if evidence.activity_type is not None:
+        activity_type = toolkit.activity_type(evidence.activity_type)
+        if activity_type is None:
             problems.append(
                 Problem(
-                    "unknown_indicator", f"No indicator has the key {key!r}.", f"indicators/{index}"
+                    "unknown_activity_type",
+                    f"{toolkit.name} has no activity type {evidence.activity_type!r}.",
+                    "activity_type",
                 )
             )
-        elif found[0].key not in evidence.dimensions:
-            # Evidence is counted per dimension: an untagged indicator would go uncounted.
-            problems.append(
-                Problem(
-                    "indicator_dimension_not_tagged",
-                    f"{key!r} is on the {found[0].name} checklist: add {found[0].key!r} to the "
-                    "evidence's dimensions, or remove the indicator.",
-                    f"indicators/{index}",
-                )
-            )
+        problems += _activity_stage_problems(activity_type, evidence.stage)
+    problems += _unknown_dimensions(toolkit, evidence.dimensions)
+    problems += _indicator_problems(toolkit, evidence)
     if evidence_type is not None:
-        validator = Draft202012Validator(evidence_type.json_schema())
-        for error in sorted(
-            validator.iter_errors(dict(evidence.payload)), key=lambda e: list(e.path)
-        ):
-            pointer = "/".join(["payload", *(str(part) for part in error.path)])
-            problems.append(Problem("invalid_payload", error.message, pointer))
+        problems += _payload_problems(evidence_type.json_schema(), evidence.payload)
     return problems
 
 
-def check_assessment(toolkit: Toolkit, assessment: AssessmentView) -> list[Problem]:
-    """Problems with an assessment: its scale, perspective, dimensions and level values."""
+def check_assessment(
+    toolkit: Toolkit, assessment: AssessmentView, initiative: InitiativeView | None = None
+) -> list[Problem]:
+    """Problems with an assessment: its scale, perspective, cycle, dimensions and values."""
     problems: list[Problem] = []
     scale = toolkit.scale(assessment.scale)
     if scale is None:
+        known = ", ".join(item.key for item in toolkit.scales) or "none"
         problems.append(
-            Problem("unknown_scale", f"{toolkit.name} has no scale {assessment.scale!r}.", "scale")
+            Problem(
+                "unknown_scale",
+                f"{toolkit.name} has no scale {assessment.scale!r} (it has: {known}).",
+                "scale",
+            )
         )
     if not isinstance(assessment.perspective, ParticipantRole):
         roles = ", ".join(role.value for role in ParticipantRole)
@@ -120,6 +112,12 @@ def check_assessment(toolkit: Toolkit, assessment: AssessmentView) -> list[Probl
                 "perspective",
             )
         )
+    problems += _cycle_problems(initiative, assessment.cycle)
+    if not isinstance(assessment.ratings, Mapping):
+        problems.append(
+            Problem("ratings_not_object", "Give ratings as dimension key: level.", "ratings")
+        )
+        return problems
     if not assessment.ratings:
         problems.append(Problem("no_ratings", "Rate at least one dimension.", "ratings"))
     dimension_keys = {d.key for d in toolkit.dimensions}
@@ -140,3 +138,122 @@ def check_assessment(toolkit: Toolkit, assessment: AssessmentView) -> list[Probl
                 )
             )
     return problems
+
+
+def _stage_problems(
+    toolkit: Toolkit, initiative: InitiativeView | None, stage: str, cycle: object
+) -> list[Problem]:
+    """Whether work can be recorded in ``stage`` of ``cycle``: only where the initiative has been.
+
+    In a cyclic toolkit every stage was reached in an earlier round, so the current round
+    counts only the stages up to where the initiative stands.
+    """
+    index = toolkit.stage_index(stage) if isinstance(stage, str) else None
+    if index is None:
+        return [Problem("unknown_stage", f"{toolkit.name} has no stage {stage!r}.", "stage")]
+    if cycle_problems := _cycle_problems(initiative, cycle):
+        return cycle_problems
+    if initiative is None or cycle != initiative.cycle:
+        return []
+    here = toolkit.stage_index(initiative.stage)
+    if toolkit.stage_flow is StageFlow.CYCLIC:
+        reached = here is not None and index <= here
+    else:
+        reached = stage in initiative.reached_stages
+    if reached:
+        return []
+    name = toolkit.stages[index].name
+    when = f" in cycle {cycle}" if toolkit.stage_flow is StageFlow.CYCLIC else ""
+    return [
+        Problem("stage_not_reached", f"The initiative has not reached {name}{when} yet.", "stage")
+    ]
+
+
+def _cycle_problems(initiative: InitiativeView | None, cycle: object) -> list[Problem]:
+    if isinstance(cycle, bool) or not isinstance(cycle, int) or cycle < 1:
+        return [Problem("invalid_cycle", f"{cycle!r} is not a cycle number (1, 2, ...).", "cycle")]
+    if initiative is not None and cycle > initiative.cycle:
+        return [
+            Problem(
+                "cycle_not_reached",
+                f"The initiative is in cycle {initiative.cycle}, not yet in cycle {cycle}.",
+                "cycle",
+            )
+        ]
+    return []
+
+
+def _activity_stage_problems(activity_type: ActivityType | None, stage: str) -> list[Problem]:
+    if activity_type is None or not activity_type.stages or stage in activity_type.stages:
+        return []
+    return [
+        Problem(
+            "activity_type_not_in_stage",
+            f"{activity_type.name} belongs to {', '.join(activity_type.stages)}, not to {stage!r}.",
+            "stage",
+        )
+    ]
+
+
+def _unknown_dimensions(toolkit: Toolkit, keys: Sequence[str]) -> list[Problem]:
+    known = {d.key for d in toolkit.dimensions}
+    return [
+        Problem("unknown_dimension", f"No dimension has the key {key!r}.", f"dimensions/{i}")
+        for i, key in enumerate(keys)
+        if key not in known
+    ]
+
+
+def _indicator_problems(toolkit: Toolkit, evidence: EvidenceView) -> list[Problem]:
+    problems = []
+    for index, key in enumerate(evidence.indicators):
+        found = toolkit.indicator(key) if isinstance(key, str) else None
+        if found is None:
+            problems.append(
+                Problem(
+                    "unknown_indicator", f"No indicator has the key {key!r}.", f"indicators/{index}"
+                )
+            )
+        elif found[0].key not in evidence.dimensions:
+            # Evidence is counted per dimension: an untagged indicator would go uncounted.
+            problems.append(
+                Problem(
+                    "indicator_dimension_not_tagged",
+                    f"{key!r} is on the {found[0].name} checklist: add {found[0].key!r} to the "
+                    "evidence's dimensions, or remove the indicator.",
+                    f"indicators/{index}",
+                )
+            )
+    return problems
+
+
+def _payload_problems(schema: dict[str, Any], payload: object) -> list[Problem]:
+    if not isinstance(payload, Mapping):
+        return [
+            Problem(
+                "payload_not_object",
+                f"The payload must be an object, not {type(payload).__name__}.",
+                "payload",
+            )
+        ]
+    document = thaw(payload)
+    problems = [
+        Problem("not_finite", "Numbers must be finite (no NaN or infinity).", path)
+        for path in _non_finite_numbers(document, "payload")
+    ]
+    validator = Draft202012Validator(schema)
+    for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path))):
+        pointer = "/".join(["payload", *(str(part) for part in error.path)])
+        problems.append(Problem("invalid_payload", error.message, pointer))
+    return problems
+
+
+def _non_finite_numbers(value: Any, path: str) -> Iterator[str]:
+    if isinstance(value, float) and not math.isfinite(value):
+        yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _non_finite_numbers(item, f"{path}/{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _non_finite_numbers(item, f"{path}/{index}")

@@ -10,10 +10,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
-from toolkits_core._vocabulary import _freeze
+from toolkits_core._frozen import freeze, freeze_fields
 
 
 class ParticipantRole(enum.StrEnum):
@@ -62,7 +61,7 @@ class ActivityView:
     cycle: int = 1
 
     def __post_init__(self) -> None:
-        _freeze(self, "dimensions", "participant_roles")
+        freeze_fields(self, "dimensions", "participant_roles")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +82,9 @@ class EvidenceView:
     cycle: int = 1
 
     def __post_init__(self) -> None:
-        _freeze(self, "dimensions", "indicators")
-        if isinstance(self.payload, dict):
-            object.__setattr__(self, "payload", MappingProxyType(self.payload))
+        freeze_fields(self, "dimensions", "indicators")
+        if isinstance(self.payload, Mapping):
+            object.__setattr__(self, "payload", freeze(self.payload))
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +101,8 @@ class AssessmentView:
     cycle: int = 1
 
     def __post_init__(self) -> None:
-        if isinstance(self.ratings, dict):
-            object.__setattr__(self, "ratings", MappingProxyType(dict(self.ratings)))
+        if isinstance(self.ratings, Mapping):
+            object.__setattr__(self, "ratings", freeze(self.ratings))
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +123,9 @@ class InitiativeView:
     assessments: Sequence[AssessmentView] = ()
 
     def __post_init__(self) -> None:
-        _freeze(self, "reached_stages", "participants", "activities", "evidence", "assessments")
+        freeze_fields(
+            self, "reached_stages", "participants", "activities", "evidence", "assessments"
+        )
         if self.stage not in self.reached_stages:
             object.__setattr__(self, "reached_stages", (*self.reached_stages, self.stage))
 

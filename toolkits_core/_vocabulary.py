@@ -8,24 +8,13 @@ stored as tuples so that a registered definition cannot change under the host's 
 
 from __future__ import annotations
 
-import copy
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 from toolkits_core._evidence_kinds import EvidenceKind, default_payload_schema
-
-
-def _freeze(instance: object, *names: str) -> None:
-    """Store the named sequence fields of a frozen dataclass as tuples."""
-    for name in names:
-        value = getattr(instance, name)
-        if isinstance(value, str) or not isinstance(value, Sequence):
-            # Leave strings and wrong types alone: the definition checks report them.
-            continue
-        object.__setattr__(instance, name, tuple(value))
+from toolkits_core._frozen import freeze, freeze_fields, thaw
 
 
 class StageFlow(enum.StrEnum):
@@ -77,7 +66,7 @@ class Dimension:
     indicators: Sequence[Indicator] = ()
 
     def __post_init__(self) -> None:
-        _freeze(self, "indicators")
+        freeze_fields(self, "indicators")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +112,7 @@ class Scale:
     provenance: str = ""
 
     def __post_init__(self) -> None:
-        _freeze(self, "levels", "bands")
+        freeze_fields(self, "levels", "bands")
 
     @property
     def minimum(self) -> int:
@@ -156,14 +145,20 @@ class EvidenceType:
 
     def __post_init__(self) -> None:
         if isinstance(self.payload_schema, Mapping):
-            frozen = MappingProxyType(copy.deepcopy(dict(self.payload_schema)))
-            object.__setattr__(self, "payload_schema", frozen)
+            object.__setattr__(self, "payload_schema", freeze(self.payload_schema))
 
     def json_schema(self) -> dict[str, Any]:
-        """The payload's JSON Schema as a fresh dict, ready to publish or validate with."""
+        """The payload's JSON Schema as a fresh dict, ready to publish or validate with.
+
+        Raises ``TypeError`` when the schema given is not a mapping (the definition checks
+        report that before a toolkit is registered).
+        """
         if self.payload_schema is None:
             return default_payload_schema(self.kind)
-        return copy.deepcopy(dict(self.payload_schema))
+        if not isinstance(self.payload_schema, Mapping):
+            raise TypeError(f"payload_schema must be a mapping, not {self.payload_schema!r}")
+        schema: dict[str, Any] = thaw(self.payload_schema)
+        return schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +177,7 @@ class ActivityType:
     evidence_types: Sequence[str] = ()
 
     def __post_init__(self) -> None:
-        _freeze(self, "stages", "dimensions", "evidence_types")
+        freeze_fields(self, "stages", "dimensions", "evidence_types")
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +204,7 @@ class Toolkit:
     evidence_types: Sequence[EvidenceType] = ()
 
     def __post_init__(self) -> None:
-        _freeze(self, "stages", "dimensions", "scales", "activity_types", "evidence_types")
+        freeze_fields(self, "stages", "dimensions", "scales", "activity_types", "evidence_types")
 
     def stage(self, key: str) -> Stage | None:
         return next((stage for stage in self.stages if stage.key == key), None)

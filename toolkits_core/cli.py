@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from toolkits_core._discovery import ENV_DISABLE, ENV_SELECT
 from toolkits_core._documents import (
     STAGE_FLOW_EXPLANATIONS,
     evidence_payload_schema,
@@ -22,16 +23,12 @@ from toolkits_core._documents import (
     toolkit_document,
     toolkit_summary_document,
 )
-from toolkits_core._host import (
-    ENV_DISABLE,
-    PluginHost,
-    PluginLoadError,
-    UnknownToolkitError,
-    load_plugins,
-)
+from toolkits_core._host import PluginHost, load_plugins
+from toolkits_core._plugin_errors import PluginLoadError, UnknownToolkitError
 from toolkits_core._vocabulary import Toolkit
 
 WIDTH = 88
+NO_TOOLKITS = "No toolkits registered: is a toolkit plugin installed? (coprod plugins list)"
 
 
 def _emit_json(document: Any) -> None:
@@ -41,7 +38,7 @@ def _emit_json(document: Any) -> None:
 def _host() -> PluginHost:
     try:
         return load_plugins()
-    except PluginLoadError as error:
+    except (PluginLoadError, ValueError) as error:
         raise click.ClickException(str(error)) from error
 
 
@@ -65,11 +62,12 @@ def plugins() -> None:
 @plugins.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def plugins_list(as_json: bool) -> None:
-    """List loaded, failed and disabled plugins."""
+    """List loaded, failed, disabled and unselected plugins."""
     host = _host_reporting_failures_itself()
     rows = [plugin_document(plugin) for plugin in host.plugins]
     rows += [failure_document(failure) for failure in host.failures]
     rows += [{"name": name, "status": "disabled"} for name in host.disabled]
+    rows += [{"name": name, "status": "unselected"} for name in host.unselected]
     if as_json:
         _emit_json(rows)
         return
@@ -79,11 +77,15 @@ def plugins_list(as_json: bool) -> None:
         if row["status"] == "loaded":
             toolkits = ", ".join(row["toolkits"]) or "no toolkits"
             click.echo(f"{row['name']} {row['version']}  ({row['module']})  toolkits: {toolkits}")
+            if row["rules_for"]:
+                click.echo(f"    adds rules to: {', '.join(row['rules_for'])}")
             click.echo(f"    hooks: {', '.join(row['hooks'])}")
         elif row["status"] == "failed":
             click.echo(f"{row['name']}  FAILED ({row['phase']}): {row['problem']}")
-        else:
+        elif row["status"] == "disabled":
             click.echo(f"{row['name']}  disabled by {ENV_DISABLE}")
+        else:
+            click.echo(f"{row['name']}  not selected by {ENV_SELECT}")
 
 
 @plugins.command("check")
@@ -129,7 +131,7 @@ def toolkits_list(as_json: bool) -> None:
         _emit_json(documents)
         return
     if not documents:
-        click.echo("No toolkits registered: is a toolkit plugin installed? (coprod plugins list)")
+        click.echo(NO_TOOLKITS, err=True)
     for document in documents:
         counts = document["counts"]
         click.echo(
@@ -153,6 +155,8 @@ def toolkits_show(key: str | None, as_json: bool) -> None:
     if as_json:
         _emit_json(documents if key is None else documents[0])
         return
+    if not documents:
+        click.echo(NO_TOOLKITS, err=True)
     for index, (toolkit, document) in enumerate(zip(chosen, documents, strict=True)):
         if index:
             click.echo("\n" + "=" * WIDTH + "\n")
