@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -19,17 +20,17 @@ from toolkits_core import (
     ParticipantRole,
     ParticipantView,
     PluginHost,
-    Scale,
     StageFlow,
     Toolkit,
-    Transition,
-    TransitionKind,
     check_toolkit,
+    default_summary,
+    hookimpl,
     load_plugins,
 )
 
 KEY = "coproduction-star"
 PLUGIN = "coproduction_star"
+OTHER_KEY = "another-toolkit"
 STAGES = ["map-it", "focus-it", "people-it", "market-it", "grow-it"]
 SERVICE_USER = ParticipantView(ParticipantRole.PERSON_USING_SERVICES)
 CHARTER = EvidenceView(
@@ -254,19 +255,23 @@ def test_a_whole_journey_passes_every_gate_once_its_trace_is_recorded(
         assert decision.allowed, (here, decision.blockers)
 
 
-def test_the_transition_hook_is_silent_for_another_toolkit() -> None:
-    other = dataclasses.replace(TOOLKIT, key="another-toolkit")
-    nobody = InitiativeView("another-toolkit", "people-it", reached_stages=STAGES[:3])
-    leaving = Transition("people-it", "market-it", TransitionKind.ADVANCE, 1)
-    blockers = plugins.coproduction_star.coprod_transition_blockers
-    assert blockers(toolkit=other, initiative=nobody, transition=leaving) is None
-
-
 # Evidence --------------------------------------------------------------------------------
 
 
 def test_a_complete_charter_is_accepted(host: PluginHost) -> None:
     assert host.check_evidence(CHARTER, toolkit=KEY, initiative=at("market-it")) == []
+
+
+def test_a_charter_for_a_step_not_yet_reached_is_refused_by_the_core(host: PluginHost) -> None:
+    [problem] = host.check_evidence(CHARTER, toolkit=KEY, initiative=at("people-it"))
+    assert (problem.code, problem.field, problem.plugin) == ("stage_not_reached", "stage", "core")
+    assert "Market it" in problem.message
+
+
+def test_the_star_runs_once_so_a_second_cycle_is_refused_by_the_core(host: PluginHost) -> None:
+    second = dataclasses.replace(CHARTER, cycle=2)
+    [problem] = host.check_evidence(second, toolkit=KEY, initiative=at("market-it"))
+    assert (problem.code, problem.field, problem.plugin) == ("cycle_not_reached", "cycle", "core")
 
 
 def test_a_charter_must_say_roles_responsibilities_and_incentives(host: PluginHost) -> None:
@@ -384,8 +389,61 @@ def test_a_professionals_view_is_flagged_as_only_one_side(host: PluginHost) -> N
     assert not any("judge too" in note for note in users_notes)
 
 
-def test_the_summary_hook_is_silent_for_another_toolkit() -> None:
-    other: Toolkit = dataclasses.replace(TOOLKIT, key="another-toolkit")
-    scale: Scale = TOOLKIT.scales[0]
-    summarise = plugins.coproduction_star.coprod_summarise_assessment
-    assert summarise(toolkit=other, scale=scale, assessment=assessment(co_design=3)) is None
+# Another toolkit -------------------------------------------------------------------------
+
+
+class AnotherPlugin:
+    """A second plugin providing a toolkit of the Star's shape under another key."""
+
+    @hookimpl
+    def coprod_register_toolkits(self, register: Callable[[Toolkit], None]) -> None:
+        register(dataclasses.replace(TOOLKIT, key=OTHER_KEY))
+
+
+@pytest.fixture
+def shared_host() -> PluginHost:
+    """The Star beside another plugin's toolkit, as in an installation with both."""
+    return PluginHost.of(plugins.coproduction_star, AnotherPlugin())
+
+
+def elsewhere(stage: str, **holdings: Any) -> InitiativeView:
+    """Like ``at``, but an initiative run with the other plugin's toolkit."""
+    return dataclasses.replace(at(stage, **holdings), toolkit=OTHER_KEY)
+
+
+def test_both_toolkits_load_each_from_its_own_plugin(shared_host: PluginHost) -> None:
+    assert shared_host.failures == ()
+    assert shared_host.provider_of(KEY).name == PLUGIN
+    assert shared_host.provider_of(OTHER_KEY).name == "AnotherPlugin"
+
+
+@pytest.mark.parametrize(("here", "there"), list(itertools.pairwise(STAGES)))
+def test_the_star_gates_no_step_of_another_toolkit(
+    shared_host: PluginHost, here: str, there: str
+) -> None:
+    """Every Star gate is shut for a bare Star initiative, and none for the other toolkit's."""
+    assert codes(shared_host, at(here), there) != []
+    assert shared_host.decide_transition(elsewhere(here), there).allowed
+
+
+def test_the_other_toolkit_still_gets_the_cores_blockers(shared_host: PluginHost) -> None:
+    back = shared_host.decide_transition(elsewhere("people-it"), "focus-it")
+    assert [(b.code, b.plugin) for b in back.blockers] == [("no_going_back", "core")]
+    skip = shared_host.decide_transition(elsewhere("map-it"), "people-it")
+    assert [(b.code, b.plugin) for b in skip.blockers] == [("stage_skipped", "core")]
+
+
+def test_the_star_does_not_summarise_another_toolkits_assessment(
+    shared_host: PluginHost,
+) -> None:
+    rated = assessment(ParticipantRole.PROFESSIONAL, co_design=5, co_delivery=1)
+    ours = shared_host.summarise_assessment(rated, toolkit=KEY)
+    assert ours.summarised_by == PLUGIN
+    assert ours.notes != ()
+
+    theirs = shared_host.summarise_assessment(rated, toolkit=OTHER_KEY)
+    other = shared_host.toolkit(OTHER_KEY)
+    scale = other.scale("star-self-assessment")
+    assert scale is not None
+    assert (theirs.summarised_by, theirs.notes) == ("core", ())
+    assert theirs == default_summary(other, scale, rated)

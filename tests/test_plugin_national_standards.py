@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,7 @@ class SomeoneElsesStandards:
     """A second plugin whose toolkit has the same shape under another key."""
 
     @hookimpl
-    def coprod_register_toolkits(self, register):
+    def coprod_register_toolkits(self, register: Callable[[Toolkit], None]) -> None:
         register(dataclasses.replace(TOOLKIT, key=OTHER_KEY, name="Someone else's standards"))
 
 
@@ -84,7 +85,7 @@ def with_assessment(
     host: PluginHost, initiative: InitiativeView, assessment: AssessmentView
 ) -> InitiativeView:
     """The initiative with ``assessment`` added, which the host must accept."""
-    assert host.check_assessment(assessment, toolkit=KEY) == []
+    assert host.check_assessment(assessment, toolkit=KEY, initiative=initiative) == []
     return dataclasses.replace(initiative, assessments=(*initiative.assessments, assessment))
 
 
@@ -462,28 +463,97 @@ def test_last_rounds_review_score_does_not_open_this_rounds_new_cycle_gate(
 # Other toolkits -------------------------------------------------------------------------
 
 
-def test_rules_do_not_touch_another_plugins_toolkit() -> None:
-    host = PluginHost.of(national_standards, SomeoneElsesStandards())
-    other = dataclasses.replace(at("plan", "analyse"), toolkit=OTHER_KEY)
-    assert host.decide_transition(other, "do").allowed
-    at_review = dataclasses.replace(other, stage="review", reached_stages=("do",))
-    assert host.decide_transition(at_review, "analyse").allowed
-    checklist_line = EvidenceView("indicator-check", "plan", {"status": "met"})
-    assert host.check_evidence(checklist_line, toolkit=OTHER_KEY) == []
-    summary = host.summarise_assessment(review_scores(inclusion=1), toolkit=OTHER_KEY)
-    assert (summary.summarised_by, summary.notes) == ("core", ())
+@pytest.fixture
+def shared_host() -> PluginHost:
+    """This plugin beside another plugin's toolkit, as in an installation with both."""
+    return PluginHost.of(national_standards, SomeoneElsesStandards())
 
 
-def test_every_hook_returns_nothing_for_another_toolkit() -> None:
-    other: Toolkit = dataclasses.replace(TOOLKIT, key=OTHER_KEY)
-    initiative = dataclasses.replace(at("plan", "analyse"), toolkit=OTHER_KEY)
-    transition = Transition("plan", "do", TransitionKind.ADVANCE, 1)
-    evidence = EvidenceView("indicator-check", "plan", {"status": "met"})
-    scale = other.scales[0]
-    assert national_standards.coprod_transition_blockers(other, initiative, transition) is None
-    assert national_standards.coprod_validate_evidence(other, initiative, evidence) is None
-    assert national_standards.coprod_validate_evidence(other, None, evidence) is None
-    assert national_standards.coprod_summarise_assessment(other, scale, review_scores()) is None
+def elsewhere(initiative: InitiativeView) -> InitiativeView:
+    """The same initiative, run with the other plugin's toolkit."""
+    return dataclasses.replace(initiative, toolkit=OTHER_KEY)
+
+
+def test_both_toolkits_load_each_from_its_own_plugin(shared_host: PluginHost) -> None:
+    assert shared_host.failures == ()
+    assert shared_host.provider_of(KEY).name == PLUGIN
+    assert shared_host.provider_of(OTHER_KEY).name == "SomeoneElsesStandards"
+
+
+@pytest.mark.parametrize(
+    ("initiative", "to_stage", "gate"),
+    [
+        (at("plan", "analyse"), "do", "outcomes_not_agreed"),
+        (at("do", "analyse", "plan"), "review", "no_evidence_from_do"),
+        (at("review", "analyse", "plan", "do"), "analyse", "review_not_scored"),
+    ],
+    ids=["plan", "do", "review"],
+)
+def test_no_gate_of_this_plugin_shuts_on_another_toolkit(
+    shared_host: PluginHost, initiative: InitiativeView, to_stage: str, gate: str
+) -> None:
+    assert codes(shared_host, initiative, to_stage) == [gate]
+    assert shared_host.decide_transition(elsewhere(initiative), to_stage).allowed
+
+
+def test_the_other_toolkit_still_gets_the_cores_blockers(shared_host: PluginHost) -> None:
+    decision = shared_host.decide_transition(elsewhere(at("analyse")), "do")
+    assert [(b.code, b.plugin) for b in decision.blockers] == [("stage_skipped", "core")]
+
+
+def test_evidence_rules_do_not_touch_another_toolkit(shared_host: PluginHost) -> None:
+    two_lines_in_one = EvidenceView(
+        "indicator-check",
+        "plan",
+        {"status": "met"},
+        dimensions=("planning",),
+        indicators=("planning-outcomes-agreed", "planning-evidence-agreed"),
+    )
+    ours = shared_host.check_evidence(two_lines_in_one, toolkit=KEY)
+    assert [(p.code, p.plugin) for p in ours] == [("checklist_line_needs_one_indicator", PLUGIN)]
+    assert shared_host.check_evidence(two_lines_in_one, toolkit=OTHER_KEY) == []
+    in_an_initiative = elsewhere(at("plan", "analyse"))
+    theirs = shared_host.check_evidence(
+        two_lines_in_one, toolkit=OTHER_KEY, initiative=in_an_initiative
+    )
+    assert theirs == []
+
+
+def test_another_toolkits_review_gets_the_cores_default_summary(
+    shared_host: PluginHost,
+) -> None:
+    review = review_scores(inclusion=1)
+    ours = shared_host.summarise_assessment(review, toolkit=KEY)
+    assert ours.summarised_by == PLUGIN
+    assert ours.notes != ()
+
+    theirs = shared_host.summarise_assessment(review, toolkit=OTHER_KEY)
+    other = shared_host.toolkit(OTHER_KEY)
+    scale = other.scale("review-six-point")
+    assert scale is not None
+    assert (theirs.summarised_by, theirs.notes) == ("core", ())
+    assert theirs == toolkits_core.default_summary(other, scale, review)
+
+
+# Records and the round they belong to ----------------------------------------------------
+
+
+def test_evidence_for_a_later_step_of_this_round_is_refused_by_the_core(
+    host: PluginHost,
+) -> None:
+    initiative = move(host, one_round_done(host), "plan")
+    [problem] = host.check_evidence(attendance(cycle=2), toolkit=KEY, initiative=initiative)
+    assert (problem.code, problem.field, problem.plugin) == ("stage_not_reached", "stage", "core")
+    assert "Do in cycle 2" in problem.message
+    assert host.check_evidence(attendance(cycle=1), toolkit=KEY, initiative=initiative) == []
+
+
+def test_records_for_a_round_not_yet_started_are_refused_by_the_core(host: PluginHost) -> None:
+    initiative = one_round_done(host)
+    [problem] = host.check_evidence(agreed_outcomes(cycle=3), toolkit=KEY, initiative=initiative)
+    assert (problem.code, problem.field, problem.plugin) == ("cycle_not_reached", "cycle", "core")
+    [problem] = host.check_assessment(review_scores(cycle=3), toolkit=KEY, initiative=initiative)
+    assert (problem.code, problem.field) == ("cycle_not_reached", "cycle")
 
 
 # Evidence -------------------------------------------------------------------------------

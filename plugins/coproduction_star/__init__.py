@@ -12,7 +12,9 @@ all rights reserved. This plugin uses the model's names as the vocabulary of the
 all descriptions, indicators and the self-assessment scale are the coprod project's own,
 and neither Governance International's text nor the Star graphic is reproduced.
 
-Every hook below answers only for this plugin's toolkit and returns ``None`` for others.
+The host asks this plugin's rule hooks only about its own toolkit (rule hooks are routed
+to the plugin that registered the toolkit), so the hooks below need no check of
+``toolkit.key``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from plugins.coproduction_star import rules
-from plugins.coproduction_star.toolkit import KEY, TOOLKIT
+from plugins.coproduction_star.toolkit import TOOLKIT
 from toolkits_core import (
     AssessmentSummary,
     AssessmentView,
@@ -52,18 +54,14 @@ def coprod_register_toolkits(register: Callable[[Toolkit], None]) -> None:
 @hookimpl
 def coprod_transition_blockers(
     toolkit: Toolkit, initiative: InitiativeView, transition: Transition
-) -> list[Blocker] | None:
+) -> list[Blocker]:
     """Gate each step on the trace it should leave, and on people who use the service."""
-    if toolkit.key != KEY:
-        return None
     return rules.transition_blockers(toolkit, initiative, transition)
 
 
 @hookimpl
 def coprod_summarise_assessment(
     toolkit: Toolkit, scale: Scale, assessment: AssessmentView
-) -> AssessmentSummary | None:
+) -> AssessmentSummary:
     """Read a self-assessment the Star's way: voice against action, bands only when whole."""
-    if toolkit.key != KEY:
-        return None
     return rules.summarise(toolkit, scale, assessment)

@@ -12,7 +12,9 @@ Credit: SCDC, https://www.scdc.org.uk/what/national-standards/ . The names are S
 (they are the field's vocabulary); every description is coprod's own wording.
 
 The plugin is written as a third party would write one: it imports only the public names
-of ``toolkits_core`` and is found through the ``toolkits_core`` entry point.
+of ``toolkits_core`` and is found through the ``toolkits_core`` entry point. The host asks
+its rule hooks only about the toolkit it registered (rule hooks are routed to the
+toolkit's provider), so the hooks below need no check of ``toolkit.key``.
 """
 
 from __future__ import annotations
@@ -38,11 +40,6 @@ from .toolkit import TOOLKIT
 PLUGIN_API = 1
 
 
-def _is_ours(toolkit: Toolkit) -> bool:
-    """Every plugin is asked about every toolkit; these rules apply only to this one."""
-    return toolkit.key == TOOLKIT.key
-
-
 @hookimpl
 def coprod_register_toolkits(register: Callable[[Toolkit], None]) -> None:
     """Hand the host the toolkit definition, which it checks before anyone may use it."""
@@ -52,20 +49,16 @@ def coprod_register_toolkits(register: Callable[[Toolkit], None]) -> None:
 @hookimpl
 def coprod_transition_blockers(
     toolkit: Toolkit, initiative: InitiativeView, transition: Transition
-) -> list[Blocker] | None:
+) -> list[Blocker]:
     """The gates between the cycle's steps (see ``rules.transition_blockers``)."""
-    if not _is_ours(toolkit):
-        return None
     return rules.transition_blockers(toolkit, initiative, transition)
 
 
 @hookimpl
 def coprod_validate_evidence(
     toolkit: Toolkit, initiative: InitiativeView | None, evidence: EvidenceView
-) -> list[Problem] | None:
+) -> list[Problem]:
     """Checks on evidence that a payload schema cannot express (see ``rules``)."""
-    if not _is_ours(toolkit):
-        return None
     return rules.evidence_problems(evidence)
 
 
@@ -74,6 +67,4 @@ def coprod_summarise_assessment(
     toolkit: Toolkit, scale: Scale, assessment: AssessmentView
 ) -> AssessmentSummary | None:
     """The default summary, with the standards that need action and those left unrated."""
-    if not _is_ours(toolkit):
-        return None
     return rules.summarise_review(toolkit, scale, assessment)

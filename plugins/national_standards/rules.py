@@ -1,8 +1,8 @@
 """The toolkit's rules, as plain functions the hookimpls call.
 
 Kept apart from the hookimpls so each rule can be read, and tested, as a statement about
-community engagement rather than as plumbing: the hookimpls only check that the toolkit is
-this plugin's before asking a rule.
+community engagement rather than as plumbing: the hookimpls only pass their arguments on.
+The host asks them only about this plugin's own toolkit, so no rule checks the key.
 
 The transition rules are deliberately few. Each one guards a step of the cycle whose
 point would be lost if it were skipped: a Do with no agreed outcomes has nothing to be
