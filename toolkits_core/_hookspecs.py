@@ -8,6 +8,12 @@ argument is a minor change; removing or changing a hook or argument is a major o
 A plugin may set a module attribute ``PLUGIN_API = <major>``; the host refuses, by name,
 a plugin that asks for a major version it does not provide.
 
+Routing: the three rule hooks (evidence, transitions, summaries) are asked about a
+toolkit only of the plugin that registered it and of plugins whose module attribute
+``RULES_FOR`` names it (a sequence of toolkit keys, or ``"*"`` for every toolkit, as a
+council's local policy would). A hook never has to check ``toolkit.key``, and a careless
+rules plugin cannot break the toolkits it does not speak for.
+
 Planned beside these (same naming, same style): hooks that hear about initiative events
 for integrations (``coprod_initiative_event``) and that add report sections
 (``coprod_register_reports``).
@@ -39,8 +45,8 @@ def coprod_register_toolkits(register: Callable[[Toolkit], None]) -> None:
     Called once, at start-up. The host checks each definition as it is registered: a
     wrong one (duplicate keys, a reference that does not resolve, a bad scale) is reported
     with the plugin's name and the exact problem, and the plugin is skipped (or, in
-    strict mode, loading fails). A toolkit key already registered by another plugin is
-    refused the same way.
+    strict mode, loading fails). A toolkit key that another plugin registers too is
+    refused for both plugins: a toolkit has exactly one provider.
     """
 
 
@@ -55,10 +61,10 @@ def coprod_validate_evidence(
     dimensions and indicators exist and the payload matches its schema. ``initiative``
     is ``None`` when the evidence is checked on its own, outside an initiative.
 
-    Every plugin is asked, so check ``toolkit.key`` and return nothing for toolkits that
-    are not yours, unless your rule is meant for all of them (a council's local policy).
-    Return an iterable of ``Problem`` (``field`` as a path such as ``payload/text``), or
-    ``None`` for no problems. The host fills in ``Problem.plugin``.
+    Asked of the plugin that provides ``toolkit`` and of plugins that name it in
+    ``RULES_FOR`` (see the module docstring), never of others. Return an iterable of
+    ``Problem`` (``field`` as a path such as ``payload/text``), or ``None`` for no problems.
+    The host fills in ``Problem.plugin``.
     """
 
 
@@ -70,12 +76,11 @@ def coprod_transition_blockers(
 
     Called only for transitions the toolkit's stage flow allows (one stage forward, back
     to a stage already reached where revisiting is allowed, or round to the first stage
-    of a new cycle). Every plugin is asked and every blocker is reported, so the people
-    running the initiative see all that stands in their way at once.
-
-    Check ``toolkit.key`` and return nothing for toolkits that are not yours. Return an
-    iterable of ``Blocker`` with a stable ``code`` and a ``message`` that says what would
-    lift it, or ``None``. The host fills in ``Blocker.plugin``.
+    of a new cycle). The plugin that provides ``toolkit`` is asked first, then plugins that
+    name it in ``RULES_FOR``, and every blocker is reported, so the people running the
+    initiative see all that stands in their way at once. Return an iterable of ``Blocker``
+    with a stable ``code`` and a ``message`` that says what would lift it, or ``None``. The
+    host fills in ``Blocker.plugin``.
     """
 
 
@@ -85,8 +90,9 @@ def coprod_summarise_assessment(
 ) -> AssessmentSummary | None:
     """Summarise an assessment on the toolkit's scale, or return ``None`` to leave it to others.
 
-    The first plugin to return a summary wins; when none does, the core's default summary
-    is used (count, total, mean, range, band and lowest-rated dimensions). Ratings have
+    The toolkit's own plugin is asked first, then plugins that name the toolkit in
+    ``RULES_FOR``; the first summary returned wins, and when none is, the core's default is
+    used (count, total, mean, range, band and lowest-rated dimensions). Ratings have
     already been checked against the scale. Build on
     ``toolkits_core.default_summary(toolkit, scale, assessment)`` and add notes with
     ``dataclasses.replace`` rather than starting from nothing.
