@@ -132,9 +132,9 @@ def coprod_register_toolkits(register: Callable[[Toolkit], None]) -> None:
 
 @hookimpl
 def coprod_transition_blockers(
-    toolkit: Toolkit, initiative: InitiativeView, transition: Transition
+    initiative: InitiativeView, transition: Transition
 ) -> list[Blocker] | None:
-    if toolkit.key != TOOLKIT.key or transition.from_stage != "where-are-we":
+    if transition.from_stage != "where-are-we":
         return None
     rated = any(
         assessment.scale == LADDER.key
@@ -156,7 +156,7 @@ def coprod_transition_blockers(
 def coprod_summarise_assessment(
     toolkit: Toolkit, scale: Scale, assessment: AssessmentView
 ) -> AssessmentSummary | None:
-    if toolkit.key != TOOLKIT.key or scale.key != LADDER.key:
+    if scale.key != LADDER.key:
         return None
     summary = default_summary(toolkit, scale, assessment)
     if summary.mean >= ENGAGEMENT:

@@ -44,6 +44,7 @@ def test_the_plugin_loads_and_registers_the_ladder(host: PluginHost) -> None:
     assert host.toolkit("tlap-ladder") is TOOLKIT
     [info] = host.plugins
     assert info.toolkits == ("tlap-ladder",)
+    assert info.rules_for == ()  # no RULES_FOR: asked only about its own toolkit
     assert "coprod_transition_blockers" in info.hooks
 
 
@@ -101,7 +102,7 @@ class AnotherToolkitPlugin:
         register(replace(TOOLKIT, key="another-ladder", name="Another ladder"))
 
 
-def test_the_hooks_leave_other_toolkits_alone() -> None:
+def test_the_host_asks_the_plugin_only_about_its_own_toolkit() -> None:
     host = PluginHost.of((PLUGIN_NAME, plugin), AnotherToolkitPlugin())
     unrated = InitiativeView("another-ladder", "where-are-we")
     assert host.decide_transition(unrated, "plan-the-climb").allowed
