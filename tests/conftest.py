@@ -23,13 +23,19 @@ from toolkits_core import (
 )
 
 PLUGIN_ENV = ("COPROD_PLUGINS", "COPROD_DISABLE_PLUGINS", "COPROD_PLUGINS_STRICT")
+SHIPPED_PLUGINS = "coproduction_star,national_standards"
 
 
 @pytest.fixture(autouse=True)
 def clean_plugin_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A developer's own plugin selection must not leak into the tests."""
+    """The tests see the shipped plugins only, whatever else a developer has installed.
+
+    A developer's own plugin selection must not leak in either; tests about selection pass
+    their own environment.
+    """
     for name in PLUGIN_ENV:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COPROD_PLUGINS", SHIPPED_PLUGINS)
 
 
 def build_toolkit(**overrides: Any) -> Toolkit:

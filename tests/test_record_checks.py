@@ -175,3 +175,37 @@ def test_a_registered_payload_schema_is_frozen_all_the_way_down():
     with pytest.raises(TypeError):
         schema["properties"]["people"]["minimum"] = 1000  # type: ignore[index]
     assert toolkit.evidence_type("headcount").json_schema()["properties"]["people"]["minimum"] == 0
+
+
+@pytest.mark.parametrize(
+    ("dimensions", "expected"),
+    [
+        ("voice", [("dimensions_not_list", "dimensions")]),
+        (None, [("dimensions_not_list", "dimensions")]),
+        ([["voice"]], [("unknown_dimension", "dimensions/0")]),
+    ],
+)
+def test_dimensions_that_are_not_a_list_of_keys_are_a_problem_not_a_crash(dimensions, expected):
+    host = host_for()
+    evidence = EvidenceView("note", "first", {"text": "x"}, dimensions=dimensions)
+    assert codes(host.check_evidence(evidence, toolkit="tiny")) == expected
+    activity = ActivityView("meeting", "first", dimensions=dimensions)
+    assert codes(host.check_activity(activity, toolkit="tiny")) == expected
+
+
+def test_indicators_given_as_a_string_are_a_problem():
+    evidence = EvidenceView("note", "first", {"text": "x"}, dimensions=["voice"], indicators="")
+    problems = host_for().check_evidence(evidence, toolkit="tiny")
+    assert codes(problems) == [("indicators_not_list", "indicators")]
+
+
+@pytest.mark.parametrize("cycle", [0, "2", True])
+def test_an_initiative_view_with_an_impossible_cycle_is_a_bug_and_raises(cycle):
+    with pytest.raises(ValueError, match="cycle is a whole number from 1"):
+        InitiativeView("tiny", "first", cycle=cycle)
+
+
+def test_checking_against_another_toolkits_initiative_is_a_bug_and_raises():
+    evidence = EvidenceView("note", "first", {"text": "x"})
+    with pytest.raises(ValueError, match="the initiative runs toolkit 'other', not 'tiny'"):
+        host_for().check_evidence(evidence, toolkit="tiny", initiative=InitiativeView("other", "a"))

@@ -58,6 +58,7 @@ def discover(environ: Mapping[str, str]) -> Discovery:
 
     Two distributions that publish the same plugin name are both refused: which of them
     would win depends on the order of ``sys.path``, so neither may quietly replace the other.
+    Disabling (or not selecting) that name settles it, as the failure message suggests.
     """
     published: dict[str, list[importlib.metadata.EntryPoint]] = {}
     for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
@@ -65,9 +66,20 @@ def discover(environ: Mapping[str, str]) -> Discovery:
         if not any(_same_entry_point(entry_point, other) for other in same):
             same.append(entry_point)
 
+    known = sorted(published)
+    selected = _names(environ.get(ENV_SELECT))
+    disabled = _names(environ.get(ENV_DISABLE)) or []
     failures: list[PluginFailure] = []
-    installed: dict[str, PluginCandidate] = {}
-    for name, entry_points in published.items():
+    if selected is not None:
+        failures += _not_installed(selected, known, ENV_SELECT)
+    failures += _not_installed(disabled, known, ENV_DISABLE)
+    wanted = [name for name in known if selected is None or name in selected]
+
+    candidates = []
+    for name in wanted:
+        if name in disabled:
+            continue
+        entry_points = published[name]
         if len(entry_points) > 1:
             sources = " and ".join(f"{_dist_name(ep)} ({ep.value})" for ep in entry_points)
             failures.append(
@@ -76,23 +88,12 @@ def discover(environ: Mapping[str, str]) -> Discovery:
             continue
         (entry_point,) = entry_points
         version = entry_point.dist.version if entry_point.dist is not None else "unknown"
-        installed[name] = PluginCandidate(name, version, entry_point.load)
-
-    names = sorted(installed)
-    known = sorted(published)
-    selected = _names(environ.get(ENV_SELECT))
-    disabled = _names(environ.get(ENV_DISABLE)) or []
-    unselected: list[str] = []
-    if selected is not None:
-        failures += _not_installed(selected, known, ENV_SELECT)
-        unselected = [name for name in names if name not in selected]
-        names = [name for name in names if name in selected]
-    failures += _not_installed(disabled, known, ENV_DISABLE)
+        candidates.append(PluginCandidate(name, version, entry_point.load))
     return Discovery(
-        candidates=tuple(installed[name] for name in names if name not in disabled),
+        candidates=tuple(candidates),
         failures=tuple(failures),
-        disabled=tuple(name for name in names if name in disabled),
-        unselected=tuple(unselected),
+        disabled=tuple(name for name in wanted if name in disabled),
+        unselected=tuple(name for name in known if name not in wanted),
     )
 
 

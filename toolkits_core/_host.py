@@ -43,6 +43,7 @@ from toolkits_core._outcomes import (
 from toolkits_core._plugin_checks import (
     ALL_TOOLKITS,
     RULE_HOOKS,
+    RulesForError,
     api_version_problem,
     hook_problems,
     rules_for,
@@ -132,8 +133,9 @@ class PluginHost:
         self.disabled: tuple[str, ...] = tuple(disabled)
         self.unselected: tuple[str, ...] = tuple(unselected)
 
+        candidates = self._refuse_unclear_names(list(candidates))
         loading = [item for c in candidates if (item := self._load(c)) is not None]
-        for item in self._refuse_contested_keys(loading):
+        for item in self._refuse_rules_for_nobody(self._refuse_contested_keys(loading)):
             self._accept(item)
         if strict and self._failures:
             raise PluginLoadError(self._failures)
@@ -168,15 +170,18 @@ class PluginHost:
         except Exception as error:  # a broken plugin must not stop the others
             self._fail(name, "import", f"{type(error).__name__}: {error}")
             return None
-        if problem := api_version_problem(plugin):
-            self._fail(name, "api_version", problem)
-            return None
-        try:
+        try:  # reading a plugin's attributes runs its code, which may raise anything
+            if problem := api_version_problem(plugin):
+                self._fail(name, "api_version", problem)
+                return None
             scope = rules_for(plugin)
-        except ValueError as error:
+            hooks, problems = hook_problems(plugin)
+        except RulesForError as error:
             self._fail(name, "hooks", str(error))
             return None
-        hooks, problems = hook_problems(plugin)
+        except Exception as error:
+            self._fail(name, "hooks", f"{type(error).__name__}: {error}")
+            return None
         if problems:
             self._fail(name, "hooks", "; ".join(problems))
             return None
@@ -190,7 +195,7 @@ class PluginHost:
         item = _Loading(candidate, plugin, tuple(hooks), scope_keys, [])
         failures = self._register_toolkits(item)
         rule_hooks = sorted(RULE_HOOKS.intersection(hooks))
-        if rule_hooks and not item.toolkits and scope is None:
+        if rule_hooks and not item.toolkits and not scope:
             failures.append(
                 (
                     "hooks",
@@ -252,14 +257,52 @@ class PluginHost:
                 continue
             self._pm.unregister(item.plugin)
             for key, others in contested:
-                names = ", ".join(repr(other) for other in others)
+                names = " and ".join(repr(other) for other in others)
                 self._fail(
                     item.candidate.name,
                     "toolkit",
                     f"toolkit {key!r} is also registered by plugin {names}: "
-                    "a toolkit key has one provider, so neither is loaded",
+                    "a toolkit key has one provider, so none of them is loaded",
                 )
         return accepted
+
+    def _refuse_rules_for_nobody(self, loading: list[_Loading]) -> list[_Loading]:
+        """Refuse plugins whose RULES_FOR names a toolkit no loaded plugin provides.
+
+        Such a rule would never run, silently: most often the key is misspelt, or the
+        toolkit's plugin is not installed or selected.
+        """
+        while True:
+            provided = {toolkit.key for item in loading for toolkit in item.toolkits}
+            keep: list[tuple[_Loading, list[str]]] = []
+            drop: list[tuple[_Loading, list[str]]] = []
+            for item in loading:
+                missing = [k for k in item.rules_for if k != ALL_TOOLKITS and k not in provided]
+                (drop if missing else keep).append((item, missing))
+            if not drop:
+                return loading
+            for item, missing in drop:
+                self._pm.unregister(item.plugin)
+                self._fail(
+                    item.candidate.name,
+                    "hooks",
+                    f"RULES_FOR names {', '.join(map(repr, missing))}, which no loaded plugin "
+                    "provides, so those rules would never run",
+                )
+            loading = [item for item, _ in keep]
+
+    def _refuse_unclear_names(self, candidates: list[PluginCandidate]) -> list[PluginCandidate]:
+        """A plugin's name is how it is reported, selected and credited: it must be unique."""
+        names = [candidate.name for candidate in candidates]
+        clear = []
+        for candidate in candidates:
+            if not candidate.name.strip():
+                self._fail(repr(candidate.name), "select", "a plugin needs a non-empty name")
+            elif names.count(candidate.name) > 1:
+                self._fail(candidate.name, "select", "two plugins have this name, so neither loads")
+            else:
+                clear.append(candidate)
+        return clear
 
     def _accept(self, item: _Loading) -> None:
         name = item.candidate.name
@@ -357,6 +400,11 @@ class PluginHost:
         except KeyError:
             raise UnknownToolkitError(key, self._toolkits) from None
 
+    def _toolkit_of(self, key: str, initiative: InitiativeView | None) -> Toolkit:
+        if initiative is not None and initiative.toolkit != key:
+            raise ValueError(f"the initiative runs toolkit {initiative.toolkit!r}, not {key!r}")
+        return self.toolkit(key)
+
     def provider_of(self, toolkit: str) -> PluginInfo:
         """The plugin that registered a toolkit."""
         self.toolkit(toolkit)
@@ -368,13 +416,13 @@ class PluginHost:
         self, activity: ActivityView, *, toolkit: str, initiative: InitiativeView | None = None
     ) -> list[Problem]:
         """Problems with an activity: its type, stage, cycle and dimensions."""
-        return check_activity(self.toolkit(toolkit), initiative, activity)
+        return check_activity(self._toolkit_of(toolkit, initiative), initiative, activity)
 
     def check_evidence(
         self, evidence: EvidenceView, *, toolkit: str, initiative: InitiativeView | None = None
     ) -> list[Problem]:
         """Every problem with a piece of evidence: the core's checks, then the plugins'."""
-        definition = self.toolkit(toolkit)
+        definition = self._toolkit_of(toolkit, initiative)
         if problems := check_evidence(definition, initiative, evidence):
             return problems
         kwargs = {"toolkit": definition, "initiative": initiative, "evidence": evidence}
@@ -394,7 +442,7 @@ class PluginHost:
         self, assessment: AssessmentView, *, toolkit: str, initiative: InitiativeView | None = None
     ) -> list[Problem]:
         """Problems with an assessment: its scale, perspective, cycle, dimensions and values."""
-        return check_assessment(self.toolkit(toolkit), assessment, initiative)
+        return check_assessment(self._toolkit_of(toolkit, initiative), assessment, initiative)
 
     def summarise_assessment(
         self, assessment: AssessmentView, *, toolkit: str

@@ -39,10 +39,14 @@ def api_version_problem(plugin: object) -> str | None:
     return None
 
 
+class RulesForError(ValueError):
+    """A plugin's ``RULES_FOR`` is neither ``"*"`` nor a sequence of toolkit keys."""
+
+
 def rules_for(plugin: object) -> tuple[str, ...] | str | None:
     """The plugin's ``RULES_FOR``: ``"*"``, a tuple of toolkit keys, or None if not declared.
 
-    Raises ``ValueError`` when it is something else.
+    Raises ``RulesForError`` when it is something else.
     """
     declared = getattr(plugin, "RULES_FOR", None)
     if declared is None or declared == ALL_TOOLKITS:
@@ -53,53 +57,65 @@ def rules_for(plugin: object) -> tuple[str, ...] | str | None:
         and all(isinstance(key, str) for key in declared)
     ):
         return tuple(declared)
-    raise ValueError(f'RULES_FOR must be "*" or a sequence of toolkit keys, not {declared!r}')
+    raise RulesForError(f'RULES_FOR must be "*" or a sequence of toolkit keys, not {declared!r}')
 
 
 def hook_problems(plugin: object) -> tuple[list[str], list[str]]:
     """The plugin's hooks, and a line for each thing wrong with how they are written."""
+    if isinstance(plugin, type):
+        return [], [
+            f"is the class {plugin.__name__} itself: publish a module or an instance of it, "
+            "so that its hooks are called as methods"
+        ]
     hooks: list[str] = []
     problems: list[str] = []
     known = ", ".join(sorted(HOOK_ARGUMENTS))
     for attribute in sorted(dir(plugin)):
-        value = getattr(plugin, attribute, None)
-        if not inspect.isroutine(value):
+        if not (attribute in HOOK_ARGUMENTS or attribute.startswith(HOOK_PREFIX)):
+            value = getattr(plugin, attribute, None)
+            if inspect.isroutine(value) and hasattr(value, _MARK):
+                problems.append(f"{attribute}() is not a hook (hooks: {known})")
             continue
-        marked = hasattr(value, _MARK)
-        if attribute in HOOK_ARGUMENTS:
-            if not marked:
-                problems.append(f"{attribute}() is not marked with @toolkits_core.hookimpl")
-                continue
-            offered = HOOK_ARGUMENTS[attribute]
-            extra = [arg for arg in _argument_names(value) if arg not in offered]
-            if extra:
-                problems.append(
-                    f"{attribute}() takes {', '.join(map(repr, extra))}, which the hook does "
-                    f"not offer (it offers: {', '.join(offered)})"
-                )
-                continue
-            hooks.append(attribute)
-        elif marked or attribute.startswith(HOOK_PREFIX):
+        value = getattr(plugin, attribute)
+        if attribute not in HOOK_ARGUMENTS:
             problems.append(
                 f"{attribute}() is not a hook of plugin API "
                 f"{_hookspecs.PLUGIN_API_VERSION} (hooks: {known})"
             )
+        elif problem := _hook_function_problem(attribute, value):
+            problems.append(problem)
+        else:
+            hooks.append(attribute)
     if not hooks and not problems:
         problems.append(f"implements no hook (hooks: {known})")
     return hooks, problems
 
 
-def _argument_names(function: object) -> list[str]:
-    try:
-        parameters = inspect.signature(function).parameters.values()  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return []
-    names = [
+def _hook_function_problem(name: str, value: object) -> str | None:
+    """What stops ``value`` from working as the hook ``name``, if anything."""
+    if not (inspect.isfunction(value) or inspect.ismethod(value)):
+        return f"{name} is a {type(value).__name__}, not a function: define it with def"
+    if not hasattr(value, _MARK):
+        return f"{name}() is not marked with @toolkits_core.hookimpl"
+    if inspect.iscoroutinefunction(value) or inspect.isasyncgenfunction(value):
+        return f"{name}() is async: hooks are plain functions, called and answered at once"
+    offered = HOOK_ARGUMENTS[name]
+    parameters = list(inspect.signature(value).parameters.values())
+    extra = [p.name for p in parameters if p.name not in offered]
+    if extra:
+        return (
+            f"{name}() takes {', '.join(map(repr, extra))}, which the hook does not offer "
+            f"(it offers: {', '.join(offered)})"
+        )
+    # pluggy passes hook arguments by position, and never those with a default.
+    unusable = [
         p.name
         for p in parameters
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        if p.default is not p.empty or p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
     ]
-    # A hook written on a class and registered as the class itself: pluggy drops ``self``.
-    if names and names[0] == "self" and "." in getattr(function, "__qualname__", ""):
-        names = names[1:]
-    return names
+    if unusable:
+        return (
+            f"{name}() takes {', '.join(map(repr, unusable))} with a default, as keyword-only "
+            "or as *args/**kwargs: hook arguments are passed by position, so name them plainly"
+        )
+    return None

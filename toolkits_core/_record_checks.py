@@ -45,7 +45,9 @@ def check_activity(
     problems += _stage_problems(toolkit, initiative, activity.stage, activity.cycle)
     problems += _activity_stage_problems(activity_type, activity.stage)
     problems += _unknown_dimensions(toolkit, activity.dimensions)
-    for index, role in enumerate(activity.participant_roles):
+    roles = activity.participant_roles
+    problems += _not_a_list(roles, "participant_roles", "participant roles")
+    for index, role in enumerate(roles if isinstance(roles, tuple) else ()):
         if not isinstance(role, ParticipantRole):
             problems.append(
                 Problem("unknown_role", f"{role!r} is not a role.", f"participant_roles/{index}")
@@ -195,17 +197,28 @@ def _activity_stage_problems(activity_type: ActivityType | None, stage: str) -> 
     ]
 
 
+def _not_a_list(value: object, field: str, what: str) -> list[Problem]:
+    """A problem when ``value`` is not a list (stored as a tuple) of keys; strings included."""
+    if isinstance(value, tuple):
+        return []
+    return [Problem(f"{field}_not_list", f"Give {what} as a list of keys.", field)]
+
+
 def _unknown_dimensions(toolkit: Toolkit, keys: Sequence[str]) -> list[Problem]:
+    if problems := _not_a_list(keys, "dimensions", "dimensions"):
+        return problems
     known = {d.key for d in toolkit.dimensions}
     return [
         Problem("unknown_dimension", f"No dimension has the key {key!r}.", f"dimensions/{i}")
         for i, key in enumerate(keys)
-        if key not in known
+        if not isinstance(key, str) or key not in known
     ]
 
 
 def _indicator_problems(toolkit: Toolkit, evidence: EvidenceView) -> list[Problem]:
-    problems = []
+    if problems := _not_a_list(evidence.indicators, "indicators", "indicators"):
+        return problems
+    tagged = evidence.dimensions if isinstance(evidence.dimensions, tuple) else ()
     for index, key in enumerate(evidence.indicators):
         found = toolkit.indicator(key) if isinstance(key, str) else None
         if found is None:
@@ -214,7 +227,7 @@ def _indicator_problems(toolkit: Toolkit, evidence: EvidenceView) -> list[Proble
                     "unknown_indicator", f"No indicator has the key {key!r}.", f"indicators/{index}"
                 )
             )
-        elif found[0].key not in evidence.dimensions:
+        elif found[0].key not in tagged:
             # Evidence is counted per dimension: an untagged indicator would go uncounted.
             problems.append(
                 Problem(

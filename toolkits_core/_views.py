@@ -126,6 +126,11 @@ class InitiativeView:
         freeze_fields(
             self, "reached_stages", "participants", "activities", "evidence", "assessments"
         )
+        # Built by the application from what it stores, so a wrong one is a bug: raise.
+        if isinstance(self.cycle, bool) or not isinstance(self.cycle, int) or self.cycle < 1:
+            raise ValueError(f"an initiative's cycle is a whole number from 1, not {self.cycle!r}")
+        if not isinstance(self.stage, str) or not isinstance(self.toolkit, str):
+            raise TypeError("an initiative's toolkit and stage are keys (strings)")
         if self.stage not in self.reached_stages:
             object.__setattr__(self, "reached_stages", (*self.reached_stages, self.stage))
 
