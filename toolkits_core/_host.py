@@ -18,7 +18,7 @@ import importlib.metadata
 import inspect
 import logging
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -215,7 +215,7 @@ class PluginHost:
         """Ask the plugin for its toolkits and check each; returns (phase, message) problems."""
         registered: list[object] = []
         try:
-            self._call_plugin(item.plugin, "coprod_register_toolkits", registered.append)
+            self._ask_for_toolkits(item.plugin, registered.append)
         except Exception as error:
             return [("register", f"{type(error).__name__}: {error}")]
         problems: list[tuple[str, str]] = []
@@ -323,10 +323,11 @@ class PluginHost:
 
     # Calling hooks -------------------------------------------------------------------
 
-    def _call_plugin(self, plugin: object, hook: str, register: Any) -> None:
-        for impl in getattr(self._pm.hook, hook).get_hookimpls():
+    def _ask_for_toolkits(self, plugin: object, register: Callable[[object], None]) -> None:
+        """Call this plugin's registration hook alone, so what it registers is known to be its."""
+        for impl in self._pm.hook.coprod_register_toolkits.get_hookimpls():
             if impl.plugin is plugin:
-                impl.function(*({"register": register}[arg] for arg in impl.argnames))
+                impl.function(*(register for _ in impl.argnames))
 
     def _routed(self, hook: str, toolkit: str) -> list[Any]:
         """The hook's implementations that speak for ``toolkit``: its provider first, then
@@ -480,7 +481,7 @@ def _same(plugin: object) -> object:
 def _module_name(plugin: object) -> str:
     if inspect.ismodule(plugin):
         return plugin.__name__
-    return plugin.__module__ if isinstance(plugin, type) else type(plugin).__module__
+    return type(plugin).__module__
 
 
 def _plugin_name(plugin: object) -> str:

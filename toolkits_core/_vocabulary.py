@@ -114,14 +114,6 @@ class Scale:
     def __post_init__(self) -> None:
         freeze_fields(self, "levels", "bands")
 
-    @property
-    def minimum(self) -> int:
-        return min(level.value for level in self.levels)
-
-    @property
-    def maximum(self) -> int:
-        return max(level.value for level in self.levels)
-
     def level(self, value: int) -> ScaleLevel | None:
         return next((level for level in self.levels if level.value == value), None)
 
