@@ -3,24 +3,34 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
+from api import create_app
+from api.context import services
 from toolkits_core import (
     ActivityType,
     Dimension,
     EvidenceKind,
     EvidenceType,
     Indicator,
+    PluginHost,
     Scale,
     ScaleBand,
     ScaleLevel,
     Stage,
     StageFlow,
     Toolkit,
+    load_plugins,
 )
+from toolkits_core.service import Database, create_key, create_organisation
 
 PLUGIN_ENV = ("COPROD_PLUGINS", "COPROD_DISABLE_PLUGINS", "COPROD_PLUGINS_STRICT")
 SHIPPED_PLUGINS = "coproduction_star,national_standards"
@@ -111,3 +121,169 @@ def build_toolkit(**overrides: Any) -> Toolkit:
 @pytest.fixture
 def make_toolkit() -> Callable[..., Toolkit]:
     return build_toolkit
+
+
+# The database and the HTTP API ----------------------------------------------------------
+
+TEST_DATABASE_VARIABLE = "COPROD_TEST_DATABASE_URL"
+"""Set (to a PostgreSQL URL) to run the suite against that server. Its tables are dropped."""
+
+_unreachable: list[str] = []
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    url = os.environ.get(TEST_DATABASE_VARIABLE)
+    return f"coprod database: {url or 'SQLite (a temporary file)'}"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _unreachable:
+        terminalreporter.write_sep("=", "PostgreSQL run SKIPPED", yellow=True, bold=True)
+        terminalreporter.write_line(_unreachable[0])
+
+
+def _reset_postgresql(url: str) -> Database:
+    """A migrated, empty PostgreSQL database, or a skip saying why there is none."""
+    database = Database(url, connect_args={"connect_timeout": 3})
+    try:
+        with database.engine.connect():
+            pass
+    except sa.exc.OperationalError as error:
+        reason = (
+            f"PostgreSQL at {database.display_url} is not reachable, so every test that "
+            f"needs the database was skipped on this run ({str(error).splitlines()[0]})."
+        )
+        _unreachable.append(reason)
+        pytest.skip(reason)
+    with database.engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+    database.upgrade()
+    return database
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """The suite's database, migrated by the shipped migrations (as ``coprod db upgrade``)."""
+    url = os.environ.get(TEST_DATABASE_VARIABLE)
+    if url:
+        database = _reset_postgresql(url)
+    else:
+        path = tmp_path_factory.mktemp("db") / "coprod.sqlite3"
+        database = Database(f"sqlite:///{path}")
+        database.upgrade()
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def plugin_host() -> PluginHost:
+    return load_plugins(environ={"COPROD_PLUGINS": SHIPPED_PLUGINS})
+
+
+@pytest.fixture(scope="session")
+def make_app(
+    database: Database, plugin_host: PluginHost, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[..., Flask]]:
+    """An app on the suite's database; pass settings to change (say) the upload limit."""
+    files = tmp_path_factory.mktemp("files")
+    made: list[Flask] = []
+
+    def make(**settings: Any) -> Flask:
+        config = {
+            "DATABASE_URL": database.url,
+            "AUTO_MIGRATE": False,
+            "PLUGIN_HOST": plugin_host,
+            "FILES_DIR": str(files),
+            "TESTING": True,
+            **settings,
+        }
+        made.append(create_app(config))
+        return made[-1]
+
+    yield make
+    for app in made:
+        services(app).database.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app()
+
+
+class ApiClient:
+    """A test client that sends one organisation's key with every request."""
+
+    def __init__(self, flask_client: FlaskClient, token: str | None) -> None:
+        self.flask_client = flask_client
+        self.token = token
+
+    def request(self, method: str, path: str, **options: Any) -> TestResponse:
+        headers = dict(options.pop("headers", {}) or {})
+        if self.token is not None:
+            headers.setdefault("Authorization", f"Bearer {self.token}")
+        url = path if path.startswith("/") else f"/api/v1/{path}"
+        return self.flask_client.open(url, method=method, headers=headers, **options)
+
+    def get(self, path: str, **options: Any) -> TestResponse:
+        return self.request("GET", path, **options)
+
+    def post(self, path: str, **options: Any) -> TestResponse:
+        return self.request("POST", path, **options)
+
+    def put(self, path: str, **options: Any) -> TestResponse:
+        return self.request("PUT", path, **options)
+
+    def patch(self, path: str, **options: Any) -> TestResponse:
+        return self.request("PATCH", path, **options)
+
+    def delete(self, path: str, **options: Any) -> TestResponse:
+        return self.request("DELETE", path, **options)
+
+    def as_key(self, token: str | None) -> ApiClient:
+        return ApiClient(self.flask_client, token)
+
+
+@dataclasses.dataclass
+class Org:
+    """An organisation made for one test, with a key of each scope."""
+
+    id: str
+    tokens: dict[str, str]
+    api: ApiClient
+
+    def with_scope(self, scope: str) -> ApiClient:
+        return self.api.as_key(self.tokens[scope])
+
+
+@pytest.fixture
+def make_org(app: Flask, database: Database) -> Callable[[str], Org]:
+    """Fresh organisations: every test's rows are its own, on SQLite and PostgreSQL alike."""
+
+    def make(name: str = "Test council") -> Org:
+        with database.session() as session:
+            organisation = create_organisation(session, name)
+            tokens = {
+                scope: create_key(session, organisation.id, f"{scope} key", [scope]).token
+                for scope in ("read", "write", "admin")
+            }
+        client = ApiClient(app.test_client(), tokens["write"])
+        return Org(organisation.id, tokens, client)
+
+    return make
+
+
+@pytest.fixture
+def org(make_org: Callable[[str], Org]) -> Org:
+    return make_org("East Dunbartonshire test council")
+
+
+@pytest.fixture
+def other_org(make_org: Callable[[str], Org]) -> Org:
+    return make_org("Another council")
+
+
+@pytest.fixture
+def api(org: Org) -> ApiClient:
+    """The test organisation's client, with its write key."""
+    return org.api

@@ -1,0 +1,117 @@
+"""The Flask application: ``create_app()`` for the server, the tests and gunicorn.
+
+``gunicorn 'api:create_app()'`` serves it in production; ``coprod serve`` in development.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import flask_smorest
+from flask import Flask
+
+from api import auth, problems
+from api.context import EXTENSION, Services, close_workspace
+from api.resources import BLUEPRINTS
+from api.spec import SharedResponsesPlugin
+from toolkits_core import PluginHost, load_plugins
+from toolkits_core.service import (
+    DEFAULT_DATABASE_URL,
+    Database,
+    LocalFileStore,
+    ServiceError,
+    database_url,
+)
+
+MAX_UPLOAD_VARIABLE = "COPROD_MAX_UPLOAD_BYTES"
+DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.17.14/"
+
+
+class CoprodApi(flask_smorest.Api):  # type: ignore[misc]
+    """flask-smorest's Api, answering errors as problems and documenting them so."""
+
+    ERROR_SCHEMA = problems.ProblemSchema
+
+    def handle_http_exception(self, error: Exception) -> Any:
+        return problems.handle_http_exception(error)  # type: ignore[arg-type]
+
+    def _register_responses(self) -> None:
+        saved = self.DEFAULT_RESPONSE_CONTENT_TYPE
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = problems.PROBLEM_JSON
+        try:
+            super()._register_responses()
+        finally:
+            self.DEFAULT_RESPONSE_CONTENT_TYPE = saved
+
+
+def package_version() -> str:
+    try:
+        return importlib.metadata.version("coprod")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - source checkout
+        return "0.0.0"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """The app, with its database checked, its plugins loaded and every route registered.
+
+    ``config`` may set ``DATABASE_URL`` (else ``COPROD_DATABASE_URL``, else the embedded
+    SQLite file), ``FILES_DIR``, ``MAX_UPLOAD_BYTES``, ``PLUGIN_HOST`` (a ``PluginHost``;
+    by default the installed plugins are loaded) and ``AUTO_MIGRATE`` (by default only the
+    embedded SQLite database migrates itself; any other must be upgraded with
+    ``coprod db upgrade``, and the app refuses to start until it is).
+    """
+    settings = dict(config or {})
+    app = Flask("api")
+    url = database_url(settings.pop("DATABASE_URL", None))
+    database = Database(url)
+    auto_migrate = settings.pop("AUTO_MIGRATE", url == database_url(DEFAULT_DATABASE_URL))
+    if auto_migrate:
+        database.upgrade()
+    database.require_current()
+    host = settings.pop("PLUGIN_HOST", None)
+    max_upload = int(
+        settings.pop(
+            "MAX_UPLOAD_BYTES", os.environ.get(MAX_UPLOAD_VARIABLE, DEFAULT_MAX_UPLOAD_BYTES)
+        )
+    )
+    app.extensions[EXTENSION] = Services(
+        database=database,
+        host=host if isinstance(host, PluginHost) else load_plugins(),
+        files=LocalFileStore(settings.pop("FILES_DIR", None)),
+        max_upload_bytes=max_upload,
+    )
+    app.config.update(
+        API_TITLE="coprod",
+        API_VERSION=package_version(),
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL=SWAGGER_UI_URL,
+        MAX_CONTENT_LENGTH=max_upload + 64 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    app.config.update(settings)
+    api = CoprodApi(
+        app,
+        spec_kwargs={
+            "extra_plugins": [SharedResponsesPlugin()],
+            "info": {
+                "description": "Co-production initiatives run through toolkits, over HTTP. "
+                "Every error is an RFC 9457 problem document; every list is paged with "
+                "limit and cursor; every record carries an ETag."
+            },
+        },
+    )
+    api.spec.components.security_scheme(auth.BEARER, auth.SECURITY_SCHEME)
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    app.before_request(auth.authenticate_request)
+    app.teardown_request(close_workspace)
+    app.register_error_handler(ServiceError, problems.handle_service_error)
+    app.register_error_handler(Exception, problems.handle_unexpected)
+    return app

@@ -1,0 +1,68 @@
+"""Lists: the same ``limit`` and ``cursor`` everywhere, the same body, a ``Link`` header."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import marshmallow as ma
+from flask import request
+
+from toolkits_core.service import DEFAULT_LIMIT, MAX_LIMIT, Page
+
+
+class ListArgs(ma.Schema):
+    limit = ma.fields.Integer(
+        load_default=DEFAULT_LIMIT,
+        validate=ma.validate.Range(min=1, max=MAX_LIMIT),
+        metadata={"description": f"Items per page (1 to {MAX_LIMIT})."},
+    )
+    cursor = ma.fields.String(
+        validate=ma.validate.Length(min=1, max=200),
+        metadata={"description": "next_cursor from the previous page, as it was given."},
+    )
+
+
+class MirrorArgs(ListArgs):
+    """Filters for records an integrator mirrors into its own system."""
+
+    external_ref = ma.fields.String(
+        validate=ma.validate.Length(min=1, max=200),
+        metadata={"description": "Only the record with this external reference."},
+    )
+    updated_since = ma.fields.AwareDateTime(
+        default_timezone=None,
+        metadata={"description": "Only records changed at or after this RFC 3339 time."},
+    )
+
+
+_PAGE_SCHEMAS: dict[str, type[ma.Schema]] = {}
+
+
+def page_schema(item: type[ma.Schema]) -> type[ma.Schema]:
+    """The ``{items, next_cursor}`` schema for a list of ``item``."""
+    name = item.__name__.removesuffix("Schema") + "PageSchema"
+    if name not in _PAGE_SCHEMAS:
+        _PAGE_SCHEMAS[name] = type(
+            name,
+            (ma.Schema,),
+            {
+                "items": ma.fields.List(ma.fields.Nested(item), required=True),
+                "next_cursor": ma.fields.String(
+                    allow_none=True,
+                    required=True,
+                    metadata={"description": "Pass as cursor for the next page; null at the end."},
+                ),
+            },
+        )
+    return _PAGE_SCHEMAS[name]
+
+
+def page_reply(page: Page[Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """The body and ``Link`` header of one page."""
+    headers = {}
+    if page.next_cursor is not None:
+        query = {key: value for key, value in request.args.items() if key != "cursor"}
+        query["cursor"] = page.next_cursor
+        headers["Link"] = f'<{request.base_url}?{urlencode(query)}>; rel="next"'
+    return {"items": page.items, "next_cursor": page.next_cursor}, 200, headers

@@ -1,0 +1,174 @@
+"""Every error under /api as an RFC 9457 problem document (``application/problem+json``).
+
+Flask's own 404 and 405, webargs' 422, the services' refusals and unexpected failures all
+come out in one shape: ``type``, ``title``, ``status``, ``detail``, ``instance``, a stable
+``code``, and ``errors`` (a list of ``{location, field, message, code}``) for field
+problems. ``type`` is ``about:blank`` for plain HTTP errors and
+``urn:coprod:problem:<code>`` for coprod's own, documented in docs/api.md.
+"""
+
+from __future__ import annotations
+
+import http
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import marshmallow as ma
+from flask import Response, current_app, json, request
+from werkzeug.exceptions import HTTPException
+
+from toolkits_core.service import FieldProblem, InvalidRequestError, ServiceError
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_TYPE_PREFIX = "urn:coprod:problem:"
+
+logger = logging.getLogger("api.problems")
+
+
+class FieldErrorSchema(ma.Schema):
+    location = ma.fields.String(
+        metadata={"description": "json, query, path, header or files", "example": "json"}
+    )
+    field = ma.fields.String(
+        metadata={"description": "path to the field, parts joined by /", "example": "title"}
+    )
+    message = ma.fields.String()
+    code = ma.fields.String(metadata={"description": "stable, machine-readable"})
+    plugin = ma.fields.String(metadata={"description": "the plugin whose rule spoke, when one did"})
+
+
+class ProblemSchema(ma.Schema):
+    """An RFC 9457 problem document (documentation only: problems are built as dicts)."""
+
+    type = ma.fields.String(metadata={"example": "about:blank"})
+    title = ma.fields.String(metadata={"example": "Not Found"})
+    status = ma.fields.Integer(metadata={"example": 404})
+    detail = ma.fields.String()
+    instance = ma.fields.String(metadata={"description": "the path of the request"})
+    code = ma.fields.String(
+        metadata={"description": "stable, machine-readable", "example": "not_found"}
+    )
+    errors = ma.fields.List(ma.fields.Nested(FieldErrorSchema))
+
+
+def problem_response(
+    status: int,
+    *,
+    code: str,
+    detail: str,
+    title: str | None = None,
+    specific: bool = True,
+    errors: Sequence[Mapping[str, Any]] = (),
+    extra: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """A problem+json response."""
+    phrase = http.HTTPStatus(status).phrase
+    body: dict[str, Any] = {
+        "type": f"{PROBLEM_TYPE_PREFIX}{code}" if specific else "about:blank",
+        "title": title if specific and title else phrase,
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+        "code": code,
+    }
+    if errors:
+        body["errors"] = list(errors)
+    for key, value in (extra or {}).items():
+        body.setdefault(key, value)
+    response = current_app.response_class(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def field_errors(problems: Sequence[FieldProblem], location: str = "json") -> list[dict[str, Any]]:
+    errors = []
+    for problem in problems:
+        item = {
+            "location": location,
+            "field": problem.field,
+            "message": problem.message,
+            "code": problem.code,
+        }
+        if problem.plugin and problem.plugin != "core":
+            item["plugin"] = problem.plugin
+        errors.append(item)
+    return errors
+
+
+def _flatten(messages: Any, path: str = "") -> list[tuple[str, str]]:
+    """webargs' nested ``{field: [messages]}`` as (path, message) pairs."""
+    if isinstance(messages, Mapping):
+        pairs = []
+        for key, value in messages.items():
+            child = f"{path}/{key}" if path else str(key)
+            if key == "_schema":
+                child = path
+            pairs += _flatten(value, child)
+        return pairs
+    if isinstance(messages, list | tuple):
+        pairs = []
+        for item in messages:
+            pairs += _flatten(item, path) if not isinstance(item, str) else [(path, item)]
+        return pairs
+    return [(path, str(messages))]
+
+
+def handle_http_exception(error: HTTPException) -> Response:
+    """Flask's and webargs' HTTP errors, including 404, 405 and 422, as problems."""
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages")
+    headers = dict(data.get("headers") or {})
+    if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
+        headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
+    if status == 422 and messages:
+        errors = [
+            {"location": location, "field": field, "message": message, "code": "invalid"}
+            for location, fields in messages.items()
+            for field, message in _flatten(fields)
+        ]
+        return problem_response(
+            422,
+            code="invalid_request",
+            title="Unprocessable content",
+            detail=f"The request has {len(errors)} problem{'s' if len(errors) != 1 else ''}; "
+            "see errors.",
+            errors=errors,
+        )
+    detail = {
+        404: "Nothing is here: check the path against the API document at /api/v1/openapi.json.",
+        405: f"{request.method} is not allowed here.",
+        413: "The request body is larger than this server accepts.",
+    }.get(status, error.description or http.HTTPStatus(status).description)
+    code = http.HTTPStatus(status).name.lower()
+    return problem_response(status, code=code, detail=detail, specific=False, headers=headers)
+
+
+def handle_service_error(error: ServiceError) -> Response:
+    errors = field_errors(error.problems) if isinstance(error, InvalidRequestError) else []
+    headers = {}
+    if error.status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="coprod"'
+    return problem_response(
+        error.status,
+        code=error.code,
+        title=error.title,
+        detail=error.detail,
+        errors=errors,
+        extra=error.extra,
+        headers=headers,
+    )
+
+
+def handle_unexpected(error: Exception) -> Response:
+    """A failure nobody foresaw: logged in full, answered without internals."""
+    logger.exception("unhandled error on %s %s", request.method, request.path)
+    return problem_response(
+        500,
+        code="internal_server_error",
+        detail="Something went wrong on the server; nothing was saved. It has been logged.",
+        specific=False,
+    )

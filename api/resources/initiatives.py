@@ -1,0 +1,253 @@
+"""Initiatives, where they stand in their toolkit's stages, and moving them on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask_smorest import Blueprint
+
+from api import fields
+from api.auth import requires
+from api.context import workspace
+from api.lists import ListArgs, MirrorArgs, page_reply, page_schema
+from api.records import USES_IF_MATCH, if_match, record_reply
+from toolkits_core.service import (
+    InitiativeStatus,
+    Scope,
+    create_initiative,
+    delete_initiative,
+    etag_of,
+    get_initiative,
+    get_progress,
+    list_initiatives,
+    list_stage_entries,
+    transition,
+    update_initiative,
+)
+
+blueprint = Blueprint(
+    "initiatives",
+    __name__,
+    url_prefix="/api/v1",
+    description="Co-production initiatives, each run with one toolkit, and their stages.",
+)
+
+STATUSES = [status.value for status in InitiativeStatus]
+
+
+class InitiativeSchema(fields.Timestamps):
+    id = fields.record_id()
+    toolkit = ma.fields.String(
+        attribute="toolkit_key",
+        required=True,
+        validate=ma.validate.Length(min=1, max=100),
+        metadata={"description": "The key of the toolkit it runs with (GET /toolkits)."},
+    )
+    toolkit_version = ma.fields.String(
+        dump_only=True, metadata={"description": "Pinned when the initiative was created."}
+    )
+    title = fields.title("What the initiative is called.", required=True)
+    summary = fields.text(5000, "What it sets out to do, and with whom.", load_default="")
+    status = ma.fields.String(
+        load_default=InitiativeStatus.ACTIVE.value,
+        validate=ma.validate.OneOf(STATUSES),
+        metadata={"description": "archived makes it read-only until set back to active."},
+    )
+    themes = ma.fields.List(
+        ma.fields.String(validate=ma.validate.Length(min=1, max=100)),
+        load_default=list,
+        validate=ma.validate.Length(max=20),
+        metadata={"description": "Free labels such as dementia or loneliness."},
+    )
+    external_ref = fields.external_ref()
+    stage = ma.fields.String(dump_only=True, metadata={"description": "The current stage's key."})
+    cycle = ma.fields.Integer(
+        dump_only=True, metadata={"description": "The round of the stages (cyclic toolkits)."}
+    )
+
+
+class InitiativePatchSchema(ma.Schema):
+    title = fields.title("What the initiative is called.")
+    summary = fields.text(5000, "What it sets out to do, and with whom.")
+    status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
+    themes = ma.fields.List(
+        ma.fields.String(validate=ma.validate.Length(min=1, max=100)),
+        validate=ma.validate.Length(max=20),
+    )
+    external_ref = fields.external_ref()
+
+
+class InitiativeListArgs(MirrorArgs):
+    status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
+    toolkit = ma.fields.String(validate=ma.validate.Length(min=1, max=100))
+
+
+class BlockerSchema(ma.Schema):
+    code = ma.fields.String(metadata={"description": "Stable and machine-readable."})
+    message = ma.fields.String(metadata={"description": "What would lift the blocker."})
+    plugin = ma.fields.String(metadata={"description": "Whose rule it is (core or a plugin)."})
+
+
+class MoveSchema(ma.Schema):
+    to_stage = ma.fields.String()
+    kind = ma.fields.String(
+        allow_none=True, metadata={"description": "advance, revisit or new_cycle"}
+    )
+    allowed = ma.fields.Boolean()
+    blockers = ma.fields.List(ma.fields.Nested(BlockerSchema))
+
+
+class ProgressSchema(ma.Schema):
+    initiative_id = ma.fields.String()
+    toolkit = ma.fields.String()
+    stage = ma.fields.String()
+    cycle = ma.fields.Integer()
+    reached_stages = ma.fields.List(ma.fields.String())
+    moves = ma.fields.List(
+        ma.fields.Nested(MoveSchema),
+        metadata={
+            "description": "Each move the toolkit's flow allows from here, and what blocks it."
+        },
+    )
+
+
+class TransitionRequestSchema(ma.Schema):
+    to_stage = fields.key("The stage to move to.", required=True)
+    note = fields.text(2000, "Why, or what was agreed.", load_default="")
+
+
+class StageEntrySchema(ma.Schema):
+    id = fields.record_id()
+    initiative_id = ma.fields.String()
+    from_stage = ma.fields.String(allow_none=True)
+    stage = ma.fields.String()
+    cycle = ma.fields.Integer()
+    kind = ma.fields.String(metadata={"description": "start, advance, revisit or new_cycle"})
+    note = ma.fields.String()
+    entered_at = ma.fields.AwareDateTime()
+
+
+@blueprint.route("/initiatives")
+@blueprint.arguments(InitiativeListArgs, location="query")
+@blueprint.response(200, page_schema(InitiativeSchema))
+@requires(Scope.READ)
+def list_all(args: dict[str, Any]) -> Any:
+    """List your organisation's initiatives, oldest first."""
+    return page_reply(list_initiatives(workspace(), **args))
+
+
+@blueprint.route("/initiatives", methods=["POST"])
+@blueprint.arguments(InitiativeSchema)
+@blueprint.response(201, InitiativeSchema)
+@requires(Scope.WRITE)
+def create(body: dict[str, Any]) -> Any:
+    """Start an initiative at the first stage of a toolkit, pinned to its version."""
+    ws = workspace()
+    initiative = create_initiative(
+        ws,
+        toolkit=body["toolkit_key"],
+        title=body["title"].strip(),
+        summary=body["summary"],
+        status=body["status"],
+        themes=body["themes"],
+        external_ref=body.get("external_ref"),
+    )
+    ws.commit()
+    return record_reply(initiative, 201)
+
+
+@blueprint.route("/initiatives/<string:initiative_id>")
+@blueprint.response(200, InitiativeSchema)
+@requires(Scope.READ)
+def show(initiative_id: str) -> Any:
+    """Show an initiative."""
+    return record_reply(get_initiative(workspace(), initiative_id))
+
+
+@blueprint.route("/initiatives/<string:initiative_id>", methods=["PATCH"])
+@blueprint.arguments(InitiativePatchSchema)
+@blueprint.response(200, InitiativeSchema)
+@requires(Scope.WRITE)
+def update(changes: dict[str, Any], initiative_id: str) -> Any:
+    """Change an initiative's title, summary, status, themes or external_ref.
+
+    Its stage moves only by a transition. Archiving (status archived) makes it read-only;
+    setting the status back reopens it.
+    """
+    ws = workspace()
+    if "title" in changes:
+        changes["title"] = changes["title"].strip()
+    initiative = update_initiative(ws, initiative_id, changes, if_match=if_match())
+    ws.commit()
+    return record_reply(initiative)
+
+
+@blueprint.route("/initiatives/<string:initiative_id>", methods=["DELETE"])
+@blueprint.response(204)
+@requires(Scope.WRITE)
+def delete(initiative_id: str) -> None:
+    """Delete an initiative and everything recorded in it, uploaded files included.
+
+    This cannot be undone; to keep the record but stop changes, archive it instead.
+    """
+    ws = workspace()
+    delete_initiative(ws, initiative_id, if_match=if_match())
+    ws.commit()
+
+
+@blueprint.route("/initiatives/<string:initiative_id>/progress")
+@blueprint.response(200, ProgressSchema)
+@requires(Scope.READ)
+def progress(initiative_id: str) -> dict[str, Any]:
+    """Where the initiative stands, and each move open from there with what blocks it."""
+    found = get_progress(workspace(), initiative_id)
+    initiative = found.initiative
+    return {
+        "initiative_id": initiative.id,
+        "toolkit": initiative.toolkit_key,
+        "stage": initiative.stage,
+        "cycle": initiative.cycle,
+        "reached_stages": list(found.reached_stages),
+        "moves": [
+            {
+                "to_stage": move.to_stage,
+                "kind": move.transition.kind.value if move.transition else None,
+                "allowed": move.allowed,
+                "blockers": list(move.blockers),
+            }
+            for move in found.moves
+        ],
+    }
+
+
+@blueprint.route("/initiatives/<string:initiative_id>/transitions", methods=["POST"])
+@blueprint.arguments(TransitionRequestSchema)
+@blueprint.response(201, StageEntrySchema)
+@blueprint.doc(**USES_IF_MATCH)
+@requires(Scope.WRITE)
+def move(body: dict[str, Any], initiative_id: str) -> Any:
+    """Move the initiative to another stage.
+
+    Refused with 409 (code transition_refused) and every blocker, from the toolkit's
+    stage flow and its plugins, when it may not move yet; nothing changes then. If-Match
+    takes the initiative's ETag, so that two people cannot both move it on.
+    """
+    ws = workspace()
+    entry = transition(ws, initiative_id, body["to_stage"], note=body["note"], if_match=if_match())
+    etag = etag_of(get_initiative(ws, initiative_id))
+    ws.commit()
+    return entry, 201, {"ETag": etag}
+
+
+@blueprint.route("/initiatives/<string:initiative_id>/transitions")
+@blueprint.arguments(ListArgs, location="query")
+@blueprint.response(200, page_schema(StageEntrySchema))
+@requires(Scope.READ)
+def history(args: dict[str, Any], initiative_id: str) -> Any:
+    """The initiative's stage history, oldest first, from its start."""
+    return page_reply(
+        list_stage_entries(
+            workspace(), initiative_id, limit=args["limit"], cursor=args.get("cursor")
+        )
+    )

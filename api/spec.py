@@ -1,0 +1,87 @@
+"""The OpenAPI document: what every operation answers besides success, and its JSON form.
+
+The responses every operation shares (401, 403, 404, 412, 422 as problems, the
+``If-Match`` header) are added here, from what each operation declares, instead of by hand
+on each route, so the document cannot forget one. ``openapi/openapi.json`` in the
+repository is ``document_json(create_app())``; ``coprod openapi`` rewrites it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from apispec import BasePlugin
+from flask import Flask
+
+from api.auth import SCOPE_EXTENSION
+
+IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "description": "The ETag you last read; a stale one is answered 412 and changes nothing.",
+    "schema": {"type": "string"},
+}
+
+_PROBLEM = {"$ref": "#/components/schemas/Problem"}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/problem+json": {"schema": _PROBLEM}},
+    }
+
+
+SHARED_RESPONSES = {
+    "401": _problem("No API key, or one that is unknown, revoked or expired."),
+    "403": _problem("The API key lacks the scope this operation needs."),
+    "404": _problem("No such record in your organisation."),
+    "409": _problem("The request clashes with the data (the problem's code says how)."),
+    "412": _problem("If-Match named a version that is no longer current."),
+    "422": _problem("The request is not valid; errors lists each field's problem."),
+}
+
+
+class SharedResponsesPlugin(BasePlugin):  # type: ignore[misc]
+    """Adds the shared problem responses, the If-Match header and the scope note."""
+
+    def operation_helper(
+        self, path: str | None = None, operations: dict[str, Any] | None = None, **_: Any
+    ) -> None:
+        for method, operation in (operations or {}).items():
+            scope = operation.pop(SCOPE_EXTENSION, None)
+            if scope is None:
+                continue
+            responses = operation.setdefault("responses", {})
+            wanted = ["401", "403"]
+            if path and "{" in path:
+                wanted.append("404")
+            if method in {"patch", "delete", "put", "post"}:
+                wanted.append("409")
+            uses_if_match = operation.pop("x-uses-if-match", False)
+            if (uses_if_match or method in {"patch", "delete", "put"}) and path and "{" in path:
+                wanted.append("412")
+                operation.setdefault("parameters", []).append(dict(IF_MATCH))
+            if method in {"post", "patch", "put"} or operation.get("parameters"):
+                wanted.append("422")
+            for status in wanted:
+                responses.setdefault(status, SHARED_RESPONSES[status])
+            responses.pop("default", None)
+            note = f"Needs an API key with scope `{scope}`."
+            operation["description"] = "\n\n".join(
+                part for part in (operation.get("description", ""), note) if part
+            )
+
+
+def openapi_document(app: Flask) -> dict[str, Any]:
+    """The document the app serves at /api/v1/openapi.json."""
+    api = app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
+    document: dict[str, Any] = api.spec.to_dict()
+    return document
+
+
+def document_json(app: Flask) -> str:
+    """The document as the repository keeps it: sorted keys, two-space indent, final newline."""
+    return json.dumps(openapi_document(app), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

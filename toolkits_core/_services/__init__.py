@@ -1,0 +1,1 @@
+"""The services that run initiatives through a toolkit and keep their records."""

@@ -1,0 +1,197 @@
+"""Organisations and their API keys.
+
+A key is shown once, when it is made: ``coprod_<key id>.<secret>``. Only the SHA-256 of
+the secret is stored, and checking compares digests in constant time. Scopes rise
+``read`` < ``write`` < ``admin``: a key with a higher scope can do what a lower one can.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from toolkits_core._services.errors import (
+    AuthenticationError,
+    Invalid,
+    NotFoundError,
+    PermissionDeniedError,
+)
+from toolkits_core._store.models import ApiKey, Organisation, utc_now
+
+TOKEN_PREFIX = "coprod_"
+
+
+class Scope(enum.StrEnum):
+    READ = "read"
+    WRITE = "write"
+    ADMIN = "admin"
+
+
+_RANK = {Scope.READ: 1, Scope.WRITE: 2, Scope.ADMIN: 3}
+
+
+@dataclass(frozen=True, slots=True)
+class NewKey:
+    """A key just made, with the token that is shown once and never again."""
+
+    key: ApiKey
+    token: str
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is calling: an organisation, through one key with some scopes."""
+
+    organisation_id: str
+    key_id: str
+    scopes: frozenset[Scope]
+
+    def require(self, scope: Scope) -> None:
+        """Raise ``PermissionDeniedError`` unless the key's scopes include ``scope``."""
+        if not any(_RANK[held] >= _RANK[scope] for held in self.scopes):
+            held = ", ".join(sorted(self.scopes)) or "none"
+            raise PermissionDeniedError(
+                "missing_scope",
+                f"This operation needs a key with the {scope.value!r} scope; this key has: {held}.",
+                required_scope=scope.value,
+            )
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _clean_name(text: str, field: str, invalid: Invalid) -> str:
+    text = text.strip() if isinstance(text, str) else ""
+    if not text or len(text) > 200:
+        invalid.add(field, "Give a name of 1 to 200 characters.")
+    return text
+
+
+def create_organisation(session: Session, name: str) -> Organisation:
+    invalid = Invalid()
+    name = _clean_name(name, "name", invalid)
+    invalid.raise_if_any()
+    organisation = Organisation(name=name)
+    session.add(organisation)
+    session.flush()
+    return organisation
+
+
+def list_organisations(session: Session) -> list[Organisation]:
+    return list(session.scalars(sa.select(Organisation).order_by(Organisation.id)))
+
+
+def get_organisation(session: Session, organisation_id: str) -> Organisation:
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFoundError("organisation", organisation_id)
+    return organisation
+
+
+def parse_scopes(scopes: Iterable[str]) -> list[Scope]:
+    """Scopes from their names; ``InvalidRequestError`` naming any that is not a scope."""
+    invalid = Invalid()
+    chosen = _scopes(scopes, invalid)
+    invalid.raise_if_any()
+    return chosen
+
+
+def _scopes(scopes: Iterable[str], invalid: Invalid) -> list[Scope]:
+    chosen: list[Scope] = []
+    for index, name in enumerate(scopes):
+        try:
+            scope = Scope(name)
+        except ValueError:
+            invalid.add(f"scopes/{index}", f"{name!r} is not a scope (read, write, admin).")
+            continue
+        if scope not in chosen:
+            chosen.append(scope)
+    if not chosen and not invalid.problems:
+        invalid.add("scopes", "Give at least one scope: read, write or admin.")
+    return chosen
+
+
+def create_key(
+    session: Session,
+    organisation_id: str,
+    name: str,
+    scopes: Sequence[str],
+    expires_at: dt.datetime | None = None,
+) -> NewKey:
+    """A new key for an organisation, and its token (shown once)."""
+    get_organisation(session, organisation_id)
+    invalid = Invalid()
+    name = _clean_name(name, "name", invalid)
+    chosen = _scopes(scopes, invalid)
+    if expires_at is not None and expires_at <= utc_now():
+        invalid.add("expires_at", "An expiry must be in the future.")
+    invalid.raise_if_any()
+    secret = secrets.token_urlsafe(32)
+    key = ApiKey(
+        organisation_id=organisation_id,
+        name=name,
+        scopes=[scope.value for scope in chosen],
+        secret_sha256=_digest(secret),
+        expires_at=expires_at,
+    )
+    session.add(key)
+    session.flush()
+    return NewKey(key, f"{TOKEN_PREFIX}{key.id}.{secret}")
+
+
+def list_keys(session: Session, organisation_id: str) -> list[ApiKey]:
+    statement = sa.select(ApiKey).where(ApiKey.organisation_id == organisation_id)
+    return list(session.scalars(statement.order_by(ApiKey.id)))
+
+
+def revoke_key(session: Session, organisation_id: str, key_id: str) -> ApiKey:
+    """Revoke a key of the organisation; revoking twice keeps the first time."""
+    key = session.get(ApiKey, key_id)
+    if key is None or key.organisation_id != organisation_id:
+        raise NotFoundError("API key", key_id)
+    if key.revoked_at is None:
+        key.revoked_at = utc_now()
+    return key
+
+
+def find_key(session: Session, key_id: str) -> ApiKey:
+    """A key by id in any organisation (for the operator's CLI)."""
+    key = session.get(ApiKey, key_id)
+    if key is None:
+        raise NotFoundError("API key", key_id)
+    return key
+
+
+def authenticate(session: Session, token: str | None) -> Caller:
+    """The caller a bearer token stands for; ``AuthenticationError`` if it stands for none.
+
+    Every failure gives the same answer, so a caller cannot tell a wrong secret from an
+    unknown key id.
+    """
+    if not token:
+        raise AuthenticationError("missing_key", "Send an API key: Authorization: Bearer <key>.")
+    refused = AuthenticationError(
+        "invalid_key", "The API key is not valid: it is unknown, revoked or expired."
+    )
+    body = token.removeprefix(TOKEN_PREFIX)
+    key_id, _, secret = body.partition(".")
+    if body == token or not key_id or not secret or len(token) > 200:
+        raise refused
+    key = session.get(ApiKey, key_id)
+    if key is None or not hmac.compare_digest(key.secret_sha256, _digest(secret)):
+        raise refused
+    now = utc_now()
+    if key.revoked_at is not None or (key.expires_at is not None and key.expires_at <= now):
+        raise refused
+    if key.last_used_at is None or now - key.last_used_at > dt.timedelta(minutes=5):
+        key.last_used_at = now  # coarse, so that reads do not write on every request
+    return Caller(key.organisation_id, key.id, frozenset(Scope(s) for s in key.scopes))

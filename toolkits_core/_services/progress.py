@@ -1,0 +1,115 @@
+"""Where an initiative stands in its toolkit's stages, and moving it on.
+
+A transition is asked of the core's stage flow and then of the toolkit's plugins; any
+blocker refuses it, and nothing is written. The moves open from the current stage are
+worked out the same way, so a front end can show what is blocking the next step before
+anyone asks for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from toolkits_core._outcomes import TransitionDecision
+from toolkits_core._services.errors import ConflictError
+from toolkits_core._services.initiatives import writable_initiative
+from toolkits_core._services.pagination import Page, paginate
+from toolkits_core._services.views import initiative_view, pinned_toolkit
+from toolkits_core._services.workspace import Workspace
+from toolkits_core._store.models import Initiative, StageEntry
+from toolkits_core._vocabulary import StageFlow, Toolkit
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """An initiative's place in its stages and the moves open from there."""
+
+    initiative: Initiative
+    toolkit: Toolkit | None
+    """None when the plugin the initiative is pinned to is not loaded: no moves then."""
+    reached_stages: Sequence[str]
+    moves: Sequence[TransitionDecision]
+
+
+def _candidates(toolkit: Toolkit, stage: str, reached: Sequence[str]) -> list[str]:
+    """The stages a move could go to from ``stage`` under the toolkit's flow."""
+    keys = [item.key for item in toolkit.stages]
+    here = keys.index(stage) if stage in keys else None
+    if here is None:
+        return []
+    options = keys[here + 1 : here + 2]
+    if toolkit.stage_flow is StageFlow.CYCLIC and here == len(keys) - 1:
+        options.append(keys[0])
+    if toolkit.stage_flow is StageFlow.REVISITABLE:
+        options += [key for key in keys[:here] if key in reached]
+    return options
+
+
+def get_progress(ws: Workspace, initiative_id: str) -> Progress:
+    """The stages reached and, if the initiative can change, each open move's decision."""
+    initiative = ws.get(Initiative, initiative_id)
+    view = initiative_view(ws, initiative)
+    try:
+        toolkit = pinned_toolkit(ws, initiative)
+    except ConflictError:
+        # Still readable: the stages reached are stored; the moves need the plugin.
+        return Progress(initiative, None, view.reached_stages, ())
+    moves = [
+        ws.host.decide_transition(view, target)
+        for target in _candidates(toolkit, initiative.stage, view.reached_stages)
+    ]
+    return Progress(initiative, toolkit, view.reached_stages, tuple(moves))
+
+
+def transition(
+    ws: Workspace,
+    initiative_id: str,
+    to_stage: str,
+    *,
+    note: str = "",
+    if_match: str | None = None,
+) -> StageEntry:
+    """Move the initiative to ``to_stage``, or raise ``ConflictError`` with the blockers."""
+    initiative = writable_initiative(ws, initiative_id, if_match=if_match)
+    toolkit = pinned_toolkit(ws, initiative)
+    decision = ws.host.decide_transition(initiative_view(ws, initiative), to_stage)
+    if not decision.allowed or decision.transition is None:
+        target = toolkit.stage(to_stage)
+        name = target.name if target is not None else repr(to_stage)
+        count = len(decision.blockers)
+        raise ConflictError(
+            "transition_refused",
+            f"The initiative cannot move to {name} yet: {count} blocker"
+            f"{'s' if count != 1 else ''}. "
+            + " ".join(blocker.message for blocker in decision.blockers),
+            to_stage=to_stage,
+            blockers=[
+                {"code": b.code, "message": b.message, "plugin": b.plugin}
+                for b in decision.blockers
+            ],
+        )
+    move = decision.transition
+    entry = StageEntry(
+        organisation_id=ws.organisation_id,
+        initiative_id=initiative.id,
+        from_stage=move.from_stage,
+        stage=move.to_stage,
+        cycle=move.cycle,
+        kind=move.kind.value,
+        note=note,
+    )
+    initiative.stage = move.to_stage
+    initiative.cycle = move.cycle
+    ws.session.add(entry)
+    ws.session.flush()
+    return entry
+
+
+def list_stage_entries(
+    ws: Workspace, initiative_id: str, *, limit: int, cursor: str | None = None
+) -> Page[StageEntry]:
+    """The initiative's moves, oldest first, starting with its start at the first stage."""
+    initiative = ws.get(Initiative, initiative_id)
+    statement = ws.select(StageEntry).where(StageEntry.initiative_id == initiative.id)
+    return paginate(ws.session, statement, StageEntry.id, limit=limit, cursor=cursor)

@@ -1,0 +1,106 @@
+"""The workspace a request runs in: a session, the caller's organisation, the plugins, files.
+
+Every service function takes one as its first argument and reads and writes only the
+rows of ``organisation_id``: the organisation filter lives here and in ``get``, not in
+each route, so no route can forget it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
+
+from toolkits_core._host import PluginHost
+from toolkits_core._services.errors import NotFoundError, PreconditionFailedError
+from toolkits_core._services.files import FileStore
+
+Record = TypeVar("Record")
+
+_FILES_TO_DELETE = "coprod_files_to_delete"
+
+KIND_NAMES = {
+    "Initiative": "initiative",
+    "Participant": "participant",
+    "Activity": "activity",
+    "Evidence": "evidence",
+    "Assessment": "assessment",
+    "StageEntry": "stage entry",
+    "ApiKey": "API key",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    session: Session
+    organisation_id: str
+    host: PluginHost
+    files: FileStore
+
+    def get(self, model: type[Record], record_id: str, options: Sequence[ORMOption] = ()) -> Record:
+        """The caller's record with this id; ``NotFoundError`` for another organisation's."""
+        statement = sa.select(model).where(
+            model.id == record_id,  # type: ignore[attr-defined]
+            model.organisation_id == self.organisation_id,  # type: ignore[attr-defined]
+        )
+        record = self.session.scalars(statement.options(*options)).one_or_none()
+        if record is None:
+            raise NotFoundError(KIND_NAMES.get(model.__name__, model.__name__), record_id)
+        return record
+
+    def delete_file_after_commit(self, sha256: str) -> None:
+        """Forget a stored file once the rows that named it are gone for good.
+
+        The file goes only after the commit: if the commit fails, the rows and their file
+        are both still there.
+        """
+        self.session.info.setdefault(_FILES_TO_DELETE, set()).add(sha256)
+
+    def commit(self) -> None:
+        """Commit the session, then delete the files that no committed row names any more."""
+        self.session.commit()
+        for sha256 in self.session.info.pop(_FILES_TO_DELETE, set()):
+            self.files.delete(self.organisation_id, sha256)
+
+    def select(self, model: type[Record]) -> sa.Select[tuple[Record]]:
+        """A query for the caller's rows of ``model``; add filters, then page it."""
+        return sa.select(model).where(
+            model.organisation_id == self.organisation_id  # type: ignore[attr-defined]
+        )
+
+
+def etag_of(record: Any) -> str:
+    """The strong ETag of a record's current version."""
+    return f'"{record.id}.{record.version}"'
+
+
+def check_if_match(record: Any, if_match: str | None) -> None:
+    """Raise ``PreconditionFailedError`` unless ``If-Match`` is absent, ``*`` or current."""
+    if if_match is None:
+        return
+    current = etag_of(record)
+    offered = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    if "*" not in offered and current not in offered:
+        raise PreconditionFailedError(current)
+
+
+def apply_changes(record: Any, changes: dict[str, Any]) -> bool:
+    """Set the changed attributes; whether anything actually changed."""
+    changed = False
+    for name, value in changes.items():
+        if getattr(record, name) != value:
+            setattr(record, name, value)
+            changed = True
+    return changed
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """An aware UTC datetime; a naive one is taken to be UTC already."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)

@@ -1,0 +1,125 @@
+"""The database handle: where the data lives, whether its schema is current, and sessions.
+
+SQLite in a file is the embedded default, so that coprod runs with nothing else
+installed; ``COPROD_DATABASE_URL`` points it at PostgreSQL for production. Alembic owns
+the schema: ``coprod db upgrade`` runs the migrations shipped in this package.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.resources import files
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.orm import Session, sessionmaker
+
+DATABASE_URL_VARIABLE = "COPROD_DATABASE_URL"
+DEFAULT_DATABASE_URL = "sqlite:///coprod.sqlite3"
+
+
+class SchemaNotCurrentError(RuntimeError):
+    """The database's schema is not at the migrations' head: someone must upgrade it."""
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL given, else ``COPROD_DATABASE_URL``, else the embedded SQLite file.
+
+    ``postgresql://`` URLs are read as psycopg 3 URLs, so the URL a PostgreSQL server's
+    documentation gives works as it is.
+    """
+    chosen = url or os.environ.get(DATABASE_URL_VARIABLE) or DEFAULT_DATABASE_URL
+    if chosen.startswith(("postgresql://", "postgres://")):
+        chosen = "postgresql+psycopg://" + chosen.split("://", 1)[1]
+    return chosen
+
+
+def _on_sqlite_connect(connection: Any, _record: Any) -> None:
+    # SQLite ignores foreign keys unless asked, and without WAL a reader blocks a writer.
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+class Database:
+    """An engine, a session factory and the migrations, for one database URL."""
+
+    def __init__(self, url: str | None = None, **engine_options: Any) -> None:
+        self.url = database_url(url)
+        self.engine = sa.create_engine(self.url, **engine_options)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _on_sqlite_connect)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def display_url(self) -> str:
+        """The URL with any password hidden, for messages and logs."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session that commits when the block ends and rolls back if it raises."""
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def new_session(self) -> Session:
+        """A session the caller commits and closes (the HTTP API keeps one per request)."""
+        return self._sessions()
+
+    # The schema ------------------------------------------------------------------
+
+    def _alembic_config(self) -> Config:
+        config = Config()
+        config.set_main_option("script_location", str(files("toolkits_core") / "migrations"))
+        config.attributes["engine"] = self.engine
+        return config
+
+    def head_revision(self) -> str | None:
+        return ScriptDirectory.from_config(self._alembic_config()).get_current_head()
+
+    def current_revision(self) -> str | None:
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    def is_current(self) -> bool:
+        return self.current_revision() == self.head_revision()
+
+    def upgrade(self) -> tuple[str | None, str | None]:
+        """Migrate to the newest schema; returns the revisions before and after."""
+        before = self.current_revision()
+        command.upgrade(self._alembic_config(), "head")
+        return before, self.current_revision()
+
+    def require_current(self) -> None:
+        """Raise ``SchemaNotCurrentError`` saying what to run when the schema is behind."""
+        current, head = self.current_revision(), self.head_revision()
+        if current == head:
+            return
+        state = "has no coprod tables" if current is None else f"is at revision {current}"
+        raise SchemaNotCurrentError(
+            f"The database {self.display_url} {state}; this coprod needs revision {head}. "
+            f"Run `coprod db upgrade` (with {DATABASE_URL_VARIABLE} set as for the server) "
+            "and start again."
+        )
+
+    def dispose(self) -> None:
+        self.engine.dispose()

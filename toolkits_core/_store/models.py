@@ -1,0 +1,308 @@
+"""The stored records, as typed SQLAlchemy 2.0 models.
+
+Every row belongs to an organisation and carries its ``organisation_id`` even where a
+parent row already says which it is, so that every query can be filtered by organisation
+without a join and no route can forget to. Records that integrators mirror carry an
+``external_ref`` (their CRM's id), ``created_at`` and ``updated_at``, and a ``version``
+that SQLAlchemy checks on every update: a write based on a stale read fails instead of
+silently overwriting someone else's.
+
+Personal data is kept to what co-production needs: a participant is a role, a display
+name or pseudonym and a consent status; nothing else about a person is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from toolkits_core._store.ids import new_id
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp stored as naive UTC and always read back as an aware UTC datetime.
+
+    SQLite has no time zones and PostgreSQL's ``timestamptz`` converts to the session's
+    zone; storing naive UTC behaves the same on both.
+    """
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+def _id_column(prefix: str) -> Mapped[str]:
+    return mapped_column(sa.String(40), primary_key=True, default=lambda: new_id(prefix))
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dt.datetime: UTCDateTime,
+        dict[str, Any]: sa.JSON,
+        list[str]: sa.JSON,
+    }
+
+
+class Organisation(Base):
+    """A council, partnership or charity: the owner of every other row."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[str] = _id_column("org")
+    name: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class ApiKey(Base):
+    """A key an organisation's systems call the API with.
+
+    Only a SHA-256 digest of the secret is kept: keys are long random strings, so a fast
+    digest is enough, and a leaked table does not leak working keys.
+    """
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = _id_column("key")
+    organisation_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(200))
+    secret_sha256: Mapped[str] = mapped_column(sa.String(64))
+    scopes: Mapped[list[str]]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    expires_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
+    last_used_at: Mapped[dt.datetime | None]
+
+
+class Initiative(Base):
+    """A co-production project run with one toolkit, pinned at creation to its version."""
+
+    __tablename__ = "initiatives"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "external_ref"),)
+
+    id: Mapped[str] = _id_column("ini")
+    organisation_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    toolkit_key: Mapped[str] = mapped_column(sa.String(100))
+    toolkit_version: Mapped[str] = mapped_column(sa.String(50))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(20), default="active")
+    themes: Mapped[list[str]] = mapped_column(default=list)
+    external_ref: Mapped[str | None] = mapped_column(sa.String(200))
+    stage: Mapped[str] = mapped_column(sa.String(100))
+    cycle: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now, index=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class StageEntry(Base):
+    """One move into a stage: the initiative's history, oldest first.
+
+    The first entry is the start at the toolkit's first stage; every allowed transition
+    adds one. Nothing updates or deletes an entry while the initiative exists.
+    """
+
+    __tablename__ = "stage_entries"
+
+    id: Mapped[str] = _id_column("stg")
+    organisation_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    initiative_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
+    )
+    from_stage: Mapped[str | None] = mapped_column(sa.String(100))
+    stage: Mapped[str] = mapped_column(sa.String(100))
+    cycle: Mapped[int]
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    entered_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+
+
+activity_participants = sa.Table(
+    "activity_participants",
+    Base.metadata,
+    sa.Column(
+        "activity_id",
+        sa.String(40),
+        sa.ForeignKey("activities.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "participant_id",
+        sa.String(40),
+        sa.ForeignKey("participants.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
+class Participant(Base):
+    """A person or organisation taking part, by role, with only a display name or pseudonym."""
+
+    __tablename__ = "participants"
+    __table_args__ = (sa.UniqueConstraint("initiative_id", "external_ref"),)
+
+    id: Mapped[str] = _id_column("par")
+    organisation_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    initiative_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(sa.String(50))
+    display_name: Mapped[str] = mapped_column(sa.String(200))
+    consent: Mapped[str] = mapped_column(sa.String(20), default="not_recorded")
+    consent_recorded_at: Mapped[dt.datetime | None]
+    external_ref: Mapped[str | None] = mapped_column(sa.String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now, index=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class Activity(Base):
+    """Something done in a stage of an initiative: a mapping session, a workshop, a walk."""
+
+    __tablename__ = "activities"
+    __table_args__ = (sa.UniqueConstraint("initiative_id", "external_ref"),)
+
+    id: Mapped[str] = _id_column("act")
+    organisation_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    initiative_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
+    )
+    activity_type: Mapped[str] = mapped_column(sa.String(100))
+    stage: Mapped[str] = mapped_column(sa.String(100))
+    cycle: Mapped[int] = mapped_column(default=1)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    dimensions: Mapped[list[str]] = mapped_column(default=list)
+    starts_on: Mapped[dt.date | None]
+    ends_on: Mapped[dt.date | None]
+    outcomes: Mapped[str] = mapped_column(sa.Text, default="")
+    external_ref: Mapped[str | None] = mapped_column(sa.String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now, index=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    participants: Mapped[list[Participant]] = relationship(
+        secondary=activity_participants, order_by=Participant.id, lazy="raise"
+    )
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+    @property
+    def participant_ids(self) -> list[str]:
+        return [participant.id for participant in self.participants]
+
+
+class Evidence(Base):
+    """A piece of evidence: a typed payload, and for recordings, photos and documents a file."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (sa.UniqueConstraint("initiative_id", "external_ref"),)
+
+    id: Mapped[str] = _id_column("evd")
+    organisation_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    initiative_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
+    )
+    evidence_type: Mapped[str] = mapped_column(sa.String(100))
+    stage: Mapped[str] = mapped_column(sa.String(100))
+    cycle: Mapped[int] = mapped_column(default=1)
+    activity_id: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("activities.id", ondelete="SET NULL"), index=True
+    )
+    participant_id: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("participants.id", ondelete="SET NULL"), index=True
+    )
+    dimensions: Mapped[list[str]] = mapped_column(default=list)
+    indicators: Mapped[list[str]] = mapped_column(default=list)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    consent: Mapped[str] = mapped_column(sa.String(20), default="not_recorded")
+    visibility: Mapped[str] = mapped_column(sa.String(20), default="organisation")
+    collected_on: Mapped[dt.date | None]
+    file_name: Mapped[str | None] = mapped_column(sa.String(255))
+    file_content_type: Mapped[str | None] = mapped_column(sa.String(100))
+    file_size: Mapped[int | None] = mapped_column(sa.BigInteger)
+    file_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    file_uploaded_at: Mapped[dt.datetime | None]
+    external_ref: Mapped[str | None] = mapped_column(sa.String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now, index=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    activity: Mapped[Activity | None] = relationship(lazy="raise")
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class Assessment(Base):
+    """Ratings of a toolkit's dimensions on one of its scales, from one perspective."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (sa.UniqueConstraint("initiative_id", "external_ref"),)
+
+    id: Mapped[str] = _id_column("asm")
+    organisation_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    initiative_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
+    )
+    scale: Mapped[str] = mapped_column(sa.String(100))
+    perspective: Mapped[str] = mapped_column(sa.String(50))
+    cycle: Mapped[int] = mapped_column(default=1)
+    stage: Mapped[str] = mapped_column(sa.String(100))
+    ratings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    assessed_on: Mapped[dt.date]
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    external_ref: Mapped[str | None] = mapped_column(sa.String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now, index=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
