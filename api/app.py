@@ -40,7 +40,7 @@ class CoprodApi(flask_smorest.Api):  # type: ignore[misc]
         return problems.handle_http_exception(error)  # type: ignore[arg-type]
 
     def _register_responses(self) -> None:
-        saved = self.DEFAULT_RESPONSE_CONTENT_TYPE
+        saved: str = self.DEFAULT_RESPONSE_CONTENT_TYPE  # type: ignore[has-type]
         self.DEFAULT_RESPONSE_CONTENT_TYPE = problems.PROBLEM_JSON
         try:
             super()._register_responses()

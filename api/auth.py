@@ -19,7 +19,7 @@ from toolkits_core.service import AuthenticationError, Scope, authenticate
 F = TypeVar("F", bound=Callable[..., Any])
 
 BEARER = "bearer"
-SECURITY = [{BEARER: []}]
+SECURITY: list[dict[str, list[str]]] = [{BEARER: []}]
 SECURITY_SCHEME = {
     "type": "http",
     "scheme": "bearer",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 
 ID_DESCRIPTION = "Opaque id: a type prefix and 26 characters; sorts by creation."
@@ -11,7 +13,7 @@ def record_id(description: str = ID_DESCRIPTION) -> ma.fields.String:
     return ma.fields.String(dump_only=True, metadata={"description": description})
 
 
-def key(description: str, **options: object) -> ma.fields.String:
+def key(description: str, **options: Any) -> ma.fields.String:
     """A key of something the toolkit defines (a stage, a dimension, a type)."""
     return ma.fields.String(
         validate=ma.validate.Length(min=1, max=100),
@@ -20,7 +22,7 @@ def key(description: str, **options: object) -> ma.fields.String:
     )
 
 
-def text(max_length: int, description: str, **options: object) -> ma.fields.String:
+def text(max_length: int, description: str, **options: Any) -> ma.fields.String:
     return ma.fields.String(
         validate=ma.validate.Length(max=max_length),
         metadata={"description": description},
@@ -28,7 +30,7 @@ def text(max_length: int, description: str, **options: object) -> ma.fields.Stri
     )
 
 
-def title(description: str = "A short title.", **options: object) -> ma.fields.String:
+def title(description: str = "A short title.", **options: Any) -> ma.fields.String:
     return ma.fields.String(
         validate=[ma.validate.Length(min=1, max=200), _not_blank],
         metadata={"description": description},
@@ -47,7 +49,7 @@ def external_ref() -> ma.fields.String:
     )
 
 
-def key_list(description: str) -> ma.fields.List:
+def key_list(description: str) -> ma.fields.List[str]:
     return ma.fields.List(
         ma.fields.String(validate=ma.validate.Length(min=1, max=100)),
         validate=ma.validate.Length(max=50),

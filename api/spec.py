@@ -44,7 +44,7 @@ SHARED_RESPONSES = {
 }
 
 
-class SharedResponsesPlugin(BasePlugin):  # type: ignore[misc]
+class SharedResponsesPlugin(BasePlugin):
     """Adds the shared problem responses, the If-Match header and the scope note."""
 
     def operation_helper(

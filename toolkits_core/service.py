@@ -29,6 +29,7 @@ from toolkits_core._services.errors import (
     PermissionDeniedError,
     PreconditionFailedError,
     ServiceError,
+    refuse,
 )
 from toolkits_core._services.files import (
     DEFAULT_FILES_DIR,
@@ -42,9 +43,11 @@ from toolkits_core._services.initiatives import (
     InitiativeStatus,
     create_initiative,
     delete_initiative,
+    ensure_external_ref_free,
     get_initiative,
     list_initiatives,
     update_initiative,
+    writable_initiative,
 )
 from toolkits_core._services.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from toolkits_core._services.progress import (
@@ -54,7 +57,13 @@ from toolkits_core._services.progress import (
     transition,
 )
 from toolkits_core._services.views import initiative_view, pinned_toolkit
-from toolkits_core._services.workspace import Workspace, check_if_match, etag_of
+from toolkits_core._services.workspace import (
+    Workspace,
+    apply_changes,
+    as_utc,
+    check_if_match,
+    etag_of,
+)
 from toolkits_core._store.database import (
     DATABASE_URL_VARIABLE,
     DEFAULT_DATABASE_URL,
@@ -109,6 +118,8 @@ __all__ = [
     "StageEntry",
     "StoredFile",
     "Workspace",
+    "apply_changes",
+    "as_utc",
     "authenticate",
     "check_if_match",
     "create_initiative",
@@ -116,6 +127,7 @@ __all__ = [
     "create_organisation",
     "database_url",
     "delete_initiative",
+    "ensure_external_ref_free",
     "etag_of",
     "find_key",
     "get_initiative",
@@ -128,7 +140,9 @@ __all__ = [
     "list_stage_entries",
     "parse_scopes",
     "pinned_toolkit",
+    "refuse",
     "revoke_key",
     "transition",
     "update_initiative",
+    "writable_initiative",
 ]

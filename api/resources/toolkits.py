@@ -132,7 +132,7 @@ def list_plugins() -> dict[str, Any]:
     """List the loaded plugins with their versions, and any that failed to load."""
     host = services().host
     return {
-        "items": [plugin_document(p) for p in host.plugins()],
-        "failures": [failure_document(f) for f in host.failures()],
+        "items": [plugin_document(p) for p in host.plugins],
+        "failures": [failure_document(f) for f in host.failures],
         "next_cursor": None,
     }

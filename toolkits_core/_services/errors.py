@@ -107,3 +107,17 @@ class Invalid:
     def raise_if_any(self) -> None:
         if self.problems:
             raise InvalidRequestError(self.problems)
+
+
+def refuse(problems: Sequence[Any]) -> None:
+    """Raise ``InvalidRequestError`` for the core's and plugins' ``Problem``s, if any.
+
+    ``Problem.field`` is already a path (``payload/text``); the plugin that spoke is kept.
+    """
+    if problems:
+        raise InvalidRequestError(
+            [
+                FieldProblem(p.field, p.message, p.code, None if p.plugin == "core" else p.plugin)
+                for p in problems
+            ]
+        )

@@ -52,8 +52,8 @@ def decode_cursor(cursor: str) -> str:
 
 def paginate(
     session: Session,
-    statement: sa.Select[tuple[Record]],
-    id_column: sa.ColumnElement[str],
+    statement: sa.Select[Record],
+    id_column: sa.orm.InstrumentedAttribute[str],
     *,
     limit: int = DEFAULT_LIMIT,
     cursor: str | None = None,

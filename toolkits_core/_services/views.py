@@ -66,7 +66,7 @@ def pinned_toolkit(ws: Workspace, initiative: Initiative) -> Toolkit:
     return toolkit
 
 
-def _rows_of(ws: Workspace, initiative: Initiative, model: type[Row]) -> sa.Select[tuple[Row]]:
+def _rows_of(ws: Workspace, initiative: Initiative, model: type[Row]) -> sa.Select[Row]:
     return (
         sa.select(model)
         .where(

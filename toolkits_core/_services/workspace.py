@@ -67,7 +67,7 @@ class Workspace:
         for sha256 in self.session.info.pop(_FILES_TO_DELETE, set()):
             self.files.delete(self.organisation_id, sha256)
 
-    def select(self, model: type[Record]) -> sa.Select[tuple[Record]]:
+    def select(self, model: type[Record]) -> sa.Select[Record]:
         """A query for the caller's rows of ``model``; add filters, then page it."""
         return sa.select(model).where(
             model.organisation_id == self.organisation_id  # type: ignore[attr-defined]

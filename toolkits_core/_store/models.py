@@ -80,7 +80,7 @@ class Organisation(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now)
     version: Mapped[int] = mapped_column(default=1)
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class ApiKey(Base):
@@ -128,7 +128,7 @@ class Initiative(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now, index=True)
     version: Mapped[int] = mapped_column(default=1)
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class StageEntry(Base):
@@ -196,7 +196,7 @@ class Participant(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now, index=True)
     version: Mapped[int] = mapped_column(default=1)
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class Activity(Base):
@@ -230,7 +230,7 @@ class Activity(Base):
         secondary=activity_participants, order_by=Participant.id, lazy="raise"
     )
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     @property
     def participant_ids(self) -> list[str]:
@@ -277,7 +277,7 @@ class Evidence(Base):
 
     activity: Mapped[Activity | None] = relationship(lazy="raise")
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class Assessment(Base):
@@ -305,4 +305,4 @@ class Assessment(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now, index=True)
     version: Mapped[int] = mapped_column(default=1)
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
