@@ -12,6 +12,8 @@ from typing import Any
 
 import flask_smorest
 from flask import Flask
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from api import auth, problems
 from api.context import EXTENSION, Services, close_workspace
@@ -113,5 +115,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.before_request(auth.authenticate_request)
     app.teardown_request(close_workspace)
     app.register_error_handler(ServiceError, problems.handle_service_error)
+    app.register_error_handler(StaleDataError, problems.handle_write_conflict)
+    app.register_error_handler(IntegrityError, problems.handle_write_conflict)
     app.register_error_handler(Exception, problems.handle_unexpected)
     return app

@@ -163,6 +163,22 @@ def handle_service_error(error: ServiceError) -> Response:
     )
 
 
+def handle_write_conflict(error: Exception) -> Response:
+    """Two writes raced: a row changed or a unique value was taken between read and write.
+
+    The database refused the second write, so nothing of it was saved; the client should
+    read the record again and retry.
+    """
+    logger.info("write conflict on %s %s: %s", request.method, request.path, error)
+    return problem_response(
+        409,
+        code="write_conflict",
+        title="Write conflict",
+        detail="Another request changed the same data at the same moment, so this one was "
+        "not saved. Read the record again and retry.",
+    )
+
+
 def handle_unexpected(error: Exception) -> Response:
     """A failure nobody foresaw: logged in full, answered without internals."""
     logger.exception("unhandled error on %s %s", request.method, request.path)

@@ -81,6 +81,25 @@ def test_the_api_never_imports_a_plugin():
     assert [m for _, m, _ in imports_of("api") if m.split(".")[0] == "plugins"] == []
 
 
+def test_the_api_uses_only_the_public_names_of_the_core():
+    """The HTTP layer sees the core as any application would: two public modules, no more."""
+    offending = [
+        (str(path), module)
+        for path, module, _ in imports_of("api")
+        if module.startswith("toolkits_core")
+        and module not in {"toolkits_core", "toolkits_core.service", "toolkits_core.cli"}
+    ]
+    assert offending == []
+
+
+def test_the_application_api_names_resolve():
+    from toolkits_core import service
+
+    for name in service.__all__:
+        assert hasattr(service, name), name
+    assert not {name for name in service.__all__ if name.startswith("_")}
+
+
 @pytest.mark.parametrize("package", ["toolkits_core", "api"])
 def test_the_core_and_the_api_name_no_particular_toolkit(package):
     """Toolkit-agnostic means a second toolkit needs no change here: no toolkit is named."""
