@@ -50,5 +50,7 @@ def workspace() -> Workspace:
 def close_workspace(_error: BaseException | None = None) -> None:
     ws = g.pop("workspace", None)
     if ws is not None:
-        ws.session.rollback()
-        ws.session.close()
+        try:
+            ws.abandon()  # after a commit there is nothing left to undo
+        finally:
+            ws.session.close()

@@ -10,6 +10,8 @@ from toolkits_core.service import etag_of
 
 USES_IF_MATCH = {"x-uses-if-match": True}
 """For ``blueprint.doc(**USES_IF_MATCH)`` on a POST that changes the record in its path."""
+NO_IF_MATCH = {"x-uses-if-match": False}
+"""For a PATCH, PUT or DELETE with nothing to be stale about (such as revoking a key)."""
 
 
 def if_match() -> str | None:

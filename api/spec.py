@@ -60,8 +60,8 @@ class SharedResponsesPlugin(BasePlugin):
                 wanted.append("404")
             if method in {"patch", "delete", "put", "post"}:
                 wanted.append("409")
-            uses_if_match = operation.pop("x-uses-if-match", False)
-            if (uses_if_match or method in {"patch", "delete", "put"}) and path and "{" in path:
+            uses_if_match = operation.pop("x-uses-if-match", method in {"patch", "delete", "put"})
+            if uses_if_match and path and "{" in path:
                 wanted.append("412")
                 operation.setdefault("parameters", []).append(dict(IF_MATCH))
             if method in {"post", "patch", "put"} or operation.get("parameters"):

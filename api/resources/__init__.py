@@ -1,7 +1,11 @@
 """The API's blueprints, one module per resource."""
 
+from api.resources.activities import blueprint as activities
+from api.resources.assessments import blueprint as assessments
+from api.resources.evidence import blueprint as evidence
 from api.resources.initiatives import blueprint as initiatives
 from api.resources.organisation import blueprint as organisation
+from api.resources.participants import blueprint as participants
 from api.resources.toolkits import blueprint as toolkits
 
-BLUEPRINTS = [toolkits, organisation, initiatives]
+BLUEPRINTS = [toolkits, organisation, initiatives, participants, activities, evidence, assessments]

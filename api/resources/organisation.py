@@ -14,7 +14,7 @@ from flask_smorest import Blueprint
 from api import fields
 from api.auth import requires
 from api.context import caller, workspace
-from api.records import if_match, record_reply
+from api.records import NO_IF_MATCH, if_match, record_reply
 from toolkits_core.service import (
     ApiKey,
     Organisation,
@@ -134,9 +134,13 @@ def create_api_key(body: dict[str, Any]) -> Any:
 
 @blueprint.route("/keys/<string:key_id>", methods=["DELETE"])
 @blueprint.response(200, ApiKeySchema)
+@blueprint.doc(**NO_IF_MATCH)
 @requires(Scope.ADMIN)
 def revoke_api_key(key_id: str) -> ApiKey:
-    """Revoke a key: it stops working at once. The record stays, for the audit trail."""
+    """Revoke a key: it stops working at once. The record stays, for the audit trail.
+
+    Revoking is idempotent (a second revoke keeps the first time), so it takes no If-Match.
+    """
     ws = workspace()
     key = revoke_key(ws.session, ws.organisation_id, key_id)
     ws.commit()

@@ -27,6 +27,12 @@ class FileTooLargeError(Exception):
         self.limit = limit
 
 
+class ByteSource(Protocol):
+    """Anything bytes can be read from in chunks: an upload's stream, an open file."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 @dataclass(frozen=True, slots=True)
 class StoredFile:
     sha256: str
@@ -38,7 +44,7 @@ class StoredFile:
 class FileStore(Protocol):
     """What the services need from a place to keep files."""
 
-    def put(self, organisation_id: str, stream: BinaryIO, max_bytes: int) -> StoredFile: ...
+    def put(self, organisation_id: str, stream: ByteSource, max_bytes: int) -> StoredFile: ...
 
     def open(self, organisation_id: str, sha256: str) -> BinaryIO: ...
 
@@ -59,7 +65,7 @@ class LocalFileStore:
             raise ValueError("not a stored file's name")
         return self.root / organisation_id / sha256[:2] / sha256
 
-    def put(self, organisation_id: str, stream: BinaryIO, max_bytes: int) -> StoredFile:
+    def put(self, organisation_id: str, stream: ByteSource, max_bytes: int) -> StoredFile:
         """Store a stream, refusing it with ``FileTooLargeError`` past ``max_bytes``."""
         folder = self.root / organisation_id
         folder.mkdir(parents=True, exist_ok=True)

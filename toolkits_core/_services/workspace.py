@@ -18,11 +18,13 @@ from sqlalchemy.orm.interfaces import ORMOption
 
 from toolkits_core._host import PluginHost
 from toolkits_core._services.errors import NotFoundError, PreconditionFailedError
-from toolkits_core._services.files import FileStore
+from toolkits_core._services.files import ByteSource, FileStore, StoredFile
+from toolkits_core._store.models import Evidence
 
 Record = TypeVar("Record")
 
 _FILES_TO_DELETE = "coprod_files_to_delete"
+_FILES_ADDED = "coprod_files_added"
 
 KIND_NAMES = {
     "Initiative": "initiative",
@@ -61,11 +63,37 @@ class Workspace:
         """
         self.session.info.setdefault(_FILES_TO_DELETE, set()).add(sha256)
 
+    def put_file(self, stream: ByteSource, max_bytes: int) -> StoredFile:
+        """Store an upload, remembering it until the commit names it in a row.
+
+        If the request never commits, ``abandon`` deletes it again, so a failed request
+        leaves no file behind that no row names.
+        """
+        stored = self.files.put(self.organisation_id, stream, max_bytes)
+        self.session.info.setdefault(_FILES_ADDED, set()).add(stored.sha256)
+        return stored
+
     def commit(self) -> None:
         """Commit the session, then delete the files that no committed row names any more."""
         self.session.commit()
+        self.session.info.pop(_FILES_ADDED, None)
         for sha256 in self.session.info.pop(_FILES_TO_DELETE, set()):
             self.files.delete(self.organisation_id, sha256)
+
+    def abandon(self) -> None:
+        """Roll back, and delete the files this request stored that no committed row names."""
+        self.session.rollback()
+        self.session.info.pop(_FILES_TO_DELETE, None)
+        for sha256 in self.session.info.pop(_FILES_ADDED, set()):
+            named = self.session.scalars(
+                sa.select(Evidence.id)
+                .where(Evidence.organisation_id == self.organisation_id)
+                .where(Evidence.file_sha256 == sha256)
+                .limit(1)
+            ).first()
+            if named is None:
+                self.files.delete(self.organisation_id, sha256)
+        self.session.rollback()
 
     def select(self, model: type[Record]) -> sa.Select[Record]:
         """A query for the caller's rows of ``model``; add filters, then page it."""

@@ -1,0 +1,470 @@
+"""Evidence: what an initiative gathered, and the recordings, photos and documents it holds.
+
+The shape of a request is checked here; whether the evidence fits the initiative's
+toolkit (its type, payload schema, stage, cycle, dimensions, indicators and the plugins'
+rules) is asked of the plugin host by the service, and each misfit comes back as a 422
+field error with a path such as ``payload/text``.
+
+Files travel as ``multipart/form-data`` (so the API document's viewer offers a file
+picker) and come back as downloads: never shown inline, never sniffed by the browser,
+with the SHA-256 they are stored under as their ETag and digest.
+"""
+
+from __future__ import annotations
+
+import base64
+import unicodedata
+from typing import Any, BinaryIO
+from urllib.parse import quote
+
+import marshmallow as ma
+from flask import Response, current_app, request
+from flask_smorest import Blueprint
+from flask_smorest.fields import Upload
+from werkzeug.datastructures import FileStorage
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from api import fields
+from api.auth import requires
+from api.context import services, workspace
+from api.lists import MirrorArgs, page_reply, page_schema
+from api.problems import PROBLEM_JSON, problem_response
+from api.records import if_match, record_reply
+from toolkits_core import Consent
+from toolkits_core.service import (
+    Evidence,
+    EvidenceVisibility,
+    Scope,
+    attach_file,
+    create_evidence,
+    delete_evidence,
+    expects_file,
+    get_evidence,
+    list_evidence,
+    open_file,
+    remove_file,
+    update_evidence,
+)
+
+blueprint = Blueprint(
+    "evidence",
+    __name__,
+    url_prefix="/api/v1",
+    description="What an initiative gathered: notes, quotes, stories, counts, links, and "
+    "recordings, photos, videos and documents with their files.",
+)
+
+CONSENTS = [consent.value for consent in Consent]
+VISIBILITIES = [visibility.value for visibility in EvidenceVisibility]
+
+TYPE_DESCRIPTION = (
+    "The key of one of the toolkit's evidence types (GET /toolkits/{key}); its kind "
+    "decides the payload's standard schema and whether it takes a file."
+)
+STAGE_DESCRIPTION = (
+    "The stage it was gathered in: one the initiative has reached. By default the stage "
+    "of its activity, or without one the initiative's current stage."
+)
+CYCLE_DESCRIPTION = (
+    "The round of the stages it was gathered in (cyclic toolkits); by default its "
+    "activity's, or without one the initiative's current cycle."
+)
+PAYLOAD_DESCRIPTION = (
+    "What the evidence says, as an object fitting the type's JSON Schema "
+    "(GET /toolkits/{key}/evidence-types/{evidence_type}/schema); stored as given. "
+    "On PATCH it replaces the stored payload whole."
+)
+CONSENT_DESCRIPTION = (
+    "Whether the person it came from agreed to its use: given, not_recorded or withdrawn."
+)
+VISIBILITY_DESCRIPTION = (
+    "Who may see it: private (the people running the initiative), organisation, or "
+    "public (may be published; needs consent given, and not withdrawn by the linked "
+    "participant)."
+)
+
+_PROBLEM = {"$ref": "#/components/schemas/Problem"}
+
+
+def _problem_doc(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {PROBLEM_JSON: {"schema": _PROBLEM}}}
+
+
+def _cycle(**options: Any) -> ma.fields.Integer:
+    return ma.fields.Integer(
+        strict=True,
+        validate=ma.validate.Range(min=1),
+        metadata={"description": CYCLE_DESCRIPTION},
+        **options,
+    )
+
+
+def _record_id(description: str) -> ma.fields.String:
+    return ma.fields.String(
+        allow_none=True,
+        validate=ma.validate.Length(min=1, max=40),
+        metadata={"description": description},
+    )
+
+
+def _payload(**options: Any) -> ma.fields.Dict:
+    return ma.fields.Dict(
+        keys=ma.fields.String(), metadata={"description": PAYLOAD_DESCRIPTION}, **options
+    )
+
+
+class EvidenceFileSchema(ma.Schema):
+    """The file uploaded for a piece of evidence."""
+
+    name = ma.fields.String(
+        attribute="file_name", metadata={"description": "The uploaded file's own name."}
+    )
+    content_type = ma.fields.String(
+        attribute="file_content_type",
+        metadata={"description": "Its media type, checked against its first bytes."},
+    )
+    size = ma.fields.Integer(attribute="file_size", metadata={"description": "In bytes."})
+    sha256 = ma.fields.String(
+        attribute="file_sha256",
+        metadata={"description": "Hex SHA-256 of the bytes; the download's ETag."},
+    )
+    uploaded_at = ma.fields.AwareDateTime(attribute="file_uploaded_at")
+    url = ma.fields.Function(
+        lambda evidence: f"/api/v1/evidence/{evidence.id}/file",
+        metadata={"type": "string", "description": "Where to download it (GET)."},
+    )
+
+
+class _FileOf(ma.fields.Nested):
+    """The evidence's file fields as one object, or null when it has no file."""
+
+    def get_value(
+        self, obj: Any, attr: str, accessor: Any = None, default: Any = ma.missing
+    ) -> Any:
+        return obj if getattr(obj, "file_sha256", None) else None
+
+
+class EvidenceSchema(fields.Timestamps):
+    id = fields.record_id()
+    initiative_id = ma.fields.String(dump_only=True)
+    evidence_type = fields.key(TYPE_DESCRIPTION, required=True)
+    stage = fields.key(STAGE_DESCRIPTION)
+    cycle = _cycle()
+    activity_id = _record_id("The activity of the same initiative it came from, if any.")
+    participant_id = _record_id(
+        "The participant of the same initiative it came from (whose words, voice or "
+        "picture it holds), if any."
+    )
+    dimensions = fields.key_list("Keys of the toolkit's dimensions it speaks to.")
+    indicators = fields.key_list(
+        "Keys of the checklist indicators it speaks to; each one's dimension must be "
+        "among the dimensions."
+    )
+    payload = _payload(required=True)
+    consent = ma.fields.String(
+        load_default=Consent.NOT_RECORDED.value,
+        validate=ma.validate.OneOf(CONSENTS),
+        metadata={"description": CONSENT_DESCRIPTION},
+    )
+    visibility = ma.fields.String(
+        load_default=EvidenceVisibility.ORGANISATION.value,
+        validate=ma.validate.OneOf(VISIBILITIES),
+        metadata={"description": VISIBILITY_DESCRIPTION},
+    )
+    collected_on = ma.fields.Date(
+        allow_none=True, metadata={"description": "The day it was gathered."}
+    )
+    external_ref = fields.external_ref()
+    file = _FileOf(
+        EvidenceFileSchema,
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "The uploaded file, or null (PUT .../file uploads one)."},
+    )
+    expects_file = ma.fields.Function(
+        lambda evidence: expects_file(workspace(), evidence),
+        dump_only=True,
+        metadata={
+            "type": "boolean",
+            "description": "Whether its type takes a file (a recording, photo, video or "
+            "document): true and file null means the file is still to come.",
+        },
+    )
+
+
+class EvidencePatchSchema(ma.Schema):
+    evidence_type = fields.key(TYPE_DESCRIPTION)
+    stage = fields.key(STAGE_DESCRIPTION)
+    cycle = _cycle()
+    activity_id = _record_id("The activity of the same initiative it came from, or null.")
+    participant_id = _record_id("The participant of the same initiative it came from, or null.")
+    dimensions = fields.key_list("Keys of the toolkit's dimensions it speaks to.")
+    indicators = fields.key_list("Keys of the checklist indicators it speaks to.")
+    payload = _payload()
+    consent = ma.fields.String(
+        validate=ma.validate.OneOf(CONSENTS), metadata={"description": CONSENT_DESCRIPTION}
+    )
+    visibility = ma.fields.String(
+        validate=ma.validate.OneOf(VISIBILITIES),
+        metadata={"description": VISIBILITY_DESCRIPTION},
+    )
+    collected_on = ma.fields.Date(allow_none=True)
+    external_ref = fields.external_ref()
+
+
+class EvidenceListArgs(MirrorArgs):
+    stage = fields.key("Only evidence gathered in this stage.")
+    evidence_type = fields.key("Only evidence of this type.")
+    cycle = ma.fields.Integer(
+        validate=ma.validate.Range(min=1),
+        metadata={"description": "Only evidence of this cycle."},
+    )
+    activity_id = ma.fields.String(
+        validate=ma.validate.Length(min=1, max=40),
+        metadata={"description": "Only evidence from this activity."},
+    )
+    participant_id = ma.fields.String(
+        validate=ma.validate.Length(min=1, max=40),
+        metadata={"description": "Only evidence from this participant."},
+    )
+    visibility = ma.fields.String(
+        validate=ma.validate.OneOf(VISIBILITIES),
+        metadata={"description": "Only evidence with this visibility."},
+    )
+
+
+class FileUploadSchema(ma.Schema):
+    file = Upload(
+        required=True,
+        metadata={"description": "The file, with its own media type as the part's Content-Type."},
+    )
+
+
+DOWNLOAD_HEADERS = {
+    "Content-Disposition": {
+        "description": "attachment, with the uploaded file's name.",
+        "schema": {"type": "string"},
+    },
+    "ETag": {
+        "description": 'The file\'s SHA-256 in hex, quoted: "<sha256>".',
+        "schema": {"type": "string"},
+    },
+    "Repr-Digest": {
+        "description": "RFC 9530 digest of the whole file: sha-256=:<base64>:.",
+        "schema": {"type": "string"},
+    },
+}
+
+
+class StoredBytes:
+    """A stored file as a response body: read in chunks, seekable for ranges, always closed.
+
+    The file closes when it has all been read, when the server closes the response, and at
+    the latest when the body is dropped, so no download can leave a file handle open.
+    """
+
+    CHUNK = 64 * 1024
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+
+    def __iter__(self) -> StoredBytes:
+        return self
+
+    def __next__(self) -> bytes:
+        chunk = self._stream.read(self.CHUNK)
+        if not chunk:
+            self.close()
+            raise StopIteration
+        return chunk
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._stream.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._stream.tell()
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def __del__(self) -> None:
+        self._stream.close()
+
+
+def _download_name(evidence: Evidence) -> dict[str, str]:
+    """Content-Disposition's filename, with an ASCII fallback beside the UTF-8 name."""
+    name = evidence.file_name or "file"
+    if name.isascii():
+        return {"filename": name}
+    fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return {"filename": fallback or "file", "filename*": f"UTF-8''{quote(name, safe='')}"}
+
+
+@blueprint.route("/initiatives/<string:initiative_id>/evidence")
+@blueprint.arguments(EvidenceListArgs, location="query")
+@blueprint.response(200, page_schema(EvidenceSchema))
+@requires(Scope.READ)
+def list_all(args: dict[str, Any], initiative_id: str) -> Any:
+    """List an initiative's evidence, oldest first."""
+    return page_reply(list_evidence(workspace(), initiative_id, **args))
+
+
+@blueprint.route("/initiatives/<string:initiative_id>/evidence", methods=["POST"])
+@blueprint.arguments(EvidenceSchema)
+@blueprint.response(201, EvidenceSchema)
+@requires(Scope.WRITE)
+def create(body: dict[str, Any], initiative_id: str) -> Any:
+    """Record a piece of evidence, by default where its activity was done (else now).
+
+    Refused with 422, one error per field, when it does not fit the toolkit (unknown type,
+    dimension or indicator, a payload that breaks the type's schema, a stage the
+    initiative has not reached), names an activity or participant that is not in this
+    initiative, or is public without consent; with 409 while the initiative is archived.
+    A recording, photo, video or document gets its file by PUT .../file afterwards.
+    """
+    ws = workspace()
+    evidence = create_evidence(ws, initiative_id, **body)
+    ws.commit()
+    return record_reply(evidence, 201)
+
+
+@blueprint.route("/evidence/<string:evidence_id>")
+@blueprint.response(200, EvidenceSchema)
+@requires(Scope.READ)
+def show(evidence_id: str) -> Any:
+    """Show a piece of evidence, with its file's details if it has one."""
+    return record_reply(get_evidence(workspace(), evidence_id))
+
+
+@blueprint.route("/evidence/<string:evidence_id>", methods=["PATCH"])
+@blueprint.arguments(EvidencePatchSchema)
+@blueprint.response(200, EvidenceSchema)
+@requires(Scope.WRITE)
+def update(changes: dict[str, Any], evidence_id: str) -> Any:
+    """Change a piece of evidence; the whole resulting record must still fit the toolkit.
+
+    A payload, when sent, replaces the stored one whole.
+    """
+    ws = workspace()
+    evidence = update_evidence(ws, evidence_id, changes, if_match=if_match())
+    ws.commit()
+    return record_reply(evidence)
+
+
+@blueprint.route("/evidence/<string:evidence_id>", methods=["DELETE"])
+@blueprint.response(204)
+@requires(Scope.WRITE)
+def delete(evidence_id: str) -> None:
+    """Delete a piece of evidence and its file (kept while other evidence has the same bytes).
+
+    This cannot be undone.
+    """
+    ws = workspace()
+    delete_evidence(ws, evidence_id, if_match=if_match())
+    ws.commit()
+
+
+@blueprint.route("/evidence/<string:evidence_id>/file", methods=["PUT"])
+@blueprint.arguments(FileUploadSchema, location="files")
+@blueprint.response(200, EvidenceSchema)
+@blueprint.doc(
+    responses={
+        "413": _problem_doc("The file is larger than the server takes (code file_too_large)."),
+        "415": _problem_doc(
+            "The file's media type is not one this kind of evidence takes, or its bytes are "
+            "not of the type declared (code unsupported_media_type; accepted lists the types)."
+        ),
+    }
+)
+@requires(Scope.WRITE)
+def upload(files: dict[str, Any], evidence_id: str) -> Any:
+    """Upload the file of a recording, photo, video or document, replacing any it had.
+
+    Send multipart/form-data with the file in the part named file, its Content-Type the
+    file's media type. The type must be one the evidence's kind takes and the file's first
+    bytes must be of that type (415 otherwise); past the size limit it is refused with 413.
+    Evidence whose type takes no file answers 409 (code file_not_expected). Nothing is
+    stored when the upload is refused. Answers the evidence with its new ETag.
+    """
+    sent: FileStorage = files["file"]
+    ws = workspace()
+    evidence = attach_file(
+        ws,
+        evidence_id,
+        stream=sent.stream,
+        file_name=sent.filename,
+        content_type=sent.content_type,
+        max_bytes=services().max_upload_bytes,
+        if_match=if_match(),
+    )
+    ws.commit()
+    return record_reply(evidence)
+
+
+@blueprint.route("/evidence/<string:evidence_id>/file")
+@blueprint.response(
+    200,
+    {"type": "string", "format": "binary"},
+    content_type="application/octet-stream",
+    description="The file's bytes, as a download, with the media type it was uploaded as.",
+    headers=DOWNLOAD_HEADERS,
+)
+@requires(Scope.READ)
+def download(evidence_id: str) -> Response:
+    """Download the evidence's file, byte for byte as uploaded.
+
+    The ETag is the file's SHA-256, and Repr-Digest carries it too, so a client can check
+    what it received. Range and If-None-Match requests are honoured. 404 with code
+    no_file when none has been uploaded.
+    """
+    found = open_file(workspace(), evidence_id)
+    evidence: Evidence = found.evidence
+    assert evidence.file_sha256 is not None
+    assert evidence.file_size is not None
+    response = current_app.response_class(
+        StoredBytes(found.stream),
+        mimetype=evidence.file_content_type or "application/octet-stream",
+        direct_passthrough=True,
+    )
+    response.headers.set("Content-Disposition", "attachment", **_download_name(evidence))
+    response.content_length = evidence.file_size
+    response.set_etag(evidence.file_sha256)
+    digest = base64.b64encode(bytes.fromhex(evidence.file_sha256)).decode("ascii")
+    response.headers["Repr-Digest"] = f"sha-256=:{digest}:"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.cache_control.private = True
+    response.make_conditional(request, accept_ranges=True, complete_length=evidence.file_size)
+    return response
+
+
+@blueprint.route("/evidence/<string:evidence_id>/file", methods=["DELETE"])
+@blueprint.response(200, EvidenceSchema)
+@requires(Scope.WRITE)
+def delete_file(evidence_id: str) -> Any:
+    """Remove the evidence's file (its bytes go once no other evidence has them).
+
+    Answers the evidence, with file null and its new ETag; 404 with code no_file when it
+    has none.
+    """
+    ws = workspace()
+    evidence = remove_file(ws, evidence_id, if_match=if_match())
+    ws.commit()
+    return record_reply(evidence)
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def request_too_large(_error: RequestEntityTooLarge) -> Response:
+    """A request body past the server's limit, said as the upload limit it nearly always is."""
+    limit = services().max_upload_bytes
+    return problem_response(
+        413,
+        code="file_too_large",
+        title="Content too large",
+        detail=f"The request is larger than this server takes: files up to {limit} bytes. "
+        "Nothing was stored.",
+        extra={"max_bytes": limit},
+    )

@@ -1,0 +1,165 @@
+"""Participants: the people and organisations taking part in an initiative.
+
+Only a role, a display name or pseudonym and a consent status are kept about anyone;
+the API asks for nothing more, so an integrator cannot send more by mistake.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask_smorest import Blueprint
+
+from api import fields
+from api.auth import requires
+from api.context import workspace
+from api.lists import MirrorArgs, page_reply, page_schema
+from api.records import if_match, record_reply
+from toolkits_core import Consent, ParticipantRole
+from toolkits_core.service import (
+    Scope,
+    create_participant,
+    delete_participant,
+    get_participant,
+    list_participants,
+    update_participant,
+)
+
+blueprint = Blueprint(
+    "participants",
+    __name__,
+    url_prefix="/api/v1",
+    description="The people and organisations taking part in an initiative, by role, with "
+    "only a display name or pseudonym and their consent.",
+)
+
+ROLES = [role.value for role in ParticipantRole]
+CONSENTS = [consent.value for consent in Consent]
+
+ROLE_DESCRIPTION = "The part they play: " + ", ".join(ROLES) + "."
+NAME_DESCRIPTION = (
+    "A name or pseudonym to show: nothing else about the person is stored, so use a "
+    "pseudonym where a name is not needed."
+)
+CONSENT_DESCRIPTION = (
+    "given, not_recorded or withdrawn. Only participants whose consent is given count as "
+    "taking part in the toolkits' rules."
+)
+
+
+class ParticipantSchema(fields.Timestamps):
+    id = fields.record_id()
+    initiative_id = ma.fields.String(dump_only=True)
+    role = ma.fields.String(
+        required=True,
+        validate=ma.validate.OneOf(ROLES),
+        metadata={"description": ROLE_DESCRIPTION},
+    )
+    display_name = fields.title(NAME_DESCRIPTION, required=True)
+    consent = ma.fields.String(
+        load_default=Consent.NOT_RECORDED.value,
+        validate=ma.validate.OneOf(CONSENTS),
+        metadata={"description": CONSENT_DESCRIPTION},
+    )
+    consent_recorded_at = ma.fields.AwareDateTime(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "When consent was last given or withdrawn, set by the server; "
+            "null while it is not recorded."
+        },
+    )
+    external_ref = fields.external_ref()
+
+
+class ParticipantPatchSchema(ma.Schema):
+    role = ma.fields.String(
+        validate=ma.validate.OneOf(ROLES), metadata={"description": ROLE_DESCRIPTION}
+    )
+    display_name = fields.title(NAME_DESCRIPTION)
+    consent = ma.fields.String(
+        validate=ma.validate.OneOf(CONSENTS), metadata={"description": CONSENT_DESCRIPTION}
+    )
+    external_ref = fields.external_ref()
+
+
+class ParticipantListArgs(MirrorArgs):
+    role = ma.fields.String(
+        validate=ma.validate.OneOf(ROLES), metadata={"description": "Only this role."}
+    )
+    consent = ma.fields.String(
+        validate=ma.validate.OneOf(CONSENTS),
+        metadata={"description": "Only participants with this consent status."},
+    )
+
+
+@blueprint.route("/initiatives/<string:initiative_id>/participants")
+@blueprint.arguments(ParticipantListArgs, location="query")
+@blueprint.response(200, page_schema(ParticipantSchema))
+@requires(Scope.READ)
+def list_all(args: dict[str, Any], initiative_id: str) -> Any:
+    """List an initiative's participants, oldest first."""
+    return page_reply(list_participants(workspace(), initiative_id, **args))
+
+
+@blueprint.route("/initiatives/<string:initiative_id>/participants", methods=["POST"])
+@blueprint.arguments(ParticipantSchema)
+@blueprint.response(201, ParticipantSchema)
+@requires(Scope.WRITE)
+def create(body: dict[str, Any], initiative_id: str) -> Any:
+    """Add a participant to an initiative.
+
+    Giving or withdrawing consent stamps consent_recorded_at with the server's time.
+    Refused with 409 while the initiative is archived.
+    """
+    ws = workspace()
+    participant = create_participant(
+        ws,
+        initiative_id,
+        role=body["role"],
+        display_name=body["display_name"],
+        consent=body["consent"],
+        external_ref=body.get("external_ref"),
+    )
+    ws.commit()
+    return record_reply(participant, 201)
+
+
+@blueprint.route("/participants/<string:participant_id>")
+@blueprint.response(200, ParticipantSchema)
+@requires(Scope.READ)
+def show(participant_id: str) -> Any:
+    """Show a participant."""
+    return record_reply(get_participant(workspace(), participant_id))
+
+
+@blueprint.route("/participants/<string:participant_id>", methods=["PATCH"])
+@blueprint.arguments(ParticipantPatchSchema)
+@blueprint.response(200, ParticipantSchema)
+@requires(Scope.WRITE)
+def update(changes: dict[str, Any], participant_id: str) -> Any:
+    """Change a participant's role, display name, consent or external_ref.
+
+    consent_recorded_at moves only when the consent status changes: sending the same
+    status again keeps the time it was first recorded. Setting it to not_recorded clears
+    the time.
+    """
+    ws = workspace()
+    participant = update_participant(ws, participant_id, changes, if_match=if_match())
+    ws.commit()
+    return record_reply(participant)
+
+
+@blueprint.route("/participants/<string:participant_id>", methods=["DELETE"])
+@blueprint.response(204)
+@requires(Scope.WRITE)
+def delete(participant_id: str) -> None:
+    """Delete a participant.
+
+    They are taken off every activity, and evidence they gave stays without their name
+    (its participant_id becomes null); both get a new version. This cannot be undone.
+    """
+    ws = workspace()
+    delete_participant(ws, participant_id, if_match=if_match())
+    ws.commit()

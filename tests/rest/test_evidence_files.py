@@ -1,0 +1,379 @@
+"""Evidence files over HTTP: upload recordings, photos and documents, and read them back.
+
+A refused upload must store nothing: neither a changed record nor bytes on disk.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import struct
+
+import pytest
+from conftest import ApiClient
+
+from api.context import services
+from api.spec import openapi_document
+
+STAR = "coproduction-star"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 40
+
+
+def wav_bytes(samples: int = 800, level: int = 0) -> bytes:
+    """A tiny, valid PCM WAV file: what a recorded interview uploads as."""
+    data = struct.pack("<h", level) * samples
+    header = b"RIFF" + struct.pack("<I", 36 + len(data)) + b"WAVE"
+    fmt = b"fmt " + struct.pack("<IHHIIHH", 16, 1, 1, 8000, 16000, 2, 16)
+    return header + fmt + b"data" + struct.pack("<I", len(data)) + data
+
+
+def mp3_bytes() -> bytes:
+    """An ID3v2 tag followed by one MPEG-1 Layer III frame header and silence."""
+    return b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x64" + b"\x00" * 413
+
+
+def part(content: bytes, name: str = "interview.wav", content_type: str = "audio/wav") -> dict:
+    return {"file": (io.BytesIO(content), name, content_type)}
+
+
+def new_initiative(api):
+    response = api.post("initiatives", json={"toolkit": STAR, "title": "Walks"})
+    assert response.status_code == 201, response.json
+    return response.json["id"]
+
+
+def new_evidence(api, initiative, evidence_type="audio-interview", **payload):
+    payload = payload or {"caption": "Why the canal path matters"}
+    response = api.post(
+        f"initiatives/{initiative}/evidence",
+        json={"evidence_type": evidence_type, "payload": payload},
+    )
+    assert response.status_code == 201, response.json
+    return response
+
+
+@pytest.fixture
+def interview(api):
+    """An audio interview without its file yet, and the path of its file."""
+    created = new_evidence(api, new_initiative(api))
+    return created, f"evidence/{created.json['id']}/file"
+
+
+def stored_files(app, org_id):
+    """The files kept on disk for an organisation, by name (their SHA-256)."""
+    folder = services(app).files.root / org_id
+    if not folder.exists():
+        return set()
+    return {path.name for path in folder.rglob("*") if path.is_file()}
+
+
+def refused(response, status, code):
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    assert response.json["code"] == code, response.json
+    return response.json
+
+
+def test_a_recording_expects_a_file_until_one_is_uploaded(api, interview):
+    created, _ = interview
+    assert created.json["expects_file"] is True
+    assert created.json["file"] is None
+
+
+def test_an_uploaded_recording_downloads_byte_for_byte(api, app, org, interview):
+    created, path = interview
+    audio = wav_bytes()
+    digest = hashlib.sha256(audio).hexdigest()
+    response = api.put(path, data=part(audio), headers={"If-Match": created.headers["ETag"]})
+    assert response.status_code == 200, response.json
+    body = response.json
+    assert body["file"]["name"] == "interview.wav"
+    assert body["file"]["content_type"] == "audio/wav"
+    assert body["file"]["size"] == len(audio)
+    assert body["file"]["sha256"] == digest
+    assert body["file"]["url"] == f"/api/v1/{path}"
+    assert body["file"]["uploaded_at"]
+    assert body["version"] == 2
+    assert response.headers["ETag"] != created.headers["ETag"]
+    assert api.get(f"evidence/{created.json['id']}").json == body
+    assert stored_files(app, org.id) == {digest}
+
+    downloaded = org.with_scope("read").get(path)
+    assert downloaded.status_code == 200
+    assert downloaded.data == audio
+    assert hashlib.sha256(downloaded.data).hexdigest() == digest
+    assert downloaded.mimetype == "audio/wav"
+    assert downloaded.headers["Content-Length"] == str(len(audio))
+    assert downloaded.headers["Content-Disposition"] == "attachment; filename=interview.wav"
+    assert downloaded.headers["X-Content-Type-Options"] == "nosniff"
+    assert downloaded.headers["ETag"] == f'"{digest}"'
+    expected = base64.b64encode(hashlib.sha256(audio).digest()).decode()
+    assert downloaded.headers["Repr-Digest"] == f"sha-256=:{expected}:"
+
+
+def test_a_download_honours_ranges_and_if_none_match(api, interview):
+    _, path = interview
+    audio = wav_bytes()
+    api.put(path, data=part(audio))
+    partial = api.get(path, headers={"Range": "bytes=4-11"})
+    assert partial.status_code == 206
+    assert partial.data == audio[4:12]
+    assert partial.headers["Content-Range"] == f"bytes 4-11/{len(audio)}"
+    etag = api.get(path).headers["ETag"]
+    assert api.get(path, headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_common_aliases_are_stored_under_the_registered_media_type(api, interview):
+    _, path = interview
+    response = api.put(path, data=part(mp3_bytes(), "walk.mp3", "audio/mp3"))
+    assert response.status_code == 200, response.json
+    assert response.json["file"]["content_type"] == "audio/mpeg"
+    assert api.get(path).mimetype == "audio/mpeg"
+
+
+def test_photos_and_documents_are_recognised_by_their_first_bytes(api):
+    initiative = new_initiative(api)
+    photo = new_evidence(api, initiative, "photo", caption="The canal path").json
+    uploaded = api.put(f"evidence/{photo['id']}/file", data=part(PNG, "path.png", "image/png"))
+    assert uploaded.status_code == 200, uploaded.json
+    document = new_evidence(api, initiative, "document", title="Map of assets").json
+    text = "Café, library, the bench by the lock.\n".encode() * 100
+    uploaded = api.put(
+        f"evidence/{document['id']}/file",
+        data=part(text, "assets.txt", "text/plain; charset=utf-8"),
+    )
+    assert uploaded.status_code == 200, uploaded.json
+    assert uploaded.json["file"]["content_type"] == "text/plain"
+    assert api.get(f"evidence/{document['id']}/file").data == text
+
+
+def test_a_file_name_keeps_only_its_last_part(api, interview):
+    _, path = interview
+    sent = "C:\\Users\\worker\\Desktop\\../Margaret's walk \u2013 part 1.wav"
+    response = api.put(path, data=part(wav_bytes(), sent))
+    assert response.json["file"]["name"] == "Margaret's walk \u2013 part 1.wav"
+    disposition = api.get(path).headers["Content-Disposition"]
+    assert disposition.startswith("attachment; filename=")
+    assert "filename*=UTF-8''Margaret%27s%20walk%20%E2%80%93%20part%201.wav" in disposition
+
+
+def assert_nothing_stored(api, app, org, created, path):
+    evidence = api.get(f"evidence/{created.json['id']}")
+    assert evidence.json == created.json
+    assert evidence.headers["ETag"] == created.headers["ETag"]
+    refused(api.get(path), 404, "no_file")
+    assert stored_files(app, org.id) == set()
+    folder = services(app).files.root / org.id
+    assert not folder.exists() or not any(p.is_file() for p in folder.rglob("*"))
+
+
+def test_a_file_over_the_limit_is_413_and_nothing_is_stored(make_app, org, interview):
+    created, path = interview
+    small = make_app(MAX_UPLOAD_BYTES=1000)
+    api = ApiClient(small.test_client(), org.tokens["write"])
+    problem = refused(api.put(path, data=part(wav_bytes(600))), 413, "file_too_large")
+    assert problem["max_bytes"] == 1000
+    assert "1000 bytes" in problem["detail"]
+    assert_nothing_stored(api, small, org, created, path)
+    fitting = api.put(path, data=part(wav_bytes(400)))
+    assert fitting.status_code == 200, fitting.json
+
+
+def test_a_request_over_the_servers_body_limit_is_a_413_problem(make_app, org, interview):
+    created, path = interview
+    small = make_app(MAX_UPLOAD_BYTES=1000, MAX_CONTENT_LENGTH=4000)
+    api = ApiClient(small.test_client(), org.tokens["write"])
+    problem = refused(api.put(path, data=part(wav_bytes(5000))), 413, "file_too_large")
+    assert problem["status"] == 413
+    assert_nothing_stored(api, small, org, created, path)
+
+
+def test_a_media_type_the_kind_does_not_take_is_415(api, app, org, interview):
+    created, path = interview
+    problem = refused(
+        api.put(path, data=part(PNG, "walk.png", "image/png")), 415, "unsupported_media_type"
+    )
+    assert "audio/mpeg" in problem["accepted"]
+    assert "audio/wav" in problem["detail"]
+    refused(
+        api.put(path, data=part(wav_bytes(), "x.bin", "application/octet-stream")),
+        415,
+        "unsupported_media_type",
+    )
+    assert_nothing_stored(api, app, org, created, path)
+
+
+def test_bytes_that_are_not_of_the_declared_type_are_415(api, app, org, interview):
+    created, path = interview
+    problem = refused(
+        api.put(path, data=part(PNG, "walk.mp3", "audio/mpeg")), 415, "unsupported_media_type"
+    )
+    assert "audio/mpeg" in problem["detail"]
+    refused(
+        api.put(path, data=part(mp3_bytes(), "walk.wav", "audio/wav")),
+        415,
+        "unsupported_media_type",
+    )
+    assert_nothing_stored(api, app, org, created, path)
+
+
+def test_text_that_stops_being_utf8_part_way_is_refused_and_not_kept(api, app, org):
+    initiative = new_initiative(api)
+    created = new_evidence(api, initiative, "document", title="Minutes")
+    path = f"evidence/{created.json['id']}/file"
+    text = b"Minutes of the walk group.\n" * 5000 + b"\xff\xfe broken"
+    refused(
+        api.put(path, data=part(text, "minutes.txt", "text/plain")), 415, "unsupported_media_type"
+    )
+    assert_nothing_stored(api, app, org, created, path)
+
+
+def test_an_empty_file_or_no_file_part_is_422(api, app, org, interview):
+    created, path = interview
+    problem = refused(api.put(path, data=part(b"")), 422, "empty_file")
+    assert problem["errors"][0]["location"] == "files"
+    missing = api.put(path, data={"not_a_file": "text"})
+    assert missing.status_code == 422
+    assert [(e["location"], e["field"]) for e in missing.json["errors"]] == [("files", "file")]
+    assert_nothing_stored(api, app, org, created, path)
+
+
+def test_evidence_whose_type_takes_no_file_refuses_one(api, app, org):
+    created = new_evidence(api, new_initiative(api), "session-notes", text="Twelve came.")
+    assert created.json["expects_file"] is False
+    path = f"evidence/{created.json['id']}/file"
+    problem = refused(api.put(path, data=part(wav_bytes())), 409, "file_not_expected")
+    assert "session-notes" in problem["detail"]
+    assert_nothing_stored(api, app, org, created, path)
+
+
+def test_a_stale_if_match_or_an_archived_initiative_refuses_the_upload(api, app, org):
+    initiative = new_initiative(api)
+    created = new_evidence(api, initiative)
+    path = f"evidence/{created.json['id']}/file"
+    api.patch(f"evidence/{created.json['id']}", json={"payload": {"caption": "Changed"}})
+    stale = {"If-Match": created.headers["ETag"]}
+    refused(api.put(path, data=part(wav_bytes()), headers=stale), 412, "stale_etag")
+    assert stored_files(app, org.id) == set()
+    api.patch(f"initiatives/{initiative}", json={"status": "archived"})
+    refused(api.put(path, data=part(wav_bytes())), 409, "initiative_archived")
+    assert stored_files(app, org.id) == set()
+
+
+def test_no_file_yet_is_404_for_download_and_delete(api, interview):
+    _, path = interview
+    problem = refused(api.get(path), 404, "no_file")
+    assert "PUT" in problem["detail"]
+    refused(api.delete(path), 404, "no_file")
+
+
+def test_another_organisation_cannot_read_or_replace_a_file(api, app, org, other_org, interview):
+    _, path = interview
+    audio = wav_bytes()
+    api.put(path, data=part(audio))
+    refused(other_org.api.get(path), 404, "not_found")
+    refused(other_org.api.put(path, data=part(wav_bytes(level=3))), 404, "not_found")
+    refused(other_org.api.delete(path), 404, "not_found")
+    assert stored_files(app, other_org.id) == set()
+    assert api.get(path).data == audio
+
+
+def test_replacing_a_file_releases_the_old_one(api, app, org, interview):
+    _, path = interview
+    first, second = wav_bytes(level=1), wav_bytes(level=2)
+    api.put(path, data=part(first))
+    response = api.put(path, data=part(second, "second.wav"))
+    assert response.status_code == 200
+    assert response.json["file"]["name"] == "second.wav"
+    assert response.json["version"] == 3
+    assert stored_files(app, org.id) == {hashlib.sha256(second).hexdigest()}
+    assert api.get(path).data == second
+
+
+def test_deleting_the_file_keeps_the_evidence(api, app, org, interview):
+    created, path = interview
+    uploaded = api.put(path, data=part(wav_bytes()))
+    stale = {"If-Match": created.headers["ETag"]}
+    refused(api.delete(path, headers=stale), 412, "stale_etag")
+    response = api.delete(path, headers={"If-Match": uploaded.headers["ETag"]})
+    assert response.status_code == 200, response.json
+    assert response.json["file"] is None
+    assert response.json["expects_file"] is True
+    assert response.headers["ETag"] != uploaded.headers["ETag"]
+    assert stored_files(app, org.id) == set()
+    refused(api.get(path), 404, "no_file")
+
+
+def test_deleting_evidence_deletes_its_file_unless_other_evidence_has_the_same_bytes(api, app, org):
+    initiative = new_initiative(api)
+    audio = wav_bytes()
+    digest = hashlib.sha256(audio).hexdigest()
+    first = new_evidence(api, initiative).json["id"]
+    second = new_evidence(api, initiative).json["id"]
+    for evidence in (first, second):
+        assert api.put(f"evidence/{evidence}/file", data=part(audio)).status_code == 200
+    assert stored_files(app, org.id) == {digest}
+    assert api.delete(f"evidence/{first}").status_code == 204
+    assert stored_files(app, org.id) == {digest}
+    assert api.get(f"evidence/{second}/file").data == audio
+    assert api.delete(f"evidence/{second}").status_code == 204
+    assert stored_files(app, org.id) == set()
+
+
+def test_the_same_bytes_in_two_organisations_are_kept_apart(api, app, org, other_org):
+    audio = wav_bytes()
+    mine = new_evidence(api, new_initiative(api)).json["id"]
+    theirs = new_evidence(other_org.api, new_initiative(other_org.api)).json["id"]
+    api.put(f"evidence/{mine}/file", data=part(audio))
+    other_org.api.put(f"evidence/{theirs}/file", data=part(audio))
+    assert other_org.api.delete(f"evidence/{theirs}").status_code == 204
+    assert stored_files(app, other_org.id) == set()
+    assert api.get(f"evidence/{mine}/file").data == audio
+
+
+def test_deleting_the_initiative_deletes_its_files(api, app, org):
+    initiative = new_initiative(api)
+    evidence = new_evidence(api, initiative).json["id"]
+    api.put(f"evidence/{evidence}/file", data=part(wav_bytes()))
+    assert api.delete(f"initiatives/{initiative}").status_code == 204
+    assert stored_files(app, org.id) == set()
+
+
+def test_a_new_type_must_still_take_the_file_the_evidence_holds(api, interview):
+    created, path = interview
+    api.put(path, data=part(wav_bytes()))
+    evidence = f"evidence/{created.json['id']}"
+    before = api.get(evidence).json
+    as_notes = api.patch(
+        evidence, json={"evidence_type": "session-notes", "payload": {"text": "x"}}
+    )
+    assert as_notes.status_code == 422
+    assert [e["code"] for e in as_notes.json["errors"]] == ["file_not_expected"]
+    as_photo = api.patch(evidence, json={"evidence_type": "photo"})
+    assert as_photo.status_code == 422
+    assert [e["code"] for e in as_photo.json["errors"]] == ["file_not_accepted"]
+    as_video = api.patch(evidence, json={"evidence_type": "video-clip"})
+    assert as_video.status_code == 422  # video/* is not audio/wav either
+    assert api.get(evidence).json == before
+
+
+def test_the_api_document_offers_a_file_picker_and_a_binary_download(app):
+    paths = openapi_document(app)["paths"]["/api/v1/evidence/{evidence_id}/file"]
+    upload = paths["put"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+    if "$ref" in upload:
+        name = upload["$ref"].rsplit("/", 1)[-1]
+        upload = openapi_document(app)["components"]["schemas"][name]
+    assert upload["properties"]["file"] == {
+        "type": "string",
+        "format": "binary",
+        "description": upload["properties"]["file"]["description"],
+    }
+    assert {"413", "415"} <= set(paths["put"]["responses"])
+    download = paths["get"]["responses"]["200"]["content"]
+    assert download == {
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+    }
+    assert {"ETag", "Repr-Digest", "Content-Disposition"} <= set(
+        paths["get"]["responses"]["200"]["headers"]
+    )

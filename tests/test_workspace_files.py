@@ -1,0 +1,52 @@
+"""A request that stores a file but never commits leaves no file behind."""
+
+from __future__ import annotations
+
+import io
+
+from api.context import services
+from toolkits_core.service import LocalFileStore, Workspace
+
+
+def workspace(database, plugin_host, org, root):
+    return Workspace(database.new_session(), org.id, plugin_host, LocalFileStore(root))
+
+
+def test_an_abandoned_upload_is_deleted_and_a_committed_one_kept(
+    database, plugin_host, org, tmp_path
+):
+    ws = workspace(database, plugin_host, org, tmp_path)
+    stored = ws.put_file(io.BytesIO(b"never committed"), max_bytes=1000)
+    path = tmp_path / org.id / stored.sha256[:2] / stored.sha256
+    assert path.exists()
+    ws.abandon()
+    ws.session.close()
+    assert not path.exists()
+
+    ws = workspace(database, plugin_host, org, tmp_path)
+    stored = ws.put_file(io.BytesIO(b"committed"), max_bytes=1000)
+    ws.commit()
+    ws.abandon()  # what the app does when every request ends
+    ws.session.close()
+    assert (tmp_path / org.id / stored.sha256[:2] / stored.sha256).exists()
+
+
+def test_an_abandoned_upload_of_bytes_another_record_names_is_kept(
+    app, api, database, plugin_host, org
+):
+    initiative = api.post("initiatives", json={"toolkit": "coproduction-star", "title": "x"})
+    evidence = api.post(
+        f"initiatives/{initiative.json['id']}/evidence",
+        json={"evidence_type": "document", "payload": {"title": "Minutes"}},
+    ).json["id"]
+    minutes = b"Minutes of the walk group, 3 March."
+    uploaded = api.put(
+        f"evidence/{evidence}/file",
+        data={"file": (io.BytesIO(minutes), "minutes.txt", "text/plain")},
+    )
+    assert uploaded.status_code == 200, uploaded.json
+    ws = Workspace(database.new_session(), org.id, plugin_host, services(app).files)
+    ws.put_file(io.BytesIO(minutes), max_bytes=1000)
+    ws.abandon()
+    ws.session.close()
+    assert api.get(f"evidence/{evidence}/file").data == minutes

@@ -1,0 +1,303 @@
+"""Activities: what was done in a stage of an initiative, and who took part.
+
+Whether an activity fits is the toolkit's question (its types, the stages each type
+belongs to, its dimensions, the stages and cycle the initiative has reached), so every
+write, a change as much as a creation, puts the whole resulting record to the plugin host.
+What only the stored data can answer (are these participants of this initiative? do the
+dates run forwards?) is checked here, and the caller hears of all the problems at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from toolkits_core._outcomes import Problem
+from toolkits_core._services.errors import FieldProblem, Invalid, InvalidRequestError, refuse
+from toolkits_core._services.initiatives import ensure_external_ref_free, writable_initiative
+from toolkits_core._services.pagination import Page, paginate
+from toolkits_core._services.views import initiative_view
+from toolkits_core._services.workspace import Workspace, apply_changes, as_utc, check_if_match
+from toolkits_core._store.models import (
+    Activity,
+    Evidence,
+    Initiative,
+    Participant,
+    activity_participants,
+    utc_now,
+)
+from toolkits_core._views import ActivityView, ParticipantRole
+
+EDITABLE = frozenset(
+    {
+        "activity_type",
+        "stage",
+        "cycle",
+        "title",
+        "description",
+        "dimensions",
+        "starts_on",
+        "ends_on",
+        "participant_ids",
+        "outcomes",
+        "external_ref",
+    }
+)
+
+WITH_PARTICIPANTS = (selectinload(Activity.participants),)
+"""Load the participant links with the activities, in one more query however many rows."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Proposal:
+    """An activity as it would be stored, before it is checked."""
+
+    activity_type: str
+    stage: str
+    cycle: int
+    dimensions: Sequence[str]
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    participant_ids: Sequence[str]
+
+
+def _participants(
+    ws: Workspace, initiative: Initiative, ids: Sequence[str], invalid: Invalid
+) -> list[Participant]:
+    """The participants named, once each and in id order; a problem for each unknown id.
+
+    Id order is the order the links are read back in, so the answer to a write shows them
+    as every later read will. Only the initiative's own participants are found, so an id
+    from another initiative, or another organisation, reads as no such participant and
+    gives nothing away.
+    """
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    found = {
+        participant.id: participant
+        for participant in ws.session.scalars(
+            ws.select(Participant).where(
+                Participant.initiative_id == initiative.id, Participant.id.in_(wanted)
+            )
+        )
+    }
+    for index, participant_id in enumerate(ids):
+        if participant_id not in found:
+            invalid.add(
+                f"participant_ids/{index}",
+                f"There is no participant {participant_id!r} in this initiative.",
+                "unknown_participant",
+            )
+    return sorted(found.values(), key=lambda participant: participant.id)
+
+
+def _checked(ws: Workspace, initiative: Initiative, proposal: _Proposal) -> list[Participant]:
+    """The proposal's participants, if the whole proposal fits; every problem if not."""
+    invalid = Invalid()
+    participants = _participants(ws, initiative, proposal.participant_ids, invalid)
+    if (
+        proposal.starts_on is not None
+        and proposal.ends_on is not None
+        and proposal.ends_on < proposal.starts_on
+    ):
+        invalid.add(
+            "ends_on",
+            f"An activity cannot end ({proposal.ends_on}) before it starts ({proposal.starts_on}).",
+            "ends_before_start",
+        )
+    view = ActivityView(
+        proposal.activity_type,
+        proposal.stage,
+        tuple(proposal.dimensions),
+        tuple(ParticipantRole(participant.role) for participant in participants),
+        proposal.cycle,
+    )
+    problems = ws.host.check_activity(
+        view, toolkit=initiative.toolkit_key, initiative=initiative_view(ws, initiative)
+    )
+    _refuse_together(invalid, problems)
+    return participants
+
+
+def _refuse_together(invalid: Invalid, problems: Sequence[Problem]) -> None:
+    """Raise the request's own problems and the toolkit's in one answer, if there are any."""
+    try:
+        refuse(problems)
+    except InvalidRequestError as error:
+        raise InvalidRequestError([*invalid.problems, *error.problems]) from None
+    invalid.raise_if_any()
+
+
+def create_activity(
+    ws: Workspace,
+    initiative_id: str,
+    *,
+    activity_type: str,
+    title: str,
+    stage: str | None = None,
+    cycle: int | None = None,
+    description: str = "",
+    dimensions: Sequence[str] = (),
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    participant_ids: Sequence[str] = (),
+    outcomes: str = "",
+    external_ref: str | None = None,
+) -> Activity:
+    """A new activity, by default in the initiative's current stage and cycle."""
+    initiative = writable_initiative(ws, initiative_id)
+    proposal = _Proposal(
+        activity_type=activity_type,
+        stage=initiative.stage if stage is None else stage,
+        cycle=initiative.cycle if cycle is None else cycle,
+        dimensions=dimensions,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        participant_ids=participant_ids,
+    )
+    participants = _checked(ws, initiative, proposal)
+    ensure_external_ref_free(ws, Activity, external_ref, initiative_id=initiative.id)
+    activity = Activity(
+        organisation_id=ws.organisation_id,
+        initiative_id=initiative.id,
+        activity_type=proposal.activity_type,
+        stage=proposal.stage,
+        cycle=proposal.cycle,
+        title=title,
+        description=description,
+        dimensions=list(dict.fromkeys(dimensions)),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        outcomes=outcomes,
+        external_ref=external_ref,
+        participants=participants,
+    )
+    ws.session.add(activity)
+    ws.session.flush()
+    return activity
+
+
+def get_activity(ws: Workspace, activity_id: str) -> Activity:
+    """An activity with its participant links loaded."""
+    return ws.get(Activity, activity_id, WITH_PARTICIPANTS)
+
+
+def list_activities(
+    ws: Workspace,
+    initiative_id: str,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    stage: str | None = None,
+    activity_type: str | None = None,
+    cycle: int | None = None,
+    participant_id: str | None = None,
+    external_ref: str | None = None,
+    updated_since: dt.datetime | None = None,
+) -> Page[Activity]:
+    """An initiative's activities, oldest first, each with its participant ids.
+
+    A page costs the same number of queries however many activities it holds: the links
+    are loaded for the whole page at once.
+    """
+    initiative = ws.get(Initiative, initiative_id)
+    statement = (
+        ws.select(Activity)
+        .where(Activity.initiative_id == initiative.id)
+        .options(*WITH_PARTICIPANTS)
+    )
+    if stage is not None:
+        statement = statement.where(Activity.stage == stage)
+    if activity_type is not None:
+        statement = statement.where(Activity.activity_type == activity_type)
+    if cycle is not None:
+        statement = statement.where(Activity.cycle == cycle)
+    if participant_id is not None:
+        statement = statement.where(
+            Activity.id.in_(
+                sa.select(activity_participants.c.activity_id).where(
+                    activity_participants.c.participant_id == participant_id
+                )
+            )
+        )
+    if external_ref is not None:
+        statement = statement.where(Activity.external_ref == external_ref)
+    if updated_since is not None:
+        statement = statement.where(Activity.updated_at >= as_utc(updated_since))
+    return paginate(ws.session, statement, Activity.id, limit=limit, cursor=cursor)
+
+
+def update_activity(
+    ws: Workspace, activity_id: str, changes: dict[str, Any], *, if_match: str | None = None
+) -> Activity:
+    """Change an activity; the record that would result is checked as a whole.
+
+    A change to one field can make another one misfit (a new stage the type does not
+    belong to, a new start after the stored end), so the toolkit judges the merged record,
+    not only the fields sent.
+    """
+    activity = get_activity(ws, activity_id)
+    check_if_match(activity, if_match)
+    unknown = sorted(set(changes) - EDITABLE)
+    if unknown:
+        raise InvalidRequestError(
+            [FieldProblem(name, "This field cannot be changed here.") for name in unknown]
+        )
+    initiative = writable_initiative(ws, activity.initiative_id)
+    proposal = _Proposal(
+        activity_type=changes.get("activity_type", activity.activity_type),
+        stage=changes.get("stage", activity.stage),
+        cycle=changes.get("cycle", activity.cycle),
+        dimensions=changes.get("dimensions", activity.dimensions),
+        starts_on=changes.get("starts_on", activity.starts_on),
+        ends_on=changes.get("ends_on", activity.ends_on),
+        participant_ids=changes.get("participant_ids", activity.participant_ids),
+    )
+    participants = _checked(ws, initiative, proposal)
+    if "external_ref" in changes:
+        ensure_external_ref_free(
+            ws,
+            Activity,
+            changes["external_ref"],
+            initiative_id=initiative.id,
+            except_id=activity.id,
+        )
+    fields = {name: value for name, value in changes.items() if name != "participant_ids"}
+    if "dimensions" in fields:
+        fields["dimensions"] = list(dict.fromkeys(fields["dimensions"]))
+    changed = apply_changes(activity, fields)
+    if [p.id for p in participants] != activity.participant_ids:
+        activity.participants = participants
+        if not changed:
+            # Only the link table changes then: touch the row so that its version and
+            # updated_at move, as they do for any other change to what the API shows.
+            activity.updated_at = utc_now()
+        changed = True
+    if changed:
+        ws.session.flush()
+    return activity
+
+
+def delete_activity(ws: Workspace, activity_id: str, *, if_match: str | None = None) -> None:
+    """Delete an activity; its participant links go, evidence from it stays, unlinked.
+
+    The database would unlink the evidence itself (``ON DELETE SET NULL``) but silently;
+    doing it here gives the evidence a new version and ``updated_at``, so mirrors polling
+    ``updated_since`` see the change and a stale ``If-Match`` on it fails.
+    """
+    activity = get_activity(ws, activity_id)
+    check_if_match(activity, if_match)
+    writable_initiative(ws, activity.initiative_id)
+    ws.session.execute(
+        sa.update(Evidence)
+        .where(Evidence.organisation_id == ws.organisation_id, Evidence.activity_id == activity.id)
+        .values(activity_id=None, updated_at=utc_now(), version=Evidence.version + 1)
+    )
+    ws.session.delete(activity)
+    ws.session.flush()

@@ -1,0 +1,596 @@
+"""Evidence: what an initiative gathered, and the recordings, photos and documents it holds.
+
+Whether a piece of evidence fits is the toolkit's question (its evidence types and their
+payload schemas, stages, dimensions, indicators, and any rule a plugin adds), so every
+write, a change as much as a creation, puts the whole resulting record to the plugin
+host. What only the stored data can answer (is this activity, this participant, of this
+initiative? may it be public?) is checked here, and the caller hears of all at once.
+
+People's words, voices and faces are personal data: evidence can be public only when the
+person it came from agreed, and a file is served only as a download under the type its
+bytes were checked to be.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import pathlib
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, BinaryIO, TypeVar
+
+import sqlalchemy as sa
+
+from toolkits_core._evidence_kinds import EvidenceKind
+from toolkits_core._services.errors import (
+    ConflictError,
+    FieldProblem,
+    InvalidRequestError,
+    ServiceError,
+)
+from toolkits_core._services.files import ByteSource, FileTooLargeError
+from toolkits_core._services.initiatives import (
+    ensure_external_ref_free,
+    release_files,
+    writable_initiative,
+)
+from toolkits_core._services.media import (
+    ACCEPTED,
+    CheckedStream,
+    accepted_media_types,
+    check_head,
+    media_type_for,
+    read_head,
+)
+from toolkits_core._services.pagination import Page, paginate
+from toolkits_core._services.views import initiative_view, pinned_toolkit
+from toolkits_core._services.workspace import Workspace, as_utc, check_if_match
+from toolkits_core._store.models import Activity, Evidence, Initiative, Participant, utc_now
+from toolkits_core._views import Consent, EvidenceView, InitiativeView
+from toolkits_core._vocabulary import Toolkit
+
+
+class EvidenceVisibility(enum.StrEnum):
+    """Who the evidence may be shown to, as the organisation decides it."""
+
+    PRIVATE = "private"
+    """Only for the people running the initiative."""
+    ORGANISATION = "organisation"
+    """Anyone in the organisation."""
+    PUBLIC = "public"
+    """May be published: needs the consent of the person it came from."""
+
+
+EDITABLE = frozenset(
+    {
+        "evidence_type",
+        "stage",
+        "cycle",
+        "activity_id",
+        "participant_id",
+        "dimensions",
+        "indicators",
+        "payload",
+        "consent",
+        "visibility",
+        "collected_on",
+        "external_ref",
+    }
+)
+
+FILE_NAME_LENGTH = 255
+
+Linked = TypeVar("Linked", Activity, Participant)
+
+_TOOLKITS = "coprod_evidence_toolkits"
+
+
+class UploadTooLargeError(ServiceError):
+    """A file past the size limit: nothing of it was kept."""
+
+    status = 413
+    title = "Content too large"
+
+
+class NoFileError(ServiceError):
+    """The evidence has no file (yet, or any more)."""
+
+    status = 404
+    title = "Not found"
+
+
+class FileMissingError(ServiceError):
+    """The evidence names a file the file store no longer holds: the server's fault."""
+
+    status = 500
+    title = "File missing"
+
+
+@dataclass(frozen=True, slots=True)
+class _Proposal:
+    """A piece of evidence as it would be stored, before it is checked."""
+
+    evidence_type: str
+    stage: str
+    cycle: int
+    activity_id: str | None
+    participant_id: str | None
+    dimensions: Sequence[str]
+    indicators: Sequence[str]
+    payload: Mapping[str, Any]
+    consent: str
+    visibility: str
+    collected_on: dt.date | None
+    external_ref: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceFile:
+    """A stored file, open for reading, with what a download needs to describe it."""
+
+    evidence: Evidence
+    stream: BinaryIO
+
+
+def _kind_of(toolkit: Toolkit, evidence_type: str) -> EvidenceKind | None:
+    found = toolkit.evidence_type(evidence_type)
+    return found.kind if found is not None else None
+
+
+def _choice(choices: type[enum.StrEnum], value: str, field: str) -> str:
+    """The value of one of ``choices``; a field problem naming them all if it is none."""
+    try:
+        return choices(value).value
+    except ValueError:
+        named = ", ".join(choice.value for choice in choices)
+        raise InvalidRequestError(
+            [FieldProblem(field, f"{value!r} is not one of: {named}.", f"unknown_{field}")]
+        ) from None
+
+
+def _one_of(
+    ws: Workspace, model: type[Linked], record_id: str, initiative_id: str
+) -> Linked | None:
+    """The initiative's own record with this id, or None (another initiative's or org's too)."""
+    statement = ws.select(model).where(model.id == record_id, model.initiative_id == initiative_id)
+    return ws.session.scalars(statement).one_or_none()
+
+
+def _view_without(ws: Workspace, initiative: Initiative, evidence_id: str | None) -> InitiativeView:
+    """The initiative as the plugins judge it, without the old version of this evidence.
+
+    A change is judged against the initiative as it would be after it, so the record's
+    own old version must not be counted beside its new one. The view lists evidence in id
+    order, so the old version's place is the count of the initiative's smaller ids.
+    """
+    view = initiative_view(ws, initiative)
+    if evidence_id is None:
+        return view
+    before = ws.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Evidence)
+        .where(
+            Evidence.organisation_id == ws.organisation_id,
+            Evidence.initiative_id == initiative.id,
+            Evidence.id < evidence_id,
+        )
+    )
+    position = int(before or 0)
+    kept = (*view.evidence[:position], *view.evidence[position + 1 :])
+    return dataclasses.replace(view, evidence=kept)
+
+
+def _check(
+    ws: Workspace, initiative: Initiative, proposal: _Proposal, record: Evidence | None = None
+) -> None:
+    """Refuse the proposal with every problem it has, or let it through."""
+    toolkit = pinned_toolkit(ws, initiative)
+    _remember_toolkit(ws, initiative)
+    problems: list[FieldProblem] = []
+    activity: Activity | None = None
+    if proposal.activity_id is not None:
+        activity = _one_of(ws, Activity, proposal.activity_id, initiative.id)
+        if activity is None:
+            problems.append(
+                FieldProblem(
+                    "activity_id",
+                    f"There is no activity {proposal.activity_id!r} in this initiative.",
+                    "unknown_activity",
+                )
+            )
+    participant: Participant | None = None
+    if proposal.participant_id is not None:
+        participant = _one_of(ws, Participant, proposal.participant_id, initiative.id)
+        if participant is None:
+            problems.append(
+                FieldProblem(
+                    "participant_id",
+                    f"There is no participant {proposal.participant_id!r} in this initiative.",
+                    "unknown_participant",
+                )
+            )
+    view = EvidenceView(
+        proposal.evidence_type,
+        proposal.stage,
+        proposal.payload,
+        tuple(proposal.dimensions),
+        tuple(proposal.indicators),
+        activity.activity_type if activity is not None else None,
+        proposal.cycle,
+    )
+    found = ws.host.check_evidence(
+        view,
+        toolkit=initiative.toolkit_key,
+        initiative=_view_without(ws, initiative, record.id if record else None),
+    )
+    for problem in found:
+        # The activity's type comes from the activity the caller named: point there.
+        field = "activity_id" if problem.field == "activity_type" else problem.field
+        plugin = None if problem.plugin == "core" else problem.plugin
+        problems.append(FieldProblem(field, problem.message, problem.code, plugin))
+    problems += _consent_problems(proposal, participant)
+    if record is not None and record.file_sha256 is not None:
+        problems += _file_fit_problems(toolkit, proposal.evidence_type, record)
+    if problems:
+        raise InvalidRequestError(problems)
+    ensure_external_ref_free(
+        ws,
+        Evidence,
+        proposal.external_ref,
+        initiative_id=initiative.id,
+        except_id=record.id if record else None,
+    )
+
+
+def _consent_problems(proposal: _Proposal, participant: Participant | None) -> list[FieldProblem]:
+    """Public evidence needs the agreement of the person it came from, and no withdrawal."""
+    if proposal.visibility != EvidenceVisibility.PUBLIC:
+        return []
+    problems = []
+    if proposal.consent != Consent.GIVEN:
+        problems.append(
+            FieldProblem(
+                "visibility",
+                "Evidence can be public only with the agreement of the person it came from: "
+                f"its consent is {proposal.consent}. Record consent as given once they have "
+                "agreed, or keep it to the organisation or private.",
+                "public_needs_consent",
+            )
+        )
+    if participant is not None and participant.consent == Consent.WITHDRAWN:
+        problems.append(
+            FieldProblem(
+                "visibility",
+                f"Participant {participant.id} has withdrawn their consent, so what came "
+                "from them cannot be public: keep it to the organisation or private.",
+                "participant_consent_withdrawn",
+            )
+        )
+    return problems
+
+
+def _file_fit_problems(
+    toolkit: Toolkit, evidence_type: str, record: Evidence
+) -> list[FieldProblem]:
+    """A file already uploaded must still fit when the evidence changes type."""
+    kind = _kind_of(toolkit, evidence_type)
+    if kind is None or evidence_type == record.evidence_type:
+        return []  # an unknown type is reported by the host's checks
+    if not kind.has_file:
+        return [
+            FieldProblem(
+                "evidence_type",
+                f"This evidence holds a file, and evidence of type {evidence_type!r} "
+                f"({kind.value}) takes none: delete the file first.",
+                "file_not_expected",
+            )
+        ]
+    if record.file_content_type not in ACCEPTED.get(kind, {}):
+        return [
+            FieldProblem(
+                "evidence_type",
+                f"This evidence holds a {record.file_content_type} file, which evidence of "
+                f"type {evidence_type!r} ({kind.value}) does not take "
+                f"({', '.join(accepted_media_types(kind))}): delete the file first.",
+                "file_not_accepted",
+            )
+        ]
+    return []
+
+
+def _store(ws: Workspace, record: Evidence, proposal: _Proposal) -> None:
+    """Write a checked proposal; an unchanged record keeps its version and ETag."""
+    values = dataclasses.asdict(proposal)
+    values["dimensions"] = list(proposal.dimensions)
+    values["indicators"] = list(proposal.indicators)
+    values["payload"] = dict(proposal.payload)
+    changed = False
+    for name, value in values.items():
+        if getattr(record, name) != value:
+            setattr(record, name, value)
+            changed = True
+    if changed or record not in ws.session:
+        ws.session.add(record)
+        ws.session.flush()
+
+
+def create_evidence(
+    ws: Workspace,
+    initiative_id: str,
+    *,
+    evidence_type: str,
+    payload: Mapping[str, Any],
+    stage: str | None = None,
+    cycle: int | None = None,
+    activity_id: str | None = None,
+    participant_id: str | None = None,
+    dimensions: Sequence[str] = (),
+    indicators: Sequence[str] = (),
+    consent: str = Consent.NOT_RECORDED,
+    visibility: str = EvidenceVisibility.ORGANISATION,
+    collected_on: dt.date | None = None,
+    external_ref: str | None = None,
+) -> Evidence:
+    """A new piece of evidence, by default where its activity was done.
+
+    Without ``stage`` or ``cycle``, evidence of an activity of this initiative takes the
+    activity's, so that a recording from last month's workshop lands where the workshop
+    was; evidence of no activity takes the initiative's current stage and cycle.
+    """
+    initiative = writable_initiative(ws, initiative_id)
+    where = _activity_of(ws, initiative, activity_id) or initiative
+    proposal = _Proposal(
+        evidence_type=evidence_type,
+        stage=where.stage if stage is None else stage,
+        cycle=where.cycle if cycle is None else cycle,
+        activity_id=activity_id,
+        participant_id=participant_id,
+        dimensions=list(dict.fromkeys(dimensions)),
+        indicators=list(dict.fromkeys(indicators)),
+        payload=payload,
+        consent=_choice(Consent, consent, "consent"),
+        visibility=_choice(EvidenceVisibility, visibility, "visibility"),
+        collected_on=collected_on,
+        external_ref=external_ref,
+    )
+    _check(ws, initiative, proposal)
+    evidence = Evidence(organisation_id=ws.organisation_id, initiative_id=initiative.id)
+    _store(ws, evidence, proposal)
+    return evidence
+
+
+def _activity_of(ws: Workspace, initiative: Initiative, activity_id: str | None) -> Activity | None:
+    """The initiative's activity with this id, if there is one (the check reports if not)."""
+    if activity_id is None:
+        return None
+    return ws.session.scalars(
+        ws.select(Activity).where(
+            Activity.id == activity_id, Activity.initiative_id == initiative.id
+        )
+    ).one_or_none()
+
+
+def get_evidence(ws: Workspace, evidence_id: str) -> Evidence:
+    return ws.get(Evidence, evidence_id)
+
+
+def list_evidence(
+    ws: Workspace,
+    initiative_id: str,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    stage: str | None = None,
+    evidence_type: str | None = None,
+    cycle: int | None = None,
+    activity_id: str | None = None,
+    participant_id: str | None = None,
+    visibility: str | None = None,
+    external_ref: str | None = None,
+    updated_since: dt.datetime | None = None,
+) -> Page[Evidence]:
+    """An initiative's evidence, oldest first, in two queries whatever the page holds."""
+    initiative = ws.get(Initiative, initiative_id)
+    _remember_toolkit(ws, initiative)
+    statement = ws.select(Evidence).where(Evidence.initiative_id == initiative.id)
+    filters: dict[str, Any] = {
+        "stage": stage,
+        "evidence_type": evidence_type,
+        "cycle": cycle,
+        "activity_id": activity_id,
+        "participant_id": participant_id,
+        "visibility": visibility,
+        "external_ref": external_ref,
+    }
+    for name, value in filters.items():
+        if value is not None:
+            statement = statement.where(getattr(Evidence, name) == value)
+    if updated_since is not None:
+        statement = statement.where(Evidence.updated_at >= as_utc(updated_since))
+    return paginate(ws.session, statement, Evidence.id, limit=limit, cursor=cursor)
+
+
+def update_evidence(
+    ws: Workspace, evidence_id: str, changes: Mapping[str, Any], *, if_match: str | None = None
+) -> Evidence:
+    """Change a piece of evidence; the whole resulting record is checked again.
+
+    A payload sent replaces the stored one whole: it must fit the type's schema on its own.
+    """
+    evidence = ws.get(Evidence, evidence_id)
+    check_if_match(evidence, if_match)
+    unknown = sorted(set(changes) - EDITABLE)
+    if unknown:
+        raise InvalidRequestError(
+            [FieldProblem(name, "This field cannot be changed here.") for name in unknown]
+        )
+    initiative = writable_initiative(ws, evidence.initiative_id)
+    current = {field.name: getattr(evidence, field.name) for field in dataclasses.fields(_Proposal)}
+    merged = {**current, **changes}
+    merged["dimensions"] = list(dict.fromkeys(merged["dimensions"]))
+    merged["indicators"] = list(dict.fromkeys(merged["indicators"]))
+    merged["consent"] = _choice(Consent, merged["consent"], "consent")
+    merged["visibility"] = _choice(EvidenceVisibility, merged["visibility"], "visibility")
+    proposal = _Proposal(**merged)
+    _check(ws, initiative, proposal, evidence)
+    _store(ws, evidence, proposal)
+    return evidence
+
+
+def delete_evidence(ws: Workspace, evidence_id: str, *, if_match: str | None = None) -> None:
+    """Delete a piece of evidence, and its file once no other evidence has the same bytes."""
+    evidence = ws.get(Evidence, evidence_id)
+    check_if_match(evidence, if_match)
+    writable_initiative(ws, evidence.initiative_id)
+    digest = evidence.file_sha256
+    ws.session.delete(evidence)
+    ws.session.flush()
+    release_files(ws, {digest})
+
+
+def _remember_toolkit(ws: Workspace, initiative: Initiative) -> Toolkit | None:
+    """The initiative's toolkit (None if its plugin cannot run it), kept for the request.
+
+    Representing a page of evidence asks each row's kind; keeping the answer per
+    initiative in the session makes that free, so a list costs the same whatever its size.
+    """
+    known: dict[str, Toolkit | None] = ws.session.info.setdefault(_TOOLKITS, {})
+    if initiative.id not in known:
+        try:
+            known[initiative.id] = pinned_toolkit(ws, initiative)
+        except ConflictError:
+            known[initiative.id] = None
+    return known[initiative.id]
+
+
+def expects_file(ws: Workspace, evidence: Evidence) -> bool:
+    """Whether the evidence's type takes a file (a recording, a photo, a document).
+
+    If the toolkit's plugin is not loaded, a file already uploaded is the only clue.
+    """
+    known: dict[str, Toolkit | None] = ws.session.info.get(_TOOLKITS, {})
+    if evidence.initiative_id in known:
+        toolkit = known[evidence.initiative_id]
+    else:
+        toolkit = _remember_toolkit(ws, ws.get(Initiative, evidence.initiative_id))
+    kind = _kind_of(toolkit, evidence.evidence_type) if toolkit is not None else None
+    if kind is None:
+        return evidence.file_sha256 is not None
+    return kind.has_file
+
+
+def clean_file_name(name: str | None) -> str:
+    """The last part of a client's file name, without control characters, or ``file``.
+
+    Browsers send a bare name, but other clients send paths (``C:\\Users\\...``) and
+    anything else; only the name is worth keeping, and only as a label for downloads.
+    """
+    base = pathlib.PurePosixPath((name or "").replace("\\", "/")).name
+    printable = "".join(c for c in base if unicodedata.category(c)[0] != "C")
+    cleaned = " ".join(printable.split()).strip(". ")
+    if len(cleaned) > FILE_NAME_LENGTH:
+        stem, dot, suffix = cleaned.rpartition(".")
+        if dot and 0 < len(suffix) <= 16:
+            cleaned = f"{stem[: FILE_NAME_LENGTH - len(suffix) - 1]}.{suffix}"
+        else:
+            cleaned = cleaned[:FILE_NAME_LENGTH]
+    return cleaned or "file"
+
+
+def _file_kind(ws: Workspace, evidence: Evidence, initiative: Initiative) -> EvidenceKind:
+    """The evidence's kind, if it is one that takes a file; ``ConflictError`` if not."""
+    kind = _kind_of(pinned_toolkit(ws, initiative), evidence.evidence_type)
+    _remember_toolkit(ws, initiative)
+    if kind is None or not kind.has_file:
+        what = f"kind {kind.value}" if kind is not None else "a type the toolkit no longer has"
+        raise ConflictError(
+            "file_not_expected",
+            f"Evidence of type {evidence.evidence_type!r} ({what}) takes no file: only "
+            "recordings, photos, videos and documents do. Put what it says in its payload.",
+            evidence_type=evidence.evidence_type,
+        )
+    return kind
+
+
+def attach_file(
+    ws: Workspace,
+    evidence_id: str,
+    *,
+    stream: ByteSource,
+    file_name: str | None,
+    content_type: str | None,
+    max_bytes: int,
+    if_match: str | None = None,
+) -> Evidence:
+    """Store an upload as the evidence's file, replacing any file it had.
+
+    The declared media type must be one the evidence's kind takes and the bytes must be
+    of that type, and the file must fit ``max_bytes``; otherwise nothing is stored. A
+    replaced file is deleted after the commit, unless other evidence has the same bytes.
+    """
+    evidence = ws.get(Evidence, evidence_id)
+    check_if_match(evidence, if_match)
+    initiative = writable_initiative(ws, evidence.initiative_id)
+    kind = _file_kind(ws, evidence, initiative)
+    media_type = media_type_for(kind, content_type)
+    head = read_head(stream)
+    check_head(kind, media_type, head)
+    try:
+        stored = ws.put_file(CheckedStream(kind, media_type, head, stream), max_bytes)
+    except FileTooLargeError as error:
+        raise UploadTooLargeError(
+            "file_too_large",
+            f"The file is larger than this server takes ({error.limit} bytes); nothing "
+            "was stored. Send a smaller or compressed file.",
+            max_bytes=error.limit,
+        ) from None
+    replaced = evidence.file_sha256
+    evidence.file_name = clean_file_name(file_name)
+    evidence.file_content_type = media_type.name
+    evidence.file_size = stored.size
+    evidence.file_sha256 = stored.sha256
+    evidence.file_uploaded_at = utc_now()
+    ws.session.flush()
+    if replaced is not None and replaced != stored.sha256:
+        release_files(ws, {replaced})
+    return evidence
+
+
+def open_file(ws: Workspace, evidence_id: str) -> EvidenceFile:
+    """The evidence's file, open for reading; ``NoFileError`` if none was uploaded."""
+    evidence = ws.get(Evidence, evidence_id)
+    if evidence.file_sha256 is None:
+        raise NoFileError(
+            "no_file",
+            f"Evidence {evidence.id} has no file: upload one with PUT on this path.",
+        )
+    try:
+        stream = ws.files.open(ws.organisation_id, evidence.file_sha256)
+    except FileNotFoundError:
+        raise FileMissingError(
+            "file_missing",
+            f"The file of evidence {evidence.id} is missing from the server's file store: "
+            "tell the server's operator, and upload the file again.",
+        ) from None
+    return EvidenceFile(evidence, stream)
+
+
+def remove_file(ws: Workspace, evidence_id: str, *, if_match: str | None = None) -> Evidence:
+    """Remove the evidence's file; its bytes go after the commit, unless still in use."""
+    evidence = ws.get(Evidence, evidence_id)
+    check_if_match(evidence, if_match)
+    _remember_toolkit(ws, writable_initiative(ws, evidence.initiative_id))
+    digest = evidence.file_sha256
+    if digest is None:
+        raise NoFileError("no_file", f"Evidence {evidence.id} has no file to delete.")
+    evidence.file_name = None
+    evidence.file_content_type = None
+    evidence.file_size = None
+    evidence.file_sha256 = None
+    evidence.file_uploaded_at = None
+    ws.session.flush()
+    release_files(ws, {digest})
+    return evidence

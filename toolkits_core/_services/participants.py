@@ -1,0 +1,203 @@
+"""Participants: the people and organisations taking part in an initiative.
+
+A participant is kept as little as co-production needs: a role, a display name or
+pseudonym, a consent status with the time it was last recorded, and the integrator's own
+reference. Nothing else about a person is asked for or stored, so nothing else can leak.
+
+Consent is what decides whether someone counts as taking part (the toolkits' rules read
+it), so the moment it was given or withdrawn is stamped by the server, never sent by the
+caller: a mirror cannot backdate it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+
+from toolkits_core._services.errors import FieldProblem, Invalid, InvalidRequestError
+from toolkits_core._services.initiatives import ensure_external_ref_free, writable_initiative
+from toolkits_core._services.pagination import Page, paginate
+from toolkits_core._services.workspace import Workspace, apply_changes, as_utc, check_if_match
+from toolkits_core._store.models import (
+    Activity,
+    Evidence,
+    Initiative,
+    Participant,
+    activity_participants,
+    utc_now,
+)
+from toolkits_core._views import Consent, ParticipantRole
+
+EDITABLE = frozenset({"role", "display_name", "consent", "external_ref"})
+NAME_LENGTH = 200
+
+
+def _role(value: str, invalid: Invalid) -> str:
+    try:
+        return ParticipantRole(value).value
+    except ValueError:
+        roles = ", ".join(role.value for role in ParticipantRole)
+        invalid.add("role", f"{value!r} is not a role ({roles}).", "unknown_role")
+        return ""
+
+
+def _consent(value: str, invalid: Invalid) -> str:
+    try:
+        return Consent(value).value
+    except ValueError:
+        choices = ", ".join(consent.value for consent in Consent)
+        invalid.add("consent", f"{value!r} is not a consent status ({choices}).", "unknown_consent")
+        return ""
+
+
+def _display_name(value: object, invalid: Invalid) -> str:
+    name = value.strip() if isinstance(value, str) else ""
+    if not name or len(name) > NAME_LENGTH:
+        invalid.add(
+            "display_name",
+            f"Give a name or pseudonym of 1 to {NAME_LENGTH} characters.",
+            "invalid_display_name",
+        )
+    return name
+
+
+def _consent_recorded_at(consent: str) -> dt.datetime | None:
+    """When consent was given or withdrawn: now; a status of not_recorded has no time."""
+    return None if consent == Consent.NOT_RECORDED else utc_now()
+
+
+def create_participant(
+    ws: Workspace,
+    initiative_id: str,
+    *,
+    role: str,
+    display_name: str,
+    consent: str = Consent.NOT_RECORDED,
+    external_ref: str | None = None,
+) -> Participant:
+    """A new participant in an initiative that can still change."""
+    initiative = writable_initiative(ws, initiative_id)
+    invalid = Invalid()
+    values = {
+        "role": _role(role, invalid),
+        "display_name": _display_name(display_name, invalid),
+        "consent": _consent(consent, invalid),
+    }
+    invalid.raise_if_any()
+    ensure_external_ref_free(ws, Participant, external_ref, initiative_id=initiative.id)
+    participant = Participant(
+        organisation_id=ws.organisation_id,
+        initiative_id=initiative.id,
+        external_ref=external_ref,
+        consent_recorded_at=_consent_recorded_at(values["consent"]),
+        **values,
+    )
+    ws.session.add(participant)
+    ws.session.flush()
+    return participant
+
+
+def get_participant(ws: Workspace, participant_id: str) -> Participant:
+    return ws.get(Participant, participant_id)
+
+
+def list_participants(
+    ws: Workspace,
+    initiative_id: str,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    role: str | None = None,
+    consent: str | None = None,
+    external_ref: str | None = None,
+    updated_since: dt.datetime | None = None,
+) -> Page[Participant]:
+    """An initiative's participants, oldest first."""
+    initiative = ws.get(Initiative, initiative_id)
+    statement = ws.select(Participant).where(Participant.initiative_id == initiative.id)
+    if role is not None:
+        statement = statement.where(Participant.role == role)
+    if consent is not None:
+        statement = statement.where(Participant.consent == consent)
+    if external_ref is not None:
+        statement = statement.where(Participant.external_ref == external_ref)
+    if updated_since is not None:
+        statement = statement.where(Participant.updated_at >= as_utc(updated_since))
+    return paginate(ws.session, statement, Participant.id, limit=limit, cursor=cursor)
+
+
+def update_participant(
+    ws: Workspace, participant_id: str, changes: dict[str, Any], *, if_match: str | None = None
+) -> Participant:
+    """Change a participant's role, name, consent or external_ref.
+
+    The consent time moves only when the status actually changes: resending the same
+    status (as a mirror does on every sync) must not make old consent look new.
+    """
+    participant = ws.get(Participant, participant_id)
+    check_if_match(participant, if_match)
+    unknown = sorted(set(changes) - EDITABLE)
+    if unknown:
+        raise InvalidRequestError(
+            [FieldProblem(name, "This field cannot be changed here.") for name in unknown]
+        )
+    writable_initiative(ws, participant.initiative_id)
+    invalid = Invalid()
+    cleaned = dict(changes)
+    if "role" in changes:
+        cleaned["role"] = _role(changes["role"], invalid)
+    if "display_name" in changes:
+        cleaned["display_name"] = _display_name(changes["display_name"], invalid)
+    if "consent" in changes:
+        cleaned["consent"] = _consent(changes["consent"], invalid)
+    invalid.raise_if_any()
+    if "external_ref" in changes:
+        ensure_external_ref_free(
+            ws,
+            Participant,
+            changes["external_ref"],
+            initiative_id=participant.initiative_id,
+            except_id=participant.id,
+        )
+    if "consent" in cleaned and cleaned["consent"] != participant.consent:
+        cleaned["consent_recorded_at"] = _consent_recorded_at(cleaned["consent"])
+    if apply_changes(participant, cleaned):
+        ws.session.flush()
+    return participant
+
+
+def delete_participant(ws: Workspace, participant_id: str, *, if_match: str | None = None) -> None:
+    """Delete a participant: their activity links go, evidence stays without their name.
+
+    The database would unlink both on its own (``ON DELETE CASCADE`` and ``SET NULL``),
+    but silently: the activities and evidence would change without a new version or
+    ``updated_at``, so a mirror polling ``updated_since`` would never hear of it and a
+    stale ``If-Match`` would still pass. So the rows that named the participant are
+    updated here first, as any other change is.
+    """
+    participant = ws.get(Participant, participant_id)
+    check_if_match(participant, if_match)
+    writable_initiative(ws, participant.initiative_id)
+    now = utc_now()
+    linked = (
+        sa.select(activity_participants.c.activity_id)
+        .where(activity_participants.c.participant_id == participant.id)
+        .scalar_subquery()
+    )
+    ws.session.execute(
+        sa.update(Activity)
+        .where(Activity.organisation_id == ws.organisation_id, Activity.id.in_(linked))
+        .values(updated_at=now, version=Activity.version + 1)
+    )
+    ws.session.execute(
+        sa.update(Evidence)
+        .where(
+            Evidence.organisation_id == ws.organisation_id,
+            Evidence.participant_id == participant.id,
+        )
+        .values(participant_id=None, updated_at=now, version=Evidence.version + 1)
+    )
+    ws.session.delete(participant)
+    ws.session.flush()
