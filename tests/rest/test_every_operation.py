@@ -1,0 +1,316 @@
+"""What every operation in the API document promises, tried on every operation.
+
+The operations come from the served OpenAPI document, so an endpoint added later is
+covered without anyone remembering to add it: it must answer 401 without a valid key,
+403 without its scope, 404 for another organisation's ids (changing nothing), 412 for a
+stale If-Match (changing nothing) and 422 with field errors for bad input. An operation
+that takes a body needs an example in ``VALID_BODIES``; the test says so when one is missing.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+
+import pytest
+from conftest import SHIPPED_PLUGINS
+
+from api import create_app
+from api.spec import openapi_document
+from toolkits_core import load_plugins
+
+STAR = "coproduction-star"
+HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+def wav_bytes(samples: int = 800) -> bytes:
+    """A tiny, valid PCM WAV file: what a recorded interview uploads as."""
+    data = b"\x00\x00" * samples
+    header = b"RIFF" + struct.pack("<I", 36 + len(data)) + b"WAVE"
+    fmt = b"fmt " + struct.pack("<IHHIIHH", 16, 1, 1, 8000, 16000, 2, 16)
+    return header + fmt + b"data" + struct.pack("<I", len(data)) + data
+
+
+def upload(content: bytes | None = None, name: str = "interview.wav") -> dict:
+    return {"file": (io.BytesIO(content or wav_bytes()), name, "audio/wav")}
+
+
+# A body each write operation accepts, keyed by (method, path template).
+VALID_BODIES = {
+    ("post", "/api/v1/initiatives"): {"toolkit": STAR, "title": "Another initiative"},
+    ("patch", "/api/v1/initiatives/{initiative_id}"): {"title": "Renamed"},
+    ("post", "/api/v1/initiatives/{initiative_id}/transitions"): {"to_stage": "focus-it"},
+    ("post", "/api/v1/initiatives/{initiative_id}/participants"): {
+        "role": "family_member_or_carer",
+        "display_name": "Carer B",
+    },
+    ("patch", "/api/v1/participants/{participant_id}"): {"display_name": "Renamed"},
+    ("post", "/api/v1/initiatives/{initiative_id}/activities"): {
+        "activity_type": "asset-mapping-walk",
+        "title": "A walk",
+    },
+    ("patch", "/api/v1/activities/{activity_id}"): {"title": "Renamed"},
+    ("post", "/api/v1/initiatives/{initiative_id}/evidence"): {
+        "evidence_type": "session-notes",
+        "payload": {"text": "Notes"},
+    },
+    ("patch", "/api/v1/evidence/{evidence_id}"): {"payload": {"caption": "Renamed"}},
+    ("post", "/api/v1/initiatives/{initiative_id}/assessments"): {
+        "scale": "star-self-assessment",
+        "perspective": "person_using_services",
+        "ratings": {"co-design": 4},
+    },
+    ("patch", "/api/v1/assessments/{assessment_id}"): {"note": "Renamed"},
+    ("patch", "/api/v1/organisation"): {"name": "Renamed council"},
+    ("post", "/api/v1/keys"): {"name": "CRM", "scopes": ["read"]},
+}
+MULTIPART = {("put", "/api/v1/evidence/{evidence_id}/file")}
+
+# Path parameters that name toolkit definitions, which every organisation shares.
+SHARED_PARAMETERS = {"key", "evidence_type"}
+
+
+def served_document():
+    """The document the app serves, with the shipped plugins only."""
+    host = load_plugins(environ={"COPROD_PLUGINS": SHIPPED_PLUGINS})
+    app = create_app({"DATABASE_URL": "sqlite://", "AUTO_MIGRATE": True, "PLUGIN_HOST": host})
+    return openapi_document(app)
+
+
+def scope_of(operation) -> str:
+    found = re.search(r"scope `(\w+)`", operation["description"])
+    assert found, "every secured operation says which scope it needs"
+    return found.group(1)
+
+
+def owned_parameters(path: str) -> list[str]:
+    return [p for p in re.findall(r"{(\w+)}", path) if p not in SHARED_PARAMETERS]
+
+
+def operations(where=lambda method, path, operation: True):
+    """The secured operations of the served document for which ``where`` holds."""
+    document = served_document()
+    found = []
+    for path, item in sorted(document["paths"].items()):
+        for method, operation in sorted(item.items()):
+            secured = method in HTTP_METHODS and operation.get("security")
+            if secured and where(method, path, operation):
+                found.append(pytest.param(method, path, operation, id=f"{method} {path}"))
+    return found
+
+
+def takes_if_match(operation) -> bool:
+    return any(p.get("name") == "If-Match" for p in operation.get("parameters", []))
+
+
+def takes_input(method, path, operation) -> bool:
+    return (
+        (method, path) in MULTIPART
+        or "requestBody" in operation
+        or any(p.get("name") == "limit" for p in operation.get("parameters", []))
+    )
+
+
+OPERATIONS = operations()
+# Every key can read (scopes rise read < write < admin), so only the others can be refused.
+NEEDING_MORE_THAN_READ = operations(lambda m, p, o: scope_of(o) != "read")
+TAKING_OWNED_IDS = operations(lambda m, p, o: bool(owned_parameters(p)))
+TAKING_IF_MATCH = operations(lambda m, p, o: takes_if_match(o))
+TAKING_INPUT = operations(takes_input)
+
+
+@pytest.fixture
+def world(org):
+    """One of every record, in ``org``, made through the API."""
+    api = org.api
+    initiative = api.post("initiatives", json={"toolkit": STAR, "title": "Walks"}).json["id"]
+    participant = api.post(
+        f"initiatives/{initiative}/participants",
+        json={"role": "person_using_services", "display_name": "Walker A", "consent": "given"},
+    ).json["id"]
+    activity = api.post(
+        f"initiatives/{initiative}/activities",
+        json={
+            "activity_type": "co-production-mapping-session",
+            "title": "Mapping what exists",
+            "participant_ids": [participant],
+        },
+    ).json["id"]
+    evidence = api.post(
+        f"initiatives/{initiative}/evidence",
+        json={
+            "evidence_type": "audio-interview",
+            "activity_id": activity,
+            "participant_id": participant,
+            "payload": {"caption": "An interview"},
+            "consent": "given",
+        },
+    ).json["id"]
+    uploaded = api.put(f"evidence/{evidence}/file", data=upload())
+    assert uploaded.status_code == 200, uploaded.json
+    assessment = api.post(
+        f"initiatives/{initiative}/assessments",
+        json={"scale": "star-self-assessment", "perspective": "professional",
+              "ratings": {"co-design": 3}},
+    ).json["id"]  # fmt: skip
+    keys = org.with_scope("admin").get("keys").json["items"]
+    return {
+        "initiative_id": initiative,
+        "participant_id": participant,
+        "activity_id": activity,
+        "evidence_id": evidence,
+        "assessment_id": assessment,
+        "key_id": keys[0]["id"],
+        "key": STAR,
+        "evidence_type": "audio-interview",
+    }
+
+
+def fill(path: str, world) -> str:
+    def value(match):
+        name = match.group(1)
+        assert name in world, f"the test world has no {name}: add one to the world fixture"
+        return world[name]
+
+    return re.sub(r"{(\w+)}", value, path)
+
+
+def send(client, method, path, world, body=None, **options):
+    key = (method, path)
+    if key in MULTIPART:
+        options.setdefault("data", upload() if body is None else body)
+    elif method in {"post", "patch", "put"}:
+        assert key in VALID_BODIES, f"add an example body for {method.upper()} {path}"
+        options.setdefault("json", VALID_BODIES[key] if body is None else body)
+    return client.request(method.upper(), fill(path, world), **options)
+
+
+def snapshot(org, world):
+    """What the organisation's records look like now, by ETag and content."""
+    api = org.with_scope("admin")
+    paths = [
+        f"initiatives/{world['initiative_id']}",
+        f"participants/{world['participant_id']}",
+        f"activities/{world['activity_id']}",
+        f"evidence/{world['evidence_id']}",
+        f"assessments/{world['assessment_id']}",
+        "organisation",
+        "keys",
+        f"initiatives/{world['initiative_id']}/transitions",
+    ]
+    taken = {}
+    for path in paths:
+        response = api.get(path)
+        assert response.status_code == 200, (path, response.json)
+        body = response.json
+        if path == "keys":  # using a key notes when it was last used: not a change of data
+            body = [{k: v for k, v in key.items() if k != "last_used_at"} for key in body["items"]]
+        taken[path] = (response.headers.get("ETag"), body)
+    file = api.get(f"evidence/{world['evidence_id']}/file")
+    taken["file"] = (file.status_code, file.data)
+    return taken
+
+
+def assert_problem(response, status):
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    body = response.json
+    assert body["status"] == status
+    assert body["title"]
+    assert body["detail"]
+    assert body["type"]
+    return body
+
+
+@pytest.mark.parametrize(("method", "path", "operation"), OPERATIONS)
+def test_no_key_or_a_wrong_key_is_401(method, path, operation, org, world):
+    before = snapshot(org, world)
+    for token in (None, "coprod_key_0123456789abcdefghjkmnpqrs.wrong", "not-a-coprod-key"):
+        response = send(org.api.as_key(token), method, path, world)
+        body = assert_problem(response, 401)
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+        assert body["code"] in {"missing_key", "invalid_key"}
+    assert snapshot(org, world) == before
+
+
+@pytest.mark.parametrize(("method", "path", "operation"), NEEDING_MORE_THAN_READ)
+def test_a_key_without_the_scope_is_403(method, path, operation, org, world):
+    needed = scope_of(operation)
+    lower = {"write": "read", "admin": "write"}[needed]
+    before = snapshot(org, world)
+    response = send(org.with_scope(lower), method, path, world)
+    body = assert_problem(response, 403)
+    assert body["required_scope"] == needed
+    assert snapshot(org, world) == before
+
+
+@pytest.mark.parametrize(("method", "path", "operation"), TAKING_OWNED_IDS)
+def test_another_organisations_ids_are_404_and_change_nothing(
+    method, path, operation, org, other_org, world
+):
+    before = snapshot(org, world)
+    response = send(other_org.with_scope("admin"), method, path, world)
+    body = assert_problem(response, 404)
+    for name in owned_parameters(path):
+        assert world[name] in body["detail"] or body["code"] == "not_found"
+    assert snapshot(org, world) == before
+
+
+@pytest.mark.parametrize(("method", "path", "operation"), TAKING_IF_MATCH)
+def test_a_stale_if_match_is_412_and_changes_nothing(method, path, operation, org, world):
+    before = snapshot(org, world)
+    stale = '"' + "x" * 10 + '.0"'
+    response = send(org.with_scope("admin"), method, path, world, headers={"If-Match": stale})
+    body = assert_problem(response, 412)
+    assert body["code"] == "stale_etag"
+    assert snapshot(org, world) == before
+
+
+@pytest.mark.parametrize(("method", "path", "operation"), TAKING_INPUT)
+def test_bad_input_is_422_with_field_errors_and_changes_nothing(
+    method, path, operation, org, world
+):
+    client = org.with_scope("admin")
+    before = snapshot(org, world)
+    if (method, path) in MULTIPART:
+        response = send(client, method, path, world, body={"not_a_file": "text"})
+        location = "files"
+    elif "requestBody" in operation:
+        response = send(client, method, path, world, body={"no_such_field": 1})
+        location = "json"
+    elif any(p.get("name") == "limit" for p in operation.get("parameters", [])):
+        response = send(client, method, path, world, query_string={"limit": 0})
+        location = "query"
+    body = assert_problem(response, 422)
+    assert body["errors"], "a 422 lists what is wrong"
+    assert all({"location", "field", "message"} <= set(error) for error in body["errors"])
+    assert location in {error["location"] for error in body["errors"]}
+    assert snapshot(org, world) == before
+
+
+def test_every_operation_is_secured_and_documents_its_problems():
+    document = served_document()
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method not in HTTP_METHODS:
+                continue
+            assert operation.get("security"), f"{method} {path} declares no scope"
+            responses = operation["responses"]
+            assert {"401", "403"} <= set(responses), f"{method} {path}"
+            if owned_parameters(path) or "{" in path:
+                assert "404" in responses, f"{method} {path}"
+
+
+def test_an_unknown_path_and_a_wrong_method_are_problems(api):
+    assert_problem(api.get("no-such-thing"), 404)
+    response = api.put("initiatives", json={})
+    body = assert_problem(response, 405)
+    assert "GET" in response.headers["Allow"]
+    assert body["type"] == "about:blank"
+
+
+def test_a_body_that_is_not_json_is_a_problem(api):
+    response = api.post("initiatives", data="{not json", content_type="application/json")
+    assert response.status_code in {400, 422}
+    assert response.mimetype == "application/problem+json"
