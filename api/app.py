@@ -15,7 +15,7 @@ from flask import Flask
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from api import auth, problems
+from api import auth, hygiene, problems
 from api.context import EXTENSION, Services, close_workspace
 from api.resources import BLUEPRINTS
 from api.spec import SharedResponsesPlugin
@@ -113,6 +113,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.before_request(auth.authenticate_request)
+    app.before_request(hygiene.refuse_unstorable_input)
     app.teardown_request(close_workspace)
     app.register_error_handler(ServiceError, problems.handle_service_error)
     app.register_error_handler(StaleDataError, problems.handle_write_conflict)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
@@ -9,6 +10,9 @@ import marshmallow as ma
 from flask import request
 
 from toolkits_core.service import DEFAULT_LIMIT, MAX_LIMIT, Page
+
+EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)
 
 
 class ListArgs(ma.Schema):
@@ -32,6 +36,7 @@ class MirrorArgs(ListArgs):
     )
     updated_since = ma.fields.AwareDateTime(
         default_timezone=None,
+        validate=ma.validate.Range(min=EARLIEST, max=LATEST),
         metadata={"description": "Only records changed at or after this RFC 3339 time."},
     )
 

@@ -83,11 +83,11 @@ def problem_response(
     return response
 
 
-def field_errors(problems: Sequence[FieldProblem], location: str = "json") -> list[dict[str, Any]]:
+def field_errors(problems: Sequence[FieldProblem]) -> list[dict[str, Any]]:
     errors = []
     for problem in problems:
         item = {
-            "location": location,
+            "location": problem.location,
             "field": problem.field,
             "message": problem.message,
             "code": problem.code,

@@ -61,7 +61,7 @@ class SharedResponsesPlugin(BasePlugin):
             if method in {"patch", "delete", "put", "post"}:
                 wanted.append("409")
             uses_if_match = operation.pop("x-uses-if-match", method in {"patch", "delete", "put"})
-            if uses_if_match and path and "{" in path:
+            if uses_if_match:
                 wanted.append("412")
                 operation.setdefault("parameters", []).append(dict(IF_MATCH))
             if method in {"post", "patch", "put"} or operation.get("parameters"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from api.context import services
-from toolkits_core.service import LocalFileStore, Workspace
+from toolkits_core.service import Evidence, LocalFileStore, Workspace
 
 
 def workspace(database, plugin_host, org, root):
@@ -15,30 +15,28 @@ def workspace(database, plugin_host, org, root):
 def test_an_abandoned_upload_is_deleted_and_a_committed_one_kept(
     database, plugin_host, org, tmp_path
 ):
+    evidence = new_evidence(org.api)
     ws = workspace(database, plugin_host, org, tmp_path)
-    stored = ws.put_file(io.BytesIO(b"never committed"), max_bytes=1000)
-    path = tmp_path / org.id / stored.sha256[:2] / stored.sha256
+    stored = ws.put_file(evidence, io.BytesIO(b"never committed"), max_bytes=1000)
+    path = tmp_path / org.id / evidence / stored.sha256
     assert path.exists()
     ws.abandon()
     ws.session.close()
     assert not path.exists()
 
     ws = workspace(database, plugin_host, org, tmp_path)
-    stored = ws.put_file(io.BytesIO(b"committed"), max_bytes=1000)
+    stored = ws.put_file(evidence, io.BytesIO(b"committed"), max_bytes=1000)
+    ws.session.get(Evidence, evidence).file_sha256 = stored.sha256
     ws.commit()
     ws.abandon()  # what the app does when every request ends
     ws.session.close()
-    assert (tmp_path / org.id / stored.sha256[:2] / stored.sha256).exists()
+    assert (tmp_path / org.id / evidence / stored.sha256).exists()
 
 
-def test_an_abandoned_upload_of_bytes_another_record_names_is_kept(
+def test_a_failed_replacement_keeps_the_file_the_evidence_still_names(
     app, api, database, plugin_host, org
 ):
-    initiative = api.post("initiatives", json={"toolkit": "coproduction-star", "title": "x"})
-    evidence = api.post(
-        f"initiatives/{initiative.json['id']}/evidence",
-        json={"evidence_type": "document", "payload": {"title": "Minutes"}},
-    ).json["id"]
+    evidence = new_evidence(api)
     minutes = b"Minutes of the walk group, 3 March."
     uploaded = api.put(
         f"evidence/{evidence}/file",
@@ -46,7 +44,17 @@ def test_an_abandoned_upload_of_bytes_another_record_names_is_kept(
     )
     assert uploaded.status_code == 200, uploaded.json
     ws = Workspace(database.new_session(), org.id, plugin_host, services(app).files)
-    ws.put_file(io.BytesIO(minutes), max_bytes=1000)
+    ws.put_file(evidence, io.BytesIO(minutes), max_bytes=1000)
     ws.abandon()
     ws.session.close()
     assert api.get(f"evidence/{evidence}/file").data == minutes
+
+
+def new_evidence(api):
+    initiative = api.post("initiatives", json={"toolkit": "coproduction-star", "title": "x"})
+    response = api.post(
+        f"initiatives/{initiative.json['id']}/evidence",
+        json={"evidence_type": "document", "payload": {"title": "Minutes"}},
+    )
+    assert response.status_code == 201, response.json
+    return response.json["id"]

@@ -61,7 +61,7 @@ def _participant_ids(**options: Any) -> ma.fields.List[str]:
 def _cycle(**options: Any) -> ma.fields.Integer:
     return ma.fields.Integer(
         strict=True,
-        validate=ma.validate.Range(min=1),
+        validate=ma.validate.Range(min=1, max=10_000),
         metadata={"description": CYCLE_DESCRIPTION},
         **options,
     )
@@ -105,7 +105,7 @@ class ActivityListArgs(MirrorArgs):
     stage = fields.key("Only activities in this stage.")
     activity_type = fields.key("Only activities of this type.")
     cycle = ma.fields.Integer(
-        validate=ma.validate.Range(min=1),
+        validate=ma.validate.Range(min=1, max=10_000),
         metadata={"description": "Only activities of this cycle."},
     )
     participant_id = ma.fields.String(

@@ -93,7 +93,7 @@ def _problem_doc(description: str) -> dict[str, Any]:
 def _cycle(**options: Any) -> ma.fields.Integer:
     return ma.fields.Integer(
         strict=True,
-        validate=ma.validate.Range(min=1),
+        validate=ma.validate.Range(min=1, max=10_000),
         metadata={"description": CYCLE_DESCRIPTION},
         **options,
     )
@@ -216,7 +216,7 @@ class EvidenceListArgs(MirrorArgs):
     stage = fields.key("Only evidence gathered in this stage.")
     evidence_type = fields.key("Only evidence of this type.")
     cycle = ma.fields.Integer(
-        validate=ma.validate.Range(min=1),
+        validate=ma.validate.Range(min=1, max=10_000),
         metadata={"description": "Only evidence of this cycle."},
     )
     activity_id = ma.fields.String(
@@ -358,7 +358,7 @@ def update(changes: dict[str, Any], evidence_id: str) -> Any:
 @blueprint.response(204)
 @requires(Scope.WRITE)
 def delete(evidence_id: str) -> None:
-    """Delete a piece of evidence and its file (kept while other evidence has the same bytes).
+    """Delete a piece of evidence and its file.
 
     This cannot be undone.
     """
@@ -445,7 +445,7 @@ def download(evidence_id: str) -> Response:
 @blueprint.response(200, EvidenceSchema)
 @requires(Scope.WRITE)
 def delete_file(evidence_id: str) -> Any:
-    """Remove the evidence's file (its bytes go once no other evidence has them).
+    """Remove the evidence's file.
 
     Answers the evidence, with file null and its new ETag; 404 with code no_file when it
     has none.

@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
+from flask import request
 from flask_smorest import Blueprint
 
 from api import fields
 from api.auth import requires
 from api.context import caller, workspace
+from api.lists import ListArgs, page_reply, page_schema
 from api.records import NO_IF_MATCH, if_match, record_reply
 from toolkits_core.service import (
     ApiKey,
@@ -21,8 +23,9 @@ from toolkits_core.service import (
     Scope,
     check_if_match,
     create_key,
+    get_key,
     get_organisation,
-    list_keys,
+    page_keys,
     revoke_key,
 )
 
@@ -78,9 +81,15 @@ class ApiKeyCreateSchema(ma.Schema):
     )
 
 
-class ApiKeyListSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(ApiKeySchema))
-    next_cursor = ma.fields.String(allow_none=True, metadata={"description": "Always null."})
+class NewKeyShown:
+    """A new key and its token, as the one answer that shows the token."""
+
+    def __init__(self, key: ApiKey, token: str) -> None:
+        self.key = key
+        self.token = token
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.key, name)
 
 
 @blueprint.route("/organisation")
@@ -108,12 +117,12 @@ def update_organisation(changes: dict[str, Any]) -> Any:
 
 
 @blueprint.route("/keys")
-@blueprint.response(200, ApiKeyListSchema)
+@blueprint.arguments(ListArgs, location="query")
+@blueprint.response(200, page_schema(ApiKeySchema))
 @requires(Scope.ADMIN)
-def list_api_keys() -> dict[str, Any]:
+def list_api_keys(args: dict[str, Any]) -> Any:
     """List your organisation's API keys (never their secrets), revoked ones included."""
-    ws = workspace()
-    return {"items": list_keys(ws.session, ws.organisation_id), "next_cursor": None}
+    return page_reply(page_keys(workspace().session, caller().organisation_id, **args))
 
 
 @blueprint.route("/keys", methods=["POST"])
@@ -121,15 +130,23 @@ def list_api_keys() -> dict[str, Any]:
 @blueprint.response(201, NewApiKeySchema)
 @requires(Scope.ADMIN)
 def create_api_key(body: dict[str, Any]) -> Any:
-    """Make a new API key; its token is in this answer only."""
+    """Make a new API key; its token is in this answer only, so keep it safe now."""
     ws = workspace()
     made = create_key(
         ws.session, ws.organisation_id, body["name"], body["scopes"], body["expires_at"]
     )
     ws.commit()
-    document = ApiKeySchema().dump(made.key)
-    document["token"] = made.token
-    return document, 201, {"Location": f"/api/v1/keys/{made.key.id}", "Cache-Control": "no-store"}
+    shown = NewKeyShown(made.key, made.token)
+    location = f"{request.host_url.rstrip('/')}/api/v1/keys/{made.key.id}"
+    return shown, 201, {"Location": location, "Cache-Control": "no-store"}
+
+
+@blueprint.route("/keys/<string:key_id>")
+@blueprint.response(200, ApiKeySchema)
+@requires(Scope.ADMIN)
+def show_api_key(key_id: str) -> ApiKey:
+    """Show one of your organisation's API keys (never its secret)."""
+    return get_key(workspace().session, caller().organisation_id, key_id)
 
 
 @blueprint.route("/keys/<string:key_id>", methods=["DELETE"])

@@ -62,10 +62,15 @@ def interview(api):
 
 def stored_files(app, org_id):
     """The files kept on disk for an organisation, by name (their SHA-256)."""
+    return {name for _, name in stored_paths(app, org_id)}
+
+
+def stored_paths(app, org_id):
+    """The files kept on disk for an organisation, as (evidence id, SHA-256) pairs."""
     folder = services(app).files.root / org_id
     if not folder.exists():
         return set()
-    return {path.name for path in folder.rglob("*") if path.is_file()}
+    return {(path.parent.name, path.name) for path in folder.rglob("*") if path.is_file()}
 
 
 def refused(response, status, code):
@@ -305,7 +310,8 @@ def test_deleting_the_file_keeps_the_evidence(api, app, org, interview):
     refused(api.get(path), 404, "no_file")
 
 
-def test_deleting_evidence_deletes_its_file_unless_other_evidence_has_the_same_bytes(api, app, org):
+def test_each_evidence_keeps_its_own_file_even_of_the_same_bytes(api, app, org):
+    """No two records share a file, so deleting one never takes another's bytes away."""
     initiative = new_initiative(api)
     audio = wav_bytes()
     digest = hashlib.sha256(audio).hexdigest()
@@ -313,12 +319,12 @@ def test_deleting_evidence_deletes_its_file_unless_other_evidence_has_the_same_b
     second = new_evidence(api, initiative).json["id"]
     for evidence in (first, second):
         assert api.put(f"evidence/{evidence}/file", data=part(audio)).status_code == 200
-    assert stored_files(app, org.id) == {digest}
+    assert stored_paths(app, org.id) == {(first, digest), (second, digest)}
     assert api.delete(f"evidence/{first}").status_code == 204
-    assert stored_files(app, org.id) == {digest}
+    assert stored_paths(app, org.id) == {(second, digest)}
     assert api.get(f"evidence/{second}/file").data == audio
     assert api.delete(f"evidence/{second}").status_code == 204
-    assert stored_files(app, org.id) == set()
+    assert stored_paths(app, org.id) == set()
 
 
 def test_the_same_bytes_in_two_organisations_are_kept_apart(api, app, org, other_org):

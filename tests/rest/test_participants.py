@@ -357,3 +357,28 @@ def test_deleting_a_participant_keeps_their_evidence_without_their_name(api):
     assert kept.json["payload"] == quote.json["payload"]
     assert kept.json["version"] == quote.json["version"] + 1
     assert kept.headers["ETag"] != quote.headers["ETag"]
+
+
+def test_withdrawing_consent_withdraws_it_from_their_evidence_and_unpublishes_it(api):
+    initiative = api.post(
+        "initiatives", json={"toolkit": "coproduction-star", "title": "Walks"}
+    ).json["id"]
+    person = api.post(
+        f"initiatives/{initiative}/participants",
+        json={"role": "person_using_services", "display_name": "Walker", "consent": "given"},
+    ).json["id"]
+    quote = api.post(
+        f"initiatives/{initiative}/evidence",
+        json={"evidence_type": "participant-quote", "participant_id": person,
+              "payload": {"text": "I love the canal walk."}, "consent": "given",
+              "visibility": "public"},
+    )  # fmt: skip
+    assert quote.status_code == 201, quote.json
+    withdrawn = api.patch(f"participants/{person}", json={"consent": "withdrawn"})
+    assert withdrawn.status_code == 200
+    after = api.get(f"evidence/{quote.json['id']}")
+    assert (after.json["visibility"], after.json["consent"]) == ("organisation", "withdrawn")
+    assert after.headers["ETag"] != quote.headers["ETag"]
+    assert api.get(f"initiatives/{initiative}/evidence?visibility=public").json["items"] == []
+    edited = api.patch(f"evidence/{quote.json['id']}", json={"collected_on": "2026-03-01"})
+    assert edited.status_code == 200, edited.json

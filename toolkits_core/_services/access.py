@@ -24,9 +24,11 @@ from toolkits_core._services.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from toolkits_core._services.pagination import Page, paginate
 from toolkits_core._store.models import ApiKey, Organisation, utc_now
 
 TOKEN_PREFIX = "coprod_"
+_LATEST_EXPIRY = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)
 
 
 class Scope(enum.StrEnum):
@@ -132,8 +134,8 @@ def create_key(
     invalid = Invalid()
     name = _clean_name(name, "name", invalid)
     chosen = _scopes(scopes, invalid)
-    if expires_at is not None and expires_at <= utc_now():
-        invalid.add("expires_at", "An expiry must be in the future.")
+    if expires_at is not None and not utc_now() < expires_at < _LATEST_EXPIRY:
+        invalid.add("expires_at", "An expiry must be in the future, and before the year 9000.")
     invalid.raise_if_any()
     secret = secrets.token_urlsafe(32)
     key = ApiKey(
@@ -153,11 +155,25 @@ def list_keys(session: Session, organisation_id: str) -> list[ApiKey]:
     return list(session.scalars(statement.order_by(ApiKey.id)))
 
 
-def revoke_key(session: Session, organisation_id: str, key_id: str) -> ApiKey:
-    """Revoke a key of the organisation; revoking twice keeps the first time."""
+def page_keys(
+    session: Session, organisation_id: str, *, limit: int, cursor: str | None = None
+) -> Page[ApiKey]:
+    """An organisation's keys, oldest first, a page at a time."""
+    statement = sa.select(ApiKey).where(ApiKey.organisation_id == organisation_id)
+    return paginate(session, statement, ApiKey.id, limit=limit, cursor=cursor)
+
+
+def get_key(session: Session, organisation_id: str, key_id: str) -> ApiKey:
+    """A key of the organisation; ``NotFoundError`` for any other organisation's."""
     key = session.get(ApiKey, key_id)
     if key is None or key.organisation_id != organisation_id:
         raise NotFoundError("API key", key_id)
+    return key
+
+
+def revoke_key(session: Session, organisation_id: str, key_id: str) -> ApiKey:
+    """Revoke a key of the organisation; revoking twice keeps the first time."""
+    key = get_key(session, organisation_id, key_id)
     if key.revoked_at is None:
         key.revoked_at = utc_now()
     return key

@@ -19,6 +19,8 @@ class FieldProblem:
     message: str
     code: str = "invalid"
     plugin: str | None = None
+    location: str = "json"
+    """Where the field is: json (the body), query, path, header or files."""
 
 
 class ServiceError(Exception):

@@ -34,7 +34,6 @@ from toolkits_core._services.errors import (
 from toolkits_core._services.files import ByteSource, FileTooLargeError
 from toolkits_core._services.initiatives import (
     ensure_external_ref_free,
-    release_files,
     writable_initiative,
 )
 from toolkits_core._services.media import (
@@ -441,14 +440,15 @@ def update_evidence(
 
 
 def delete_evidence(ws: Workspace, evidence_id: str, *, if_match: str | None = None) -> None:
-    """Delete a piece of evidence, and its file once no other evidence has the same bytes."""
+    """Delete a piece of evidence, and its file once the deletion is committed."""
     evidence = ws.get(Evidence, evidence_id)
     check_if_match(evidence, if_match)
     writable_initiative(ws, evidence.initiative_id)
     digest = evidence.file_sha256
     ws.session.delete(evidence)
     ws.session.flush()
-    release_files(ws, {digest})
+    if digest is not None:
+        ws.delete_file_after_commit(evidence.id, digest)
 
 
 def _remember_toolkit(ws: Workspace, initiative: Initiative) -> Toolkit | None:
@@ -529,7 +529,7 @@ def attach_file(
 
     The declared media type must be one the evidence's kind takes and the bytes must be
     of that type, and the file must fit ``max_bytes``; otherwise nothing is stored. A
-    replaced file is deleted after the commit, unless other evidence has the same bytes.
+    replaced file is deleted after the commit.
     """
     evidence = ws.get(Evidence, evidence_id)
     check_if_match(evidence, if_match)
@@ -539,7 +539,7 @@ def attach_file(
     head = read_head(stream)
     check_head(kind, media_type, head)
     try:
-        stored = ws.put_file(CheckedStream(kind, media_type, head, stream), max_bytes)
+        stored = ws.put_file(evidence.id, CheckedStream(kind, media_type, head, stream), max_bytes)
     except FileTooLargeError as error:
         raise UploadTooLargeError(
             "file_too_large",
@@ -555,7 +555,7 @@ def attach_file(
     evidence.file_uploaded_at = utc_now()
     ws.session.flush()
     if replaced is not None and replaced != stored.sha256:
-        release_files(ws, {replaced})
+        ws.delete_file_after_commit(evidence.id, replaced)
     return evidence
 
 
@@ -568,7 +568,7 @@ def open_file(ws: Workspace, evidence_id: str) -> EvidenceFile:
             f"Evidence {evidence.id} has no file: upload one with PUT on this path.",
         )
     try:
-        stream = ws.files.open(ws.organisation_id, evidence.file_sha256)
+        stream = ws.files.open(ws.organisation_id, evidence.id, evidence.file_sha256)
     except FileNotFoundError:
         raise FileMissingError(
             "file_missing",
@@ -579,7 +579,7 @@ def open_file(ws: Workspace, evidence_id: str) -> EvidenceFile:
 
 
 def remove_file(ws: Workspace, evidence_id: str, *, if_match: str | None = None) -> Evidence:
-    """Remove the evidence's file; its bytes go after the commit, unless still in use."""
+    """Remove the evidence's file; its bytes go after the commit."""
     evidence = ws.get(Evidence, evidence_id)
     check_if_match(evidence, if_match)
     _remember_toolkit(ws, writable_initiative(ws, evidence.initiative_id))
@@ -592,5 +592,5 @@ def remove_file(ws: Workspace, evidence_id: str, *, if_match: str | None = None)
     evidence.file_sha256 = None
     evidence.file_uploaded_at = None
     ws.session.flush()
-    release_files(ws, {digest})
+    ws.delete_file_after_commit(evidence.id, digest)
     return evidence

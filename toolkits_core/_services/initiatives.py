@@ -186,34 +186,15 @@ def delete_initiative(ws: Workspace, initiative_id: str, *, if_match: str | None
     """Delete an initiative and everything recorded in it, including uploaded files."""
     initiative = ws.get(Initiative, initiative_id)
     check_if_match(initiative, if_match)
-    digests = set(
-        ws.session.scalars(
-            sa.select(Evidence.file_sha256).where(
-                Evidence.organisation_id == ws.organisation_id,
-                Evidence.initiative_id == initiative.id,
-                Evidence.file_sha256.is_not(None),
-            )
+    files = ws.session.execute(
+        sa.select(Evidence.id, Evidence.file_sha256).where(
+            Evidence.organisation_id == ws.organisation_id,
+            Evidence.initiative_id == initiative.id,
+            Evidence.file_sha256.is_not(None),
         )
-    )
+    ).all()
     ws.session.delete(initiative)
     ws.session.flush()
-    release_files(ws, digests)
-
-
-def release_files(ws: Workspace, digests: set[str | None]) -> None:
-    """Delete stored files that no evidence of the organisation refers to any more.
-
-    Called after the rows are gone (in the same transaction): a file still named by another
-    piece of evidence, which uploaded the same bytes, is kept.
-    """
-    for digest in digests:
-        if digest is None:
-            continue
-        still_used = ws.session.scalars(
-            sa.select(Evidence.id)
-            .where(Evidence.organisation_id == ws.organisation_id)
-            .where(Evidence.file_sha256 == digest)
-            .limit(1)
-        ).first()
-        if still_used is None:
-            ws.delete_file_after_commit(digest)
+    for evidence_id, sha256 in files:
+        if sha256 is not None:
+            ws.delete_file_after_commit(evidence_id, sha256)

@@ -163,9 +163,36 @@ def update_participant(
         )
     if "consent" in cleaned and cleaned["consent"] != participant.consent:
         cleaned["consent_recorded_at"] = _consent_recorded_at(cleaned["consent"])
+        if cleaned["consent"] == Consent.WITHDRAWN:
+            _withdraw_contributions(ws, participant)
     if apply_changes(participant, cleaned):
         ws.session.flush()
     return participant
+
+
+def _withdraw_contributions(ws: Workspace, participant: Participant) -> None:
+    """What came from someone who withdraws consent is marked so, and stops being public.
+
+    Consent covers a person's contributions being used, so withdrawing it withdraws it
+    from their evidence too, in the same transaction: nothing they said stays public a
+    moment longer, and each changed record gets a new version for mirrors to pick up.
+    """
+    ws.session.execute(
+        sa.update(Evidence)
+        .where(
+            Evidence.organisation_id == ws.organisation_id,
+            Evidence.participant_id == participant.id,
+            sa.or_(Evidence.consent != Consent.WITHDRAWN.value, Evidence.visibility == "public"),
+        )
+        .values(
+            consent=Consent.WITHDRAWN.value,
+            visibility=sa.case(
+                (Evidence.visibility == "public", "organisation"), else_=Evidence.visibility
+            ),
+            updated_at=utc_now(),
+            version=Evidence.version + 1,
+        )
+    )
 
 
 def delete_participant(ws: Workspace, participant_id: str, *, if_match: str | None = None) -> None:

@@ -55,44 +55,45 @@ class Workspace:
             raise NotFoundError(KIND_NAMES.get(model.__name__, model.__name__), record_id)
         return record
 
-    def delete_file_after_commit(self, sha256: str) -> None:
+    def delete_file_after_commit(self, evidence_id: str, sha256: str) -> None:
         """Forget a stored file once the rows that named it are gone for good.
 
         The file goes only after the commit: if the commit fails, the rows and their file
         are both still there.
         """
-        self.session.info.setdefault(_FILES_TO_DELETE, set()).add(sha256)
+        self.session.info.setdefault(_FILES_TO_DELETE, set()).add((evidence_id, sha256))
 
-    def put_file(self, stream: ByteSource, max_bytes: int) -> StoredFile:
+    def put_file(self, evidence_id: str, stream: ByteSource, max_bytes: int) -> StoredFile:
         """Store an upload, remembering it until the commit names it in a row.
 
         If the request never commits, ``abandon`` deletes it again, so a failed request
         leaves no file behind that no row names.
         """
-        stored = self.files.put(self.organisation_id, stream, max_bytes)
-        self.session.info.setdefault(_FILES_ADDED, set()).add(stored.sha256)
+        stored = self.files.put(self.organisation_id, evidence_id, stream, max_bytes)
+        self.session.info.setdefault(_FILES_ADDED, set()).add((evidence_id, stored.sha256))
         return stored
 
     def commit(self) -> None:
         """Commit the session, then delete the files that no committed row names any more."""
         self.session.commit()
         self.session.info.pop(_FILES_ADDED, None)
-        for sha256 in self.session.info.pop(_FILES_TO_DELETE, set()):
-            self.files.delete(self.organisation_id, sha256)
+        for evidence_id, sha256 in self.session.info.pop(_FILES_TO_DELETE, set()):
+            self.files.delete(self.organisation_id, evidence_id, sha256)
 
     def abandon(self) -> None:
         """Roll back, and delete the files this request stored that no committed row names."""
         self.session.rollback()
         self.session.info.pop(_FILES_TO_DELETE, None)
-        for sha256 in self.session.info.pop(_FILES_ADDED, set()):
+        for evidence_id, sha256 in self.session.info.pop(_FILES_ADDED, set()):
             named = self.session.scalars(
-                sa.select(Evidence.id)
-                .where(Evidence.organisation_id == self.organisation_id)
-                .where(Evidence.file_sha256 == sha256)
-                .limit(1)
+                sa.select(Evidence.id).where(
+                    Evidence.organisation_id == self.organisation_id,
+                    Evidence.id == evidence_id,
+                    Evidence.file_sha256 == sha256,
+                )
             ).first()
             if named is None:
-                self.files.delete(self.organisation_id, sha256)
+                self.files.delete(self.organisation_id, evidence_id, sha256)
         self.session.rollback()
 
     def select(self, model: type[Record]) -> sa.Select[Record]:
@@ -112,7 +113,8 @@ def check_if_match(record: Any, if_match: str | None) -> None:
     if if_match is None:
         return
     current = etag_of(record)
-    offered = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    # If-Match compares strongly (RFC 9110): a weak tag never matches.
+    offered = {tag.strip() for tag in if_match.split(",")}
     if "*" not in offered and current not in offered:
         raise PreconditionFailedError(current)
 

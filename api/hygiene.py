@@ -1,0 +1,59 @@
+"""Input no field of the API can take, refused before any view sees it.
+
+A NUL character cannot be stored in a PostgreSQL text column, and JSON nested hundreds of
+levels deep exhausts Python's recursion: both would otherwise surface as a 500 from deep
+inside the database driver or the validators. Every string in the path, the query and a
+JSON body is checked here once, and the problem names where it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from flask import request
+
+from toolkits_core.service import FieldProblem, InvalidRequestError
+
+MAX_DEPTH = 32
+"""How deeply a JSON body may nest; evidence payloads are a few levels at most."""
+
+
+def _problems(value: Any, path: str, depth: int = 0) -> Iterator[FieldProblem]:
+    if depth > MAX_DEPTH:
+        yield FieldProblem(path, f"Nested more than {MAX_DEPTH} levels deep.", "too_deep")
+        return
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield FieldProblem(path, "Text must not contain NUL (\\u0000) characters.", "nul")
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            child = f"{path}/{key}" if path else str(key)
+            if isinstance(key, str) and "\x00" in key:
+                yield FieldProblem(child, "Names must not contain NUL characters.", "nul")
+            yield from _problems(item, child, depth + 1)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _problems(item, f"{path}/{index}" if path else str(index), depth + 1)
+
+
+def refuse_unstorable_input() -> None:
+    """Raise ``InvalidRequestError`` (422) for NULs anywhere or JSON nested too deep."""
+    problems: list[FieldProblem] = []
+    locations = {"path": dict(request.view_args or {}), "query": request.args.to_dict()}
+    for location, values in locations.items():
+        problems += [
+            FieldProblem(p.field, p.message, p.code, location=location)
+            for p in _problems(values, "")
+        ]
+    if request.is_json and request.content_length:
+        try:
+            body = request.get_json(silent=True)
+        except RecursionError:
+            body = None
+            problems.append(
+                FieldProblem("", f"Nested more than {MAX_DEPTH} levels deep.", "too_deep")
+            )
+        problems += list(_problems(body, ""))
+    if problems:
+        raise InvalidRequestError(problems)

@@ -1,0 +1,66 @@
+"""Input that no field can take is a 422 naming where it is, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+
+STAR = "coproduction-star"
+
+
+def problem(response, status=422):
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    return response.json
+
+
+def test_a_nul_character_anywhere_is_refused_with_its_place(api):
+    body = problem(api.post("initiatives", json={"toolkit": STAR, "title": "Walks\u0000"}))
+    assert [(e["location"], e["field"], e["code"]) for e in body["errors"]] == [
+        ("json", "title", "nul")
+    ]
+    assert problem(api.get("initiatives?external_ref=a%00b"))["errors"][0]["location"] == "query"
+    assert problem(api.get("initiatives/ini_%00"))["errors"][0]["location"] == "path"
+    assert api.get("initiatives").json["items"] == []
+
+
+def test_json_nested_too_deep_is_refused(api):
+    initiative = api.post("initiatives", json={"toolkit": STAR, "title": "Walks"}).json["id"]
+    deep: list = []
+    for _ in range(600):
+        deep = [deep]
+    body = problem(
+        api.post(
+            f"initiatives/{initiative}/evidence",
+            json={"evidence_type": "session-notes", "payload": {"text": "x", "deep": deep}},
+        )
+    )
+    assert body["errors"][0]["code"] == "too_deep"
+    assert api.get(f"initiatives/{initiative}/evidence").json["items"] == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "updated_since=0001-01-01T00:00:00%2B01:00",
+        "updated_since=9999-12-31T23:59:59-01:00",
+    ],
+)
+def test_times_at_the_ends_of_the_calendar_are_field_errors(api, query):
+    body = problem(api.get(f"initiatives?{query}"))
+    assert body["errors"][0]["field"] == "updated_since"
+
+
+@pytest.mark.parametrize("collection", ["activities", "evidence", "assessments"])
+def test_a_cycle_too_large_to_store_is_a_field_error(api, collection):
+    initiative = api.post("initiatives", json={"toolkit": STAR, "title": "Walks"}).json["id"]
+    body = problem(api.get(f"initiatives/{initiative}/{collection}?cycle=100000000000000000000"))
+    assert body["errors"][0]["field"] == "cycle"
+
+
+def test_a_weak_etag_never_satisfies_if_match(api):
+    created = api.post("initiatives", json={"toolkit": STAR, "title": "Walks"})
+    weak = "W/" + created.headers["ETag"]
+    response = api.patch(
+        f"initiatives/{created.json['id']}", json={"title": "New"}, headers={"If-Match": weak}
+    )
+    assert problem(response, 412)["code"] == "stale_etag"
