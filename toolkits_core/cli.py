@@ -1,4 +1,5 @@
-"""The ``coprod`` command line: what is installed, and what each toolkit holds.
+"""The ``coprod`` command line: what is installed, what each toolkit holds, and the
+operator's work on the database, organisations and API keys.
 
 Every command has a ``--json`` form for scripts; the text form is for people. Plugin
 problems go to standard error so that the JSON on standard output stays parseable.
@@ -6,13 +7,18 @@ problems go to standard error so that the JSON on standard output stays parseabl
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from toolkits_core._discovery import ENV_DISABLE, ENV_SELECT
 from toolkits_core._documents import (
@@ -26,6 +32,23 @@ from toolkits_core._documents import (
 from toolkits_core._host import PluginHost, load_plugins
 from toolkits_core._plugin_errors import PluginLoadError, UnknownToolkitError
 from toolkits_core._vocabulary import Toolkit
+from toolkits_core.service import (
+    DATABASE_URL_VARIABLE,
+    DEFAULT_DATABASE_URL,
+    ApiKey,
+    Database,
+    InvalidRequestError,
+    Organisation,
+    SchemaNotCurrentError,
+    ServiceError,
+    create_key,
+    create_organisation,
+    find_key,
+    get_organisation,
+    list_keys,
+    list_organisations,
+    revoke_key,
+)
 
 WIDTH = 88
 NO_TOOLKITS = "No toolkits registered: is a toolkit plugin installed? (coprod plugins list)"
@@ -282,3 +305,282 @@ def _describe_payload(schema: dict[str, Any]) -> str:
         for name, spec in schema.get("properties", {}).items()
     ]
     return (", ".join(fields) or "free-form object") + ("  (* required)" if required else "")
+
+
+# The operator's commands: the database, organisations and their API keys -------------
+#
+# They work on the database directly (there is no HTTP call that makes an organisation or
+# its first key: someone with the server's shell must), through the same services as the
+# HTTP API, so the rules on names, scopes and expiry are the ones the API applies.
+
+database_option = click.option(
+    "--database-url",
+    envvar=DATABASE_URL_VARIABLE,
+    show_envvar=True,
+    metavar="URL",
+    help=f"The database (default: the SQLite file {DEFAULT_DATABASE_URL.split('///')[-1]} "
+    "in the working directory).",
+)
+
+# How a service's field paths read on the command line.
+_OPTION_OF_FIELD = {"name": "NAME", "scopes": "--scope", "expires_at": "--expires-in-days"}
+
+
+def _service_failure(error: ServiceError) -> click.ClickException:
+    """A refusal of the services as one message for people, naming each field's problem."""
+    if isinstance(error, InvalidRequestError):
+        lines = []
+        for problem in error.problems:
+            field = problem.field.split("/")[0]
+            lines.append(f"{_OPTION_OF_FIELD.get(field, field)}: {problem.message}")
+        return click.ClickException("\n".join(lines))
+    return click.ClickException(error.detail)
+
+
+@contextmanager
+def _database(url: str | None) -> Iterator[Database]:
+    """The database, disposed of afterwards; one that cannot be reached is a clear exit 1."""
+    database = Database(url)
+    try:
+        yield database
+    except sa.exc.OperationalError as error:
+        first_line = str(error.orig or error).splitlines()[0]
+        raise click.ClickException(f"Cannot use {database.display_url}: {first_line}") from error
+    finally:
+        database.dispose()
+
+
+@contextmanager
+def _session(url: str | None) -> Iterator[Session]:
+    """A session on a database whose schema is current, committed when the block ends.
+
+    An un-migrated database or a refused request ends the command with exit status 1 and
+    a message saying what to do, not a traceback.
+    """
+    with _database(url) as database:
+        try:
+            database.require_current()
+            with database.session() as session:
+                yield session
+        except SchemaNotCurrentError as error:
+            raise click.ClickException(str(error)) from error
+        except ServiceError as error:
+            raise _service_failure(error) from error
+
+
+def _moment(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def key_status(key: ApiKey, now: dt.datetime | None = None) -> str:
+    """``active``, ``revoked`` or ``expired``: whether the key still opens the API."""
+    if key.revoked_at is not None:
+        return "revoked"
+    if key.expires_at is not None and key.expires_at <= (now or dt.datetime.now(dt.UTC)):
+        return "expired"
+    return "active"
+
+
+def _key_document(key: ApiKey) -> dict[str, Any]:
+    """A key as the CLI shows it: everything but its secret, which is not kept."""
+    return {
+        "id": key.id,
+        "organisation_id": key.organisation_id,
+        "name": key.name,
+        "scopes": list(key.scopes),
+        "status": key_status(key),
+        "created_at": _moment(key.created_at),
+        "expires_at": _moment(key.expires_at),
+        "revoked_at": _moment(key.revoked_at),
+        "last_used_at": _moment(key.last_used_at),
+    }
+
+
+def _organisation_document(organisation: Organisation) -> dict[str, Any]:
+    return {
+        "id": organisation.id,
+        "name": organisation.name,
+        "created_at": _moment(organisation.created_at),
+    }
+
+
+@main.group()
+def db() -> None:
+    """The database's schema: upgrade it, or see whether it is current."""
+
+
+@db.command("upgrade")
+@database_option
+def db_upgrade(database_url: str | None) -> None:
+    """Run the migrations: bring the database's schema to the newest revision.
+
+    Safe to run again: a current database is left as it is. Run it after installing a new
+    coprod and before starting the server on any database but the embedded SQLite file.
+    """
+    with _database(database_url) as database:
+        before, after = database.upgrade()
+    if before == after:
+        click.echo(f"{database.display_url} is already at revision {after}: nothing to do.")
+    else:
+        click.echo(
+            f"Upgraded {database.display_url} from revision {before or '(empty)'} to {after}."
+        )
+
+
+@db.command("current")
+@database_option
+def db_current(database_url: str | None) -> None:
+    """Show the database's schema revision; exit 1 when it is behind this coprod."""
+    with _database(database_url) as database:
+        current, head = database.current_revision(), database.head_revision()
+    if current == head:
+        click.echo(f"{database.display_url} is at revision {current}: current.")
+        return
+    click.echo(
+        f"{database.display_url} is at revision {current or '(empty: no coprod tables)'}; "
+        f"this coprod needs {head}. Run `coprod db upgrade`."
+    )
+    sys.exit(1)
+
+
+@main.group()
+def orgs() -> None:
+    """Organisations: the councils, partnerships or charities that own the data."""
+
+
+@orgs.command("create")
+@click.argument("name")
+@database_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def orgs_create(name: str, database_url: str | None, as_json: bool) -> None:
+    """Create an organisation named NAME and print its id."""
+    with _session(database_url) as session:
+        organisation = create_organisation(session, name)
+        document = _organisation_document(organisation)
+    if as_json:
+        _emit_json(document)
+        return
+    click.echo(f"Created organisation {document['id']} ({document['name']}).")
+    click.echo(
+        f"Give it a key: coprod keys create --org {document['id']} --name NAME --scope write"
+    )
+
+
+@orgs.command("list")
+@database_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def orgs_list(database_url: str | None, as_json: bool) -> None:
+    """List every organisation, oldest first."""
+    with _session(database_url) as session:
+        documents = [_organisation_document(o) for o in list_organisations(session)]
+    if as_json:
+        _emit_json(documents)
+        return
+    if not documents:
+        click.echo("No organisations yet: coprod orgs create NAME")
+    for document in documents:
+        click.echo(f"{document['id']}  {document['name']}  (created {document['created_at']})")
+
+
+@main.group()
+def keys() -> None:
+    """API keys: made here or over HTTP, shown once, stored only as a digest."""
+
+
+@keys.command("create")
+@click.option("--org", "organisation_id", required=True, metavar="ORG_ID", help="Whose key.")
+@click.option("--name", required=True, help="What the key is for, such as the CRM it connects.")
+@click.option(
+    "--scope",
+    "scopes",
+    required=True,
+    multiple=True,
+    metavar="read|write|admin",
+    help="read < write < admin; a higher scope includes the lower. Repeatable.",
+)
+@click.option(
+    "--expires-in-days",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Stop working N days from now (default: never).",
+)
+@database_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def keys_create(
+    organisation_id: str,
+    name: str,
+    scopes: tuple[str, ...],
+    expires_in_days: int | None,
+    database_url: str | None,
+    as_json: bool,
+) -> None:
+    """Make an API key and print its token: the only time it is shown."""
+    expires_at = None
+    if expires_in_days is not None:
+        expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(days=expires_in_days)
+    with _session(database_url) as session:
+        made = create_key(session, organisation_id, name, scopes, expires_at)
+        document = _key_document(made.key)
+    if as_json:
+        _emit_json({**document, "token": made.token})
+        return
+    expiry = f", expires {document['expires_at']}" if document["expires_at"] else ""
+    click.echo(
+        f"Created key {document['id']} ({document['name']}; scopes "
+        f"{', '.join(document['scopes'])}{expiry}) for organisation {organisation_id}."
+    )
+    click.echo(f"\n    {made.token}\n")
+    click.echo(
+        "Copy it now: it is not shown again (only its digest is stored). Send it as\n"
+        "`Authorization: Bearer <key>`; to replace a lost key, make a new one and revoke\n"
+        "the old one."
+    )
+
+
+@keys.command("list")
+@click.option("--org", "organisation_id", required=True, metavar="ORG_ID", help="Whose keys.")
+@database_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def keys_list(organisation_id: str, database_url: str | None, as_json: bool) -> None:
+    """List an organisation's keys, revoked and expired ones included (never a secret)."""
+    with _session(database_url) as session:
+        get_organisation(session, organisation_id)
+        documents = [_key_document(key) for key in list_keys(session, organisation_id)]
+    if as_json:
+        _emit_json(documents)
+        return
+    if not documents:
+        click.echo(f"Organisation {organisation_id} has no keys yet.")
+    for document in documents:
+        when = {
+            "active": f"expires {document['expires_at']}" if document["expires_at"] else "",
+            "revoked": f"revoked {document['revoked_at']}",
+            "expired": f"expired {document['expires_at']}",
+        }[document["status"]]
+        used = document["last_used_at"] or "never"
+        click.echo(
+            f"{document['id']}  {document['status']:<7}  {','.join(document['scopes']):<16}  "
+            f"{document['name']}  (created {document['created_at']}; last used {used}"
+            f"{'; ' + when if when else ''})"
+        )
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+@database_option
+def keys_revoke(key_id: str, database_url: str | None) -> None:
+    """Revoke a key: it stops working at once; its record stays, for the audit trail."""
+    with _session(database_url) as session:
+        key = find_key(session, key_id)
+        already = key.revoked_at is not None
+        revoke_key(session, key.organisation_id, key.id)
+        document = _key_document(key)
+    if already:
+        click.echo(
+            f"Key {key_id} ({document['name']}) was already revoked at {document['revoked_at']}."
+        )
+    else:
+        click.echo(
+            f"Revoked key {key_id} ({document['name']}) of organisation "
+            f"{document['organisation_id']}."
+        )

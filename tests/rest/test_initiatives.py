@@ -144,6 +144,7 @@ def test_a_cursor_that_is_not_ours_is_a_field_error(api):
     response = api.get("initiatives?cursor=not-a-cursor")
     assert response.status_code == 422
     assert response.json["errors"][0]["field"] == "cursor"
+    assert response.json["errors"][0]["location"] == "query"
 
 
 def test_limit_is_bounded(api):

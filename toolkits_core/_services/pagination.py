@@ -45,7 +45,13 @@ def decode_cursor(cursor: str) -> str:
         after = None
     if not isinstance(after, str) or not after:
         raise InvalidRequestError(
-            [FieldProblem("cursor", "Not a cursor this API gave out: use next_cursor as it is.")]
+            [
+                FieldProblem(
+                    "cursor",
+                    "Not a cursor this API gave out: use next_cursor as it is.",
+                    location="query",
+                )
+            ]
         )
     return after
 

@@ -1,0 +1,85 @@
+"""The OpenAPI document: served without a key, shown in Swagger UI, and committed as served."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
+from click.testing import CliRunner
+
+from api.cli import main
+from api.spec import document_json
+
+COMMITTED = pathlib.Path(__file__).parents[2] / "openapi" / "openapi.json"
+REGENERATE = (
+    "openapi/openapi.json is not the document the app serves. Regenerate it with "
+    "`coprod openapi --output openapi/openapi.json` and commit it."
+)
+
+
+def test_the_committed_document_is_the_one_the_app_serves(app):
+    response = app.test_client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert COMMITTED.is_file(), REGENERATE
+    assert response.get_json() == json.loads(COMMITTED.read_text(encoding="utf-8")), REGENERATE
+    # and byte for byte as `coprod openapi` writes it, so regenerating changes nothing else
+    assert COMMITTED.read_text(encoding="utf-8") == document_json(app), REGENERATE
+
+
+def test_the_document_and_swagger_ui_need_no_key(app):
+    client = app.test_client()
+    document = client.get("/api/v1/openapi.json")
+    assert document.status_code == 200
+    assert document.mimetype == "application/json"
+    assert document.get_json()["info"]["title"] == "coprod"
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200
+    assert docs.mimetype == "text/html"
+    page = docs.get_data(as_text=True)
+    assert "swagger-ui" in page
+    assert "/api/v1/openapi.json" in page
+
+
+def test_the_document_declares_bearer_keys_and_a_scope_on_every_operation(app):
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    operations = [
+        (path, method, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in {"get", "post", "put", "patch", "delete"}
+    ]
+    assert operations
+    unsecured = [(p, m) for p, m, op in operations if op.get("security") != [{"bearer": []}]]
+    assert unsecured == []
+    unscoped = [(p, m) for p, m, op in operations if "Needs an API key with scope" not in
+                op.get("description", "")]  # fmt: skip
+    assert unscoped == []
+
+
+def test_coprod_openapi_prints_writes_and_checks_the_document(app, tmp_path):
+    runner = CliRunner()
+    printed = runner.invoke(main, ["openapi"], catch_exceptions=False)
+    assert printed.exit_code == 0
+    assert printed.output == document_json(app)
+
+    path = tmp_path / "openapi.json"
+    written = runner.invoke(main, ["openapi", "--output", str(path)], catch_exceptions=False)
+    assert written.exit_code == 0
+    assert path.read_text(encoding="utf-8") == document_json(app)
+    checked = runner.invoke(main, ["openapi", "--output", str(path), "--check"])
+    assert checked.exit_code == 0
+
+    path.write_text(path.read_text(encoding="utf-8").replace('"coprod"', '"stale"', 1))
+    stale = runner.invoke(main, ["openapi", "--output", str(path), "--check"])
+    assert stale.exit_code == 1
+    assert f"coprod openapi --output {path}" in stale.output
+    assert '"stale"' in path.read_text(encoding="utf-8")  # --check writes nothing
+
+
+def test_coprod_openapi_check_needs_the_file_to_compare(tmp_path):
+    result = CliRunner().invoke(main, ["openapi", "--check"])
+    assert result.exit_code == 2
+    assert "--output" in result.output
+    missing = CliRunner().invoke(main, ["openapi", "--check", "--output", str(tmp_path / "x")])
+    assert missing.exit_code == 1

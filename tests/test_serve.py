@@ -1,0 +1,194 @@
+"""``coprod serve``: the development server, and the demo it seeds with --demo.
+
+No server is started: ``Flask.run`` is replaced by a recorder, and the demo's seeding is
+a function the tests call directly.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+
+from api import create_app
+from api.cli import main
+from api.context import services
+from coprod_demo import seed_demo
+from coprod_demo.content import INITIATIVE_REF, ORGANISATION_NAME, PEOPLE
+from toolkits_core.service import Database, list_organisations
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def counts(client, token, initiative_id):
+    return {
+        collection: len(
+            client.get(
+                f"/api/v1/initiatives/{initiative_id}/{collection}?limit=100",
+                headers=bearer(token),
+            ).get_json()["items"]
+        )
+        for collection in ("participants", "activities", "evidence", "assessments")
+    }
+
+
+def test_seeding_twice_reuses_the_organisation_and_initiative_with_a_new_key(app, database):
+    first = seed_demo(app)
+    second = seed_demo(app)
+    assert second.created is False
+    assert (second.organisation_id, second.initiative_id) == (
+        first.organisation_id,
+        first.initiative_id,
+    )
+    assert second.token != first.token
+    client = app.test_client()
+    for token in (first.token, second.token):  # the earlier key keeps working
+        assert client.get("/api/v1/organisation", headers=bearer(token)).status_code == 200
+    with database.session() as session:
+        named = [o for o in list_organisations(session) if o.name == ORGANISATION_NAME]
+    assert [o.id for o in named] == [first.organisation_id]
+    found = client.get(
+        f"/api/v1/initiatives?external_ref={INITIATIVE_REF}", headers=bearer(second.token)
+    ).get_json()["items"]
+    assert [i["id"] for i in found] == [first.initiative_id]
+    assert counts(client, first.token, first.initiative_id) == counts(
+        client, second.token, second.initiative_id
+    )
+    assert "as an earlier run recorded it" in second.summary
+
+
+def test_the_demo_initiative_went_as_far_as_its_records_allow(app):
+    seeded = seed_demo(app)
+    client = app.test_client()
+    headers = bearer(seeded.token)
+    base = f"/api/v1/initiatives/{seeded.initiative_id}"
+    initiative = client.get(base, headers=headers).get_json()
+    assert initiative["stage"] == "market-it"
+    history = client.get(f"{base}/transitions", headers=headers).get_json()["items"]
+    assert [entry["stage"] for entry in history] == [
+        "map-it",
+        "focus-it",
+        "people-it",
+        "market-it",
+    ]
+    progress = client.get(f"{base}/progress", headers=headers).get_json()
+    [onward] = [move for move in progress["moves"] if move["to_stage"] == "grow-it"]
+    assert onward["allowed"] is False
+    assert [b["code"] for b in onward["blockers"]] == ["no_co_production_charter"]
+    assert "Grow it waits for this" in seeded.summary
+
+    found = counts(client, seeded.token, seeded.initiative_id)
+    assert found["participants"] == len(PEOPLE)
+    assert found["assessments"] == 2
+    assert found["activities"] >= 8
+    participants = client.get(f"{base}/participants?limit=100", headers=headers).get_json()
+    roles = {p["role"] for p in participants["items"]}
+    assert {"person_using_services", "family_member_or_carer", "professional"} <= roles
+    evidence = client.get(f"{base}/evidence?limit=100", headers=headers).get_json()["items"]
+    kinds = {item["evidence_type"] for item in evidence}
+    assert {"participant-quote", "personal-story", "session-notes", "audio-interview"} <= kinds
+    assessments = client.get(f"{base}/assessments?limit=100", headers=headers).get_json()
+    assert {a["perspective"] for a in assessments["items"]} == {
+        "person_using_services",
+        "professional",
+    }
+
+
+@pytest.fixture
+def served(monkeypatch, tmp_path):
+    """Where ``serve`` would have listened, instead of listening; run in an empty folder."""
+    calls = []
+    monkeypatch.setattr(Flask, "run", lambda app, **options: calls.append((app, options)))
+    monkeypatch.delenv("COPROD_DATABASE_URL", raising=False)
+    monkeypatch.delenv("COPROD_FILES_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    yield calls
+    for app, _ in calls:
+        services(app).database.dispose()
+
+
+def test_serve_demo_prints_a_key_that_works_the_docs_url_and_a_curl_command(served, tmp_path):
+    result = CliRunner().invoke(main, ["serve", "--demo", "--port", "8123"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    [(app, options)] = served
+    assert options["host"] == "127.0.0.1"
+    assert options["port"] == 8123
+    assert options["debug"] is False
+    assert "http://127.0.0.1:8123/api/v1/docs" in result.output
+    assert "development server" in result.output
+    assert "gunicorn" in result.output
+    assert (tmp_path / "coprod.sqlite3").is_file()  # the embedded default migrated itself
+
+    tokens = {w.strip("'") for w in result.output.split() if w.startswith("coprod_key_")}
+    assert len(tokens) == 1
+    [curl] = [line.strip() for line in result.output.splitlines() if "curl " in line]
+    words = shlex.split(curl)
+    assert words[:3] == ["curl", "-H", f"Authorization: Bearer {tokens.pop()}"]
+    path = words[3].removeprefix("http://127.0.0.1:8123")
+    answer = app.test_client().get(path, headers=dict([words[2].split(": ", 1)]))
+    assert answer.status_code == 200
+    assert answer.get_json()["stage"] == "market-it"
+
+
+def test_serve_without_demo_seeds_nothing(served, tmp_path):
+    result = CliRunner().invoke(main, ["serve"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "http://127.0.0.1:8000/api/v1/docs" in result.output
+    assert "coprod_key_" not in result.output
+    [(app, _)] = served
+    with services(app).database.session() as session:
+        assert list_organisations(session) == []
+
+
+def test_serve_refuses_a_database_that_is_not_current(served, tmp_path, monkeypatch):
+    monkeypatch.setenv("COPROD_DATABASE_URL", f"sqlite:///{tmp_path / 'behind.sqlite3'}")
+    result = CliRunner().invoke(main, ["serve", "--demo"])
+    assert result.exit_code == 1
+    assert "has no coprod tables" in result.output
+    assert "coprod db upgrade" in result.output
+    assert "Traceback" not in result.output
+    assert served == []
+
+
+def test_serve_on_an_upgraded_database_that_is_not_the_default(served, tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'upgraded.sqlite3'}"
+    monkeypatch.setenv("COPROD_DATABASE_URL", url)
+    database = Database(url)
+    database.upgrade()
+    database.dispose()
+    result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "http://127.0.0.1:8000/api/v1/docs" in result.output  # where a browser goes
+    [(_, options)] = served
+    assert options["host"] == "0.0.0.0"
+
+
+def test_the_demo_seeds_an_empty_database_of_its_own(tmp_path, plugin_host):
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+            "AUTO_MIGRATE": True,
+            "PLUGIN_HOST": plugin_host,
+            "FILES_DIR": str(tmp_path / "files"),
+        }
+    )
+    try:
+        seeded = seed_demo(app)
+        assert seeded.created is True
+        assert "recorded just now" in seeded.summary
+    finally:
+        services(app).database.dispose()
+
+
+def test_serve_says_so_when_the_database_cannot_be_reached(served, monkeypatch):
+    monkeypatch.setenv("COPROD_DATABASE_URL", "postgresql://coprod:s3cret@127.0.0.1:1/coprod")
+    result = CliRunner().invoke(main, ["serve"])
+    assert result.exit_code == 1
+    assert "Cannot use postgresql+psycopg://coprod:***@127.0.0.1:1/coprod" in result.output
+    assert "s3cret" not in result.output
+    assert "Traceback" not in result.output
+    assert served == []
