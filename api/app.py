@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import flask_smorest
-from flask import Flask
+from flask import Flask, Response, send_from_directory
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
+from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
 from api import auth, hygiene, problems
 from api.context import EXTENSION, Services, close_workspace
@@ -30,7 +31,9 @@ from toolkits_core.service import (
 
 MAX_UPLOAD_VARIABLE = "COPROD_MAX_UPLOAD_BYTES"
 DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.17.14/"
+SWAGGER_UI_ASSETS = "/api/v1/docs/assets/"
+"""Swagger UI's scripts and styles, served from the swagger-ui-bundle package, so that the
+API's documentation page works on a network that blocks CDNs or has no internet at all."""
 
 
 class CoprodApi(flask_smorest.Api):  # type: ignore[misc]
@@ -48,6 +51,11 @@ class CoprodApi(flask_smorest.Api):  # type: ignore[misc]
             super()._register_responses()
         finally:
             self.DEFAULT_RESPONSE_CONTENT_TYPE = saved
+
+
+def swagger_ui_asset(filename: str) -> Response:
+    """One of Swagger UI's own files (its scripts, styles and icons)."""
+    return send_from_directory(str(swagger_ui_path), filename, max_age=86400)
 
 
 def package_version() -> str:
@@ -93,7 +101,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL=SWAGGER_UI_URL,
+        OPENAPI_SWAGGER_UI_URL=SWAGGER_UI_ASSETS,
         MAX_CONTENT_LENGTH=max_upload + 64 * 1024,
         JSON_SORT_KEYS=False,
     )
@@ -112,6 +120,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     api.spec.components.security_scheme(auth.BEARER, auth.SECURITY_SCHEME)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
+    app.add_url_rule(f"{SWAGGER_UI_ASSETS}<path:filename>", "swagger_ui_assets", swagger_ui_asset)
     app.before_request(auth.authenticate_request)
     app.before_request(hygiene.refuse_unstorable_input)
     app.teardown_request(close_workspace)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+import re
 
 from click.testing import CliRunner
 
@@ -38,6 +39,19 @@ def test_the_document_and_swagger_ui_need_no_key(app):
     page = docs.get_data(as_text=True)
     assert "swagger-ui" in page
     assert "/api/v1/openapi.json" in page
+
+
+def test_swagger_ui_is_served_by_coprod_itself_so_it_works_offline(app):
+    client = app.test_client()
+    page = client.get("/api/v1/docs").get_data(as_text=True)
+    assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', page)
+    assert assets, page
+    for asset in assets:
+        assert asset.startswith("/api/v1/docs/assets/"), asset
+        response = client.get(asset)
+        assert response.status_code == 200, asset
+        assert len(response.data) > 1000
+        response.close()
 
 
 def test_the_document_declares_bearer_keys_and_a_scope_on_every_operation(app):
