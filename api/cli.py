@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pathlib
 import shlex
+import socket
 from typing import Any
 
 import click
@@ -18,7 +19,7 @@ from api.app import create_app
 from api.context import services
 from api.spec import document_json
 from toolkits_core.cli import main
-from toolkits_core.service import SchemaNotCurrentError, database_url
+from toolkits_core.service import DatabaseUnusableError, database_url
 
 __all__ = ["main"]
 
@@ -33,13 +34,25 @@ def _app(config: dict[str, Any] | None = None) -> Any:
     """The app, or a clear exit when its database cannot be used as it is."""
     try:
         return create_app(config)
-    except SchemaNotCurrentError as error:
+    except DatabaseUnusableError as error:
         raise click.ClickException(str(error)) from error
     except sa.exc.OperationalError as error:
         url = sa.engine.make_url(database_url((config or {}).get("DATABASE_URL")))
         first_line = str(error.orig or error).splitlines()[0]
         raise click.ClickException(
             f"Cannot use {url.render_as_string(hide_password=True)}: {first_line}"
+        ) from error
+
+
+def _require_free_port(host: str, port: int) -> None:
+    """Stop before any work (and before a demo key is made) if the port is taken."""
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as error:
+        raise click.ClickException(
+            f"Cannot listen on {host}:{port} ({error.strerror}): is coprod already running? "
+            "Stop it, or choose another port with --port."
         ) from error
 
 
@@ -68,6 +81,7 @@ def serve(host: str, port: int, demo: bool) -> None:
     working directory, which is created and migrated on first use. Any other database must
     be upgraded first (coprod db upgrade). Swagger UI is at /api/v1/docs.
     """
+    _require_free_port(host, port)
     app = _app()
     base = f"http://{_browser_host(host)}:{port}"
     if demo:

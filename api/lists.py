@@ -13,6 +13,7 @@ from toolkits_core.service import DEFAULT_LIMIT, MAX_LIMIT, Page
 
 EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 LATEST = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)
+AWARE_TIME_NEEDED = "Give the time with its offset from UTC, such as 2026-03-01T09:00:00Z."
 
 
 class ListArgs(ma.Schema):
@@ -37,6 +38,7 @@ class MirrorArgs(ListArgs):
     updated_since = ma.fields.AwareDateTime(
         default_timezone=None,
         validate=ma.validate.Range(min=EARLIEST, max=LATEST),
+        error_messages={"invalid_awareness": AWARE_TIME_NEEDED},
         metadata={"description": "Only records changed at or after this RFC 3339 time."},
     )
 

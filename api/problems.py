@@ -12,10 +12,10 @@ from __future__ import annotations
 import http
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import marshmallow as ma
-from flask import Response, current_app, json, request
+from flask import Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from toolkits_core.service import FieldProblem, InvalidRequestError, ServiceError
@@ -77,7 +77,10 @@ def problem_response(
         body["errors"] = list(errors)
     for key, value in (extra or {}).items():
         body.setdefault(key, value)
-    response = current_app.response_class(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    # Laid out as every other answer is (Flask's JSON provider), final newline included.
+    response = cast(Response, current_app.json.response(body))
+    response.status_code = status
+    response.mimetype = PROBLEM_JSON
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
@@ -133,7 +136,7 @@ def handle_http_exception(error: HTTPException) -> Response:
         return problem_response(
             422,
             code="invalid_request",
-            title="Unprocessable content",
+            title="Unprocessable Content",
             detail=f"The request has {len(errors)} problem{'s' if len(errors) != 1 else ''}; "
             "see errors.",
             errors=errors,

@@ -37,7 +37,9 @@ from toolkits_core.service import (
     Organisation,
     create_key,
     create_organisation,
+    list_keys,
     list_organisations,
+    revoke_key,
 )
 
 KEY_NAME = "demo key (coprod serve --demo)"
@@ -98,6 +100,11 @@ def seed_demo(app: Flask, *, today: dt.date | None = None) -> DemoSeed:
     """
     with services(app).database.session() as session:
         organisation = _demo_organisation(session)
+        # Keys are shown once, so each run needs a new one; the last run's stops working,
+        # so that demo runs do not leave admin keys that never expire lying about.
+        for key in list_keys(session, organisation.id):
+            if key.name == KEY_NAME and key.revoked_at is None:
+                revoke_key(session, organisation.id, key.id)
         made = create_key(session, organisation.id, KEY_NAME, ["admin"])
         organisation_id, token = organisation.id, made.token
     client = _Client(app.test_client(), token)

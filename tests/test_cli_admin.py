@@ -18,6 +18,7 @@ from toolkits_core.service import Database, find_key
 @pytest.fixture
 def database_url(tmp_path, monkeypatch):
     """A fresh, un-migrated SQLite file, chosen the way an operator would: the variable."""
+    (tmp_path / "admin.sqlite3").touch()  # an empty file is an SQLite database with no tables
     url = f"sqlite:///{tmp_path / 'admin.sqlite3'}"
     monkeypatch.setenv("COPROD_DATABASE_URL", url)
     return url
@@ -130,7 +131,7 @@ def test_every_command_but_upgrade_refuses_an_unmigrated_database_saying_what_to
     result = run(*command)
     assert result.exit_code == 1
     assert "has no coprod tables" in result.output
-    assert "Run `coprod db upgrade`" in result.output
+    assert f"Run `coprod db upgrade --database-url {database_url}`" in result.output
     assert "Traceback" not in result.output
 
 
@@ -271,11 +272,31 @@ def test_a_malformed_command_is_a_usage_error(run, migrated, args):
     assert "Usage:" in result.output
 
 
-def test_an_unreachable_database_is_a_clear_error(run, tmp_path):
-    missing = tmp_path / "no" / "such" / "folder" / "coprod.sqlite3"
+def test_a_mistyped_sqlite_path_is_a_clear_error_and_leaves_no_file(run, tmp_path):
+    missing = tmp_path / "typo.sqlite3"
     result = run("orgs", "list", "--database-url", f"sqlite:///{missing}")
     assert result.exit_code == 1
+    assert f"There is no database at {missing}" in result.output
+    assert f"coprod db upgrade --database-url sqlite:///{missing}" in result.output
+    assert not missing.exists()
+
+
+def test_an_unreachable_database_is_a_clear_error(run, tmp_path):
+    missing = tmp_path / "no" / "such" / "folder" / "coprod.sqlite3"
+    result = run("db", "upgrade", "--database-url", f"sqlite:///{missing}")
+    assert result.exit_code == 1
     assert "Cannot use sqlite:///" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_postgresql_url_without_its_driver_says_what_to_install(run, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if it were not installed
+    result = run("orgs", "list", "--database-url", "postgresql://coprod:secret@db/coprod")
+    assert result.exit_code == 1
+    assert "pip install 'coprod[postgresql]'" in result.output
+    assert "secret" not in result.output
     assert "Traceback" not in result.output
 
 

@@ -7,6 +7,7 @@ a function the tests call directly.
 from __future__ import annotations
 
 import shlex
+import socket
 
 import pytest
 from click.testing import CliRunner
@@ -46,8 +47,9 @@ def test_seeding_twice_reuses_the_organisation_and_initiative_with_a_new_key(app
     )
     assert second.token != first.token
     client = app.test_client()
-    for token in (first.token, second.token):  # the earlier key keeps working
-        assert client.get("/api/v1/organisation", headers=bearer(token)).status_code == 200
+    # Only the newest demo key works: runs leave no unexpiring admin keys behind.
+    assert client.get("/api/v1/organisation", headers=bearer(first.token)).status_code == 401
+    assert client.get("/api/v1/organisation", headers=bearer(second.token)).status_code == 200
     with database.session() as session:
         named = [o for o in list_organisations(session) if o.name == ORGANISATION_NAME]
     assert [o.id for o in named] == [first.organisation_id]
@@ -55,9 +57,10 @@ def test_seeding_twice_reuses_the_organisation_and_initiative_with_a_new_key(app
         f"/api/v1/initiatives?external_ref={INITIATIVE_REF}", headers=bearer(second.token)
     ).get_json()["items"]
     assert [i["id"] for i in found] == [first.initiative_id]
-    assert counts(client, first.token, first.initiative_id) == counts(
-        client, second.token, second.initiative_id
-    )
+    before = counts(client, second.token, first.initiative_id)
+    third = seed_demo(app)
+    assert third.initiative_id == first.initiative_id
+    assert counts(client, third.token, third.initiative_id) == before
     assert "as an earlier run recorded it" in second.summary
 
 
@@ -191,4 +194,15 @@ def test_serve_says_so_when_the_database_cannot_be_reached(served, monkeypatch):
     assert "Cannot use postgresql+psycopg://coprod:***@127.0.0.1:1/coprod" in result.output
     assert "s3cret" not in result.output
     assert "Traceback" not in result.output
+    assert served == []
+
+
+def test_serve_stops_before_any_work_when_the_port_is_taken(served, tmp_path):
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--demo", "--port", str(port)])
+    assert result.exit_code == 1
+    assert "is coprod already running?" in result.output
+    assert "coprod_key_" not in result.output
+    assert not (tmp_path / "coprod.sqlite3").exists()
     assert served == []

@@ -37,9 +37,9 @@ from toolkits_core.service import (
     DEFAULT_DATABASE_URL,
     ApiKey,
     Database,
+    DatabaseUnusableError,
     InvalidRequestError,
     Organisation,
-    SchemaNotCurrentError,
     ServiceError,
     create_key,
     create_organisation,
@@ -338,9 +338,23 @@ def _service_failure(error: ServiceError) -> click.ClickException:
 
 
 @contextmanager
-def _database(url: str | None) -> Iterator[Database]:
-    """The database, disposed of afterwards; one that cannot be reached is a clear exit 1."""
-    database = Database(url)
+def _database(url: str | None, *, create: bool = False) -> Iterator[Database]:
+    """The database, disposed of afterwards; one that cannot be reached is a clear exit 1.
+
+    Only ``create`` (``db upgrade``) may bring an SQLite file into being: any other command
+    on a mistyped path would otherwise leave an empty file behind and blame its schema.
+    """
+    try:
+        database = Database(url)
+    except DatabaseUnusableError as error:
+        raise click.ClickException(str(error)) from error
+    file = database.sqlite_file
+    if not create and file is not None and not file.exists():
+        database.dispose()
+        raise click.ClickException(
+            f"There is no database at {file}. To make one there, run "
+            f"`coprod db upgrade --database-url {database.display_url}`."
+        )
     try:
         yield database
     except sa.exc.OperationalError as error:
@@ -362,7 +376,7 @@ def _session(url: str | None) -> Iterator[Session]:
             database.require_current()
             with database.session() as session:
                 yield session
-        except SchemaNotCurrentError as error:
+        except DatabaseUnusableError as error:
             raise click.ClickException(str(error)) from error
         except ServiceError as error:
             raise _service_failure(error) from error
@@ -417,7 +431,7 @@ def db_upgrade(database_url: str | None) -> None:
     Safe to run again: a current database is left as it is. Run it after installing a new
     coprod and before starting the server on any database but the embedded SQLite file.
     """
-    with _database(database_url) as database:
+    with _database(database_url, create=True) as database:
         before, after = database.upgrade()
     if before == after:
         click.echo(f"{database.display_url} is already at revision {after}: nothing to do.")
@@ -461,8 +475,9 @@ def orgs_create(name: str, database_url: str | None, as_json: bool) -> None:
         _emit_json(document)
         return
     click.echo(f"Created organisation {document['id']} ({document['name']}).")
+    where = f" --database-url {database_url}" if database_url else ""
     click.echo(
-        f"Give it a key: coprod keys create --org {document['id']} --name NAME --scope write"
+        f"Give it a key: coprod keys create --org {document['id']} --name NAME --scope write{where}"
     )
 
 

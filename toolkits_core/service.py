@@ -112,6 +112,8 @@ from toolkits_core._store.database import (
     DATABASE_URL_VARIABLE,
     DEFAULT_DATABASE_URL,
     Database,
+    DatabaseUnusableError,
+    DriverMissingError,
     SchemaNotCurrentError,
     database_url,
 )
@@ -141,7 +143,9 @@ __all__ = [
     "Caller",
     "ConflictError",
     "Database",
+    "DatabaseUnusableError",
     "DimensionComparison",
+    "DriverMissingError",
     "Evidence",
     "EvidenceFile",
     "EvidenceVisibility",

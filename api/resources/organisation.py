@@ -15,7 +15,7 @@ from flask_smorest import Blueprint
 from api import fields
 from api.auth import requires
 from api.context import caller, workspace
-from api.lists import ListArgs, page_reply, page_schema
+from api.lists import AWARE_TIME_NEEDED, ListArgs, page_reply, page_schema
 from api.records import NO_IF_MATCH, if_match, record_reply
 from toolkits_core.service import (
     ApiKey,
@@ -77,7 +77,10 @@ class ApiKeyCreateSchema(ma.Schema):
         metadata={"description": "read < write < admin: a higher scope includes the lower."},
     )
     expires_at = ma.fields.AwareDateTime(
-        load_default=None, allow_none=True, metadata={"description": "Optional expiry."}
+        error_messages={"invalid_awareness": AWARE_TIME_NEEDED},
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Optional expiry."},
     )
 
 

@@ -194,7 +194,11 @@ def authenticate(session: Session, token: str | None) -> Caller:
     unknown key id.
     """
     if not token:
-        raise AuthenticationError("missing_key", "Send an API key: Authorization: Bearer <key>.")
+        raise AuthenticationError(
+            "missing_key",
+            "Send an API key in the Authorization header, after the word Bearer: "
+            "Authorization: Bearer <key>.",
+        )
     refused = AuthenticationError(
         "invalid_key", "The API key is not valid: it is unknown, revoked or expired."
     )

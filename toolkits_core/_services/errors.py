@@ -40,7 +40,7 @@ class NotFoundError(ServiceError):
     """No such record in the caller's organisation (whether or not another has one)."""
 
     status = 404
-    title = "Not found"
+    title = "Not Found"
 
     def __init__(self, kind: str, record_id: str) -> None:
         super().__init__("not_found", f"There is no {kind} {record_id!r}.")
@@ -57,7 +57,7 @@ class PreconditionFailedError(ServiceError):
     """``If-Match`` named a version that is no longer the current one."""
 
     status = 412
-    title = "Precondition failed"
+    title = "Precondition Failed"
 
     def __init__(self, current_etag: str) -> None:
         super().__init__(
@@ -72,7 +72,7 @@ class InvalidRequestError(ServiceError):
     """The request does not fit the toolkit or the data; ``problems`` say where."""
 
     status = 422
-    title = "Unprocessable content"
+    title = "Unprocessable Content"
 
     def __init__(self, problems: Sequence[FieldProblem], detail: str | None = None) -> None:
         count = len(problems)
@@ -87,7 +87,7 @@ class AuthenticationError(ServiceError):
     """No key, or a key that is unknown, revoked or expired."""
 
     status = 401
-    title = "Unauthorised"
+    title = "Unauthorized"
 
 
 class PermissionDeniedError(ServiceError):

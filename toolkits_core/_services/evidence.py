@@ -91,14 +91,14 @@ class UploadTooLargeError(ServiceError):
     """A file past the size limit: nothing of it was kept."""
 
     status = 413
-    title = "Content too large"
+    title = "Content Too Large"
 
 
 class NoFileError(ServiceError):
     """The evidence has no file (yet, or any more)."""
 
     status = 404
-    title = "Not found"
+    title = "Not Found"
 
 
 class FileMissingError(ServiceError):

@@ -26,14 +26,14 @@ class UnsupportedMediaTypeError(ServiceError):
     """The upload's type is not one the evidence takes, or its bytes are not of that type."""
 
     status = 415
-    title = "Unsupported media type"
+    title = "Unsupported Media Type"
 
 
 class EmptyFileError(ServiceError):
     """An upload with no bytes: nothing to keep, and almost always a client's mistake."""
 
     status = 422
-    title = "Unprocessable content"
+    title = "Unprocessable Content"
 
 
 def _starts(*signatures: bytes) -> Callable[[bytes], bool]:

@@ -8,6 +8,7 @@ the schema: ``coprod db upgrade`` runs the migrations shipped in this package.
 from __future__ import annotations
 
 import os
+import pathlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import files
@@ -24,8 +25,16 @@ DATABASE_URL_VARIABLE = "COPROD_DATABASE_URL"
 DEFAULT_DATABASE_URL = "sqlite:///coprod.sqlite3"
 
 
-class SchemaNotCurrentError(RuntimeError):
+class DatabaseUnusableError(RuntimeError):
+    """The database cannot be used as it is; the message says what to do about it."""
+
+
+class SchemaNotCurrentError(DatabaseUnusableError):
     """The database's schema is not at the migrations' head: someone must upgrade it."""
+
+
+class DriverMissingError(DatabaseUnusableError):
+    """The URL names a database whose Python driver is not installed."""
 
 
 def database_url(url: str | None = None) -> str:
@@ -54,7 +63,15 @@ class Database:
 
     def __init__(self, url: str | None = None, **engine_options: Any) -> None:
         self.url = database_url(url)
-        self.engine = sa.create_engine(self.url, **engine_options)
+        try:
+            self.engine = sa.create_engine(self.url, **engine_options)
+        except ModuleNotFoundError as error:
+            shown = sa.engine.make_url(self.url).render_as_string(hide_password=True)
+            raise DriverMissingError(
+                f"The database {shown} needs the Python package {error.name!r}, which is not "
+                "installed. For PostgreSQL install coprod with its extra: "
+                "pip install 'coprod[postgresql]' (from a checkout: pip install '.[postgresql]')."
+            ) from error
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _on_sqlite_connect)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -62,6 +79,14 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
+
+    @property
+    def sqlite_file(self) -> pathlib.Path | None:
+        """The file of an SQLite database kept in one (None for PostgreSQL or in memory)."""
+        url = self.engine.url
+        if url.get_backend_name() != "sqlite" or url.database in {None, "", ":memory:"}:
+            return None
+        return pathlib.Path(str(url.database))
 
     @property
     def display_url(self) -> str:
@@ -117,8 +142,8 @@ class Database:
         state = "has no coprod tables" if current is None else f"is at revision {current}"
         raise SchemaNotCurrentError(
             f"The database {self.display_url} {state}; this coprod needs revision {head}. "
-            f"Run `coprod db upgrade` (with {DATABASE_URL_VARIABLE} set as for the server) "
-            "and start again."
+            f"Run `coprod db upgrade --database-url {self.display_url}` (or with "
+            f"{DATABASE_URL_VARIABLE} set as for the server) and start again."
         )
 
     def dispose(self) -> None:
