@@ -58,6 +58,23 @@ def swagger_ui_asset(filename: str) -> Response:
     return send_from_directory(str(swagger_ui_path), filename, max_age=86400)
 
 
+class ConfigurationError(ValueError):
+    """A setting the app cannot start with; the message names it and what it takes."""
+
+
+def _upload_limit(value: object) -> int:
+    try:
+        limit = int(str(value).strip())
+    except ValueError:
+        limit = 0
+    if limit < 1:
+        raise ConfigurationError(
+            f"{MAX_UPLOAD_VARIABLE} is {value!r}: give the largest upload as a whole number "
+            f"of bytes, such as {DEFAULT_MAX_UPLOAD_BYTES} for 50 MiB."
+        )
+    return limit
+
+
 def package_version() -> str:
     try:
         return importlib.metadata.version("coprod")
@@ -83,7 +100,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         database.upgrade()
     database.require_current()
     host = settings.pop("PLUGIN_HOST", None)
-    max_upload = int(
+    max_upload = _upload_limit(
         settings.pop(
             "MAX_UPLOAD_BYTES", os.environ.get(MAX_UPLOAD_VARIABLE, DEFAULT_MAX_UPLOAD_BYTES)
         )

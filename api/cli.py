@@ -7,6 +7,7 @@ script points here, so that an installed coprod has one command for everything.
 
 from __future__ import annotations
 
+import errno
 import pathlib
 import shlex
 import socket
@@ -15,11 +16,11 @@ from typing import Any
 import click
 import sqlalchemy as sa
 
-from api.app import create_app
+from api.app import ConfigurationError, create_app
 from api.context import services
 from api.spec import document_json
 from toolkits_core.cli import main
-from toolkits_core.service import DatabaseUnusableError, database_url
+from toolkits_core.service import DatabaseUnusableError, database_url, list_organisations
 
 __all__ = ["main"]
 
@@ -34,9 +35,9 @@ def _app(config: dict[str, Any] | None = None) -> Any:
     """The app, or a clear exit when its database cannot be used as it is."""
     try:
         return create_app(config)
-    except DatabaseUnusableError as error:
+    except (DatabaseUnusableError, ConfigurationError) as error:
         raise click.ClickException(str(error)) from error
-    except sa.exc.OperationalError as error:
+    except sa.exc.DBAPIError as error:
         url = sa.engine.make_url(database_url((config or {}).get("DATABASE_URL")))
         first_line = str(error.orig or error).splitlines()[0]
         raise click.ClickException(
@@ -46,13 +47,18 @@ def _app(config: dict[str, Any] | None = None) -> Any:
 
 def _require_free_port(host: str, port: int) -> None:
     """Stop before any work (and before a demo key is made) if the port is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
-        with socket.create_server((host, port)):
+        with socket.create_server((host, port), family=family):
             pass
     except OSError as error:
+        hint = (
+            "is coprod already running? Stop it, or choose another port with --port."
+            if error.errno == errno.EADDRINUSE
+            else "choose another --host or --port."
+        )
         raise click.ClickException(
-            f"Cannot listen on {host}:{port} ({error.strerror}): is coprod already running? "
-            "Stop it, or choose another port with --port."
+            f"Cannot listen on {host}:{port} ({error.strerror}): {hint}"
         ) from error
 
 
@@ -85,12 +91,26 @@ def serve(host: str, port: int, demo: bool) -> None:
     app = _app()
     base = f"http://{_browser_host(host)}:{port}"
     if demo:
-        from coprod_demo import seed_demo  # content, not part of the API: loaded on demand
+        # Content, not part of the API: loaded only when asked for.
+        from coprod_demo import DemoRequestError, DemoUnavailableError, seed_demo
 
-        seeded = seed_demo(app)
+        try:
+            seeded = seed_demo(app)
+        except DemoUnavailableError as error:
+            raise click.ClickException(str(error)) from error
+        except DemoRequestError as error:
+            raise click.ClickException(
+                f"The demo could not be recorded, and nothing of it was kept: {error}"
+            ) from error
         click.echo(demo_instructions(seeded.summary, seeded.token, seeded.initiative_id, base))
     else:
         click.echo(f"Swagger UI: {base}{DOCS_PATH}")
+        with services(app).database.session() as session:
+            if not list_organisations(session):
+                click.echo(
+                    "There is no organisation yet, so every call will answer 401: run "
+                    "`coprod serve --demo`, or `coprod orgs create` then `coprod keys create`."
+                )
     click.echo(f"Database: {services(app).database.display_url}")
     click.echo(PRODUCTION_NOTE)
     app.run(host=host, port=port, debug=False, load_dotenv=False)

@@ -12,8 +12,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from flask import request
+from werkzeug.exceptions import BadRequest
 
-from toolkits_core.service import FieldProblem, InvalidRequestError
+from toolkits_core.service import FieldProblem, InvalidRequestError, ServiceError
 
 MAX_DEPTH = 32
 """How deeply a JSON body may nest; evidence payloads are a few levels at most."""
@@ -26,15 +27,27 @@ def _problems(value: Any, path: str, depth: int = 0) -> Iterator[FieldProblem]:
     if isinstance(value, str):
         if "\x00" in value:
             yield FieldProblem(path, "Text must not contain NUL (\\u0000) characters.", "nul")
+        elif not _is_utf8(value):
+            yield FieldProblem(
+                path, "Text must be Unicode characters: a lone surrogate is not one.", "not_text"
+            )
     elif isinstance(value, Mapping):
         for key, item in value.items():
             child = f"{path}/{key}" if path else str(key)
-            if isinstance(key, str) and "\x00" in key:
-                yield FieldProblem(child, "Names must not contain NUL characters.", "nul")
+            if isinstance(key, str) and ("\x00" in key or not _is_utf8(key)):
+                yield FieldProblem(child, "Names must be text without NUL characters.", "nul")
             yield from _problems(item, child, depth + 1)
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _problems(item, f"{path}/{index}" if path else str(index), depth + 1)
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def refuse_unstorable_input() -> None:
@@ -46,14 +59,21 @@ def refuse_unstorable_input() -> None:
             FieldProblem(p.field, p.message, p.code, location=location)
             for p in _problems(values, "")
         ]
-    if request.is_json and request.content_length:
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    if request.is_json and (request.content_length or chunked):
         try:
-            body = request.get_json(silent=True)
+            body = request.get_json(silent=False)
         except RecursionError:
             body = None
             problems.append(
                 FieldProblem("", f"Nested more than {MAX_DEPTH} levels deep.", "too_deep")
             )
+        except BadRequest:
+            raise ServiceError(
+                "malformed_json",
+                "The body is not valid JSON (Content-Type says it is): check quotes, commas "
+                "and brackets.",
+            ) from None
         problems += list(_problems(body, ""))
     if problems:
         raise InvalidRequestError(problems)

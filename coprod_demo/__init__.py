@@ -5,6 +5,6 @@ and tells an invented story with it, so that a newcomer finds an organisation, a
 a living initiative to try every endpoint on. ``api`` loads it only when asked to seed.
 """
 
-from coprod_demo.seed import DemoRequestError, DemoSeed, seed_demo
+from coprod_demo.seed import DemoRequestError, DemoSeed, DemoUnavailableError, seed_demo
 
-__all__ = ["DemoRequestError", "DemoSeed", "seed_demo"]
+__all__ = ["DemoRequestError", "DemoSeed", "DemoUnavailableError", "seed_demo"]

@@ -105,10 +105,10 @@ PEOPLE = [
     Person("morag", "family_member_or_carer", "Morag F. (Duncan's wife)"),
     Person("adeyemi", "neighbour_or_community_member", "Mr Adeyemi (allotment society)"),
     Person("kerry", "professional", "Kerry, dementia link worker"),
-    Person("priya", "professional", "Priya, activities coordinator at Rowan House"),
+    Person("priya", "professional", "Priya, activities coordinator at Larchfield Lodge"),
     Person("pupils", "volunteer", "Brackenford High pupil volunteers"),
     Person("sam", "volunteer", "Sam (S6 pupil; consent form not back yet)", "not_recorded"),
-    Person("ramblers", "partner_organisation", "Brackenford Ramblers"),
+    Person("walking_group", "partner_organisation", "Brackenford Walking Group"),
 ]
 
 CHAPTERS = [
@@ -232,8 +232,8 @@ CHAPTERS = [
                     "text": (
                         "Focus agreed: supported walks and a memory café. Why: they were "
                         "the first two choices of the people living with dementia "
-                        "themselves; both build on what the map found (the Ramblers' walk "
-                        "leaders, the lounge at Rowan House that stands empty on weekday "
+                        "themselves; both build on what the map found (the walking group's "
+                        "leaders, the lounge at Larchfield Lodge that stands empty on weekday "
                         "afternoons); and both can start small and grow."
                     )
                 },
@@ -263,7 +263,7 @@ CHAPTERS = [
             Happening(
                 key="get-together",
                 activity_type="co-producer-network-meeting",
-                title="First get-together at Rowan House",
+                title="First get-together at Larchfield Lodge",
                 description=(
                     "Everyone who had signed up met in the care home's lounge: walkers and "
                     "walk leaders paired up, and residents showed the pupils round the "
@@ -272,7 +272,7 @@ CHAPTERS = [
                 outcomes="Walking pairs agreed; a café rota drafted by pupils and residents.",
                 days_ago=98,
                 dimensions=["co-design", "co-commissioning"],
-                people=["isla", "duncan", "morag", "adeyemi", "priya", "pupils", "ramblers"],
+                people=["isla", "duncan", "morag", "adeyemi", "priya", "pupils", "walking_group"],
             ),
         ],
         records=[
@@ -312,19 +312,19 @@ CHAPTERS = [
                 activity_type="co-delivered-activity",
                 title="Supported walk along the canal",
                 description=(
-                    "Two Ramblers walk leaders and two pupils walked with people living "
+                    "Two walking group leaders and two pupils walked with people living "
                     "with dementia and their carers, at the walkers' pace, resting at the "
                     "benches on Duncan's list. Duncan led the way."
                 ),
                 outcomes="Eleven walkers, all of whom finished; three asked for a weekly walk.",
                 days_ago=70,
                 dimensions=["co-delivery"],
-                people=["isla", "duncan", "morag", "pupils", "ramblers"],
+                people=["isla", "duncan", "morag", "pupils", "walking_group"],
             ),
             Happening(
                 key="cafe",
                 activity_type="co-delivered-activity",
-                title="Memory café: the first afternoon at Rowan House",
+                title="Memory café: the first afternoon at Larchfield Lodge",
                 description=(
                     "Pupils served tea and ran a photo quiz of old Brackenford that "
                     "residents and visitors had helped to put together."
@@ -342,7 +342,7 @@ CHAPTERS = [
                 activity_type="charter-drafting-session",
                 title="Writing our charter",
                 description=(
-                    "Walkers, carers, pupils, the Ramblers and staff wrote down who does "
+                    "Walkers, carers, pupils, the walking group and staff wrote down who does "
                     "what, what each can count on, and the small thanks on offer."
                 ),
                 outcomes=(
@@ -352,7 +352,7 @@ CHAPTERS = [
                 ),
                 days_ago=21,
                 dimensions=["co-delivery", "co-design"],
-                people=["isla", "duncan", "morag", "kerry", "priya", "ramblers"],
+                people=["isla", "duncan", "morag", "kerry", "priya", "walking_group"],
             ),
         ],
         records=[
@@ -409,7 +409,7 @@ CHAPTERS = [
                 dimensions=["co-delivery"],
                 payload={
                     "description": (
-                        "Two residents of Rowan House who had not been out of the home for "
+                        "Two residents of Larchfield Lodge who had not been out of the home for "
                         "months asked to come on the next walk. The home now sends a member "
                         "of staff on every walk so that residents can join."
                     ),
@@ -472,7 +472,7 @@ ASSESSMENTS = [
         perspective="professional",
         ratings={"co-commissioning": 4, "co-design": 3, "co-delivery": 3, "co-assessment": 2},
         note=(
-            "Rated by the link worker, the care home and the Ramblers' walk leaders. We "
+            "Rated by the link worker, the care home and the walking group's leaders. We "
             "think the choices were the walkers' own; we are less sure the walks would "
             "carry on without staff arranging them."
         ),

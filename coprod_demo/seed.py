@@ -30,6 +30,7 @@ from coprod_demo.content import (
     ORGANISATION_NAME,
     PEOPLE,
     SCALE,
+    TOOLKIT,
     Attachment,
 )
 from coprod_demo.media import MAKERS
@@ -48,6 +49,10 @@ API = "/api/v1"
 
 class DemoRequestError(RuntimeError):
     """The API refused one of the demo's requests: a bug in coprod or in the demo itself."""
+
+
+class DemoUnavailableError(RuntimeError):
+    """The demo cannot be recorded here, for a reason the message gives."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,13 +103,13 @@ def seed_demo(app: Flask, *, today: dt.date | None = None) -> DemoSeed:
 
     ``today`` is the day the story's dates count back from (by default, today).
     """
+    if TOOLKIT not in {toolkit.key for toolkit in services(app).host.toolkits()}:
+        raise DemoUnavailableError(
+            f"The demo is run with the toolkit {TOOLKIT!r}, which no loaded plugin provides: "
+            "check COPROD_PLUGINS and COPROD_DISABLE_PLUGINS (coprod plugins list)."
+        )
     with services(app).database.session() as session:
         organisation = _demo_organisation(session)
-        # Keys are shown once, so each run needs a new one; the last run's stops working,
-        # so that demo runs do not leave admin keys that never expire lying about.
-        for key in list_keys(session, organisation.id):
-            if key.name == KEY_NAME and key.revoked_at is None:
-                revoke_key(session, organisation.id, key.id)
         made = create_key(session, organisation.id, KEY_NAME, ["admin"])
         organisation_id, token = organisation.id, made.token
     client = _Client(app.test_client(), token)
@@ -112,7 +117,14 @@ def seed_demo(app: Flask, *, today: dt.date | None = None) -> DemoSeed:
     if found["items"]:
         initiative_id, created = found["items"][0]["id"], False
     else:
+        _clear_unfinished(client)
         initiative_id, created = _record_story(client, today or dt.date.today()), True
+    with services(app).database.session() as session:
+        # Keys are shown once, so each run needs a new one. Once this run has succeeded,
+        # the earlier runs' keys stop working: demo runs leave no admin keys lying about.
+        for key in list_keys(session, organisation_id):
+            if key.name == KEY_NAME and key.revoked_at is None and key.id != made.key.id:
+                revoke_key(session, organisation_id, key.id)
     return DemoSeed(
         organisation_id=organisation_id,
         initiative_id=initiative_id,
@@ -130,15 +142,30 @@ def _demo_organisation(session: Session) -> Organisation:
 
 
 def _record_story(client: _Client, today: dt.date) -> str:
-    """Record the initiative, chapter by chapter; on failure, leave no half-told story."""
-    initiative = client.call("POST", "/initiatives", 201, json=INITIATIVE)
+    """Record the initiative, chapter by chapter; on failure, leave no half-told story.
+
+    The initiative gets the external_ref a later run finds it by only once the story is
+    complete, so a run killed part-way leaves an initiative no later run takes as done.
+    """
+    unfinished = {key: value for key, value in INITIATIVE.items() if key != "external_ref"}
+    initiative = client.call("POST", "/initiatives", 201, json=unfinished)
     initiative_id: str = initiative["id"]
     try:
         _record_chapters(client, initiative_id, today)
+        client.call(
+            "PATCH", f"/initiatives/{initiative_id}", 200, json={"external_ref": INITIATIVE_REF}
+        )
     except BaseException:
         client.call("DELETE", f"/initiatives/{initiative_id}", 204)
         raise
     return initiative_id
+
+
+def _clear_unfinished(client: _Client) -> None:
+    """Delete what an interrupted run left: demo initiatives that were never completed."""
+    for initiative in client.every("/initiatives"):
+        if initiative["external_ref"] is None and initiative["title"] == INITIATIVE["title"]:
+            client.call("DELETE", f"/initiatives/{initiative['id']}", 204)
 
 
 def _record_chapters(client: _Client, initiative_id: str, today: dt.date) -> None:

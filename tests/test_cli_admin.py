@@ -231,7 +231,7 @@ def test_keys_revoke_makes_the_key_fail_with_401(run, organisation_id, client):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("orgs", "create", "   "), "NAME: Give a name of 1 to 200 characters."),
+        (("orgs", "create", "   "), "name: Give a name of 1 to 200 characters."),
         (
             ("keys", "create", "--org", "org_nope", "--name", "crm", "--scope", "read"),
             "There is no organisation 'org_nope'.",
@@ -242,7 +242,7 @@ def test_keys_revoke_makes_the_key_fail_with_401(run, organisation_id, client):
         ),
         (
             ("keys", "create", "--org", "{org}", "--name", " ", "--scope", "read"),
-            "NAME: Give a name of 1 to 200 characters.",
+            "name: Give a name of 1 to 200 characters.",
         ),
         (("keys", "list", "--org", "org_nope"), "There is no organisation 'org_nope'."),
         (("keys", "revoke", "key_nope"), "There is no API key 'key_nope'."),

@@ -149,7 +149,7 @@ def test_serve_without_demo_seeds_nothing(served, tmp_path):
 
 def test_serve_refuses_a_database_that_is_not_current(served, tmp_path, monkeypatch):
     monkeypatch.setenv("COPROD_DATABASE_URL", f"sqlite:///{tmp_path / 'behind.sqlite3'}")
-    result = CliRunner().invoke(main, ["serve", "--demo"])
+    result = CliRunner().invoke(main, ["serve", "--demo"], catch_exceptions=False)
     assert result.exit_code == 1
     assert "has no coprod tables" in result.output
     assert "coprod db upgrade" in result.output
@@ -189,7 +189,7 @@ def test_the_demo_seeds_an_empty_database_of_its_own(tmp_path, plugin_host):
 
 def test_serve_says_so_when_the_database_cannot_be_reached(served, monkeypatch):
     monkeypatch.setenv("COPROD_DATABASE_URL", "postgresql://coprod:s3cret@127.0.0.1:1/coprod")
-    result = CliRunner().invoke(main, ["serve"])
+    result = CliRunner().invoke(main, ["serve"], catch_exceptions=False)
     assert result.exit_code == 1
     assert "Cannot use postgresql+psycopg://coprod:***@127.0.0.1:1/coprod" in result.output
     assert "s3cret" not in result.output
@@ -200,9 +200,92 @@ def test_serve_says_so_when_the_database_cannot_be_reached(served, monkeypatch):
 def test_serve_stops_before_any_work_when_the_port_is_taken(served, tmp_path):
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
-        result = CliRunner().invoke(main, ["serve", "--demo", "--port", str(port)])
+        result = CliRunner().invoke(
+            main, ["serve", "--demo", "--port", str(port)], catch_exceptions=False
+        )
     assert result.exit_code == 1
     assert "is coprod already running?" in result.output
     assert "coprod_key_" not in result.output
     assert not (tmp_path / "coprod.sqlite3").exists()
     assert served == []
+
+
+def test_an_interrupted_demo_is_recorded_again_not_taken_as_done(
+    tmp_path, plugin_host, monkeypatch
+):
+    from coprod_demo import seed as seeding
+
+    def interrupted(client, initiative_id, today):
+        raise KeyboardInterrupt  # the operator pressed Ctrl+C part-way through
+
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+            "AUTO_MIGRATE": True,
+            "PLUGIN_HOST": plugin_host,
+            "FILES_DIR": str(tmp_path / "files"),
+        }
+    )
+    try:
+        real = seeding._record_chapters
+        monkeypatch.setattr(seeding, "_record_chapters", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            seeding.seed_demo(app)
+        monkeypatch.setattr(seeding, "_record_chapters", real)
+        seeded = seeding.seed_demo(app)
+        assert seeded.created is True
+        client = app.test_client()
+        found = client.get("/api/v1/initiatives", headers=bearer(seeded.token))
+        assert [item["id"] for item in found.get_json()["items"]] == [seeded.initiative_id]
+        assert counts(client, seeded.token, seeded.initiative_id)["evidence"] > 0
+    finally:
+        services(app).database.dispose()
+
+
+def test_serve_demo_without_its_toolkit_says_so_and_makes_no_key(served, monkeypatch):
+    monkeypatch.setenv("COPROD_PLUGINS", "national_standards")
+    result = CliRunner().invoke(main, ["serve", "--demo"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "no loaded plugin provides" in result.output
+    assert "coprod_key_" not in result.output
+
+
+def test_serve_checks_an_ipv6_address_as_ipv6(served):
+    with socket.create_server(("127.0.0.1", 0)) as ipv4_only:
+        port = ipv4_only.getsockname()[1]  # busy on IPv4, free on IPv6
+        result = CliRunner().invoke(
+            main, ["serve", "--host", "::1", "--port", str(port)], catch_exceptions=False
+        )
+    if result.exit_code == 1 and "Cannot assign" in result.output:
+        pytest.skip("this machine has no IPv6 loopback")
+    assert result.exit_code == 0, result.output
+    assert f"http://[::1]:{port}/api/v1/docs" in result.output
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("COPROD_DATABASE_URL", "nonsense", "is not a database URL"),
+        ("COPROD_DATABASE_URL", "postgresql://u:secret@host:notaport/x", "is not a database URL"),
+        ("COPROD_MAX_UPLOAD_BYTES", "50MB", "whole number of bytes"),
+        ("COPROD_MAX_UPLOAD_BYTES", "-5", "whole number of bytes"),
+    ],
+)
+def test_serve_names_a_setting_it_cannot_start_with(served, monkeypatch, variable, value, says):
+    monkeypatch.setenv(variable, value)
+    result = CliRunner().invoke(main, ["serve"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert says in result.output
+    assert "secret" not in result.output
+
+
+def test_serve_on_a_file_that_is_not_a_database_says_so(served, tmp_path):
+    (tmp_path / "coprod.sqlite3").write_text("not a database", encoding="utf-8")
+    result = CliRunner().invoke(main, ["serve"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "Cannot use sqlite:///coprod.sqlite3" in result.output
+
+
+def test_serve_without_an_organisation_says_how_to_make_one(served):
+    result = CliRunner().invoke(main, ["serve"], catch_exceptions=False)
+    assert "There is no organisation yet" in result.output

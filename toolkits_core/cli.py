@@ -323,7 +323,7 @@ database_option = click.option(
 )
 
 # How a service's field paths read on the command line.
-_OPTION_OF_FIELD = {"name": "NAME", "scopes": "--scope", "expires_at": "--expires-in-days"}
+_OPTION_OF_FIELD = {"name": "name", "scopes": "--scope", "expires_at": "--expires-in-days"}
 
 
 def _service_failure(error: ServiceError) -> click.ClickException:
@@ -357,7 +357,7 @@ def _database(url: str | None, *, create: bool = False) -> Iterator[Database]:
         )
     try:
         yield database
-    except sa.exc.OperationalError as error:
+    except sa.exc.DBAPIError as error:
         first_line = str(error.orig or error).splitlines()[0]
         raise click.ClickException(f"Cannot use {database.display_url}: {first_line}") from error
     finally:
@@ -515,7 +515,7 @@ def keys() -> None:
 )
 @click.option(
     "--expires-in-days",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=36_500),
     metavar="N",
     help="Stop working N days from now (default: never).",
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 STAR = "coproduction-star"
@@ -64,3 +66,31 @@ def test_a_weak_etag_never_satisfies_if_match(api):
         f"initiatives/{created.json['id']}", json={"title": "New"}, headers={"If-Match": weak}
     )
     assert problem(response, 412)["code"] == "stale_etag"
+
+
+def test_a_lone_surrogate_is_refused_as_not_text(api):
+    raw = '{"toolkit": "coproduction-star", "title": "a\\ud800b"}'
+    body = problem(api.post("initiatives", data=raw, content_type="application/json"))
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [("title", "not_text")]
+
+
+def test_a_body_that_is_not_json_is_a_400_problem(api):
+    body = problem(api.post("initiatives", data="{bad json", content_type="application/json"), 400)
+    assert body["code"] == "malformed_json"
+
+
+def test_a_chunked_body_is_checked_like_any_other(app, org):
+    """Servers accept bodies without a Content-Length; the checks must not depend on one."""
+    raw = b'{"toolkit": "coproduction-star", "title": "nul\\u0000here"}'
+    response = app.test_client().post(
+        "/api/v1/initiatives",
+        input_stream=io.BytesIO(raw),
+        headers={
+            "Authorization": f"Bearer {org.tokens['write']}",
+            "Content-Type": "application/json",
+            "Transfer-Encoding": "chunked",
+        },
+        environ_overrides={"wsgi.input_terminated": True},  # as servers set for chunked bodies
+    )
+    assert problem(response)["errors"][0]["code"] == "nul"
+    assert org.api.get("initiatives").json["items"] == []

@@ -27,7 +27,7 @@ class ServiceError(Exception):
     """A request the services refuse; ``code`` is stable, ``detail`` is for people."""
 
     status: ClassVar[int] = 400
-    title: ClassVar[str] = "Bad request"
+    title: ClassVar[str] = "Bad Request"
 
     def __init__(self, code: str, detail: str, **extra: Any) -> None:
         super().__init__(detail)

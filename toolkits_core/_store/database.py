@@ -65,6 +65,11 @@ class Database:
         self.url = database_url(url)
         try:
             self.engine = sa.create_engine(self.url, **engine_options)
+        except (sa.exc.ArgumentError, ValueError) as error:
+            raise DatabaseUnusableError(
+                f"{DATABASE_URL_VARIABLE} (or --database-url) is not a database URL coprod "
+                "can use: give sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/NAME."
+            ) from error
         except ModuleNotFoundError as error:
             shown = sa.engine.make_url(self.url).render_as_string(hide_password=True)
             raise DriverMissingError(
@@ -140,10 +145,15 @@ class Database:
         if current == head:
             return
         state = "has no coprod tables" if current is None else f"is at revision {current}"
+        command = (  # a hidden password would not log in: then point at the variable
+            "`coprod db upgrade`"
+            if self.engine.url.password
+            else f"`coprod db upgrade --database-url {self.display_url}`"
+        )
         raise SchemaNotCurrentError(
             f"The database {self.display_url} {state}; this coprod needs revision {head}. "
-            f"Run `coprod db upgrade --database-url {self.display_url}` (or with "
-            f"{DATABASE_URL_VARIABLE} set as for the server) and start again."
+            f"Run {command} (or with {DATABASE_URL_VARIABLE} set as for the server) and "
+            "start again."
         )
 
     def dispose(self) -> None:
