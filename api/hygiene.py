@@ -18,6 +18,8 @@ from toolkits_core.service import FieldProblem, InvalidRequestError, ServiceErro
 
 MAX_DEPTH = 32
 """How deeply a JSON body may nest; evidence payloads are a few levels at most."""
+MAX_JSON_BYTES = 1024 * 1024
+"""The largest JSON body: a record's text and payload, never a file (files are uploads)."""
 
 
 def _problems(value: Any, path: str, depth: int = 0) -> Iterator[FieldProblem]:
@@ -42,6 +44,11 @@ def _problems(value: Any, path: str, depth: int = 0) -> Iterator[FieldProblem]:
             yield from _problems(item, f"{path}/{index}" if path else str(index), depth + 1)
 
 
+class JsonTooLargeError(ServiceError):
+    status = 413
+    title = "Content Too Large"
+
+
 def _is_utf8(text: str) -> bool:
     try:
         text.encode("utf-8")
@@ -60,6 +67,13 @@ def refuse_unstorable_input() -> None:
             for p in _problems(values, "")
         ]
     chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    if request.is_json and (request.content_length or 0) > MAX_JSON_BYTES:
+        raise JsonTooLargeError(
+            "body_too_large",
+            f"A JSON body may be at most {MAX_JSON_BYTES} bytes; files are uploaded on their "
+            "own (PUT /api/v1/evidence/{id}/file).",
+            max_bytes=MAX_JSON_BYTES,
+        )
     if request.is_json and (request.content_length or chunked):
         try:
             body = request.get_json(silent=False)

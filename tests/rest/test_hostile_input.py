@@ -94,3 +94,9 @@ def test_a_chunked_body_is_checked_like_any_other(app, org):
     )
     assert problem(response)["errors"][0]["code"] == "nul"
     assert org.api.get("initiatives").json["items"] == []
+
+
+def test_a_json_body_over_a_mebibyte_is_413(api):
+    body = {"toolkit": STAR, "title": "Walks", "summary": "x" * (1024 * 1024)}
+    assert problem(api.post("initiatives", json=body), 413)["code"] == "body_too_large"
+    assert api.get("initiatives").json["items"] == []
