@@ -22,7 +22,7 @@ from toolkits_core._services.errors import FieldProblem, Invalid, InvalidRequest
 from toolkits_core._services.initiatives import ensure_external_ref_free, writable_initiative
 from toolkits_core._services.pagination import Page, paginate
 from toolkits_core._services.views import initiative_view
-from toolkits_core._services.workspace import Workspace, apply_changes, as_utc, check_if_match
+from toolkits_core._services.workspace import Workspace, apply_changes, check_if_match, matching
 from toolkits_core._store.models import (
     Activity,
     Evidence,
@@ -212,12 +212,15 @@ def list_activities(
         .where(Activity.initiative_id == initiative.id)
         .options(*WITH_PARTICIPANTS)
     )
-    if stage is not None:
-        statement = statement.where(Activity.stage == stage)
-    if activity_type is not None:
-        statement = statement.where(Activity.activity_type == activity_type)
-    if cycle is not None:
-        statement = statement.where(Activity.cycle == cycle)
+    statement = matching(
+        statement,
+        Activity,
+        stage=stage,
+        activity_type=activity_type,
+        cycle=cycle,
+        external_ref=external_ref,
+        updated_since=updated_since,
+    )
     if participant_id is not None:
         statement = statement.where(
             Activity.id.in_(
@@ -226,10 +229,6 @@ def list_activities(
                 )
             )
         )
-    if external_ref is not None:
-        statement = statement.where(Activity.external_ref == external_ref)
-    if updated_since is not None:
-        statement = statement.where(Activity.updated_at >= as_utc(updated_since))
     return paginate(ws.session, statement, Activity.id, limit=limit, cursor=cursor)
 
 

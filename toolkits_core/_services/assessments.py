@@ -27,7 +27,7 @@ from toolkits_core._services.errors import (
 from toolkits_core._services.initiatives import ensure_external_ref_free, writable_initiative
 from toolkits_core._services.pagination import Page, paginate
 from toolkits_core._services.views import initiative_view, pinned_toolkit
-from toolkits_core._services.workspace import Workspace, apply_changes, as_utc, check_if_match
+from toolkits_core._services.workspace import Workspace, apply_changes, check_if_match, matching
 from toolkits_core._store.models import Assessment, Initiative
 from toolkits_core._views import AssessmentView, ParticipantRole
 from toolkits_core._vocabulary import Toolkit
@@ -201,17 +201,16 @@ def list_assessments(
 ) -> Page[Assessment]:
     """An initiative's assessments in the order they were recorded, oldest first."""
     initiative = ws.get(Initiative, initiative_id)
-    statement = ws.select(Assessment).where(Assessment.initiative_id == initiative.id)
-    if perspective is not None:
-        statement = statement.where(Assessment.perspective == perspective)
-    if scale is not None:
-        statement = statement.where(Assessment.scale == scale)
-    if cycle is not None:
-        statement = statement.where(Assessment.cycle == cycle)
-    if external_ref is not None:
-        statement = statement.where(Assessment.external_ref == external_ref)
-    if updated_since is not None:
-        statement = statement.where(Assessment.updated_at >= as_utc(updated_since))
+    statement = matching(
+        ws.select(Assessment),
+        Assessment,
+        initiative_id=initiative.id,
+        perspective=perspective,
+        scale=scale,
+        cycle=cycle,
+        external_ref=external_ref,
+        updated_since=updated_since,
+    )
     return paginate(ws.session, statement, Assessment.id, limit=limit, cursor=cursor)
 
 

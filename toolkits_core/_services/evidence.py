@@ -46,7 +46,7 @@ from toolkits_core._services.media import (
 )
 from toolkits_core._services.pagination import Page, paginate
 from toolkits_core._services.views import initiative_view, pinned_toolkit
-from toolkits_core._services.workspace import Workspace, as_utc, check_if_match
+from toolkits_core._services.workspace import Workspace, check_if_match, matching
 from toolkits_core._store.models import Activity, Evidence, Initiative, Participant, utc_now
 from toolkits_core._views import Consent, EvidenceView, InitiativeView
 from toolkits_core._vocabulary import Toolkit
@@ -394,21 +394,19 @@ def list_evidence(
     """An initiative's evidence, oldest first, in two queries whatever the page holds."""
     initiative = ws.get(Initiative, initiative_id)
     _remember_toolkit(ws, initiative)
-    statement = ws.select(Evidence).where(Evidence.initiative_id == initiative.id)
-    filters: dict[str, Any] = {
-        "stage": stage,
-        "evidence_type": evidence_type,
-        "cycle": cycle,
-        "activity_id": activity_id,
-        "participant_id": participant_id,
-        "visibility": visibility,
-        "external_ref": external_ref,
-    }
-    for name, value in filters.items():
-        if value is not None:
-            statement = statement.where(getattr(Evidence, name) == value)
-    if updated_since is not None:
-        statement = statement.where(Evidence.updated_at >= as_utc(updated_since))
+    statement = matching(
+        ws.select(Evidence),
+        Evidence,
+        initiative_id=initiative.id,
+        stage=stage,
+        evidence_type=evidence_type,
+        cycle=cycle,
+        activity_id=activity_id,
+        participant_id=participant_id,
+        visibility=visibility,
+        external_ref=external_ref,
+        updated_since=updated_since,
+    )
     return paginate(ws.session, statement, Evidence.id, limit=limit, cursor=cursor)
 
 

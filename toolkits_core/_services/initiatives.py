@@ -15,8 +15,8 @@ from toolkits_core._services.views import pinned_toolkit
 from toolkits_core._services.workspace import (
     Workspace,
     apply_changes,
-    as_utc,
     check_if_match,
+    matching,
 )
 from toolkits_core._store.models import Evidence, Initiative, StageEntry
 
@@ -141,15 +141,14 @@ def list_initiatives(
     external_ref: str | None = None,
     updated_since: dt.datetime | None = None,
 ) -> Page[Initiative]:
-    statement = ws.select(Initiative)
-    if status is not None:
-        statement = statement.where(Initiative.status == status)
-    if toolkit is not None:
-        statement = statement.where(Initiative.toolkit_key == toolkit)
-    if external_ref is not None:
-        statement = statement.where(Initiative.external_ref == external_ref)
-    if updated_since is not None:
-        statement = statement.where(Initiative.updated_at >= as_utc(updated_since))
+    statement = matching(
+        ws.select(Initiative),
+        Initiative,
+        status=status,
+        toolkit_key=toolkit,
+        external_ref=external_ref,
+        updated_since=updated_since,
+    )
     return paginate(ws.session, statement, Initiative.id, limit=limit, cursor=cursor)
 
 

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from toolkits_core._services.errors import FieldProblem, Invalid, InvalidRequestError
 from toolkits_core._services.initiatives import ensure_external_ref_free, writable_initiative
 from toolkits_core._services.pagination import Page, paginate
-from toolkits_core._services.workspace import Workspace, apply_changes, as_utc, check_if_match
+from toolkits_core._services.workspace import Workspace, apply_changes, check_if_match, matching
 from toolkits_core._store.models import (
     Activity,
     Evidence,
@@ -116,15 +116,15 @@ def list_participants(
 ) -> Page[Participant]:
     """An initiative's participants, oldest first."""
     initiative = ws.get(Initiative, initiative_id)
-    statement = ws.select(Participant).where(Participant.initiative_id == initiative.id)
-    if role is not None:
-        statement = statement.where(Participant.role == role)
-    if consent is not None:
-        statement = statement.where(Participant.consent == consent)
-    if external_ref is not None:
-        statement = statement.where(Participant.external_ref == external_ref)
-    if updated_since is not None:
-        statement = statement.where(Participant.updated_at >= as_utc(updated_since))
+    statement = matching(
+        ws.select(Participant),
+        Participant,
+        initiative_id=initiative.id,
+        role=role,
+        consent=consent,
+        external_ref=external_ref,
+        updated_since=updated_since,
+    )
     return paginate(ws.session, statement, Participant.id, limit=limit, cursor=cursor)
 
 

@@ -129,6 +129,23 @@ def apply_changes(record: Any, changes: dict[str, Any]) -> bool:
     return changed
 
 
+def matching(
+    statement: sa.Select[Record],
+    model: type[Any],
+    *,
+    updated_since: dt.datetime | None = None,
+    **equal_to: object,
+) -> sa.Select[Record]:
+    """``statement`` narrowed to rows whose columns equal the values given (None: any value),
+    and, with ``updated_since``, to rows changed at or after that moment: a list's filters."""
+    for column, value in equal_to.items():
+        if value is not None:
+            statement = statement.where(getattr(model, column) == value)
+    if updated_since is not None:
+        statement = statement.where(model.updated_at >= as_utc(updated_since))
+    return statement
+
+
 def as_utc(moment: dt.datetime) -> dt.datetime:
     """An aware UTC datetime; a naive one is taken to be UTC already."""
     if moment.tzinfo is None:
