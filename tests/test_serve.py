@@ -170,8 +170,9 @@ def test_serve_on_an_upgraded_database_that_is_not_the_default(served, tmp_path,
     assert options["host"] == "0.0.0.0"
 
 
-def test_the_demo_seeds_an_empty_database_of_its_own(tmp_path, plugin_host):
-    app = create_app(
+def own_app(tmp_path, plugin_host):
+    """An app on a database of its own, for a demo no other test has seeded."""
+    return create_app(
         {
             "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
             "AUTO_MIGRATE": True,
@@ -179,6 +180,10 @@ def test_the_demo_seeds_an_empty_database_of_its_own(tmp_path, plugin_host):
             "FILES_DIR": str(tmp_path / "files"),
         }
     )
+
+
+def test_the_demo_seeds_an_empty_database_of_its_own(tmp_path, plugin_host):
+    app = own_app(tmp_path, plugin_host)
     try:
         seeded = seed_demo(app)
         assert seeded.created is True
@@ -218,14 +223,7 @@ def test_an_interrupted_demo_is_recorded_again_not_taken_as_done(
     def interrupted(client, initiative_id, today):
         raise KeyboardInterrupt  # the operator pressed Ctrl+C part-way through
 
-    app = create_app(
-        {
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
-            "AUTO_MIGRATE": True,
-            "PLUGIN_HOST": plugin_host,
-            "FILES_DIR": str(tmp_path / "files"),
-        }
-    )
+    app = own_app(tmp_path, plugin_host)
     try:
         real = seeding._record_chapters
         monkeypatch.setattr(seeding, "_record_chapters", interrupted)
