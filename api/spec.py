@@ -44,8 +44,38 @@ SHARED_RESPONSES = {
 }
 
 
+OK = {"200", "201"}
+ETAG_HEADER = {
+    "description": "The record's version, to send back as If-Match.",
+    "schema": {"type": "string"},
+}
+LOCATION_HEADER = {"description": "The new record's URL.", "schema": {"type": "string"}}
+LINK_HEADER = {
+    "description": 'The next page, as <url>; rel="next" (absent on the last page).',
+    "schema": {"type": "string"},
+}
+
+
 class SharedResponsesPlugin(BasePlugin):
-    """Adds the shared problem responses, the If-Match header and the scope note."""
+    """Adds the shared problem responses, the If-Match header, the scope note, and the
+    ETag, Location and Link headers of successful answers."""
+
+    def init_spec(self, spec: Any) -> None:
+        self.spec = spec
+
+    def _headers_of(self, status: str, response: dict[str, Any]) -> dict[str, Any]:
+        """The headers a successful JSON answer carries, from the schema it answers with."""
+        reference = response.get("content", {}).get("application/json", {}).get("schema", {})
+        name = str(reference.get("$ref", "")).rsplit("/", 1)[-1]
+        if name.endswith("Page"):
+            return {"Link": LINK_HEADER}
+        properties = self.spec.components.schemas.get(name, {}).get("properties", {})
+        if not {"version", "updated_at"} <= set(properties):
+            return {}  # not a stored record (a toolkit has a version, but no updates)
+        headers = {"ETag": ETAG_HEADER}
+        if status == "201":
+            headers["Location"] = LOCATION_HEADER
+        return headers
 
     def operation_helper(
         self, path: str | None = None, operations: dict[str, Any] | None = None, **_: Any
@@ -66,6 +96,13 @@ class SharedResponsesPlugin(BasePlugin):
                 operation.setdefault("parameters", []).append(dict(IF_MATCH))
             if method in {"post", "patch", "put"} or operation.get("parameters"):
                 wanted.append("422")
+            for status, response in responses.items():  # keys may still be ints here
+                headers = self._headers_of(str(status), response) if str(status) in OK else {}
+                if method == "post" and uses_if_match and str(status) in OK:
+                    # A POST that changes the record in its path answers with its new ETag.
+                    headers = {"ETag": ETAG_HEADER}
+                if headers:
+                    response.setdefault("headers", {}).update(headers)
             for status in wanted:
                 responses.setdefault(status, SHARED_RESPONSES[status])
             responses.pop("default", None)

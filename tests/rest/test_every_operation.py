@@ -314,3 +314,18 @@ def test_a_body_that_is_not_json_is_a_problem(api):
     response = api.post("initiatives", data="{not json", content_type="application/json")
     assert response.status_code in {400, 422}
     assert response.mimetype == "application/problem+json"
+
+
+READS = operations(lambda m, p, o: m == "get")
+
+
+@pytest.mark.parametrize(("method", "path", "operation"), READS)
+def test_a_read_carries_an_etag_exactly_when_the_document_says_so(
+    method, path, operation, org, world
+):
+    response = send(org.with_scope("admin"), method, path, world)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    documented = set(operation["responses"]["200"].get("headers", {}))
+    assert ("ETag" in response.headers) == ("ETag" in documented)
+    if "Link" in documented:
+        assert response.json["next_cursor"] is None or "Link" in response.headers
