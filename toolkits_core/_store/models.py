@@ -17,7 +17,7 @@ import datetime as dt
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from toolkits_core._store.ids import new_id
@@ -69,6 +69,38 @@ class Base(DeclarativeBase):
     }
 
 
+class Owned:
+    """A row that belongs to an organisation: every row but the organisation itself."""
+
+    organisation_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+
+
+class InInitiative(Owned):
+    """A row recorded in an initiative, and deleted with it."""
+
+    initiative_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
+    )
+
+
+class Mirrored:
+    """A record integrators mirror: their id for it, when it changed, and its version.
+
+    The version is SQLAlchemy's version counter: an update based on a stale read fails.
+    """
+
+    external_ref: Mapped[str | None] = mapped_column(sa.String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now, index=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
+        return {"version_id_col": cls.version}
+
+
 class Organisation(Base):
     """A council, partnership or charity: the owner of every other row."""
 
@@ -83,7 +115,7 @@ class Organisation(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
-class ApiKey(Base):
+class ApiKey(Owned, Base):
     """A key an organisation's systems call the API with.
 
     Only a SHA-256 digest of the secret is kept: keys are long random strings, so a fast
@@ -93,9 +125,6 @@ class ApiKey(Base):
     __tablename__ = "api_keys"
 
     id: Mapped[str] = _id_column("key")
-    organisation_id: Mapped[str] = mapped_column(
-        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
     name: Mapped[str] = mapped_column(sa.String(200))
     secret_sha256: Mapped[str] = mapped_column(sa.String(64))
     scopes: Mapped[list[str]]
@@ -105,33 +134,24 @@ class ApiKey(Base):
     last_used_at: Mapped[dt.datetime | None]
 
 
-class Initiative(Base):
+class Initiative(Mirrored, Owned, Base):
     """A co-production project run with one toolkit, pinned at creation to its version."""
 
     __tablename__ = "initiatives"
     __table_args__ = (sa.UniqueConstraint("organisation_id", "external_ref"),)
 
     id: Mapped[str] = _id_column("ini")
-    organisation_id: Mapped[str] = mapped_column(
-        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
     toolkit_key: Mapped[str] = mapped_column(sa.String(100))
     toolkit_version: Mapped[str] = mapped_column(sa.String(50))
     title: Mapped[str] = mapped_column(sa.String(200))
     summary: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[str] = mapped_column(sa.String(20), default="active")
     themes: Mapped[list[str]] = mapped_column(default=list)
-    external_ref: Mapped[str | None] = mapped_column(sa.String(200))
     stage: Mapped[str] = mapped_column(sa.String(100))
     cycle: Mapped[int] = mapped_column(default=1)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now, index=True)
-    version: Mapped[int] = mapped_column(default=1)
-
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
-class StageEntry(Base):
+class StageEntry(InInitiative, Base):
     """One move into a stage: the initiative's history, oldest first.
 
     The first entry is the start at the toolkit's first stage; every allowed transition
@@ -141,12 +161,6 @@ class StageEntry(Base):
     __tablename__ = "stage_entries"
 
     id: Mapped[str] = _id_column("stg")
-    organisation_id: Mapped[str] = mapped_column(
-        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
-    initiative_id: Mapped[str] = mapped_column(
-        sa.ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
-    )
     from_stage: Mapped[str | None] = mapped_column(sa.String(100))
     stage: Mapped[str] = mapped_column(sa.String(100))
     cycle: Mapped[int]
@@ -174,44 +188,26 @@ activity_participants = sa.Table(
 )
 
 
-class Participant(Base):
+class Participant(Mirrored, InInitiative, Base):
     """A person or organisation taking part, by role, with only a display name or pseudonym."""
 
     __tablename__ = "participants"
     __table_args__ = (sa.UniqueConstraint("initiative_id", "external_ref"),)
 
     id: Mapped[str] = _id_column("par")
-    organisation_id: Mapped[str] = mapped_column(
-        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
-    initiative_id: Mapped[str] = mapped_column(
-        sa.ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
-    )
     role: Mapped[str] = mapped_column(sa.String(50))
     display_name: Mapped[str] = mapped_column(sa.String(200))
     consent: Mapped[str] = mapped_column(sa.String(20), default="not_recorded")
     consent_recorded_at: Mapped[dt.datetime | None]
-    external_ref: Mapped[str | None] = mapped_column(sa.String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now, index=True)
-    version: Mapped[int] = mapped_column(default=1)
-
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
-class Activity(Base):
+class Activity(Mirrored, InInitiative, Base):
     """Something done in a stage of an initiative: a mapping session, a workshop, a walk."""
 
     __tablename__ = "activities"
     __table_args__ = (sa.UniqueConstraint("initiative_id", "external_ref"),)
 
     id: Mapped[str] = _id_column("act")
-    organisation_id: Mapped[str] = mapped_column(
-        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
-    initiative_id: Mapped[str] = mapped_column(
-        sa.ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
-    )
     activity_type: Mapped[str] = mapped_column(sa.String(100))
     stage: Mapped[str] = mapped_column(sa.String(100))
     cycle: Mapped[int] = mapped_column(default=1)
@@ -221,35 +217,23 @@ class Activity(Base):
     starts_on: Mapped[dt.date | None]
     ends_on: Mapped[dt.date | None]
     outcomes: Mapped[str] = mapped_column(sa.Text, default="")
-    external_ref: Mapped[str | None] = mapped_column(sa.String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now, index=True)
-    version: Mapped[int] = mapped_column(default=1)
 
     participants: Mapped[list[Participant]] = relationship(
         secondary=activity_participants, order_by=Participant.id, lazy="raise"
     )
-
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     @property
     def participant_ids(self) -> list[str]:
         return [participant.id for participant in self.participants]
 
 
-class Evidence(Base):
+class Evidence(Mirrored, InInitiative, Base):
     """A piece of evidence: a typed payload, and for recordings, photos and documents a file."""
 
     __tablename__ = "evidence"
     __table_args__ = (sa.UniqueConstraint("initiative_id", "external_ref"),)
 
     id: Mapped[str] = _id_column("evd")
-    organisation_id: Mapped[str] = mapped_column(
-        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
-    initiative_id: Mapped[str] = mapped_column(
-        sa.ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
-    )
     evidence_type: Mapped[str] = mapped_column(sa.String(100))
     stage: Mapped[str] = mapped_column(sa.String(100))
     cycle: Mapped[int] = mapped_column(default=1)
@@ -270,29 +254,15 @@ class Evidence(Base):
     file_size: Mapped[int | None] = mapped_column(sa.BigInteger)
     file_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     file_uploaded_at: Mapped[dt.datetime | None]
-    external_ref: Mapped[str | None] = mapped_column(sa.String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now, index=True)
-    version: Mapped[int] = mapped_column(default=1)
-
-    activity: Mapped[Activity | None] = relationship(lazy="raise")
-
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
-class Assessment(Base):
+class Assessment(Mirrored, InInitiative, Base):
     """Ratings of a toolkit's dimensions on one of its scales, from one perspective."""
 
     __tablename__ = "assessments"
     __table_args__ = (sa.UniqueConstraint("initiative_id", "external_ref"),)
 
     id: Mapped[str] = _id_column("asm")
-    organisation_id: Mapped[str] = mapped_column(
-        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
-    initiative_id: Mapped[str] = mapped_column(
-        sa.ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
-    )
     scale: Mapped[str] = mapped_column(sa.String(100))
     perspective: Mapped[str] = mapped_column(sa.String(50))
     cycle: Mapped[int] = mapped_column(default=1)
@@ -300,9 +270,3 @@ class Assessment(Base):
     ratings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     assessed_on: Mapped[dt.date]
     note: Mapped[str] = mapped_column(sa.Text, default="")
-    external_ref: Mapped[str | None] = mapped_column(sa.String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now, index=True)
-    version: Mapped[int] = mapped_column(default=1)
-
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
