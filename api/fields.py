@@ -38,6 +38,20 @@ def title(description: str = "A short title.", **options: Any) -> ma.fields.Stri
     )
 
 
+MAX_CYCLE = 10_000
+"""Far beyond any real initiative, and well inside what every database column holds."""
+
+
+def cycle(description: str, *, strict: bool = True, **options: Any) -> ma.fields.Integer:
+    """A round of a toolkit's stages: strictly an integer in a JSON body, parsed in a query."""
+    return ma.fields.Integer(
+        strict=strict,
+        validate=ma.validate.Range(min=1, max=MAX_CYCLE),
+        metadata={"description": description},
+        **options,
+    )
+
+
 def external_ref() -> ma.fields.String:
     return ma.fields.String(
         allow_none=True,

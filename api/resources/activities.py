@@ -58,15 +58,6 @@ def _participant_ids(**options: Any) -> ma.fields.List[str]:
     )
 
 
-def _cycle(**options: Any) -> ma.fields.Integer:
-    return ma.fields.Integer(
-        strict=True,
-        validate=ma.validate.Range(min=1, max=10_000),
-        metadata={"description": CYCLE_DESCRIPTION},
-        **options,
-    )
-
-
 def _date(description: str) -> ma.fields.Date:
     return ma.fields.Date(allow_none=True, metadata={"description": description})
 
@@ -76,7 +67,7 @@ class ActivitySchema(fields.Timestamps):
     initiative_id = ma.fields.String(dump_only=True)
     activity_type = fields.key(TYPE_DESCRIPTION, required=True)
     stage = fields.key(STAGE_DESCRIPTION)
-    cycle = _cycle()
+    cycle = fields.cycle(CYCLE_DESCRIPTION)
     title = fields.title("What the activity was.", required=True)
     description = fields.text(5000, "What happened, and how.", load_default="")
     dimensions = fields.key_list(DIMENSIONS_DESCRIPTION)
@@ -90,7 +81,7 @@ class ActivitySchema(fields.Timestamps):
 class ActivityPatchSchema(ma.Schema):
     activity_type = fields.key(TYPE_DESCRIPTION)
     stage = fields.key(STAGE_DESCRIPTION)
-    cycle = _cycle()
+    cycle = fields.cycle(CYCLE_DESCRIPTION)
     title = fields.title("What the activity was.")
     description = fields.text(5000, "What happened, and how.")
     dimensions = fields.key_list(DIMENSIONS_DESCRIPTION)
@@ -104,10 +95,7 @@ class ActivityPatchSchema(ma.Schema):
 class ActivityListArgs(MirrorArgs):
     stage = fields.key("Only activities in this stage.")
     activity_type = fields.key("Only activities of this type.")
-    cycle = ma.fields.Integer(
-        validate=ma.validate.Range(min=1, max=10_000),
-        metadata={"description": "Only activities of this cycle."},
-    )
+    cycle = fields.cycle("Only activities of this cycle.", strict=False)
     participant_id = ma.fields.String(
         validate=ma.validate.Length(min=1, max=40),
         metadata={"description": "Only activities this participant took part in."},

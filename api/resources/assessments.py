@@ -108,18 +108,6 @@ def ratings_field(**options: Any) -> ma.fields.Dict:
     )
 
 
-def cycle_field(
-    description: str = CYCLE_DESCRIPTION, *, strict: bool = True, **options: Any
-) -> ma.fields.Integer:
-    """A cycle number: strictly an integer in a JSON body, parsed from text in a query."""
-    return ma.fields.Integer(
-        strict=strict,
-        validate=ma.validate.Range(min=1, max=10_000),
-        metadata={"description": description},
-        **options,
-    )
-
-
 class AssessmentSummarySchema(ma.Schema):
     scale = ma.fields.String()
     count = ma.fields.Integer(metadata={"description": "How many dimensions are rated."})
@@ -159,7 +147,7 @@ class AssessmentSchema(fields.Timestamps):
         metadata={"description": PERSPECTIVE_DESCRIPTION},
     )
     ratings = ratings_field(required=True)
-    cycle = cycle_field()
+    cycle = fields.cycle(CYCLE_DESCRIPTION)
     stage = fields.key(STAGE_DESCRIPTION)
     assessed_on = ma.fields.Date(metadata={"description": ASSESSED_ON_DESCRIPTION})
     note = fields.text(5000, NOTE_DESCRIPTION, load_default="")
@@ -190,7 +178,7 @@ class AssessmentPatchSchema(ma.Schema):
         metadata={"description": PERSPECTIVE_DESCRIPTION},
     )
     ratings = ratings_field()
-    cycle = cycle_field()
+    cycle = fields.cycle(CYCLE_DESCRIPTION)
     stage = fields.key(STAGE_DESCRIPTION)
     assessed_on = ma.fields.Date(metadata={"description": ASSESSED_ON_DESCRIPTION})
     note = fields.text(5000, NOTE_DESCRIPTION)
@@ -203,14 +191,14 @@ class AssessmentListArgs(MirrorArgs):
         metadata={"description": "Only this perspective's assessments."},
     )
     scale = fields.key("Only assessments on this scale.")
-    cycle = cycle_field("Only assessments made in this cycle.", strict=False)
+    cycle = fields.cycle("Only assessments made in this cycle.", strict=False)
 
 
 class ComparisonArgs(ma.Schema):
     scale = fields.key(
         "The scale to compare on; may be left out when the toolkit has only one scale."
     )
-    cycle = cycle_field(
+    cycle = fields.cycle(
         "The cycle to compare (by default the initiative's current cycle).", strict=False
     )
 

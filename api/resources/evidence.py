@@ -90,15 +90,6 @@ def _problem_doc(description: str) -> dict[str, Any]:
     return {"description": description, "content": {PROBLEM_JSON: {"schema": _PROBLEM}}}
 
 
-def _cycle(**options: Any) -> ma.fields.Integer:
-    return ma.fields.Integer(
-        strict=True,
-        validate=ma.validate.Range(min=1, max=10_000),
-        metadata={"description": CYCLE_DESCRIPTION},
-        **options,
-    )
-
-
 def _record_id(description: str) -> ma.fields.String:
     return ma.fields.String(
         allow_none=True,
@@ -149,7 +140,7 @@ class EvidenceSchema(fields.Timestamps):
     initiative_id = ma.fields.String(dump_only=True)
     evidence_type = fields.key(TYPE_DESCRIPTION, required=True)
     stage = fields.key(STAGE_DESCRIPTION)
-    cycle = _cycle()
+    cycle = fields.cycle(CYCLE_DESCRIPTION)
     activity_id = _record_id("The activity of the same initiative it came from, if any.")
     participant_id = _record_id(
         "The participant of the same initiative it came from (whose words, voice or "
@@ -195,7 +186,7 @@ class EvidenceSchema(fields.Timestamps):
 class EvidencePatchSchema(ma.Schema):
     evidence_type = fields.key(TYPE_DESCRIPTION)
     stage = fields.key(STAGE_DESCRIPTION)
-    cycle = _cycle()
+    cycle = fields.cycle(CYCLE_DESCRIPTION)
     activity_id = _record_id("The activity of the same initiative it came from, or null.")
     participant_id = _record_id("The participant of the same initiative it came from, or null.")
     dimensions = fields.key_list("Keys of the toolkit's dimensions it speaks to.")
@@ -215,10 +206,7 @@ class EvidencePatchSchema(ma.Schema):
 class EvidenceListArgs(MirrorArgs):
     stage = fields.key("Only evidence gathered in this stage.")
     evidence_type = fields.key("Only evidence of this type.")
-    cycle = ma.fields.Integer(
-        validate=ma.validate.Range(min=1, max=10_000),
-        metadata={"description": "Only evidence of this cycle."},
-    )
+    cycle = fields.cycle("Only evidence of this cycle.", strict=False)
     activity_id = ma.fields.String(
         validate=ma.validate.Length(min=1, max=40),
         metadata={"description": "Only evidence from this activity."},
