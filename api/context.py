@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from flask import Flask, current_app, g
 
 from toolkits_core import PluginHost
-from toolkits_core.service import Caller, Database, FileStore, Workspace
+from toolkits_core.service import (
+    Actor,
+    Caller,
+    Channel,
+    Database,
+    FileStore,
+    Workspace,
+    act_as,
+)
 
 EXTENSION = "coprod"
 
@@ -37,8 +45,10 @@ def workspace() -> Workspace:
     """The caller's workspace for this request, with a session closed when it ends."""
     if "workspace" not in g:
         held = services()
+        session = held.database.new_session()
+        act_as(session, Actor(Channel.API, caller().key_id))
         g.workspace = Workspace(
-            session=held.database.new_session(),
+            session=session,
             organisation_id=caller().organisation_id,
             host=held.host,
             files=held.files,

@@ -31,6 +31,7 @@ from toolkits_core._documents import (
 )
 from toolkits_core._host import PluginHost, load_plugins
 from toolkits_core._plugin_errors import PluginLoadError, UnknownToolkitError
+from toolkits_core._store.audit import Actor, Channel, act_as
 from toolkits_core._vocabulary import Toolkit
 from toolkits_core.service import (
     DATABASE_URL_VARIABLE,
@@ -375,6 +376,7 @@ def _session(url: str | None) -> Iterator[Session]:
         try:
             database.require_current()
             with database.session() as session:
+                act_as(session, Actor(Channel.CLI))
                 yield session
         except DatabaseUnusableError as error:
             raise click.ClickException(str(error)) from error

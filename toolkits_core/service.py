@@ -42,6 +42,7 @@ from toolkits_core._services.assessments import (
     summarise_assessments,
     update_assessment,
 )
+from toolkits_core._services.audit import list_audit_events
 from toolkits_core._services.errors import (
     AuthenticationError,
     ConflictError,
@@ -94,6 +95,12 @@ from toolkits_core._services.participants import (
     list_participants,
     update_participant,
 )
+from toolkits_core._services.privacy import (
+    ERASED_NAME,
+    SubjectAccess,
+    erase_participant,
+    subject_access,
+)
 from toolkits_core._services.progress import (
     Progress,
     get_progress,
@@ -108,6 +115,7 @@ from toolkits_core._services.workspace import (
     check_if_match,
     etag_of,
 )
+from toolkits_core._store.audit import Actor, AuditAction, Channel, act_as
 from toolkits_core._store.database import (
     DATABASE_URL_VARIABLE,
     DEFAULT_DATABASE_URL,
@@ -121,6 +129,7 @@ from toolkits_core._store.models import (
     Activity,
     ApiKey,
     Assessment,
+    AuditEvent,
     Evidence,
     Initiative,
     Organisation,
@@ -133,14 +142,19 @@ __all__ = [
     "DEFAULT_DATABASE_URL",
     "DEFAULT_FILES_DIR",
     "DEFAULT_LIMIT",
+    "ERASED_NAME",
     "FILES_DIR_VARIABLE",
     "MAX_LIMIT",
     "Activity",
+    "Actor",
     "ApiKey",
     "Assessment",
     "AssessmentComparison",
+    "AuditAction",
+    "AuditEvent",
     "AuthenticationError",
     "Caller",
+    "Channel",
     "ConflictError",
     "Database",
     "DatabaseUnusableError",
@@ -169,9 +183,11 @@ __all__ = [
     "ServiceError",
     "StageEntry",
     "StoredFile",
+    "SubjectAccess",
     "SummarisedAssessment",
     "Workspace",
     "accepted_media_types",
+    "act_as",
     "apply_changes",
     "as_utc",
     "attach_file",
@@ -193,6 +209,7 @@ __all__ = [
     "delete_initiative",
     "delete_participant",
     "ensure_external_ref_free",
+    "erase_participant",
     "etag_of",
     "expects_file",
     "find_key",
@@ -207,6 +224,7 @@ __all__ = [
     "initiative_view",
     "list_activities",
     "list_assessments",
+    "list_audit_events",
     "list_evidence",
     "list_initiatives",
     "list_keys",
@@ -220,6 +238,7 @@ __all__ = [
     "refuse",
     "remove_file",
     "revoke_key",
+    "subject_access",
     "summarise_assessment",
     "summarise_assessments",
     "transition",

@@ -2,10 +2,22 @@
 
 from api.resources.activities import blueprint as activities
 from api.resources.assessments import blueprint as assessments
+from api.resources.audit import blueprint as audit
 from api.resources.evidence import blueprint as evidence
 from api.resources.initiatives import blueprint as initiatives
 from api.resources.organisation import blueprint as organisation
 from api.resources.participants import blueprint as participants
+from api.resources.privacy import blueprint as privacy
 from api.resources.toolkits import blueprint as toolkits
 
-BLUEPRINTS = [toolkits, organisation, initiatives, participants, activities, evidence, assessments]
+BLUEPRINTS = [
+    toolkits,
+    organisation,
+    initiatives,
+    participants,
+    activities,
+    evidence,
+    assessments,
+    privacy,
+    audit,
+]

@@ -75,7 +75,9 @@ PAYLOAD_DESCRIPTION = (
     "On PATCH it replaces the stored payload whole."
 )
 CONSENT_DESCRIPTION = (
-    "Whether the person it came from agreed to its use: given, not_recorded or withdrawn."
+    "Whether the person it came from agreed to its use: given, not_recorded or withdrawn. "
+    "Withdrawn evidence is left out of every list and of the toolkits' rules, and its file "
+    "is not given out; it can still be read and changed by its id."
 )
 VISIBILITY_DESCRIPTION = (
     "Who may see it: private (the people running the initiative), organisation, or "
@@ -179,6 +181,14 @@ class EvidenceSchema(fields.Timestamps):
             "type": "boolean",
             "description": "Whether its type takes a file (a recording, photo, video or "
             "document): true and file null means the file is still to come.",
+        },
+    )
+    erased_at = ma.fields.AwareDateTime(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "When this evidence was erased with its participant (its payload "
+            "emptied and its file deleted); null unless it was."
         },
     )
 

@@ -71,6 +71,14 @@ class ParticipantSchema(fields.Timestamps):
         },
     )
     external_ref = fields.external_ref()
+    erased_at = ma.fields.AwareDateTime(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "When this record's personal data was erased (POST "
+            "/participants/{id}/erasure); null unless it was."
+        },
+    )
 
 
 class ParticipantPatchSchema(ma.Schema):

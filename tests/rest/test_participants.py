@@ -9,7 +9,7 @@ STANDARDS = "national-standards"
 
 FIELDS = {
     "id", "initiative_id", "role", "display_name", "consent", "consent_recorded_at",
-    "external_ref", "created_at", "updated_at", "version",
+    "external_ref", "created_at", "updated_at", "version", "erased_at",
 }  # fmt: skip
 
 

@@ -23,6 +23,7 @@ from toolkits_core._services.initiatives import ensure_external_ref_free, writab
 from toolkits_core._services.pagination import Page, paginate
 from toolkits_core._services.views import initiative_view
 from toolkits_core._services.workspace import Workspace, apply_changes, check_if_match, matching
+from toolkits_core._store.audit import AuditAction, Event, record_events
 from toolkits_core._store.models import (
     Activity,
     Evidence,
@@ -293,10 +294,25 @@ def delete_activity(ws: Workspace, activity_id: str, *, if_match: str | None = N
     activity = get_activity(ws, activity_id)
     check_if_match(activity, if_match)
     writable_initiative(ws, activity.initiative_id)
-    ws.session.execute(
+    unlinked = ws.session.execute(
         sa.update(Evidence)
         .where(Evidence.organisation_id == ws.organisation_id, Evidence.activity_id == activity.id)
         .values(activity_id=None, updated_at=utc_now(), version=Evidence.version + 1)
+        .returning(Evidence.id)
+    ).scalars()
+    record_events(
+        ws.session,
+        [
+            Event(
+                AuditAction.CHANGED,
+                "evidence",
+                evidence_id,
+                ws.organisation_id,
+                activity.initiative_id,
+                ("activity_id",),
+            )
+            for evidence_id in list(unlinked)
+        ],
     )
     ws.session.delete(activity)
     ws.session.flush()

@@ -45,6 +45,7 @@ from toolkits_core._services.media import (
     read_head,
 )
 from toolkits_core._services.pagination import Page, paginate
+from toolkits_core._services.privacy import consent_not_withdrawn, refuse_if_erased
 from toolkits_core._services.views import initiative_view, pinned_toolkit
 from toolkits_core._services.workspace import Workspace, check_if_match, matching
 from toolkits_core._store.models import Activity, Evidence, Initiative, Participant, utc_now
@@ -406,7 +407,7 @@ def list_evidence(
         visibility=visibility,
         external_ref=external_ref,
         updated_since=updated_since,
-    )
+    ).where(consent_not_withdrawn())
     return paginate(ws.session, statement, Evidence.id, limit=limit, cursor=cursor)
 
 
@@ -419,6 +420,7 @@ def update_evidence(
     """
     evidence = ws.get(Evidence, evidence_id)
     check_if_match(evidence, if_match)
+    refuse_if_erased(evidence, "evidence")
     unknown = sorted(set(changes) - EDITABLE)
     if unknown:
         raise InvalidRequestError(
@@ -531,6 +533,7 @@ def attach_file(
     """
     evidence = ws.get(Evidence, evidence_id)
     check_if_match(evidence, if_match)
+    refuse_if_erased(evidence, "evidence")
     initiative = writable_initiative(ws, evidence.initiative_id)
     kind = _file_kind(ws, evidence, initiative)
     media_type = media_type_for(kind, content_type)
@@ -560,6 +563,12 @@ def attach_file(
 def open_file(ws: Workspace, evidence_id: str) -> EvidenceFile:
     """The evidence's file, open for reading; ``NoFileError`` if none was uploaded."""
     evidence = ws.get(Evidence, evidence_id)
+    if evidence.consent == Consent.WITHDRAWN:
+        raise ConflictError(
+            "consent_withdrawn",
+            f"Consent to use evidence {evidence.id} is withdrawn, so its file is not given "
+            "out. Record consent as given again (PATCH) before downloading it.",
+        )
     if evidence.file_sha256 is None:
         raise NoFileError(
             "no_file",

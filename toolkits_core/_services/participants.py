@@ -12,6 +12,7 @@ caller: a mirror cannot backdate it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,7 +20,9 @@ import sqlalchemy as sa
 from toolkits_core._services.errors import FieldProblem, Invalid, InvalidRequestError
 from toolkits_core._services.initiatives import ensure_external_ref_free, writable_initiative
 from toolkits_core._services.pagination import Page, paginate
+from toolkits_core._services.privacy import refuse_if_erased
 from toolkits_core._services.workspace import Workspace, apply_changes, check_if_match, matching
+from toolkits_core._store.audit import AuditAction, Event, record_events
 from toolkits_core._store.models import (
     Activity,
     Evidence,
@@ -138,6 +141,7 @@ def update_participant(
     """
     participant = ws.get(Participant, participant_id)
     check_if_match(participant, if_match)
+    refuse_if_erased(participant, "participant")
     unknown = sorted(set(changes) - EDITABLE)
     if unknown:
         raise InvalidRequestError(
@@ -177,7 +181,7 @@ def _withdraw_contributions(ws: Workspace, participant: Participant) -> None:
     from their evidence too, in the same transaction: nothing they said stays public a
     moment longer, and each changed record gets a new version for mirrors to pick up.
     """
-    ws.session.execute(
+    changed = ws.session.execute(
         sa.update(Evidence)
         .where(
             Evidence.organisation_id == ws.organisation_id,
@@ -192,7 +196,9 @@ def _withdraw_contributions(ws: Workspace, participant: Participant) -> None:
             updated_at=utc_now(),
             version=Evidence.version + 1,
         )
-    )
+        .returning(Evidence.id)
+    ).scalars()
+    _log_bulk_change(ws, participant, "evidence", changed, ("consent", "visibility"))
 
 
 def delete_participant(ws: Workspace, participant_id: str, *, if_match: str | None = None) -> None:
@@ -213,18 +219,46 @@ def delete_participant(ws: Workspace, participant_id: str, *, if_match: str | No
         .where(activity_participants.c.participant_id == participant.id)
         .scalar_subquery()
     )
-    ws.session.execute(
+    activities = ws.session.execute(
         sa.update(Activity)
         .where(Activity.organisation_id == ws.organisation_id, Activity.id.in_(linked))
         .values(updated_at=now, version=Activity.version + 1)
-    )
-    ws.session.execute(
+        .returning(Activity.id)
+    ).scalars()
+    _log_bulk_change(ws, participant, "activity", activities, ("participant_ids",))
+    evidence = ws.session.execute(
         sa.update(Evidence)
         .where(
             Evidence.organisation_id == ws.organisation_id,
             Evidence.participant_id == participant.id,
         )
         .values(participant_id=None, updated_at=now, version=Evidence.version + 1)
-    )
+        .returning(Evidence.id)
+    ).scalars()
+    _log_bulk_change(ws, participant, "evidence", evidence, ("participant_id",))
     ws.session.delete(participant)
     ws.session.flush()
+
+
+def _log_bulk_change(
+    ws: Workspace,
+    participant: Participant,
+    record_type: str,
+    record_ids: Iterable[str],
+    fields: tuple[str, ...],
+) -> None:
+    """Log the records a bulk UPDATE changed (it bypasses the flush that logs the rest)."""
+    record_events(
+        ws.session,
+        [
+            Event(
+                AuditAction.CHANGED,
+                record_type,
+                record_id,
+                ws.organisation_id,
+                participant.initiative_id,
+                fields,
+            )
+            for record_id in list(record_ids)
+        ],
+    )

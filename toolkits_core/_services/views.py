@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from toolkits_core._services.errors import ConflictError
+from toolkits_core._services.privacy import consent_not_withdrawn
 from toolkits_core._services.workspace import Workspace
 from toolkits_core._store.models import (
     Activity,
@@ -85,7 +86,9 @@ def initiative_view(ws: Workspace, initiative: Initiative) -> InitiativeView:
         _rows_of(ws, initiative, Activity).options(selectinload(Activity.participants))
     ).all()
     activity_types = {activity.id: activity.activity_type for activity in activities}
-    evidence = session.scalars(_rows_of(ws, initiative, Evidence)).all()
+    evidence = session.scalars(
+        _rows_of(ws, initiative, Evidence).where(consent_not_withdrawn())
+    ).all()
     assessments = session.scalars(_rows_of(ws, initiative, Assessment)).all()
     reached = session.scalars(
         sa.select(StageEntry.stage)

@@ -21,6 +21,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.orm import Session, sessionmaker
 
+from toolkits_core._store import audit
+
 DATABASE_URL_VARIABLE = "COPROD_DATABASE_URL"
 DEFAULT_DATABASE_URL = "sqlite:///coprod.sqlite3"
 
@@ -80,6 +82,7 @@ class Database:
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _on_sqlite_connect)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        audit.install(self._sessions)
 
     @property
     def is_sqlite(self) -> bool:

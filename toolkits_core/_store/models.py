@@ -199,6 +199,7 @@ class Participant(Mirrored, InInitiative, Base):
     display_name: Mapped[str] = mapped_column(sa.String(200))
     consent: Mapped[str] = mapped_column(sa.String(20), default="not_recorded")
     consent_recorded_at: Mapped[dt.datetime | None]
+    erased_at: Mapped[dt.datetime | None]
 
 
 class Activity(Mirrored, InInitiative, Base):
@@ -254,6 +255,7 @@ class Evidence(Mirrored, InInitiative, Base):
     file_size: Mapped[int | None] = mapped_column(sa.BigInteger)
     file_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     file_uploaded_at: Mapped[dt.datetime | None]
+    erased_at: Mapped[dt.datetime | None]
 
 
 class Assessment(Mirrored, InInitiative, Base):
@@ -270,3 +272,28 @@ class Assessment(Mirrored, InInitiative, Base):
     ratings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     assessed_on: Mapped[dt.date]
     note: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class AuditEvent(Owned, Base):
+    """One write, export or erasure: who did it (which key), to which record, and when.
+
+    The log is append-only: nothing in coprod updates or deletes an event, and the
+    database refuses to (triggers made by the migration). It names records and the
+    fields that changed, never their values, so that erasing a person's data leaves no
+    copy of it here.
+    """
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        sa.Index("ix_audit_events_organisation_id_record_id", "organisation_id", "record_id"),
+    )
+
+    id: Mapped[str] = _id_column("aud")
+    occurred_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    key_id: Mapped[str | None] = mapped_column(sa.String(40))
+    channel: Mapped[str] = mapped_column(sa.String(20))
+    action: Mapped[str] = mapped_column(sa.String(20))
+    record_type: Mapped[str] = mapped_column(sa.String(30))
+    record_id: Mapped[str] = mapped_column(sa.String(40))
+    initiative_id: Mapped[str | None] = mapped_column(sa.String(40), index=True)
+    fields: Mapped[list[str]] = mapped_column(default=list)
