@@ -124,6 +124,11 @@ TAKING_INPUT = operations(takes_input)
 @pytest.fixture
 def world(org):
     """One of every record, in ``org``, made through the API."""
+    return build_world(org)
+
+
+def build_world(org):
+    """One of every record, in ``org``, made through the API."""
     api = org.api
     initiative = api.post("initiatives", json={"toolkit": STAR, "title": "Walks"}).json["id"]
     participant = api.post(
@@ -331,3 +336,28 @@ def test_a_read_carries_an_etag_exactly_when_the_document_says_so(
     assert ("ETag" in response.headers) == ("ETag" in documented)
     if "Link" in documented:
         assert response.json["next_cursor"] is None or "Link" in response.headers
+
+
+def assert_shows_nothing_of(response, org, world):
+    """Nothing in the answer names the other organisation or any of its records."""
+    text = response.get_data().decode("utf-8", errors="replace")
+    assert org.id not in text
+    for name, value in world.items():
+        if name not in SHARED_PARAMETERS:
+            assert value not in text, f"the answer shows {name} {value} of another organisation"
+
+
+@pytest.mark.parametrize(("method", "path", "operation"), OPERATIONS)
+def test_another_organisation_using_its_own_records_never_sees_or_changes_these(
+    method, path, operation, org, other_org, world
+):
+    """Every operation, called by a second organisation on its own records (so that its
+    lists are not empty), shows none of the first organisation's rows and changes none."""
+    theirs = build_world(other_org)
+    before = snapshot(org, world)
+    response = send(other_org.with_scope("admin"), method, path, theirs)
+    assert response.status_code < 500, response.get_data(as_text=True)
+    if method == "get":
+        assert response.status_code == 200, response.get_data(as_text=True)
+    assert_shows_nothing_of(response, org, world)
+    assert snapshot(org, world) == before
