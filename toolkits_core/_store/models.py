@@ -56,6 +56,16 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return None if value is None else value.replace(tzinfo=dt.UTC)
 
 
+def _page_index(table: str, *scope: str) -> sa.Index:
+    """The index a list is paged along: its scope's columns, then the id it is sorted by.
+
+    Keyset pages read "the next rows after this id" within one organisation (and one
+    initiative); with this index that is a seek and a short scan, whatever the page's
+    depth and however many rows the table holds.
+    """
+    return sa.Index(f"ix_{table}_page", *scope, "id")
+
+
 def _id_column(prefix: str) -> Mapped[str]:
     return mapped_column(sa.String(40), primary_key=True, default=lambda: new_id(prefix))
 
@@ -138,7 +148,10 @@ class Initiative(Mirrored, Owned, Base):
     """A co-production project run with one toolkit, pinned at creation to its version."""
 
     __tablename__ = "initiatives"
-    __table_args__ = (sa.UniqueConstraint("organisation_id", "external_ref"),)
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id", "external_ref"),
+        _page_index("initiatives", "organisation_id"),
+    )
 
     id: Mapped[str] = _id_column("ini")
     toolkit_key: Mapped[str] = mapped_column(sa.String(100))
@@ -159,6 +172,7 @@ class StageEntry(InInitiative, Base):
     """
 
     __tablename__ = "stage_entries"
+    __table_args__ = (_page_index("stage_entries", "organisation_id", "initiative_id"),)
 
     id: Mapped[str] = _id_column("stg")
     from_stage: Mapped[str | None] = mapped_column(sa.String(100))
@@ -192,7 +206,10 @@ class Participant(Mirrored, InInitiative, Base):
     """A person or organisation taking part, by role, with only a display name or pseudonym."""
 
     __tablename__ = "participants"
-    __table_args__ = (sa.UniqueConstraint("initiative_id", "external_ref"),)
+    __table_args__ = (
+        sa.UniqueConstraint("initiative_id", "external_ref"),
+        _page_index("participants", "organisation_id", "initiative_id"),
+    )
 
     id: Mapped[str] = _id_column("par")
     role: Mapped[str] = mapped_column(sa.String(50))
@@ -206,7 +223,10 @@ class Activity(Mirrored, InInitiative, Base):
     """Something done in a stage of an initiative: a mapping session, a workshop, a walk."""
 
     __tablename__ = "activities"
-    __table_args__ = (sa.UniqueConstraint("initiative_id", "external_ref"),)
+    __table_args__ = (
+        sa.UniqueConstraint("initiative_id", "external_ref"),
+        _page_index("activities", "organisation_id", "initiative_id"),
+    )
 
     id: Mapped[str] = _id_column("act")
     activity_type: Mapped[str] = mapped_column(sa.String(100))
@@ -232,7 +252,10 @@ class Evidence(Mirrored, InInitiative, Base):
     """A piece of evidence: a typed payload, and for recordings, photos and documents a file."""
 
     __tablename__ = "evidence"
-    __table_args__ = (sa.UniqueConstraint("initiative_id", "external_ref"),)
+    __table_args__ = (
+        sa.UniqueConstraint("initiative_id", "external_ref"),
+        _page_index("evidence", "organisation_id", "initiative_id"),
+    )
 
     id: Mapped[str] = _id_column("evd")
     evidence_type: Mapped[str] = mapped_column(sa.String(100))
@@ -262,7 +285,10 @@ class Assessment(Mirrored, InInitiative, Base):
     """Ratings of a toolkit's dimensions on one of its scales, from one perspective."""
 
     __tablename__ = "assessments"
-    __table_args__ = (sa.UniqueConstraint("initiative_id", "external_ref"),)
+    __table_args__ = (
+        sa.UniqueConstraint("initiative_id", "external_ref"),
+        _page_index("assessments", "organisation_id", "initiative_id"),
+    )
 
     id: Mapped[str] = _id_column("asm")
     scale: Mapped[str] = mapped_column(sa.String(100))
@@ -286,6 +312,7 @@ class AuditEvent(Owned, Base):
     __tablename__ = "audit_events"
     __table_args__ = (
         sa.Index("ix_audit_events_organisation_id_record_id", "organisation_id", "record_id"),
+        _page_index("audit_events", "organisation_id"),
     )
 
     id: Mapped[str] = _id_column("aud")
