@@ -1,4 +1,4 @@
-"""An append-only audit log, erasure marks, and the indexes lists are paged along
+"""An append-only audit log, and erasure marks on participants and evidence
 
 Revision ID: 0002
 Revises: 0001
@@ -16,16 +16,6 @@ branch_labels = None
 depends_on = None
 
 APPEND_ONLY = "coprod_audit_events_append_only"
-PAGE_INDEXES = {
-    "initiatives": ["organisation_id", "id"],
-    "participants": ["organisation_id", "initiative_id", "id"],
-    "activities": ["organisation_id", "initiative_id", "id"],
-    "evidence": ["organisation_id", "initiative_id", "id"],
-    "assessments": ["organisation_id", "initiative_id", "id"],
-    "stage_entries": ["organisation_id", "initiative_id", "id"],
-    "audit_events": ["organisation_id", "id"],
-}
-"""Keyset pages seek along these, so a page costs the same at any depth and table size."""
 REFUSAL = "audit_events is append-only: its rows cannot be changed or deleted"
 
 
@@ -66,8 +56,6 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("erased_at", sa.DateTime(), nullable=True))
     with op.batch_alter_table("evidence", schema=None) as batch_op:
         batch_op.add_column(sa.Column("erased_at", sa.DateTime(), nullable=True))
-    for table, columns in PAGE_INDEXES.items():
-        op.create_index(f"ix_{table}_page", table, columns, unique=False)
     _refuse_changes_to_audit_events()
 
 
@@ -96,8 +84,6 @@ def _refuse_changes_to_audit_events() -> None:
 
 
 def downgrade() -> None:
-    for table in PAGE_INDEXES:
-        op.drop_index(f"ix_{table}_page", table_name=table)
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"DROP TRIGGER IF EXISTS {APPEND_ONLY} ON audit_events")
         op.execute(f"DROP FUNCTION IF EXISTS {APPEND_ONLY}()")
