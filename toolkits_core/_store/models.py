@@ -59,9 +59,9 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 def _page_index(table: str, *scope: str) -> sa.Index:
     """The index a list is paged along: its scope's columns, then the id it is sorted by.
 
-    Keyset pages read "the next rows after this id" within one organisation (and one
-    initiative); with this index that is a seek and a short scan, whatever the page's
-    depth and however many rows the table holds.
+    Keyset pages read "the next rows after this id" within one organisation or one
+    initiative (whose id implies its organisation); with this index that is a seek and a
+    short scan, whatever the page's depth and however many rows the table holds.
     """
     return sa.Index(f"ix_{table}_page", *scope, "id")
 
@@ -88,11 +88,13 @@ class Owned:
 
 
 class InInitiative(Owned):
-    """A row recorded in an initiative, and deleted with it."""
+    """A row recorded in an initiative, and deleted with it.
 
-    initiative_id: Mapped[str] = mapped_column(
-        sa.ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
-    )
+    Its ``initiative_id`` is indexed by the model's page index, ``(initiative_id, id)``,
+    which also serves the cascade when an initiative is deleted.
+    """
+
+    initiative_id: Mapped[str] = mapped_column(sa.ForeignKey("initiatives.id", ondelete="CASCADE"))
 
 
 class Mirrored:
@@ -172,7 +174,7 @@ class StageEntry(InInitiative, Base):
     """
 
     __tablename__ = "stage_entries"
-    __table_args__ = (_page_index("stage_entries", "organisation_id", "initiative_id"),)
+    __table_args__ = (_page_index("stage_entries", "initiative_id"),)
 
     id: Mapped[str] = _id_column("stg")
     from_stage: Mapped[str | None] = mapped_column(sa.String(100))
@@ -208,7 +210,7 @@ class Participant(Mirrored, InInitiative, Base):
     __tablename__ = "participants"
     __table_args__ = (
         sa.UniqueConstraint("initiative_id", "external_ref"),
-        _page_index("participants", "organisation_id", "initiative_id"),
+        _page_index("participants", "initiative_id"),
     )
 
     id: Mapped[str] = _id_column("par")
@@ -225,7 +227,7 @@ class Activity(Mirrored, InInitiative, Base):
     __tablename__ = "activities"
     __table_args__ = (
         sa.UniqueConstraint("initiative_id", "external_ref"),
-        _page_index("activities", "organisation_id", "initiative_id"),
+        _page_index("activities", "initiative_id"),
     )
 
     id: Mapped[str] = _id_column("act")
@@ -254,7 +256,7 @@ class Evidence(Mirrored, InInitiative, Base):
     __tablename__ = "evidence"
     __table_args__ = (
         sa.UniqueConstraint("initiative_id", "external_ref"),
-        _page_index("evidence", "organisation_id", "initiative_id"),
+        _page_index("evidence", "initiative_id"),
     )
 
     id: Mapped[str] = _id_column("evd")
@@ -287,7 +289,7 @@ class Assessment(Mirrored, InInitiative, Base):
     __tablename__ = "assessments"
     __table_args__ = (
         sa.UniqueConstraint("initiative_id", "external_ref"),
-        _page_index("assessments", "organisation_id", "initiative_id"),
+        _page_index("assessments", "initiative_id"),
     )
 
     id: Mapped[str] = _id_column("asm")
