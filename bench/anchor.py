@@ -1,0 +1,638 @@
+"""The anchor: the hot paths written by hand, to measure the product's framework costs against.
+
+A plain Flask app with no flask-smorest, no ORM and no marshmallow. Each endpoint
+authenticates as the product does at the SQL level (one SELECT of the key by id, a
+SHA-256 compared in constant time, ``last_used_at`` touched at most every five minutes),
+runs the SQL the product runs for the same page (SQLAlchemy Core ``text``, the same
+filters, the same keyset predicate, the same pooled engine and SQLite pragmas), and
+writes the same JSON body by hand with the standard library. Progress asks the same
+plugin host the same question, since the toolkit's rules are the work itself, not
+framework, over a view read as the product reads it (where the initiative stands at
+once, the rest on demand with the core's ``ReadOnDemand``). Creating evidence inserts
+the same row, and the audit event the product writes beside it, with hand-written SQL,
+and does not validate the payload.
+
+Serve it exactly like the product: ``gunicorn 'bench.anchor:create_app()'`` with
+``COPROD_DATABASE_URL`` set.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+from flask import Flask, Response, request
+
+from toolkits_core import (
+    ActivityView,
+    AssessmentView,
+    Consent,
+    EvidenceView,
+    InitiativeView,
+    ParticipantRole,
+    ParticipantView,
+    PluginHost,
+    StageFlow,
+    Toolkit,
+    load_plugins,
+)
+from toolkits_core._frozen import ReadOnDemand
+from toolkits_core._store.ids import new_id
+
+ENGINE = "bench_anchor_engine"
+JSON_TYPE = "application/json"
+MAX_LIMIT = 100
+RANK = {"read": 1, "write": 2, "admin": 3}
+KEY_TOUCH = dt.timedelta(minutes=5)
+
+INITIATIVE_COLUMNS = (
+    "id, toolkit_key, toolkit_version, title, summary, status, themes, stage, cycle, "
+    "external_ref, created_at, updated_at, version, organisation_id"
+)
+EVIDENCE_COLUMNS = (
+    "id, evidence_type, stage, cycle, activity_id, participant_id, dimensions, indicators, "
+    "payload, consent, visibility, collected_on, file_name, file_content_type, file_size, "
+    "file_sha256, file_uploaded_at, erased_at, external_ref, created_at, updated_at, "
+    "version, initiative_id, organisation_id"
+)
+KEY_SQL = sa.text(
+    "SELECT organisation_id, secret_sha256, scopes, expires_at, revoked_at, last_used_at "
+    "FROM api_keys WHERE id = :id"
+)
+TOUCH_KEY_SQL = sa.text("UPDATE api_keys SET last_used_at = :now WHERE id = :id")
+INITIATIVE_SQL = sa.text(
+    f"SELECT {INITIATIVE_COLUMNS} FROM initiatives WHERE id = :id AND organisation_id = :org"
+)
+STAGES_SQL = sa.text(
+    "SELECT stage FROM stage_entries "
+    "WHERE organisation_id = :org AND initiative_id = :initiative ORDER BY id"
+)
+PARTICIPANTS_SQL = sa.text(
+    "SELECT role, consent FROM participants "
+    "WHERE organisation_id = :org AND initiative_id = :initiative ORDER BY id"
+)
+ACTIVITY_ROLES_SQL = sa.text(
+    "SELECT activity_participants.activity_id, participants.role FROM activity_participants "
+    "JOIN participants ON participants.id = activity_participants.participant_id "
+    "WHERE participants.organisation_id = :org AND participants.initiative_id = :initiative "
+    "ORDER BY activity_participants.activity_id, participants.id"
+)
+ACTIVITIES_SQL = sa.text(
+    "SELECT id, activity_type, stage, dimensions, cycle FROM activities "
+    "WHERE organisation_id = :org AND initiative_id = :initiative ORDER BY id"
+)
+VIEW_EVIDENCE_SQL = sa.text(
+    "SELECT evidence.evidence_type, evidence.stage, evidence.payload, evidence.dimensions, "
+    "evidence.indicators, activities.activity_type, evidence.cycle FROM evidence "
+    "LEFT OUTER JOIN activities ON activities.id = evidence.activity_id "
+    "AND activities.organisation_id = :org AND activities.initiative_id = :initiative "
+    "WHERE evidence.organisation_id = :org AND evidence.initiative_id = :initiative "
+    "AND evidence.consent != 'withdrawn' ORDER BY evidence.id"
+)
+ASSESSMENTS_SQL = sa.text(
+    "SELECT scale, perspective, ratings, cycle FROM assessments "
+    "WHERE organisation_id = :org AND initiative_id = :initiative ORDER BY id"
+)
+INSERT_EVIDENCE_SQL = sa.text(
+    f"INSERT INTO evidence ({EVIDENCE_COLUMNS}) VALUES (:id, :evidence_type, :stage, :cycle, "
+    ":activity_id, :participant_id, :dimensions, :indicators, :payload, :consent, "
+    ":visibility, :collected_on, NULL, NULL, NULL, NULL, NULL, NULL, :external_ref, "
+    ":created_at, :updated_at, 1, :initiative_id, :organisation_id)"
+)
+INSERT_AUDIT_SQL = sa.text(
+    "INSERT INTO audit_events (id, occurred_at, key_id, channel, action, record_type, "
+    "record_id, initiative_id, fields, organisation_id) VALUES (:id, :now, :key, 'api', "
+    "'created', 'evidence', :record, :initiative, '[]', :org)"
+)
+
+
+class RefusedError(Exception):
+    """An answer other than success, as a small problem document."""
+
+    def __init__(self, status: int, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.code = code
+        self.detail = detail
+
+
+def _driver_url(url: str) -> str:
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _on_sqlite_connect(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+# Values as the drivers give them: SQLite keeps JSON and times as text -----------------
+
+
+def _loaded(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _moment(value: Any) -> dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    moment: dt.datetime = value.replace(tzinfo=dt.UTC)
+    return moment
+
+
+def _time(value: Any) -> str | None:
+    moment = _moment(value)
+    return None if moment is None else moment.isoformat()
+
+
+def _day(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    day: str = value.isoformat()
+    return day
+
+
+class Store:
+    """The engine and what differs between SQLite and PostgreSQL when binding values."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = sa.create_engine(_driver_url(url))
+        self.sqlite = self.engine.dialect.name == "sqlite"
+        if self.sqlite:
+            sa.event.listen(self.engine, "connect", _on_sqlite_connect)
+
+    def time(self, moment: dt.datetime) -> Any:
+        """A UTC moment as the product stores it: naive UTC."""
+        naive = moment.astimezone(dt.UTC).replace(tzinfo=None)
+        return naive.strftime("%Y-%m-%d %H:%M:%S.%f") if self.sqlite else naive
+
+    def day(self, value: dt.date | None) -> Any:
+        if value is None:
+            return None
+        return value.isoformat() if self.sqlite else value
+
+
+# Authentication ------------------------------------------------------------------------
+
+
+def _caller(connection: sa.Connection, store: Store, scope: str) -> tuple[str, str]:
+    """(organisation id, key id) of the bearer key, if it holds ``scope``."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise RefusedError(401, "missing_key", "Send an API key in the Authorization header.")
+    body = token.removeprefix("coprod_")
+    key_id, _, secret = body.partition(".")
+    refused = RefusedError(401, "invalid_key", "The API key is not valid.")
+    if body == token or not key_id or not secret or len(token) > 200:
+        raise refused
+    key = connection.execute(KEY_SQL, {"id": key_id}).first()
+    digest = hashlib.sha256(secret.encode()).hexdigest()
+    if key is None or not hmac.compare_digest(key.secret_sha256, digest):
+        raise refused
+    now = dt.datetime.now(dt.UTC)
+    expires = _moment(key.expires_at)
+    if key.revoked_at is not None or (expires is not None and expires <= now):
+        raise refused
+    if not any(RANK[held] >= RANK[scope] for held in _loaded(key.scopes)):
+        raise RefusedError(403, "missing_scope", f"This operation needs the {scope!r} scope.")
+    last = _moment(key.last_used_at)
+    if last is None or now - last > KEY_TOUCH:
+        connection.execute(TOUCH_KEY_SQL, {"now": store.time(now), "id": key_id})
+    return str(key.organisation_id), key_id
+
+
+# Pages ---------------------------------------------------------------------------------
+
+
+def _limit() -> int:
+    raw = request.args.get("limit", "50")
+    try:
+        limit = int(raw)
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= MAX_LIMIT:
+        raise RefusedError(422, "invalid_request", f"limit must be 1 to {MAX_LIMIT}.")
+    return limit
+
+
+def _after() -> str | None:
+    cursor = request.args.get("cursor")
+    if cursor is None:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        after = json.loads(raw)["after"]
+    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        after = None
+    if not isinstance(after, str) or not after:
+        raise RefusedError(422, "invalid_request", "Not a cursor this API gave out.")
+    return after
+
+
+def _cursor(after_id: str) -> str:
+    raw = json.dumps({"after": after_id}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _page(
+    rows: Sequence[Any], limit: int, item: Callable[[Any], dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    headers: dict[str, str] = {}
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = _cursor(rows[-1].id)
+        query = {key: value for key, value in request.args.items() if key != "cursor"}
+        query["cursor"] = next_cursor
+        headers["Link"] = f'<{request.base_url}?{urlencode(query)}>; rel="next"'
+    return {"items": [item(row) for row in rows], "next_cursor": next_cursor}, headers
+
+
+def _reply(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    text = json.dumps(body, separators=(",", ":"))
+    return Response(text, status=status, headers=dict(headers or {}), mimetype=JSON_TYPE)
+
+
+# Records as JSON -----------------------------------------------------------------------
+
+
+def _initiative(row: Any) -> dict[str, Any]:
+    return {
+        "created_at": _time(row.created_at),
+        "cycle": row.cycle,
+        "external_ref": row.external_ref,
+        "id": row.id,
+        "stage": row.stage,
+        "status": row.status,
+        "summary": row.summary,
+        "themes": _loaded(row.themes),
+        "title": row.title,
+        "toolkit": row.toolkit_key,
+        "toolkit_version": row.toolkit_version,
+        "updated_at": _time(row.updated_at),
+        "version": row.version,
+    }
+
+
+def _evidence(row: Any, expects_file: bool) -> dict[str, Any]:
+    stored = None
+    if row.file_sha256:
+        stored = {
+            "content_type": row.file_content_type,
+            "name": row.file_name,
+            "sha256": row.file_sha256,
+            "size": row.file_size,
+            "uploaded_at": _time(row.file_uploaded_at),
+            "url": f"/api/v1/evidence/{row.id}/file",
+        }
+    return {
+        "activity_id": row.activity_id,
+        "collected_on": _day(row.collected_on),
+        "consent": row.consent,
+        "created_at": _time(row.created_at),
+        "cycle": row.cycle,
+        "dimensions": _loaded(row.dimensions),
+        "erased_at": _time(row.erased_at),
+        "evidence_type": row.evidence_type,
+        "expects_file": expects_file,
+        "external_ref": row.external_ref,
+        "file": stored,
+        "id": row.id,
+        "indicators": _loaded(row.indicators),
+        "initiative_id": row.initiative_id,
+        "participant_id": row.participant_id,
+        "payload": _loaded(row.payload),
+        "stage": row.stage,
+        "updated_at": _time(row.updated_at),
+        "version": row.version,
+        "visibility": row.visibility,
+    }
+
+
+class Anchor:
+    """The endpoints, over one store and one plugin host."""
+
+    def __init__(self, store: Store, host: PluginHost) -> None:
+        self.store = store
+        self.host = host
+        self.toolkits: dict[str, Toolkit] = {toolkit.key: toolkit for toolkit in host.toolkits()}
+        self.file_kinds = {
+            (toolkit.key, kind.key): kind.kind.has_file
+            for toolkit in self.toolkits.values()
+            for kind in toolkit.evidence_types
+        }
+        self._evidence_sql: dict[tuple[str, ...], sa.TextClause] = {}
+
+    def _initiative_row(self, connection: sa.Connection, org: str, initiative_id: str) -> Any:
+        row = connection.execute(INITIATIVE_SQL, {"id": initiative_id, "org": org}).first()
+        if row is None:
+            raise RefusedError(404, "not_found", f"There is no initiative {initiative_id!r}.")
+        return row
+
+    def _expects_file(self, toolkit_key: str, row: Any) -> bool:
+        known = self.file_kinds.get((toolkit_key, row.evidence_type))
+        return bool(row.file_sha256) if known is None else known
+
+    def list_initiatives(self) -> Response:
+        limit, after = _limit(), _after()
+        sql = (
+            f"SELECT {INITIATIVE_COLUMNS} FROM initiatives WHERE organisation_id = :org"
+            + (" AND id > :after" if after else "")
+            + " ORDER BY id LIMIT :n"
+        )
+        with self.store.engine.begin() as connection:
+            org, _ = _caller(connection, self.store, "read")
+            rows = connection.execute(
+                sa.text(sql), {"org": org, "after": after, "n": limit + 1}
+            ).all()
+        body, headers = _page(rows, limit, _initiative)
+        return _reply(body, headers=headers)
+
+    def show_initiative(self, initiative_id: str) -> Response:
+        with self.store.engine.begin() as connection:
+            org, _ = _caller(connection, self.store, "read")
+            row = self._initiative_row(connection, org, initiative_id)
+        return _reply(_initiative(row), headers={"ETag": f'"{row.id}.{row.version}"'})
+
+    def list_evidence(self, initiative_id: str) -> Response:
+        limit, after = _limit(), _after()
+        filters: dict[str, Any] = {}
+        for name in ("stage", "evidence_type"):
+            if name in request.args:
+                filters[name] = request.args[name]
+        since = request.args.get("updated_since")
+        if since is not None:
+            try:
+                moment = dt.datetime.fromisoformat(since.replace("Z", "+00:00"))
+            except ValueError:
+                raise RefusedError(422, "invalid_request", "updated_since is not a time.") from None
+            if moment.tzinfo is None:
+                raise RefusedError(422, "invalid_request", "Give updated_since with its offset.")
+            filters["updated_since"] = self.store.time(moment)
+        if after:
+            filters["after"] = after
+        shape = tuple(filters)
+        sql = self._evidence_sql.get(shape)
+        if sql is None:
+            where = ["organisation_id = :org", "initiative_id = :initiative"]
+            where += [f"{name} = :{name}" for name in ("evidence_type", "stage") if name in shape]
+            if "updated_since" in shape:
+                where.append("updated_at >= :updated_since")
+            where.append("consent != 'withdrawn'")
+            if "after" in shape:
+                where.append("id > :after")
+            sql = sa.text(
+                f"SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE {' AND '.join(where)} "
+                "ORDER BY id LIMIT :n"
+            )
+            self._evidence_sql[shape] = sql
+        with self.store.engine.begin() as connection:
+            org, _ = _caller(connection, self.store, "read")
+            initiative = self._initiative_row(connection, org, initiative_id)
+            rows = connection.execute(
+                sql, {"org": org, "initiative": initiative.id, "n": limit + 1, **filters}
+            ).all()
+        toolkit_key = initiative.toolkit_key
+        body, headers = _page(
+            rows, limit, lambda row: _evidence(row, self._expects_file(toolkit_key, row))
+        )
+        return _reply(body, headers=headers)
+
+    def progress(self, initiative_id: str) -> Response:
+        moves: list[dict[str, Any]] = []
+        with self.store.engine.begin() as connection:
+            org, _ = _caller(connection, self.store, "read")
+            initiative = self._initiative_row(connection, org, initiative_id)
+            view = self._view(connection, org, initiative)
+            toolkit = self.toolkits.get(initiative.toolkit_key)
+            pinned = toolkit is not None and (
+                toolkit.version.split(".")[0] == initiative.toolkit_version.split(".")[0]
+            )
+            if toolkit is not None and pinned:  # the rules read the view while it is open
+                for target in _candidates(toolkit, initiative.stage, view.reached_stages):
+                    decision = self.host.decide_transition(view, target)
+                    moves.append(
+                        {
+                            "allowed": decision.allowed,
+                            "blockers": [
+                                {"code": b.code, "message": b.message, "plugin": b.plugin}
+                                for b in decision.blockers
+                            ],
+                            "kind": decision.transition.kind.value if decision.transition else None,
+                            "to_stage": decision.to_stage,
+                        }
+                    )
+        body = {
+            "cycle": initiative.cycle,
+            "initiative_id": initiative.id,
+            "moves": moves,
+            "reached_stages": list(view.reached_stages),
+            "stage": initiative.stage,
+            "toolkit": initiative.toolkit_key,
+        }
+        return _reply(body)
+
+    def _view(self, connection: sa.Connection, org: str, initiative: Any) -> InitiativeView:
+        """What the plugins judge, read as the product reads it: where it stands at once,
+        the rest only when a rule looks at it (the core's read-on-demand sequences)."""
+        where = {"org": org, "initiative": initiative.id}
+        reached = connection.execute(STAGES_SQL, where).scalars().all()
+
+        def participants() -> Iterator[ParticipantView]:
+            for row in connection.execute(PARTICIPANTS_SQL, where):
+                yield ParticipantView(ParticipantRole(row.role), Consent(row.consent))
+
+        def activities() -> Iterator[ActivityView]:
+            roles: dict[str, list[ParticipantRole]] = {}
+            for link in connection.execute(ACTIVITY_ROLES_SQL, where):
+                roles.setdefault(link.activity_id, []).append(ParticipantRole(link.role))
+            for row in connection.execute(ACTIVITIES_SQL, where):
+                yield ActivityView(
+                    row.activity_type,
+                    row.stage,
+                    tuple(_loaded(row.dimensions)),
+                    tuple(roles.get(row.id, ())),
+                    row.cycle,
+                )
+
+        def evidence() -> Iterator[EvidenceView]:
+            for row in connection.execute(VIEW_EVIDENCE_SQL, where):
+                yield EvidenceView(
+                    row.evidence_type,
+                    row.stage,
+                    _loaded(row.payload),
+                    tuple(_loaded(row.dimensions)),
+                    tuple(_loaded(row.indicators)),
+                    row.activity_type,
+                    row.cycle,
+                )
+
+        def assessments() -> Iterator[AssessmentView]:
+            for row in connection.execute(ASSESSMENTS_SQL, where):
+                yield AssessmentView(
+                    row.scale, ParticipantRole(row.perspective), _loaded(row.ratings), row.cycle
+                )
+
+        return InitiativeView(
+            toolkit=initiative.toolkit_key,
+            stage=initiative.stage,
+            cycle=initiative.cycle,
+            reached_stages=tuple(dict.fromkeys(reached)),
+            participants=ReadOnDemand(participants),
+            activities=ReadOnDemand(activities),
+            evidence=ReadOnDemand(evidence),
+            assessments=ReadOnDemand(assessments),
+        )
+
+    def create_evidence(self, initiative_id: str) -> Response:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or not isinstance(body.get("payload"), dict):
+            raise RefusedError(422, "invalid_request", "Send evidence_type and a payload object.")
+        evidence_type = str(body.get("evidence_type"))
+        now = dt.datetime.now(dt.UTC)
+        store = self.store
+        with store.engine.begin() as connection:
+            org, key_id = _caller(connection, store, "write")
+            initiative = self._initiative_row(connection, org, initiative_id)
+            if initiative.status == "archived":
+                raise RefusedError(409, "initiative_archived", "The initiative is archived.")
+            if (initiative.toolkit_key, evidence_type) not in self.file_kinds:
+                raise RefusedError(
+                    422, "invalid_request", f"Unknown evidence type {evidence_type!r}."
+                )
+            collected = body.get("collected_on")
+            row = {
+                "id": new_id("evd"),
+                "evidence_type": evidence_type,
+                "stage": body.get("stage") or initiative.stage,
+                "cycle": body.get("cycle") or initiative.cycle,
+                "activity_id": body.get("activity_id"),
+                "participant_id": body.get("participant_id"),
+                "dimensions": list(dict.fromkeys(body.get("dimensions", []))),
+                "indicators": list(dict.fromkeys(body.get("indicators", []))),
+                "payload": body["payload"],
+                "consent": body.get("consent", "not_recorded"),
+                "visibility": body.get("visibility", "organisation"),
+                "collected_on": dt.date.fromisoformat(collected) if collected else None,
+                "external_ref": body.get("external_ref"),
+                "initiative_id": initiative.id,
+                "organisation_id": org,
+            }
+            stored_time = store.time(now)
+            connection.execute(
+                INSERT_EVIDENCE_SQL,
+                {
+                    **row,
+                    "dimensions": json.dumps(row["dimensions"]),
+                    "indicators": json.dumps(row["indicators"]),
+                    "payload": json.dumps(row["payload"]),
+                    "collected_on": store.day(row["collected_on"]),
+                    "created_at": stored_time,
+                    "updated_at": stored_time,
+                },
+            )
+            connection.execute(
+                INSERT_AUDIT_SQL,
+                {
+                    "id": new_id("aud"),
+                    "now": stored_time,
+                    "key": key_id,
+                    "record": row["id"],
+                    "initiative": initiative.id,
+                    "org": org,
+                },
+            )
+        record = {
+            "activity_id": row["activity_id"],
+            "collected_on": _day(row["collected_on"]),
+            "consent": row["consent"],
+            "created_at": now.isoformat(),
+            "cycle": row["cycle"],
+            "dimensions": row["dimensions"],
+            "erased_at": None,
+            "evidence_type": evidence_type,
+            "expects_file": self.file_kinds[(initiative.toolkit_key, evidence_type)],
+            "external_ref": row["external_ref"],
+            "file": None,
+            "id": row["id"],
+            "indicators": row["indicators"],
+            "initiative_id": initiative.id,
+            "participant_id": row["participant_id"],
+            "payload": row["payload"],
+            "stage": row["stage"],
+            "updated_at": now.isoformat(),
+            "version": 1,
+            "visibility": row["visibility"],
+        }
+        headers = {
+            "ETag": f'"{row["id"]}.1"',
+            "Location": f"{request.host_url.rstrip('/')}/api/v1/evidence/{row['id']}",
+        }
+        return _reply(record, 201, headers)
+
+
+def _candidates(toolkit: Toolkit, stage: str, reached: Sequence[str]) -> list[str]:
+    """The stages a move could go to from ``stage`` (the core's rule, written out)."""
+    keys = [item.key for item in toolkit.stages]
+    if stage not in keys:
+        return []
+    here = keys.index(stage)
+    options = keys[here + 1 : here + 2]
+    if toolkit.stage_flow is StageFlow.CYCLIC and here == len(keys) - 1:
+        options.append(keys[0])
+    if toolkit.stage_flow is StageFlow.REVISITABLE:
+        options += [key for key in keys[:here] if key in reached]
+    return options
+
+
+def create_app(url: str | None = None) -> Flask:
+    """The anchor app on ``url`` (else ``COPROD_DATABASE_URL``), with the installed plugins."""
+    store = Store(url or os.environ["COPROD_DATABASE_URL"])
+    anchor = Anchor(store, load_plugins())
+    app = Flask("bench_anchor")
+    app.extensions[ENGINE] = store.engine
+    app.add_url_rule("/api/v1/initiatives", "list_initiatives", anchor.list_initiatives)
+    app.add_url_rule(
+        "/api/v1/initiatives/<initiative_id>", "show_initiative", anchor.show_initiative
+    )
+    app.add_url_rule("/api/v1/initiatives/<initiative_id>/progress", "progress", anchor.progress)
+    app.add_url_rule(
+        "/api/v1/initiatives/<initiative_id>/evidence", "list_evidence", anchor.list_evidence
+    )
+    app.add_url_rule(
+        "/api/v1/initiatives/<initiative_id>/evidence",
+        "create_evidence",
+        anchor.create_evidence,
+        methods=["POST"],
+    )
+
+    @app.errorhandler(RefusedError)
+    def refused(error: RefusedError) -> Response:
+        body = {
+            "type": f"urn:coprod:problem:{error.code}",
+            "title": error.code,
+            "status": error.status,
+            "detail": error.detail,
+            "code": error.code,
+        }
+        text = json.dumps(body, separators=(",", ":"))
+        return Response(text, status=error.status, mimetype="application/problem+json")
+
+    return app
