@@ -16,9 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
-from api import auth, hygiene, problems
+from api import auth, edge, hygiene, problems, ratelimit
 from api.context import EXTENSION, Services, close_workspace
 from api.resources import BLUEPRINTS
+from api.settings import ConfigurationError as ConfigurationError  # also api.app's
 from api.spec import SharedResponsesPlugin
 from toolkits_core import PluginHost, load_plugins
 from toolkits_core.service import (
@@ -58,10 +59,6 @@ def swagger_ui_asset(filename: str) -> Response:
     return send_from_directory(str(swagger_ui_path), filename, max_age=86400)
 
 
-class ConfigurationError(ValueError):
-    """A setting the app cannot start with; the message names it and what it takes."""
-
-
 def _upload_limit(value: object) -> int:
     try:
         limit = int(str(value).strip())
@@ -89,9 +86,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     SQLite file), ``FILES_DIR``, ``MAX_UPLOAD_BYTES``, ``PLUGIN_HOST`` (a ``PluginHost``;
     by default the installed plugins are loaded) and ``AUTO_MIGRATE`` (by default only the
     embedded SQLite database migrates itself; any other must be upgraded with
-    ``coprod db upgrade``, and the app refuses to start until it is).
+    ``coprod db upgrade``, and the app refuses to start until it is). The edge settings
+    (``RATE_LIMIT``, ``RATE_LIMIT_STORAGE``, ``RATE_LIMIT_PREFIX``, ``CORS_ORIGINS``,
+    ``HSTS_SECONDS``, ``TRUSTED_PROXIES``, ``SECURITY_HEADERS``) are read by
+    ``api.ratelimit`` and ``api.edge``, else their ``COPROD_`` variables; docs/api.md
+    lists them.
     """
     settings = dict(config or {})
+    # Read first, so that a bad edge setting stops the app before it opens anything.
+    limiter = ratelimit.build_limiter(settings)
+    edge_policy = edge.read_policy(settings)
     app = Flask("api")
     url = database_url(settings.pop("DATABASE_URL", None))
     database = Database(url)
@@ -138,11 +142,24 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.add_url_rule(f"{SWAGGER_UI_ASSETS}<path:filename>", "swagger_ui_assets", swagger_ui_asset)
+    # The edge, in the order a request meets it: CORS preflights need no key; an address
+    # that spent its quota on bad keys is refused before its key is looked up; a valid key
+    # is counted; then the body is checked. Answers get the CORS, security and RateLimit
+    # headers on the way out.
+    ratelimit.install(app, limiter)
+    edge.install(app, edge_policy)
+    app.before_request(edge.answer_preflight)
+    app.before_request(ratelimit.refuse_exhausted_address)
     app.before_request(auth.authenticate_request)
+    app.before_request(ratelimit.count_caller)
     app.before_request(hygiene.refuse_unstorable_input)
+    app.after_request(ratelimit.label_answer)
+    app.after_request(edge.add_headers)
     app.teardown_request(close_workspace)
     app.register_error_handler(ServiceError, problems.handle_service_error)
     app.register_error_handler(StaleDataError, problems.handle_write_conflict)
     app.register_error_handler(IntegrityError, problems.handle_write_conflict)
+    for unavailable in problems.DATABASE_UNAVAILABLE:
+        app.register_error_handler(unavailable, problems.handle_database_unavailable)
     app.register_error_handler(Exception, problems.handle_unexpected)
     return app

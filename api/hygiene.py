@@ -8,10 +8,10 @@ JSON body is checked here once, and the problem names where it is.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 from werkzeug.exceptions import BadRequest
 
 from toolkits_core.service import FieldProblem, InvalidRequestError, ServiceError
@@ -49,6 +49,50 @@ class JsonTooLargeError(ServiceError):
     title = "Content Too Large"
 
 
+class UnsupportedMediaTypeError(ServiceError):
+    status = 415
+    title = "Unsupported Media Type"
+
+
+JSON = "application/json"
+
+
+def _takes_json_body(view: Callable[..., Any]) -> bool:
+    """Whether the view reads its arguments from a JSON body (flask-smorest's ``arguments``)."""
+    seen: Any = view
+    while seen is not None:
+        arguments = getattr(seen, "_apidoc", {}).get("arguments", {})
+        if any(p.get("in") == "json" for p in arguments.get("parameters", [])):
+            return True
+        seen = getattr(seen, "__wrapped__", None)
+    return False
+
+
+def refuse_body_not_json() -> None:
+    """Raise ``UnsupportedMediaTypeError`` (415) for a body that is not JSON sent to an
+    operation that takes one.
+
+    Without this, webargs reads such a body as no JSON at all and answers 422 "missing
+    data" for every required field, which hides the real mistake (a form post, or a
+    forgotten ``Content-Type``). Any ``application/json`` or ``application/*+json`` type
+    (such as ``application/merge-patch+json``) is read as JSON.
+    """
+    has_body = bool(request.content_length) or (
+        "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    )
+    if not has_body or request.is_json or request.endpoint is None:
+        return
+    if not _takes_json_body(current_app.view_functions[request.endpoint]):
+        return
+    sent = request.mimetype or "no Content-Type"
+    raise UnsupportedMediaTypeError(
+        "unsupported_media_type",
+        f"This operation takes a JSON body, sent with Content-Type: {JSON}; this one was "
+        f"sent as {sent}.",
+        accepted=[JSON],
+    )
+
+
 def _is_utf8(text: str) -> bool:
     try:
         text.encode("utf-8")
@@ -58,7 +102,9 @@ def _is_utf8(text: str) -> bool:
 
 
 def refuse_unstorable_input() -> None:
-    """Raise ``InvalidRequestError`` (422) for NULs anywhere or JSON nested too deep."""
+    """Raise ``InvalidRequestError`` (422) for NULs anywhere or JSON nested too deep, and
+    415 for a body that is not JSON where a JSON one is wanted."""
+    refuse_body_not_json()
     problems: list[FieldProblem] = []
     locations = {"path": dict(request.view_args or {}), "query": request.args.to_dict()}
     for location, values in locations.items():

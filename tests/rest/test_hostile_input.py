@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import re
+import struct
+from urllib.parse import quote
 
 import pytest
+
+from api.context import services
+from api.spec import openapi_document
 
 STAR = "coproduction-star"
 
@@ -100,3 +107,147 @@ def test_a_json_body_over_a_mebibyte_is_413(api):
     body = {"toolkit": STAR, "title": "Walks", "summary": "x" * (1024 * 1024)}
     assert problem(api.post("initiatives", json=body), 413)["code"] == "body_too_large"
     assert api.get("initiatives").json["items"] == []
+
+
+# File names ------------------------------------------------------------------------------
+
+
+def wav_bytes(samples: int = 400) -> bytes:
+    """A tiny, valid PCM WAV file."""
+    data = b"\x00\x00" * samples
+    header = b"RIFF" + struct.pack("<I", 36 + len(data)) + b"WAVE"
+    fmt = b"fmt " + struct.pack("<IHHIIHH", 16, 1, 1, 8000, 16000, 2, 16)
+    return header + fmt + b"data" + struct.pack("<I", len(data)) + data
+
+
+def upload_named(api, path: str, name: str, content: bytes):
+    """Upload with the file name sent exactly, in RFC 5987 form (``filename*``), so that
+    NULs, line breaks and any Unicode arrive as they are, whatever a client would escape."""
+    boundary = "coprod-hostile-name"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        f"filename*=UTF-8''{quote(name, safe='')}\r\nContent-Type: audio/wav\r\n\r\n"
+    )
+    body = head.encode("ascii") + content + f"\r\n--{boundary}--\r\n".encode("ascii")
+    return api.put(path, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+HOSTILE_NAMES = [
+    pytest.param("../../etc/passwd", "passwd", id="dot-dot-slash"),
+    pytest.param("/etc/passwd", "passwd", id="absolute"),
+    pytest.param("..\\..\\windows\\win.ini", "win.ini", id="backslashes"),
+    pytest.param("C:\\Users\\worker\\..\\..\\walk.wav", "walk.wav", id="windows-path"),
+    pytest.param("walk\x00.wav", "walk.wav", id="nul"),
+    pytest.param("walk\x00/../../x.wav", "x.wav", id="nul-then-path"),
+    pytest.param(
+        "\x1b[31mred\x07\r\nX-Injected: yes.wav", "[31mredX-Injected: yes.wav", id="controls"
+    ),
+    pytest.param("walk\u202egpj.wav", "walkgpj.wav", id="rtl-override"),
+    pytest.param("inter\u200bview\ufeff\u2066.wav", "interview.wav", id="invisible"),
+    pytest.param("\uff0e\uff0e\uff0fsecret\uff3cx.wav", "x.wav", id="fullwidth-separators"),
+    pytest.param("a" * 1000 + ".wav", "a" * 251 + ".wav", id="overlong"),
+    pytest.param("\u00e9" * 300, "\u00e9" * 255, id="overlong-unicode"),
+    pytest.param("..", "file", id="dot-dot"),
+    pytest.param(" . ", "file", id="dot"),
+    pytest.param(
+        "Margaret's walk \u2013 part 1.wav", "Margaret's walk \u2013 part 1.wav", id="kept"
+    ),
+]
+
+
+@pytest.mark.parametrize(("sent", "kept"), HOSTILE_NAMES)
+def test_a_file_name_never_reaches_the_file_store_and_is_kept_clean(api, app, org, sent, kept):
+    initiative = api.post("initiatives", json={"toolkit": STAR, "title": "Walks"}).json["id"]
+    evidence = api.post(
+        f"initiatives/{initiative}/evidence",
+        json={"evidence_type": "audio-interview", "payload": {"caption": "Canal path"}},
+    ).json["id"]
+    root = services(app).files.root
+    around = set(root.parent.iterdir())
+    audio = wav_bytes()
+    response = upload_named(api, f"evidence/{evidence}/file", sent, audio)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.json["file"]["name"] == kept
+    assert api.get(f"evidence/{evidence}").json["file"]["name"] == kept
+    # On disk there is only <root>/<organisation>/<evidence>/<sha256>, named by us.
+    files = [p.relative_to(root).parts for p in root.rglob("*") if p.is_file()]
+    assert (org.id, evidence, hashlib.sha256(audio).hexdigest()) in files
+    assert all(len(parts) == 3 and re.fullmatch(r"[0-9a-f]{64}", parts[2]) for parts in files)
+    assert set(root.parent.iterdir()) == around
+    # The download names it in one header line, with no path in either form of the name.
+    disposition = api.get(f"evidence/{evidence}/file").headers["Content-Disposition"]
+    assert "\r" not in disposition
+    assert "\n" not in disposition
+    fallback = re.search(r'filename="?([^";]*)', disposition)
+    assert fallback is not None
+    assert "/" not in fallback[1]
+    assert "\\" not in fallback[1]
+    assert fallback[1] not in {".", ".."}
+
+
+# String lengths --------------------------------------------------------------------------
+
+HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
+BOUNDED_BY_FORMAT = {"date", "date-time", "binary"}
+
+
+def _resolve(document, schema):
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def request_strings(document):
+    """Every string an operation reads from a JSON body or the query, with its bound:
+    (method, path, location, field, schema, make(value) -> the body or query value)."""
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method not in HTTP_METHODS:
+                continue
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if parameter["in"] == "query" and schema.get("type") == "string":
+                    yield method, path, "query", parameter["name"], schema
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if body is None:
+                continue
+            properties = _resolve(document, body["schema"]).get("properties", {})
+            for name, schema in properties.items():
+                if schema.get("readOnly"):
+                    continue
+                if schema.get("type") == "string":
+                    yield method, path, "json", name, schema
+                elif schema.get("type") == "array" and schema["items"].get("type") == "string":
+                    yield method, path, "json", f"{name}/0", schema["items"]
+
+
+def test_every_string_a_request_takes_has_a_bound(app):
+    unbounded = [
+        (method, path, location, field)
+        for method, path, location, field, schema in request_strings(openapi_document(app))
+        if "maxLength" not in schema
+        and "enum" not in schema
+        and schema.get("format") not in BOUNDED_BY_FORMAT
+    ]
+    assert unbounded == []
+
+
+def test_every_string_past_its_bound_is_a_field_error(app, org):
+    admin = org.with_scope("admin")
+    checked = 0
+    for method, path, location, field, schema in request_strings(openapi_document(app)):
+        if "maxLength" not in schema:
+            continue
+        long = "x" * (schema["maxLength"] + 1)
+        url = re.sub(r"\{[^}]+\}", "nope_00000000000000000000000000", path)
+        if location == "query":
+            response = admin.request(method.upper(), f"{url}?{field}={long}")
+        else:
+            name, _, index = field.partition("/")
+            response = admin.request(method.upper(), url, json={name: [long] if index else long})
+        assert response.status_code == 422, (method, path, field, response.status_code)
+        fields = {(e["location"], e["field"]) for e in response.json["errors"]}
+        assert (location, field) in fields, (method, path, field, fields)
+        checked += 1
+    assert checked >= 60
+    assert admin.get("initiatives").json["items"] == []

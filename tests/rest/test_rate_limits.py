@@ -1,0 +1,399 @@
+"""Rate limits: a quota per API key, and per client address for requests without a valid key.
+
+Past the quota the answer is 429 with ``Retry-After`` and nothing is written; every
+operation's answer says where its caller stands in ``RateLimit`` and ``RateLimit-Policy``
+(draft-ietf-httpapi-ratelimit-headers-10). The counters live in the process by default
+and in Redis when several workers must share them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import uuid
+
+import pytest
+from conftest import ApiClient
+
+from api import ratelimit
+from api.app import ConfigurationError
+from api.ratelimit import MemoryStore, Quota, parse_quota
+from api.spec import openapi_document
+
+STAR = "coproduction-star"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+TEST_PREFIX = "coprod-test-edge:"
+HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
+_ITEM = re.compile(r'"([a-z]+)"((?:;[a-z]+=\d+)+)')
+
+
+def parsed(value: str) -> tuple[str, dict[str, int]]:
+    """A one-item structured-field list such as ``"key";r=3;t=60``, as (name, parameters)."""
+    found = _ITEM.fullmatch(value)
+    assert found is not None, value
+    parameters = dict(part.split("=") for part in found[2].strip(";").split(";"))
+    return found[1], {name: int(number) for name, number in parameters.items()}
+
+
+def standing(response) -> tuple[str, int, int, int, int]:
+    """(policy, quota, window, remaining, seconds to reset) from an answer's fields."""
+    policy, quota = parsed(response.headers["RateLimit-Policy"])
+    name, left = parsed(response.headers["RateLimit"])
+    assert name == policy
+    assert set(quota) == {"q", "w"}
+    assert set(left) == {"r", "t"}
+    return policy, quota["q"], quota["w"], left["r"], left["t"]
+
+
+def refused(response) -> dict:
+    assert response.status_code == 429, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    body = response.json
+    assert body["code"] == "rate_limited"
+    assert body["type"] == "urn:coprod:problem:rate_limited"
+    wait = int(response.headers["Retry-After"])
+    assert 1 <= wait <= 60
+    assert body["retry_after"] == wait
+    _, _, _, remaining, reset = standing(response)
+    assert remaining == 0
+    assert reset == wait  # the same moment, as the draft asks
+    return body
+
+
+class AddressedClient(ApiClient):
+    """A test client whose requests come from a given address."""
+
+    def __init__(self, flask_client, token: str | None, address: str) -> None:
+        super().__init__(flask_client, token)
+        self.address = address
+
+    def request(self, method, path, **options):
+        options.setdefault("environ_base", {"REMOTE_ADDR": self.address})
+        return super().request(method, path, **options)
+
+
+def client_for(app, token: str | None, address: str = "127.0.0.1") -> AddressedClient:
+    return AddressedClient(app.test_client(), token, address)
+
+
+def operations(app):
+    document = openapi_document(app)
+    for path, item in document["paths"].items():
+        for method in sorted(set(item) & HTTP_METHODS):
+            yield method, path
+
+
+def filled(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", "nope_00000000000000000000000000", path)
+
+
+# Every operation -------------------------------------------------------------------------
+
+
+def test_every_operations_answer_says_where_the_caller_stands(make_app, org):
+    app = make_app(RATE_LIMIT="1000/hour")
+    keyed = client_for(app, org.tokens["admin"])
+    anonymous = client_for(app, None, "127.0.0.9")
+    seen = 0
+    for number, (method, path) in enumerate(operations(app), start=1):
+        answer = keyed.request(method.upper(), filled(path))
+        assert standing(answer)[:4] == ("key", 1000, 3600, 1000 - number), (method, path)
+        assert 0 < standing(answer)[4] <= 3600
+        refusal = anonymous.request(method.upper(), filled(path))
+        assert refusal.status_code == 401, (method, path)
+        assert standing(refusal)[:4] == ("address", 1000, 3600, 1000 - number), (method, path)
+        seen += 1
+    assert seen == len(list(operations(app))) >= 40
+
+
+def test_the_api_document_and_its_viewer_are_not_limited(make_app):
+    app = make_app(RATE_LIMIT="1/minute")
+    client = app.test_client()
+    page = client.get("/api/v1/docs")
+    asset = re.search(r'src="(/api/v1/docs/assets/[^"]+)"', page.get_data(as_text=True))
+    assert asset is not None
+    for _ in range(3):
+        for path in ("/api/v1/openapi.json", "/api/v1/docs", asset[1]):
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert "RateLimit" not in response.headers
+            response.close()
+
+
+# Refusals --------------------------------------------------------------------------------
+
+
+def test_past_the_quota_a_key_hears_429_and_its_write_is_not_made(make_app, org):
+    app = make_app(RATE_LIMIT="3/minute")
+    api = client_for(app, org.tokens["write"])
+    remaining = [standing(api.get("initiatives"))[3] for _ in range(3)]
+    assert remaining == [2, 1, 0]
+    body = refused(api.post("initiatives", json={"toolkit": STAR, "title": "Too many"}))
+    assert "3 requests in 60 seconds" in body["detail"]
+    refused(api.get("initiatives"))
+    reader = client_for(app, org.tokens["read"])
+    listed = reader.get("initiatives")
+    assert listed.status_code == 200
+    assert listed.json["items"] == []
+
+
+def test_keys_are_limited_independently(make_app, org, other_org):
+    app = make_app(RATE_LIMIT="2/minute")
+    spent = client_for(app, org.tokens["write"])
+    spent.get("initiatives")
+    spent.get("initiatives")
+    refused(spent.get("initiatives"))
+    for token in (org.tokens["read"], other_org.tokens["write"]):
+        fresh = client_for(app, token)
+        answer = fresh.get("initiatives")
+        assert answer.status_code == 200
+        assert standing(answer)[:4] == ("key", 2, 60, 1)
+
+
+def test_requests_without_a_valid_key_are_limited_by_address(make_app, org):
+    """Once an address has spent its quota on bad keys, even a right key is refused from
+    it: a guesser cannot tell a hit from a miss. Other addresses are not touched."""
+    app = make_app(RATE_LIMIT="3/minute")
+    guesser = client_for(app, "coprod_key_guess.not-a-secret", "127.0.0.7")
+    answers = [guesser.get("initiatives") for _ in range(3)]
+    assert [a.status_code for a in answers] == [401, 401, 401]
+    assert [standing(a)[3] for a in answers] == [2, 1, 0]
+    assert all(standing(a)[0] == "address" for a in answers)
+    body = refused(client_for(app, org.tokens["write"], "127.0.0.7").get("initiatives"))
+    assert "without a valid API key" in body["detail"]
+    refused(client_for(app, None, "127.0.0.7").get("initiatives"))
+    elsewhere = client_for(app, org.tokens["write"], "127.0.0.8").get("initiatives")
+    assert elsewhere.status_code == 200
+    assert standing(elsewhere)[:4] == ("key", 3, 60, 2)
+
+
+def test_a_key_refused_for_its_scope_counts_against_the_key_not_the_address(make_app, org):
+    app = make_app(RATE_LIMIT="3/minute")
+    reader = client_for(app, org.tokens["read"], "127.0.0.9")
+    answers = [reader.post("initiatives", json={}) for _ in range(2)]
+    assert [a.status_code for a in answers] == [403, 403]
+    assert [standing(a)[0] for a in answers] == ["key", "key"]
+    assert [standing(a)[3] for a in answers] == [2, 1]
+    anonymous = client_for(app, None, "127.0.0.9").get("initiatives")
+    assert standing(anonymous)[:4] == ("address", 3, 60, 2)
+
+
+def test_an_ipv6_client_is_limited_by_its_64(make_app):
+    app = make_app(RATE_LIMIT="2/minute")
+    for address in ("2001:db8:0:1::1", "2001:db8:0:1::2"):
+        assert client_for(app, None, address).get("initiatives").status_code == 401
+    refused(client_for(app, None, "2001:db8:0:1::3").get("initiatives"))
+    assert client_for(app, None, "2001:db8:0:2::1").get("initiatives").status_code == 401
+    assert ratelimit.client_partition("2001:db8::1") == "2001:db8::/64"
+    assert ratelimit.client_partition("::ffff:127.0.0.3") == "127.0.0.3"
+    assert ratelimit.client_partition("127.0.0.3") == "127.0.0.3"
+
+
+def test_behind_trusted_proxies_the_forwarded_address_is_limited(make_app):
+    app = make_app(RATE_LIMIT="1/minute", TRUSTED_PROXIES=1)
+    client = app.test_client()
+
+    def anonymous(forwarded: str):
+        return client.get("/api/v1/initiatives", headers={"X-Forwarded-For": forwarded})
+
+    assert anonymous("127.0.0.21").status_code == 401
+    refused(anonymous("127.0.0.21"))
+    assert anonymous("127.0.0.22").status_code == 401
+
+
+# Settings --------------------------------------------------------------------------------
+
+
+def test_the_default_quota_is_the_production_one(make_app, org, monkeypatch):
+    for variable in (ratelimit.RATE_LIMIT_VARIABLE, ratelimit.STORAGE_VARIABLE):
+        monkeypatch.delenv(variable, raising=False)
+    app = make_app()
+    limiter = ratelimit.limiter(app)
+    assert limiter is not None
+    assert limiter.quota == Quota(1200, 60) == parse_quota(ratelimit.DEFAULT_RATE_LIMIT)
+    assert isinstance(limiter.store, MemoryStore)
+    answer = client_for(app, org.tokens["read"]).get("initiatives")
+    assert standing(answer)[:4] == ("key", 1200, 60, 1199)
+
+
+def test_the_environment_sets_the_quota(make_app, org, monkeypatch):
+    monkeypatch.setenv(ratelimit.RATE_LIMIT_VARIABLE, "5/hour")
+    answer = client_for(make_app(), org.tokens["read"]).get("initiatives")
+    assert standing(answer)[:3] == ("key", 5, 3600)
+
+
+@pytest.mark.parametrize("value", ["off", "OFF", "0"])
+def test_rate_limiting_can_be_turned_off(make_app, org, value):
+    app = make_app(RATE_LIMIT=value)
+    assert ratelimit.limiter(app) is None
+    api = client_for(app, org.tokens["read"])
+    for _ in range(5):
+        answer = api.get("initiatives")
+        assert answer.status_code == 200
+        assert "RateLimit" not in answer.headers
+
+
+@pytest.mark.parametrize(
+    ("value", "quota"),
+    [
+        ("600/minute", Quota(600, 60)),
+        ("10/second", Quota(10, 1)),
+        ("5000/hour", Quota(5000, 3600)),
+        ("100000/day", Quota(100000, 86400)),
+        ("100/10seconds", Quota(100, 10)),
+        (" 50 / Minutes ", Quota(50, 60)),
+    ],
+)
+def test_a_quota_is_requests_per_window(value, quota):
+    assert parse_quota(value) == quota
+
+
+@pytest.mark.parametrize(
+    "value", ["lots", "600", "600/fortnight", "-1/minute", "0/minute", "1.5/minute", "6/0hours"]
+)
+def test_a_quota_that_is_not_one_stops_the_app_naming_its_variable(make_app, monkeypatch, value):
+    monkeypatch.setenv(ratelimit.RATE_LIMIT_VARIABLE, value)
+    with pytest.raises(ConfigurationError, match=r"COPROD_RATE_LIMIT is .*N/minute"):
+        make_app()
+    with pytest.raises(ConfigurationError, match="app setting RATE_LIMIT"):
+        make_app(RATE_LIMIT=value)
+
+
+def test_a_store_that_is_not_redis_stops_the_app(make_app, monkeypatch):
+    monkeypatch.setenv(ratelimit.STORAGE_VARIABLE, "memcached://127.0.0.1:11211")
+    with pytest.raises(ConfigurationError, match=r"COPROD_RATE_LIMIT_STORAGE is .*redis://"):
+        make_app()
+
+
+# The in-process store --------------------------------------------------------------------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_window_starts_at_its_first_request_and_ends_after_its_length():
+    clock = Clock()
+    store = MemoryStore(clock)
+    assert store.hit("key:a", 60).count == 1
+    clock.now += 59.5
+    usage = store.hit("key:a", 60)
+    assert (usage.count, usage.reset_after) == (2, 0.5)
+    assert store.peek("key:a", 60).count == 2
+    clock.now += 0.5
+    assert store.peek("key:a", 60).count == 0
+    usage = store.hit("key:a", 60)
+    assert (usage.count, usage.reset_after) == (1, 60)
+
+
+def test_ended_windows_are_swept_so_memory_stays_bounded():
+    clock = Clock()
+    store = MemoryStore(clock)
+    for number in range(500):
+        store.hit(f"address:{number}", 60)
+    assert len(store) == 500
+    clock.now += 61
+    store.hit("address:late", 60)
+    assert len(store) == 1
+
+
+def test_the_in_process_store_counts_every_hit_from_many_threads():
+    store = MemoryStore()
+    threads = [
+        threading.Thread(target=lambda: [store.hit("key:shared", 60) for _ in range(500)])
+        for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert store.peek("key:shared", 60).count == 4000
+
+
+# Redis -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_prefix():
+    """A key prefix of this test's own in the Redis at 127.0.0.1:6379, emptied afterwards."""
+    redis = pytest.importorskip("redis", reason="the redis package is not installed")
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        pytest.skip(f"no Redis answers at {REDIS_URL}, so the shared store is untested: {error}")
+    prefix = f"{TEST_PREFIX}{uuid.uuid4().hex}:"
+    yield client, prefix
+    keys = list(client.scan_iter(match=f"{prefix}*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+def test_two_apps_sharing_redis_share_the_quota(make_app, org, redis_prefix):
+    client, prefix = redis_prefix
+    settings = {"RATE_LIMIT": "3/minute", "RATE_LIMIT_STORAGE": REDIS_URL}
+    first = make_app(**settings, RATE_LIMIT_PREFIX=prefix)
+    second = make_app(**settings, RATE_LIMIT_PREFIX=prefix)
+    on_first, on_second = (
+        client_for(first, org.tokens["write"]),
+        client_for(second, org.tokens["write"]),
+    )
+    assert standing(on_first.get("initiatives"))[3] == 2
+    assert standing(on_second.get("initiatives"))[3] == 1
+    assert standing(on_first.get("initiatives"))[3] == 0
+    refused(on_second.post("initiatives", json={"toolkit": STAR, "title": "Too many"}))
+    assert on_first.as_key(org.tokens["read"]).get("initiatives").json["items"] == []
+    counter = f"{prefix}key:{_key_id(org.tokens['write'])}"
+    assert int(client.get(counter)) == 4
+    assert 0 < client.pttl(counter) <= 60_000  # the window's expiry was set with its count
+
+
+def test_bad_keys_are_counted_per_address_across_apps(make_app, org, redis_prefix):
+    _, prefix = redis_prefix
+    settings = {"RATE_LIMIT": "2/minute", "RATE_LIMIT_STORAGE": REDIS_URL}
+    first = make_app(**settings, RATE_LIMIT_PREFIX=prefix)
+    second = make_app(**settings, RATE_LIMIT_PREFIX=prefix)
+    assert client_for(first, None, "127.0.0.31").get("initiatives").status_code == 401
+    assert client_for(second, None, "127.0.0.31").get("initiatives").status_code == 401
+    refused(client_for(first, org.tokens["write"], "127.0.0.31").get("initiatives"))
+
+
+def test_the_redis_store_counts_every_hit_from_many_threads(redis_prefix):
+    client, prefix = redis_prefix
+    store = ratelimit.RedisStore(REDIS_URL, prefix)
+    threads = [
+        threading.Thread(target=lambda: [store.hit("key:shared", 60) for _ in range(50)])
+        for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert store.peek("key:shared", 60).count == 400
+    assert 0 < client.pttl(f"{prefix}key:shared") <= 60_000
+
+
+def test_when_redis_is_down_requests_are_served_unlimited_with_one_warning(make_app, org, caplog):
+    """Fail open: a limiter that cannot count must not take the API down with it."""
+    pytest.importorskip("redis", reason="the redis package is not installed")
+    app = make_app(RATE_LIMIT="1/minute", RATE_LIMIT_STORAGE="redis://127.0.0.1:1/0")
+    api = client_for(app, org.tokens["read"])
+    with caplog.at_level(logging.WARNING, logger="api.ratelimit"):
+        answers = [api.get("initiatives") for _ in range(3)]
+        answers.append(client_for(app, None).get("initiatives"))
+    assert [a.status_code for a in answers] == [200, 200, 200, 401]
+    assert all("RateLimit" not in a.headers for a in answers)
+    warnings = [r for r in caplog.records if r.name == "api.ratelimit"]
+    assert len(warnings) == 1
+    assert "serving requests unlimited" in warnings[0].getMessage()
+
+
+def _key_id(token: str) -> str:
+    """The key id a token names (``coprod_<key id>.<secret>``)."""
+    return token.removeprefix("coprod_").split(".", 1)[0]
