@@ -15,10 +15,17 @@ from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 import marshmallow as ma
-from flask import Response, current_app, request
+import sqlalchemy as sa
+from flask import Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from toolkits_core.service import FieldProblem, InvalidRequestError, ServiceError
+from toolkits_core.service import (
+    FieldProblem,
+    InvalidRequestError,
+    ServiceError,
+    Workspace,
+    explain_lost_race,
+)
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:coprod:problem:"
@@ -38,8 +45,24 @@ class FieldErrorSchema(ma.Schema):
     plugin = ma.fields.String(metadata={"description": "the plugin whose rule spoke, when one did"})
 
 
+class ProblemBlockerSchema(ma.Schema):
+    code = ma.fields.String(metadata={"description": "stable, machine-readable"})
+    message = ma.fields.String(metadata={"description": "what would lift the blocker"})
+    plugin = ma.fields.String(metadata={"description": "whose rule it is (core or a plugin)"})
+
+
+def _member(field: ma.fields.Field[Any], codes: str) -> ma.fields.Field[Any]:
+    """An extension member, documented with the problem codes that carry it."""
+    field.metadata = {**field.metadata, "description": f"only in problems with code {codes}"}
+    return field
+
+
 class ProblemSchema(ma.Schema):
-    """An RFC 9457 problem document (documentation only: problems are built as dicts)."""
+    """An RFC 9457 problem document (documentation only: problems are built as dicts).
+
+    Besides the standard members, some problems carry extension members, each listed here
+    with the codes that have it, so that the document says every member an answer holds.
+    """
 
     type = ma.fields.String(metadata={"example": "about:blank"})
     title = ma.fields.String(metadata={"example": "Not Found"})
@@ -50,6 +73,16 @@ class ProblemSchema(ma.Schema):
         metadata={"description": "stable, machine-readable", "example": "not_found"}
     )
     errors = ma.fields.List(ma.fields.Nested(FieldErrorSchema))
+    required_scope = _member(ma.fields.String(), "missing_scope")
+    current_etag = _member(ma.fields.String(), "stale_etag")
+    existing_id = _member(ma.fields.String(), "external_ref_taken")
+    to_stage = _member(ma.fields.String(), "transition_refused")
+    blockers = _member(ma.fields.List(ma.fields.Nested(ProblemBlockerSchema)), "transition_refused")
+    evidence_type = _member(ma.fields.String(), "file_not_expected")
+    max_bytes = _member(ma.fields.Integer(), "file_too_large and body_too_large")
+    accepted = _member(ma.fields.List(ma.fields.String()), "unsupported_media_type")
+    declared = _member(ma.fields.String(allow_none=True), "unsupported_media_type")
+    retry_after = _member(ma.fields.Integer(), "rate_limited (seconds, as in Retry-After)")
 
 
 def problem_response(
@@ -169,10 +202,16 @@ def handle_service_error(error: ServiceError) -> Response:
 def handle_write_conflict(error: Exception) -> Response:
     """Two writes raced: a row changed or a unique value was taken between read and write.
 
-    The database refused the second write, so nothing of it was saved; the client should
-    read the record again and retry.
+    The database refused the second write, so nothing of it was saved. Its own checks are
+    then made again against what the first committed, so that the client hears what it
+    would have heard a moment later (412 ``stale_etag``, 404, 409 ``external_ref_taken``);
+    only if none applies is it a ``write_conflict``: read the record again and retry.
     """
     logger.info("write conflict on %s %s: %s", request.method, request.path, error)
+    ws = g.get("workspace")
+    explained = explain_lost_race(ws) if isinstance(ws, Workspace) else None
+    if explained is not None:
+        return handle_service_error(explained)
     return problem_response(
         409,
         code="write_conflict",
@@ -180,6 +219,44 @@ def handle_write_conflict(error: Exception) -> Response:
         detail="Another request changed the same data at the same moment, so this one was "
         "not saved. Read the record again and retry.",
     )
+
+
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+_CONFLICT_STATES = frozenset({"40001", "40P01", "55P03"})
+"""PostgreSQL's serialization failure, deadlock and lock-not-available: a race, not an outage."""
+
+
+def handle_database_unavailable(error: Exception) -> Response:
+    """The database could not be reached or dropped the connection: nothing was saved.
+
+    Answered 503 with ``Retry-After``, never a bare 500, because the request is sound and
+    a retry in a moment will normally succeed (the connection pool replaces connections
+    that died). A transaction PostgreSQL aborted to break a deadlock or a serialization
+    clash is a race between writes, answered as one.
+    """
+    original = getattr(error, "orig", None)
+    if getattr(original, "sqlstate", None) in _CONFLICT_STATES:
+        return handle_write_conflict(error)
+    logger.error(
+        "database unavailable on %s %s: %s",
+        request.method,
+        request.path,
+        str(error).splitlines()[0] if str(error) else type(error).__name__,
+    )
+    return problem_response(
+        503,
+        code="database_unavailable",
+        title="Database unavailable",
+        detail="The database could not be reached, so the request could not be completed. "
+        "Retry in a moment (a create that carries an external_ref is safe to retry: if the "
+        "first attempt was saved after all, the retry names the record it made).",
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+    )
+
+
+DATABASE_UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
+"""The database's errors that mean it is unreachable or gone, not that the request is wrong."""
 
 
 def handle_unexpected(error: Exception) -> Response:

@@ -30,6 +30,7 @@ class InitiativeStatus(enum.StrEnum):
 
 
 EDITABLE = frozenset({"title", "summary", "status", "themes", "external_ref"})
+EXTERNAL_REF_CLAIMS = "coprod_external_ref_claims"
 
 
 def ensure_external_ref_free(
@@ -40,9 +41,18 @@ def ensure_external_ref_free(
     initiative_id: str | None = None,
     except_id: str | None = None,
 ) -> None:
-    """Refuse an ``external_ref`` already used in the same scope: it is the integrator's key."""
+    """Refuse an ``external_ref`` already used in the same scope: it is the integrator's key.
+
+    The claim is remembered in the session: two requests can both find the reference free
+    and both write it, and then the database's unique constraint refuses the second; the
+    claim is checked again once the first has committed, so that the second hears this
+    same answer, naming the record that took the reference (see ``races``).
+    """
     if external_ref is None:
         return
+    ws.session.info.setdefault(EXTERNAL_REF_CLAIMS, []).append(
+        (model, external_ref, initiative_id, except_id)
+    )
     statement = ws.select(model).where(model.external_ref == external_ref)
     if initiative_id is not None:
         statement = statement.where(model.initiative_id == initiative_id)

@@ -8,12 +8,13 @@ each route, so no route can forget it.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.interfaces import ORMOption
 
 from toolkits_core._host import PluginHost
@@ -25,6 +26,12 @@ Record = TypeVar("Record")
 
 _FILES_TO_DELETE = "coprod_files_to_delete"
 _FILES_ADDED = "coprod_files_added"
+_COMMITTING = "coprod_committing"
+PRECONDITIONS = "coprod_preconditions"
+"""Session info: each record a write checked ``If-Match`` on (or would have), for
+``races.explain_lost_race`` to check again if the write loses a race."""
+
+logger = logging.getLogger("toolkits_core.files")
 
 KIND_NAMES = {
     "Initiative": "initiative",
@@ -46,11 +53,13 @@ class Workspace:
 
     def get(self, model: type[Record], record_id: str, options: Sequence[ORMOption] = ()) -> Record:
         """The caller's record with this id; ``NotFoundError`` for another organisation's."""
-        statement = sa.select(model).where(
-            model.id == record_id,  # type: ignore[attr-defined]
-            model.organisation_id == self.organisation_id,  # type: ignore[attr-defined]
+        statement = _by_id(model)
+        if options:
+            statement = statement.options(*options)
+        found = self.session.scalars(
+            statement, {"record_id": record_id, "organisation_id": self.organisation_id}
         )
-        record = self.session.scalars(statement.options(*options)).one_or_none()
+        record = found.one_or_none()
         if record is None:
             raise NotFoundError(KIND_NAMES.get(model.__name__, model.__name__), record_id)
         return record
@@ -63,38 +72,97 @@ class Workspace:
         """
         self.session.info.setdefault(_FILES_TO_DELETE, set()).add((evidence_id, sha256))
 
-    def put_file(self, evidence_id: str, stream: ByteSource, max_bytes: int) -> StoredFile:
+    def put_file(
+        self,
+        evidence_id: str,
+        stream: ByteSource,
+        max_bytes: int,
+        *,
+        replacing: str | None = None,
+    ) -> StoredFile:
         """Store an upload, remembering it until the commit names it in a row.
 
         If the request never commits, ``abandon`` deletes it again, so a failed request
-        leaves no file behind that no row names.
+        leaves no file behind that no row names. ``replacing`` is the digest of the file
+        the evidence holds now: the same bytes again are that file, which a committed row
+        already names, so they are not this request's to delete.
         """
         stored = self.files.put(self.organisation_id, evidence_id, stream, max_bytes)
-        self.session.info.setdefault(_FILES_ADDED, set()).add((evidence_id, stored.sha256))
+        if stored.sha256 != replacing:
+            self.session.info.setdefault(_FILES_ADDED, set()).add((evidence_id, stored.sha256))
         return stored
 
     def commit(self) -> None:
-        """Commit the session, then delete the files that no committed row names any more."""
+        """Commit the session, then delete the files that no committed row names any more.
+
+        The commit is what the client is told about: a file that cannot be deleted after
+        it is logged and left behind (an orphan costs disk space; failing a write that is
+        already committed would tell the client it was not saved).
+        """
+        self.session.info[_COMMITTING] = True
         self.session.commit()
+        self.session.info.pop(_COMMITTING, None)
         self.session.info.pop(_FILES_ADDED, None)
+        self.session.info.pop(PRECONDITIONS, None)
         for evidence_id, sha256 in self.session.info.pop(_FILES_TO_DELETE, set()):
-            self.files.delete(self.organisation_id, evidence_id, sha256)
+            self._delete_file(evidence_id, sha256, "its record was committed without it")
 
     def abandon(self) -> None:
-        """Roll back, and delete the files this request stored that no committed row names."""
-        self.session.rollback()
+        """Roll back, and delete the files this request stored that no committed row names.
+
+        It runs as every request ends, often because the database has just failed, so it
+        never raises. When the database cannot say whether a committed row names a file,
+        the file goes only if this request never tried to commit (then no row of its can
+        name it); otherwise it is kept and logged, since an orphan file can be swept up
+        later but a row whose file is gone cannot be mended.
+        """
+        added: set[tuple[str, str]] = self.session.info.pop(_FILES_ADDED, set())
+        committing = self.session.info.pop(_COMMITTING, False)
         self.session.info.pop(_FILES_TO_DELETE, None)
-        for evidence_id, sha256 in self.session.info.pop(_FILES_ADDED, set()):
-            named = self.session.scalars(
-                sa.select(Evidence.id).where(
-                    Evidence.organisation_id == self.organisation_id,
-                    Evidence.id == evidence_id,
-                    Evidence.file_sha256 == sha256,
+        self.session.info.pop(PRECONDITIONS, None)
+        try:
+            self.session.rollback()
+            unnamed = {item for item in added if not self._names_file(*item)}
+            self.session.rollback()
+        except sa.exc.SQLAlchemyError as error:
+            unnamed = set() if committing else added
+            for evidence_id, sha256 in sorted(added - unnamed):
+                logger.warning(
+                    "kept file %s of evidence %s in organisation %s: the database could not "
+                    "say whether the failed commit stored the row naming it (%s)",
+                    sha256,
+                    evidence_id,
+                    self.organisation_id,
+                    type(error).__name__,
                 )
-            ).first()
-            if named is None:
-                self.files.delete(self.organisation_id, evidence_id, sha256)
-        self.session.rollback()
+        for evidence_id, sha256 in unnamed:
+            self._delete_file(evidence_id, sha256, "the request that stored it failed")
+
+    def _names_file(self, evidence_id: str, sha256: str) -> bool:
+        """Whether a committed evidence row names this file."""
+        named = self.session.scalars(
+            sa.select(Evidence.id).where(
+                Evidence.organisation_id == self.organisation_id,
+                Evidence.id == evidence_id,
+                Evidence.file_sha256 == sha256,
+            )
+        ).first()
+        return named is not None
+
+    def _delete_file(self, evidence_id: str, sha256: str, why: str) -> None:
+        """Delete a file no row names; if the store refuses, log what is left behind."""
+        try:
+            self.files.delete(self.organisation_id, evidence_id, sha256)
+        except OSError as error:
+            logger.warning(
+                "left file %s of evidence %s in organisation %s behind (%s), though %s: "
+                "delete it by hand",
+                sha256,
+                evidence_id,
+                self.organisation_id,
+                error,
+                why,
+            )
 
     def select(self, model: type[Record]) -> sa.Select[Record]:
         """A query for the caller's rows of ``model``; add filters, then page it."""
@@ -103,13 +171,39 @@ class Workspace:
         )
 
 
+_BY_ID: dict[type[Any], sa.Select[Any]] = {}
+
+
+def _by_id(model: type[Record]) -> sa.Select[Record]:
+    """The query for one of an organisation's records by id, built once per model.
+
+    Every request that names a record runs it, and building a statement costs more than
+    SQLAlchemy's cached compiling of it: the id and the organisation are bound per call.
+    """
+    if model not in _BY_ID:
+        _BY_ID[model] = sa.select(model).where(
+            model.id == sa.bindparam("record_id"),  # type: ignore[attr-defined]
+            model.organisation_id == sa.bindparam("organisation_id"),  # type: ignore[attr-defined]
+        )
+    return _BY_ID[model]
+
+
 def etag_of(record: Any) -> str:
     """The strong ETag of a record's current version."""
     return f'"{record.id}.{record.version}"'
 
 
 def check_if_match(record: Any, if_match: str | None) -> None:
-    """Raise ``PreconditionFailedError`` unless ``If-Match`` is absent, ``*`` or current."""
+    """Raise ``PreconditionFailedError`` unless ``If-Match`` is absent, ``*`` or current.
+
+    The check is remembered in the record's session: if the write then loses a race (the
+    version counter or a constraint refuses it because another request committed first),
+    the check is made again against what that request committed, so that the client
+    hears 412 or 404, as it would have a moment later, rather than a bare conflict.
+    """
+    session = object_session(record)
+    if session is not None:
+        session.info.setdefault(PRECONDITIONS, []).append((type(record), record.id, if_match))
     if if_match is None:
         return
     current = etag_of(record)
