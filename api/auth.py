@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from flask import current_app, g, request
 
-from api.context import services
+from api.context import request_session
 from toolkits_core.service import AuthenticationError, Scope, authenticate
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,6 +27,8 @@ SECURITY_SCHEME = {
 }
 SCOPE_ATTRIBUTE = "_coprod_scope"
 SCOPE_EXTENSION = "x-required-scope"
+READ_METHODS = frozenset({"GET", "HEAD"})
+"""Methods that only read: with the read scope, their session needs no transaction."""
 
 
 def requires(scope: Scope) -> Callable[[F], F]:
@@ -60,11 +62,13 @@ def authenticate_request() -> None:
     scope = _scope_of(view)
     if scope is None:
         return  # not an operation: the API document and its viewer
-    held = services()
-    with held.database.session() as session:
-        caller = authenticate(session, _bearer_token())
+    reads = scope is Scope.READ and request.method in READ_METHODS
+    session = request_session(read_only=reads)
+    caller = authenticate(session, _bearer_token())
+    if caller.use_recorded:
+        session.commit()  # on its own, so that it holds whatever the operation does
+    g.caller = caller  # known before the scope check: a 403 is counted against its key
     caller.require(scope)
-    g.caller = caller
 
 
 def _scope_of(view: Callable[..., Any]) -> Scope | None:

@@ -1,10 +1,16 @@
-"""Per-request state: the database session, the caller, and the workspace built from both."""
+"""Per-request state: the database session, the caller, and the workspace built from both.
+
+A request holds one session, opened when its key is looked up and closed when it ends:
+the key lookup and the view share it, so a request checks out one pooled connection and
+pays for one transaction at most.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g
+from sqlalchemy.orm import Session
 
 from toolkits_core import PluginHost
 from toolkits_core.service import (
@@ -15,9 +21,12 @@ from toolkits_core.service import (
     FileStore,
     Workspace,
     act_as,
+    read_records_only,
 )
 
 EXTENSION = "coprod"
+_SESSION = "db_session"
+_READ_ONLY = "coprod_read_only"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,26 +50,55 @@ def caller() -> Caller:
     return found
 
 
+def request_session(*, read_only: bool = False) -> Session:
+    """The request's one database session (opened on first use, closed when it ends).
+
+    ``read_only`` is for operations that only read (a GET needing the read scope). Their
+    lists are then read as immutable records rather than ORM instances
+    (``read_records_only``), and on PostgreSQL their statements run in autocommit, so
+    each SELECT sees what is committed, as it would inside a READ COMMITTED transaction,
+    without the BEGIN and ROLLBACK round trips around them. It only counts when it opens
+    the session.
+    """
+    session: Session | None = g.get(_SESSION)
+    if session is None:
+        database = services().database
+        session = database.new_session()
+        if read_only:
+            read_records_only(session)
+            if not database.is_sqlite:
+                session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        session.info[_READ_ONLY] = read_only
+        setattr(g, _SESSION, session)
+    return session
+
+
 def workspace() -> Workspace:
-    """The caller's workspace for this request, with a session closed when it ends."""
-    if "workspace" not in g:
+    """The caller's workspace for this request, on the request's session."""
+    found: Workspace | None = g.get("workspace")  # one lookup: dumps ask for it per record
+    if found is None:
         held = services()
-        session = held.database.new_session()
+        session = request_session()
         act_as(session, Actor(Channel.API, caller().key_id))
-        g.workspace = Workspace(
+        found = g.workspace = Workspace(
             session=session,
             organisation_id=caller().organisation_id,
             host=held.host,
             files=held.files,
         )
-    found: Workspace = g.workspace
     return found
 
 
 def close_workspace(_error: BaseException | None = None) -> None:
+    """Undo whatever the request left uncommitted, and close its session.
+
+    A read-only request has nothing to undo (and stored no file): closing is enough.
+    """
     ws = g.pop("workspace", None)
-    if ws is not None:
-        try:
+    session: Session | None = g.pop(_SESSION, None)
+    try:
+        if ws is not None and not ws.session.info.get(_READ_ONLY):
             ws.abandon()  # after a commit there is nothing left to undo
-        finally:
-            ws.session.close()
+    finally:
+        if session is not None:
+            session.close()

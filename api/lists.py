@@ -7,8 +7,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 import marshmallow as ma
-from flask import request
+from flask import current_app, request
 
+from api.serialise import compiled
 from toolkits_core.service import DEFAULT_LIMIT, MAX_LIMIT, Page
 
 EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -65,11 +66,22 @@ def page_schema(item: type[ma.Schema]) -> type[ma.Schema]:
     return _PAGE_SCHEMAS[name]
 
 
-def page_reply(page: Page[Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
-    """The body and ``Link`` header of one page."""
+def page_reply(
+    page: Page[Any], item: type[ma.Schema] | None = None
+) -> tuple[Any, int, dict[str, str]]:
+    """The answer for one page, with its ``Link`` header.
+
+    Given the ``item`` schema, the page is dumped here by ``api.serialise`` (exactly what
+    ``page_schema(item)`` dumps, built faster) and encoded by the app's JSON provider, as
+    ``jsonify`` would; the view's ``@blueprint.response(200, page_schema(item))`` still
+    documents it. Without it, the body is left for that decorator to dump.
+    """
     headers = {}
     if page.next_cursor is not None:
         query = {key: value for key, value in request.args.items() if key != "cursor"}
         query["cursor"] = page.next_cursor
         headers["Link"] = f'<{request.base_url}?{urlencode(query)}>; rel="next"'
-    return {"items": page.items, "next_cursor": page.next_cursor}, 200, headers
+    if item is None:
+        return {"items": page.items, "next_cursor": page.next_cursor}, 200, headers
+    body = compiled(page_schema(item))(page)  # reads page.items and page.next_cursor
+    return current_app.json.response(body), 200, headers

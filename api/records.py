@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+import marshmallow as ma
+from flask import current_app, request
 
+from api.serialise import compiled
 from toolkits_core.service import etag_of
 
 USES_IF_MATCH = {"x-uses-if-match": True}
@@ -19,12 +21,21 @@ def if_match() -> str | None:
     return request.headers.get("If-Match") or None
 
 
-def record_reply(record: Any, status: int = 200) -> tuple[Any, int, dict[str, str]]:
-    """A record with its ``ETag`` (and ``Location`` when it was just created)."""
+def record_reply(
+    record: Any, status: int = 200, schema: type[ma.Schema] | None = None
+) -> tuple[Any, int, dict[str, str]]:
+    """A record with its ``ETag`` (and ``Location`` when it was just created).
+
+    Given its ``schema``, the record is dumped here by ``api.serialise`` (exactly what
+    the schema dumps, built faster) and encoded as ``jsonify`` would; without it, the
+    view's ``@blueprint.response`` dumps it.
+    """
     headers = {"ETag": etag_of(record)}
     if status == 201:
         headers["Location"] = f"{request.host_url.rstrip('/')}{_path_of(record)}"
-    return record, status, headers
+    if schema is None:
+        return record, status, headers
+    return current_app.json.response(compiled(schema)(record)), status, headers
 
 
 _COLLECTIONS = {

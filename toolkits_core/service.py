@@ -87,7 +87,12 @@ from toolkits_core._services.initiatives import (
     writable_initiative,
 )
 from toolkits_core._services.media import accepted_media_types
-from toolkits_core._services.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+from toolkits_core._services.pagination import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    Page,
+    read_records_only,
+)
 from toolkits_core._services.participants import (
     create_participant,
     delete_participant,
@@ -107,6 +112,7 @@ from toolkits_core._services.progress import (
     list_stage_entries,
     transition,
 )
+from toolkits_core._services.races import explain_lost_race
 from toolkits_core._services.views import initiative_view, pinned_toolkit
 from toolkits_core._services.workspace import (
     Workspace,
@@ -212,6 +218,7 @@ __all__ = [
     "erase_participant",
     "etag_of",
     "expects_file",
+    "explain_lost_race",
     "find_key",
     "get_activity",
     "get_assessment",
@@ -235,6 +242,7 @@ __all__ = [
     "page_keys",
     "parse_scopes",
     "pinned_toolkit",
+    "read_records_only",
     "refuse",
     "remove_file",
     "revoke_key",

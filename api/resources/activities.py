@@ -103,12 +103,12 @@ class ActivityListArgs(MirrorArgs):
 
 
 @blueprint.route("/initiatives/<string:initiative_id>/activities")
-@blueprint.arguments(ActivityListArgs, location="query")
+@blueprint.arguments(ActivityListArgs(), location="query")
 @blueprint.response(200, page_schema(ActivitySchema))
 @requires(Scope.READ)
 def list_all(args: dict[str, Any], initiative_id: str) -> Any:
     """List an initiative's activities, oldest first, each with its participant_ids."""
-    return page_reply(list_activities(workspace(), initiative_id, **args))
+    return page_reply(list_activities(workspace(), initiative_id, **args), ActivitySchema)
 
 
 @blueprint.route("/initiatives/<string:initiative_id>/activities", methods=["POST"])
@@ -148,11 +148,11 @@ def create(body: dict[str, Any], initiative_id: str) -> Any:
 @requires(Scope.READ)
 def show(activity_id: str) -> Any:
     """Show an activity."""
-    return record_reply(get_activity(workspace(), activity_id))
+    return record_reply(get_activity(workspace(), activity_id), schema=ActivitySchema)
 
 
 @blueprint.route("/activities/<string:activity_id>", methods=["PATCH"])
-@blueprint.arguments(ActivityPatchSchema)
+@blueprint.arguments(ActivityPatchSchema, required=False)  # no body: nothing to change
 @blueprint.response(200, ActivitySchema)
 @requires(Scope.WRITE)
 def update(changes: dict[str, Any], activity_id: str) -> Any:

@@ -260,7 +260,7 @@ def _reply(ws: Workspace, assessment: Assessment, status: int = 200) -> Any:
 
 
 @blueprint.route("/initiatives/<string:initiative_id>/assessments")
-@blueprint.arguments(AssessmentListArgs, location="query")
+@blueprint.arguments(AssessmentListArgs(), location="query")
 @blueprint.response(200, page_schema(AssessmentSchema))
 @requires(Scope.READ)
 def list_all(args: dict[str, Any], initiative_id: str) -> Any:
@@ -271,7 +271,9 @@ def list_all(args: dict[str, Any], initiative_id: str) -> Any:
     """
     ws = workspace()
     page = list_assessments(ws, initiative_id, **args)
-    return page_reply(Page(summarise_assessments(ws, page.items), page.next_cursor))
+    return page_reply(
+        Page(summarise_assessments(ws, page.items), page.next_cursor), AssessmentSchema
+    )
 
 
 @blueprint.route("/initiatives/<string:initiative_id>/assessments", methods=["POST"])
@@ -292,7 +294,7 @@ def create(body: dict[str, Any], initiative_id: str) -> Any:
 
 
 @blueprint.route("/initiatives/<string:initiative_id>/assessments/comparison")
-@blueprint.arguments(ComparisonArgs, location="query")
+@blueprint.arguments(ComparisonArgs(), location="query")
 @blueprint.response(200, AssessmentComparisonSchema)
 @requires(Scope.READ)
 def comparison(args: dict[str, Any], initiative_id: str) -> AssessmentComparison:
@@ -315,7 +317,7 @@ def show(assessment_id: str) -> Any:
 
 
 @blueprint.route("/assessments/<string:assessment_id>", methods=["PATCH"])
-@blueprint.arguments(AssessmentPatchSchema)
+@blueprint.arguments(AssessmentPatchSchema, required=False)  # no body: nothing to change
 @blueprint.response(200, AssessmentSchema)
 @requires(Scope.WRITE)
 def update(changes: dict[str, Any], assessment_id: str) -> Any:

@@ -29,12 +29,14 @@ from api.auth import requires
 from api.context import services, workspace
 from api.lists import MirrorArgs, page_reply, page_schema
 from api.problems import PROBLEM_JSON, problem_response
-from api.records import if_match, record_reply
-from toolkits_core import Consent
+from api.records import USES_IF_MATCH, if_match, record_reply
+from toolkits_core import Consent, EvidenceKind
 from toolkits_core.service import (
     Evidence,
     EvidenceVisibility,
+    PreconditionFailedError,
     Scope,
+    accepted_media_types,
     attach_file,
     create_evidence,
     delete_evidence,
@@ -253,6 +255,32 @@ DOWNLOAD_HEADERS = {
     },
 }
 
+BINARY = {"type": "string", "format": "binary"}
+CONTENT_RANGE_HEADER = {
+    "description": "Which bytes these are, of how many: bytes <first>-<last>/<length>.",
+    "schema": {"type": "string"},
+}
+CONDITIONAL_DOWNLOAD_PARAMETERS = [
+    {
+        "name": name,
+        "in": "header",
+        "required": False,
+        "description": description,
+        "schema": {"type": "string"},
+    }
+    for name, description in (
+        ("Range", "Only these bytes, as bytes=<first>-<last> (answered 206)."),
+        ("If-Range", "The file's ETag: honour Range only if the file is still that one."),
+        ("If-None-Match", "The file's ETag, if you have it: answered 304 with no body."),
+    )
+]
+
+
+def _file_content() -> dict[str, Any]:
+    """A download's media types: each one an upload may be stored as."""
+    stored = sorted({media for kind in EvidenceKind for media in accepted_media_types(kind)})
+    return {media: {"schema": BINARY} for media in ["application/octet-stream", *stored]}
+
 
 class StoredBytes:
     """A stored file as a response body: read in chunks, seekable for ranges, always closed.
@@ -302,16 +330,16 @@ def _download_name(evidence: Evidence) -> dict[str, str]:
 
 
 @blueprint.route("/initiatives/<string:initiative_id>/evidence")
-@blueprint.arguments(EvidenceListArgs, location="query")
+@blueprint.arguments(EvidenceListArgs(), location="query")
 @blueprint.response(200, page_schema(EvidenceSchema))
 @requires(Scope.READ)
 def list_all(args: dict[str, Any], initiative_id: str) -> Any:
     """List an initiative's evidence, oldest first."""
-    return page_reply(list_evidence(workspace(), initiative_id, **args))
+    return page_reply(list_evidence(workspace(), initiative_id, **args), EvidenceSchema)
 
 
 @blueprint.route("/initiatives/<string:initiative_id>/evidence", methods=["POST"])
-@blueprint.arguments(EvidenceSchema)
+@blueprint.arguments(EvidenceSchema())
 @blueprint.response(201, EvidenceSchema)
 @requires(Scope.WRITE)
 def create(body: dict[str, Any], initiative_id: str) -> Any:
@@ -326,7 +354,7 @@ def create(body: dict[str, Any], initiative_id: str) -> Any:
     ws = workspace()
     evidence = create_evidence(ws, initiative_id, **body)
     ws.commit()
-    return record_reply(evidence, 201)
+    return record_reply(evidence, 201, EvidenceSchema)
 
 
 @blueprint.route("/evidence/<string:evidence_id>")
@@ -334,11 +362,11 @@ def create(body: dict[str, Any], initiative_id: str) -> Any:
 @requires(Scope.READ)
 def show(evidence_id: str) -> Any:
     """Show a piece of evidence, with its file's details if it has one."""
-    return record_reply(get_evidence(workspace(), evidence_id))
+    return record_reply(get_evidence(workspace(), evidence_id), schema=EvidenceSchema)
 
 
 @blueprint.route("/evidence/<string:evidence_id>", methods=["PATCH"])
-@blueprint.arguments(EvidencePatchSchema)
+@blueprint.arguments(EvidencePatchSchema, required=False)  # no body: nothing to change
 @blueprint.response(200, EvidenceSchema)
 @requires(Scope.WRITE)
 def update(changes: dict[str, Any], evidence_id: str) -> Any:
@@ -405,18 +433,36 @@ def upload(files: dict[str, Any], evidence_id: str) -> Any:
 @blueprint.route("/evidence/<string:evidence_id>/file")
 @blueprint.response(
     200,
-    {"type": "string", "format": "binary"},
+    BINARY,
     content_type="application/octet-stream",
     description="The file's bytes, as a download, with the media type it was uploaded as.",
     headers=DOWNLOAD_HEADERS,
+)
+@blueprint.doc(
+    parameters=CONDITIONAL_DOWNLOAD_PARAMETERS,
+    responses={
+        200: {"content": _file_content()},  # an int, as flask-smorest keys the response
+        "206": {
+            "description": "The part of the file the Range asked for.",
+            "headers": {**DOWNLOAD_HEADERS, "Content-Range": CONTENT_RANGE_HEADER},
+            "content": _file_content(),
+        },
+        "304": {
+            "description": "If-None-Match named the file's ETag: you have it already.",
+            "headers": {"ETag": DOWNLOAD_HEADERS["ETag"]},
+        },
+        "416": _problem_doc("The Range asks for bytes the file does not have."),
+    },
+    **USES_IF_MATCH,
 )
 @requires(Scope.READ)
 def download(evidence_id: str) -> Response:
     """Download the evidence's file, byte for byte as uploaded.
 
     The ETag is the file's SHA-256, and Repr-Digest carries it too, so a client can check
-    what it received. Range and If-None-Match requests are honoured. 404 with code
-    no_file when none has been uploaded.
+    what it received. Range, If-Range, If-None-Match and If-Match requests are honoured;
+    an If-Match that is not the file's ETag is answered 412 stale_etag, with no bytes.
+    404 with code no_file when none has been uploaded.
     """
     found = open_file(workspace(), evidence_id)
     evidence: Evidence = found.evidence
@@ -436,6 +482,9 @@ def download(evidence_id: str) -> Response:
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.cache_control.private = True
     response.make_conditional(request, accept_ranges=True, complete_length=evidence.file_size)
+    if response.status_code == 412:  # werkzeug keeps the file as the body of its 412
+        response.close()
+        raise PreconditionFailedError(str(response.headers["ETag"]))
     return response
 
 

@@ -129,12 +129,12 @@ class StageEntrySchema(ma.Schema):
 
 
 @blueprint.route("/initiatives")
-@blueprint.arguments(InitiativeListArgs, location="query")
+@blueprint.arguments(InitiativeListArgs(), location="query")
 @blueprint.response(200, page_schema(InitiativeSchema))
 @requires(Scope.READ)
 def list_all(args: dict[str, Any]) -> Any:
     """List your organisation's initiatives, oldest first."""
-    return page_reply(list_initiatives(workspace(), **args))
+    return page_reply(list_initiatives(workspace(), **args), InitiativeSchema)
 
 
 @blueprint.route("/initiatives", methods=["POST"])
@@ -162,11 +162,11 @@ def create(body: dict[str, Any]) -> Any:
 @requires(Scope.READ)
 def show(initiative_id: str) -> Any:
     """Show an initiative."""
-    return record_reply(get_initiative(workspace(), initiative_id))
+    return record_reply(get_initiative(workspace(), initiative_id), schema=InitiativeSchema)
 
 
 @blueprint.route("/initiatives/<string:initiative_id>", methods=["PATCH"])
-@blueprint.arguments(InitiativePatchSchema)
+@blueprint.arguments(InitiativePatchSchema, required=False)  # no body: nothing to change
 @blueprint.response(200, InitiativeSchema)
 @requires(Scope.WRITE)
 def update(changes: dict[str, Any], initiative_id: str) -> Any:
@@ -241,7 +241,7 @@ def move(body: dict[str, Any], initiative_id: str) -> Any:
 
 
 @blueprint.route("/initiatives/<string:initiative_id>/transitions")
-@blueprint.arguments(ListArgs, location="query")
+@blueprint.arguments(ListArgs(), location="query")
 @blueprint.response(200, page_schema(StageEntrySchema))
 @requires(Scope.READ)
 def history(args: dict[str, Any], initiative_id: str) -> Any:
@@ -249,5 +249,6 @@ def history(args: dict[str, Any], initiative_id: str) -> Any:
     return page_reply(
         list_stage_entries(
             workspace(), initiative_id, limit=args["limit"], cursor=args.get("cursor")
-        )
+        ),
+        StageEntrySchema,
     )

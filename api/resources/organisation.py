@@ -104,7 +104,7 @@ def show_organisation() -> Any:
 
 
 @blueprint.route("/organisation", methods=["PATCH"])
-@blueprint.arguments(OrganisationPatchSchema)
+@blueprint.arguments(OrganisationPatchSchema, required=False)  # no body: nothing to change
 @blueprint.response(200, OrganisationSchema)
 @requires(Scope.ADMIN)
 def update_organisation(changes: dict[str, Any]) -> Any:
@@ -120,12 +120,14 @@ def update_organisation(changes: dict[str, Any]) -> Any:
 
 
 @blueprint.route("/keys")
-@blueprint.arguments(ListArgs, location="query")
+@blueprint.arguments(ListArgs(), location="query")
 @blueprint.response(200, page_schema(ApiKeySchema))
 @requires(Scope.ADMIN)
 def list_api_keys(args: dict[str, Any]) -> Any:
     """List your organisation's API keys (never their secrets), revoked ones included."""
-    return page_reply(page_keys(workspace().session, caller().organisation_id, **args))
+    return page_reply(
+        page_keys(workspace().session, caller().organisation_id, **args), ApiKeySchema
+    )
 
 
 @blueprint.route("/keys", methods=["POST"])

@@ -103,12 +103,12 @@ class ParticipantListArgs(MirrorArgs):
 
 
 @blueprint.route("/initiatives/<string:initiative_id>/participants")
-@blueprint.arguments(ParticipantListArgs, location="query")
+@blueprint.arguments(ParticipantListArgs(), location="query")
 @blueprint.response(200, page_schema(ParticipantSchema))
 @requires(Scope.READ)
 def list_all(args: dict[str, Any], initiative_id: str) -> Any:
     """List an initiative's participants, oldest first."""
-    return page_reply(list_participants(workspace(), initiative_id, **args))
+    return page_reply(list_participants(workspace(), initiative_id, **args), ParticipantSchema)
 
 
 @blueprint.route("/initiatives/<string:initiative_id>/participants", methods=["POST"])
@@ -139,11 +139,11 @@ def create(body: dict[str, Any], initiative_id: str) -> Any:
 @requires(Scope.READ)
 def show(participant_id: str) -> Any:
     """Show a participant."""
-    return record_reply(get_participant(workspace(), participant_id))
+    return record_reply(get_participant(workspace(), participant_id), schema=ParticipantSchema)
 
 
 @blueprint.route("/participants/<string:participant_id>", methods=["PATCH"])
-@blueprint.arguments(ParticipantPatchSchema)
+@blueprint.arguments(ParticipantPatchSchema, required=False)  # no body: nothing to change
 @blueprint.response(200, ParticipantSchema)
 @requires(Scope.WRITE)
 def update(changes: dict[str, Any], participant_id: str) -> Any:

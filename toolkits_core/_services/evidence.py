@@ -22,8 +22,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO, TypeVar
 
-import sqlalchemy as sa
-
 from toolkits_core._evidence_kinds import EvidenceKind
 from toolkits_core._services.errors import (
     ConflictError,
@@ -163,24 +161,9 @@ def _view_without(ws: Workspace, initiative: Initiative, evidence_id: str | None
     """The initiative as the plugins judge it, without the old version of this evidence.
 
     A change is judged against the initiative as it would be after it, so the record's
-    own old version must not be counted beside its new one. The view lists evidence in id
-    order, so the old version's place is the count of the initiative's smaller ids.
+    own old version must not be counted beside its new one.
     """
-    view = initiative_view(ws, initiative)
-    if evidence_id is None:
-        return view
-    before = ws.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Evidence)
-        .where(
-            Evidence.organisation_id == ws.organisation_id,
-            Evidence.initiative_id == initiative.id,
-            Evidence.id < evidence_id,
-        )
-    )
-    position = int(before or 0)
-    kept = (*view.evidence[:position], *view.evidence[position + 1 :])
-    return dataclasses.replace(view, evidence=kept)
+    return initiative_view(ws, initiative, without_evidence=evidence_id)
 
 
 def _check(
@@ -487,8 +470,12 @@ def clean_file_name(name: str | None) -> str:
 
     Browsers send a bare name, but other clients send paths (``C:\\Users\\...``) and
     anything else; only the name is worth keeping, and only as a label for downloads.
+    Compatibility forms are folded first (NFKC), so that a fullwidth solidus or reverse
+    solidus is split on like a real one and cannot turn back into a path in the ASCII
+    name a download falls back to.
     """
-    base = pathlib.PurePosixPath((name or "").replace("\\", "/")).name
+    folded = unicodedata.normalize("NFKC", name or "")
+    base = pathlib.PurePosixPath(folded.replace("\\", "/")).name
     printable = "".join(c for c in base if unicodedata.category(c)[0] != "C")
     cleaned = " ".join(printable.split()).strip(". ")
     if len(cleaned) > FILE_NAME_LENGTH:
@@ -540,7 +527,12 @@ def attach_file(
     head = read_head(stream)
     check_head(kind, media_type, head)
     try:
-        stored = ws.put_file(evidence.id, CheckedStream(kind, media_type, head, stream), max_bytes)
+        stored = ws.put_file(
+            evidence.id,
+            CheckedStream(kind, media_type, head, stream),
+            max_bytes,
+            replacing=evidence.file_sha256,
+        )
     except FileTooLargeError as error:
         raise UploadTooLargeError(
             "file_too_large",

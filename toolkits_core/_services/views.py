@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Iterator
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
+from toolkits_core._frozen import ReadOnDemand
 from toolkits_core._services.errors import ConflictError
 from toolkits_core._services.privacy import consent_not_withdrawn
 from toolkits_core._services.workspace import Workspace
@@ -17,6 +18,7 @@ from toolkits_core._store.models import (
     Initiative,
     Participant,
     StageEntry,
+    activity_participants,
 )
 from toolkits_core._views import (
     ActivityView,
@@ -28,8 +30,6 @@ from toolkits_core._views import (
     ParticipantView,
 )
 from toolkits_core._vocabulary import Toolkit
-
-Row = TypeVar("Row")
 
 
 def pinned_toolkit(ws: Workspace, initiative: Initiative) -> Toolkit:
@@ -67,69 +67,116 @@ def pinned_toolkit(ws: Workspace, initiative: Initiative) -> Toolkit:
     return toolkit
 
 
-def _rows_of(ws: Workspace, initiative: Initiative, model: type[Row]) -> sa.Select[Row]:
-    return (
-        sa.select(model)
-        .where(
-            model.organisation_id == ws.organisation_id,  # type: ignore[attr-defined]
-            model.initiative_id == initiative.id,  # type: ignore[attr-defined]
-        )
-        .order_by(model.id)  # type: ignore[attr-defined]
+_REACHED = (
+    sa.select(StageEntry.stage)
+    .where(
+        StageEntry.organisation_id == sa.bindparam("organisation_id"),
+        StageEntry.initiative_id == sa.bindparam("initiative_id"),
     )
+    .order_by(StageEntry.id)
+)
+"""The stages an initiative has entered, oldest first: read for every view, so built once."""
 
 
-def initiative_view(ws: Workspace, initiative: Initiative) -> InitiativeView:
-    """Everything the plugins may judge about an initiative, read in six queries."""
-    session = ws.session
-    participants = session.scalars(_rows_of(ws, initiative, Participant)).all()
-    activities = session.scalars(
-        _rows_of(ws, initiative, Activity).options(selectinload(Activity.participants))
-    ).all()
-    activity_types = {activity.id: activity.activity_type for activity in activities}
-    evidence = session.scalars(
-        _rows_of(ws, initiative, Evidence).where(consent_not_withdrawn())
-    ).all()
-    assessments = session.scalars(_rows_of(ws, initiative, Assessment)).all()
-    reached = session.scalars(
-        sa.select(StageEntry.stage)
-        .where(
-            StageEntry.organisation_id == ws.organisation_id,
-            StageEntry.initiative_id == initiative.id,
-        )
-        .order_by(StageEntry.id)
-    ).all()
+def initiative_view(
+    ws: Workspace, initiative: Initiative, *, without_evidence: str | None = None
+) -> InitiativeView:
+    """Everything the plugins may judge about an initiative, read as they ask for it.
+
+    Where it stands (its stage, cycle and the stages it has reached) is read at once, in
+    one query. Its participants, activities, evidence and assessments are each read the
+    first time a plugin looks at them, in one query each, and only the columns a view
+    holds: a piece of evidence checked against the stages it may be recorded in costs
+    the same in an initiative with a million others as in a new one. Read them while
+    the request lasts: they come from its session. ``without_evidence`` leaves one piece
+    out (a change is judged against the initiative as it would be after it).
+    """
+    ws.session.flush()  # as the session's own execute would: a new entry counts
+    reached = ws.session.connection().execute(
+        _REACHED, {"organisation_id": ws.organisation_id, "initiative_id": initiative.id}
+    )
     return InitiativeView(
         toolkit=initiative.toolkit_key,
         stage=initiative.stage,
         cycle=initiative.cycle,
-        reached_stages=tuple(dict.fromkeys(reached)),
-        participants=tuple(
-            ParticipantView(ParticipantRole(p.role), Consent(p.consent)) for p in participants
-        ),
-        activities=tuple(
-            ActivityView(
-                a.activity_type,
-                a.stage,
-                tuple(a.dimensions),
-                tuple(ParticipantRole(p.role) for p in a.participants),
-                a.cycle,
-            )
-            for a in activities
-        ),
-        evidence=tuple(
-            EvidenceView(
-                e.evidence_type,
-                e.stage,
-                e.payload,
-                tuple(e.dimensions),
-                tuple(e.indicators),
-                activity_types.get(e.activity_id) if e.activity_id else None,
-                e.cycle,
-            )
-            for e in evidence
-        ),
-        assessments=tuple(
-            AssessmentView(a.scale, ParticipantRole(a.perspective), a.ratings, a.cycle)
-            for a in assessments
-        ),
+        reached_stages=tuple(dict.fromkeys(stage for (stage,) in reached)),
+        participants=ReadOnDemand(lambda: _participants(ws, initiative)),
+        activities=ReadOnDemand(lambda: _activities(ws, initiative)),
+        evidence=ReadOnDemand(lambda: _evidence(ws, initiative, without_evidence)),
+        assessments=ReadOnDemand(lambda: _assessments(ws, initiative)),
     )
+
+
+def _in(ws: Workspace, initiative: Initiative, model: type[Any]) -> list[sa.ColumnElement[bool]]:
+    return [model.organisation_id == ws.organisation_id, model.initiative_id == initiative.id]
+
+
+def _participants(ws: Workspace, initiative: Initiative) -> Iterator[ParticipantView]:
+    rows = ws.session.execute(
+        sa.select(Participant.role, Participant.consent)
+        .where(*_in(ws, initiative, Participant))
+        .order_by(Participant.id)
+    )
+    for role, consent in rows:
+        yield ParticipantView(ParticipantRole(role), Consent(consent))
+
+
+def _activities(ws: Workspace, initiative: Initiative) -> Iterator[ActivityView]:
+    roles: dict[str, list[ParticipantRole]] = {}
+    taking_part = ws.session.execute(
+        sa.select(activity_participants.c.activity_id, Participant.role)
+        .join(Participant, Participant.id == activity_participants.c.participant_id)
+        .where(*_in(ws, initiative, Participant))
+        .order_by(activity_participants.c.activity_id, Participant.id)
+    )
+    for activity_id, role in taking_part:
+        roles.setdefault(activity_id, []).append(ParticipantRole(role))
+    rows = ws.session.execute(
+        sa.select(
+            Activity.id, Activity.activity_type, Activity.stage, Activity.dimensions, Activity.cycle
+        )
+        .where(*_in(ws, initiative, Activity))
+        .order_by(Activity.id)
+    )
+    for activity_id, activity_type, stage, dimensions, cycle in rows:
+        yield ActivityView(
+            activity_type, stage, tuple(dimensions), tuple(roles.get(activity_id, ())), cycle
+        )
+
+
+def _evidence(ws: Workspace, initiative: Initiative, without: str | None) -> Iterator[EvidenceView]:
+    statement = (
+        sa.select(
+            Evidence.evidence_type,
+            Evidence.stage,
+            Evidence.payload,
+            Evidence.dimensions,
+            Evidence.indicators,
+            Activity.activity_type,
+            Evidence.cycle,
+        )
+        .outerjoin(
+            Activity,
+            sa.and_(Activity.id == Evidence.activity_id, *_in(ws, initiative, Activity)),
+        )
+        .where(*_in(ws, initiative, Evidence), consent_not_withdrawn())
+        .order_by(Evidence.id)
+    )
+    if without is not None:
+        statement = statement.where(Evidence.id != without)
+    for kind, stage, payload, dimensions, indicators, activity_type, cycle in ws.session.execute(
+        statement
+    ):
+        yield EvidenceView(
+            kind, stage, payload, tuple(dimensions), tuple(indicators), activity_type, cycle
+        )
+
+
+def _assessments(ws: Workspace, initiative: Initiative) -> Iterator[AssessmentView]:
+    rows = ws.session.execute(
+        sa.select(Assessment.scale, Assessment.perspective, Assessment.ratings, Assessment.cycle)
+        .where(*_in(ws, initiative, Assessment))
+        .order_by(Assessment.id)
+    )
+    for scale, perspective, ratings, cycle in rows:
+        yield AssessmentView(scale, ParticipantRole(perspective), ratings, cycle)

@@ -7,6 +7,8 @@ the schema: ``coprod db upgrade`` runs the migrations shipped in this package.
 
 from __future__ import annotations
 
+import json
+import json.scanner
 import os
 import pathlib
 from collections.abc import Iterator
@@ -51,6 +53,30 @@ def database_url(url: str | None = None) -> str:
     return chosen
 
 
+_scan_json = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+
+
+def load_json(text: str | bytes) -> Any:
+    """``json.loads``, minus the guesswork it does around the UTF-8 that drivers send.
+
+    JSON columns are read for every row of a list (an evidence page holds 150 of them),
+    and on PostgreSQL they arrive as bytes, which ``json.loads`` first scans for a byte
+    order mark and UTF-16 or UTF-32 patterns a UTF-8 database never sends, then trims of
+    whitespace the stored documents do not have. The value is parsed by the same scanner;
+    anything else (such as a document with surrounding whitespace, or no document at all)
+    goes to ``json.loads`` itself, so the result, or the error, is always its own.
+    """
+    if isinstance(text, bytes) and not text.startswith(b"\xef\xbb\xbf") and 0 not in text[:4]:
+        decoded = text.decode("utf-8", "surrogatepass")
+        try:
+            value, end = _scan_json(decoded, 0)
+        except (StopIteration, ValueError):
+            return json.loads(text)
+        if end == len(decoded):
+            return value
+    return json.loads(text)
+
+
 def _on_sqlite_connect(connection: Any, _record: Any) -> None:
     # SQLite ignores foreign keys unless asked, and without WAL a reader blocks a writer.
     cursor = connection.cursor()
@@ -65,6 +91,7 @@ class Database:
 
     def __init__(self, url: str | None = None, **engine_options: Any) -> None:
         self.url = database_url(url)
+        engine_options.setdefault("json_deserializer", load_json)
         try:
             self.engine = sa.create_engine(self.url, **engine_options)
         except (sa.exc.ArgumentError, ValueError) as error:
