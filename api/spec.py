@@ -1,8 +1,8 @@
 """The OpenAPI document: what every operation answers besides success, and its JSON form.
 
-The responses every operation shares (401, 403, 404, 412, 422 as problems, the
-``If-Match`` header) are added here, from what each operation declares, instead of by hand
-on each route, so the document cannot forget one. ``openapi/openapi.json`` in the
+The responses every operation shares (400, 401, 403, 404, 412, 413, 415, 422, 429 as
+problems, the ``If-Match`` header) are added here, from what each operation declares,
+instead of by hand on each route, so the document cannot forget one. ``openapi/openapi.json`` in the
 repository is ``document_json(create_app())``; ``coprod openapi`` rewrites it.
 """
 
@@ -40,7 +40,35 @@ SHARED_RESPONSES = {
     "404": _problem("No such record in your organisation."),
     "409": _problem("The request clashes with the data (the problem's code says how)."),
     "412": _problem("If-Match named a version that is no longer current."),
+    "400": _problem("The body is not valid JSON (code malformed_json)."),
+    "413": _problem("The JSON body is over 1 MiB (code body_too_large; max_bytes says so)."),
+    "415": _problem(
+        "The body is not JSON: send it with Content-Type: application/json "
+        "(code unsupported_media_type)."
+    ),
     "422": _problem("The request is not valid; errors lists each field's problem."),
+    "429": {
+        **_problem(
+            "Too many requests from this key, or without a valid key from this address "
+            "(code rate_limited): wait Retry-After seconds."
+        ),
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {"type": "integer"},
+            },
+            "RateLimit-Policy": {
+                "description": 'The quota, as "key";q=<requests>;w=<seconds> '
+                "(draft-ietf-httpapi-ratelimit-headers-10; on every answer).",
+                "schema": {"type": "string"},
+            },
+            "RateLimit": {
+                "description": 'What is left of it, as "key";r=<remaining>;t=<seconds to '
+                "reset> (on every answer).",
+                "schema": {"type": "string"},
+            },
+        },
+    },
 }
 
 
@@ -94,8 +122,13 @@ class SharedResponsesPlugin(BasePlugin):
             if uses_if_match:
                 wanted.append("412")
                 operation.setdefault("parameters", []).append(dict(IF_MATCH))
-            if method in {"post", "patch", "put"} or operation.get("parameters"):
+            body = operation.get("requestBody", {}).get("content", {})
+            if "application/json" in body:
+                wanted += ["400", "413", "415"]
+            in_path = bool(path and "{" in path)  # path text is checked too (a NUL is 422)
+            if method in {"post", "patch", "put"} or operation.get("parameters") or in_path:
                 wanted.append("422")
+            wanted.append("429")
             for status, response in responses.items():  # keys may still be ints here
                 headers = self._headers_of(str(status), response) if str(status) in OK else {}
                 if method == "post" and uses_if_match and str(status) in OK:

@@ -6,6 +6,7 @@ import json
 import pathlib
 import re
 
+import jsonschema
 from click.testing import CliRunner
 
 from api.cli import main
@@ -99,3 +100,78 @@ def test_coprod_openapi_check_needs_the_file_to_compare(tmp_path):
         main, ["openapi", "--check", "--output", str(tmp_path / "x")], catch_exceptions=False
     )
     assert missing.exit_code == 1
+
+
+# What the fuzzer (tests/fuzz) found the document leaving out --------------------------
+
+STAR = "coproduction-star"
+
+
+def documented_problem(app, body):
+    """Check ``body`` against the served document's Problem schema, members and all."""
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    schema = {"$ref": "#/components/schemas/Problem", "components": document["components"]}
+    jsonschema.validate(body, schema)
+
+
+def test_problems_with_extension_members_match_the_documented_problem(app, org):
+    api = org.api
+    made = api.post("initiatives", json={"toolkit": STAR, "title": "Walks", "external_ref": "a"})
+    initiative = made.json["id"]
+    problems = [
+        api.patch(f"initiatives/{initiative}", json={"title": "X"}, headers={"If-Match": '"x.0"'}),
+        api.post("initiatives", json={"toolkit": STAR, "title": "Again", "external_ref": "a"}),
+        api.post(f"initiatives/{initiative}/transitions", json={"to_stage": "focus-it"}),
+        org.with_scope("read").post("initiatives", json={"toolkit": STAR, "title": "No"}),
+    ]
+    members = set()
+    for response in problems:
+        assert response.mimetype == "application/problem+json", response.status_code
+        documented_problem(app, response.json)
+        members |= set(response.json)
+    assert {"current_etag", "existing_id", "blockers", "to_stage", "required_scope"} <= members
+
+
+def test_every_json_body_documents_malformed_json_and_the_size_limit(app, org):
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    with_json = [
+        (path, method, operation["responses"])
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method != "parameters"
+        and "application/json" in operation.get("requestBody", {}).get("content", {})
+    ]
+    assert with_json
+    assert [(p, m) for p, m, responses in with_json if not {"400", "413"} <= set(responses)] == []
+    broken = org.api.post("initiatives", data="{not json", content_type="application/json")
+    assert broken.status_code == 400
+    documented_problem(app, broken.json)
+
+
+def test_a_patch_without_a_body_is_documented_as_optional_and_changes_nothing(app, org):
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    patches = [item["patch"] for item in document["paths"].values() if "patch" in item]
+    assert patches
+    assert [op["operationId"] for op in patches if op["requestBody"].get("required")] == []
+    organisation = org.with_scope("admin")
+    before = organisation.get("organisation")
+    response = organisation.patch("organisation")
+    assert response.status_code == 200, response.json
+    assert response.json == before.json
+    assert response.headers["ETag"] == before.headers["ETag"]
+
+
+def test_every_operation_with_an_id_in_its_path_documents_422(app, org):
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    missing = [
+        f"{method} {path}"
+        for path, item in document["paths"].items()
+        if "{" in path
+        for method, operation in item.items()
+        if method in {"get", "post", "put", "patch", "delete"}
+        and "422" not in operation["responses"]
+    ]
+    assert missing == []
+    response = org.api.get("initiatives/ini_%00")
+    assert response.status_code == 422
+    assert response.json["errors"][0]["location"] == "path"
