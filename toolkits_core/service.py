@@ -121,7 +121,13 @@ from toolkits_core._services.workspace import (
     check_if_match,
     etag_of,
 )
-from toolkits_core._store.audit import Actor, AuditAction, Channel, act_as
+from toolkits_core._store.audit import (
+    RECORD_TYPE_NAMES,
+    Actor,
+    AuditAction,
+    Channel,
+    act_as,
+)
 from toolkits_core._store.database import (
     DATABASE_URL_VARIABLE,
     DEFAULT_DATABASE_URL,
@@ -151,6 +157,7 @@ __all__ = [
     "ERASED_NAME",
     "FILES_DIR_VARIABLE",
     "MAX_LIMIT",
+    "RECORD_TYPE_NAMES",
     "Activity",
     "Actor",
     "ApiKey",

@@ -11,7 +11,7 @@ from api import fields
 from api.auth import requires
 from api.context import workspace
 from api.lists import EARLIEST, LATEST, ListArgs, page_reply, page_schema
-from toolkits_core.service import AuditAction, Scope, list_audit_events
+from toolkits_core.service import RECORD_TYPE_NAMES, AuditAction, Scope, list_audit_events
 
 blueprint = Blueprint(
     "audit",
@@ -21,16 +21,7 @@ blueprint = Blueprint(
 )
 
 ACTIONS = [action.value for action in AuditAction]
-RECORD_TYPES = [
-    "organisation",
-    "api_key",
-    "initiative",
-    "transition",
-    "participant",
-    "activity",
-    "evidence",
-    "assessment",
-]
+RECORD_TYPES = list(RECORD_TYPE_NAMES)
 
 
 class AuditEventSchema(ma.Schema):

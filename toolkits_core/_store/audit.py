@@ -51,6 +51,8 @@ RECORD_TYPES: dict[type[Any], str] = {
 }
 """Every model whose writes are logged, with the name the log gives its records."""
 
+RECORD_TYPE_NAMES = tuple(RECORD_TYPES.values())
+
 SHOWN_FIELD_NAMES = {"participants": "participant_ids", "secret_sha256": "secret"}
 
 
