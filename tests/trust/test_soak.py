@@ -303,18 +303,21 @@ class Client:
         self.soak.acknowledge(
             Ack("initiative", record["id"], record["version"], _fields("initiative", record))
         )
-        self.soak.remember(
-            Known("initiative", record["id"], self.organisation, reply.headers["ETag"])
-        )
-        # The next duplicate aims at this one's reference.
+        etag = reply.headers["ETag"]
+        # The next duplicate aims at this one's reference. It is set before the record is
+        # made known to the other clients: otherwise one of them could take the reference
+        # first with a deliberate duplicate, and this change would be refused by design.
         if not taken:
             patched = self.send(
                 "PATCH",
                 f"initiatives/{record['id']}",
                 json_body={"external_ref": f"crm-{self.organisation}-{record['id']}"},
-                headers={"If-Match": reply.headers["ETag"]},
+                headers={"If-Match": etag},
             )
             self._acknowledged_change("initiative", patched, "set external_ref")
+            if patched.status == 200:
+                etag = patched.headers["ETag"]
+        self.soak.remember(Known("initiative", record["id"], self.organisation, etag))
 
     def create_participant(self) -> None:
         initiative = self._initiative()
