@@ -73,6 +73,7 @@ def story(api):
                 "evidence_type": "audio-interview",
                 "participant_id": walker,
                 "payload": {"caption": "Margaret on why the canal path matters"},
+                "external_ref": "CRM-Margaret-recording",
                 "consent": "given",
                 "visibility": "public",
             },
@@ -190,6 +191,7 @@ def test_erasure_removes_personal_data_and_files_and_keeps_the_record_coherent(a
 
     interview = ok(admin.get(f"evidence/{story['interview']}"))
     assert interview["payload"] == {}
+    assert interview["external_ref"] is None
     assert interview["file"] is None
     assert interview["erased_at"] is not None
     assert interview["participant_id"] == story["walker"]
@@ -227,6 +229,20 @@ def test_erased_records_refuse_changes_and_erasing_again_changes_nothing(org, st
             409, "evidence_erased")  # fmt: skip
     upload = {"file": (io.BytesIO(wav_bytes()), "again.wav", "audio/wav")}
     refused(admin.put(f"evidence/{story['interview']}/file", data=upload), 409, "evidence_erased")
+    # Nothing new can be recorded as coming from them, nor pointed at them.
+    refused(
+        admin.post(
+            f"initiatives/{story['ini']}/evidence",
+            json={"evidence_type": "session-notes", "participant_id": story["walker"],
+                  "payload": {"text": "Margaret said..."}},
+        ),
+        422,
+        "invalid_request",
+    )  # fmt: skip
+    moved = admin.patch(f"evidence/{story['notes']}", json={"participant_id": story["walker"]})
+    assert moved.status_code == 422
+    assert [e["code"] for e in moved.json["errors"]] == ["participant_erased"]
+    assert listed_evidence(admin, story["ini"]) == [story["notes"]]
     # Deleting stays possible: erasure is not a reason to keep a record.
     assert admin.delete(f"evidence/{story['interview']}").status_code == 204
     assert admin.delete(f"participants/{story['walker']}").status_code == 204

@@ -195,6 +195,15 @@ def _check(
                     "unknown_participant",
                 )
             )
+        elif participant.erased_at is not None:
+            problems.append(
+                FieldProblem(
+                    "participant_id",
+                    f"Participant {participant.id} was erased: nothing new can be recorded "
+                    "as coming from them.",
+                    "participant_erased",
+                )
+            )
     view = EvidenceView(
         proposal.evidence_type,
         proposal.stage,

@@ -119,8 +119,8 @@ def erase_participant(
 
     The participant keeps their id and role and their activity links; their name and
     external reference go and their consent becomes withdrawn. Their evidence keeps its
-    type, stage, cycle, dates and links; its payload is emptied and its file deleted after
-    the commit.
+    type, stage, cycle, dates and links; its payload and external reference are emptied
+    and its file deleted after the commit. Nothing new can then name them as its source.
     """
     participant = ws.get(Participant, participant_id)
     check_if_match(participant, if_match)
@@ -138,6 +138,7 @@ def erase_participant(
         if evidence.file_sha256 is not None:
             ws.delete_file_after_commit(evidence.id, evidence.file_sha256)
         evidence.payload = {}
+        evidence.external_ref = None  # a CRM's id for it may be derived from the person
         evidence.file_name = None
         evidence.file_content_type = None
         evidence.file_size = None
