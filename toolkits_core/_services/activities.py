@@ -23,7 +23,7 @@ from toolkits_core._services.initiatives import ensure_external_ref_free, writab
 from toolkits_core._services.pagination import Page, paginate
 from toolkits_core._services.views import initiative_view
 from toolkits_core._services.workspace import Workspace, apply_changes, check_if_match, matching
-from toolkits_core._store.audit import AuditAction, Event, record_events
+from toolkits_core._store.audit import record_bulk_change
 from toolkits_core._store.models import (
     Activity,
     Evidence,
@@ -300,19 +300,13 @@ def delete_activity(ws: Workspace, activity_id: str, *, if_match: str | None = N
         .values(activity_id=None, updated_at=utc_now(), version=Evidence.version + 1)
         .returning(Evidence.id)
     ).scalars()
-    record_events(
+    record_bulk_change(
         ws.session,
-        [
-            Event(
-                AuditAction.CHANGED,
-                "evidence",
-                evidence_id,
-                ws.organisation_id,
-                activity.initiative_id,
-                ("activity_id",),
-            )
-            for evidence_id in list(unlinked)
-        ],
+        "evidence",
+        unlinked,
+        organisation_id=ws.organisation_id,
+        initiative_id=activity.initiative_id,
+        fields=("activity_id",),
     )
     ws.session.delete(activity)
     ws.session.flush()

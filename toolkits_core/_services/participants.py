@@ -12,7 +12,6 @@ caller: a mirror cannot backdate it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,7 +21,7 @@ from toolkits_core._services.initiatives import ensure_external_ref_free, writab
 from toolkits_core._services.pagination import Page, paginate
 from toolkits_core._services.privacy import refuse_if_erased
 from toolkits_core._services.workspace import Workspace, apply_changes, check_if_match, matching
-from toolkits_core._store.audit import AuditAction, Event, record_events
+from toolkits_core._store.audit import record_bulk_change
 from toolkits_core._store.models import (
     Activity,
     Evidence,
@@ -198,7 +197,14 @@ def _withdraw_contributions(ws: Workspace, participant: Participant) -> None:
         )
         .returning(Evidence.id)
     ).scalars()
-    _log_bulk_change(ws, participant, "evidence", changed, ("consent", "visibility"))
+    record_bulk_change(
+        ws.session,
+        "evidence",
+        changed,
+        organisation_id=ws.organisation_id,
+        initiative_id=participant.initiative_id,
+        fields=("consent", "visibility"),
+    )
 
 
 def delete_participant(ws: Workspace, participant_id: str, *, if_match: str | None = None) -> None:
@@ -225,7 +231,14 @@ def delete_participant(ws: Workspace, participant_id: str, *, if_match: str | No
         .values(updated_at=now, version=Activity.version + 1)
         .returning(Activity.id)
     ).scalars()
-    _log_bulk_change(ws, participant, "activity", activities, ("participant_ids",))
+    record_bulk_change(
+        ws.session,
+        "activity",
+        activities,
+        organisation_id=ws.organisation_id,
+        initiative_id=participant.initiative_id,
+        fields=("participant_ids",),
+    )
     evidence = ws.session.execute(
         sa.update(Evidence)
         .where(
@@ -235,30 +248,13 @@ def delete_participant(ws: Workspace, participant_id: str, *, if_match: str | No
         .values(participant_id=None, updated_at=now, version=Evidence.version + 1)
         .returning(Evidence.id)
     ).scalars()
-    _log_bulk_change(ws, participant, "evidence", evidence, ("participant_id",))
+    record_bulk_change(
+        ws.session,
+        "evidence",
+        evidence,
+        organisation_id=ws.organisation_id,
+        initiative_id=participant.initiative_id,
+        fields=("participant_id",),
+    )
     ws.session.delete(participant)
     ws.session.flush()
-
-
-def _log_bulk_change(
-    ws: Workspace,
-    participant: Participant,
-    record_type: str,
-    record_ids: Iterable[str],
-    fields: tuple[str, ...],
-) -> None:
-    """Log the records a bulk UPDATE changed (it bypasses the flush that logs the rest)."""
-    record_events(
-        ws.session,
-        [
-            Event(
-                AuditAction.CHANGED,
-                record_type,
-                record_id,
-                ws.organisation_id,
-                participant.initiative_id,
-                fields,
-            )
-            for record_id in list(record_ids)
-        ],
-    )

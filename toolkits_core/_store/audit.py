@@ -127,6 +127,28 @@ def record_events(session: Session, events: Iterable[Event]) -> None:
         session.connection().execute(sa.insert(cast(sa.Table, AuditEvent.__table__)), rows)
 
 
+def record_bulk_change(
+    session: Session,
+    record_type: str,
+    record_ids: Iterable[str],
+    *,
+    organisation_id: str,
+    initiative_id: str,
+    fields: tuple[str, ...],
+) -> None:
+    """Log the records a bulk UPDATE changed (it bypasses the flush that logs the rest);
+    ``record_ids`` is what its ``RETURNING`` gave."""
+    record_events(
+        session,
+        [
+            Event(
+                AuditAction.CHANGED, record_type, record_id, organisation_id, initiative_id, fields
+            )
+            for record_id in list(record_ids)
+        ],
+    )
+
+
 def _event(action: AuditAction, record: Any, fields: Iterable[str] = ()) -> Event:
     organisation_id = record.id if isinstance(record, Organisation) else record.organisation_id
     return Event(
