@@ -591,14 +591,9 @@ def remove_file(ws: Workspace, evidence_id: str, *, if_match: str | None = None)
     evidence = ws.get(Evidence, evidence_id)
     check_if_match(evidence, if_match)
     _remember_toolkit(ws, writable_initiative(ws, evidence.initiative_id))
-    digest = evidence.file_sha256
+    digest = evidence.forget_file()
     if digest is None:
         raise NoFileError("no_file", f"Evidence {evidence.id} has no file to delete.")
-    evidence.file_name = None
-    evidence.file_content_type = None
-    evidence.file_size = None
-    evidence.file_sha256 = None
-    evidence.file_uploaded_at = None
     ws.session.flush()
     ws.delete_file_after_commit(evidence.id, digest)
     return evidence

@@ -135,15 +135,11 @@ def erase_participant(
     participant.erased_at = now
     erased = [participant.id]
     for evidence in _evidence_of(ws, participant):
-        if evidence.file_sha256 is not None:
-            ws.delete_file_after_commit(evidence.id, evidence.file_sha256)
+        digest = evidence.forget_file()
+        if digest is not None:
+            ws.delete_file_after_commit(evidence.id, digest)
         evidence.payload = {}
         evidence.external_ref = None  # a CRM's id for it may be derived from the person
-        evidence.file_name = None
-        evidence.file_content_type = None
-        evidence.file_size = None
-        evidence.file_sha256 = None
-        evidence.file_uploaded_at = None
         evidence.consent = Consent.WITHDRAWN.value
         if evidence.visibility == "public":
             evidence.visibility = "organisation"

@@ -282,6 +282,17 @@ class Evidence(Mirrored, InInitiative, Base):
     file_uploaded_at: Mapped[dt.datetime | None]
     erased_at: Mapped[dt.datetime | None]
 
+    def forget_file(self) -> str | None:
+        """Clear the file's fields; the digest of the file it named, for deleting after
+        the commit (None if it had none)."""
+        digest = self.file_sha256
+        self.file_name = None
+        self.file_content_type = None
+        self.file_size = None
+        self.file_sha256 = None
+        self.file_uploaded_at = None
+        return digest
+
 
 class Assessment(Mirrored, InInitiative, Base):
     """Ratings of a toolkit's dimensions on one of its scales, from one perspective."""
