@@ -52,7 +52,12 @@ class ParticipantView:
 
 @dataclass(frozen=True, slots=True)
 class ActivityView:
-    """An activity done in a stage; ``cycle`` is the round of the stages it was done in."""
+    """An activity done in a stage; ``cycle`` is the round of the stages it was done in.
+
+    ``participant_roles`` holds the role of each participant who took part and takes part
+    in the initiative (consent given): someone linked whose consent is not recorded or is
+    withdrawn is left out, so a rule cannot be met by a person who never agreed.
+    """
 
     activity_type: str
     stage: str

@@ -125,7 +125,8 @@ def test_a_view_holds_what_the_initiative_holds(initiative, workspace_of):
             "co-production-mapping-session",
             "map-it",
             ("co-design",),
-            (ParticipantRole.PROFESSIONAL, ParticipantRole.PERSON_USING_SERVICES),
+            # The person using services took part, but their consent is not recorded.
+            (ParticipantRole.PROFESSIONAL,),
         ),
         ActivityView("co-production-mapping-session", "map-it"),
     )

@@ -331,6 +331,20 @@ def http(tenant: Tenant) -> Iterator[Http]:
 # Holding writes until every racer has read -----------------------------------------------
 
 
+def is_write_or_lock(statement: str) -> bool:
+    """Whether a statement writes, or takes a lock that orders writers."""
+    words = statement.split(None, 3)
+    if not words:
+        return False
+    first = words[0].upper()
+    if first in {"INSERT", "UPDATE", "DELETE"}:
+        return True
+    if first == "BEGIN":
+        return "IMMEDIATE" in statement.upper()
+    tail = statement[-40:].upper()
+    return first == "SELECT" and ("FOR UPDATE" in tail or "FOR SHARE" in tail)
+
+
 class RacersMeet:
     """Makes each request wait, just before its first write, until every racer has read.
 
@@ -338,7 +352,9 @@ class RacersMeet:
     window is a few milliseconds); with it, every racer has read and checked the same
     state before any of them writes: the worst interleaving, every time. The wait is
     before the first write statement of each request (each runs in its own server
-    thread), so no racer holds a lock while it waits for the others.
+    thread), or before the first lock it takes where it takes one first (``SELECT ...
+    FOR UPDATE`` or ``FOR SHARE``, SQLite's ``BEGIN IMMEDIATE``), so no racer holds a
+    lock while it waits for the others.
     """
 
     IGNORED_TABLES = ("api_keys", "audit_events")
@@ -353,8 +369,7 @@ class RacersMeet:
         waited: set[int] = set()
 
         def before_execute(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-            words = statement.split(None, 3)
-            if not words or words[0].upper() not in {"INSERT", "UPDATE", "DELETE"}:
+            if not is_write_or_lock(statement):
                 return
             if any(table in statement[:80] for table in self.IGNORED_TABLES):
                 return

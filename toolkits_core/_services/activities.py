@@ -32,7 +32,7 @@ from toolkits_core._store.models import (
     activity_participants,
     utc_now,
 )
-from toolkits_core._views import ActivityView, ParticipantRole
+from toolkits_core._views import ActivityView, Consent, ParticipantRole
 
 EDITABLE = frozenset(
     {
@@ -75,17 +75,22 @@ def _participants(
     Id order is the order the links are read back in, so the answer to a write shows them
     as every later read will. Only the initiative's own participants are found, so an id
     from another initiative, or another organisation, reads as no such participant and
-    gives nothing away.
+    gives nothing away. They are locked for sharing until the commit, in id order (the
+    order every writer locks them in): the toolkit's rules count who took part by their
+    consent, which a withdrawal or an erasure must not change in the meantime.
     """
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return []
+    ws.hold_write_lock()
     found = {
         participant.id: participant
         for participant in ws.session.scalars(
-            ws.select(Participant).where(
-                Participant.initiative_id == initiative.id, Participant.id.in_(wanted)
-            )
+            ws.select(Participant)
+            .where(Participant.initiative_id == initiative.id, Participant.id.in_(wanted))
+            .order_by(Participant.id)
+            .with_for_update(read=True)
+            .execution_options(populate_existing=True)
         )
     }
     for index, participant_id in enumerate(ids):
@@ -96,6 +101,19 @@ def _participants(
                 "unknown_participant",
             )
     return sorted(found.values(), key=lambda participant: participant.id)
+
+
+def consenting_roles(participants: Sequence[Participant]) -> tuple[ParticipantRole, ...]:
+    """The roles of those who took part and have consented: the only ones rules count.
+
+    Someone whose consent is not recorded, or withdrawn (erasure withdraws it too), is
+    still linked to the activity, but a toolkit's rule cannot be met by them.
+    """
+    return tuple(
+        ParticipantRole(participant.role)
+        for participant in participants
+        if participant.consent == Consent.GIVEN
+    )
 
 
 def _checked(ws: Workspace, initiative: Initiative, proposal: _Proposal) -> list[Participant]:
@@ -116,7 +134,7 @@ def _checked(ws: Workspace, initiative: Initiative, proposal: _Proposal) -> list
         proposal.activity_type,
         proposal.stage,
         tuple(proposal.dimensions),
-        tuple(ParticipantRole(participant.role) for participant in participants),
+        consenting_roles(participants),
         proposal.cycle,
     )
     problems = ws.host.check_activity(
@@ -294,6 +312,9 @@ def delete_activity(ws: Workspace, activity_id: str, *, if_match: str | None = N
     activity = get_activity(ws, activity_id)
     check_if_match(activity, if_match)
     writable_initiative(ws, activity.initiative_id)
+    # Locked before its evidence is unlinked, so that evidence naming it while it goes is
+    # either unlinked here or refused (ordered by ``_Linked`` in the evidence service).
+    check_if_match(ws.lock(Activity, activity.id, exclusive=True), if_match)
     unlinked = ws.session.execute(
         sa.update(Evidence)
         .where(Evidence.organisation_id == ws.organisation_id, Evidence.activity_id == activity.id)

@@ -27,6 +27,7 @@ from toolkits_core._services.errors import (
     ConflictError,
     FieldProblem,
     InvalidRequestError,
+    NotFoundError,
     ServiceError,
 )
 from toolkits_core._services.files import ByteSource, FileTooLargeError
@@ -149,12 +150,46 @@ def _choice(choices: type[enum.StrEnum], value: str, field: str) -> str:
         ) from None
 
 
-def _one_of(
-    ws: Workspace, model: type[Linked], record_id: str, initiative_id: str
+@dataclass(frozen=True, slots=True)
+class _Linked:
+    """The participant and activity a piece of evidence names, locked until the commit.
+
+    What evidence may say depends on them: whether its person has consented or been
+    erased, and where its activity was done. Locking them (shared, participant first, as
+    ``Workspace.lock`` orders) before reading them orders this write against a
+    withdrawal, an erasure or a change of the activity: evidence committed beside one of
+    those is either in it or refused by it. An id of another initiative, or of another
+    organisation, reads as none.
+    """
+
+    participant: Participant | None
+    activity: Activity | None
+
+    @classmethod
+    def lock(
+        cls,
+        ws: Workspace,
+        initiative: Initiative,
+        participant_id: str | None,
+        activity_id: str | None,
+    ) -> _Linked:
+        return cls(
+            _locked_in(ws, Participant, participant_id, initiative.id),
+            _locked_in(ws, Activity, activity_id, initiative.id),
+        )
+
+
+def _locked_in(
+    ws: Workspace, model: type[Linked], record_id: str | None, initiative_id: str
 ) -> Linked | None:
-    """The initiative's own record with this id, or None (another initiative's or org's too)."""
-    statement = ws.select(model).where(model.id == record_id, model.initiative_id == initiative_id)
-    return ws.session.scalars(statement).one_or_none()
+    """The initiative's own record with this id, locked for sharing; None if it has none."""
+    if record_id is None:
+        return None
+    try:
+        found = ws.lock(model, record_id)
+    except NotFoundError:
+        return None
+    return found if found.initiative_id == initiative_id else None
 
 
 def _view_without(ws: Workspace, initiative: Initiative, evidence_id: str | None) -> InitiativeView:
@@ -167,26 +202,27 @@ def _view_without(ws: Workspace, initiative: Initiative, evidence_id: str | None
 
 
 def _check(
-    ws: Workspace, initiative: Initiative, proposal: _Proposal, record: Evidence | None = None
+    ws: Workspace,
+    initiative: Initiative,
+    proposal: _Proposal,
+    linked: _Linked,
+    record: Evidence | None = None,
 ) -> None:
     """Refuse the proposal with every problem it has, or let it through."""
     toolkit = pinned_toolkit(ws, initiative)
     _remember_toolkit(ws, initiative)
     problems: list[FieldProblem] = []
-    activity: Activity | None = None
-    if proposal.activity_id is not None:
-        activity = _one_of(ws, Activity, proposal.activity_id, initiative.id)
-        if activity is None:
-            problems.append(
-                FieldProblem(
-                    "activity_id",
-                    f"There is no activity {proposal.activity_id!r} in this initiative.",
-                    "unknown_activity",
-                )
+    activity = linked.activity
+    if proposal.activity_id is not None and activity is None:
+        problems.append(
+            FieldProblem(
+                "activity_id",
+                f"There is no activity {proposal.activity_id!r} in this initiative.",
+                "unknown_activity",
             )
-    participant: Participant | None = None
+        )
+    participant = linked.participant
     if proposal.participant_id is not None:
-        participant = _one_of(ws, Participant, proposal.participant_id, initiative.id)
         if participant is None:
             problems.append(
                 FieldProblem(
@@ -333,7 +369,8 @@ def create_evidence(
     was; evidence of no activity takes the initiative's current stage and cycle.
     """
     initiative = writable_initiative(ws, initiative_id)
-    where = _activity_of(ws, initiative, activity_id) or initiative
+    linked = _Linked.lock(ws, initiative, participant_id, activity_id)
+    where = linked.activity or initiative
     proposal = _Proposal(
         evidence_type=evidence_type,
         stage=where.stage if stage is None else stage,
@@ -348,21 +385,10 @@ def create_evidence(
         collected_on=collected_on,
         external_ref=external_ref,
     )
-    _check(ws, initiative, proposal)
+    _check(ws, initiative, proposal, linked)
     evidence = Evidence(organisation_id=ws.organisation_id, initiative_id=initiative.id)
     _store(ws, evidence, proposal)
     return evidence
-
-
-def _activity_of(ws: Workspace, initiative: Initiative, activity_id: str | None) -> Activity | None:
-    """The initiative's activity with this id, if there is one (the check reports if not)."""
-    if activity_id is None:
-        return None
-    return ws.session.scalars(
-        ws.select(Activity).where(
-            Activity.id == activity_id, Activity.initiative_id == initiative.id
-        )
-    ).one_or_none()
 
 
 def get_evidence(ws: Workspace, evidence_id: str) -> Evidence:
@@ -426,7 +452,8 @@ def update_evidence(
     merged["consent"] = _choice(Consent, merged["consent"], "consent")
     merged["visibility"] = _choice(EvidenceVisibility, merged["visibility"], "visibility")
     proposal = _Proposal(**merged)
-    _check(ws, initiative, proposal, evidence)
+    linked = _Linked.lock(ws, initiative, proposal.participant_id, proposal.activity_id)
+    _check(ws, initiative, proposal, linked, evidence)
     _store(ws, evidence, proposal)
     return evidence
 

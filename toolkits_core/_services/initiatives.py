@@ -122,14 +122,19 @@ def get_initiative(ws: Workspace, initiative_id: str) -> Initiative:
 
 
 def writable_initiative(
-    ws: Workspace, initiative_id: str, *, if_match: str | None = None
+    ws: Workspace, initiative_id: str, *, if_match: str | None = None, exclusive: bool = False
 ) -> Initiative:
     """An initiative whose records may change: not archived, its toolkit still loaded.
 
-    ``if_match``, when given, is checked against the initiative itself (for requests that
-    change the initiative, such as a stage transition).
+    It is locked until the commit (``Workspace.lock``): shared by writes to its records,
+    which depend on its status and stage, and ``exclusive`` for writes that change those
+    (a stage transition), which depend on its records in turn. So a record cannot be
+    added to an initiative that was archived a moment earlier, and a transition cannot
+    count evidence deleted while its rules were reading it. ``if_match``, when given, is
+    checked against the initiative itself (for requests that change the initiative, such
+    as a stage transition).
     """
-    initiative = ws.get(Initiative, initiative_id)
+    initiative = ws.lock(Initiative, initiative_id, exclusive=exclusive)
     check_if_match(initiative, if_match)
     if initiative.status == InitiativeStatus.ARCHIVED:
         raise ConflictError(
@@ -165,8 +170,11 @@ def list_initiatives(
 def update_initiative(
     ws: Workspace, initiative_id: str, changes: dict[str, Any], *, if_match: str | None = None
 ) -> Initiative:
-    """Change an initiative's own fields (its stage moves only by transitions)."""
-    initiative = ws.get(Initiative, initiative_id)
+    """Change an initiative's own fields (its stage moves only by transitions).
+
+    The initiative is locked first: its status decides whether its records may change.
+    """
+    initiative = ws.lock(Initiative, initiative_id, exclusive=True)
     check_if_match(initiative, if_match)
     unknown = sorted(set(changes) - EDITABLE)
     if unknown:
@@ -192,8 +200,11 @@ def update_initiative(
 
 
 def delete_initiative(ws: Workspace, initiative_id: str, *, if_match: str | None = None) -> None:
-    """Delete an initiative and everything recorded in it, including uploaded files."""
-    initiative = ws.get(Initiative, initiative_id)
+    """Delete an initiative and everything recorded in it, including uploaded files.
+
+    Locked first, so that no record (nor file) is added while its files are listed.
+    """
+    initiative = ws.lock(Initiative, initiative_id, exclusive=True)
     check_if_match(initiative, if_match)
     files = ws.session.execute(
         sa.select(Evidence.id, Evidence.file_sha256).where(

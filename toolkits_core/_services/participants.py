@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from toolkits_core._services.errors import FieldProblem, Invalid, InvalidRequestError
 from toolkits_core._services.initiatives import ensure_external_ref_free, writable_initiative
 from toolkits_core._services.pagination import Page, paginate
-from toolkits_core._services.privacy import refuse_if_erased
+from toolkits_core._services.privacy import locked_participant, refuse_if_erased
 from toolkits_core._services.workspace import Workspace, apply_changes, check_if_match, matching
 from toolkits_core._store.audit import record_bulk_change
 from toolkits_core._store.models import (
@@ -138,7 +138,7 @@ def update_participant(
     The consent time moves only when the status actually changes: resending the same
     status (as a mirror does on every sync) must not make old consent look new.
     """
-    participant = ws.get(Participant, participant_id)
+    participant = locked_participant(ws, participant_id, exclusive=True)
     check_if_match(participant, if_match)
     refuse_if_erased(participant, "participant")
     unknown = sorted(set(changes) - EDITABLE)
@@ -216,7 +216,7 @@ def delete_participant(ws: Workspace, participant_id: str, *, if_match: str | No
     stale ``If-Match`` would still pass. So the rows that named the participant are
     updated here first, as any other change is.
     """
-    participant = ws.get(Participant, participant_id)
+    participant = locked_participant(ws, participant_id, exclusive=True)
     check_if_match(participant, if_match)
     writable_initiative(ws, participant.initiative_id)
     now = utc_now()

@@ -29,6 +29,7 @@ from toolkits_core._store.models import (
     Activity,
     AuditEvent,
     Evidence,
+    Initiative,
     Participant,
     activity_participants,
     utc_now,
@@ -63,6 +64,18 @@ def refuse_if_erased(record: Participant | Evidence, kind: str) -> None:
             f"This {kind.replace('_', ' ')} was erased on {record.erased_at:%Y-%m-%d}: it "
             "cannot be changed, only deleted.",
         )
+
+
+def locked_participant(ws: Workspace, participant_id: str, *, exclusive: bool) -> Participant:
+    """A participant read afresh under a lock, after their initiative's (the lock order).
+
+    Their consent and erasure decide what may be recorded as coming from them, so a
+    change to either (``exclusive``) and a write that names them are ordered: evidence
+    created while consent is withdrawn is either in the withdrawal or refused by it.
+    """
+    initiative_id = ws.get(Participant, participant_id).initiative_id
+    ws.lock(Initiative, initiative_id)
+    return ws.lock(Participant, participant_id, exclusive=exclusive)
 
 
 def _evidence_of(ws: Workspace, participant: Participant) -> list[Evidence]:
@@ -122,7 +135,7 @@ def erase_participant(
     type, stage, cycle, dates and links; its payload and external reference are emptied
     and its file deleted after the commit. Nothing new can then name them as its source.
     """
-    participant = ws.get(Participant, participant_id)
+    participant = locked_participant(ws, participant_id, exclusive=True)
     check_if_match(participant, if_match)
     if participant.erased_at is not None:
         return participant

@@ -71,7 +71,7 @@ def transition(
     if_match: str | None = None,
 ) -> StageEntry:
     """Move the initiative to ``to_stage``, or raise ``ConflictError`` with the blockers."""
-    initiative = writable_initiative(ws, initiative_id, if_match=if_match)
+    initiative = writable_initiative(ws, initiative_id, if_match=if_match, exclusive=True)
     toolkit = pinned_toolkit(ws, initiative)
     decision = ws.host.decide_transition(initiative_view(ws, initiative), to_stage)
     if not decision.allowed or decision.transition is None:

@@ -122,11 +122,12 @@ def _participants(ws: Workspace, initiative: Initiative) -> Iterator[Participant
 
 
 def _activities(ws: Workspace, initiative: Initiative) -> Iterator[ActivityView]:
+    # Only consenting participants count in the rules (as ``consenting_roles`` says).
     roles: dict[str, list[ParticipantRole]] = {}
     taking_part = ws.session.execute(
         sa.select(activity_participants.c.activity_id, Participant.role)
         .join(Participant, Participant.id == activity_participants.c.participant_id)
-        .where(*_in(ws, initiative, Participant))
+        .where(*_in(ws, initiative, Participant), Participant.consent == Consent.GIVEN.value)
         .order_by(activity_participants.c.activity_id, Participant.id)
     )
     for activity_id, role in taking_part:

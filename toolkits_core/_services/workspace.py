@@ -64,6 +64,43 @@ class Workspace:
             raise NotFoundError(KIND_NAMES.get(model.__name__, model.__name__), record_id)
         return record
 
+    def lock(self, model: type[Record], record_id: str, *, exclusive: bool = False) -> Record:
+        """The caller's record with this id, read afresh under a lock held until the commit.
+
+        Every write whose validity depends on another record's state (a participant's
+        consent, an initiative's status or stage, an activity's stage) locks that record
+        before it reads the state, and every change to that state locks it ``exclusive``:
+        the two are then ordered, so neither acts on a state the other has already
+        changed. On PostgreSQL the row is read ``FOR SHARE`` (many dependent writes at
+        once) or ``FOR UPDATE``; SQLite locks the whole database for writing instead, so
+        its write transaction is taken here, before the read. Lock in the order
+        initiative, participants (by id), activity, so that two writers never wait on
+        each other. ``NotFoundError`` for another organisation's id, as ``get``.
+        """
+        self.hold_write_lock()
+        found = self.session.scalars(
+            _locking(model, exclusive),
+            {"record_id": record_id, "organisation_id": self.organisation_id},
+        ).one_or_none()
+        if found is None:
+            raise NotFoundError(KIND_NAMES.get(model.__name__, model.__name__), record_id)
+        return found
+
+    def hold_write_lock(self) -> None:
+        """On SQLite, start the session's write transaction now, if it has none yet.
+
+        SQLite takes one writer at a time, but only from a transaction's first write:
+        what a request reads before that may change under it. Taking the lock before
+        the reads a write depends on (``BEGIN IMMEDIATE``) makes them current until the
+        commit. PostgreSQL locks rows instead (``lock``), so this does nothing there.
+        """
+        connection = self.session.connection()
+        if connection.dialect.name != "sqlite":
+            return
+        driver = connection.connection.dbapi_connection
+        if driver is not None and not driver.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
     def delete_file_after_commit(self, evidence_id: str, sha256: str) -> None:
         """Forget a stored file once the rows that named it are gone for good.
 
@@ -186,6 +223,20 @@ def _by_id(model: type[Record]) -> sa.Select[Record]:
             model.organisation_id == sa.bindparam("organisation_id"),  # type: ignore[attr-defined]
         )
     return _BY_ID[model]
+
+
+_LOCKING: dict[tuple[type[Any], bool], sa.Select[Any]] = {}
+
+
+def _locking(model: type[Record], exclusive: bool) -> sa.Select[Record]:
+    """``_by_id(model)`` read under a row lock, its result replacing what the session held."""
+    if (model, exclusive) not in _LOCKING:
+        _LOCKING[model, exclusive] = (
+            _by_id(model)
+            .with_for_update(read=not exclusive)
+            .execution_options(populate_existing=True)
+        )
+    return _LOCKING[model, exclusive]
 
 
 def etag_of(record: Any) -> str:
