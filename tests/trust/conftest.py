@@ -17,8 +17,14 @@ import dataclasses
 import http.client as http_client
 import json
 import os
+import pathlib
+import signal
+import socket
 import sqlite3
+import subprocess
+import sys
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -38,6 +44,7 @@ from toolkits_core.service import Database, create_key, create_organisation
 T = TypeVar("T")
 
 TOOLKIT = "trust"
+REPOSITORY = pathlib.Path(__file__).resolve().parents[2]
 FIGURES: Counter[str] = Counter()
 """What the trust tests did, reported in the terminal summary (and written as JSON to the
 file named by ``COPROD_TRUST_FIGURES``, if set)."""
@@ -326,6 +333,92 @@ def http(tenant: Tenant) -> Iterator[Http]:
     client = tenant.client()
     yield client
     client.close()
+
+
+# gunicorn, for tests that need several worker processes -------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclasses.dataclass
+class Gunicorn:
+    port: int
+    files: pathlib.Path
+    log: pathlib.Path
+
+
+@contextlib.contextmanager
+def serve_with_gunicorn(
+    database: Database,
+    work: pathlib.Path,
+    app: str,
+    *,
+    workers: int,
+    threads: int,
+    env: dict[str, str] | None = None,
+) -> Iterator[Gunicorn]:
+    """gunicorn serving ``app`` (``module:factory()``) on the suite's database, from the
+    repository's top folder, until the block ends; skipped where gunicorn is missing."""
+    pytest.importorskip("gunicorn", reason="needs gunicorn: pip install '.[server]'")
+    url = database.engine.url.render_as_string(hide_password=False)
+    environment = {
+        **os.environ,
+        "COPROD_DATABASE_URL": url,
+        "COPROD_FILES_DIR": str(work / "files"),
+        "COPROD_RATE_LIMIT": "off",
+        **(env or {}),
+    }
+    coprod = pathlib.Path(sys.executable).with_name("coprod")
+    upgraded = subprocess.run(
+        [str(coprod), "db", "upgrade"], env=environment, capture_output=True, text=True, timeout=120
+    )
+    assert upgraded.returncode == 0, upgraded.stderr
+    port, log = _free_port(), work / "gunicorn.log"
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        f"--workers={workers}",
+        f"--threads={threads}",
+        f"--bind=127.0.0.1:{port}",
+        "--timeout=60",
+        "--graceful-timeout=5",
+        f"--error-logfile={log}",
+        app,
+    ]
+    process = subprocess.Popen(
+        command,
+        env=environment,
+        cwd=REPOSITORY,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            probe = Http(port, None, timeout=5)
+            try:
+                if probe.get("openapi.json").status == 200:
+                    break
+            except OSError:
+                pass
+            finally:
+                probe.close()
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, f"gunicorn did not start:\n{log.read_text()}"
+            time.sleep(0.2)
+        yield Gunicorn(port, work / "files", log)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
 
 
 # Holding writes until every racer has read -----------------------------------------------

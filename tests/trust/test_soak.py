@@ -23,10 +23,6 @@ import itertools
 import os
 import pathlib
 import random
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter, defaultdict
@@ -49,7 +45,17 @@ from toolkits_core.service import (
     create_organisation,
 )
 
-from .conftest import SOAK_FIGURES, TOOLKIT, Http, Reply, Tenant, multipart, wav_bytes
+from .conftest import (
+    SOAK_FIGURES,
+    TOOLKIT,
+    Gunicorn,
+    Http,
+    Reply,
+    Tenant,
+    multipart,
+    serve_with_gunicorn,
+    wav_bytes,
+)
 
 SECONDS_VARIABLE = "COPROD_SOAK_SECONDS"
 CLIENTS_VARIABLE = "COPROD_SOAK_CLIENTS"
@@ -61,19 +67,6 @@ STAGES = ["map-it", "focus-it", "people-it", "market-it", "grow-it"]
 COLLECTIONS = {"initiative": "initiatives", "participant": "participants", "evidence": "evidence"}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@dataclasses.dataclass
-class Gunicorn:
-    port: int
-    files: pathlib.Path
-    log: pathlib.Path
-
-
 @pytest.fixture(scope="module")
 def gunicorn(database: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gunicorn]:
     """gunicorn serving ``api:create_app()`` with several workers on the suite's database."""
@@ -82,59 +75,15 @@ def gunicorn(database: Database, tmp_path_factory: pytest.TempPathFactory) -> It
             "the soak needs PostgreSQL (set COPROD_TEST_DATABASE_URL): several gunicorn "
             "workers are separate processes writing to one database"
         )
-    pytest.importorskip("gunicorn", reason="the soak needs gunicorn: pip install '.[server]'")
-    work = tmp_path_factory.mktemp("soak")
-    url = database.engine.url.render_as_string(hide_password=False)
-    env = {
-        **os.environ,
-        "COPROD_DATABASE_URL": url,
-        "COPROD_FILES_DIR": str(work / "files"),
-        "COPROD_RATE_LIMIT": "off",
-        "COPROD_PLUGINS": "coproduction_star,national_standards",
-    }
-    coprod = pathlib.Path(sys.executable).with_name("coprod")
-    upgraded = subprocess.run(
-        [str(coprod), "db", "upgrade"], env=env, capture_output=True, text=True, timeout=120
-    )
-    assert upgraded.returncode == 0, upgraded.stderr
-    port, log = _free_port(), work / "gunicorn.log"
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        f"--workers={WORKERS}",
-        f"--threads={THREADS}",
-        f"--bind=127.0.0.1:{port}",
-        "--timeout=60",
-        "--graceful-timeout=5",
-        f"--error-logfile={log}",
+    with serve_with_gunicorn(
+        database,
+        tmp_path_factory.mktemp("soak"),
         "api:create_app()",
-    ]
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            probe = Http(port, None, timeout=5)
-            try:
-                if probe.get("openapi.json").status == 200:
-                    break
-            except OSError:
-                pass
-            finally:
-                probe.close()
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, f"gunicorn did not start:\n{log.read_text()}"
-            time.sleep(0.2)
-        yield Gunicorn(port, work / "files", log)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+        workers=WORKERS,
+        threads=THREADS,
+        env={"COPROD_PLUGINS": "coproduction_star,national_standards"},
+    ) as served:
+        yield served
 
 
 # What was acknowledged ------------------------------------------------------------------
