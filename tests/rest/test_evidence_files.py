@@ -10,6 +10,7 @@ import hashlib
 import io
 import struct
 
+import media_samples
 import pytest
 from conftest import ApiClient
 
@@ -17,6 +18,8 @@ from api.context import services
 from api.spec import openapi_document
 
 STAR = "coproduction-star"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 40
 
 
@@ -238,6 +241,67 @@ def test_bytes_that_are_not_of_the_declared_type_are_415(api, app, org, intervie
         "unsupported_media_type",
     )
     assert_nothing_stored(api, app, org, created, path)
+
+
+def test_recordings_as_browsers_and_phones_make_them_are_taken(api, interview):
+    """A browser's WebM, an Android M4A (video brand) and a framed MP3 without a tag."""
+    _, path = interview
+    for content, name, media in [
+        (media_samples.webm(), "walk.webm", "audio/webm"),
+        (media_samples.m4a(b"mp42", b"isommp42"), "walk.m4a", "audio/x-m4a"),
+        (media_samples.mp3_frame(b"\xff\xfa\x90\x64"), "walk.mp3", "audio/mpeg"),
+    ]:
+        response = api.put(path, data=part(content, name, media))
+        assert response.status_code == 200, (name, response.json)
+        assert api.get(path).data == content
+
+
+@pytest.mark.parametrize(
+    ("content", "declared"),
+    [
+        pytest.param(media_samples.HTML, "image/png", id="html-as-png"),
+        pytest.param(media_samples.SVG, "image/jpeg", id="svg-as-jpeg"),
+        pytest.param(media_samples.EXE, "image/gif", id="exe-as-gif"),
+        pytest.param(media_samples.avi(), "image/webp", id="avi-as-webp"),
+        pytest.param(media_samples.HTML + media_samples.PDF, "image/png", id="html-then-pdf"),
+    ],
+)
+def test_a_disguised_photo_is_refused_and_nothing_is_kept(api, app, org, content, declared):
+    created = new_evidence(api, new_initiative(api), "photo", caption="The canal path")
+    path = f"evidence/{created.json['id']}/file"
+    problem = refused(
+        api.put(path, data=part(content, "path.png", declared)), 415, "unsupported_media_type"
+    )
+    assert problem["declared"] == declared
+    assert "image/png" in problem["accepted"]
+    assert_nothing_stored(api, app, org, created, path)
+
+
+def test_office_documents_are_told_apart_by_the_entries_they_hold(api, app, org):
+    """Every office document is a zip: the names of its first entries say which it is."""
+    created = new_evidence(api, new_initiative(api), "document", title="Map of assets")
+    path = f"evidence/{created.json['id']}/file"
+    problem = refused(
+        api.put(path, data=part(media_samples.plain_zip(), "map.docx", DOCX)),
+        415,
+        "unsupported_media_type",
+    )
+    assert "(application/zip)" in problem["detail"]
+    refused(
+        api.put(path, data=part(media_samples.ooxml("docx"), "map.xlsx", XLSX)),
+        415,
+        "unsupported_media_type",
+    )
+    assert_nothing_stored(api, app, org, created, path)
+    for content, name, media in [
+        (media_samples.ooxml("docx", "libre"), "map.docx", DOCX),
+        (media_samples.ooxml("xlsx"), "map.xlsx", XLSX),
+        (media_samples.odf("odt"), "map.odt", "application/vnd.oasis.opendocument.text"),
+    ]:
+        uploaded = api.put(path, data=part(content, name, media))
+        assert uploaded.status_code == 200, (name, uploaded.json)
+        assert uploaded.json["file"]["content_type"] == media
+        assert api.get(path).data == content
 
 
 def test_text_that_stops_being_utf8_part_way_is_refused_and_not_kept(api, app, org):
