@@ -278,6 +278,9 @@ def update_activity(
         participant_ids=changes.get("participant_ids", activity.participant_ids),
     )
     participants = _checked(ws, initiative, proposal)
+    # Evidence takes its stage and cycle from its activity: a change to the activity waits
+    # for evidence being recorded from it, and evidence recorded after sees the change.
+    ws.lock(Activity, activity.id, exclusive=True, reread=False)
     if "external_ref" in changes:
         ensure_external_ref_free(
             ws,

@@ -64,7 +64,9 @@ class Workspace:
             raise NotFoundError(KIND_NAMES.get(model.__name__, model.__name__), record_id)
         return record
 
-    def lock(self, model: type[Record], record_id: str, *, exclusive: bool = False) -> Record:
+    def lock(
+        self, model: type[Record], record_id: str, *, exclusive: bool = False, reread: bool = True
+    ) -> Record:
         """The caller's record with this id, read afresh under a lock held until the commit.
 
         Every write whose validity depends on another record's state (a participant's
@@ -76,10 +78,14 @@ class Workspace:
         its write transaction is taken here, before the read. Lock in the order
         initiative, participants (by id), activity, so that two writers never wait on
         each other. ``NotFoundError`` for another organisation's id, as ``get``.
+
+        With ``reread=False`` the record the session holds is locked but kept as it was
+        read: a change computed from it is then still checked against its version when
+        it is written, as every change is.
         """
         self.hold_write_lock()
         found = self.session.scalars(
-            _locking(model, exclusive),
+            _locking(model, exclusive, reread),
             {"record_id": record_id, "organisation_id": self.organisation_id},
         ).one_or_none()
         if found is None:
@@ -225,18 +231,18 @@ def _by_id(model: type[Record]) -> sa.Select[Record]:
     return _BY_ID[model]
 
 
-_LOCKING: dict[tuple[type[Any], bool], sa.Select[Any]] = {}
+_LOCKING: dict[tuple[type[Any], bool, bool], sa.Select[Any]] = {}
 
 
-def _locking(model: type[Record], exclusive: bool) -> sa.Select[Record]:
-    """``_by_id(model)`` read under a row lock, its result replacing what the session held."""
-    if (model, exclusive) not in _LOCKING:
-        _LOCKING[model, exclusive] = (
-            _by_id(model)
-            .with_for_update(read=not exclusive)
-            .execution_options(populate_existing=True)
-        )
-    return _LOCKING[model, exclusive]
+def _locking(model: type[Record], exclusive: bool, reread: bool) -> sa.Select[Record]:
+    """``_by_id(model)`` read under a row lock; ``reread``: its result replacing what the
+    session held."""
+    key = (model, exclusive, reread)
+    if key not in _LOCKING:
+        _LOCKING[key] = _by_id(model).with_for_update(read=not exclusive)
+        if reread:
+            _LOCKING[key] = _LOCKING[key].execution_options(populate_existing=True)
+    return _LOCKING[key]
 
 
 def etag_of(record: Any) -> str:
