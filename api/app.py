@@ -19,6 +19,7 @@ from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 from api import auth, edge, hygiene, problems, ratelimit
 from api.context import EXTENSION, Services, close_workspace
 from api.resources import BLUEPRINTS
+from api.resources.changes import read_retention
 from api.settings import ConfigurationError as ConfigurationError  # also api.app's
 from api.spec import SharedResponsesPlugin
 from toolkits_core import PluginHost, load_plugins
@@ -96,6 +97,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # Read first, so that a bad edge setting stops the app before it opens anything.
     limiter = ratelimit.build_limiter(settings)
     edge_policy = edge.read_policy(settings)
+    read_retention(settings)
     app = Flask("api")
     url = database_url(settings.pop("DATABASE_URL", None))
     database = Database(url)

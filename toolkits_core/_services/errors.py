@@ -53,6 +53,13 @@ class ConflictError(ServiceError):
     title = "Conflict"
 
 
+class GoneError(ServiceError):
+    """What was asked for existed once and is kept no longer (an expired feed cursor)."""
+
+    status = 410
+    title = "Gone"
+
+
 class PreconditionFailedError(ServiceError):
     """``If-Match`` named a version that is no longer the current one."""
 

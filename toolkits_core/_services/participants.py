@@ -19,7 +19,11 @@ import sqlalchemy as sa
 from toolkits_core._services.errors import FieldProblem, Invalid, InvalidRequestError
 from toolkits_core._services.initiatives import ensure_external_ref_free, writable_initiative
 from toolkits_core._services.pagination import Page, paginate
-from toolkits_core._services.privacy import locked_participant, refuse_if_erased
+from toolkits_core._services.privacy import (
+    locked_participant,
+    refuse_erased_ref,
+    refuse_if_erased,
+)
 from toolkits_core._services.workspace import Workspace, apply_changes, check_if_match, matching
 from toolkits_core._store.audit import record_bulk_change
 from toolkits_core._store.models import (
@@ -88,6 +92,7 @@ def create_participant(
         "consent": _consent(consent, invalid),
     }
     invalid.raise_if_any()
+    refuse_erased_ref(ws, external_ref)
     ensure_external_ref_free(ws, Participant, external_ref, initiative_id=initiative.id)
     participant = Participant(
         organisation_id=ws.organisation_id,
@@ -157,6 +162,7 @@ def update_participant(
         cleaned["consent"] = _consent(changes["consent"], invalid)
     invalid.raise_if_any()
     if "external_ref" in changes:
+        refuse_erased_ref(ws, changes["external_ref"])
         ensure_external_ref_free(
             ws,
             Participant,
@@ -204,6 +210,7 @@ def _withdraw_contributions(ws: Workspace, participant: Participant) -> None:
         organisation_id=ws.organisation_id,
         initiative_id=participant.initiative_id,
         fields=("consent", "visibility"),
+        event_type="evidence.consent_withdrawn",
     )
 
 

@@ -16,8 +16,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -28,8 +32,11 @@ from toolkits_core._store.audit import AuditAction, Event, record_events
 from toolkits_core._store.models import (
     Activity,
     AuditEvent,
+    ErasedRef,
+    EventData,
     Evidence,
     Initiative,
+    Organisation,
     Participant,
     activity_participants,
     utc_now,
@@ -140,6 +147,14 @@ def erase_participant(
     if participant.erased_at is not None:
         return participant
     now = utc_now()
+    refs = {participant.id: participant.external_ref}
+    if participant.external_ref is not None:
+        ws.session.merge(  # the same CRM id may have been erased in another initiative
+            ErasedRef(
+                organisation_id=ws.organisation_id,
+                ref_hash=erased_ref_hash(ws, participant.external_ref),
+            )
+        )
     participant.display_name = ERASED_NAME
     participant.external_ref = None
     if participant.consent != Consent.WITHDRAWN.value:
@@ -151,6 +166,7 @@ def erase_participant(
         digest = evidence.forget_file()
         if digest is not None:
             ws.delete_file_after_commit(evidence.id, digest)
+        refs[evidence.id] = evidence.external_ref
         evidence.payload = {}
         evidence.external_ref = None  # a CRM's id for it may be derived from the person
         evidence.consent = Consent.WITHDRAWN.value
@@ -159,6 +175,7 @@ def erase_participant(
         evidence.erased_at = now
         erased.append(evidence.id)
     ws.session.flush()
+    _forget_what_events_showed(ws, erased)
     record_events(
         ws.session,
         [
@@ -168,8 +185,60 @@ def erase_participant(
                 record_id,
                 ws.organisation_id,
                 participant.initiative_id,
+                external_ref=refs[record_id],
             )
             for record_id in erased
         ],
     )
     return participant
+
+
+def _forget_what_events_showed(ws: Workspace, record_ids: Sequence[str]) -> None:
+    """The change feed's copies of erased records go with them; the events stay, bare.
+
+    The erasure's own events carry the external references the records had, so that a
+    CRM following the feed can erase its copies too; they go when the feed's retention
+    has passed, like every event's data.
+    """
+    events = sa.select(AuditEvent.id).where(
+        AuditEvent.organisation_id == ws.organisation_id, AuditEvent.record_id.in_(record_ids)
+    )
+    ws.session.execute(sa.delete(EventData).where(EventData.event_id.in_(events)))
+
+
+def erased_ref_hash(ws: Workspace, external_ref: str) -> str:
+    """The keyed hash an erased participant's external_ref is kept as.
+
+    The key is the organisation's own, made at its first need: the hashes are not
+    comparable across organisations, nor with a list of likely CRM ids made elsewhere.
+    """
+    organisations = cast(sa.Table, Organisation.__table__)
+    ws.session.execute(
+        sa.update(organisations)
+        .where(organisations.c.id == ws.organisation_id, organisations.c.ref_hash_key.is_(None))
+        .values(ref_hash_key=secrets.token_hex(32))
+    )
+    key = ws.session.execute(
+        sa.select(organisations.c.ref_hash_key).where(organisations.c.id == ws.organisation_id)
+    ).scalar_one()
+    return hmac.new(bytes.fromhex(key), external_ref.encode(), hashlib.sha256).hexdigest()
+
+
+def refuse_erased_ref(ws: Workspace, external_ref: str | None) -> None:
+    """``ConflictError`` (409 ``participant_erased``) for the external_ref of an erased
+    participant: a CRM pushing the person again must not bring them back."""
+    if external_ref is None:
+        return
+    erased = ws.session.scalars(
+        sa.select(ErasedRef.erased_at).where(
+            ErasedRef.organisation_id == ws.organisation_id,
+            ErasedRef.ref_hash == erased_ref_hash(ws, external_ref),
+        )
+    ).first()
+    if erased is not None:
+        raise ConflictError(
+            "participant_erased",
+            f"The participant with external_ref {external_ref!r} was erased on "
+            f"{erased:%Y-%m-%d}: they cannot be recorded again. Erase them in your system "
+            "too (the change feed's participant.erased event names them).",
+        )

@@ -13,6 +13,7 @@ leaves no copy of a person's data in the log.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from toolkits_core._store.models import (
     ApiKey,
     Assessment,
     AuditEvent,
+    ChangeClock,
+    EventData,
     Evidence,
     Initiative,
     Organisation,
@@ -34,6 +37,7 @@ from toolkits_core._store.models import (
     StageEntry,
     utc_now,
 )
+from toolkits_core._store.snapshots import snapshots
 
 ACTOR = "coprod_actor"
 NOT_AUDITED_FIELDS = frozenset({"version", "updated_at", "last_used_at"})
@@ -93,7 +97,12 @@ def actor_of(session: Session) -> Actor:
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """An event about to be written: what happened to which record, and where it lives."""
+    """An event about to be written: what happened to which record, and where it lives.
+
+    ``external_ref`` is the record's as the event shows it: for a deletion or an erasure,
+    the one it had (the record no longer says). ``event_type`` overrides the type the
+    action and record give (``participant.consent_withdrawn`` rather than ``.updated``).
+    """
 
     action: AuditAction
     record_type: str
@@ -101,30 +110,42 @@ class Event:
     organisation_id: str
     initiative_id: str | None = None
     fields: tuple[str, ...] = ()
+    external_ref: str | None = None
+    event_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    event: Event
+    actor: Actor
+    occurred_at: dt.datetime
+
+
+_PENDING = "coprod_pending_events"
+_FEED_ACTIONS = {
+    AuditAction.CREATED: "created",
+    AuditAction.CHANGED: "updated",
+    AuditAction.DELETED: "deleted",
+    AuditAction.EXPORTED: "exported",
+    AuditAction.ERASED: "erased",
+}
+
+
+def event_type_of(event: Event) -> str:
+    """The feed's name for an event: ``<record type>.<what happened>``."""
+    return event.event_type or f"{event.record_type}.{_FEED_ACTIONS[event.action]}"
 
 
 def record_events(session: Session, events: Iterable[Event]) -> None:
-    """Write events in the session's transaction, as the session's actor."""
+    """Record events in the session's transaction, as the session's actor.
+
+    They are written when the transaction commits (``_write_at_commit``), each with its
+    place in commit order, and not at all if it rolls back.
+    """
     actor = actor_of(session)
     now = utc_now()
-    rows = [
-        {
-            "id": new_id("aud"),
-            "organisation_id": event.organisation_id,
-            "occurred_at": now,
-            "key_id": actor.key_id,
-            "channel": actor.channel.value,
-            "action": event.action.value,
-            "record_type": event.record_type,
-            "record_id": event.record_id,
-            "initiative_id": event.initiative_id,
-            "fields": list(event.fields),
-        }
-        for event in events
-    ]
-    if rows:
-        # Core, not the ORM: this also runs inside a flush, which must not start another.
-        session.connection().execute(sa.insert(cast(sa.Table, AuditEvent.__table__)), rows)
+    pending: list[_Pending] = session.info.setdefault(_PENDING, [])
+    pending.extend(_Pending(event, actor, now) for event in events)
 
 
 def record_bulk_change(
@@ -135,6 +156,7 @@ def record_bulk_change(
     organisation_id: str,
     initiative_id: str,
     fields: tuple[str, ...],
+    event_type: str | None = None,
 ) -> None:
     """Log the records a bulk UPDATE changed (it bypasses the flush that logs the rest);
     ``record_ids`` is what its ``RETURNING`` gave."""
@@ -142,7 +164,13 @@ def record_bulk_change(
         session,
         [
             Event(
-                AuditAction.CHANGED, record_type, record_id, organisation_id, initiative_id, fields
+                AuditAction.CHANGED,
+                record_type,
+                record_id,
+                organisation_id,
+                initiative_id,
+                fields,
+                event_type=event_type,
             )
             for record_id in list(record_ids)
         ],
@@ -151,6 +179,7 @@ def record_bulk_change(
 
 def _event(action: AuditAction, record: Any, fields: Iterable[str] = ()) -> Event:
     organisation_id = record.id if isinstance(record, Organisation) else record.organisation_id
+    fields = tuple(fields)
     return Event(
         action,
         RECORD_TYPES[type(record)],
@@ -158,8 +187,20 @@ def _event(action: AuditAction, record: Any, fields: Iterable[str] = ()) -> Even
         organisation_id,
         getattr(record, "initiative_id", None)
         or (record.id if isinstance(record, Initiative) else None),
-        tuple(fields),
+        fields,
+        external_ref=getattr(record, "external_ref", None),
+        event_type=_special_type(record, fields) if action is AuditAction.CHANGED else None,
     )
+
+
+def _special_type(record: Any, fields: tuple[str, ...]) -> str | None:
+    """The changes integrators are told of by name: consent withdrawn, a stage moved."""
+    withdrawn = "consent" in fields and getattr(record, "consent", None) == "withdrawn"
+    if isinstance(record, Participant | Evidence) and withdrawn:
+        return f"{RECORD_TYPES[type(record)]}.consent_withdrawn"
+    if isinstance(record, Initiative) and "stage" in fields:
+        return "initiative.stage_changed"
+    return None
 
 
 def _changed_fields(record: Any) -> list[str]:
@@ -187,6 +228,94 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
     record_events(session, sorted(events, key=lambda event: event.record_id))
 
 
+_CLOCK = cast(sa.Table, ChangeClock.__table__)
+_EVENTS = cast(sa.Table, AuditEvent.__table__)
+_DATA = cast(sa.Table, EventData.__table__)
+_TAKE_POSITIONS = (
+    sa.update(_CLOCK)
+    .where(_CLOCK.c.id == 1)
+    .values(position=_CLOCK.c.position + sa.bindparam("count"))
+    .returning(_CLOCK.c.position)
+)
+
+
+def _write_at_commit(session: Session) -> None:
+    """Write the transaction's events, numbered in commit order, just before it commits.
+
+    The change clock's one row is taken for update here, as the last write of the
+    transaction, and held until its commit: the next writer takes the following
+    positions only after this one's events are visible. So no event ever appears
+    behind a position a reader has already been given (the feed is gap-free), at the
+    cost of ordering commits, not whole transactions. What each event showed of its
+    record is read as the transaction leaves it, which is what a GET would see first.
+    """
+    session.flush()  # the last changes of the transaction log their events first
+    pending: list[_Pending] = session.info.pop(_PENDING, [])
+    if not pending:
+        return
+    pending = _without_changes_to_erased(pending)
+    shown = snapshots(session, [item.event for item in pending])
+    connection = session.connection()
+    last = connection.execute(_TAKE_POSITIONS, {"count": len(pending)}).scalar_one()
+    rows, data = [], []
+    for position, item in enumerate(pending, start=last - len(pending) + 1):
+        event, actor = item.event, item.actor
+        event_id = new_id("aud")
+        rows.append(
+            {
+                "id": event_id,
+                "organisation_id": event.organisation_id,
+                "occurred_at": item.occurred_at,
+                "key_id": actor.key_id,
+                "channel": actor.channel.value,
+                "action": event.action.value,
+                "record_type": event.record_type,
+                "record_id": event.record_id,
+                "initiative_id": event.initiative_id,
+                "fields": list(event.fields),
+                "position": position,
+                "event_type": event_type_of(event),
+                "version": shown.get((event.record_type, event.record_id), {}).get("version")
+                if event.action in {AuditAction.CREATED, AuditAction.CHANGED}
+                else None,
+            }
+        )
+        record = (
+            shown.get((event.record_type, event.record_id))
+            if event.action in {AuditAction.CREATED, AuditAction.CHANGED}
+            else None
+        )
+        ref = record.get("external_ref") if record is not None else event.external_ref
+        if record is not None or ref is not None:
+            data.append({"event_id": event_id, "external_ref": ref, "record": record})
+    connection.execute(sa.insert(_EVENTS), rows)
+    if data:
+        connection.execute(sa.insert(_DATA), data)
+
+
+def _without_changes_to_erased(pending: list[_Pending]) -> list[_Pending]:
+    """An erasure's own changes (the emptied payload, the name replaced) are its event."""
+    erased = {item.event.record_id for item in pending if item.event.action is AuditAction.ERASED}
+    if not erased:
+        return pending
+    return [
+        item
+        for item in pending
+        if item.event.record_id not in erased or item.event.action is not AuditAction.CHANGED
+    ]
+
+
 def install(sessions: Any) -> None:
     """Log the writes of every session the factory ``sessions`` makes."""
     sa.event.listen(sessions, "after_flush", _after_flush)
+    sa.event.listen(sessions, "before_commit", _write_at_commit)
+    sa.event.listen(sessions, "after_rollback", _forget_pending)
+    sa.event.listen(sessions, "after_soft_rollback", _forget_pending_soft)
+
+
+def _forget_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def _forget_pending_soft(session: Session, _previous: Any) -> None:
+    session.info.pop(_PENDING, None)

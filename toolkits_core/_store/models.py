@@ -120,6 +120,8 @@ class Organisation(Base):
 
     id: Mapped[str] = _id_column("org")
     name: Mapped[str] = mapped_column(sa.String(200))
+    ref_hash_key: Mapped[str | None] = mapped_column(sa.String(64))
+    """The key of ``ErasedRef``'s hashes, made at the organisation's first erasure."""
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now)
     version: Mapped[int] = mapped_column(default=1)
@@ -326,6 +328,7 @@ class AuditEvent(Owned, Base):
     __table_args__ = (
         sa.Index("ix_audit_events_organisation_id_record_id", "organisation_id", "record_id"),
         _page_index("audit_events", "organisation_id"),
+        sa.Index("ix_audit_events_feed", "organisation_id", "position"),
     )
 
     id: Mapped[str] = _id_column("aud")
@@ -337,3 +340,71 @@ class AuditEvent(Owned, Base):
     record_id: Mapped[str] = mapped_column(sa.String(40))
     initiative_id: Mapped[str | None] = mapped_column(sa.String(40), index=True)
     fields: Mapped[list[str]] = mapped_column(default=list)
+    position: Mapped[int] = mapped_column(sa.BigInteger, unique=True)
+    """Where the event stands in commit order, over the whole server: the change feed's
+    order. Given out at commit under the change clock (``ChangeClock``), so an event is
+    never committed behind one a reader has already seen."""
+    event_type: Mapped[str] = mapped_column(sa.String(60))
+    """What the change feed calls it, such as ``participant.consent_withdrawn``."""
+    version: Mapped[int | None]
+    """The record's version just after the change (None for a deletion)."""
+
+
+class EventData(Base):
+    """What an event showed of its record: its external_ref and the record as it then was.
+
+    Kept apart from the append-only event so that it can go while the event stays: an
+    erasure deletes it for every event about the erased person and their evidence, and
+    it is deleted once the change feed's retention has passed.
+    """
+
+    __tablename__ = "event_data"
+
+    event_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("audit_events.id", ondelete="CASCADE"), primary_key=True
+    )
+    external_ref: Mapped[str | None] = mapped_column(sa.String(200))
+    record: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+
+
+class ChangeClock(Base):
+    """One row: the last position given to an event. A committing write takes it (``FOR
+    UPDATE``), so positions are given out in the order the writes commit."""
+
+    __tablename__ = "change_clock"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    position: Mapped[int] = mapped_column(sa.BigInteger)
+
+
+class ErasedRef(Owned, Base):
+    """A keyed hash of an erased participant's external_ref: enough to refuse a CRM that
+    pushes them again, and no CRM id in clear."""
+
+    __tablename__ = "erased_refs"
+    __table_args__ = (sa.PrimaryKeyConstraint("organisation_id", "ref_hash"),)
+
+    ref_hash: Mapped[str] = mapped_column(sa.String(64))
+    erased_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+
+
+class IdempotentRequest(Owned, Base):
+    """A POST or PUT sent with an ``Idempotency-Key``: what it asked and what it was told.
+
+    Kept per credential and key for a day, so a retry gets the first answer again instead
+    of doing the work twice, across workers and machines.
+    """
+
+    __tablename__ = "idempotent_requests"
+
+    credential_id: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    request_sha256: Mapped[str] = mapped_column(sa.String(64))
+    method: Mapped[str] = mapped_column(sa.String(10))
+    path: Mapped[str] = mapped_column(sa.String(2000))
+    status: Mapped[int | None]
+    """None while the first request is still running."""
+    headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    body: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
