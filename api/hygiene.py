@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 from flask import current_app, request
 from werkzeug.exceptions import BadRequest
@@ -101,11 +102,40 @@ def _is_utf8(text: str) -> bool:
     return True
 
 
+def _query_not_utf8() -> list[FieldProblem]:
+    """A problem for each query parameter whose percent-encoded bytes are not UTF-8.
+
+    Werkzeug decodes the query leniently, putting U+FFFD in place of bytes that are not
+    UTF-8 (a lone surrogate's CESU-8 form ``%ED%A0%80`` among them), so a filter would
+    silently search for something the client never sent. The raw query is read here.
+    """
+    raw = request.query_string.decode("latin-1")
+    if raw.isascii() and "%" not in raw:
+        return []
+    problems = []
+    for name, value in parse_qsl(raw, keep_blank_values=True, encoding="latin-1"):
+        try:
+            name.encode("latin-1").decode("utf-8")
+            value.encode("latin-1").decode("utf-8")
+        except UnicodeDecodeError:
+            field = name.encode("latin-1").decode("utf-8", "replace")
+            problems.append(
+                FieldProblem(
+                    field,
+                    "Text must be UTF-8, percent-encoded byte by byte: this is not "
+                    "(a lone surrogate or a byte that is not UTF-8).",
+                    "not_text",
+                    location="query",
+                )
+            )
+    return problems
+
+
 def refuse_unstorable_input() -> None:
     """Raise ``InvalidRequestError`` (422) for NULs anywhere or JSON nested too deep, and
     415 for a body that is not JSON where a JSON one is wanted."""
     refuse_body_not_json()
-    problems: list[FieldProblem] = []
+    problems = _query_not_utf8()
     locations = {"path": dict(request.view_args or {}), "query": request.args.to_dict()}
     for location, values in locations.items():
         problems += [
