@@ -3,7 +3,8 @@
 A NUL character cannot be stored in a PostgreSQL text column, and JSON nested hundreds of
 levels deep exhausts Python's recursion: both would otherwise surface as a 500 from deep
 inside the database driver or the validators. Every string in the path, the query and a
-JSON body is checked here once, and the problem names where it is.
+JSON body is checked here once, and the problem names where it is. So are the
+conditional headers' ETags, which no field's schema sees.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from urllib.parse import parse_qsl
 from flask import current_app, request
 from werkzeug.exceptions import BadRequest
 
-from toolkits_core.service import FieldProblem, InvalidRequestError, ServiceError
+from toolkits_core.service import FieldProblem, InvalidRequestError, ServiceError, entity_tags
 
 MAX_DEPTH = 32
 """How deeply a JSON body may nest; evidence payloads are a few levels at most."""
 MAX_JSON_BYTES = 1024 * 1024
 """The largest JSON body: a record's text and payload, never a file (files are uploads)."""
+CONDITIONAL_HEADERS = ("If-Match", "If-None-Match")
 
 
 def _problems(value: Any, path: str, depth: int = 0) -> Iterator[FieldProblem]:
@@ -131,11 +133,26 @@ def _query_not_utf8() -> list[FieldProblem]:
     return problems
 
 
+def _malformed_conditions() -> list[FieldProblem]:
+    """A problem for an ``If-Match`` or ``If-None-Match`` that is neither ``*`` nor a list
+    of ETags (RFC 9110), on any operation, before anything is read for it."""
+    problems: list[FieldProblem] = []
+    for header in CONDITIONAL_HEADERS:
+        value = request.headers.get(header)
+        if not value:
+            continue
+        try:
+            entity_tags(header, value)
+        except InvalidRequestError as refused:
+            problems += refused.problems
+    return problems
+
+
 def refuse_unstorable_input() -> None:
-    """Raise ``InvalidRequestError`` (422) for NULs anywhere or JSON nested too deep, and
-    415 for a body that is not JSON where a JSON one is wanted."""
+    """Raise ``InvalidRequestError`` (422) for NULs anywhere, malformed ETags or JSON nested
+    too deep, and 415 for a body that is not JSON where a JSON one is wanted."""
     refuse_body_not_json()
-    problems = _query_not_utf8()
+    problems = _query_not_utf8() + _malformed_conditions()
     locations = {"path": dict(request.view_args or {}), "query": request.args.to_dict()}
     for location, values in locations.items():
         problems += [

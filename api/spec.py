@@ -20,7 +20,8 @@ IF_MATCH = {
     "name": "If-Match",
     "in": "header",
     "required": False,
-    "description": "The ETag you last read; a stale one is answered 412 and changes nothing.",
+    "description": "The ETag you last read (or a comma-separated list of ETags, or * alone); "
+    "a stale one is answered 412 and changes nothing, a malformed one 422.",
     "schema": {"type": "string"},
 }
 
@@ -46,7 +47,11 @@ SHARED_RESPONSES = {
         "The body is not JSON: send it with Content-Type: application/json "
         "(code unsupported_media_type)."
     ),
-    "422": _problem("The request is not valid; errors lists each field's problem."),
+    "422": _problem(
+        "The request is not valid; errors lists each field's problem (an If-Match or "
+        "If-None-Match that is neither * nor a list of ETags is one, location header, "
+        "code malformed_etag)."
+    ),
     "429": {
         **_problem(
             "Too many requests from this key, or without a valid key from this address "
@@ -125,9 +130,9 @@ class SharedResponsesPlugin(BasePlugin):
             body = operation.get("requestBody", {}).get("content", {})
             if "application/json" in body:
                 wanted += ["400", "413", "415"]
-            in_path = bool(path and "{" in path)  # path text is checked too (a NUL is 422)
-            if method in {"post", "patch", "put"} or operation.get("parameters") or in_path:
-                wanted.append("422")
+            # Every operation checks its conditional headers (a malformed ETag is 422), and
+            # the text of its path and query (a NUL is 422).
+            wanted.append("422")
             wanted.append("429")
             for status, response in responses.items():  # keys may still be ints here
                 headers = self._headers_of(str(status), response) if str(status) in OK else {}

@@ -119,6 +119,7 @@ from toolkits_core._services.workspace import (
     apply_changes,
     as_utc,
     check_if_match,
+    entity_tags,
     etag_of,
 )
 from toolkits_core._store.audit import (
@@ -222,6 +223,7 @@ __all__ = [
     "delete_initiative",
     "delete_participant",
     "ensure_external_ref_free",
+    "entity_tags",
     "erase_participant",
     "etag_of",
     "expects_file",

@@ -208,3 +208,105 @@ def test_an_id_in_a_query_that_cannot_exist_is_a_query_problem(org, query, code)
         found = problem(admin.get(f"{path}?{name}={query}"))["errors"]
         where = [(e["location"], e["field"], e["code"]) for e in found]
         assert where == [("query", name, code)], path
+
+
+# ETags sent back --------------------------------------------------------------------------
+
+MALFORMED_CONDITIONS = [
+    pytest.param('*, "x"', id="star-in-a-list"),
+    pytest.param("**", id="two-stars"),
+    pytest.param("ini_01jd3k5m7n8p9q0r1s2t3v4w5x.1", id="unquoted"),
+    pytest.param('"a" "b"', id="no-comma"),
+    pytest.param('"a', id="unclosed"),
+    pytest.param('w/"a"', id="lower-case-weak"),
+    pytest.param('"a\x01"', id="control-character"),
+    pytest.param('"a\x7f"', id="delete"),
+    pytest.param('"a"b"', id="quote-inside"),
+    pytest.param(",", id="only-a-comma"),
+    pytest.param("x" * 6000, id="huge"),
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "tags"),
+    [
+        ("*", None),
+        (" * ", None),
+        ('"a"', {'"a"'}),
+        ('"a", W/"b" ,"c,d"', {'"a"', 'W/"b"', '"c,d"'}),
+        ('"a",,"b"', {'"a"', '"b"'}),  # RFC 9110 5.6.1: empty list elements are ignored
+        ('""', {'""'}),
+        ('"caf\u00e9"', {'"caf\u00e9"'}),  # obs-text, as a server hands latin-1 bytes on
+    ],
+)
+def test_well_formed_conditions_are_read_as_rfc_9110_says(value, tags):
+    from toolkits_core.service import entity_tags
+
+    assert entity_tags("If-Match", value) == (None if tags is None else frozenset(tags))
+
+
+@pytest.mark.parametrize("value", MALFORMED_CONDITIONS)
+def test_check_if_match_refuses_a_malformed_header_itself(value):
+    from toolkits_core._store.models import Initiative
+    from toolkits_core.service import InvalidRequestError, check_if_match
+
+    record = Initiative(id="ini_01jd3k5m7n8p9q0r1s2t3v4w5x", version=1)
+    with pytest.raises(InvalidRequestError) as refused:
+        check_if_match(record, value)
+    [found] = refused.value.problems
+    assert (found.location, found.field, found.code) == ("header", "If-Match", "malformed_etag")
+    check_if_match(record, '"ini_01jd3k5m7n8p9q0r1s2t3v4w5x.1"')
+    check_if_match(record, '"x", "ini_01jd3k5m7n8p9q0r1s2t3v4w5x.1"')
+
+
+def operations_taking_if_match(app):
+    for path, item in openapi_document(app)["paths"].items():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            if any(p.get("name") == "If-Match" for p in operation.get("parameters", [])):
+                yield method, path
+
+
+@pytest.mark.parametrize("value", MALFORMED_CONDITIONS)
+def test_a_malformed_if_match_is_a_header_problem_on_every_operation_and_changes_nothing(
+    app, org, value
+):
+    admin = org.with_scope("admin")
+    created = admin.post("initiatives", json={"toolkit": STAR, "title": "Walks"})
+    initiative = created.json["id"]
+    checked = 0
+    for method, path in operations_taking_if_match(app):
+        url = re.sub(r"\{[a-z_]+\}", initiative, path)
+        response = admin.request(method.upper(), url, headers={"If-Match": value})
+        found = problem(response)["errors"]
+        where = [(e["location"], e["field"], e["code"]) for e in found]
+        assert where == [("header", "If-Match", "malformed_etag")], (method, path)
+        checked += 1
+    assert checked >= 15
+    after = admin.get(f"initiatives/{initiative}")
+    assert after.status_code == 200
+    assert after.headers["ETag"] == created.headers["ETag"]
+
+
+def test_if_match_star_alone_and_a_list_holding_the_current_etag_still_match(api):
+    created = api.post("initiatives", json={"toolkit": STAR, "title": "Walks"})
+    path = f"initiatives/{created.json['id']}"
+    assert api.patch(path, json={"title": "A"}, headers={"If-Match": "*"}).status_code == 200
+    current = api.get(path).headers["ETag"]
+    listed = f'"ini_01jd3k5m7n8p9q0r1s2t3v4w5x.9", {current}'
+    assert api.patch(path, json={"title": "B"}, headers={"If-Match": listed}).status_code == 200
+    stale = api.patch(path, json={"title": "C"}, headers={"If-Match": f"W/{current}"})
+    assert problem(stale, 412)["code"] == "stale_etag"
+
+
+@pytest.mark.parametrize("value", MALFORMED_CONDITIONS)
+def test_a_malformed_if_none_match_on_a_download_is_a_header_problem(api, value):
+    initiative = api.post("initiatives", json={"toolkit": STAR, "title": "Walks"}).json["id"]
+    evidence = api.post(
+        f"initiatives/{initiative}/evidence",
+        json={"evidence_type": "session-notes", "payload": {"text": "Notes"}},
+    ).json["id"]
+    response = api.get(f"evidence/{evidence}/file", headers={"If-None-Match": value})
+    found = problem(response)["errors"]
+    assert [(e["location"], e["field"]) for e in found] == [("header", "If-None-Match")]
