@@ -3,19 +3,23 @@
 A NUL character cannot be stored in a PostgreSQL text column, and JSON nested hundreds of
 levels deep exhausts Python's recursion: both would otherwise surface as a 500 from deep
 inside the database driver or the validators. Every string in the path, the query and a
-JSON body is checked here once, and the problem names where it is. So are the
-conditional headers' ETags, which no field's schema sees.
+JSON body is checked here once, and the problem names where it is. So are the other
+things a request carries that no field's schema sees: query parameters the operation does
+not take (which webargs would silently drop, so a typo in a filter would list everything)
+and the conditional headers' ETags.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
-from flask import current_app, request
+from flask import Flask, current_app, request
 from werkzeug.exceptions import BadRequest
 
+from api.spec import openapi_document
 from toolkits_core.service import FieldProblem, InvalidRequestError, ServiceError, entity_tags
 
 MAX_DEPTH = 32
@@ -104,6 +108,56 @@ def _is_utf8(text: str) -> bool:
     return True
 
 
+_DOCUMENTED_QUERIES = "coprod_documented_queries"
+
+
+def _documented_queries(app: Flask) -> dict[tuple[str, str], frozenset[str]]:
+    """The query parameters each operation's entry in the API document lists, by endpoint
+    and method. A route the document does not list (the document itself, Swagger UI) is
+    not an operation, and is absent."""
+    found: dict[tuple[str, str], frozenset[str]] | None = app.extensions.get(_DOCUMENTED_QUERIES)
+    if found is not None:
+        return found
+    paths = openapi_document(app)["paths"]
+    found = {}
+    for rule in app.url_map.iter_rules():
+        item = paths.get(re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule), {})
+        for method in rule.methods or ():
+            operation = item.get("get" if method == "HEAD" else method.lower())
+            if operation is None:
+                continue
+            parameters = [*item.get("parameters", []), *operation.get("parameters", [])]
+            names = frozenset(p["name"] for p in parameters if p.get("in") == "query")
+            found[(rule.endpoint, method)] = names
+    app.extensions[_DOCUMENTED_QUERIES] = found
+    return found
+
+
+def _unknown_query_parameters() -> list[FieldProblem]:
+    """A problem for each query parameter the operation's entry in the document does not
+    list: webargs would drop it without a word, and ``?evidence_typ=metric`` would list
+    everything."""
+    if request.url_rule is None or not request.args:
+        return []
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    declared = _documented_queries(app).get((request.url_rule.endpoint, request.method))
+    if declared is None:
+        return []
+    takes = (
+        f"it takes {', '.join(sorted(declared))}" if declared else "it takes no query parameters"
+    )
+    return [
+        FieldProblem(
+            name,
+            f"Unknown query parameter {name!r}: {takes}.",
+            "unknown_field",
+            location="query",
+        )
+        for name in request.args
+        if name not in declared
+    ]
+
+
 def _query_not_utf8() -> list[FieldProblem]:
     """A problem for each query parameter whose percent-encoded bytes are not UTF-8.
 
@@ -149,10 +203,11 @@ def _malformed_conditions() -> list[FieldProblem]:
 
 
 def refuse_unstorable_input() -> None:
-    """Raise ``InvalidRequestError`` (422) for NULs anywhere, malformed ETags or JSON nested
-    too deep, and 415 for a body that is not JSON where a JSON one is wanted."""
+    """Raise ``InvalidRequestError`` (422) for query parameters the operation does not take,
+    NULs anywhere, malformed ETags or JSON nested too deep, and 415 for a body that is not
+    JSON where a JSON one is wanted."""
     refuse_body_not_json()
-    problems = _query_not_utf8() + _malformed_conditions()
+    problems = _unknown_query_parameters() + _query_not_utf8() + _malformed_conditions()
     locations = {"path": dict(request.view_args or {}), "query": request.args.to_dict()}
     for location, values in locations.items():
         problems += [

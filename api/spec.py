@@ -48,8 +48,9 @@ SHARED_RESPONSES = {
         "(code unsupported_media_type)."
     ),
     "422": _problem(
-        "The request is not valid; errors lists each field's problem (an If-Match or "
-        "If-None-Match that is neither * nor a list of ETags is one, location header, "
+        "The request is not valid; errors lists each field's problem (a query parameter "
+        "this operation does not take is one, code unknown_field; an If-Match or "
+        "If-None-Match that is neither * nor a list of ETags is another, location header, "
         "code malformed_etag)."
     ),
     "429": {
@@ -130,8 +131,8 @@ class SharedResponsesPlugin(BasePlugin):
             body = operation.get("requestBody", {}).get("content", {})
             if "application/json" in body:
                 wanted += ["400", "413", "415"]
-            # Every operation checks its conditional headers (a malformed ETag is 422), and
-            # the text of its path and query (a NUL is 422).
+            # Every operation checks its query (a parameter it does not take is 422, so is
+            # a NUL anywhere in the path or the query) and its conditional headers.
             wanted.append("422")
             wanted.append("429")
             for status, response in responses.items():  # keys may still be ints here
