@@ -1,23 +1,24 @@
-"""Input no field of the API can take, refused before any view sees it.
+"""Input no operation can take, refused before any view sees it.
 
 A NUL character cannot be stored in a PostgreSQL text column, and JSON nested hundreds of
 levels deep exhausts Python's recursion: both would otherwise surface as a 500 from deep
 inside the database driver or the validators. Every string in the path, the query and a
-JSON body is checked here once, and the problem names where it is. So are the other
-things a request carries that no field's schema sees: query parameters the operation does
-not take (which webargs would silently drop, so a typo in a filter would list everything)
-and the conditional headers' ETags.
+JSON body is checked here once, and the problem names where it is. So are the other things
+a request carries that no field's schema sees: query parameters the operation does not
+take (which webargs would silently drop, so a typo in a filter would list everything),
+the conditional headers' ETags, and a JSON body's encoding.
 """
 
 from __future__ import annotations
 
+import codecs
+import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
 from flask import Flask, current_app, request
-from werkzeug.exceptions import BadRequest
 
 from api.spec import openapi_document
 from toolkits_core.service import FieldProblem, InvalidRequestError, ServiceError, entity_tags
@@ -27,6 +28,18 @@ MAX_DEPTH = 32
 MAX_JSON_BYTES = 1024 * 1024
 """The largest JSON body: a record's text and payload, never a file (files are uploads)."""
 CONDITIONAL_HEADERS = ("If-Match", "If-None-Match")
+JSON = "application/json"
+UTF8_NAMES = frozenset({"utf-8", "utf8"})
+
+
+class JsonTooLargeError(ServiceError):
+    status = 413
+    title = "Content Too Large"
+
+
+class UnsupportedMediaTypeError(ServiceError):
+    status = 415
+    title = "Unsupported Media Type"
 
 
 def _problems(value: Any, path: str, depth: int = 0) -> Iterator[FieldProblem]:
@@ -51,61 +64,33 @@ def _problems(value: Any, path: str, depth: int = 0) -> Iterator[FieldProblem]:
             yield from _problems(item, f"{path}/{index}" if path else str(index), depth + 1)
 
 
-class JsonTooLargeError(ServiceError):
-    status = 413
-    title = "Content Too Large"
-
-
-class UnsupportedMediaTypeError(ServiceError):
-    status = 415
-    title = "Unsupported Media Type"
-
-
-JSON = "application/json"
-
-
-def _takes_json_body(view: Callable[..., Any]) -> bool:
-    """Whether the view reads its arguments from a JSON body (flask-smorest's ``arguments``)."""
-    seen: Any = view
-    while seen is not None:
-        arguments = getattr(seen, "_apidoc", {}).get("arguments", {})
-        if any(p.get("in") == "json" for p in arguments.get("parameters", [])):
-            return True
-        seen = getattr(seen, "__wrapped__", None)
-    return False
-
-
-def refuse_body_not_json() -> None:
-    """Raise ``UnsupportedMediaTypeError`` (415) for a body that is not JSON sent to an
-    operation that takes one.
-
-    Without this, webargs reads such a body as no JSON at all and answers 422 "missing
-    data" for every required field, which hides the real mistake (a form post, or a
-    forgotten ``Content-Type``). Any ``application/json`` or ``application/*+json`` type
-    (such as ``application/merge-patch+json``) is read as JSON.
-    """
-    has_body = bool(request.content_length) or (
-        "chunked" in request.headers.get("Transfer-Encoding", "").lower()
-    )
-    if not has_body or request.is_json or request.endpoint is None:
-        return
-    if not _takes_json_body(current_app.view_functions[request.endpoint]):
-        return
-    sent = request.mimetype or "no Content-Type"
-    raise UnsupportedMediaTypeError(
-        "unsupported_media_type",
-        f"This operation takes a JSON body, sent with Content-Type: {JSON}; this one was "
-        f"sent as {sent}.",
-        accepted=[JSON],
-    )
-
-
 def _is_utf8(text: str) -> bool:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         return False
     return True
+
+
+# What each operation declares ---------------------------------------------------------
+
+
+def _declares(view: Callable[..., Any], location: str) -> bool:
+    """Whether the view reads arguments from ``location`` (flask-smorest's ``arguments``)."""
+    seen: Any = view
+    while seen is not None:
+        arguments = getattr(seen, "_apidoc", {}).get("arguments", {})
+        if any(p.get("in") == location for p in arguments.get("parameters", [])):
+            return True
+        seen = getattr(seen, "__wrapped__", None)
+    return False
+
+
+def _view() -> Callable[..., Any] | None:
+    if request.endpoint is None:
+        return None
+    found: Callable[..., Any] | None = current_app.view_functions.get(request.endpoint)
+    return found
 
 
 _DOCUMENTED_QUERIES = "coprod_documented_queries"
@@ -202,10 +187,87 @@ def _malformed_conditions() -> list[FieldProblem]:
     return problems
 
 
+# The body ------------------------------------------------------------------------------
+
+
+def _too_large() -> JsonTooLargeError:
+    return JsonTooLargeError(
+        "body_too_large",
+        f"A JSON body may be at most {MAX_JSON_BYTES} bytes; files are uploaded on their "
+        "own (PUT /api/v1/evidence/{id}/file). Nothing was stored.",
+        max_bytes=MAX_JSON_BYTES,
+    )
+
+
+def _malformed(detail: str) -> ServiceError:
+    return ServiceError("malformed_json", detail)
+
+
+def _json_body() -> Any:
+    """The JSON body, parsed strictly as UTF-8 (RFC 8259).
+
+    Werkzeug would guess UTF-16 or UTF-32 from the first bytes, and Python's parser takes
+    a byte order mark, while webargs, which parses the body again for the view, takes
+    neither and would answer with werkzeug's generic 400: so each is refused here, as
+    coprod's own problem, saying what to send instead.
+    """
+    charset = request.mimetype_params.get("charset")
+    if charset is not None and charset.strip().lower() not in UTF8_NAMES:
+        raise UnsupportedMediaTypeError(
+            "unsupported_media_type",
+            f"JSON is read as UTF-8 (RFC 8259); this body was sent as charset={charset}. "
+            f"Send it as UTF-8, with Content-Type: {JSON} (charset=utf-8 may be added).",
+            accepted=[JSON],
+        )
+    if (request.content_length or 0) > MAX_JSON_BYTES:
+        raise _too_large()
+    raw = request.get_data(cache=True)
+    if raw.startswith(codecs.BOM_UTF8):
+        raise _malformed(
+            "The body starts with a byte order mark (U+FEFF), which JSON text must not have "
+            "(RFC 8259): send it as UTF-8 without one."
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or "\x00" in text:  # a NUL byte: UTF-16 or UTF-32, most likely
+        raise _malformed(
+            "The body is not UTF-8 text (as JSON must be, RFC 8259; UTF-16 and UTF-32 are "
+            "not read): send it encoded as UTF-8."
+        )
+    return json.loads(text)
+
+
+def refuse_body_not_json() -> None:
+    """Raise ``UnsupportedMediaTypeError`` (415) for a body that is not JSON sent to an
+    operation that takes one.
+
+    Without this, webargs reads such a body as no JSON at all and answers 422 "missing
+    data" for every required field, which hides the real mistake (a form post, or a
+    forgotten ``Content-Type``). Any ``application/json`` or ``application/*+json`` type
+    (such as ``application/merge-patch+json``) is read as JSON.
+    """
+    has_body = bool(request.content_length) or (
+        "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    )
+    view = _view()
+    if not has_body or request.is_json or view is None or not _declares(view, "json"):
+        return
+    sent = request.mimetype or "no Content-Type"
+    raise UnsupportedMediaTypeError(
+        "unsupported_media_type",
+        f"This operation takes a JSON body, sent with Content-Type: {JSON}; this one was "
+        f"sent as {sent}.",
+        accepted=[JSON],
+    )
+
+
 def refuse_unstorable_input() -> None:
-    """Raise ``InvalidRequestError`` (422) for query parameters the operation does not take,
-    NULs anywhere, malformed ETags or JSON nested too deep, and 415 for a body that is not
-    JSON where a JSON one is wanted."""
+    """Raise 415 for a body that is not JSON where a JSON one is wanted, 413 for one over
+    its limit, 400 for one that is not JSON, and ``InvalidRequestError`` (422) for query
+    parameters the operation does not take, malformed ETags, NULs and lone surrogates
+    anywhere, and JSON nested too deep."""
     refuse_body_not_json()
     problems = _unknown_query_parameters() + _query_not_utf8() + _malformed_conditions()
     locations = {"path": dict(request.view_args or {}), "query": request.args.to_dict()}
@@ -215,26 +277,20 @@ def refuse_unstorable_input() -> None:
             for p in _problems(values, "")
         ]
     chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
-    if request.is_json and (request.content_length or 0) > MAX_JSON_BYTES:
-        raise JsonTooLargeError(
-            "body_too_large",
-            f"A JSON body may be at most {MAX_JSON_BYTES} bytes; files are uploaded on their "
-            "own (PUT /api/v1/evidence/{id}/file).",
-            max_bytes=MAX_JSON_BYTES,
-        )
-    if request.is_json and (request.content_length or chunked):
+    view = _view()
+    takes_json = view is not None and _declares(view, "json")
+    if takes_json and request.is_json and (request.content_length or chunked):
         try:
-            body = request.get_json(silent=False)
+            body = _json_body()
         except RecursionError:
             body = None
             problems.append(
                 FieldProblem("", f"Nested more than {MAX_DEPTH} levels deep.", "too_deep")
             )
-        except BadRequest:
-            raise ServiceError(
-                "malformed_json",
+        except ValueError:  # json.JSONDecodeError, and numbers past Python's digit limit
+            raise _malformed(
                 "The body is not valid JSON (Content-Type says it is): check quotes, commas "
-                "and brackets.",
+                "and brackets."
             ) from None
         problems += list(_problems(body, ""))
     if problems:

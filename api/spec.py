@@ -41,11 +41,14 @@ SHARED_RESPONSES = {
     "404": _problem("No such record in your organisation."),
     "409": _problem("The request clashes with the data (the problem's code says how)."),
     "412": _problem("If-Match named a version that is no longer current."),
-    "400": _problem("The body is not valid JSON (code malformed_json)."),
+    "400": _problem(
+        "The body is not valid JSON, not UTF-8, or starts with a byte order mark "
+        "(code malformed_json)."
+    ),
     "413": _problem("The JSON body is over 1 MiB (code body_too_large; max_bytes says so)."),
     "415": _problem(
-        "The body is not JSON: send it with Content-Type: application/json "
-        "(code unsupported_media_type)."
+        "The body is not JSON, or is in a charset other than UTF-8: send it as UTF-8 with "
+        "Content-Type: application/json (code unsupported_media_type)."
     ),
     "422": _problem(
         "The request is not valid; errors lists each field's problem (a query parameter "
