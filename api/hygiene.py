@@ -6,7 +6,8 @@ inside the database driver or the validators. Every string in the path, the quer
 JSON body is checked here once, and the problem names where it is. So are the other things
 a request carries that no field's schema sees: query parameters the operation does not
 take (which webargs would silently drop, so a typo in a filter would list everything),
-the conditional headers' ETags, and a JSON body's encoding.
+the conditional headers' ETags, a JSON body's encoding, and the size of the body itself,
+which is limited while it is read (whatever its transfer encoding), not after.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ import codecs
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import IO, Any
 from urllib.parse import parse_qsl
 
 from flask import Flask, current_app, request
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
+from werkzeug.formparser import FormDataParser
 
+from api.context import services
 from api.spec import openapi_document
 from toolkits_core.service import FieldProblem, InvalidRequestError, ServiceError, entity_tags
 
@@ -27,12 +31,24 @@ MAX_DEPTH = 32
 """How deeply a JSON body may nest; evidence payloads are a few levels at most."""
 MAX_JSON_BYTES = 1024 * 1024
 """The largest JSON body: a record's text and payload, never a file (files are uploads)."""
+MULTIPART_OVERHEAD = 64 * 1024
+"""What an upload's body may hold besides the file: its part headers and boundaries."""
+MAX_UPLOAD_PARTS = 10
+"""An upload is one part (the file); a few more are tolerated, thousands are not."""
 CONDITIONAL_HEADERS = ("If-Match", "If-None-Match")
 JSON = "application/json"
 UTF8_NAMES = frozenset({"utf-8", "utf8"})
 
 
 class JsonTooLargeError(ServiceError):
+    status = 413
+    title = "Content Too Large"
+
+
+class UploadFormTooLargeError(ServiceError):
+    """An upload's form (not its file) is past a limit: too many parts, or a text part
+    too large to hold in memory."""
+
     status = 413
     title = "Content Too Large"
 
@@ -190,6 +206,136 @@ def _malformed_conditions() -> list[FieldProblem]:
 # The body ------------------------------------------------------------------------------
 
 
+class _ServerInput:
+    """The server's ``wsgi.input``, whose failures to read are the client's broken body.
+
+    gunicorn raises its own exceptions (a malformed chunk size, a missing chunk
+    terminator) from inside a read, which werkzeug's ``LimitedStream`` would let through
+    to the app as a 500. Turned into ``ValueError`` here, werkzeug reports them as the
+    client's (``ClientDisconnected``), and the readers below answer 400 ``unreadable_body``.
+    """
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+
+    def read(self, *size: int) -> bytes:
+        try:
+            return self._stream.read(*size)
+        except (OSError, ValueError):
+            raise
+        except Exception as error:
+            raise ValueError(f"the request body could not be read: {error}") from error
+
+    def readline(self, *size: int) -> bytes:
+        try:
+            return self._stream.readline(*size)
+        except (OSError, ValueError):
+            raise
+        except Exception as error:
+            raise ValueError(f"the request body could not be read: {error}") from error
+
+
+def _unreadable() -> ServiceError:
+    return ServiceError(
+        "unreadable_body",
+        "The body could not be read to its end: its chunked framing is broken, or the "
+        "client stopped sending it. Nothing was stored.",
+    )
+
+
+class _PartCounter:
+    """An upload's body as the form parser reads it, counting the parts' delimiters as
+    they go by, so that a body of thousands of tiny parts is refused for what it is."""
+
+    def __init__(self, stream: IO[bytes], boundary: bytes, most: int) -> None:
+        self._stream = stream
+        self._delimiter = b"--" + boundary
+        self._tail = b""
+        self._seen = 0
+        self._most = most
+        self.bytes_read = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._stream.read(size)
+        self.bytes_read += len(chunk)
+        window = self._tail + chunk
+        self._seen += window.count(self._delimiter)  # none fits in the tail alone
+        self._tail = window[-(len(self._delimiter) - 1) :]
+        if self._seen > self._most + 1:  # a delimiter opens each part, one more closes
+            raise UploadFormTooLargeError(
+                "too_many_parts",
+                f"An upload is sent as one part, named file; this form has more than "
+                f"{self._most} parts. Nothing was stored.",
+                max_parts=self._most,
+            )
+        return chunk
+
+
+class _UploadFormParser(FormDataParser):
+    """Werkzeug's form parser, saying which of an upload's limits a refused form broke:
+    its parts (``too_many_parts``), a text part (``part_too_large``), or the body's size
+    (werkzeug's ``RequestEntityTooLarge``, answered ``file_too_large``)."""
+
+    def _parse_multipart(
+        self,
+        stream: IO[bytes],
+        mimetype: str,
+        content_length: int | None,
+        options: dict[str, str],
+    ) -> Any:
+        boundary = options.get("boundary", "").encode("latin-1")
+        counted = _PartCounter(stream, boundary, MAX_UPLOAD_PARTS)
+        opened: list[IO[bytes]] = []
+        make_file = self.stream_factory
+
+        def spool(*args: Any, **kwargs: Any) -> IO[bytes]:
+            opened.append(make_file(*args, **kwargs))
+            return opened[-1]
+
+        self.stream_factory = spool
+        try:
+            return super()._parse_multipart(counted, mimetype, content_length, options)  # type: ignore[arg-type]
+        except BaseException as error:
+            for file in opened:  # a refused form leaves no temporary file open
+                file.close()
+            if isinstance(error, ClientDisconnected):
+                raise _unreadable() from None
+            if not isinstance(error, RequestEntityTooLarge):
+                raise
+            limit = self.max_content_length
+            if limit is not None and counted.bytes_read >= limit:
+                raise  # the body's size: the file
+            memory = self.max_form_memory_size
+            raise UploadFormTooLargeError(
+                "part_too_large",
+                f"A part of the form other than the file is over {memory} bytes: send the "
+                "file in the part named file, with a filename. Nothing was stored.",
+                max_bytes=memory,
+            ) from None
+
+
+def limit_the_body() -> None:
+    """Limit what this request's body may be, for werkzeug to enforce while it is read.
+
+    ``Content-Length`` is checked against it before reading, and a body without one (sent
+    ``Transfer-Encoding: chunked``) is cut off as soon as it passes it: werkzeug wraps the
+    input in a ``LimitedStream`` whenever the server says it ends the stream itself
+    (``wsgi.input_terminated``, set by gunicorn and werkzeug's server for chunked bodies).
+    An upload may be as large as the server's upload limit, any other body (JSON, or one
+    no operation reads) 1 MiB.
+    """
+    request.environ["wsgi.input"] = _ServerInput(request.environ["wsgi.input"])
+    view = _view()
+    if view is not None and not request.is_json and _declares(view, "files"):
+        request.max_content_length = services().max_upload_bytes + MULTIPART_OVERHEAD
+        request.max_form_parts = MAX_UPLOAD_PARTS + 1  # the part counter speaks first
+        request.form_data_parser_class = _UploadFormParser
+    else:
+        # One byte over: werkzeug's stream stops silently at its limit when read whole, so
+        # reading one more than a body may hold is how a longer one is told apart.
+        request.max_content_length = MAX_JSON_BYTES + 1
+
+
 def _too_large() -> JsonTooLargeError:
     return JsonTooLargeError(
         "body_too_large",
@@ -204,7 +350,7 @@ def _malformed(detail: str) -> ServiceError:
 
 
 def _json_body() -> Any:
-    """The JSON body, parsed strictly as UTF-8 (RFC 8259).
+    """The JSON body, read within its limit and parsed strictly as UTF-8 (RFC 8259).
 
     Werkzeug would guess UTF-16 or UTF-32 from the first bytes, and Python's parser takes
     a byte order mark, while webargs, which parses the body again for the view, takes
@@ -221,7 +367,14 @@ def _json_body() -> Any:
         )
     if (request.content_length or 0) > MAX_JSON_BYTES:
         raise _too_large()
-    raw = request.get_data(cache=True)
+    try:
+        raw = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        raise _too_large() from None
+    except ClientDisconnected:
+        raise _unreadable() from None
+    if len(raw) > MAX_JSON_BYTES:
+        raise _too_large()
     if raw.startswith(codecs.BOM_UTF8):
         raise _malformed(
             "The body starts with a byte order mark (U+FEFF), which JSON text must not have "
@@ -264,10 +417,11 @@ def refuse_body_not_json() -> None:
 
 
 def refuse_unstorable_input() -> None:
-    """Raise 415 for a body that is not JSON where a JSON one is wanted, 413 for one over
-    its limit, 400 for one that is not JSON, and ``InvalidRequestError`` (422) for query
-    parameters the operation does not take, malformed ETags, NULs and lone surrogates
-    anywhere, and JSON nested too deep."""
+    """Limit the body, then raise 415 for a body that is not JSON where a JSON one is
+    wanted, 413 for one over its limit, 400 for one that is not JSON, and
+    ``InvalidRequestError`` (422) for query parameters the operation does not take,
+    malformed ETags, NULs and lone surrogates anywhere, and JSON nested too deep."""
+    limit_the_body()
     refuse_body_not_json()
     problems = _unknown_query_parameters() + _query_not_utf8() + _malformed_conditions()
     locations = {"path": dict(request.view_args or {}), "query": request.args.to_dict()}

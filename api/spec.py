@@ -42,8 +42,8 @@ SHARED_RESPONSES = {
     "409": _problem("The request clashes with the data (the problem's code says how)."),
     "412": _problem("If-Match named a version that is no longer current."),
     "400": _problem(
-        "The body is not valid JSON, not UTF-8, or starts with a byte order mark "
-        "(code malformed_json)."
+        "The body is not valid JSON, not UTF-8, or starts with a byte order mark (code "
+        "malformed_json); or it could not be read to its end (code unreadable_body)."
     ),
     "413": _problem("The JSON body is over 1 MiB (code body_too_large; max_bytes says so)."),
     "415": _problem(
@@ -80,6 +80,10 @@ SHARED_RESPONSES = {
     },
 }
 
+UNREADABLE_BODY = _problem(
+    "The body could not be read to its end: its chunked framing is broken, or the client "
+    "stopped sending it (code unreadable_body)."
+)
 
 OK = {"200", "201"}
 ETAG_HEADER = {
@@ -134,6 +138,8 @@ class SharedResponsesPlugin(BasePlugin):
             body = operation.get("requestBody", {}).get("content", {})
             if "application/json" in body:
                 wanted += ["400", "413", "415"]
+            elif body:
+                responses.setdefault("400", UNREADABLE_BODY)
             # Every operation checks its query (a parameter it does not take is 422, so is
             # a NUL anywhere in the path or the query) and its conditional headers.
             wanted.append("422")
