@@ -1,25 +1,61 @@
-"""Input no field of the API can take, refused before any view sees it.
+"""Input no operation can take, refused before any view sees it.
 
 A NUL character cannot be stored in a PostgreSQL text column, and JSON nested hundreds of
 levels deep exhausts Python's recursion: both would otherwise surface as a 500 from deep
 inside the database driver or the validators. Every string in the path, the query and a
-JSON body is checked here once, and the problem names where it is.
+JSON body is checked here once, and the problem names where it is. So are the other things
+a request carries that no field's schema sees: query parameters the operation does not
+take (which webargs would silently drop, so a typo in a filter would list everything),
+the conditional headers' ETags, a JSON body's encoding, and the size of the body itself,
+which is limited while it is read (whatever its transfer encoding), not after.
 """
 
 from __future__ import annotations
 
+import codecs
+import json
+import re
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import IO, Any
+from urllib.parse import parse_qsl
 
-from flask import current_app, request
-from werkzeug.exceptions import BadRequest
+from flask import Flask, current_app, request
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
+from werkzeug.formparser import FormDataParser
 
-from toolkits_core.service import FieldProblem, InvalidRequestError, ServiceError
+from api.context import services
+from api.spec import openapi_document
+from toolkits_core.service import FieldProblem, InvalidRequestError, ServiceError, entity_tags
 
 MAX_DEPTH = 32
 """How deeply a JSON body may nest; evidence payloads are a few levels at most."""
 MAX_JSON_BYTES = 1024 * 1024
 """The largest JSON body: a record's text and payload, never a file (files are uploads)."""
+MULTIPART_OVERHEAD = 64 * 1024
+"""What an upload's body may hold besides the file: its part headers and boundaries."""
+MAX_UPLOAD_PARTS = 10
+"""An upload is one part (the file); a few more are tolerated, thousands are not."""
+CONDITIONAL_HEADERS = ("If-Match", "If-None-Match")
+JSON = "application/json"
+UTF8_NAMES = frozenset({"utf-8", "utf8"})
+
+
+class JsonTooLargeError(ServiceError):
+    status = 413
+    title = "Content Too Large"
+
+
+class UploadFormTooLargeError(ServiceError):
+    """An upload's form (not its file) is past a limit: too many parts, or a text part
+    too large to hold in memory."""
+
+    status = 413
+    title = "Content Too Large"
+
+
+class UnsupportedMediaTypeError(ServiceError):
+    status = 415
+    title = "Unsupported Media Type"
 
 
 def _problems(value: Any, path: str, depth: int = 0) -> Iterator[FieldProblem]:
@@ -44,28 +80,316 @@ def _problems(value: Any, path: str, depth: int = 0) -> Iterator[FieldProblem]:
             yield from _problems(item, f"{path}/{index}" if path else str(index), depth + 1)
 
 
-class JsonTooLargeError(ServiceError):
-    status = 413
-    title = "Content Too Large"
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
-class UnsupportedMediaTypeError(ServiceError):
-    status = 415
-    title = "Unsupported Media Type"
+# What each operation declares ---------------------------------------------------------
 
 
-JSON = "application/json"
-
-
-def _takes_json_body(view: Callable[..., Any]) -> bool:
-    """Whether the view reads its arguments from a JSON body (flask-smorest's ``arguments``)."""
+def _declares(view: Callable[..., Any], location: str) -> bool:
+    """Whether the view reads arguments from ``location`` (flask-smorest's ``arguments``)."""
     seen: Any = view
     while seen is not None:
         arguments = getattr(seen, "_apidoc", {}).get("arguments", {})
-        if any(p.get("in") == "json" for p in arguments.get("parameters", [])):
+        if any(p.get("in") == location for p in arguments.get("parameters", [])):
             return True
         seen = getattr(seen, "__wrapped__", None)
     return False
+
+
+def _view() -> Callable[..., Any] | None:
+    if request.endpoint is None:
+        return None
+    found: Callable[..., Any] | None = current_app.view_functions.get(request.endpoint)
+    return found
+
+
+_DOCUMENTED_QUERIES = "coprod_documented_queries"
+
+
+def _documented_queries(app: Flask) -> dict[tuple[str, str], frozenset[str]]:
+    """The query parameters each operation's entry in the API document lists, by endpoint
+    and method. A route the document does not list (the document itself, Swagger UI) is
+    not an operation, and is absent."""
+    found: dict[tuple[str, str], frozenset[str]] | None = app.extensions.get(_DOCUMENTED_QUERIES)
+    if found is not None:
+        return found
+    paths = openapi_document(app)["paths"]
+    found = {}
+    for rule in app.url_map.iter_rules():
+        item = paths.get(re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule), {})
+        for method in rule.methods or ():
+            operation = item.get("get" if method == "HEAD" else method.lower())
+            if operation is None:
+                continue
+            parameters = [*item.get("parameters", []), *operation.get("parameters", [])]
+            names = frozenset(p["name"] for p in parameters if p.get("in") == "query")
+            found[(rule.endpoint, method)] = names
+    app.extensions[_DOCUMENTED_QUERIES] = found
+    return found
+
+
+def _unknown_query_parameters() -> list[FieldProblem]:
+    """A problem for each query parameter the operation's entry in the document does not
+    list: webargs would drop it without a word, and ``?evidence_typ=metric`` would list
+    everything."""
+    if request.url_rule is None or not request.args:
+        return []
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    declared = _documented_queries(app).get((request.url_rule.endpoint, request.method))
+    if declared is None:
+        return []
+    takes = (
+        f"it takes {', '.join(sorted(declared))}" if declared else "it takes no query parameters"
+    )
+    return [
+        FieldProblem(
+            name,
+            f"Unknown query parameter {name!r}: {takes}.",
+            "unknown_field",
+            location="query",
+        )
+        for name in request.args
+        if name not in declared
+    ]
+
+
+def _query_not_utf8() -> list[FieldProblem]:
+    """A problem for each query parameter whose percent-encoded bytes are not UTF-8.
+
+    Werkzeug decodes the query leniently, putting U+FFFD in place of bytes that are not
+    UTF-8 (a lone surrogate's CESU-8 form ``%ED%A0%80`` among them), so a filter would
+    silently search for something the client never sent. The raw query is read here.
+    """
+    raw = request.query_string.decode("latin-1")
+    if raw.isascii() and "%" not in raw:
+        return []
+    problems = []
+    for name, value in parse_qsl(raw, keep_blank_values=True, encoding="latin-1"):
+        try:
+            name.encode("latin-1").decode("utf-8")
+            value.encode("latin-1").decode("utf-8")
+        except UnicodeDecodeError:
+            field = name.encode("latin-1").decode("utf-8", "replace")
+            problems.append(
+                FieldProblem(
+                    field,
+                    "Text must be UTF-8, percent-encoded byte by byte: this is not "
+                    "(a lone surrogate or a byte that is not UTF-8).",
+                    "not_text",
+                    location="query",
+                )
+            )
+    return problems
+
+
+def _malformed_conditions() -> list[FieldProblem]:
+    """A problem for an ``If-Match`` or ``If-None-Match`` that is neither ``*`` nor a list
+    of ETags (RFC 9110), on any operation, before anything is read for it."""
+    problems: list[FieldProblem] = []
+    for header in CONDITIONAL_HEADERS:
+        value = request.headers.get(header)
+        if not value:
+            continue
+        try:
+            entity_tags(header, value)
+        except InvalidRequestError as refused:
+            problems += refused.problems
+    return problems
+
+
+# The body ------------------------------------------------------------------------------
+
+
+class _ServerInput:
+    """The server's ``wsgi.input``, whose failures to read are the client's broken body.
+
+    gunicorn raises its own exceptions (a malformed chunk size, a missing chunk
+    terminator) from inside a read, which werkzeug's ``LimitedStream`` would let through
+    to the app as a 500. Turned into ``ValueError`` here, werkzeug reports them as the
+    client's (``ClientDisconnected``), and the readers below answer 400 ``unreadable_body``.
+    """
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+
+    def read(self, *size: int) -> bytes:
+        try:
+            return self._stream.read(*size)
+        except (OSError, ValueError):
+            raise
+        except Exception as error:
+            raise ValueError(f"the request body could not be read: {error}") from error
+
+    def readline(self, *size: int) -> bytes:
+        try:
+            return self._stream.readline(*size)
+        except (OSError, ValueError):
+            raise
+        except Exception as error:
+            raise ValueError(f"the request body could not be read: {error}") from error
+
+
+def _unreadable() -> ServiceError:
+    return ServiceError(
+        "unreadable_body",
+        "The body could not be read to its end: its chunked framing is broken, or the "
+        "client stopped sending it. Nothing was stored.",
+    )
+
+
+class _PartCounter:
+    """An upload's body as the form parser reads it, counting the parts' delimiters as
+    they go by, so that a body of thousands of tiny parts is refused for what it is."""
+
+    def __init__(self, stream: IO[bytes], boundary: bytes, most: int) -> None:
+        self._stream = stream
+        self._delimiter = b"--" + boundary
+        self._tail = b""
+        self._seen = 0
+        self._most = most
+        self.bytes_read = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._stream.read(size)
+        self.bytes_read += len(chunk)
+        window = self._tail + chunk
+        self._seen += window.count(self._delimiter)  # none fits in the tail alone
+        self._tail = window[-(len(self._delimiter) - 1) :]
+        if self._seen > self._most + 1:  # a delimiter opens each part, one more closes
+            raise UploadFormTooLargeError(
+                "too_many_parts",
+                f"An upload is sent as one part, named file; this form has more than "
+                f"{self._most} parts. Nothing was stored.",
+                max_parts=self._most,
+            )
+        return chunk
+
+
+class _UploadFormParser(FormDataParser):
+    """Werkzeug's form parser, saying which of an upload's limits a refused form broke:
+    its parts (``too_many_parts``), a text part (``part_too_large``), or the body's size
+    (werkzeug's ``RequestEntityTooLarge``, answered ``file_too_large``)."""
+
+    def _parse_multipart(
+        self,
+        stream: IO[bytes],
+        mimetype: str,
+        content_length: int | None,
+        options: dict[str, str],
+    ) -> Any:
+        boundary = options.get("boundary", "").encode("latin-1")
+        counted = _PartCounter(stream, boundary, MAX_UPLOAD_PARTS)
+        opened: list[IO[bytes]] = []
+        make_file = self.stream_factory
+
+        def spool(*args: Any, **kwargs: Any) -> IO[bytes]:
+            opened.append(make_file(*args, **kwargs))
+            return opened[-1]
+
+        self.stream_factory = spool
+        try:
+            return super()._parse_multipart(counted, mimetype, content_length, options)  # type: ignore[arg-type]
+        except BaseException as error:
+            for file in opened:  # a refused form leaves no temporary file open
+                file.close()
+            if isinstance(error, ClientDisconnected):
+                raise _unreadable() from None
+            if not isinstance(error, RequestEntityTooLarge):
+                raise
+            limit = self.max_content_length
+            if limit is not None and counted.bytes_read >= limit:
+                raise  # the body's size: the file
+            memory = self.max_form_memory_size
+            raise UploadFormTooLargeError(
+                "part_too_large",
+                f"A part of the form other than the file is over {memory} bytes: send the "
+                "file in the part named file, with a filename. Nothing was stored.",
+                max_bytes=memory,
+            ) from None
+
+
+def limit_the_body() -> None:
+    """Limit what this request's body may be, for werkzeug to enforce while it is read.
+
+    ``Content-Length`` is checked against it before reading, and a body without one (sent
+    ``Transfer-Encoding: chunked``) is cut off as soon as it passes it: werkzeug wraps the
+    input in a ``LimitedStream`` whenever the server says it ends the stream itself
+    (``wsgi.input_terminated``, set by gunicorn and werkzeug's server for chunked bodies).
+    An upload may be as large as the server's upload limit, any other body (JSON, or one
+    no operation reads) 1 MiB.
+    """
+    request.environ["wsgi.input"] = _ServerInput(request.environ["wsgi.input"])
+    view = _view()
+    if view is not None and not request.is_json and _declares(view, "files"):
+        request.max_content_length = services().max_upload_bytes + MULTIPART_OVERHEAD
+        request.max_form_parts = MAX_UPLOAD_PARTS + 1  # the part counter speaks first
+        request.form_data_parser_class = _UploadFormParser
+    else:
+        # One byte over: werkzeug's stream stops silently at its limit when read whole, so
+        # reading one more than a body may hold is how a longer one is told apart.
+        request.max_content_length = MAX_JSON_BYTES + 1
+
+
+def _too_large() -> JsonTooLargeError:
+    return JsonTooLargeError(
+        "body_too_large",
+        f"A JSON body may be at most {MAX_JSON_BYTES} bytes; files are uploaded on their "
+        "own (PUT /api/v1/evidence/{id}/file). Nothing was stored.",
+        max_bytes=MAX_JSON_BYTES,
+    )
+
+
+def _malformed(detail: str) -> ServiceError:
+    return ServiceError("malformed_json", detail)
+
+
+def _json_body() -> Any:
+    """The JSON body, read within its limit and parsed strictly as UTF-8 (RFC 8259).
+
+    Werkzeug would guess UTF-16 or UTF-32 from the first bytes, and Python's parser takes
+    a byte order mark, while webargs, which parses the body again for the view, takes
+    neither and would answer with werkzeug's generic 400: so each is refused here, as
+    coprod's own problem, saying what to send instead.
+    """
+    charset = request.mimetype_params.get("charset")
+    if charset is not None and charset.strip().lower() not in UTF8_NAMES:
+        raise UnsupportedMediaTypeError(
+            "unsupported_media_type",
+            f"JSON is read as UTF-8 (RFC 8259); this body was sent as charset={charset}. "
+            f"Send it as UTF-8, with Content-Type: {JSON} (charset=utf-8 may be added).",
+            accepted=[JSON],
+        )
+    if (request.content_length or 0) > MAX_JSON_BYTES:
+        raise _too_large()
+    try:
+        raw = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        raise _too_large() from None
+    except ClientDisconnected:
+        raise _unreadable() from None
+    if len(raw) > MAX_JSON_BYTES:
+        raise _too_large()
+    if raw.startswith(codecs.BOM_UTF8):
+        raise _malformed(
+            "The body starts with a byte order mark (U+FEFF), which JSON text must not have "
+            "(RFC 8259): send it as UTF-8 without one."
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or "\x00" in text:  # a NUL byte: UTF-16 or UTF-32, most likely
+        raise _malformed(
+            "The body is not UTF-8 text (as JSON must be, RFC 8259; UTF-16 and UTF-32 are "
+            "not read): send it encoded as UTF-8."
+        )
+    return json.loads(text)
 
 
 def refuse_body_not_json() -> None:
@@ -80,9 +404,8 @@ def refuse_body_not_json() -> None:
     has_body = bool(request.content_length) or (
         "chunked" in request.headers.get("Transfer-Encoding", "").lower()
     )
-    if not has_body or request.is_json or request.endpoint is None:
-        return
-    if not _takes_json_body(current_app.view_functions[request.endpoint]):
+    view = _view()
+    if not has_body or request.is_json or view is None or not _declares(view, "json"):
         return
     sent = request.mimetype or "no Content-Type"
     raise UnsupportedMediaTypeError(
@@ -93,19 +416,14 @@ def refuse_body_not_json() -> None:
     )
 
 
-def _is_utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def refuse_unstorable_input() -> None:
-    """Raise ``InvalidRequestError`` (422) for NULs anywhere or JSON nested too deep, and
-    415 for a body that is not JSON where a JSON one is wanted."""
+    """Limit the body, then raise 415 for a body that is not JSON where a JSON one is
+    wanted, 413 for one over its limit, 400 for one that is not JSON, and
+    ``InvalidRequestError`` (422) for query parameters the operation does not take,
+    malformed ETags, NULs and lone surrogates anywhere, and JSON nested too deep."""
+    limit_the_body()
     refuse_body_not_json()
-    problems: list[FieldProblem] = []
+    problems = _unknown_query_parameters() + _query_not_utf8() + _malformed_conditions()
     locations = {"path": dict(request.view_args or {}), "query": request.args.to_dict()}
     for location, values in locations.items():
         problems += [
@@ -113,26 +431,20 @@ def refuse_unstorable_input() -> None:
             for p in _problems(values, "")
         ]
     chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
-    if request.is_json and (request.content_length or 0) > MAX_JSON_BYTES:
-        raise JsonTooLargeError(
-            "body_too_large",
-            f"A JSON body may be at most {MAX_JSON_BYTES} bytes; files are uploaded on their "
-            "own (PUT /api/v1/evidence/{id}/file).",
-            max_bytes=MAX_JSON_BYTES,
-        )
-    if request.is_json and (request.content_length or chunked):
+    view = _view()
+    takes_json = view is not None and _declares(view, "json")
+    if takes_json and request.is_json and (request.content_length or chunked):
         try:
-            body = request.get_json(silent=False)
+            body = _json_body()
         except RecursionError:
             body = None
             problems.append(
                 FieldProblem("", f"Nested more than {MAX_DEPTH} levels deep.", "too_deep")
             )
-        except BadRequest:
-            raise ServiceError(
-                "malformed_json",
+        except ValueError:  # json.JSONDecodeError, and numbers past Python's digit limit
+            raise _malformed(
                 "The body is not valid JSON (Content-Type says it is): check quotes, commas "
-                "and brackets.",
+                "and brackets."
             ) from None
         problems += list(_problems(body, ""))
     if problems:

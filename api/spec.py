@@ -20,7 +20,8 @@ IF_MATCH = {
     "name": "If-Match",
     "in": "header",
     "required": False,
-    "description": "The ETag you last read; a stale one is answered 412 and changes nothing.",
+    "description": "The ETag you last read (or a comma-separated list of ETags, or * alone); "
+    "a stale one is answered 412 and changes nothing, a malformed one 422.",
     "schema": {"type": "string"},
 }
 
@@ -40,13 +41,21 @@ SHARED_RESPONSES = {
     "404": _problem("No such record in your organisation."),
     "409": _problem("The request clashes with the data (the problem's code says how)."),
     "412": _problem("If-Match named a version that is no longer current."),
-    "400": _problem("The body is not valid JSON (code malformed_json)."),
+    "400": _problem(
+        "The body is not valid JSON, not UTF-8, or starts with a byte order mark (code "
+        "malformed_json); or it could not be read to its end (code unreadable_body)."
+    ),
     "413": _problem("The JSON body is over 1 MiB (code body_too_large; max_bytes says so)."),
     "415": _problem(
-        "The body is not JSON: send it with Content-Type: application/json "
-        "(code unsupported_media_type)."
+        "The body is not JSON, or is in a charset other than UTF-8: send it as UTF-8 with "
+        "Content-Type: application/json (code unsupported_media_type)."
     ),
-    "422": _problem("The request is not valid; errors lists each field's problem."),
+    "422": _problem(
+        "The request is not valid; errors lists each field's problem (a query parameter "
+        "this operation does not take is one, code unknown_field; an If-Match or "
+        "If-None-Match that is neither * nor a list of ETags is another, location header, "
+        "code malformed_etag)."
+    ),
     "429": {
         **_problem(
             "Too many requests from this key, or without a valid key from this address "
@@ -71,6 +80,10 @@ SHARED_RESPONSES = {
     },
 }
 
+UNREADABLE_BODY = _problem(
+    "The body could not be read to its end: its chunked framing is broken, or the client "
+    "stopped sending it (code unreadable_body)."
+)
 
 OK = {"200", "201"}
 ETAG_HEADER = {
@@ -125,9 +138,11 @@ class SharedResponsesPlugin(BasePlugin):
             body = operation.get("requestBody", {}).get("content", {})
             if "application/json" in body:
                 wanted += ["400", "413", "415"]
-            in_path = bool(path and "{" in path)  # path text is checked too (a NUL is 422)
-            if method in {"post", "patch", "put"} or operation.get("parameters") or in_path:
-                wanted.append("422")
+            elif body:
+                responses.setdefault("400", UNREADABLE_BODY)
+            # Every operation checks its query (a parameter it does not take is 422, so is
+            # a NUL anywhere in the path or the query) and its conditional headers.
+            wanted.append("422")
             wanted.append("429")
             for status, response in responses.items():  # keys may still be ints here
                 headers = self._headers_of(str(status), response) if str(status) in OK else {}

@@ -131,6 +131,7 @@ from toolkits_core._services.workspace import (
     apply_changes,
     as_utc,
     check_if_match,
+    entity_tags,
     etag_of,
 )
 from toolkits_core._store.audit import (
@@ -243,6 +244,7 @@ __all__ = [
     "delete_participant",
     "encode_position",
     "ensure_external_ref_free",
+    "entity_tags",
     "erase_participant",
     "etag_of",
     "expects_file",

@@ -398,7 +398,11 @@ def delete(evidence_id: str) -> None:
 @blueprint.response(200, EvidenceSchema)
 @blueprint.doc(
     responses={
-        "413": _problem_doc("The file is larger than the server takes (code file_too_large)."),
+        "413": _problem_doc(
+            "The file is larger than the server takes (code file_too_large; max_bytes says "
+            "the limit), or the form around it is: more parts than an upload needs (code "
+            "too_many_parts; max_parts) or a text part too large (code part_too_large)."
+        ),
         "415": _problem_doc(
             "The file's media type is not one this kind of evidence takes, or its bytes are "
             "not of the type declared (code unsupported_media_type; accepted lists the types)."

@@ -114,3 +114,45 @@ def test_an_empty_body_is_judged_by_its_fields_not_its_type(api):
     response = api.post("initiatives", data="", content_type="text/plain")
     assert response.status_code == 422
     assert {e["field"] for e in response.json["errors"]} == {"toolkit", "title"}
+
+
+# The encoding of a JSON body -------------------------------------------------------------
+
+ENCODED = [
+    pytest.param(b"\xef\xbb\xbf" + BODY.encode(), "application/json", 400, id="utf8-bom"),
+    pytest.param(BODY.encode("utf-16"), "application/json; charset=utf-16", 415, id="utf16"),
+    pytest.param(BODY.encode("utf-16-le"), "application/json", 400, id="utf16-unlabelled"),
+    pytest.param(BODY.encode("utf-32"), "application/json", 400, id="utf32-unlabelled"),
+    pytest.param(BODY.encode(), "application/json; charset=latin-1", 415, id="latin1-label"),
+    pytest.param(
+        '{"toolkit": "coproduction-star", "title": "Caf\u00e9"}'.encode("latin-1"),
+        "application/json",
+        400,
+        id="latin1-bytes",
+    ),
+]
+
+
+@pytest.mark.parametrize(("raw", "content_type", "status"), ENCODED)
+def test_json_not_sent_as_utf8_is_coprods_own_problem_on_every_json_operation(
+    app, org, raw, content_type, status
+):
+    """Werkzeug read these (it guesses UTF-16 and skips a BOM) and webargs then answered
+    with werkzeug's generic 400 page; RFC 8259 says JSON is UTF-8, without a BOM."""
+    admin = org.with_scope("admin")
+    seen = 0
+    for method, path in json_operations(app):
+        response = admin.request(method.upper(), path, data=raw, content_type=content_type)
+        assert response.status_code == status, (method, path, response.get_data(as_text=True))
+        assert response.mimetype == "application/problem+json"
+        body = response.json
+        if status == 415:
+            assert body["code"] == "unsupported_media_type"
+            assert "UTF-8" in body["detail"]
+            assert body["accepted"] == ["application/json"]
+        else:
+            assert body["code"] == "malformed_json"
+            assert "UTF-8" in body["detail"] or "byte order mark" in body["detail"]
+        seen += 1
+    assert seen >= 13
+    assert admin.get("initiatives").json["items"] == []

@@ -11,6 +11,7 @@ from urllib.parse import quote
 import pytest
 
 from api.context import services
+from api.hygiene import MAX_JSON_BYTES, MAX_UPLOAD_PARTS
 from api.spec import openapi_document
 
 STAR = "coproduction-star"
@@ -107,6 +108,86 @@ def test_a_json_body_over_a_mebibyte_is_413(api):
     body = {"toolkit": STAR, "title": "Walks", "summary": "x" * (1024 * 1024)}
     assert problem(api.post("initiatives", json=body), 413)["code"] == "body_too_large"
     assert api.get("initiatives").json["items"] == []
+
+
+def chunked(app, org, path, raw: bytes, content_type: str, method: str = "POST"):
+    """Send ``raw`` as a server hands on a chunked body: no Content-Length, and the input
+    marked as ended by the server. Answers the response and how much of ``raw`` was read."""
+    stream = io.BytesIO(raw)
+    response = app.test_client().open(
+        path,
+        method=method,
+        input_stream=stream,
+        headers={
+            "Authorization": f"Bearer {org.tokens['write']}",
+            "Content-Type": content_type,
+            "Transfer-Encoding": "chunked",
+        },
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    return response, stream.tell()
+
+
+@pytest.mark.parametrize("size", [MAX_JSON_BYTES + 1, 2 * 1024 * 1024, 8 * 1024 * 1024])
+def test_a_chunked_json_body_is_cut_off_at_the_limit_while_it_is_read(app, org, size):
+    raw = b'{"toolkit": "coproduction-star", "title": "Walks", "summary": "'
+    raw += b"x" * (size - len(raw) - 2) + b'"}'
+    response, read = chunked(app, org, "/api/v1/initiatives", raw, "application/json")
+    body = problem(response, 413)
+    assert (body["code"], body["max_bytes"]) == ("body_too_large", MAX_JSON_BYTES)
+    assert read <= MAX_JSON_BYTES + 64 * 1024, read
+    assert org.api.get("initiatives").json["items"] == []
+
+
+def test_a_chunked_json_body_of_exactly_the_limit_is_read(app, org):
+    raw = b'{"toolkit": "coproduction-star", "title": "Walks", "summary": "'
+    raw += b" " * (MAX_JSON_BYTES - len(raw) - 2) + b'"}'
+    assert len(raw) == MAX_JSON_BYTES
+    response, read = chunked(app, org, "/api/v1/initiatives", raw, "application/json")
+    assert read == MAX_JSON_BYTES
+    assert [e["field"] for e in problem(response)["errors"]] == ["summary"]  # judged: too long
+
+
+def _multipart(boundary: str, parts: list[tuple[str, bytes]]) -> bytes:
+    body = b""
+    for name, content in parts:
+        body += (
+            (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n').encode()
+            + content
+            + b"\r\n"
+        )
+    return body + f"--{boundary}--\r\n".encode()
+
+
+@pytest.mark.parametrize("sent_chunked", [False, True], ids=["content-length", "chunked"])
+def test_an_upload_of_thousands_of_parts_is_413_too_many_parts(app, org, sent_chunked):
+    """It was 413 file_too_large, blaming a file that was never sent."""
+    api = org.api
+    initiative = api.post("initiatives", json={"toolkit": STAR, "title": "Walks"}).json["id"]
+    evidence = api.post(
+        f"initiatives/{initiative}/evidence",
+        json={"evidence_type": "audio-interview", "payload": {"caption": "Canal path"}},
+    ).json["id"]
+    path = f"/api/v1/evidence/{evidence}/file"
+    raw = _multipart("b", [(f"p{n}", b"x") for n in range(5000)])
+    content_type = "multipart/form-data; boundary=b"
+    if sent_chunked:
+        response, _ = chunked(app, org, path, raw, content_type, method="PUT")
+    else:
+        response = api.put(path, data=raw, content_type=content_type)
+    body = problem(response, 413)
+    assert (body["code"], body["max_parts"]) == ("too_many_parts", MAX_UPLOAD_PARTS)
+    assert f"more than {MAX_UPLOAD_PARTS} parts" in body["detail"]
+    # As many parts as an upload may have are read (and judged: no file among them).
+    few = _multipart("b", [(f"p{n}", b"x") for n in range(MAX_UPLOAD_PARTS)])
+    assert problem(api.put(path, data=few, content_type=content_type))["errors"][0]["field"] == (
+        "file"
+    )
+    # A text part too large to hold is its own problem too, not the file's.
+    large = _multipart("b", [("note", b"x" * 600_000)])
+    body = problem(api.put(path, data=large, content_type=content_type), 413)
+    assert body["code"] == "part_too_large"
+    assert api.get(f"evidence/{evidence}").json["file"] is None
 
 
 # File names ------------------------------------------------------------------------------

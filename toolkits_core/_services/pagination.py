@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapper, Session
 
 from toolkits_core._services.errors import FieldProblem, InvalidRequestError
+from toolkits_core._store.ids import is_well_formed_id
 
 Record = TypeVar("Record")
 
@@ -46,18 +47,32 @@ def encode_cursor(after_id: str) -> str:
 
 
 def decode_cursor(cursor: str) -> str:
-    """The id a cursor continues after; ``InvalidRequestError`` if it is not one of ours."""
+    """The id a cursor continues after; ``InvalidRequestError`` if it is not one of ours.
+
+    A cursor comes back from the client, so it is untrusted: it must decode to exactly
+    the document ``encode_cursor`` makes, around an id of the shape ``new_id`` makes.
+    Anything else (a NUL or a lone surrogate escaped in the JSON, a huge or non-ASCII
+    string, extra members) is refused here, before it can reach a query.
+    """
+    after: object = None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        after = json.loads(raw)["after"]
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        document = json.loads(raw.decode("ascii"))
+        if isinstance(document, dict) and set(document) == {"after"}:
+            after = document["after"]
+    except (binascii.Error, ValueError, TypeError):  # UnicodeDecodeError is a ValueError
         after = None
-    if not isinstance(after, str) or not after:
+    if (
+        not isinstance(after, str)
+        or not is_well_formed_id(after)
+        or encode_cursor(after) != cursor.rstrip("=")
+    ):
         raise InvalidRequestError(
             [
                 FieldProblem(
                     "cursor",
                     "Not a cursor this API gave out: use next_cursor as it is.",
+                    "invalid_cursor",
                     location="query",
                 )
             ]

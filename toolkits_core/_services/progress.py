@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from toolkits_core._outcomes import TransitionDecision
-from toolkits_core._services.errors import ConflictError
+from toolkits_core._services.errors import ConflictError, FieldProblem, InvalidRequestError
 from toolkits_core._services.initiatives import writable_initiative
 from toolkits_core._services.pagination import Page, paginate
 from toolkits_core._services.views import initiative_view, pinned_toolkit
@@ -70,9 +70,25 @@ def transition(
     note: str = "",
     if_match: str | None = None,
 ) -> StageEntry:
-    """Move the initiative to ``to_stage``, or raise ``ConflictError`` with the blockers."""
+    """Move the initiative to ``to_stage``, or raise ``ConflictError`` with the blockers.
+
+    A stage the toolkit does not have is a mistake in the request, not a move the data
+    does not allow yet, so it is ``InvalidRequestError`` (422) on ``to_stage``, naming the
+    stages there are, as an unknown stage is for activities, evidence and assessments.
+    """
     initiative = writable_initiative(ws, initiative_id, if_match=if_match, exclusive=True)
     toolkit = pinned_toolkit(ws, initiative)
+    if toolkit.stage(to_stage) is None:
+        known = ", ".join(stage.key for stage in toolkit.stages)
+        raise InvalidRequestError(
+            [
+                FieldProblem(
+                    "to_stage",
+                    f"{toolkit.name} has no stage {to_stage!r} (it has: {known}).",
+                    "unknown_stage",
+                )
+            ]
+        )
     decision = ws.host.decide_transition(initiative_view(ws, initiative), to_stage)
     if not decision.allowed or decision.transition is None:
         target = toolkit.stage(to_stage)

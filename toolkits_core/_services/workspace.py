@@ -250,8 +250,42 @@ def etag_of(record: Any) -> str:
     return f'"{record.id}.{record.version}"'
 
 
+def entity_tags(header: str, value: str) -> frozenset[str] | None:
+    """The entity-tags a conditional header lists (weak ones with their ``W/``), or None
+    for ``*``; ``InvalidRequestError`` (422, location header) for anything else.
+
+    RFC 9110 allows either ``*`` alone or a comma-separated list of quoted tags, so
+    ``*, "x"`` is as malformed as an unquoted tag or a control character: reading it as
+    ``*`` (or as a tag) would let a typo pass for a condition the client never meant.
+    """
+    import re
+
+    from toolkits_core._services.errors import FieldProblem, InvalidRequestError
+
+    tag = r'(?:W/)?"[\x21\x23-\x7e\x80-\xff]*"'
+    item = rf"[ \t]*(?:{tag}[ \t]*)?"
+    if value.strip(" \t") == "*":
+        return None
+    well_formed = re.fullmatch(rf"{item}(?:,{item})*", value) is not None
+    tags = frozenset(re.findall(tag, value)) if well_formed else frozenset()
+    if not tags:
+        raise InvalidRequestError(
+            [
+                FieldProblem(
+                    header,
+                    f'{header} takes * alone or a list of quoted ETags such as "ini_....3" '
+                    "(as the ETag header gave them), separated by commas.",
+                    "malformed_etag",
+                    location="header",
+                )
+            ]
+        )
+    return tags
+
+
 def check_if_match(record: Any, if_match: str | None) -> None:
-    """Raise ``PreconditionFailedError`` unless ``If-Match`` is absent, ``*`` or current.
+    """Raise ``PreconditionFailedError`` unless ``If-Match`` is absent, ``*`` or current,
+    and ``InvalidRequestError`` if it is neither ``*`` nor a list of ETags.
 
     The check is remembered in the record's session: if the write then loses a race (the
     version counter or a constraint refuses it because another request committed first),
@@ -263,10 +297,10 @@ def check_if_match(record: Any, if_match: str | None) -> None:
         session.info.setdefault(PRECONDITIONS, []).append((type(record), record.id, if_match))
     if if_match is None:
         return
+    offered = entity_tags("If-Match", if_match)
     current = etag_of(record)
     # If-Match compares strongly (RFC 9110): a weak tag never matches.
-    offered = {tag.strip() for tag in if_match.split(",")}
-    if "*" not in offered and current not in offered:
+    if offered is not None and current not in offered:
         raise PreconditionFailedError(current)
 
 

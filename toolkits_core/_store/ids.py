@@ -10,12 +10,15 @@ made one after another list in the order they were made.
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 import time
 
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 _RANDOM_BITS = 80
+_SHAPE = re.compile(f"[a-z]{{2,8}}_[0-7][{_ALPHABET}]{{25}}")
+"""A prefix, then 26 characters of 5 bits each: 130 bits for 128, so the first is 0 to 7."""
 _lock = threading.Lock()
 _last = 0
 
@@ -38,3 +41,12 @@ def new_id(prefix: str) -> str:
         value, digit = divmod(value, 32)
         chars.append(_ALPHABET[digit])
     return f"{prefix}_{''.join(reversed(chars))}"
+
+
+def is_well_formed_id(text: str) -> bool:
+    """Whether ``text`` has the shape of an id this module makes (any prefix).
+
+    For checking what a client sends back before it goes near the database: nothing that
+    fails this can name a record, and whatever passes is plain ASCII of a known length.
+    """
+    return _SHAPE.fullmatch(text) is not None

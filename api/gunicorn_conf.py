@@ -1,0 +1,22 @@
+"""gunicorn's settings for coprod, shipped with it.
+
+    gunicorn -c python:api.gunicorn_conf -w 4 -b 127.0.0.1:8000 'api:create_app()'
+
+Settings given on the command line win over these. The worker is gunicorn's threaded
+one, answering the requests gunicorn refuses itself (a request line or headers past the
+limits below, a NUL in a header, a malformed chunk) as problem documents, as coprod
+answers every other error, instead of gunicorn's HTML pages.
+"""
+
+worker_class = "api.gunicorn_worker.ProblemThreadWorker"
+threads = 4
+"""Threads per worker: a request waiting on the database or a slow client does not hold
+the whole worker."""
+
+limit_request_line = 8190
+"""The longest request line gunicorn reads (its default is 4094, its maximum 8190): a list
+filtered by several ids and a cursor fits, with room to spare."""
+limit_request_fields = 100
+"""How many headers a request may have."""
+limit_request_field_size = 8190
+"""The longest header (name and value) a request may have."""
