@@ -368,6 +368,8 @@ class Tally:
     """The file the figures are written to, in pytest's temporary directory."""
     where: str = ""
     """What answered, when that is worth saying (the HTTP run: gunicorn, its database)."""
+    log: str = ""
+    """Where the server's log is, and how many tracebacks it holds (the HTTP run)."""
     answers: collections.Counter[tuple[str, bool, int]] = dataclasses.field(
         default_factory=collections.Counter
     )
@@ -467,6 +469,8 @@ def _summarise(terminalreporter: Any, tally: Tally) -> None:
     terminalreporter.write_line(f"by phase: {figures['by_phase']}")
     terminalreporter.write_line(f"statuses: {figures['statuses']}")
     terminalreporter.write_line(f"naming seeded records: {figures['statuses_with_seeded_ids']}")
+    if tally.log:
+        terminalreporter.write_line(f"server log: {tally.log}")
     text = json.dumps(figures, indent=2) + "\n"
     if _BASETEMP:
         path = _BASETEMP[0] / tally.report
