@@ -2,13 +2,16 @@
 
 The responses every operation shares (400, 401, 403, 404, 412, 413, 415, 422, 429 as
 problems, the ``If-Match`` header) are added here, from what each operation declares,
-instead of by hand on each route, so the document cannot forget one. ``openapi/openapi.json`` in the
-repository is ``document_json(create_app())``; ``coprod openapi`` rewrites it.
+instead of by hand on each route, so the document cannot forget one; so are the OpenAPI
+``links`` from each record a 201 makes to the operations on it (``record_links``).
+``openapi/openapi.json`` in the repository is ``document_json(create_app())``; ``coprod
+openapi`` rewrites it.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from apispec import BasePlugin
@@ -103,6 +106,9 @@ class SharedResponsesPlugin(BasePlugin):
 
     def init_spec(self, spec: Any) -> None:
         self.spec = spec
+        self.paths: dict[str, dict[str, dict[str, Any]]] = {}
+        """Every operation so far, by path and method: the dicts apispec keeps, which
+        ``record_links`` completes as later paths arrive."""
 
     def _headers_of(self, status: str, response: dict[str, Any]) -> dict[str, Any]:
         """The headers a successful JSON answer carries, from the schema it answers with."""
@@ -158,6 +164,99 @@ class SharedResponsesPlugin(BasePlugin):
             operation["description"] = "\n\n".join(
                 part for part in (operation.get("description", ""), note) if part
             )
+        if path:
+            self.paths.setdefault(path, {}).update(operations or {})
+            record_links(self.paths, self.spec.components.schemas)
+
+
+# Links: from a record just made to what can be done with it ----------------------------
+
+METHOD_ORDER = ("get", "put", "patch", "delete", "post")
+
+
+def _pointer(path: str, method: str) -> str:
+    """An ``operationRef`` to ``method`` on ``path`` in this document (RFC 6901 escaped)."""
+    return "#/paths/" + path.replace("~", "~0").replace("/", "~1") + "/" + method
+
+
+def _words(text: str) -> str:
+    return "".join(word.capitalize() for word in re.split(r"[^A-Za-z0-9]+", text) if word)
+
+
+def _record_path(collection: str, paths: dict[str, Any]) -> tuple[str, str] | None:
+    """The path of a record that a POST to ``collection`` makes, and its one parameter.
+
+    Records live at ``/api/v1/<collection's last segment>/{id}`` (what their Location
+    header names), whether the collection is top level (``/initiatives``) or under
+    another record (``/initiatives/{initiative_id}/participants``).
+    """
+    segment = collection.rstrip("/").rsplit("/", 1)[-1]
+    if segment.startswith("{"):
+        return None
+    found = [
+        (path, match.group(1))
+        for path in paths
+        if (match := re.fullmatch(rf"[^{{}}]*/{re.escape(segment)}/\{{(\w+)\}}", path))
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def record_links(paths: dict[str, dict[str, dict[str, Any]]], schemas: dict[str, Any]) -> None:
+    """Give each 201 that answers with a record (a schema with an ``id``) OpenAPI links.
+
+    From the record's ``id`` to every operation on the record's path and the paths under
+    it (read, change, delete, its sub-collections and actions), with the 201's ETag as the
+    ``If-Match`` of the writes that take one (a download's If-Match is the file's); and
+    from the collection's own path parameters to its other operations (list what was just
+    added to). Generic, from the paths alone, so a new resource gets its links without a
+    word here; clients (and schemathesis's stateful tests) follow them from what they made
+    to what they can do with it.
+    """
+    for collection, operations in paths.items():
+        responses = operations.get("post", {}).get("responses", {})
+        made = responses.get("201") or responses.get(201)  # keys may still be ints here
+        if not made:
+            continue
+        links: dict[str, Any] = {}
+        reference = made.get("content", {}).get("application/json", {}).get("schema", {})
+        schema = schemas.get(str(reference.get("$ref", "")).rsplit("/", 1)[-1], {})
+        record = _record_path(collection, paths) if "id" in schema.get("properties", {}) else None
+        if record is not None:
+            record_path, parameter = record
+            noun = _words(parameter.removesuffix("_id"))
+            etag = "ETag" in made.get("headers", {})
+            for path in sorted(paths):
+                tail = path[len(record_path) :]
+                if not path.startswith(record_path) or tail[:1] not in {"", "/"} or "{" in tail:
+                    continue
+                for method in METHOD_ORDER:
+                    target = paths[path].get(method)
+                    if target is None:
+                        continue
+                    values = {parameter: "$response.body#/id"}
+                    takes = {p.get("name") for p in target.get("parameters", [])}
+                    if etag and method != "get" and "If-Match" in takes:
+                        values["header.If-Match"] = "$response.header.ETag"
+                    links[f"{method.capitalize()}{noun}{_words(tail)}"] = {
+                        "operationRef": _pointer(path, method),
+                        "parameters": values,
+                        "description": f"{method.upper()} {path} for the record just made.",
+                    }
+        for method in METHOD_ORDER:
+            if method == "post" or method not in operations:
+                continue
+            parameters = re.findall(r"\{(\w+)\}", collection)
+            words = _words(collection.rsplit("/", 1)[-1])
+            name = f"List{words}" if method == "get" else f"{method.capitalize()}{words}Collection"
+            links[name] = {
+                "operationRef": _pointer(collection, method),
+                "parameters": {p: f"$request.path.{p}" for p in parameters},
+                "description": f"{method.upper()} {collection}, which now holds it.",
+            }
+        if links:
+            made["links"] = links
+        else:
+            made.pop("links", None)
 
 
 def openapi_document(app: Flask) -> dict[str, Any]:

@@ -6,8 +6,10 @@ recorded interview with its file among them) and assessments, so that a share of
 cases reaches real records instead of stopping at 404. Its data is digested before each
 case, so a case that was refused (4xx) can be shown to have changed nothing.
 
-How many cases ran is printed at the end of the run ("fuzz cases run: N") and written to
-``fuzz-cases.json`` in pytest's temporary directory (its path is printed beside it).
+How many cases ran is printed at the end of the run ("fuzz cases run: N", once for the
+in-process run and once for the run over HTTP) and written to ``fuzz-cases.json`` and
+``fuzz-cases-http.json`` in pytest's temporary directory (their paths are printed beside
+them).
 """
 
 from __future__ import annotations
@@ -360,6 +362,14 @@ class Tally:
     """How many cases ran, in which phase, how they were answered, and how many of them
     named seeded records."""
 
+    transport: str = "in-process"
+    """How the cases were sent: "in-process" (WSGI) or "http" (to gunicorn)."""
+    report: str = "fuzz-cases.json"
+    """The file the figures are written to, in pytest's temporary directory."""
+    where: str = ""
+    """What answered, when that is worth saying (the HTTP run: gunicorn, its database)."""
+    log: str = ""
+    """Where the server's log is, and how many tracebacks it holds (the HTTP run)."""
     answers: collections.Counter[tuple[str, bool, int]] = dataclasses.field(
         default_factory=collections.Counter
     )
@@ -368,6 +378,7 @@ class Tally:
     refused_unchanged: int = 0
     organisations: int = 1
     started: float = dataclasses.field(default_factory=time.monotonic)
+    finished: float | None = None
 
     @property
     def cases(self) -> int:
@@ -376,6 +387,7 @@ class Tally:
     def record(self, operation: str, phase: str, seeded: bool, status: int) -> None:
         self.operations[operation] += 1
         self.answers[(phase, seeded, status)] += 1
+        self.finished = time.monotonic()
 
     def as_dict(self) -> dict[str, Any]:
         def count(key: Callable[[tuple[str, bool, int]], Any]) -> dict[str, int]:
@@ -387,8 +399,10 @@ class Tally:
         seeded = {k: v for k, v in self.answers.items() if k[1]}
         return {
             "cases": self.cases,
+            "transport": self.transport,
+            **({"where": self.where} if self.where else {}),
             "operations": len(self.operations),
-            "seconds": round(time.monotonic() - self.started, 1),
+            "seconds": round((self.finished or time.monotonic()) - self.started, 1),
             "by_phase": count(lambda a: a[0]),
             "with_seeded_ids": sum(seeded.values()),
             "refused_and_checked_unchanged": self.refused_unchanged,
@@ -399,45 +413,71 @@ class Tally:
 
 
 TALLY = Tally()
-_REPORT: list[pathlib.Path] = []
+HTTP_TALLY = Tally(transport="http", report="fuzz-cases-http.json")
+_BASETEMP: list[pathlib.Path] = []
+
+
+def _start(tally: Tally, request: pytest.FixtureRequest, factory: pytest.TempPathFactory) -> Tally:
+    if not _BASETEMP:
+        _BASETEMP.append(factory.getbasetemp())
+        request.config.pluginmanager.register(TallyReporter(), "coprod-fuzz-tally")
+    tally.started = time.monotonic()
+    return tally
 
 
 @pytest.fixture(scope="session")
 def fuzz_tally(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Tally:
-    """The run's tally; written to ``fuzz-cases.json`` in pytest's temporary directory."""
-    _REPORT.append(tmp_path_factory.getbasetemp() / "fuzz-cases.json")
-    request.config.pluginmanager.register(TallyReporter(), "coprod-fuzz-tally")
-    TALLY.started = time.monotonic()
-    return TALLY
+    """The in-process run's tally; written to ``fuzz-cases.json`` in pytest's temporary
+    directory (and to ``COPROD_FUZZ_REPORT``, if set)."""
+    return _start(TALLY, request, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def http_fuzz_tally(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Tally:
+    """The HTTP run's tally; written to ``fuzz-cases-http.json`` beside the other (and,
+    if ``COPROD_FUZZ_REPORT`` is set, to that name with ``-http`` before its suffix)."""
+    return _start(HTTP_TALLY, request, tmp_path_factory)
 
 
 class TallyReporter:
-    """A pytest plugin, registered by ``fuzz_tally``, that prints and writes the tally.
+    """A pytest plugin, registered by the tally fixtures, that prints and writes the tallies.
 
     (tests/fuzz has no conftest.py of its own: a second module named conftest would shadow
     the suite's, which other test modules import by that name.)
     """
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        _summarise(terminalreporter)
+        for tally in (TALLY, HTTP_TALLY):
+            _summarise(terminalreporter, tally)
 
 
-def _summarise(terminalreporter: Any) -> None:
-    if not TALLY.cases:
+def _summarise(terminalreporter: Any, tally: Tally) -> None:
+    if not tally.cases:
         return
-    figures = TALLY.as_dict()
-    terminalreporter.write_sep("=", "schemathesis fuzzing")
+    figures = tally.as_dict()
+    http = tally.transport == "http"
+    terminalreporter.write_sep("=", "schemathesis fuzzing" + (" over HTTP" if http else ""))
+    over = f"over HTTP to {tally.where}, " if http else ""
     terminalreporter.write_line(
-        f"fuzz cases run: {figures['cases']} over {figures['operations']} operations in "
-        f"{figures['seconds']} s ({figures['with_seeded_ids']} naming seeded records; "
+        f"fuzz cases run: {figures['cases']} {over}over {figures['operations']} operations "
+        f"in {figures['seconds']} s ({figures['with_seeded_ids']} naming seeded records; "
         f"{figures['refused_and_checked_unchanged']} refused and checked to change nothing; "
         f"{figures['organisations']} seeded organisation(s))"
     )
     terminalreporter.write_line(f"by phase: {figures['by_phase']}")
     terminalreporter.write_line(f"statuses: {figures['statuses']}")
     terminalreporter.write_line(f"naming seeded records: {figures['statuses_with_seeded_ids']}")
-    if _REPORT:
-        _REPORT[0].write_text(json.dumps(figures, indent=2) + "\n")
-        terminalreporter.write_line(f"written to {_REPORT[0]}")
+    if tally.log:
+        terminalreporter.write_line(f"server log: {tally.log}")
+    text = json.dumps(figures, indent=2) + "\n"
+    if _BASETEMP:
+        path = _BASETEMP[0] / tally.report
+        path.write_text(text)
+        terminalreporter.write_line(f"written to {path}")
     if os.environ.get("COPROD_FUZZ_REPORT"):
-        pathlib.Path(os.environ["COPROD_FUZZ_REPORT"]).write_text(json.dumps(figures) + "\n")
+        path = pathlib.Path(os.environ["COPROD_FUZZ_REPORT"])
+        if http:
+            path = path.with_name(f"{path.stem}-http{path.suffix}")
+        path.write_text(json.dumps(figures) + "\n")
