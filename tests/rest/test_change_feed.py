@@ -1,0 +1,262 @@
+"""The change feed over HTTP: what a CRM following it hears, and what it never hears."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from toolkits_core.service import encode_position
+
+
+def feed(client, **query):
+    response = client.get("events", query_string=query)
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def everything(client, cursor=None, **query):
+    """Every event after ``cursor``, walking the pages; and the cursor to read on from."""
+    items = []
+    while True:
+        args = {"limit": 7, **query}
+        if cursor is not None:
+            args["cursor"] = cursor
+        page = feed(client, **args)
+        items += page["items"]
+        assert page["next_cursor"], page
+        if page["next_cursor"] == cursor or not page["items"]:
+            return items, page["next_cursor"]
+        cursor = page["next_cursor"]
+
+
+@pytest.fixture
+def star(api):
+    response = api.post(
+        "initiatives",
+        json={"toolkit": "coproduction-star", "title": "Walks", "external_ref": "crm-ini-1"},
+    )
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def test_every_change_is_told_in_commit_order_with_the_record_as_get_showed_it(api, org, star):
+    _, start = everything(api)
+    person = api.post(
+        f"initiatives/{star['id']}/participants",
+        json={"role": "volunteer", "display_name": "Sam", "consent": "given",
+              "external_ref": "crm-c-1"},
+    ).json  # fmt: skip
+    renamed = api.patch(f"participants/{person['id']}", json={"display_name": "Sam B"})
+    note = api.post(
+        f"initiatives/{star['id']}/evidence",
+        json={"evidence_type": "session-notes", "payload": {"text": "Met at the café"},
+              "external_ref": "crm-n-1"},
+    ).json  # fmt: skip
+    assert api.delete(f"evidence/{note['id']}").status_code == 204
+    items, _ = everything(api, start)
+    assert [(i["type"], i["record_id"]) for i in items] == [
+        ("participant.created", person["id"]),
+        ("participant.updated", person["id"]),
+        ("evidence.created", note["id"]),
+        ("evidence.deleted", note["id"]),
+    ]
+    created, updated, recorded, deleted = items
+    assert created["record"] == person
+    assert updated["record"] == renamed.json
+    assert updated["fields"] == ["display_name"]
+    assert updated["version"] == 2
+    assert recorded["record"] == note
+    assert created["external_ref"] == "crm-c-1"
+    assert created["actor"]["channel"] == "api"
+    assert created["initiative_id"] == star["id"]
+    # A tombstone: the id and the external_ref it had, nothing more.
+    assert deleted["record"] is None
+    assert deleted["version"] is None
+    assert deleted["external_ref"] == "crm-n-1"
+
+
+def test_stage_moves_and_consent_withdrawals_are_named(api, star):
+    _, start = everything(api)
+    person = api.post(
+        f"initiatives/{star['id']}/participants",
+        json={"role": "volunteer", "display_name": "Ann", "consent": "given"},
+    ).json
+    quote = api.post(
+        f"initiatives/{star['id']}/evidence",
+        json={"evidence_type": "participant-quote", "payload": {"text": "Yes"},
+              "participant_id": person["id"], "consent": "given"},
+    ).json  # fmt: skip
+    api.patch(f"participants/{person['id']}", json={"consent": "withdrawn"})
+    items, _ = everything(api, start)
+    types = [(i["type"], i["record_id"]) for i in items]
+    assert ("evidence.consent_withdrawn", quote["id"]) in types
+    assert ("participant.consent_withdrawn", person["id"]) in types
+    withdrawn = next(i for i in items if i["type"] == "evidence.consent_withdrawn")
+    assert withdrawn["record"]["consent"] == "withdrawn"
+    assert withdrawn["version"] == 2
+
+
+def test_a_transition_is_told_as_a_stage_change_and_its_history_entry(make_app, make_org):
+    from conftest import ApiClient
+    from test_consent_in_rules import PersonGate
+
+    from toolkits_core import PluginHost
+
+    app = make_app(PLUGIN_HOST=PluginHost.of(("person_gate", PersonGate())))
+    org = make_org("Feed council")
+    api = ApiClient(app.test_client(), org.tokens["write"])
+    initiative = api.post("initiatives", json={"toolkit": "tiny-gated", "title": "x"}).json
+    person = api.post(
+        f"initiatives/{initiative['id']}/participants",
+        json={"role": "person_using_services", "display_name": "Ann", "consent": "given"},
+    ).json
+    api.post(
+        f"initiatives/{initiative['id']}/activities",
+        json={"activity_type": "meeting", "title": "Walk", "participant_ids": [person["id"]]},
+    )
+    _, start = everything(api)
+    moved = api.post(f"initiatives/{initiative['id']}/transitions", json={"to_stage": "second"})
+    assert moved.status_code == 201, moved.json
+    items, _ = everything(api, start)
+    assert [i["type"] for i in items] == ["initiative.stage_changed", "transition.created"]
+    assert items[0]["record"]["stage"] == "second"
+    assert items[1]["record"]["stage"] == "second"
+
+
+def test_an_erasure_is_a_tombstone_and_no_event_shows_the_person_any_more(api, org, star):
+    _, start = everything(api)
+    person = api.post(
+        f"initiatives/{star['id']}/participants",
+        json={"role": "volunteer", "display_name": "Jane Roe", "consent": "given",
+              "external_ref": "crm-jane"},
+    ).json  # fmt: skip
+    quote = api.post(
+        f"initiatives/{star['id']}/evidence",
+        json={"evidence_type": "participant-quote", "payload": {"text": "Jane Roe said this"},
+              "participant_id": person["id"], "consent": "given", "external_ref": "q-jane"},
+    ).json  # fmt: skip
+    erased = org.with_scope("admin").post(f"participants/{person['id']}/erasure")
+    assert erased.status_code == 200, erased.json
+    items, _ = everything(api, start)
+    shown = json.dumps(items)
+    assert "Jane Roe" not in shown
+    tombstones = {i["record_id"]: i for i in items if i["type"].endswith(".erased")}
+    assert set(tombstones) == {person["id"], quote["id"]}
+    assert tombstones[person["id"]]["external_ref"] == "crm-jane"
+    assert tombstones[quote["id"]]["external_ref"] == "q-jane"
+    assert all(i["record"] is None for i in tombstones.values())
+    # The events before the erasure stay, in order, but show nothing of the person.
+    earlier = [i for i in items if i["record_id"] == person["id"] and i not in tombstones.values()]
+    assert earlier and all(i["record"] is None and i["external_ref"] is None for i in earlier)
+
+
+def test_the_crm_pushing_an_erased_person_again_is_refused(api, org, star, database):
+    person = api.post(
+        f"initiatives/{star['id']}/participants",
+        json={"role": "volunteer", "display_name": "Jo", "external_ref": "crm-jo"},
+    ).json
+    org.with_scope("admin").post(f"participants/{person['id']}/erasure")
+    again = api.post(
+        f"initiatives/{star['id']}/participants",
+        json={"role": "volunteer", "display_name": "Jo", "consent": "given",
+              "external_ref": "crm-jo"},
+    )  # fmt: skip
+    assert again.status_code == 409, again.json
+    assert again.json["code"] == "participant_erased"
+    other = api.post(
+        "initiatives", json={"toolkit": "coproduction-star", "title": "Elsewhere"}
+    ).json
+    someone = api.post(
+        f"initiatives/{other['id']}/participants",
+        json={"role": "volunteer", "display_name": "Someone"},
+    ).json
+    renamed = api.patch(f"participants/{someone['id']}", json={"external_ref": "crm-jo"})
+    assert renamed.status_code == 409, renamed.json
+    assert renamed.json["code"] == "participant_erased"
+    # The reference is kept only as a keyed hash.
+    with database.engine.connect() as connection:
+        kept = connection.execute(
+            sa.text("SELECT ref_hash FROM erased_refs WHERE organisation_id = :o"), {"o": org.id}
+        ).scalars().all()
+    assert len(kept) == 1 and "crm-jo" not in kept[0] and len(kept[0]) == 64
+    # Another organisation's CRM may use the same id.
+    assert api.post(
+        f"initiatives/{other['id']}/participants",
+        json={"role": "volunteer", "display_name": "Jo", "external_ref": "crm-jo-2"},
+    ).status_code == 201
+
+
+def test_a_read_key_follows_the_feed_and_never_sees_another_organisation(org, other_org, star):
+    reader = org.with_scope("read")
+    other_org.api.post("initiatives", json={"toolkit": "coproduction-star", "title": "Theirs"})
+    items, _ = everything(reader)
+    assert star["id"] in {i["record_id"] for i in items}
+    theirs, _ = everything(other_org.api)
+    assert star["id"] not in {i["record_id"] for i in theirs}
+    assert {i["id"] for i in items}.isdisjoint({i["id"] for i in theirs})
+
+
+def test_pages_filters_and_cursors(api, star):
+    _, start = everything(api)
+    for n in range(5):
+        api.post(
+            f"initiatives/{star['id']}/evidence",
+            json={"evidence_type": "session-notes", "payload": {"text": f"note {n}"}},
+        )
+    api.patch(f"initiatives/{star['id']}", json={"summary": "Now with notes"})
+    first = api.get("events", query_string={"limit": 2, "cursor": start})
+    assert len(first.json["items"]) == 2
+    assert 'rel="next"' in first.headers["Link"]
+    assert "cursor=" in first.headers["Link"]
+    rest, end = everything(api, first.json["next_cursor"])
+    assert len(rest) == 4
+    assert feed(api, cursor=end) == {"items": [], "next_cursor": end}
+    only_initiatives = feed(api, cursor=start, record_type="initiative")["items"]
+    assert [i["type"] for i in only_initiatives] == ["initiative.updated"]
+    created = feed(api, cursor=start, type="evidence.created")["items"]
+    assert len(created) == 5 and {i["type"] for i in created} == {"evidence.created"}
+
+
+@pytest.mark.parametrize(
+    "cursor", ["nope", encode_position(-1), "eyJwb3NpdGlvbiI6IjEifQ", "eyJhZnRlciI6IngifQ"]
+)
+def test_a_cursor_the_feed_did_not_give_is_422(api, cursor):
+    response = api.get("events", query_string={"cursor": cursor})
+    assert response.status_code == 422, response.json
+    assert response.json["errors"][0]["field"] == "cursor"
+
+
+def test_an_unknown_type_is_422(api):
+    response = api.get("events", query_string={"type": "evidence.exploded"})
+    assert response.status_code == 422, response.json
+
+
+def test_a_cursor_older_than_the_retention_is_410_saying_how_to_resync(api, star, monkeypatch):
+    _, start = everything(api)
+    api.patch(f"initiatives/{star['id']}", json={"summary": "Later"})
+    _, cursor = everything(api, start)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=31)
+    monkeypatch.setattr("toolkits_core._services.changes.utc_now", lambda: later)
+    response = api.get("events", query_string={"cursor": cursor})
+    assert response.status_code == 410, response.json
+    assert response.json["code"] == "cursor_expired"
+    assert "export" in response.json["detail"]
+    # Without a cursor, the feed starts at its oldest kept event: none of these.
+    assert feed(api)["items"] == []
+
+
+def test_a_refused_write_leaves_no_event_and_takes_no_position(api, star, database):
+    with database.engine.connect() as connection:
+        before = connection.execute(sa.text("SELECT position FROM change_clock")).scalar_one()
+    refused = api.post(
+        f"initiatives/{star['id']}/evidence",
+        json={"evidence_type": "participant-quote", "payload": {"text": ""}},
+    )
+    assert refused.status_code == 422
+    with database.engine.connect() as connection:
+        after = connection.execute(sa.text("SELECT position FROM change_clock")).scalar_one()
+        highest = connection.execute(sa.text("SELECT max(position) FROM audit_events")).scalar()
+    assert after == before == highest
