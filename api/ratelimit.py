@@ -33,6 +33,7 @@ from typing import Any, Protocol
 
 from flask import Flask, Response, current_app, g, request
 
+from api import auth
 from api.problems import problem_response
 from api.settings import ConfigurationError, setting, source
 
@@ -355,8 +356,29 @@ def refuse_exhausted_address() -> Response | None:
     return None
 
 
+def refuse_spent_key() -> Response | None:
+    """Before the key is looked up: 429 for a key whose quota is known to be spent.
+
+    The key id is read from the token unchecked, but only keys whose secret opened them
+    are ever counted (``count_caller``), so nobody can spend a key's quota by naming it;
+    and the refusal is the same whether the secret sent is right or wrong.
+    """
+    found = limiter()
+    if found is None or not g.get("rate_limit_subject"):
+        return None
+    key_id = auth.claimed_key_id()
+    if key_id is None:
+        return None
+    decision = found.peek("key", key_id)
+    if decision is not None and decision.exhausted:
+        g.rate_limit = decision
+        return _key_refusal(decision)
+    return None
+
+
 def count_caller() -> Response | None:
-    """After the key is checked: count the request against its key, 429 past the quota."""
+    """After the key is found and before its scope is checked: count the request against
+    its key, 429 past the quota (so a request its scope would refuse is limited too)."""
     found = limiter()
     caller = g.get("caller")
     if found is None or caller is None or not g.get("rate_limit_subject"):
@@ -365,13 +387,17 @@ def count_caller() -> Response | None:
     g.rate_limit = decision
     g.rate_limit_counted = True
     if decision is not None and decision.refused:
-        return _refusal(
-            decision,
-            f"This API key has made more than {decision.quota.requests} requests in "
-            f"{decision.quota.window} seconds. Wait {decision.seconds_left} seconds "
-            "(Retry-After); the RateLimit header says how many requests remain.",
-        )
+        return _key_refusal(decision)
     return None
+
+
+def _key_refusal(decision: Decision) -> Response:
+    return _refusal(
+        decision,
+        f"This API key has made more than {decision.quota.requests} requests in "
+        f"{decision.quota.window} seconds. Wait {decision.seconds_left} seconds "
+        "(Retry-After); the RateLimit header says how many requests remain.",
+    )
 
 
 def label_answer(response: Response) -> Response:

@@ -8,16 +8,19 @@ and in Redis when several workers must share them.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
 import uuid
 
 import pytest
+import sqlalchemy as sa
 from conftest import ApiClient
 
 from api import ratelimit
 from api.app import ConfigurationError
+from api.context import services
 from api.ratelimit import MemoryStore, Quota, parse_quota
 from api.spec import openapi_document
 
@@ -177,6 +180,71 @@ def test_a_key_refused_for_its_scope_counts_against_the_key_not_the_address(make
     assert [standing(a)[3] for a in answers] == [2, 1]
     anonymous = client_for(app, None, "127.0.0.9").get("initiatives")
     assert standing(anonymous)[:4] == ("address", 3, 60, 2)
+
+
+@contextlib.contextmanager
+def key_row_reads(app):
+    """The SQL statements that read or write the api_keys table, as the engine runs them."""
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        if "api_keys" in statement:
+            statements.append(statement)
+
+    engine = services(app).database.engine
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
+
+
+def test_past_its_quota_a_key_hears_429_whatever_it_asks_even_what_it_may_not(make_app, org):
+    """A key refused 403 for its scope is still held to its quota: the 21st request is 429,
+    not yet another 403, and once the key is known to be spent its row is not read."""
+    app = make_app(RATE_LIMIT="20/minute")
+    reader = client_for(app, org.tokens["read"])
+    with key_row_reads(app) as statements:
+        answers = [
+            reader.post("keys", json={"name": "mine now", "scopes": ["admin"]}) for _ in range(40)
+        ]
+    assert [a.status_code for a in answers] == [403] * 20 + [429] * 20
+    assert [standing(a)[:4] for a in answers[:20]] == [
+        ("key", 20, 60, left) for left in range(19, -1, -1)
+    ]  # each request counted once
+    for answer in answers[20:]:
+        assert "more than 20 requests in 60 seconds" in refused(answer)["detail"]
+    lookups = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(lookups) == 20, statements  # none for the 20 refused past the quota
+    listed = client_for(app, org.tokens["admin"]).get("keys")
+    assert len(listed.json["items"]) == 3  # no key was made
+
+
+def test_a_spent_keys_429_does_not_tell_a_right_secret_from_a_wrong_one(make_app, org):
+    app = make_app(RATE_LIMIT="2/minute")
+    right = client_for(app, org.tokens["read"], "127.0.0.41")
+    right.get("initiatives")
+    right.get("initiatives")
+    key_id = _key_id(org.tokens["read"])
+    wrong = client_for(app, f"coprod_{key_id}.not-the-secret", "127.0.0.41")
+    with key_row_reads(app) as statements:
+        with_right, with_wrong = right.get("initiatives"), wrong.get("initiatives")
+    assert statements == []
+    assert refused(with_right) == refused(with_wrong)
+    assert standing(with_right)[:4] == standing(with_wrong)[:4]
+
+
+def test_bad_secrets_for_a_key_id_count_against_the_address_not_the_key(make_app, org):
+    """Only a request the key's secret opened counts against a key: nobody who merely
+    knows a key's id can spend its quota and lock its owner out."""
+    app = make_app(RATE_LIMIT="3/minute")
+    key_id = _key_id(org.tokens["read"])
+    guesser = client_for(app, f"coprod_{key_id}.guess", "127.0.0.42")
+    assert [guesser.get("initiatives").status_code for _ in range(3)] == [401, 401, 401]
+    refused(guesser.get("initiatives"))
+    owner = client_for(app, org.tokens["read"], "127.0.0.43").get("initiatives")
+    assert owner.status_code == 200
+    assert standing(owner)[:4] == ("key", 3, 60, 2)
 
 
 def test_an_ipv6_client_is_limited_by_its_64(make_app):
@@ -350,7 +418,7 @@ def test_two_apps_sharing_redis_share_the_quota(make_app, org, redis_prefix):
     refused(on_second.post("initiatives", json={"toolkit": STAR, "title": "Too many"}))
     assert on_first.as_key(org.tokens["read"]).get("initiatives").json["items"] == []
     counter = f"{prefix}key:{_key_id(org.tokens['write'])}"
-    assert int(client.get(counter)) == 4
+    assert int(client.get(counter)) == 3  # the 4th was refused unread and uncounted
     assert 0 < client.pttl(counter) <= 60_000  # the window's expiry was set with its count
 
 
