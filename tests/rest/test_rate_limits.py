@@ -12,8 +12,11 @@ import contextlib
 import logging
 import re
 import threading
+import time
+import types
 import uuid
 
+import limits.storage.memory
 import pytest
 import sqlalchemy as sa
 from conftest import ApiClient
@@ -21,7 +24,7 @@ from conftest import ApiClient
 from api import ratelimit
 from api.app import ConfigurationError
 from api.context import services
-from api.ratelimit import MemoryStore, Quota, parse_quota
+from api.ratelimit import Limiter, Quota, parse_quota
 from api.spec import openapi_document
 
 STAR = "coproduction-star"
@@ -280,7 +283,7 @@ def test_the_default_quota_is_the_production_one(make_app, org, monkeypatch):
     limiter = ratelimit.limiter(app)
     assert limiter is not None
     assert limiter.quota == Quota(1200, 60) == parse_quota(ratelimit.DEFAULT_RATE_LIMIT)
-    assert isinstance(limiter.store, MemoryStore)
+    assert isinstance(limiter.storage, limits.storage.MemoryStorage)
     answer = client_for(app, org.tokens["read"]).get("initiatives")
     assert standing(answer)[:4] == ("key", 1200, 60, 1199)
 
@@ -345,42 +348,59 @@ class Clock:
         return self.now
 
 
-def test_a_window_starts_at_its_first_request_and_ends_after_its_length():
-    clock = Clock()
-    store = MemoryStore(clock)
-    assert store.hit("key:a", 60).count == 1
+@pytest.fixture
+def clock(monkeypatch):
+    """A clock the tests move, for the limiter and for the memory storage of ``limits``."""
+    moved = Clock()
+    monkeypatch.setattr(limits.storage.memory, "time", types.SimpleNamespace(time=moved))
+    return moved
+
+
+def test_a_window_starts_at_its_first_request_and_ends_after_its_length(clock):
+    limiter = Limiter(Quota(5, 60), limits.storage.MemoryStorage(), clock)
+    assert limiter.hit("key", "a").remaining == 4
     clock.now += 59.5
-    usage = store.hit("key:a", 60)
-    assert (usage.count, usage.reset_after) == (2, 0.5)
-    assert store.peek("key:a", 60).count == 2
+    decision = limiter.hit("key", "a")
+    assert (decision.remaining, decision.reset_after) == (3, 0.5)
+    assert limiter.peek("key", "a").remaining == 3
     clock.now += 0.5
-    assert store.peek("key:a", 60).count == 0
-    usage = store.hit("key:a", 60)
-    assert (usage.count, usage.reset_after) == (1, 60)
+    assert limiter.peek("key", "a").remaining == 5
+    decision = limiter.hit("key", "a")
+    assert (decision.remaining, decision.reset_after) == (4, 60)
 
 
-def test_ended_windows_are_swept_so_memory_stays_bounded():
-    clock = Clock()
-    store = MemoryStore(clock)
+def test_the_request_past_the_quota_is_refused_and_the_bucket_stays_spent(clock):
+    limiter = Limiter(Quota(2, 60), limits.storage.MemoryStorage(), clock)
+    assert [limiter.hit("key", "a").refused for _ in range(3)] == [False, False, True]
+    assert limiter.peek("key", "a").exhausted
+    assert not limiter.peek("key", "b").exhausted
+
+
+def test_ended_windows_are_swept_so_memory_stays_bounded(clock):
+    storage = limits.storage.MemoryStorage()
+    limiter = Limiter(Quota(5, 60), storage, clock)
     for number in range(500):
-        store.hit(f"address:{number}", 60)
-    assert len(store) == 500
+        limiter.hit("address", str(number))
+    assert len(storage.expirations) == 500
     clock.now += 61
-    store.hit("address:late", 60)
-    assert len(store) == 1
+    limiter.hit("address", "late")  # and the storage sweeps within 10 ms of a count
+    deadline = time.monotonic() + 5
+    while len(storage.expirations) > 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(storage.expirations) == 1
 
 
 def test_the_in_process_store_counts_every_hit_from_many_threads():
-    store = MemoryStore()
+    limiter = Limiter(Quota(10_000, 60), limits.storage.MemoryStorage())
     threads = [
-        threading.Thread(target=lambda: [store.hit("key:shared", 60) for _ in range(500)])
+        threading.Thread(target=lambda: [limiter.hit("key", "shared") for _ in range(500)])
         for _ in range(8)
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert store.peek("key:shared", 60).count == 4000
+    assert limiter.peek("key", "shared").remaining == 10_000 - 4000
 
 
 # Redis -----------------------------------------------------------------------------------
@@ -417,7 +437,9 @@ def test_two_apps_sharing_redis_share_the_quota(make_app, org, redis_prefix):
     assert standing(on_first.get("initiatives"))[3] == 0
     refused(on_second.post("initiatives", json={"toolkit": STAR, "title": "Too many"}))
     assert on_first.as_key(org.tokens["read"]).get("initiatives").json["items"] == []
-    counter = f"{prefix}key:{_key_id(org.tokens['write'])}"
+    limiter = ratelimit.limiter(first)
+    assert limiter is not None
+    counter = f"{prefix}{limiter.bucket('key', _key_id(org.tokens['write']))}"
     assert int(client.get(counter)) == 3  # the 4th was refused unread and uncounted
     assert 0 < client.pttl(counter) <= 60_000  # the window's expiry was set with its count
 
@@ -434,17 +456,17 @@ def test_bad_keys_are_counted_per_address_across_apps(make_app, org, redis_prefi
 
 def test_the_redis_store_counts_every_hit_from_many_threads(redis_prefix):
     client, prefix = redis_prefix
-    store = ratelimit.RedisStore(REDIS_URL, prefix)
+    limiter = Limiter(Quota(1000, 60), ratelimit.redis_storage(REDIS_URL, prefix))
     threads = [
-        threading.Thread(target=lambda: [store.hit("key:shared", 60) for _ in range(50)])
+        threading.Thread(target=lambda: [limiter.hit("key", "shared") for _ in range(50)])
         for _ in range(8)
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert store.peek("key:shared", 60).count == 400
-    assert 0 < client.pttl(f"{prefix}key:shared") <= 60_000
+    assert limiter.peek("key", "shared").remaining == 1000 - 400
+    assert 0 < client.pttl(f"{prefix}{limiter.bucket('key', 'shared')}") <= 60_000
 
 
 def test_when_redis_is_down_requests_are_served_unlimited_with_one_warning(make_app, org, caplog):
