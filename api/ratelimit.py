@@ -419,17 +419,15 @@ def _key_refusal(decision: Decision) -> Response:
 
 
 def label_answer(response: Response) -> Response:
-    """Count a refused key against its address, and give every answer its RateLimit fields."""
+    """Count a request refused without a valid key against its address, and give every
+    answer its RateLimit fields. (A key refused for its scope was counted against the key
+    by ``count_caller``, before the scope check.)"""
     found = limiter()
     if found is None or not g.get("rate_limit_subject"):
         return response
     uncounted = not g.get("rate_limit_counted") and "rate_limit" not in g
-    if uncounted and response.status_code in {401, 403}:
-        caller = g.get("caller")  # a key refused for its scope, if auth kept it
-        if caller is not None:
-            g.rate_limit = found.hit("key", caller.key_id)
-        else:
-            g.rate_limit = found.hit("address", client_partition(request.remote_addr))
+    if uncounted and response.status_code in {401, 403} and g.get("caller") is None:
+        g.rate_limit = found.hit("address", client_partition(request.remote_addr))
     decision: Decision | None = g.get("rate_limit")
     if decision is not None:
         response.headers.update(decision.headers())
