@@ -165,6 +165,7 @@ def test_a_poller_walking_the_feed_hears_every_change_once_in_commit_order(
             while reply.status == 503:  # SQLite busy past its timeout: retry, as told
                 FIGURES["feed order: writes answered 503 and retried"] += 1
                 time.sleep(int(reply.headers.get("Retry-After", "1")))
+                client.close()  # idle past gunicorn's keep-alive: a new connection
                 reply = client.post(f"initiatives/{homes[number]}/evidence", body)
             assert reply.status == 201, reply
             with lock:
