@@ -31,7 +31,7 @@ IF_MATCH = {
 _PROBLEM = {"$ref": "#/components/schemas/Problem"}
 
 
-def _problem(description: str) -> dict[str, Any]:
+def problem_doc(description: str) -> dict[str, Any]:
     return {
         "description": description,
         "content": {"application/problem+json": {"schema": _PROBLEM}},
@@ -39,36 +39,36 @@ def _problem(description: str) -> dict[str, Any]:
 
 
 SHARED_RESPONSES = {
-    "401": _problem("No API key, or one that is unknown, revoked or expired."),
-    "403": _problem("The API key lacks the scope this operation needs."),
-    "404": _problem("No such record in your organisation."),
-    "409": _problem("The request clashes with the data (the problem's code says how)."),
-    "412": _problem("If-Match named a version that is no longer current."),
-    "400": _problem(
+    "401": problem_doc("No API key, or one that is unknown, revoked or expired."),
+    "403": problem_doc("The API key lacks the scope this operation needs."),
+    "404": problem_doc("No such record in your organisation."),
+    "409": problem_doc("The request clashes with the data (the problem's code says how)."),
+    "412": problem_doc("If-Match named a version that is no longer current."),
+    "400": problem_doc(
         "The body is not valid JSON, not UTF-8, or starts with a byte order mark (code "
         "malformed_json); or it could not be read to its end (code unreadable_body)."
     ),
-    "413": _problem("The JSON body is over 1 MiB (code body_too_large; max_bytes says so)."),
-    "415": _problem(
+    "413": problem_doc("The JSON body is over 1 MiB (code body_too_large; max_bytes says so)."),
+    "415": problem_doc(
         "The body is not JSON, or is in a charset other than UTF-8: send it as UTF-8 with "
         "Content-Type: application/json (code unsupported_media_type)."
     ),
-    "422": _problem(
+    "422": problem_doc(
         "The request is not valid; errors lists each field's problem (a query parameter "
         "this operation does not take is one, code unknown_field; an If-Match or "
         "If-None-Match that is neither * nor a list of ETags is another, location header, "
         "code malformed_etag)."
     ),
-    "414": _problem(
+    "414": problem_doc(
         "The request line is longer than the server reads (8190 bytes with the gunicorn "
         "configuration coprod ships; code request_line_too_long): shorten the query."
     ),
-    "431": _problem(
+    "431": problem_doc(
         "The request's headers are more or longer than the server reads (code "
         "request_headers_too_large)."
     ),
     "429": {
-        **_problem(
+        **problem_doc(
             "Too many requests from this key, or without a valid key from this address "
             "(code rate_limited): wait Retry-After seconds."
         ),
@@ -91,7 +91,7 @@ SHARED_RESPONSES = {
     },
 }
 
-UNREADABLE_BODY = _problem(
+UNREADABLE_BODY = problem_doc(
     "The body could not be read to its end: its chunked framing is broken, or the client "
     "stopped sending it (code unreadable_body)."
 )

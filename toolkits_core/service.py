@@ -80,6 +80,12 @@ from toolkits_core._services.evidence import (
     remove_file,
     update_evidence,
 )
+from toolkits_core._services.export import (
+    Export,
+    export_records,
+    log_export,
+    snapshot_session,
+)
 from toolkits_core._services.files import (
     DEFAULT_FILES_DIR,
     FILES_DIR_VARIABLE,
@@ -196,6 +202,7 @@ __all__ = [
     "Evidence",
     "EvidenceFile",
     "EvidenceVisibility",
+    "Export",
     "FieldProblem",
     "FileStore",
     "FileTooLargeError",
@@ -249,6 +256,7 @@ __all__ = [
     "etag_of",
     "expects_file",
     "explain_lost_race",
+    "export_records",
     "find_key",
     "forget_expired_event_data",
     "get_activity",
@@ -270,6 +278,7 @@ __all__ = [
     "list_organisations",
     "list_participants",
     "list_stage_entries",
+    "log_export",
     "open_file",
     "page_keys",
     "parse_scopes",
@@ -279,6 +288,7 @@ __all__ = [
     "remove_file",
     "revived",
     "revoke_key",
+    "snapshot_session",
     "subject_access",
     "summarise_assessment",
     "summarise_assessments",

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
 import marshmallow as ma
-from flask import current_app, request
+from flask import Response, current_app, request, stream_with_context
 from flask_smorest import Blueprint
 
 from api.auth import requires
-from api.context import workspace
+from api.context import caller, services, workspace
 from api.lists import ListArgs
 from api.resources.activities import ActivitySchema
 from api.resources.assessments import AssessmentSchema
@@ -21,15 +23,23 @@ from api.resources.initiatives import InitiativeSchema, StageEntrySchema
 from api.resources.participants import ParticipantSchema
 from api.serialise import compiled
 from api.settings import ConfigurationError
+from api.spec import problem_doc
 from toolkits_core.service import (
     DEFAULT_RETENTION,
     EVENT_TYPES,
     FEED_RECORD_TYPES,
     RETENTION_VARIABLE,
+    Actor,
     Change,
+    Channel,
     Scope,
+    Workspace,
+    act_as,
+    export_records,
     list_changes,
+    log_export,
     revived,
+    snapshot_session,
 )
 
 blueprint = Blueprint(
@@ -192,3 +202,70 @@ def list_all(args: dict[str, Any]) -> Any:
     headers = {"Link": f'<{request.base_url}?{urlencode(query)}>; rel="next"'}
     body = {"items": [_item(change) for change in page.items], "next_cursor": page.next_cursor}
     return current_app.json.response(body), 200, headers
+
+
+NDJSON = "application/x-ndjson"
+
+
+class ExportArgs(ma.Schema):
+    initiative_id = ma.fields.String(
+        validate=ma.validate.Length(min=1, max=40),
+        metadata={"description": "Only this initiative and its records (default: all)."},
+    )
+
+
+def _line(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+
+
+@blueprint.route("/export")
+@blueprint.arguments(ExportArgs, location="query")
+@blueprint.doc(
+    responses={
+        200: {
+            "description": "One JSON document a line: first the export (with the feed "
+            "cursor it was taken at), then one line a record, then the end.",
+            "content": {NDJSON: {"schema": {"type": "string"}}},
+        },
+        "404": problem_doc("initiative_id names no initiative of your organisation."),
+    }
+)
+@requires(Scope.READ)
+def export(args: dict[str, Any]) -> Response:
+    """Export every record, consistent with one position of the change feed, as NDJSON.
+
+    The first line is `{"type": "export", "cursor": ..., ...}`: after loading the records,
+    follow `GET /events` from that cursor and no change is missed or told twice. Then one
+    line a record, `{"type": "record", "record_type": ..., "record": {...}}`, each as GET
+    shows it (initiatives first, then their stage history, participants, activities,
+    evidence and assessments); the last line is `{"type": "end", "records": N}`, so a cut
+    stream is known. Memory stays flat however large the organisation. The export is in
+    the audit log.
+    """
+    held = services()
+    initiative_id = args.get("initiative_id")
+    organisation_id = caller().organisation_id
+    with held.database.session() as session:
+        act_as(session, Actor(Channel.API, caller().key_id))
+        log_export(Workspace(session, organisation_id, held.host, held.files), initiative_id)
+
+    def lines() -> Iterator[bytes]:
+        with snapshot_session(held.database) as session:
+            ws = Workspace(session, organisation_id, held.host, held.files)
+            found = export_records(ws, initiative_id)
+            yield _line(
+                {
+                    "type": "export",
+                    "cursor": found.cursor,
+                    "initiative_id": initiative_id,
+                    "exported_at": dt.datetime.now(dt.UTC).isoformat(),
+                }
+            )
+            count = 0
+            for record_type, record in found.records:
+                shown = compiled(RECORD_SCHEMAS[record_type])(record)
+                yield _line({"type": "record", "record_type": record_type, "record": shown})
+                count += 1
+            yield _line({"type": "end", "records": count})
+
+    return Response(stream_with_context(lines()), mimetype=NDJSON)
