@@ -364,42 +364,38 @@ def withdrawal_against_transition(h: Harness, held: bool) -> list[str]:
     return bad
 
 
-def participant_deleted_against_evidence_created(h: Harness, held: bool) -> list[str]:
+def _link_deleted_against_evidence_created(
+    h: Harness, held: bool, link: str, make: Callable[[Http, str], str], collection: str
+) -> list[str]:
+    """Evidence naming a participant or an activity, raced against that record's deletion:
+    the evidence is refused, or unlinked by the deletion with a new version, never
+    unlinked silently by the database's ``ON DELETE SET NULL``."""
     http, racers = h.client(), [h.client() for _ in range(3)]
     found = initiative(http, held)
-    person = participant(http, found)
-    body = note("said by someone who leaves", participant_id=person)
+    linked = make(http, found)
+    body = note("recorded as its link goes", **{link: linked})
     creates = [functools.partial(c.post, f"initiatives/{found}/evidence", body) for c in racers[:2]]
     replies, deleted = race(
-        creates, functools.partial(racers[2].delete, f"participants/{person}"), held
+        creates, functools.partial(racers[2].delete, f"{collection}/{linked}"), held
     )
     bad = unexpected([deleted], (204, None))
     bad += unexpected(replies, (201, None), (422, "invalid_request"))
     for reply in replies:
         if reply.status == 201:
             row = h.row(Evidence, reply.json["id"])
-            if row.participant_id is None and row.version == 1:
-                bad.append(f"evidence {row.id} lost its participant without a new version")
+            if getattr(row, link) is None and row.version == 1:
+                bad.append(f"evidence {row.id} lost its {link} without a new version")
     return bad
+
+
+def participant_deleted_against_evidence_created(h: Harness, held: bool) -> list[str]:
+    return _link_deleted_against_evidence_created(
+        h, held, "participant_id", participant, "participants"
+    )
 
 
 def activity_deleted_against_evidence_created(h: Harness, held: bool) -> list[str]:
-    http, racers = h.client(), [h.client() for _ in range(3)]
-    found = initiative(http, held)
-    meeting = activity(http, found)
-    body = note("said at a meeting that goes", activity_id=meeting)
-    creates = [functools.partial(c.post, f"initiatives/{found}/evidence", body) for c in racers[:2]]
-    replies, deleted = race(
-        creates, functools.partial(racers[2].delete, f"activities/{meeting}"), held
-    )
-    bad = unexpected([deleted], (204, None))
-    bad += unexpected(replies, (201, None), (422, "invalid_request"))
-    for reply in replies:
-        if reply.status == 201:
-            row = h.row(Evidence, reply.json["id"])
-            if row.activity_id is None and row.version == 1:
-                bad.append(f"evidence {row.id} lost its activity without a new version")
-    return bad
+    return _link_deleted_against_evidence_created(h, held, "activity_id", activity, "activities")
 
 
 def activity_moved_against_evidence_created(h: Harness, held: bool) -> list[str]:
