@@ -232,4 +232,8 @@ def test_a_put_racing_a_post_of_one_new_reference_makes_one_record(
             assert (posted.status, posted.code) == (409, "external_ref_taken"), posted
             assert done.status == 201, done
             assert posted.json["existing_id"] == done.json["id"]
+            assert posted.json["existing_etag"] == done.headers["ETag"]
             assert posted.json["differs"] is False
+            # Named in Location too, though the app's race handler made the answer.
+            assert posted.headers["Location"] == done.headers["Location"]
+            FIGURES["posts that lost to a put"] += 1
