@@ -74,8 +74,16 @@ class ProblemSchema(ma.Schema):
     )
     errors = ma.fields.List(ma.fields.Nested(FieldErrorSchema))
     required_scope = _member(ma.fields.String(), "missing_scope")
-    current_etag = _member(ma.fields.String(), "stale_etag")
-    existing_id = _member(ma.fields.String(), "external_ref_taken")
+    current_etag = _member(ma.fields.String(), "stale_etag and record_exists")
+    existing_id = _member(
+        ma.fields.String(), "external_ref_taken and record_exists (Location gives its URL)"
+    )
+    existing_etag = _member(ma.fields.String(), "external_ref_taken (the existing record's ETag)")
+    differs = _member(
+        ma.fields.Boolean(),
+        "external_ref_taken (whether the values sent differ from the existing record's; on "
+        "initiatives, participants, activities and evidence)",
+    )
     to_stage = _member(ma.fields.String(), "transition_refused")
     blockers = _member(ma.fields.List(ma.fields.Nested(ProblemBlockerSchema)), "transition_refused")
     evidence_type = _member(ma.fields.String(), "file_not_expected")

@@ -39,12 +39,30 @@ def problem_doc(description: str) -> dict[str, Any]:
 
 
 SHARED_RESPONSES = {
+<<<<<<< HEAD
     "401": problem_doc("No API key, or one that is unknown, revoked or expired."),
     "403": problem_doc("The API key lacks the scope this operation needs."),
     "404": problem_doc("No such record in your organisation."),
     "409": problem_doc("The request clashes with the data (the problem's code says how)."),
     "412": problem_doc("If-Match named a version that is no longer current."),
     "400": problem_doc(
+=======
+    "401": _problem("No API key, or one that is unknown, revoked or expired."),
+    "403": _problem("The API key lacks the scope this operation needs."),
+    "404": _problem("No such record in your organisation."),
+    "409": {
+        **_problem("The request clashes with the data (the problem's code says how)."),
+        "headers": {
+            "Location": {
+                "description": "With code external_ref_taken: the URL of the record that "
+                "has the external_ref.",
+                "schema": {"type": "string"},
+            }
+        },
+    },
+    "412": _problem("If-Match named a version that is no longer current."),
+    "400": _problem(
+>>>>>>> h-upsert
         "The body is not valid JSON, not UTF-8, or starts with a byte order mark (code "
         "malformed_json); or it could not be read to its end (code unreadable_body)."
     ),
@@ -102,6 +120,18 @@ ETAG_HEADER = {
     "schema": {"type": "string"},
 }
 LOCATION_HEADER = {"description": "The new record's URL.", "schema": {"type": "string"}}
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "The ETag you hold (or a comma-separated list of ETags, compared weakly, "
+    "or * alone): if it is current, the answer is 304 with no body.",
+    "schema": {"type": "string"},
+}
+NOT_MODIFIED = {
+    "description": "If-None-Match named the current version: you have it already (no body).",
+    "headers": {"ETag": ETAG_HEADER},
+}
 LINK_HEADER = {
     "description": 'The next page, as <url>; rel="next" (absent on the last page).',
     "schema": {"type": "string"},
@@ -158,8 +188,12 @@ class SharedResponsesPlugin(BasePlugin):
             # a NUL anywhere in the path or the query) and its conditional headers.
             wanted.append("422")
             wanted.append("429")
+<<<<<<< HEAD
             # gunicorn answers these itself, as problems, with the configuration shipped.
             wanted += ["414", "431"]
+=======
+            conditional = False
+>>>>>>> h-upsert
             for status, response in responses.items():  # keys may still be ints here
                 headers = self._headers_of(str(status), response) if str(status) in OK else {}
                 if method == "post" and uses_if_match and str(status) in OK:
@@ -167,6 +201,11 @@ class SharedResponsesPlugin(BasePlugin):
                     headers = {"ETag": ETAG_HEADER}
                 if headers:
                     response.setdefault("headers", {}).update(headers)
+                conditional = conditional or (method == "get" and "ETag" in headers)
+            if conditional:
+                # A read of one record answers 304 to an If-None-Match that is current.
+                operation.setdefault("parameters", []).append(dict(IF_NONE_MATCH))
+                responses.setdefault("304", NOT_MODIFIED)
             for status in wanted:
                 responses.setdefault(status, SHARED_RESPONSES[status])
             responses.pop("default", None)

@@ -28,6 +28,7 @@ from toolkits_core._services.activities import (
     get_activity,
     list_activities,
     update_activity,
+    upsert_activity,
 )
 from toolkits_core._services.assessments import (
     AssessmentComparison,
@@ -79,6 +80,7 @@ from toolkits_core._services.evidence import (
     open_file,
     remove_file,
     update_evidence,
+    upsert_evidence,
 )
 from toolkits_core._services.export import (
     Export,
@@ -86,6 +88,7 @@ from toolkits_core._services.export import (
     log_export,
     snapshot_session,
 )
+from toolkits_core._services.external_refs import Upserted, ensure_external_ref_free
 from toolkits_core._services.files import (
     DEFAULT_FILES_DIR,
     FILES_DIR_VARIABLE,
@@ -98,10 +101,10 @@ from toolkits_core._services.initiatives import (
     InitiativeStatus,
     create_initiative,
     delete_initiative,
-    ensure_external_ref_free,
     get_initiative,
     list_initiatives,
     update_initiative,
+    upsert_initiative,
     writable_initiative,
 )
 from toolkits_core._services.media import accepted_media_types
@@ -115,8 +118,10 @@ from toolkits_core._services.participants import (
     create_participant,
     delete_participant,
     get_participant,
+    list_organisation_participants,
     list_participants,
     update_participant,
+    upsert_participant,
 )
 from toolkits_core._services.privacy import (
     ERASED_NAME,
@@ -226,6 +231,7 @@ __all__ = [
     "StoredFile",
     "SubjectAccess",
     "SummarisedAssessment",
+    "Upserted",
     "Workspace",
     "accepted_media_types",
     "act_as",
@@ -275,6 +281,7 @@ __all__ = [
     "list_evidence",
     "list_initiatives",
     "list_keys",
+    "list_organisation_participants",
     "list_organisations",
     "list_participants",
     "list_stage_entries",
@@ -298,5 +305,9 @@ __all__ = [
     "update_evidence",
     "update_initiative",
     "update_participant",
+    "upsert_activity",
+    "upsert_evidence",
+    "upsert_initiative",
+    "upsert_participant",
     "writable_initiative",
 ]

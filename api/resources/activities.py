@@ -16,7 +16,19 @@ from api import fields
 from api.auth import requires
 from api.context import workspace
 from api.lists import MirrorArgs, page_reply, page_schema
-from api.records import if_match, record_reply
+from api.records import (
+    IF_NONE_MATCH_PARAMETER,
+    REF_PARAMETER,
+    UPSERT_CREATED,
+    body_without_ref,
+    checked_ref,
+    if_match,
+    if_none_match,
+    locate_existing,
+    record_reply,
+    sent_fields,
+    upsert_reply,
+)
 from toolkits_core.service import (
     Scope,
     create_activity,
@@ -24,6 +36,7 @@ from toolkits_core.service import (
     get_activity,
     list_activities,
     update_activity,
+    upsert_activity,
 )
 
 blueprint = Blueprint(
@@ -33,6 +46,7 @@ blueprint = Blueprint(
     description="What was done in an initiative's stages, such as a workshop or a walk, "
     "and who took part.",
 )
+blueprint.after_request(locate_existing)
 
 MAX_PARTICIPANTS = 500
 
@@ -138,9 +152,55 @@ def create(body: dict[str, Any], initiative_id: str) -> Any:
         participant_ids=body["participant_ids"],
         outcomes=body["outcomes"],
         external_ref=body.get("external_ref"),
+        sent=sent_fields(ActivitySchema),
     )
     ws.commit()
     return record_reply(activity, 201)
+
+
+@blueprint.route(
+    "/initiatives/<string:initiative_id>/activities/by-external-ref/<path:ref>",
+    methods=["PUT"],
+    parameters=[REF_PARAMETER],
+)
+@blueprint.arguments(ActivitySchema)
+@blueprint.response(200, ActivitySchema, description="Replaced, or unchanged (same ETag).")
+@blueprint.alt_response(201, schema=ActivitySchema, description=UPSERT_CREATED)
+@blueprint.doc(parameters=[IF_NONE_MATCH_PARAMETER])
+@requires(Scope.WRITE)
+def upsert(body: dict[str, Any], initiative_id: str, ref: str) -> Any:
+    """Create or replace the initiative's activity your system knows as ref.
+
+    The body is the whole activity, as for POST, without external_ref (the path gives it;
+    a different one is 422). No activity of the initiative has ref: one is recorded (201,
+    with Location). One has: it is replaced (200) and the whole result must fit the
+    toolkit; fields not sent go back to their defaults (participant_ids to none), except
+    stage and cycle, which keep where it was done. An activity with nothing to change
+    keeps its version and ETag. If-Match makes it a change of that version only (412 when
+    stale, or when none has ref); If-None-Match: * makes it a create only (412
+    record_exists when one has).
+    """
+    fields = body_without_ref(body, checked_ref(ref))
+    ws = workspace()
+    done = upsert_activity(
+        ws,
+        initiative_id,
+        ref,
+        activity_type=fields["activity_type"],
+        title=fields["title"].strip(),
+        stage=fields.get("stage"),
+        cycle=fields.get("cycle"),
+        description=fields["description"],
+        dimensions=fields.get("dimensions", []),
+        starts_on=fields.get("starts_on"),
+        ends_on=fields.get("ends_on"),
+        participant_ids=fields["participant_ids"],
+        outcomes=fields["outcomes"],
+        if_match=if_match(),
+        if_none_match=if_none_match(),
+    )
+    ws.commit()
+    return upsert_reply(done, ActivitySchema)
 
 
 @blueprint.route("/activities/<string:activity_id>")

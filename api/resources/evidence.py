@@ -29,7 +29,20 @@ from api.auth import requires
 from api.context import services, workspace
 from api.lists import MirrorArgs, page_reply, page_schema
 from api.problems import PROBLEM_JSON, problem_response
-from api.records import USES_IF_MATCH, if_match, record_reply
+from api.records import (
+    IF_NONE_MATCH_PARAMETER,
+    REF_PARAMETER,
+    UPSERT_CREATED,
+    USES_IF_MATCH,
+    body_without_ref,
+    checked_ref,
+    if_match,
+    if_none_match,
+    locate_existing,
+    record_reply,
+    sent_fields,
+    upsert_reply,
+)
 from toolkits_core import Consent, EvidenceKind
 from toolkits_core.service import (
     Evidence,
@@ -46,6 +59,7 @@ from toolkits_core.service import (
     open_file,
     remove_file,
     update_evidence,
+    upsert_evidence,
 )
 
 blueprint = Blueprint(
@@ -55,6 +69,7 @@ blueprint = Blueprint(
     description="What an initiative gathered: notes, quotes, stories, counts, links, and "
     "recordings, photos, videos and documents with their files.",
 )
+blueprint.after_request(locate_existing)
 
 CONSENTS = [consent.value for consent in Consent]
 VISIBILITIES = [visibility.value for visibility in EvidenceVisibility]
@@ -352,9 +367,46 @@ def create(body: dict[str, Any], initiative_id: str) -> Any:
     A recording, photo, video or document gets its file by PUT .../file afterwards.
     """
     ws = workspace()
-    evidence = create_evidence(ws, initiative_id, **body)
+    evidence = create_evidence(ws, initiative_id, **body, sent=sent_fields(EvidenceSchema))
     ws.commit()
     return record_reply(evidence, 201, EvidenceSchema)
+
+
+@blueprint.route(
+    "/initiatives/<string:initiative_id>/evidence/by-external-ref/<path:ref>",
+    methods=["PUT"],
+    parameters=[REF_PARAMETER],
+)
+@blueprint.arguments(EvidenceSchema())
+@blueprint.response(200, EvidenceSchema, description="Replaced, or unchanged (same ETag).")
+@blueprint.alt_response(201, schema=EvidenceSchema, description=UPSERT_CREATED)
+@blueprint.doc(parameters=[IF_NONE_MATCH_PARAMETER])
+@requires(Scope.WRITE)
+def upsert(body: dict[str, Any], initiative_id: str, ref: str) -> Any:
+    """Create or replace the initiative's piece of evidence your system knows as ref.
+
+    The body is the whole piece of evidence, as for POST, without external_ref (the path
+    gives it; a different one is 422). None in the initiative has ref: it is recorded
+    (201, with Location). One has: it is replaced (200) and the whole result must fit the
+    toolkit and the consent rules; fields not sent go back to their defaults (consent to
+    not_recorded, visibility to organisation, no activity or participant), except stage
+    and cycle, which keep where it was gathered. Its file, uploaded separately, stays.
+    Evidence with nothing to change keeps its version and ETag. If-Match makes it a
+    change of that version only (412 when stale, or when none has ref); If-None-Match: *
+    makes it a create only (412 record_exists when one has).
+    """
+    fields = body_without_ref(body, checked_ref(ref))
+    ws = workspace()
+    done = upsert_evidence(
+        ws,
+        initiative_id,
+        ref,
+        **fields,
+        if_match=if_match(),
+        if_none_match=if_none_match(),
+    )
+    ws.commit()
+    return upsert_reply(done, EvidenceSchema)
 
 
 @blueprint.route("/evidence/<string:evidence_id>")

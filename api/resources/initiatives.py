@@ -11,7 +11,20 @@ from api import fields
 from api.auth import requires
 from api.context import workspace
 from api.lists import ListArgs, MirrorArgs, page_reply, page_schema
-from api.records import USES_IF_MATCH, if_match, record_reply
+from api.records import (
+    IF_NONE_MATCH_PARAMETER,
+    REF_PARAMETER,
+    UPSERT_CREATED,
+    USES_IF_MATCH,
+    body_without_ref,
+    checked_ref,
+    if_match,
+    if_none_match,
+    locate_existing,
+    record_reply,
+    sent_fields,
+    upsert_reply,
+)
 from toolkits_core.service import (
     InitiativeStatus,
     Scope,
@@ -24,6 +37,7 @@ from toolkits_core.service import (
     list_stage_entries,
     transition,
     update_initiative,
+    upsert_initiative,
 )
 
 blueprint = Blueprint(
@@ -32,6 +46,7 @@ blueprint = Blueprint(
     url_prefix="/api/v1",
     description="Co-production initiatives, each run with one toolkit, and their stages.",
 )
+blueprint.after_request(locate_existing)
 
 STATUSES = [status.value for status in InitiativeStatus]
 
@@ -152,9 +167,46 @@ def create(body: dict[str, Any]) -> Any:
         status=body["status"],
         themes=body["themes"],
         external_ref=body.get("external_ref"),
+        sent=sent_fields(InitiativeSchema),
     )
     ws.commit()
     return record_reply(initiative, 201)
+
+
+@blueprint.route(
+    "/initiatives/by-external-ref/<path:ref>", methods=["PUT"], parameters=[REF_PARAMETER]
+)
+@blueprint.arguments(InitiativeSchema)
+@blueprint.response(200, InitiativeSchema, description="Replaced, or unchanged (same ETag).")
+@blueprint.alt_response(201, schema=InitiativeSchema, description=UPSERT_CREATED)
+@blueprint.doc(parameters=[IF_NONE_MATCH_PARAMETER])
+@requires(Scope.WRITE)
+def upsert(body: dict[str, Any], ref: str) -> Any:
+    """Create or replace the initiative your system knows as ref (its external_ref).
+
+    The body is the whole initiative, as for POST /initiatives, without external_ref (the
+    path gives it; a different one is 422). No initiative has ref: one is made (201, with
+    Location). One has: its fields are replaced (200), and those not sent go back to their
+    defaults (status to active); an initiative with nothing to change keeps its version
+    and ETag. Its toolkit cannot change (422 toolkit_fixed). If-Match makes it a change of
+    that version only (412 when stale, or when no initiative has ref); If-None-Match: *
+    makes it a create only (412 record_exists when one has).
+    """
+    fields = body_without_ref(body, checked_ref(ref))
+    ws = workspace()
+    done = upsert_initiative(
+        ws,
+        ref,
+        toolkit=fields["toolkit_key"],
+        title=fields["title"].strip(),
+        summary=fields["summary"],
+        status=fields["status"],
+        themes=fields["themes"],
+        if_match=if_match(),
+        if_none_match=if_none_match(),
+    )
+    ws.commit()
+    return upsert_reply(done, InitiativeSchema)
 
 
 @blueprint.route("/initiatives/<string:initiative_id>")

@@ -15,15 +15,29 @@ from api import fields
 from api.auth import requires
 from api.context import workspace
 from api.lists import MirrorArgs, page_reply, page_schema
-from api.records import if_match, record_reply
+from api.records import (
+    IF_NONE_MATCH_PARAMETER,
+    REF_PARAMETER,
+    UPSERT_CREATED,
+    body_without_ref,
+    checked_ref,
+    if_match,
+    if_none_match,
+    locate_existing,
+    record_reply,
+    sent_fields,
+    upsert_reply,
+)
 from toolkits_core import Consent, ParticipantRole
 from toolkits_core.service import (
     Scope,
     create_participant,
     delete_participant,
     get_participant,
+    list_organisation_participants,
     list_participants,
     update_participant,
+    upsert_participant,
 )
 
 blueprint = Blueprint(
@@ -33,6 +47,7 @@ blueprint = Blueprint(
     description="The people and organisations taking part in an initiative, by role, with "
     "only a display name or pseudonym and their consent.",
 )
+blueprint.after_request(locate_existing)
 
 ROLES = [role.value for role in ParticipantRole]
 CONSENTS = [consent.value for consent in Consent]
@@ -111,6 +126,20 @@ def list_all(args: dict[str, Any], initiative_id: str) -> Any:
     return page_reply(list_participants(workspace(), initiative_id, **args), ParticipantSchema)
 
 
+@blueprint.route("/participants")
+@blueprint.arguments(ParticipantListArgs(), location="query")
+@blueprint.response(200, page_schema(ParticipantSchema))
+@requires(Scope.READ)
+def list_across(args: dict[str, Any]) -> Any:
+    """List your organisation's participants in every initiative, oldest first.
+
+    Find the person your system knows as X with external_ref=X (one participant in each
+    initiative they take part in), or everyone changed since your last sync with
+    updated_since, without walking every initiative.
+    """
+    return page_reply(list_organisation_participants(workspace(), **args), ParticipantSchema)
+
+
 @blueprint.route("/initiatives/<string:initiative_id>/participants", methods=["POST"])
 @blueprint.arguments(ParticipantSchema)
 @blueprint.response(201, ParticipantSchema)
@@ -129,9 +158,48 @@ def create(body: dict[str, Any], initiative_id: str) -> Any:
         display_name=body["display_name"],
         consent=body["consent"],
         external_ref=body.get("external_ref"),
+        sent=sent_fields(ParticipantSchema),
     )
     ws.commit()
     return record_reply(participant, 201)
+
+
+@blueprint.route(
+    "/initiatives/<string:initiative_id>/participants/by-external-ref/<path:ref>",
+    methods=["PUT"],
+    parameters=[REF_PARAMETER],
+)
+@blueprint.arguments(ParticipantSchema)
+@blueprint.response(200, ParticipantSchema, description="Replaced, or unchanged (same ETag).")
+@blueprint.alt_response(201, schema=ParticipantSchema, description=UPSERT_CREATED)
+@blueprint.doc(parameters=[IF_NONE_MATCH_PARAMETER])
+@requires(Scope.WRITE)
+def upsert(body: dict[str, Any], initiative_id: str, ref: str) -> Any:
+    """Create or replace the initiative's participant your system knows as ref.
+
+    The body is the whole participant, as for POST, without external_ref (the path gives
+    it; a different one is 422). No participant of the initiative has ref: one is added
+    (201, with Location). One has: their fields are replaced (200), and those not sent go
+    back to their defaults (consent to not_recorded, with its time cleared); a participant
+    with nothing to change keeps their version and ETag. The ref of an erased participant
+    is refused (409 participant_erased). If-Match makes it a change of that version only
+    (412 when stale, or when nobody has ref); If-None-Match: * makes it an add only (412
+    record_exists when someone has).
+    """
+    fields = body_without_ref(body, checked_ref(ref))
+    ws = workspace()
+    done = upsert_participant(
+        ws,
+        initiative_id,
+        ref,
+        role=fields["role"],
+        display_name=fields["display_name"],
+        consent=fields["consent"],
+        if_match=if_match(),
+        if_none_match=if_none_match(),
+    )
+    ws.commit()
+    return upsert_reply(done, ParticipantSchema)
 
 
 @blueprint.route("/participants/<string:participant_id>")

@@ -127,6 +127,7 @@ class FuzzWorld:
             "key_id": [self.spare_key_id],
             "key": [initiative.vocabulary.toolkit],
             "evidence_type": initiative.vocabulary.evidence_types,
+            "ref": [record_ref(initiative.vocabulary.toolkit)],
         }.get(parameter, [])
 
     # Throwaway records, for cases that delete or archive ------------------------------
@@ -166,6 +167,9 @@ class FuzzWorld:
                 api.post(f"initiatives/{ini}/assessments",
                          json={key: assessment[key] for key in ("scale", "perspective", "ratings")})
             )["id"]  # fmt: skip
+        if parameter == "ref":
+            # No operation deletes by reference; a case trying one (405) gets one unused.
+            return f"disposable-{os.urandom(6).hex()}"
         if parameter == "key_id":
             with self.database.session() as session:
                 return create_key(session, self.organisation_id, "disposable", ["read"]).key.id
@@ -224,6 +228,14 @@ class FuzzWorld:
             self.queries.append((name, query))
 
 
+def record_ref(toolkit: str) -> str:
+    """The external_ref a seeded initiative's second participant, its activity and its
+    first evidence carry, so that writes by it (PUT .../by-external-ref/{ref}) replace
+    seeded records. No initiative has it: PUT /initiatives/by-external-ref/{ref} makes an
+    initiative of its own, and the seeded ones are never replaced (nor archived) by it."""
+    return f"fuzz-{toolkit}-record"
+
+
 def _first_activity(initiative: SeededInitiative) -> str:
     return initiative.vocabulary.activity_types[0]
 
@@ -274,21 +286,25 @@ def _seed_initiative(api: ApiClient, vocabulary: Vocabulary) -> SeededInitiative
         api.post("initiatives", json={"toolkit": vocabulary.toolkit, "title": "Seeded",
                                       "external_ref": f"fuzz-{vocabulary.toolkit}"})
     )["id"]  # fmt: skip
+    ref = record_ref(vocabulary.toolkit)
     participants = [
         _made(
             api.post(f"initiatives/{ini}/participants",
-                     json={"role": role, "display_name": f"Person {n}", "consent": "given"})
+                     json={"role": role, "display_name": f"Person {n}", "consent": "given",
+                           "external_ref": ref if n == 1 else None})
         )["id"]
         for n, role in enumerate(["person_using_services", "family_member_or_carer"])
     ]  # fmt: skip
     activity = _made(
         api.post(f"initiatives/{ini}/activities",
-                 json={**seed["activity"], "participant_ids": participants})
+                 json={**seed["activity"], "participant_ids": participants, "external_ref": ref})
     )["id"]  # fmt: skip
     evidence = [
-        _made(api.post(f"initiatives/{ini}/evidence", json={**body, "activity_id": activity}))["id"]
-        for body in seed["evidence"]
-    ]
+        _made(api.post(f"initiatives/{ini}/evidence",
+                       json={**body, "activity_id": activity,
+                             "external_ref": ref if n == 0 else None}))["id"]
+        for n, body in enumerate(seed["evidence"])
+    ]  # fmt: skip
     file_evidence = _made(
         api.post(f"initiatives/{ini}/evidence",
                  json={**seed["file_evidence"], "participant_id": participants[0],

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import secrets
 import struct
 
 import pytest
@@ -63,6 +64,19 @@ VALID_BODIES = {
     },
     ("patch", "/api/v1/assessments/{assessment_id}"): {"note": "Renamed"},
     ("patch", "/api/v1/organisation"): {"name": "Renamed council"},
+    ("put", "/api/v1/initiatives/by-external-ref/{ref}"): {"toolkit": STAR, "title": "Walks"},
+    ("put", "/api/v1/initiatives/{initiative_id}/participants/by-external-ref/{ref}"): {
+        "role": "person_using_services",
+        "display_name": "Walker A",
+    },
+    ("put", "/api/v1/initiatives/{initiative_id}/activities/by-external-ref/{ref}"): {
+        "activity_type": "co-production-mapping-session",
+        "title": "Mapping what exists",
+    },
+    ("put", "/api/v1/initiatives/{initiative_id}/evidence/by-external-ref/{ref}"): {
+        "evidence_type": "audio-interview",
+        "payload": {"caption": "An interview"},
+    },
     ("post", "/api/v1/keys"): {"name": "CRM", "scopes": ["read"]},
 }
 MULTIPART = {("put", "/api/v1/evidence/{evidence_id}/file")}
@@ -70,6 +84,9 @@ WITHOUT_BODY = {("post", "/api/v1/participants/{participant_id}/erasure")}
 
 # Path parameters that name toolkit definitions, which every organisation shares.
 SHARED_PARAMETERS = {"key", "evidence_type"}
+# Path parameters that are the integrator's own ids: each organisation has its own, so
+# another organisation's PUT by the same ref makes a record of its own (no 404).
+OWN_ID_PARAMETERS = {"ref"}
 
 
 def served_document():
@@ -86,7 +103,9 @@ def scope_of(operation) -> str:
 
 
 def owned_parameters(path: str) -> list[str]:
-    return [p for p in re.findall(r"{(\w+)}", path) if p not in SHARED_PARAMETERS]
+    return [
+        p for p in re.findall(r"{(\w+)}", path) if p not in SHARED_PARAMETERS | OWN_ID_PARAMETERS
+    ]
 
 
 def operations(where=lambda method, path, operation: True):
@@ -128,19 +147,28 @@ def world(org):
 
 
 def build_world(org):
-    """One of every record, in ``org``, made through the API."""
+    """One of every record, in ``org``, made through the API.
+
+    The initiative, participant, activity and evidence all carry ``ref`` as their
+    external_ref (each is unique in its own scope), a different one in each world.
+    """
     api = org.api
-    initiative = api.post("initiatives", json={"toolkit": STAR, "title": "Walks"}).json["id"]
+    ref = f"crm-{secrets.token_hex(6)}"
+    initiative = api.post(
+        "initiatives", json={"toolkit": STAR, "title": "Walks", "external_ref": ref}
+    ).json["id"]
     participant = api.post(
         f"initiatives/{initiative}/participants",
-        json={"role": "person_using_services", "display_name": "Walker A", "consent": "given"},
-    ).json["id"]
+        json={"role": "person_using_services", "display_name": "Walker A", "consent": "given",
+              "external_ref": ref},
+    ).json["id"]  # fmt: skip
     activity = api.post(
         f"initiatives/{initiative}/activities",
         json={
             "activity_type": "co-production-mapping-session",
             "title": "Mapping what exists",
             "participant_ids": [participant],
+            "external_ref": ref,
         },
     ).json["id"]
     evidence = api.post(
@@ -151,6 +179,7 @@ def build_world(org):
             "participant_id": participant,
             "payload": {"caption": "An interview"},
             "consent": "given",
+            "external_ref": ref,
         },
     ).json["id"]
     uploaded = api.put(f"evidence/{evidence}/file", data=upload())
@@ -170,6 +199,7 @@ def build_world(org):
         "key_id": keys[0]["id"],
         "key": STAR,
         "evidence_type": "audio-interview",
+        "ref": ref,
     }
 
 

@@ -10,7 +10,7 @@ dates run forwards?) is checked here, and the caller hears of all the problems a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,13 @@ from sqlalchemy.orm import selectinload
 
 from toolkits_core._outcomes import Problem
 from toolkits_core._services.errors import FieldProblem, Invalid, InvalidRequestError, refuse
-from toolkits_core._services.initiatives import ensure_external_ref_free, writable_initiative
+from toolkits_core._services.external_refs import (
+    Upserted,
+    create_or_replace,
+    ensure_external_ref_free,
+    find_by_external_ref,
+)
+from toolkits_core._services.initiatives import writable_initiative
 from toolkits_core._services.pagination import Page, paginate
 from toolkits_core._services.views import initiative_view
 from toolkits_core._services.workspace import Workspace, apply_changes, check_if_match, matching
@@ -168,8 +174,13 @@ def create_activity(
     participant_ids: Sequence[str] = (),
     outcomes: str = "",
     external_ref: str | None = None,
+    sent: Collection[str] | None = None,
 ) -> Activity:
-    """A new activity, by default in the initiative's current stage and cycle."""
+    """A new activity, by default in the initiative's current stage and cycle.
+
+    ``sent`` names the fields the caller sent; if ``external_ref`` is taken, the refusal
+    says whether those differ from the activity that has it. None: all of them.
+    """
     initiative = writable_initiative(ws, initiative_id)
     proposal = _Proposal(
         activity_type=activity_type,
@@ -181,21 +192,34 @@ def create_activity(
         participant_ids=participant_ids,
     )
     participants = _checked(ws, initiative, proposal)
-    ensure_external_ref_free(ws, Activity, external_ref, initiative_id=initiative.id)
+    values = {
+        "activity_type": proposal.activity_type,
+        "stage": proposal.stage,
+        "cycle": proposal.cycle,
+        "title": title,
+        "description": description,
+        "dimensions": list(dict.fromkeys(dimensions)),
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "outcomes": outcomes,
+    }
+    ensure_external_ref_free(
+        ws,
+        Activity,
+        external_ref,
+        initiative_id=initiative.id,
+        compare={
+            name: value
+            for name, value in {**values, "participant_ids": participant_ids}.items()
+            if sent is None or name in sent
+        },
+    )
     activity = Activity(
         organisation_id=ws.organisation_id,
         initiative_id=initiative.id,
-        activity_type=proposal.activity_type,
-        stage=proposal.stage,
-        cycle=proposal.cycle,
-        title=title,
-        description=description,
-        dimensions=list(dict.fromkeys(dimensions)),
-        starts_on=starts_on,
-        ends_on=ends_on,
-        outcomes=outcomes,
         external_ref=external_ref,
         participants=participants,
+        **values,
     )
     ws.session.add(activity)
     ws.session.flush()
@@ -281,17 +305,21 @@ def update_activity(
     # Evidence takes its stage and cycle from its activity: a change to the activity waits
     # for evidence being recorded from it, and evidence recorded after sees the change.
     ws.lock(Activity, activity.id, exclusive=True, reread=False)
+    fields = {name: value for name, value in changes.items() if name != "participant_ids"}
+    if "dimensions" in fields:
+        fields["dimensions"] = list(dict.fromkeys(fields["dimensions"]))
     if "external_ref" in changes:
+        compare = {name: value for name, value in fields.items() if name != "external_ref"}
+        if "participant_ids" in changes:
+            compare["participant_ids"] = changes["participant_ids"]
         ensure_external_ref_free(
             ws,
             Activity,
             changes["external_ref"],
             initiative_id=initiative.id,
             except_id=activity.id,
+            compare=compare,
         )
-    fields = {name: value for name, value in changes.items() if name != "participant_ids"}
-    if "dimensions" in fields:
-        fields["dimensions"] = list(dict.fromkeys(fields["dimensions"]))
     changed = apply_changes(activity, fields)
     if [p.id for p in participants] != activity.participant_ids:
         activity.participants = participants
@@ -303,6 +331,59 @@ def update_activity(
     if changed:
         ws.session.flush()
     return activity
+
+
+def upsert_activity(
+    ws: Workspace,
+    initiative_id: str,
+    external_ref: str,
+    *,
+    activity_type: str,
+    title: str,
+    stage: str | None = None,
+    cycle: int | None = None,
+    description: str = "",
+    dimensions: Sequence[str] = (),
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    participant_ids: Sequence[str] = (),
+    outcomes: str = "",
+    if_match: str | None = None,
+    if_none_match: str | None = None,
+) -> Upserted[Activity]:
+    """The initiative's activity the caller knows as ``external_ref``, made or replaced.
+
+    Made as ``create_activity`` makes one if the initiative has no activity with the
+    reference; otherwise replaced whole through ``update_activity``, so the toolkit judges
+    the resulting record and an unchanged one keeps its version. A field not given goes
+    back to its default (``participant_ids`` to none), except ``stage`` and ``cycle``:
+    when not given, a new activity takes the initiative's current ones and a replaced one
+    keeps where it was done, so that resending an old activity does not move it.
+    """
+    initiative = writable_initiative(ws, initiative_id)
+    changes: dict[str, Any] = {
+        "activity_type": activity_type,
+        "title": title,
+        "description": description,
+        "dimensions": list(dimensions),
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "participant_ids": list(participant_ids),
+        "outcomes": outcomes,
+    }
+    placed: dict[str, Any] = {"stage": stage, "cycle": cycle}
+    kept = {name: value for name, value in placed.items() if value is not None}
+    return create_or_replace(
+        ws,
+        external_ref,
+        find=lambda: find_by_external_ref(ws, Activity, external_ref, initiative_id=initiative.id),
+        create=lambda: create_activity(
+            ws, initiative.id, external_ref=external_ref, **changes, **placed
+        ),
+        replace=lambda found: update_activity(ws, found.id, {**changes, **kept}, if_match=if_match),
+        if_match=if_match,
+        if_none_match=if_none_match,
+    )
 
 
 def delete_activity(ws: Workspace, activity_id: str, *, if_match: str | None = None) -> None:

@@ -18,7 +18,7 @@ import datetime as dt
 import enum
 import pathlib
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO, TypeVar
 
@@ -30,11 +30,14 @@ from toolkits_core._services.errors import (
     NotFoundError,
     ServiceError,
 )
-from toolkits_core._services.files import ByteSource, FileTooLargeError
-from toolkits_core._services.initiatives import (
+from toolkits_core._services.external_refs import (
+    Upserted,
+    create_or_replace,
     ensure_external_ref_free,
-    writable_initiative,
+    find_by_external_ref,
 )
+from toolkits_core._services.files import ByteSource, FileTooLargeError
+from toolkits_core._services.initiatives import writable_initiative
 from toolkits_core._services.media import (
     ACCEPTED,
     CheckedStream,
@@ -207,8 +210,13 @@ def _check(
     proposal: _Proposal,
     linked: _Linked,
     record: Evidence | None = None,
+    sent: Collection[str] | None = None,
 ) -> None:
-    """Refuse the proposal with every problem it has, or let it through."""
+    """Refuse the proposal with every problem it has, or let it through.
+
+    ``sent`` names the fields the caller sent, compared with the record that has the
+    proposal's external_ref if it is taken (None: every field).
+    """
     toolkit = pinned_toolkit(ws, initiative)
     _remember_toolkit(ws, initiative)
     problems: list[FieldProblem] = []
@@ -270,6 +278,11 @@ def _check(
         proposal.external_ref,
         initiative_id=initiative.id,
         except_id=record.id if record else None,
+        compare={
+            name: value
+            for name, value in _values(proposal).items()
+            if name != "external_ref" and (sent is None or name in sent)
+        },
     )
 
 
@@ -329,12 +342,18 @@ def _file_fit_problems(
     return []
 
 
-def _store(ws: Workspace, record: Evidence, proposal: _Proposal) -> None:
-    """Write a checked proposal; an unchanged record keeps its version and ETag."""
+def _values(proposal: _Proposal) -> dict[str, Any]:
+    """A proposal's values as the record stores them."""
     values = dataclasses.asdict(proposal)
     values["dimensions"] = list(proposal.dimensions)
     values["indicators"] = list(proposal.indicators)
     values["payload"] = dict(proposal.payload)
+    return values
+
+
+def _store(ws: Workspace, record: Evidence, proposal: _Proposal) -> None:
+    """Write a checked proposal; an unchanged record keeps its version and ETag."""
+    values = _values(proposal)
     changed = False
     for name, value in values.items():
         if getattr(record, name) != value:
@@ -361,12 +380,15 @@ def create_evidence(
     visibility: str = EvidenceVisibility.ORGANISATION,
     collected_on: dt.date | None = None,
     external_ref: str | None = None,
+    sent: Collection[str] | None = None,
 ) -> Evidence:
     """A new piece of evidence, by default where its activity was done.
 
     Without ``stage`` or ``cycle``, evidence of an activity of this initiative takes the
     activity's, so that a recording from last month's workshop lands where the workshop
     was; evidence of no activity takes the initiative's current stage and cycle.
+    ``sent`` names the fields the caller sent; if ``external_ref`` is taken, the refusal
+    says whether those differ from the evidence that has it. None: all of them.
     """
     initiative = writable_initiative(ws, initiative_id)
     linked = _Linked.lock(ws, initiative, participant_id, activity_id)
@@ -385,7 +407,7 @@ def create_evidence(
         collected_on=collected_on,
         external_ref=external_ref,
     )
-    _check(ws, initiative, proposal, linked)
+    _check(ws, initiative, proposal, linked, sent=sent)
     evidence = Evidence(organisation_id=ws.organisation_id, initiative_id=initiative.id)
     _store(ws, evidence, proposal)
     return evidence
@@ -453,9 +475,64 @@ def update_evidence(
     merged["visibility"] = _choice(EvidenceVisibility, merged["visibility"], "visibility")
     proposal = _Proposal(**merged)
     linked = _Linked.lock(ws, initiative, proposal.participant_id, proposal.activity_id)
-    _check(ws, initiative, proposal, linked, evidence)
+    _check(ws, initiative, proposal, linked, evidence, sent=changes)
     _store(ws, evidence, proposal)
     return evidence
+
+
+def upsert_evidence(
+    ws: Workspace,
+    initiative_id: str,
+    external_ref: str,
+    *,
+    evidence_type: str,
+    payload: Mapping[str, Any],
+    stage: str | None = None,
+    cycle: int | None = None,
+    activity_id: str | None = None,
+    participant_id: str | None = None,
+    dimensions: Sequence[str] = (),
+    indicators: Sequence[str] = (),
+    consent: str = Consent.NOT_RECORDED,
+    visibility: str = EvidenceVisibility.ORGANISATION,
+    collected_on: dt.date | None = None,
+    if_match: str | None = None,
+    if_none_match: str | None = None,
+) -> Upserted[Evidence]:
+    """The initiative's evidence the caller knows as ``external_ref``, made or replaced.
+
+    Made as ``create_evidence`` makes it if the initiative has none with the reference;
+    otherwise replaced whole through ``update_evidence``, so the toolkit and the consent
+    rules judge the resulting record and an unchanged one keeps its version. A field not
+    given goes back to its default, except ``stage`` and ``cycle``: when not given, new
+    evidence takes its activity's (or the initiative's current ones) and replaced evidence
+    keeps where it was gathered. An uploaded file is not a field: it stays.
+    """
+    initiative = writable_initiative(ws, initiative_id)
+    changes: dict[str, Any] = {
+        "evidence_type": evidence_type,
+        "payload": payload,
+        "activity_id": activity_id,
+        "participant_id": participant_id,
+        "dimensions": list(dimensions),
+        "indicators": list(indicators),
+        "consent": consent,
+        "visibility": visibility,
+        "collected_on": collected_on,
+    }
+    placed: dict[str, Any] = {"stage": stage, "cycle": cycle}
+    kept = {name: value for name, value in placed.items() if value is not None}
+    return create_or_replace(
+        ws,
+        external_ref,
+        find=lambda: find_by_external_ref(ws, Evidence, external_ref, initiative_id=initiative.id),
+        create=lambda: create_evidence(
+            ws, initiative.id, external_ref=external_ref, **changes, **placed
+        ),
+        replace=lambda found: update_evidence(ws, found.id, {**changes, **kept}, if_match=if_match),
+        if_match=if_match,
+        if_none_match=if_none_match,
+    )
 
 
 def delete_evidence(ws: Workspace, evidence_id: str, *, if_match: str | None = None) -> None:

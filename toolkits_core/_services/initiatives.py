@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
 from toolkits_core._services.errors import ConflictError, FieldProblem, InvalidRequestError
+from toolkits_core._services.external_refs import (
+    Upserted,
+    create_or_replace,
+    find_by_external_ref,
+)
+from toolkits_core._services.external_refs import (  # also here, where it used to live
+    ensure_external_ref_free as ensure_external_ref_free,
+)
 from toolkits_core._services.pagination import Page, paginate
 from toolkits_core._services.views import pinned_toolkit
 from toolkits_core._services.workspace import (
@@ -30,42 +38,12 @@ class InitiativeStatus(enum.StrEnum):
 
 
 EDITABLE = frozenset({"title", "summary", "status", "themes", "external_ref"})
-EXTERNAL_REF_CLAIMS = "coprod_external_ref_claims"
 
 
-def ensure_external_ref_free(
-    ws: Workspace,
-    model: type[Any],
-    external_ref: str | None,
-    *,
-    initiative_id: str | None = None,
-    except_id: str | None = None,
-) -> None:
-    """Refuse an ``external_ref`` already used in the same scope: it is the integrator's key.
-
-    The claim is remembered in the session: two requests can both find the reference free
-    and both write it, and then the database's unique constraint refuses the second; the
-    claim is checked again once the first has committed, so that the second hears this
-    same answer, naming the record that took the reference (see ``races``).
-    """
-    if external_ref is None:
-        return
-    ws.session.info.setdefault(EXTERNAL_REF_CLAIMS, []).append(
-        (model, external_ref, initiative_id, except_id)
-    )
-    statement = ws.select(model).where(model.external_ref == external_ref)
-    if initiative_id is not None:
-        statement = statement.where(model.initiative_id == initiative_id)
-    if except_id is not None:
-        statement = statement.where(model.id != except_id)
-    existing = ws.session.scalars(statement.limit(1)).first()
-    if existing is not None:
-        raise ConflictError(
-            "external_ref_taken",
-            f"external_ref {external_ref!r} already names {existing.id}: an external "
-            "reference names one record, so that integrators can find it by it.",
-            existing_id=existing.id,
-        )
+def _sent(values: dict[str, Any], sent: Collection[str] | None) -> dict[str, Any]:
+    """The values the caller sent (all of them when it does not say), to compare with a
+    record that already has the external_ref."""
+    return {name: value for name, value in values.items() if sent is None or name in sent}
 
 
 def create_initiative(
@@ -77,8 +55,14 @@ def create_initiative(
     status: str = InitiativeStatus.ACTIVE,
     themes: Sequence[str] = (),
     external_ref: str | None = None,
+    sent: Collection[str] | None = None,
 ) -> Initiative:
-    """A new initiative at the first stage of ``toolkit``, pinned to its installed version."""
+    """A new initiative at the first stage of ``toolkit``, pinned to its installed version.
+
+    ``sent`` names the fields the caller sent (by attribute: ``toolkit_key`` for the
+    toolkit); if ``external_ref`` is taken, the refusal says whether those differ from the
+    record that has it. None: all of them.
+    """
     definitions = {item.key: item for item in ws.host.toolkits()}
     definition = definitions.get(toolkit)
     if definition is None:
@@ -86,19 +70,22 @@ def create_initiative(
         raise InvalidRequestError(
             [FieldProblem("toolkit", f"No loaded toolkit {toolkit!r} (loaded: {known}).")]
         )
-    ensure_external_ref_free(ws, Initiative, external_ref)
+    values = {
+        "toolkit_key": definition.key,
+        "title": title,
+        "summary": summary,
+        "status": InitiativeStatus(status).value,
+        "themes": list(dict.fromkeys(themes)),
+    }
+    ensure_external_ref_free(ws, Initiative, external_ref, compare=_sent(values, sent))
     first = definition.stages[0].key
     initiative = Initiative(
         organisation_id=ws.organisation_id,
-        toolkit_key=definition.key,
         toolkit_version=definition.version,
-        title=title,
-        summary=summary,
-        status=InitiativeStatus(status).value,
-        themes=list(dict.fromkeys(themes)),
         external_ref=external_ref,
         stage=first,
         cycle=1,
+        **values,
     )
     ws.session.add(initiative)
     ws.session.flush()
@@ -188,15 +175,79 @@ def update_initiative(
             f"Initiative {initiative.id} is archived, so it is read-only: set its status "
             "back to active to change it.",
         )
-    if "external_ref" in changes:
-        ensure_external_ref_free(ws, Initiative, changes["external_ref"], except_id=initiative.id)
     if "themes" in changes:
         changes = {**changes, "themes": list(dict.fromkeys(changes["themes"]))}
     if "status" in changes:
         changes = {**changes, "status": InitiativeStatus(changes["status"]).value}
+    if "external_ref" in changes:
+        ensure_external_ref_free(
+            ws,
+            Initiative,
+            changes["external_ref"],
+            except_id=initiative.id,
+            compare={name: value for name, value in changes.items() if name != "external_ref"},
+        )
     if apply_changes(initiative, changes):
         ws.session.flush()
     return initiative
+
+
+def upsert_initiative(
+    ws: Workspace,
+    external_ref: str,
+    *,
+    toolkit: str,
+    title: str,
+    summary: str = "",
+    status: str = InitiativeStatus.ACTIVE,
+    themes: Sequence[str] = (),
+    if_match: str | None = None,
+    if_none_match: str | None = None,
+) -> Upserted[Initiative]:
+    """The initiative the caller knows as ``external_ref``, made or replaced whole.
+
+    Made as ``create_initiative`` makes one if no initiative has the reference; otherwise
+    its fields are replaced (those not given go back to their defaults) as
+    ``update_initiative`` changes them, with the same checks: an unchanged initiative
+    keeps its version. Its toolkit is fixed when it is made, so it must be the same.
+    ``if_match`` and ``if_none_match`` are the request's conditions (see
+    ``external_refs.check_conditions``); concurrent calls make one initiative
+    (``external_refs.create_or_replace``).
+    """
+    ws.hold_write_lock()
+
+    def replace(initiative: Initiative) -> Initiative:
+        if toolkit != initiative.toolkit_key:
+            raise InvalidRequestError(
+                [
+                    FieldProblem(
+                        "toolkit",
+                        f"Initiative {initiative.id} runs with {initiative.toolkit_key!r}: an "
+                        "initiative's toolkit is fixed when it is made.",
+                        "toolkit_fixed",
+                    )
+                ]
+            )
+        changes = {"title": title, "summary": summary, "status": status, "themes": themes}
+        return update_initiative(ws, initiative.id, changes, if_match=if_match)
+
+    return create_or_replace(
+        ws,
+        external_ref,
+        find=lambda: find_by_external_ref(ws, Initiative, external_ref, lock=True),
+        create=lambda: create_initiative(
+            ws,
+            toolkit=toolkit,
+            title=title,
+            summary=summary,
+            status=status,
+            themes=themes,
+            external_ref=external_ref,
+        ),
+        replace=replace,
+        if_match=if_match,
+        if_none_match=if_none_match,
+    )
 
 
 def delete_initiative(ws: Workspace, initiative_id: str, *, if_match: str | None = None) -> None:

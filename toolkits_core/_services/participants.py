@@ -12,12 +12,19 @@ caller: a mirror cannot backdate it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
 
 from toolkits_core._services.errors import FieldProblem, Invalid, InvalidRequestError
-from toolkits_core._services.initiatives import ensure_external_ref_free, writable_initiative
+from toolkits_core._services.external_refs import (
+    Upserted,
+    create_or_replace,
+    ensure_external_ref_free,
+    find_by_external_ref,
+)
+from toolkits_core._services.initiatives import writable_initiative
 from toolkits_core._services.pagination import Page, paginate
 from toolkits_core._services.privacy import (
     locked_participant,
@@ -82,8 +89,13 @@ def create_participant(
     display_name: str,
     consent: str = Consent.NOT_RECORDED,
     external_ref: str | None = None,
+    sent: Collection[str] | None = None,
 ) -> Participant:
-    """A new participant in an initiative that can still change."""
+    """A new participant in an initiative that can still change.
+
+    ``sent`` names the fields the caller sent; if ``external_ref`` is taken, the refusal
+    says whether those differ from the participant who has it. None: all of them.
+    """
     initiative = writable_initiative(ws, initiative_id)
     invalid = Invalid()
     values = {
@@ -93,7 +105,13 @@ def create_participant(
     }
     invalid.raise_if_any()
     refuse_erased_ref(ws, external_ref)
-    ensure_external_ref_free(ws, Participant, external_ref, initiative_id=initiative.id)
+    ensure_external_ref_free(
+        ws,
+        Participant,
+        external_ref,
+        initiative_id=initiative.id,
+        compare={name: value for name, value in values.items() if sent is None or name in sent},
+    )
     participant = Participant(
         organisation_id=ws.organisation_id,
         initiative_id=initiative.id,
@@ -127,6 +145,32 @@ def list_participants(
         ws.select(Participant),
         Participant,
         initiative_id=initiative.id,
+        role=role,
+        consent=consent,
+        external_ref=external_ref,
+        updated_since=updated_since,
+    )
+    return paginate(ws.session, statement, Participant.id, limit=limit, cursor=cursor)
+
+
+def list_organisation_participants(
+    ws: Workspace,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    role: str | None = None,
+    consent: str | None = None,
+    external_ref: str | None = None,
+    updated_since: dt.datetime | None = None,
+) -> Page[Participant]:
+    """The organisation's participants in every initiative, oldest first.
+
+    A CRM knows a person by its own id, not by the initiatives they take part in: this
+    finds them (``external_ref``), or everyone changed since its last sync, in one list.
+    """
+    statement = matching(
+        ws.select(Participant),
+        Participant,
         role=role,
         consent=consent,
         external_ref=external_ref,
@@ -169,6 +213,7 @@ def update_participant(
             changes["external_ref"],
             initiative_id=participant.initiative_id,
             except_id=participant.id,
+            compare={name: value for name, value in cleaned.items() if name != "external_ref"},
         )
     if "consent" in cleaned and cleaned["consent"] != participant.consent:
         cleaned["consent_recorded_at"] = _consent_recorded_at(cleaned["consent"])
@@ -177,6 +222,42 @@ def update_participant(
     if apply_changes(participant, cleaned):
         ws.session.flush()
     return participant
+
+
+def upsert_participant(
+    ws: Workspace,
+    initiative_id: str,
+    external_ref: str,
+    *,
+    role: str,
+    display_name: str,
+    consent: str = Consent.NOT_RECORDED,
+    if_match: str | None = None,
+    if_none_match: str | None = None,
+) -> Upserted[Participant]:
+    """The initiative's participant the caller knows as ``external_ref``, made or replaced.
+
+    Made as ``create_participant`` makes one if the initiative has no participant with
+    the reference; otherwise replaced whole (a field not given goes back to its default)
+    through ``update_participant``, with its checks and consent stamping: an unchanged
+    participant keeps its version. An erased participant's reference is refused (409
+    ``participant_erased``) either way, so that a CRM cannot bring them back. The
+    initiative is locked first, then the participant, as every writer orders them.
+    """
+    initiative = writable_initiative(ws, initiative_id)
+    refuse_erased_ref(ws, external_ref)
+    changes = {"role": role, "display_name": display_name, "consent": consent}
+    return create_or_replace(
+        ws,
+        external_ref,
+        find=lambda: find_by_external_ref(
+            ws, Participant, external_ref, initiative_id=initiative.id, lock=True
+        ),
+        create=lambda: create_participant(ws, initiative.id, external_ref=external_ref, **changes),
+        replace=lambda found: update_participant(ws, found.id, changes, if_match=if_match),
+        if_match=if_match,
+        if_none_match=if_none_match,
+    )
 
 
 def _withdraw_contributions(ws: Workspace, participant: Participant) -> None:

@@ -22,7 +22,11 @@ from toolkits_core._services.errors import (
     PreconditionFailedError,
     ServiceError,
 )
-from toolkits_core._services.initiatives import EXTERNAL_REF_CLAIMS, ensure_external_ref_free
+from toolkits_core._services.external_refs import (
+    EXTERNAL_REF_CLAIMS,
+    Claim,
+    ensure_external_ref_free,
+)
 from toolkits_core._services.workspace import (
     KIND_NAMES,
     PRECONDITIONS,
@@ -39,9 +43,7 @@ def explain_lost_race(ws: Workspace) -> ServiceError | None:
     external references it claimed. If the database cannot be asked, says nothing.
     """
     preconditions: list[tuple[type[Any], str, str | None]] = ws.session.info.pop(PRECONDITIONS, [])
-    claims: list[tuple[type[Any], str, str | None, str | None]] = ws.session.info.pop(
-        EXTERNAL_REF_CLAIMS, []
-    )
+    claims: list[Claim] = ws.session.info.pop(EXTERNAL_REF_CLAIMS, [])
     try:
         ws.session.rollback()
         for model, record_id, if_match in preconditions:
@@ -49,9 +51,14 @@ def explain_lost_race(ws: Workspace) -> ServiceError | None:
             if record is None:
                 return NotFoundError(KIND_NAMES.get(model.__name__, model.__name__), record_id)
             check_if_match(record, if_match)
-        for model, external_ref, initiative_id, except_id in claims:
+        for claim in claims:
             ensure_external_ref_free(
-                ws, model, external_ref, initiative_id=initiative_id, except_id=except_id
+                ws,
+                claim.model,
+                claim.external_ref,
+                initiative_id=claim.initiative_id,
+                except_id=claim.except_id,
+                compare=claim.compare,
             )
     except (PreconditionFailedError, ConflictError) as refusal:
         return refusal
