@@ -39,19 +39,11 @@ def problem_doc(description: str) -> dict[str, Any]:
 
 
 SHARED_RESPONSES = {
-<<<<<<< HEAD
     "401": problem_doc("No API key, or one that is unknown, revoked or expired."),
     "403": problem_doc("The API key lacks the scope this operation needs."),
     "404": problem_doc("No such record in your organisation."),
-    "409": problem_doc("The request clashes with the data (the problem's code says how)."),
-    "412": problem_doc("If-Match named a version that is no longer current."),
-    "400": problem_doc(
-=======
-    "401": _problem("No API key, or one that is unknown, revoked or expired."),
-    "403": _problem("The API key lacks the scope this operation needs."),
-    "404": _problem("No such record in your organisation."),
     "409": {
-        **_problem("The request clashes with the data (the problem's code says how)."),
+        **problem_doc("The request clashes with the data (the problem's code says how)."),
         "headers": {
             "Location": {
                 "description": "With code external_ref_taken: the URL of the record that "
@@ -60,9 +52,8 @@ SHARED_RESPONSES = {
             }
         },
     },
-    "412": _problem("If-Match named a version that is no longer current."),
-    "400": _problem(
->>>>>>> h-upsert
+    "412": problem_doc("If-Match named a version that is no longer current."),
+    "400": problem_doc(
         "The body is not valid JSON, not UTF-8, or starts with a byte order mark (code "
         "malformed_json); or it could not be read to its end (code unreadable_body)."
     ),
@@ -188,12 +179,9 @@ class SharedResponsesPlugin(BasePlugin):
             # a NUL anywhere in the path or the query) and its conditional headers.
             wanted.append("422")
             wanted.append("429")
-<<<<<<< HEAD
             # gunicorn answers these itself, as problems, with the configuration shipped.
             wanted += ["414", "431"]
-=======
             conditional = False
->>>>>>> h-upsert
             for status, response in responses.items():  # keys may still be ints here
                 headers = self._headers_of(str(status), response) if str(status) in OK else {}
                 if method == "post" and uses_if_match and str(status) in OK:
