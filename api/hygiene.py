@@ -16,7 +16,7 @@ import codecs
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 from urllib.parse import parse_qsl
 
 from flask import Flask, current_app, request
@@ -26,6 +26,8 @@ from werkzeug.formparser import FormDataParser
 from api.context import services
 from api.spec import openapi_document
 from toolkits_core.service import FieldProblem, InvalidRequestError, ServiceError, entity_tags
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 MAX_DEPTH = 32
 """How deeply a JSON body may nest; evidence payloads are a few levels at most."""
@@ -100,6 +102,30 @@ def _declares(view: Callable[..., Any], location: str) -> bool:
             return True
         seen = getattr(seen, "__wrapped__", None)
     return False
+
+
+BODY_LIMIT = "_coprod_body_limit"
+
+
+def takes_body_up_to(limit: int) -> Callable[[F], F]:
+    """Mark a view whose body (neither JSON nor an upload) may be up to ``limit`` bytes."""
+
+    def mark(view: F) -> F:
+        setattr(view, BODY_LIMIT, limit)
+        return view
+
+    return mark
+
+
+def body_limit(view: Callable[..., Any] | None) -> int | None:
+    """The body limit a view was marked with (``takes_body_up_to``), if any."""
+    seen: Any = view
+    while seen is not None:
+        limit = getattr(seen, BODY_LIMIT, None)
+        if limit is not None:
+            return int(limit)
+        seen = getattr(seen, "__wrapped__", None)
+    return None
 
 
 def _view() -> Callable[..., Any] | None:
@@ -333,7 +359,7 @@ def limit_the_body() -> None:
     else:
         # One byte over: werkzeug's stream stops silently at its limit when read whole, so
         # reading one more than a body may hold is how a longer one is told apart.
-        request.max_content_length = MAX_JSON_BYTES + 1
+        request.max_content_length = (body_limit(view) or MAX_JSON_BYTES) + 1
 
 
 def _too_large() -> JsonTooLargeError:

@@ -155,12 +155,13 @@ class Limiter:
         self._down_until = 0.0
         self._warned_at = -math.inf
 
-    def hit(self, policy: str, partition: str) -> Decision | None:
-        """Count one request in the bucket ``policy``/``partition``; where it now stands."""
+    def hit(self, policy: str, partition: str, amount: int = 1) -> Decision | None:
+        """Count ``amount`` requests in the bucket ``policy``/``partition``; where it now
+        stands."""
 
         def count() -> Decision:
             bucket = self.bucket(policy, partition)
-            counted = self.storage.incr(bucket, self.item.get_expiry())
+            counted = self.storage.incr(bucket, self.item.get_expiry(), amount)
             return self._decision(policy, counted, self.storage.get_expiry(bucket))
 
         return self._ask(count)
@@ -404,6 +405,23 @@ def count_caller() -> Response | None:
     decision = found.hit("key", caller.key_id)
     g.rate_limit = decision
     g.rate_limit_counted = True
+    if decision is not None and decision.refused:
+        return _key_refusal(decision)
+    return None
+
+
+def charge_caller(extra: int) -> Response | None:
+    """Count ``extra`` more requests against the caller's key, as one request that does
+    the work of several (a bulk request, a line each); 429 when that passes the quota.
+
+    Called before any of the work is done, so a refused bulk request changes nothing.
+    """
+    found = limiter()
+    caller = g.get("caller")
+    if found is None or caller is None or extra <= 0 or not g.get("rate_limit_subject"):
+        return None
+    decision = found.hit("key", caller.key_id, extra)
+    g.rate_limit = decision
     if decision is not None and decision.refused:
         return _key_refusal(decision)
     return None

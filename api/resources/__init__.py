@@ -3,6 +3,7 @@
 from api.resources.activities import blueprint as activities
 from api.resources.assessments import blueprint as assessments
 from api.resources.audit import blueprint as audit
+from api.resources.bulk import blueprint as bulk
 from api.resources.changes import blueprint as changes
 from api.resources.evidence import blueprint as evidence
 from api.resources.initiatives import blueprint as initiatives
@@ -22,4 +23,5 @@ BLUEPRINTS = [
     privacy,
     audit,
     changes,
+    bulk,
 ]

@@ -30,7 +30,10 @@ from api.records import (
     upsert_reply,
 )
 from toolkits_core.service import (
+    Activity,
     Scope,
+    Upserted,
+    Workspace,
     create_activity,
     delete_activity,
     get_activity,
@@ -180,9 +183,23 @@ def upsert(body: dict[str, Any], initiative_id: str, ref: str) -> Any:
     stale, or when none has ref); If-None-Match: * makes it a create only (412
     record_exists when one has).
     """
-    fields = body_without_ref(body, checked_ref(ref))
     ws = workspace()
-    done = upsert_activity(
+    done = write_by_ref(ws, initiative_id, checked_ref(ref), body, if_match(), if_none_match())
+    ws.commit()
+    return upsert_reply(done, ActivitySchema)
+
+
+def write_by_ref(
+    ws: Workspace,
+    initiative_id: str,
+    ref: str,
+    body: dict[str, Any],
+    if_match: str | None,
+    if_none_match: str | None,
+) -> Upserted[Activity]:
+    """Create or replace the activity ``ref`` from a loaded body (the PUT, and bulk)."""
+    fields = body_without_ref(body, ref)
+    return upsert_activity(
         ws,
         initiative_id,
         ref,
@@ -196,11 +213,9 @@ def upsert(body: dict[str, Any], initiative_id: str, ref: str) -> Any:
         ends_on=fields.get("ends_on"),
         participant_ids=fields["participant_ids"],
         outcomes=fields["outcomes"],
-        if_match=if_match(),
-        if_none_match=if_none_match(),
+        if_match=if_match,
+        if_none_match=if_none_match,
     )
-    ws.commit()
-    return upsert_reply(done, ActivitySchema)
 
 
 @blueprint.route("/activities/<string:activity_id>")

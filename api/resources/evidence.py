@@ -49,6 +49,8 @@ from toolkits_core.service import (
     EvidenceVisibility,
     PreconditionFailedError,
     Scope,
+    Upserted,
+    Workspace,
     accepted_media_types,
     attach_file,
     create_evidence,
@@ -395,18 +397,30 @@ def upsert(body: dict[str, Any], initiative_id: str, ref: str) -> Any:
     change of that version only (412 when stale, or when none has ref); If-None-Match: *
     makes it a create only (412 record_exists when one has).
     """
-    fields = body_without_ref(body, checked_ref(ref))
     ws = workspace()
-    done = upsert_evidence(
+    done = write_by_ref(ws, initiative_id, checked_ref(ref), body, if_match(), if_none_match())
+    ws.commit()
+    return upsert_reply(done, EvidenceSchema)
+
+
+def write_by_ref(
+    ws: Workspace,
+    initiative_id: str,
+    ref: str,
+    body: dict[str, Any],
+    if_match: str | None,
+    if_none_match: str | None,
+) -> Upserted[Evidence]:
+    """Create or replace the evidence ``ref`` from a loaded body (the PUT, and bulk)."""
+    fields = body_without_ref(body, ref)
+    return upsert_evidence(
         ws,
         initiative_id,
         ref,
         **fields,
-        if_match=if_match(),
-        if_none_match=if_none_match(),
+        if_match=if_match,
+        if_none_match=if_none_match,
     )
-    ws.commit()
-    return upsert_reply(done, EvidenceSchema)
 
 
 @blueprint.route("/evidence/<string:evidence_id>")

@@ -26,8 +26,11 @@ from api.records import (
     upsert_reply,
 )
 from toolkits_core.service import (
+    Initiative,
     InitiativeStatus,
     Scope,
+    Upserted,
+    Workspace,
     create_initiative,
     delete_initiative,
     etag_of,
@@ -192,9 +195,23 @@ def upsert(body: dict[str, Any], ref: str) -> Any:
     that version only (412 when stale, or when no initiative has ref); If-None-Match: *
     makes it a create only (412 record_exists when one has).
     """
-    fields = body_without_ref(body, checked_ref(ref))
     ws = workspace()
-    done = upsert_initiative(
+    done = write_by_ref(ws, None, checked_ref(ref), body, if_match(), if_none_match())
+    ws.commit()
+    return upsert_reply(done, InitiativeSchema)
+
+
+def write_by_ref(
+    ws: Workspace,
+    _initiative_id: str | None,
+    ref: str,
+    body: dict[str, Any],
+    if_match: str | None,
+    if_none_match: str | None,
+) -> Upserted[Initiative]:
+    """Create or replace the initiative ``ref`` from a loaded body (the PUT, and bulk)."""
+    fields = body_without_ref(body, ref)
+    return upsert_initiative(
         ws,
         ref,
         toolkit=fields["toolkit_key"],
@@ -202,11 +219,9 @@ def upsert(body: dict[str, Any], ref: str) -> Any:
         summary=fields["summary"],
         status=fields["status"],
         themes=fields["themes"],
-        if_match=if_match(),
-        if_none_match=if_none_match(),
+        if_match=if_match,
+        if_none_match=if_none_match,
     )
-    ws.commit()
-    return upsert_reply(done, InitiativeSchema)
 
 
 @blueprint.route("/initiatives/<string:initiative_id>")

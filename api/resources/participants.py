@@ -30,7 +30,10 @@ from api.records import (
 )
 from toolkits_core import Consent, ParticipantRole
 from toolkits_core.service import (
+    Participant,
     Scope,
+    Upserted,
+    Workspace,
     create_participant,
     delete_participant,
     get_participant,
@@ -186,20 +189,32 @@ def upsert(body: dict[str, Any], initiative_id: str, ref: str) -> Any:
     (412 when stale, or when nobody has ref); If-None-Match: * makes it an add only (412
     record_exists when someone has).
     """
-    fields = body_without_ref(body, checked_ref(ref))
     ws = workspace()
-    done = upsert_participant(
+    done = write_by_ref(ws, initiative_id, checked_ref(ref), body, if_match(), if_none_match())
+    ws.commit()
+    return upsert_reply(done, ParticipantSchema)
+
+
+def write_by_ref(
+    ws: Workspace,
+    initiative_id: str,
+    ref: str,
+    body: dict[str, Any],
+    if_match: str | None,
+    if_none_match: str | None,
+) -> Upserted[Participant]:
+    """Create or replace the participant ``ref`` from a loaded body (the PUT, and bulk)."""
+    fields = body_without_ref(body, ref)
+    return upsert_participant(
         ws,
         initiative_id,
         ref,
         role=fields["role"],
         display_name=fields["display_name"],
         consent=fields["consent"],
-        if_match=if_match(),
-        if_none_match=if_none_match(),
+        if_match=if_match,
+        if_none_match=if_none_match,
     )
-    ws.commit()
-    return upsert_reply(done, ParticipantSchema)
 
 
 @blueprint.route("/participants/<string:participant_id>")

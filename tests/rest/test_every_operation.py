@@ -80,6 +80,12 @@ VALID_BODIES = {
     ("post", "/api/v1/keys"): {"name": "CRM", "scopes": ["read"]},
 }
 MULTIPART = {("put", "/api/v1/evidence/{evidence_id}/file")}
+NDJSON_BODIES = {
+    ("post", "/api/v1/bulk"): (
+        '{"record_type": "initiative", "external_ref": "bulk-1", '
+        '"record": {"toolkit": "coproduction-star", "title": "By bulk"}}\n'
+    )
+}
 WITHOUT_BODY = {("post", "/api/v1/participants/{participant_id}/erasure")}
 
 # Path parameters that name toolkit definitions, which every organisation shares.
@@ -216,6 +222,9 @@ def send(client, method, path, world, body=None, **options):
     key = (method, path)
     if key in MULTIPART:
         options.setdefault("data", upload() if body is None else body)
+    elif key in NDJSON_BODIES:
+        options.setdefault("data", NDJSON_BODIES[key] if body is None else body)
+        options.setdefault("content_type", "application/x-ndjson")
     elif method in {"post", "patch", "put"} and key not in WITHOUT_BODY:
         assert key in VALID_BODIES, f"add an example body for {method.upper()} {path}"
         options.setdefault("json", VALID_BODIES[key] if body is None else body)
@@ -313,6 +322,9 @@ def test_bad_input_is_422_with_field_errors_and_changes_nothing(
     if (method, path) in MULTIPART:
         response = send(client, method, path, world, body={"not_a_file": "text"})
         location = "files"
+    elif (method, path) in NDJSON_BODIES:  # each line is answered on its own: the query
+        response = send(client, method, path, world, query_string={"atomic": "maybe"})
+        location = "query"
     elif "requestBody" in operation:
         response = send(client, method, path, world, body={"no_such_field": 1})
         location = "json"
