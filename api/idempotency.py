@@ -249,10 +249,11 @@ def _fingerprint() -> str:
     for part in parts:
         encoded = part.encode("utf-8", "surrogatepass")
         digest.update(b"%d:%b\n" % (len(encoded), encoded))
-    if _reads("files") and not request.is_json:
+    uploads = _reads("files")
+    if uploads and not request.is_json:
         _hash_upload(_Canonical(digest, request.mimetype_params.get("boundary")))
-    elif _reads("json"):
-        digest.update(request.get_data(cache=True))  # already read, and limited, by the edge
+    elif uploads or _reads("json"):
+        digest.update(request.get_data(cache=True))  # within the edge's limit (1 MiB)
     return digest.hexdigest()
 
 
