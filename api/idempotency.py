@@ -360,9 +360,11 @@ def _refusal(
         code="idempotency_answer_withheld",
         title="Idempotency answer withheld",
         detail=f"The request with this Idempotency-Key was done (answered "
-        f"{answer.status if answer else 'before'}), and its answer held a secret that is "
-        f"shown once, so it was not kept and cannot be given again.{where} If you did not "
-        "keep the secret, revoke what it made and make another with a new key.",
+        f"{answer.status if answer else 'before'}), and will not be done again, but its "
+        "answer is not kept: it held a secret shown once (a new API key's token), or "
+        f"named a person whose data has since been erased.{where} GET the record for what "
+        "it holds now; if you did not keep a new key's token, revoke that key and make "
+        "another with a new Idempotency-Key.",
     )
 
 

@@ -102,6 +102,7 @@ from toolkits_core._services.idempotency import (
     mark_committing,
     prune_idempotent_requests,
     save_answer,
+    withhold_answers_naming,
 )
 from toolkits_core._services.initiatives import (
     InitiativeStatus,
@@ -316,5 +317,6 @@ __all__ = [
     "update_evidence",
     "update_initiative",
     "update_participant",
+    "withhold_answers_naming",
     "writable_initiative",
 ]

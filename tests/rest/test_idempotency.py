@@ -40,6 +40,7 @@ from toolkits_core.service import (
     create_key,
     create_organisation,
     prune_idempotent_requests,
+    withhold_answers_naming,
 )
 
 STAR = "coproduction-star"
@@ -415,6 +416,27 @@ def test_a_new_keys_secret_is_never_kept_and_a_retry_makes_no_second_key(org, da
     with database.engine.connect() as connection:
         stored = connection.execute(sa.text("SELECT headers FROM idempotent_requests")).all()
     assert all(token not in str(row) for row in stored)
+
+
+def test_an_answer_naming_a_person_later_erased_is_withheld_but_not_done_again(org, database):
+    """Erasure forgets what kept answers said of the person (``withhold_answers_naming``,
+    for the erasure to call); a retry still does not make them again."""
+    made = new_initiative(org.api).json
+    sent = key()
+    body = {"role": "volunteer", "display_name": "Jo Bloggs", "consent": "given"}
+    path = f"initiatives/{made['id']}/participants"
+    person = org.api.post(path, json=body, headers=with_key(sent))
+    assert person.status_code == 201
+    other = new_initiative(org.api, "Kept", **with_key(key()))
+    with database.session() as session:
+        assert withhold_answers_naming(session, org.id, [person.json["id"]]) == 1
+    again = org.api.post(path, json=body, headers=with_key(sent))
+    assert (again.status_code, again.json["code"]) == (409, "idempotency_answer_withheld")
+    assert "Jo Bloggs" not in again.get_data(as_text=True)
+    assert all(b"Jo Bloggs" not in (row.body or b"") for row in rows(database, org.id))
+    listed = org.api.get(path).json["items"]
+    assert [p["id"] for p in listed] == [person.json["id"]]
+    assert other.get_data() in [row.body for row in rows(database, org.id)]
 
 
 # The header ----------------------------------------------------------------------------

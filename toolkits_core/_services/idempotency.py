@@ -10,7 +10,8 @@ its answer is saved on the claim (``save_answer``), in a short transaction of it
 A retry that finds the key claimed, with the same request, gets:
 
 - the saved answer (``KeyState.ANSWERED``), or ``WITHHELD`` when only its status and
-  headers were kept (an answer holding a secret shown once, such as a new API key);
+  headers were kept (an answer holding a secret shown once, such as a new API key, or one
+  whose body was forgotten when a person it named was erased: ``withhold_answers_naming``);
 - ``RUNNING`` while the claim is committed but its answer not saved yet (the moments
   between the first request's commit and its save);
 - ``LOST`` when that has lasted longer than ``ANSWER_LOST_AFTER``: the process that
@@ -33,7 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -62,7 +63,8 @@ class KeyState(enum.Enum):
     ANSWERED = "answered"
     """Answered before: give that answer again."""
     WITHHELD = "withheld"
-    """Answered before, but the answer's body was not kept."""
+    """Answered before, but the answer's body was not kept (it held a secret shown once,
+    or it named a person since erased)."""
     RUNNING = "running"
     """The first request committed its write and is saving its answer: ask again soon."""
     LOST = "lost"
@@ -250,3 +252,34 @@ def prune_idempotent_requests(session: Session, now: dt.datetime | None = None) 
     """Delete the idempotent requests that have expired; how many. Commit afterwards."""
     result = session.execute(sa.delete(_TABLE).where(_TABLE.c.expires_at <= (now or utc_now())))
     return _rowcount(result)
+
+
+def withhold_answers_naming(
+    session: Session, organisation_id: str, record_ids: Collection[str]
+) -> int:
+    """Forget the bodies of the organisation's kept answers that name any of these records;
+    how many. Commit afterwards.
+
+    For an erasure: a kept answer is a copy of what a record said then, and must not
+    outlive the person's data. The claim itself stays, so that a retry still does not do
+    the write again; it hears that the answer was withheld.
+    """
+    needles = [record_id.encode() for record_id in record_ids]
+    if not needles:
+        return 0
+    kept = session.execute(
+        sa.select(_TABLE.c.credential_id, _TABLE.c.idempotency_key, _TABLE.c.body).where(
+            _TABLE.c.organisation_id == organisation_id, _TABLE.c.body.is_not(None)
+        )
+    ).all()
+    naming = [row for row in kept if any(needle in row.body for needle in needles)]
+    for row in naming:
+        session.execute(
+            sa.update(_TABLE)
+            .where(
+                _TABLE.c.credential_id == row.credential_id,
+                _TABLE.c.idempotency_key == row.idempotency_key,
+            )
+            .values(body=None)
+        )
+    return len(naming)
