@@ -147,17 +147,21 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         api.register_blueprint(blueprint)
     app.add_url_rule(f"{SWAGGER_UI_ASSETS}<path:filename>", "swagger_ui_assets", swagger_ui_asset)
     # The edge, in the order a request meets it: CORS preflights need no key; an address
-    # that spent its quota on bad keys is refused before its key is looked up; a valid key
-    # is counted; then the body is checked, and a write's Idempotency-Key claimed (or
-    # answered from). Answers get the CORS, security and RateLimit headers on the way out,
-    # after (so registered before) the answer is kept for its key's retries.
+    # that spent its quota on bad keys, or a key known to have spent its own, is refused
+    # before the key is looked up; a valid key is counted, and only then is its scope
+    # checked, so a key past its quota hears 429 whatever it asks; then the body is
+    # checked, and a write's Idempotency-Key claimed (or answered from). Answers get the
+    # CORS, security and RateLimit headers on the way out, after (so registered before)
+    # the answer is kept for its key's retries.
     ratelimit.install(app, limiter)
     edge.install(app, edge_policy)
     idempotency.install(app, idempotency_lifetime)
     app.before_request(edge.answer_preflight)
     app.before_request(ratelimit.refuse_exhausted_address)
-    app.before_request(auth.authenticate_request)
+    app.before_request(ratelimit.refuse_spent_key)
+    app.before_request(auth.identify_caller)
     app.before_request(ratelimit.count_caller)
+    app.before_request(auth.require_scope)
     app.before_request(hygiene.refuse_unstorable_input)
     app.before_request(idempotency.claim_idempotency_key)
     app.after_request(ratelimit.label_answer)

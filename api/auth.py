@@ -4,6 +4,10 @@ Every operation under /api/v1 declares its scope with ``@requires(Scope.X)``; th
 runs before the arguments are parsed, so a caller without a key hears 401 and one without
 the scope 403, whatever they sent. A request to an operation that declares no scope is
 refused, so a new endpoint cannot be left open by mistake.
+
+The caller is found (``identify_caller``) and its scope checked (``require_scope``) in two
+steps, so that the rate limiter can count a request against its key in between: a key past
+its quota hears 429 whatever it asks, including what its scope would refuse.
 """
 
 from __future__ import annotations
@@ -29,10 +33,13 @@ SCOPE_ATTRIBUTE = "_coprod_scope"
 SCOPE_EXTENSION = "x-required-scope"
 READ_METHODS = frozenset({"GET", "HEAD"})
 """Methods that only read: with the read scope, their session needs no transaction."""
+TOKEN_PREFIX = "coprod_"
+MAX_TOKEN_LENGTH = 200
+"""A token's shape, as ``toolkits_core``'s ``authenticate`` reads it."""
 
 
 def requires(scope: Scope) -> Callable[[F], F]:
-    """Mark a view as needing ``scope`` (checked in ``authenticate_request``)."""
+    """Mark a view as needing ``scope`` (checked in ``require_scope``)."""
 
     def mark(view: F) -> F:
         setattr(view, SCOPE_ATTRIBUTE, scope)
@@ -54,8 +61,26 @@ def _bearer_token() -> str | None:
     return token.strip()
 
 
-def authenticate_request() -> None:
-    """Run before every /api/v1 operation: find the caller and check the view's scope."""
+def claimed_key_id() -> str | None:
+    """The key id the bearer token names (``coprod_<key id>.<secret>``), unchecked.
+
+    Only good for looking at that key's rate-limit count before its row is read: whether
+    the secret is right is for ``identify_caller`` to say. ``None`` for a token of another
+    shape, which ``authenticate`` refuses without reading any row.
+    """
+    token = _bearer_token()
+    if token is None or len(token) > MAX_TOKEN_LENGTH or not token.startswith(TOKEN_PREFIX):
+        return None
+    key_id, _, secret = token.removeprefix(TOKEN_PREFIX).partition(".")
+    return key_id if key_id and secret else None
+
+
+def identify_caller() -> None:
+    """Run before every /api/v1 operation: find the caller (401 when there is none).
+
+    The scope the operation needs is kept for ``require_scope``, which runs once the
+    request has been counted against the caller's key.
+    """
     if request.endpoint is None or request.url_rule is None:
         return  # Flask answers 404 or 405 itself, as a problem
     view = current_app.view_functions[request.endpoint]
@@ -67,8 +92,16 @@ def authenticate_request() -> None:
     caller = authenticate(session, _bearer_token())
     if caller.use_recorded:
         session.commit()  # on its own, so that it holds whatever the operation does
-    g.caller = caller  # known before the scope check: a 403 is counted against its key
-    caller.require(scope)
+    g.caller = caller
+    g.required_scope = scope
+
+
+def require_scope() -> None:
+    """Refuse (403) a caller whose key lacks the scope ``identify_caller`` found."""
+    scope: Scope | None = g.get("required_scope")
+    caller = g.get("caller")
+    if scope is not None and caller is not None:
+        caller.require(scope)
 
 
 def _scope_of(view: Callable[..., Any]) -> Scope | None:

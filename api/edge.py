@@ -4,7 +4,10 @@ coprod is called by servers (a CRM) and by web apps. A web app on another origin
 it only when its origin is on the allowlist (``COPROD_CORS_ORIGINS``); by default the list
 is empty and no CORS header is ever sent, so browsers keep other sites out. Keys travel in
 ``Authorization`` and never in cookies, so no answer allows credentials, and none allows
-every origin (``*``).
+every origin (``*``). The CORS headers are flask-cors's, told every option (so that no
+``CORS_*`` app setting can widen them): each allowed origin as an exact, anchored
+pattern, and the methods of each URL, so that a preflight names what that URL takes.
+The preflight itself is answered here, before any key is asked for: browsers send none.
 
 Every answer also carries headers that stop browsers from sniffing, framing or leaking it:
 JSON is never a page, so its Content-Security-Policy allows nothing at all; the API
@@ -24,6 +27,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, current_app, request
+from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api.settings import ConfigurationError, setting, source
@@ -70,6 +74,8 @@ DEFAULT_HEADERS: dict[str, str] = {
 _ORIGIN = re.compile(r"(https?)://([a-z0-9.\-]+|\[[0-9a-f:.]+\])(?::(\d{1,5}))?")
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
+_VARIABLE = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?\w+>")
+_ANY_OTHER_PATH = re.compile(r"/api/.*")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -161,7 +167,8 @@ def read_policy(config: Mapping[str, Any]) -> EdgePolicy:
 
 
 def install(app: Flask, policy: EdgePolicy) -> None:
-    """Give the app its policy, and believe its proxies' forwarded addresses."""
+    """Give the app its policy, its CORS headers when origins are allowed, and believe its
+    proxies' forwarded addresses. Called once every route is registered."""
     if policy.proxies:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=policy.proxies, x_proto=policy.proxies, x_host=policy.proxies
@@ -172,6 +179,57 @@ def install(app: Flask, policy: EdgePolicy) -> None:
     ui_config.setdefault("validatorUrl", None)
     app.config["OPENAPI_SWAGGER_UI_CONFIG"] = ui_config
     app.extensions[EXTENSION] = policy
+    if policy.origins:
+        CORS(
+            app,
+            resources=_methods_by_url(app),
+            origins=[_exactly(origin) for origin in sorted(policy.origins)],
+            allow_headers=list(ALLOWED_HEADERS),
+            expose_headers=list(EXPOSED_HEADERS),
+            max_age=PREFLIGHT_MAX_AGE,
+            supports_credentials=False,
+            send_wildcard=False,
+            always_send=False,  # no Origin, no CORS header (else it lists the allowlist)
+            vary_header=False,  # add_headers says Vary: Origin on every answer, refused too
+            allow_private_network=False,
+            automatic_options=False,  # answer_preflight answers them
+            intercept_exceptions=False,  # every answer, errors too, passes after_request
+        )
+
+
+def _exactly(origin: str) -> re.Pattern[str]:
+    """An allowed origin as a pattern matching only itself: flask-cors would read a literal
+    with ``[`` (an IPv6 host) as a regular expression, and matches a prefix."""
+    return re.compile(re.escape(origin) + r"\Z", re.IGNORECASE)
+
+
+def _methods_by_url(app: Flask) -> dict[str | re.Pattern[str], dict[str, Any]]:
+    """flask-cors's resources: each URL under /api/ with the methods it takes, as Flask's
+    automatic OPTIONS answer would list them, so that a preflight names just those."""
+    methods: dict[str, set[str]] = {}
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith(CORS_PATHS):
+            methods.setdefault(rule.rule, set()).update(rule.methods or ())
+    resources: dict[str | re.Pattern[str], dict[str, Any]] = {
+        _url_pattern(path): {"methods": sorted(taken - {"HEAD", "OPTIONS"})}
+        for path, taken in methods.items()
+    }
+    resources[_ANY_OTHER_PATH] = {"methods": []}  # a 404's problem is readable too
+    return resources
+
+
+def _url_pattern(path: str) -> str | re.Pattern[str]:
+    """A rule's path as flask-cors matches it: itself, or a pattern for its variables."""
+    if _VARIABLE.search(path) is None:
+        return path
+    parts: list[str] = []
+    last = 0
+    for variable in _VARIABLE.finditer(path):
+        parts.append(re.escape(path[last : variable.start()]))
+        parts.append(".+" if variable[1] == "path" else "[^/]+")
+        last = variable.end()
+    parts.append(re.escape(path[last:]))
+    return re.compile("".join(parts) + r"\Z")
 
 
 def _policy() -> EdgePolicy:
@@ -179,22 +237,12 @@ def _policy() -> EdgePolicy:
     return found
 
 
-def _allowed_origin() -> str | None:
-    origin = request.headers.get("Origin")
-    if not origin or not request.path.startswith(CORS_PATHS):
-        return None
-    try:
-        normalised = normalise_origin(origin)
-    except ConfigurationError:
-        return None
-    return origin if normalised in _policy().origins else None
-
-
 def answer_preflight() -> Response | None:
     """A CORS preflight, answered before any key is asked for: browsers send none with it.
 
-    An allowed origin hears which methods the URL takes and which headers it may send; any
-    other origin gets an empty 204 with no CORS header, which browsers take as a refusal.
+    The answer is an empty 204; flask-cors adds what an allowed origin may do (the URL's
+    methods, the headers it may send, for how long to remember). Any other origin gets
+    the 204 with no CORS header, which browsers take as a refusal.
     """
     if (
         request.method != "OPTIONS"
@@ -205,25 +253,15 @@ def answer_preflight() -> Response | None:
         return None
     response = current_app.response_class(status=204)
     del response.headers["Content-Type"]
-    if _allowed_origin() is not None:
-        adapter = current_app.url_map.bind_to_environ(request.environ)
-        methods = sorted(set(adapter.allowed_methods()) - {"HEAD", "OPTIONS"})
-        response.headers["Access-Control-Allow-Methods"] = ", ".join(methods)
-        response.headers["Access-Control-Allow-Headers"] = ", ".join(ALLOWED_HEADERS)
-        response.headers["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
     return response
 
 
 def add_headers(response: Response) -> Response:
-    """CORS for an allowed origin, the security headers, and ``no-store`` on operations."""
+    """``Vary: Origin`` when origins are allowed, the security headers, and ``no-store`` on
+    operations."""
     policy = _policy()
     if policy.origins and request.path.startswith(CORS_PATHS):
-        response.vary.add("Origin")
-        origin = _allowed_origin()
-        if origin is not None:
-            response.headers["Access-Control-Allow-Origin"] = origin
-            if request.method != "OPTIONS":
-                response.headers["Access-Control-Expose-Headers"] = ", ".join(EXPOSED_HEADERS)
+        response.vary.add("Origin")  # the CORS headers, from flask-cors, depend on it
     for name, value in policy.headers.items():
         response.headers.setdefault(name, value)
     if _is_page(response) and response.headers.get("Content-Security-Policy") == LOCKED_DOWN:

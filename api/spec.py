@@ -88,6 +88,14 @@ SHARED_RESPONSES = {
         "If-None-Match that is neither * nor a list of ETags is another, location header, "
         "code malformed_etag)."
     ),
+    "414": _problem(
+        "The request line is longer than the server reads (8190 bytes with the gunicorn "
+        "configuration coprod ships; code request_line_too_long): shorten the query."
+    ),
+    "431": _problem(
+        "The request's headers are more or longer than the server reads (code "
+        "request_headers_too_large)."
+    ),
     "429": {
         **_problem(
             "Too many requests from this key, or without a valid key from this address "
@@ -201,6 +209,8 @@ class SharedResponsesPlugin(BasePlugin):
             # a NUL anywhere in the path or the query) and its conditional headers.
             wanted.append("422")
             wanted.append("429")
+            # gunicorn answers these itself, as problems, with the configuration shipped.
+            wanted += ["414", "431"]
             for status, response in responses.items():  # keys may still be ints here
                 headers = self._headers_of(str(status), response) if str(status) in OK else {}
                 if method == "post" and uses_if_match and str(status) in OK:

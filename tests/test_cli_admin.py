@@ -317,3 +317,28 @@ def test_a_key_past_its_expiry_is_listed_as_expired(run, organisation_id, migrat
         assert key_status(key, now=in_six_days) == "active"
         assert key_status(key, now=in_eight_days) == "expired"
     database.dispose()
+
+
+def test_events_prune_forgets_what_old_events_showed_and_keeps_the_events(
+    run, organisation_id, client, monkeypatch
+):
+    token = json.loads(
+        run("keys", "create", "--org", organisation_id, "--name", "k", "--scope", "read",
+            "--scope", "write", "--json").output
+    )["token"]  # fmt: skip
+    made = client.post(
+        "/api/v1/initiatives",
+        json={"toolkit": "coproduction-star", "title": "Walks", "external_ref": "crm-1"},
+        headers=bearer(token),
+    )
+    assert made.status_code == 201, made.json
+    assert run("events", "prune").output.startswith("Forgot what 0 events")
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=8)
+    monkeypatch.setattr("toolkits_core._services.changes.utc_now", lambda: later)
+    pruned = run("events", "prune", "--days", "7")
+    assert pruned.exit_code == 0, pruned.output
+    assert pruned.output.startswith("Forgot what 2 events"), pruned.output  # initiative, start
+    monkeypatch.undo()
+    items = client.get("/api/v1/events", headers=bearer(token)).json["items"]
+    assert [i["type"] for i in items][:2] == ["initiative.created", "transition.created"]
+    assert all(i["record"] is None and i["external_ref"] is None for i in items)

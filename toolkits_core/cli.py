@@ -36,6 +36,8 @@ from toolkits_core._vocabulary import Toolkit
 from toolkits_core.service import (
     DATABASE_URL_VARIABLE,
     DEFAULT_DATABASE_URL,
+    DEFAULT_RETENTION,
+    RETENTION_VARIABLE,
     ApiKey,
     Database,
     DatabaseUnusableError,
@@ -45,6 +47,7 @@ from toolkits_core.service import (
     create_key,
     create_organisation,
     find_key,
+    forget_expired_event_data,
     get_organisation,
     list_keys,
     list_organisations,
@@ -602,6 +605,33 @@ def keys_revoke(key_id: str, database_url: str | None) -> None:
             f"Revoked key {key_id} ({document['name']}) of organisation "
             f"{document['organisation_id']}."
         )
+
+
+@main.group()
+def events() -> None:
+    """The change feed's events (GET /api/v1/events)."""
+
+
+@events.command("prune")
+@click.option(
+    "--days",
+    type=click.IntRange(1, 36500),
+    envvar=RETENTION_VARIABLE,
+    default=DEFAULT_RETENTION.days,
+    show_default=True,
+    help=f"Keep what events showed for this many days (else {RETENTION_VARIABLE}).",
+)
+@database_option
+def events_prune(days: int, database_url: str | None) -> None:
+    """Delete what events older than the feed's retention showed of their records.
+
+    The events stay, as the audit log; their copies of records and external references
+    go, so that nobody's data outlives the feed's promise. Run it daily (cron, a systemd
+    timer): the feed already refuses cursors older than the retention.
+    """
+    with _session(database_url) as session:
+        forgotten = forget_expired_event_data(session, dt.timedelta(days=days))
+    click.echo(f"Forgot what {forgotten} events older than {days} days showed.")
 
 
 @main.group()

@@ -186,10 +186,9 @@ def list_all(args: dict[str, Any]) -> Any:
         record_types=args.get("record_type", ()),
         retention=retention,
     )
-    headers = {}
-    if page.more:
-        query = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
-        query.append(("cursor", page.next_cursor))
-        headers["Link"] = f'<{request.base_url}?{urlencode(query)}>; rel="next"'
+    # Always a next link, as always a next cursor: an empty page now may fill later.
+    query = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
+    query.append(("cursor", page.next_cursor))
+    headers = {"Link": f'<{request.base_url}?{urlencode(query)}>; rel="next"'}
     body = {"items": [_item(change) for change in page.items], "next_cursor": page.next_cursor}
     return current_app.json.response(body), 200, headers

@@ -151,8 +151,8 @@ def gunicorn(
         sys.executable,
         "-m",
         "gunicorn",
+        "--config=python:api.gunicorn_conf",  # as in production (README)
         f"--workers={WORKERS}",
-        "--worker-class=gthread",
         f"--threads={THREADS}",
         f"--bind=127.0.0.1:{port}",
         f"--timeout={TIMEOUT}",

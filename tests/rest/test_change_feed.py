@@ -221,7 +221,7 @@ def test_pages_filters_and_cursors(api, star):
     first = api.get("events", query_string={"limit": 2, "cursor": start})
     assert len(first.json["items"]) == 2
     assert 'rel="next"' in first.headers["Link"]
-    assert "cursor=" in first.headers["Link"]
+    assert f"cursor={first.json['next_cursor']}" in first.headers["Link"]
     rest, end = everything(api, first.json["next_cursor"])
     assert len(rest) == 4
     assert feed(api, cursor=end) == {"items": [], "next_cursor": end}
@@ -239,6 +239,7 @@ def test_a_cursor_the_feed_did_not_give_is_422(api, cursor):
     response = api.get("events", query_string={"cursor": cursor})
     assert response.status_code == 422, response.json
     assert response.json["errors"][0]["field"] == "cursor"
+    assert response.json["errors"][0]["code"] == "invalid_cursor"
 
 
 def test_an_unknown_type_is_422(api):

@@ -67,15 +67,25 @@ def test_by_default_no_origin_hears_a_cors_header(app, org):
 def test_an_allowed_origins_preflight_is_answered_without_a_key(cors_app):
     client = cors_app.test_client()
     asked = preflight(
-        client, "/api/v1/initiatives", CRM, "POST", "authorization, content-type, idempotency-key"
+        client,
+        "/api/v1/initiatives",
+        CRM,
+        "POST",
+        "authorization, content-type, if-match, if-none-match, idempotency-key, x-other",
     )
     assert asked.status_code == 204
     assert asked.data == b""
     assert asked.headers["Access-Control-Allow-Origin"] == CRM
     assert asked.headers["Access-Control-Allow-Methods"] == "GET, POST"
-    allowed = {h.strip() for h in asked.headers["Access-Control-Allow-Headers"].split(",")}
-    assert {"Authorization", "Content-Type", "If-Match", "Idempotency-Key"} <= allowed
-    assert int(asked.headers["Access-Control-Max-Age"]) > 0
+    allowed = {h.strip().lower() for h in asked.headers["Access-Control-Allow-Headers"].split(",")}
+    assert allowed == {
+        "authorization",
+        "content-type",
+        "if-match",
+        "if-none-match",
+        "idempotency-key",
+    }  # the headers asked for that coprod takes; x-other is not among them
+    assert int(asked.headers["Access-Control-Max-Age"]) == 600
     assert "Access-Control-Allow-Credentials" not in asked.headers
     assert "Origin" in asked.vary
     one = preflight(client, "/api/v1/initiatives/ini_x", LOCAL_APP, "PATCH")
@@ -124,6 +134,74 @@ def test_an_allowed_origin_may_read_the_answers_headers_but_never_with_credentia
             "Repr-Digest",
         } <= exposed
         assert "Origin" in response.vary
+
+
+def test_every_urls_preflight_names_the_methods_of_that_url(cors_app):
+    client = cors_app.test_client()
+    adapter = cors_app.url_map.bind("localhost")
+    checked = 0
+    for method, path in operations(cors_app):
+        asked = preflight(client, path, CRM, method.upper())
+        assert asked.status_code == 204, (method, path)
+        taken = set(adapter.allowed_methods(path)) - {"HEAD", "OPTIONS"}
+        named = {m.strip() for m in asked.headers["Access-Control-Allow-Methods"].split(",")}
+        assert named == taken, (method, path)
+        checked += 1
+    assert checked >= 40
+
+
+def test_a_method_the_url_does_not_take_is_not_allowed(cors_app):
+    asked = preflight(cors_app.test_client(), "/api/v1/initiatives", CRM, "PUT")
+    assert "Access-Control-Allow-Methods" not in asked.headers
+
+
+def test_an_origin_is_allowed_exactly_as_listed(make_app):
+    """Listed origins are matched whole: not as a prefix, and an IPv6 host's brackets are
+    not read as a regular expression."""
+    app = make_app(CORS_ORIGINS="http://[::1]:8080,https://crm.example.org")
+    client = app.test_client()
+    assert (
+        preflight(client, "/api/v1/initiatives", "http://[::1]:8080").headers[
+            "Access-Control-Allow-Origin"
+        ]
+        == "http://[::1]:8080"
+    )
+    for origin in (
+        "http://1:8080",
+        "http://[::1]:80800",
+        "https://crm.example.org.evil.example.net",
+        "https://crm.example.orgx",
+    ):
+        assert cors_headers(preflight(client, "/api/v1/initiatives", origin)) == {}, origin
+
+
+def test_a_request_without_an_origin_hears_no_cors_header(cors_app, org):
+    answer = cors_app.test_client().get(
+        "/api/v1/initiatives", headers={"Authorization": f"Bearer {org.tokens['read']}"}
+    )
+    assert answer.status_code == 200
+    assert cors_headers(answer) == {}  # the allowlist is not told to whoever asks
+    assert "Origin" in answer.vary
+
+
+def test_flask_cors_settings_in_the_app_config_cannot_widen_cors(make_app, org):
+    app = make_app(
+        CORS_ORIGINS=CRM,
+        CORS_SUPPORTS_CREDENTIALS=True,
+        CORS_SEND_WILDCARD=True,
+        CORS_ALLOW_HEADERS="*",
+        CORS_ALWAYS_SEND=True,
+    )
+    client = app.test_client()
+    asked = preflight(client, "/api/v1/initiatives", CRM, "POST", "x-other, authorization")
+    assert asked.headers["Access-Control-Allow-Origin"] == CRM
+    assert asked.headers["Access-Control-Allow-Headers"].lower() == "authorization"
+    assert "Access-Control-Allow-Credentials" not in asked.headers
+    assert cors_headers(preflight(client, "/api/v1/initiatives", STRANGER)) == {}
+    bare = client.get(
+        "/api/v1/initiatives", headers={"Authorization": f"Bearer {org.tokens['read']}"}
+    )
+    assert cors_headers(bare) == {}
 
 
 def test_a_preflight_to_no_such_path_is_404(cors_app):

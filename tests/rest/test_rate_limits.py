@@ -8,17 +8,20 @@ and in Redis when several workers must share them.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
 import uuid
 
 import pytest
+import sqlalchemy as sa
 from conftest import ApiClient
 
 from api import ratelimit
 from api.app import ConfigurationError
-from api.ratelimit import MemoryStore, Quota, parse_quota
+from api.context import services
+from api.ratelimit import InProcessStorage, Limiter, Quota, parse_quota
 from api.spec import openapi_document
 
 STAR = "coproduction-star"
@@ -179,6 +182,71 @@ def test_a_key_refused_for_its_scope_counts_against_the_key_not_the_address(make
     assert standing(anonymous)[:4] == ("address", 3, 60, 2)
 
 
+@contextlib.contextmanager
+def key_row_reads(app):
+    """The SQL statements that read or write the api_keys table, as the engine runs them."""
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        if "api_keys" in statement:
+            statements.append(statement)
+
+    engine = services(app).database.engine
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
+
+
+def test_past_its_quota_a_key_hears_429_whatever_it_asks_even_what_it_may_not(make_app, org):
+    """A key refused 403 for its scope is still held to its quota: the 21st request is 429,
+    not yet another 403, and once the key is known to be spent its row is not read."""
+    app = make_app(RATE_LIMIT="20/minute")
+    reader = client_for(app, org.tokens["read"])
+    with key_row_reads(app) as statements:
+        answers = [
+            reader.post("keys", json={"name": "mine now", "scopes": ["admin"]}) for _ in range(40)
+        ]
+    assert [a.status_code for a in answers] == [403] * 20 + [429] * 20
+    assert [standing(a)[:4] for a in answers[:20]] == [
+        ("key", 20, 60, left) for left in range(19, -1, -1)
+    ]  # each request counted once
+    for answer in answers[20:]:
+        assert "more than 20 requests in 60 seconds" in refused(answer)["detail"]
+    lookups = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(lookups) == 20, statements  # none for the 20 refused past the quota
+    listed = client_for(app, org.tokens["admin"]).get("keys")
+    assert len(listed.json["items"]) == 3  # no key was made
+
+
+def test_a_spent_keys_429_does_not_tell_a_right_secret_from_a_wrong_one(make_app, org):
+    app = make_app(RATE_LIMIT="2/minute")
+    right = client_for(app, org.tokens["read"], "127.0.0.41")
+    right.get("initiatives")
+    right.get("initiatives")
+    key_id = _key_id(org.tokens["read"])
+    wrong = client_for(app, f"coprod_{key_id}.not-the-secret", "127.0.0.41")
+    with key_row_reads(app) as statements:
+        with_right, with_wrong = right.get("initiatives"), wrong.get("initiatives")
+    assert statements == []
+    assert refused(with_right) == refused(with_wrong)
+    assert standing(with_right)[:4] == standing(with_wrong)[:4]
+
+
+def test_bad_secrets_for_a_key_id_count_against_the_address_not_the_key(make_app, org):
+    """Only a request the key's secret opened counts against a key: nobody who merely
+    knows a key's id can spend its quota and lock its owner out."""
+    app = make_app(RATE_LIMIT="3/minute")
+    key_id = _key_id(org.tokens["read"])
+    guesser = client_for(app, f"coprod_{key_id}.guess", "127.0.0.42")
+    assert [guesser.get("initiatives").status_code for _ in range(3)] == [401, 401, 401]
+    refused(guesser.get("initiatives"))
+    owner = client_for(app, org.tokens["read"], "127.0.0.43").get("initiatives")
+    assert owner.status_code == 200
+    assert standing(owner)[:4] == ("key", 3, 60, 2)
+
+
 def test_an_ipv6_client_is_limited_by_its_64(make_app):
     app = make_app(RATE_LIMIT="2/minute")
     for address in ("2001:db8:0:1::1", "2001:db8:0:1::2"):
@@ -212,7 +280,7 @@ def test_the_default_quota_is_the_production_one(make_app, org, monkeypatch):
     limiter = ratelimit.limiter(app)
     assert limiter is not None
     assert limiter.quota == Quota(1200, 60) == parse_quota(ratelimit.DEFAULT_RATE_LIMIT)
-    assert isinstance(limiter.store, MemoryStore)
+    assert isinstance(limiter.storage, InProcessStorage)
     answer = client_for(app, org.tokens["read"]).get("initiatives")
     assert standing(answer)[:4] == ("key", 1200, 60, 1199)
 
@@ -279,40 +347,49 @@ class Clock:
 
 def test_a_window_starts_at_its_first_request_and_ends_after_its_length():
     clock = Clock()
-    store = MemoryStore(clock)
-    assert store.hit("key:a", 60).count == 1
+    limiter = Limiter(Quota(5, 60), InProcessStorage(clock), clock)
+    assert limiter.hit("key", "a").remaining == 4
     clock.now += 59.5
-    usage = store.hit("key:a", 60)
-    assert (usage.count, usage.reset_after) == (2, 0.5)
-    assert store.peek("key:a", 60).count == 2
+    decision = limiter.hit("key", "a")
+    assert (decision.remaining, decision.reset_after) == (3, 0.5)
+    assert limiter.peek("key", "a").remaining == 3
     clock.now += 0.5
-    assert store.peek("key:a", 60).count == 0
-    usage = store.hit("key:a", 60)
-    assert (usage.count, usage.reset_after) == (1, 60)
+    assert limiter.peek("key", "a").remaining == 5
+    decision = limiter.hit("key", "a")
+    assert (decision.remaining, decision.reset_after) == (4, 60)
+
+
+def test_the_request_past_the_quota_is_refused_and_the_bucket_stays_spent():
+    clock = Clock()
+    limiter = Limiter(Quota(2, 60), InProcessStorage(clock), clock)
+    assert [limiter.hit("key", "a").refused for _ in range(3)] == [False, False, True]
+    assert limiter.peek("key", "a").exhausted
+    assert not limiter.peek("key", "b").exhausted
 
 
 def test_ended_windows_are_swept_so_memory_stays_bounded():
     clock = Clock()
-    store = MemoryStore(clock)
+    storage = InProcessStorage(clock)
+    limiter = Limiter(Quota(5, 60), storage, clock)
     for number in range(500):
-        store.hit(f"address:{number}", 60)
-    assert len(store) == 500
+        limiter.hit("address", str(number))
+    assert len(storage) == 500
     clock.now += 61
-    store.hit("address:late", 60)
-    assert len(store) == 1
+    limiter.hit("address", "late")
+    assert len(storage) == 1
 
 
 def test_the_in_process_store_counts_every_hit_from_many_threads():
-    store = MemoryStore()
+    limiter = Limiter(Quota(10_000, 60), InProcessStorage())
     threads = [
-        threading.Thread(target=lambda: [store.hit("key:shared", 60) for _ in range(500)])
+        threading.Thread(target=lambda: [limiter.hit("key", "shared") for _ in range(500)])
         for _ in range(8)
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert store.peek("key:shared", 60).count == 4000
+    assert limiter.peek("key", "shared").remaining == 10_000 - 4000
 
 
 # Redis -----------------------------------------------------------------------------------
@@ -349,8 +426,10 @@ def test_two_apps_sharing_redis_share_the_quota(make_app, org, redis_prefix):
     assert standing(on_first.get("initiatives"))[3] == 0
     refused(on_second.post("initiatives", json={"toolkit": STAR, "title": "Too many"}))
     assert on_first.as_key(org.tokens["read"]).get("initiatives").json["items"] == []
-    counter = f"{prefix}key:{_key_id(org.tokens['write'])}"
-    assert int(client.get(counter)) == 4
+    limiter = ratelimit.limiter(first)
+    assert limiter is not None
+    counter = f"{prefix}{limiter.bucket('key', _key_id(org.tokens['write']))}"
+    assert int(client.get(counter)) == 3  # the 4th was refused unread and uncounted
     assert 0 < client.pttl(counter) <= 60_000  # the window's expiry was set with its count
 
 
@@ -366,17 +445,17 @@ def test_bad_keys_are_counted_per_address_across_apps(make_app, org, redis_prefi
 
 def test_the_redis_store_counts_every_hit_from_many_threads(redis_prefix):
     client, prefix = redis_prefix
-    store = ratelimit.RedisStore(REDIS_URL, prefix)
+    limiter = Limiter(Quota(1000, 60), ratelimit.redis_storage(REDIS_URL, prefix))
     threads = [
-        threading.Thread(target=lambda: [store.hit("key:shared", 60) for _ in range(50)])
+        threading.Thread(target=lambda: [limiter.hit("key", "shared") for _ in range(50)])
         for _ in range(8)
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert store.peek("key:shared", 60).count == 400
-    assert 0 < client.pttl(f"{prefix}key:shared") <= 60_000
+    assert limiter.peek("key", "shared").remaining == 1000 - 400
+    assert 0 < client.pttl(f"{prefix}{limiter.bucket('key', 'shared')}") <= 60_000
 
 
 def test_when_redis_is_down_requests_are_served_unlimited_with_one_warning(make_app, org, caplog):

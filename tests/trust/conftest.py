@@ -382,6 +382,7 @@ def serve_with_gunicorn(
         sys.executable,
         "-m",
         "gunicorn",
+        "--config=python:api.gunicorn_conf",  # as in production (README)
         f"--workers={workers}",
         f"--threads={threads}",
         f"--bind=127.0.0.1:{port}",

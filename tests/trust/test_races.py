@@ -50,8 +50,12 @@ HELD_EVERY = 10
 HOLD_MS = 80
 WORKERS, THREADS = 3, 4
 
-WRITE_CONFLICT = (409, "write_conflict")
-"""What a racer may hear when the database breaks a deadlock: nothing saved, retry."""
+RETRYABLE = {
+    (409, "write_conflict"): "race write conflicts (retryable)",
+    (503, "database_unavailable"): "race answers 503 (SQLite busy past its timeout, retryable)",
+}
+"""What a racer may hear when the database breaks a deadlock, or SQLite's busy wait runs
+out: nothing saved, retry. Safe for every invariant, so counted, not refused."""
 
 
 @dataclasses.dataclass
@@ -175,8 +179,8 @@ def unexpected(replies: Sequence[Reply], *allowed: tuple[int, str | None]) -> li
     for reply in replies:
         if (reply.status, reply.code) in allowed or (reply.status, None) in allowed:
             continue
-        if (reply.status, reply.code) == WRITE_CONFLICT:
-            FIGURES["race write conflicts (retryable)"] += 1
+        if (reply.status, reply.code) in RETRYABLE:
+            FIGURES[RETRYABLE[reply.status, reply.code]] += 1
             continue
         bad.append(f"unexpected answer {reply!r}")
     return bad

@@ -100,6 +100,7 @@ def decode_position(cursor: str) -> int:
                     "cursor",
                     "Not a cursor this feed gave out: use next_cursor as it is, or start "
                     "again without one.",
+                    "invalid_cursor",
                     location="query",
                 )
             ]
