@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
-from api import auth, edge, hygiene, problems, ratelimit
+from api import auth, edge, hygiene, idempotency, problems, ratelimit
 from api.context import EXTENSION, Services, close_workspace
 from api.resources import BLUEPRINTS
 from api.resources.changes import read_retention
@@ -91,13 +91,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     (``RATE_LIMIT``, ``RATE_LIMIT_STORAGE``, ``RATE_LIMIT_PREFIX``, ``CORS_ORIGINS``,
     ``HSTS_SECONDS``, ``TRUSTED_PROXIES``, ``SECURITY_HEADERS``) are read by
     ``api.ratelimit`` and ``api.edge``, else their ``COPROD_`` variables; docs/api.md
-    lists them.
+    lists them. ``IDEMPOTENCY_HOURS`` (else ``COPROD_IDEMPOTENCY_HOURS``) is how long an
+    answer is kept for the retries of a request sent with an ``Idempotency-Key``.
     """
     settings = dict(config or {})
     # Read first, so that a bad edge setting stops the app before it opens anything.
     limiter = ratelimit.build_limiter(settings)
     edge_policy = edge.read_policy(settings)
     read_retention(settings)
+    idempotency_lifetime = idempotency.read_lifetime(settings)
     app = Flask("api")
     url = database_url(settings.pop("DATABASE_URL", None))
     database = Database(url)
@@ -148,9 +150,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # that spent its quota on bad keys, or a key known to have spent its own, is refused
     # before the key is looked up; a valid key is counted, and only then is its scope
     # checked, so a key past its quota hears 429 whatever it asks; then the body is
-    # checked. Answers get the CORS, security and RateLimit headers on the way out.
+    # checked, and a write's Idempotency-Key claimed (or answered from). Answers get the
+    # CORS, security and RateLimit headers on the way out, after (so registered before)
+    # the answer is kept for its key's retries.
     ratelimit.install(app, limiter)
     edge.install(app, edge_policy)
+    idempotency.install(app, idempotency_lifetime)
     app.before_request(edge.answer_preflight)
     app.before_request(ratelimit.refuse_exhausted_address)
     app.before_request(ratelimit.refuse_spent_key)
@@ -158,9 +163,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.before_request(ratelimit.count_caller)
     app.before_request(auth.require_scope)
     app.before_request(hygiene.refuse_unstorable_input)
+    app.before_request(idempotency.claim_idempotency_key)
     app.after_request(ratelimit.label_answer)
     app.after_request(edge.add_headers)
+    app.after_request(idempotency.keep_answer_for_retries)
     app.teardown_request(close_workspace)
+    app.teardown_request(idempotency.close_hashed_body)
     app.register_error_handler(ServiceError, problems.handle_service_error)
     app.register_error_handler(StaleDataError, problems.handle_write_conflict)
     app.register_error_handler(IntegrityError, problems.handle_write_conflict)

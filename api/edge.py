@@ -50,6 +50,7 @@ EXPOSED_HEADERS = (
     "RateLimit-Policy",
     "Repr-Digest",
     "Content-Disposition",
+    "Idempotent-Replayed",
 )
 PREFLIGHT_MAX_AGE = 600
 

@@ -1,9 +1,10 @@
 """The OpenAPI document: what every operation answers besides success, and its JSON form.
 
 The responses every operation shares (400, 401, 403, 404, 412, 413, 415, 422, 429 as
-problems, the ``If-Match`` header) are added here, from what each operation declares,
-instead of by hand on each route, so the document cannot forget one; so are the OpenAPI
-``links`` from each record a 201 makes to the operations on it (``record_links``).
+problems, the ``If-Match`` and ``Idempotency-Key`` headers) are added here, from what each
+operation declares, instead of by hand on each route, so the document cannot forget one;
+so are the OpenAPI ``links`` from each record a 201 makes to the operations on it
+(``record_links``).
 ``openapi/openapi.json`` in the repository is ``document_json(create_app())``; ``coprod
 openapi`` rewrites it.
 """
@@ -17,6 +18,7 @@ from typing import Any
 from apispec import BasePlugin
 from flask import Flask
 
+from api import idempotency
 from api.auth import SCOPE_EXTENSION
 
 IF_MATCH = {
@@ -26,6 +28,33 @@ IF_MATCH = {
     "description": "The ETag you last read (or a comma-separated list of ETags, or * alone); "
     "a stale one is answered 412 and changes nothing, a malformed one 422.",
     "schema": {"type": "string"},
+}
+
+IDEMPOTENCY_KEY = {
+    "name": idempotency.HEADER,
+    "in": "header",
+    "required": False,
+    "description": "A key of your choosing (a UUID) that makes this request safe to retry: "
+    "a retry with the same key and the same request gets the first answer again, with "
+    "Idempotent-Replayed: true, and changes nothing more. Kept 24 hours (by default) per "
+    "API key; the same key with a different request is answered 422 "
+    'idempotency_key_reused. See docs/api.md, "Safe retries with Idempotency-Key".',
+    "schema": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": idempotency.MAX_LENGTH,
+        "pattern": idempotency.KEY_PATTERN,
+    },
+}
+IDEMPOTENT_METHODS = frozenset(method.lower() for method in idempotency.METHODS)
+REPLAYED_HEADER = {
+    "description": "true when this is the answer first given to a request sent with the "
+    "same Idempotency-Key, given again.",
+    "schema": {"type": "string", "enum": ["true"]},
+}
+RETRY_AFTER_HEADER = {
+    "description": "Seconds to wait before trying again.",
+    "schema": {"type": "integer"},
 }
 
 _PROBLEM = {"$ref": "#/components/schemas/Problem"}
@@ -82,10 +111,7 @@ SHARED_RESPONSES = {
             "(code rate_limited): wait Retry-After seconds."
         ),
         "headers": {
-            "Retry-After": {
-                "description": "Seconds to wait before trying again.",
-                "schema": {"type": "integer"},
-            },
+            "Retry-After": RETRY_AFTER_HEADER,
             "RateLimit-Policy": {
                 "description": 'The quota, as "key";q=<requests>;w=<seconds> '
                 "(draft-ietf-httpapi-ratelimit-headers-10; on every answer).",
@@ -99,6 +125,26 @@ SHARED_RESPONSES = {
         },
     },
 }
+
+IDEMPOTENT_RESPONSES = {
+    "409": {
+        **problem_doc(
+            "The request clashes with the data (the problem's code says how); or a request "
+            "with the same Idempotency-Key is still being answered (code "
+            "idempotency_key_in_use: retry after Retry-After seconds), was done but its "
+            "answer was lost (idempotency_answer_lost) or held a secret shown once "
+            "(idempotency_answer_withheld)."
+        ),
+        "headers": {**SHARED_RESPONSES["409"]["headers"], "Retry-After": RETRY_AFTER_HEADER},
+    },
+    "422": problem_doc(
+        SHARED_RESPONSES["422"]["description"].removesuffix(").")
+        + "; an Idempotency-Key that is not 1 to 255 printable ASCII characters is "
+        "another, location header, code invalid_idempotency_key). A key used before with a "
+        "different request is code idempotency_key_reused."
+    ),
+}
+"""The 409 and 422 of an operation that takes an Idempotency-Key, which has more to say."""
 
 UNREADABLE_BODY = problem_doc(
     "The body could not be read to its end: its chunked framing is broken, or the client "
@@ -170,6 +216,11 @@ class SharedResponsesPlugin(BasePlugin):
             if uses_if_match:
                 wanted.append("412")
                 operation.setdefault("parameters", []).append(dict(IF_MATCH))
+            idempotent = method in IDEMPOTENT_METHODS
+            if idempotent:
+                operation.setdefault("parameters", []).append(dict(IDEMPOTENCY_KEY))
+                for status, response in IDEMPOTENT_RESPONSES.items():
+                    responses.setdefault(status, response)
             body = operation.get("requestBody", {}).get("content", {})
             if "application/json" in body:
                 wanted += ["400", "413", "415"]
@@ -187,6 +238,8 @@ class SharedResponsesPlugin(BasePlugin):
                 if method == "post" and uses_if_match and str(status) in OK:
                     # A POST that changes the record in its path answers with its new ETag.
                     headers = {"ETag": ETAG_HEADER}
+                if idempotent and str(status).startswith("2"):
+                    headers = {**headers, "Idempotent-Replayed": REPLAYED_HEADER}
                 if headers:
                     response.setdefault("headers", {}).update(headers)
                 conditional = conditional or (method == "get" and "ETag" in headers)

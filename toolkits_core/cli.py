@@ -51,6 +51,7 @@ from toolkits_core.service import (
     get_organisation,
     list_keys,
     list_organisations,
+    prune_idempotent_requests,
     revoke_key,
 )
 
@@ -631,3 +632,21 @@ def events_prune(days: int, database_url: str | None) -> None:
     with _session(database_url) as session:
         forgotten = forget_expired_event_data(session, dt.timedelta(days=days))
     click.echo(f"Forgot what {forgotten} events older than {days} days showed.")
+
+
+@main.group()
+def idempotency() -> None:
+    """The answers kept for requests sent with an Idempotency-Key."""
+
+
+@idempotency.command("prune")
+@database_option
+def idempotency_prune(database_url: str | None) -> None:
+    """Delete the kept answers that have expired (24 hours after their request, by default).
+
+    Expired ones are never used, whether pruned or not: this only frees their space. Safe
+    to run from cron on any number of machines at once.
+    """
+    with _session(database_url) as session:
+        pruned = prune_idempotent_requests(session)
+    click.echo(f"Deleted {pruned} expired idempotent request{'' if pruned == 1 else 's'}.")

@@ -210,6 +210,12 @@ class FuzzWorld:
             query = sa.select(*columns).order_by(*table.primary_key.columns)
             if "organisation_id" in table.c:
                 query = query.where(table.c.organisation_id == self.organisation_id)
+                if name == "idempotent_requests":
+                    # A refusal may leave its own answer (a 4xx), kept so that a retry with
+                    # its Idempotency-Key hears it again (docs/api.md); a claim left behind
+                    # (no status) or a success kept for a refusal is a change.
+                    status = table.c.status
+                    query = query.where(sa.or_(status.is_(None), status < 400))
             elif name == "change_clock":
                 pass  # the server's one clock: a refused request must not move it either
             elif name == "organisations":

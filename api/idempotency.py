@@ -1,0 +1,463 @@
+"""``Idempotency-Key``: a POST, PUT or PATCH retried with the same key gets its first answer
+again instead of being done twice (Stripe's keys; draft-ietf-httpapi-idempotency-key-header).
+
+Three hooks, after the key, the scope and the body have been checked:
+
+- ``claim_idempotency_key`` (before the view) validates the header, hashes the request
+  (method, path, query, ``If-Match``, body) and claims the key in the request's own
+  transaction, as its first write (``toolkits_core._services.idempotency``), so the claim
+  commits or rolls back with the write itself. A retry of an answered request gets the
+  answer again, with ``Idempotent-Replayed: true``, and the view does not run.
+- ``keep_answer_for_retries`` (after the view) saves the answer on a committed claim, in a
+  short transaction of its own. A request that did not commit lost its claim with its
+  rollback; its answer is kept afresh only when it is final (a success, or a refusal that
+  a retry would hear again), never a 5xx or a race that a retry may win.
+- ``close_hashed_body`` (teardown) closes the copy of an upload's body made to hash it.
+
+Answers marked ``Cache-Control: no-store`` by their view (a new API key's secret) keep their
+status and headers but never their body, so no secret is stored: a retry hears that the
+request was done and its answer cannot be given again. ``docs/api.md`` ("Safe retries with
+Idempotency-Key") says what an integrator sees.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import logging
+import re
+import tempfile
+from collections.abc import Mapping
+from typing import IO, Any
+
+import sqlalchemy as sa
+from flask import Flask, Response, current_app, g, request
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import ClientDisconnected
+
+from api.context import request_session
+from api.problems import PROBLEM_JSON, problem_response
+from api.settings import ConfigurationError, setting, source
+from toolkits_core.service import (
+    DEFAULT_LIFETIME,
+    LIFETIME_VARIABLE,
+    FieldProblem,
+    IdempotentCall,
+    InvalidRequestError,
+    KeyState,
+    ServiceError,
+    StoredAnswer,
+    claim_key,
+    keep_answer,
+    mark_committing,
+    save_answer,
+)
+
+HEADER = "Idempotency-Key"
+REPLAYED = "Idempotent-Replayed"
+METHODS = frozenset({"POST", "PUT", "PATCH"})
+"""The methods that honour a key. GET and HEAD change nothing, and a DELETE done twice
+leaves what it left once, so they ignore it."""
+KEPT_HEADERS = ("Content-Type", "Location", "ETag", "Link")
+"""The headers an answer is replayed with (the edge adds CORS, security and rate-limit
+headers to every answer, replays included)."""
+MAX_LENGTH = 255
+_KEY = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")
+KEY_PATTERN = "^[!-~]([ -~]*[!-~])?$"
+"""The same as ``_KEY``, for the API document."""
+RETRY_AFTER_SECONDS = 1
+"""What a retry of a request still being answered is told to wait."""
+TRANSIENT_STATUSES = frozenset({401, 403, 408, 423, 425, 429})
+TRANSIENT_CODES = frozenset({"write_conflict"})
+"""Refusals a retry of the same request may not hear again: they are not kept."""
+SETTING = "IDEMPOTENCY_HOURS"
+EXTENSION = "coprod.idempotency"
+SPOOL_IN_MEMORY = 1024 * 1024
+"""How much of an upload's body is held in memory while it is hashed; the rest is spooled
+to a temporary file."""
+_CHUNK = 64 * 1024
+_HELD = "coprod_idempotency"
+_SPOOLED = "coprod_idempotency_body"
+
+logger = logging.getLogger("api.idempotency")
+
+
+def read_lifetime(config: Mapping[str, Any]) -> dt.timedelta:
+    """How long answers are kept: ``IDEMPOTENCY_HOURS`` in the app's settings, else
+    ``COPROD_IDEMPOTENCY_HOURS``, else 24 hours."""
+    value = setting(config, SETTING, LIFETIME_VARIABLE, "")
+    if str(value).strip() == "":
+        return DEFAULT_LIFETIME
+    try:
+        hours = int(str(value).strip())
+    except ValueError:
+        hours = 0
+    if not 1 <= hours <= 24 * 30:
+        raise ConfigurationError(
+            f"{source(config, SETTING, LIFETIME_VARIABLE)} is {value!r}: give how many hours "
+            "an answer to a request sent with an Idempotency-Key is kept for its retries, a "
+            f"whole number from 1 to 720 (default {DEFAULT_LIFETIME // dt.timedelta(hours=1)})."
+        )
+    return dt.timedelta(hours=hours)
+
+
+def install(app: Flask, lifetime: dt.timedelta) -> None:
+    app.extensions[EXTENSION] = lifetime
+
+
+def _lifetime() -> dt.timedelta:
+    found: dt.timedelta = current_app.extensions.get(EXTENSION, DEFAULT_LIFETIME)
+    return found
+
+
+@dataclasses.dataclass
+class _Held:
+    """A key this request claimed, and whether its claim has committed or gone."""
+
+    call: IdempotentCall
+    pending: bool = True
+    """The claim is in the open transaction."""
+    committed: bool = False
+
+
+_REPLAYED = object()
+"""What ``g`` holds for a request answered from a key: nothing to keep afterwards."""
+
+
+# The header ---------------------------------------------------------------------------
+
+
+def _invalid(message: str) -> InvalidRequestError:
+    return InvalidRequestError(
+        [FieldProblem(HEADER, message, "invalid_idempotency_key", location="header")]
+    )
+
+
+def _key() -> str | None:
+    """The request's idempotency key; ``InvalidRequestError`` (422) for a malformed one."""
+    sent = request.headers.get(HEADER)  # a server folds repeated headers into one, with ","
+    if sent is None:
+        return None
+    key = sent.strip(" \t")
+    if not 1 <= len(key) <= MAX_LENGTH or _KEY.fullmatch(key) is None:
+        wrong = (
+            "it is empty"
+            if not key
+            else f"it is {len(key)} characters long"
+            if len(key) > MAX_LENGTH
+            else "it holds characters that are not printable ASCII"
+        )
+        raise _invalid(
+            f"{HEADER} takes 1 to {MAX_LENGTH} printable ASCII characters (letters, digits, "
+            f"punctuation and inner spaces), such as a UUID; {wrong}."
+        )
+    return key
+
+
+# What makes two requests the same request ----------------------------------------------
+
+
+def _reads(location: str) -> bool:
+    """Whether the view reads arguments from ``location`` (flask-smorest's ``arguments``)."""
+    if request.endpoint is None:
+        return False
+    seen: Any = current_app.view_functions.get(request.endpoint)
+    while seen is not None:
+        arguments = getattr(seen, "_apidoc", {}).get("arguments", {})
+        if any(p.get("in") == location for p in arguments.get("parameters", [])):
+            return True
+        seen = getattr(seen, "__wrapped__", None)
+    return False
+
+
+class _Canonical:
+    """SHA-256 over a multipart body with its boundary written the same every time, so that
+    a client library that picks a new boundary for each retry still sends the same request.
+
+    RFC 2046 has the boundary chosen so that it occurs nowhere in the parts: each delimiter
+    (``--`` and the boundary) is replaced, however the body is cut into chunks.
+    """
+
+    def __init__(self, digest: Any, boundary: str | None) -> None:
+        self._digest = digest
+        self._delimiter = b"--" + boundary.encode("latin-1") if boundary else b""
+        self._tail = b""
+
+    def update(self, chunk: bytes) -> None:
+        if not self._delimiter:
+            self._digest.update(chunk)
+            return
+        data = self._tail + chunk
+        safe = len(data) - (len(self._delimiter) - 1)  # a delimiter starting here is whole
+        start = 0
+        while (found := data.find(self._delimiter, start)) != -1 and found < safe:
+            self._digest.update(data[start:found] + b"--BOUNDARY")
+            start = found + len(self._delimiter)
+        cut = max(start, safe)
+        self._digest.update(data[start:cut])
+        self._tail = data[cut:]
+
+    def finish(self) -> None:
+        self._digest.update(self._tail)
+        self._tail = b""
+
+
+def _unreadable() -> ServiceError:
+    return ServiceError(
+        "unreadable_body",
+        "The body could not be read to its end: its chunked framing is broken, or the "
+        "client stopped sending it. Nothing was stored.",
+    )
+
+
+def _hash_upload(canonical: _Canonical) -> None:
+    """Read an upload's body once, hashing it into a copy that the form parser reads next.
+
+    The body is read within the limit the edge set for it (413 past it), so nothing
+    changes for the upload but where its bytes come from.
+    """
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
+    try:
+        stream = request.stream
+        while chunk := stream.read(_CHUNK):
+            canonical.update(chunk)
+            spool.write(chunk)
+        spool.seek(0)
+    except ClientDisconnected:
+        spool.close()
+        raise _unreadable() from None
+    except BaseException:
+        spool.close()
+        raise
+    canonical.finish()
+    setattr(g, _SPOOLED, spool)
+    request.stream = spool  # werkzeug's cached property: the form parser reads the copy
+
+
+def _fingerprint() -> str:
+    """SHA-256 of the method, path, query, ``If-Match`` and the body the operation reads."""
+    digest = hashlib.sha256()
+    parts = (
+        request.method,
+        request.path,
+        request.query_string.decode("latin-1"),
+        request.headers.get("If-Match", ""),
+    )
+    for part in parts:
+        encoded = part.encode("utf-8", "surrogatepass")
+        digest.update(b"%d:%b\n" % (len(encoded), encoded))
+    uploads = _reads("files")
+    if uploads and not request.is_json:
+        _hash_upload(_Canonical(digest, request.mimetype_params.get("boundary")))
+    elif uploads or _reads("json"):
+        digest.update(request.get_data(cache=True))  # within the edge's limit (1 MiB)
+    return digest.hexdigest()
+
+
+# Before the view ------------------------------------------------------------------------
+
+
+def claim_idempotency_key() -> Response | None:
+    """Claim the request's idempotency key before its view runs, or answer from it."""
+    if request.method not in METHODS or HEADER not in request.headers:
+        return None
+    caller = g.get("caller")
+    if caller is None:
+        return None  # not an operation (the API document), which takes no key
+    key = _key()
+    if key is None:
+        return None
+    call = IdempotentCall(
+        organisation_id=caller.organisation_id,
+        credential_id=caller.key_id,
+        key=key,
+        fingerprint=_fingerprint(),
+        method=request.method,
+        path=request.path,
+    )
+    session = request_session()
+    try:
+        found = claim_key(session, call, _lifetime())
+    except ServiceError:
+        session.rollback()  # reused with another request: free the write lock at once
+        raise
+    if found.state is KeyState.CLAIMED:
+        held = _Held(call)
+        _follow(session, held)
+        setattr(g, _HELD, held)
+        return None
+    session.rollback()  # nothing of this request is to be written: free the write lock
+    setattr(g, _HELD, _REPLAYED)
+    if found.state is KeyState.ANSWERED and found.answer is not None:
+        return _replay(found.answer)
+    return _refusal(found.state, found.committed_at, caller.key_id, found.answer)
+
+
+def _follow(session: Session, held: _Held) -> None:
+    """Follow the claim through the request's transaction: note on it when it commits (so
+    that a retry can tell a slow save from a lost one), and whether it committed."""
+
+    def before_commit(committing: Session) -> None:
+        if held.pending:
+            mark_committing(committing, held.call)
+
+    def after_commit(_session: Session) -> None:
+        if held.pending:
+            held.pending, held.committed = False, True
+
+    def after_rollback(_session: Session) -> None:
+        held.pending = False
+
+    sa.event.listen(session, "before_commit", before_commit)
+    sa.event.listen(session, "after_commit", after_commit)
+    sa.event.listen(session, "after_rollback", after_rollback)
+
+
+def _replay(answer: StoredAnswer) -> Response:
+    response = current_app.response_class(answer.body or b"", status=answer.status)
+    for name, value in answer.headers.items():
+        response.headers[name] = value
+    response.headers[REPLAYED] = "true"
+    return response
+
+
+def _moment(when: dt.datetime | None) -> str:
+    if when is None:
+        return "a moment ago"
+    return when.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _refusal(
+    state: KeyState, committed_at: dt.datetime | None, key_id: str, answer: StoredAnswer | None
+) -> Response:
+    if state is KeyState.RUNNING:
+        return problem_response(
+            409,
+            code="idempotency_key_in_use",
+            title="Idempotency key in use",
+            detail="A request with this Idempotency-Key is still being answered. Retry it "
+            "after Retry-After seconds to get its answer; it will not be done twice.",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+    if state is KeyState.LOST:
+        return problem_response(
+            409,
+            code="idempotency_answer_lost",
+            title="Idempotency answer lost",
+            detail=f"The request with this Idempotency-Key was done (its changes committed at "
+            f"{_moment(committed_at)}), but the server stopped before it could keep its "
+            "answer, so it cannot be given again, and the request will not be done again. "
+            "Find what it changed in the change feed (GET /api/v1/events: the events of "
+            f"actor key_id {key_id} from that moment).",
+        )
+    location = (answer.headers.get("Location") if answer else None) or ""
+    where = f" It made {location}." if location else ""
+    return problem_response(
+        409,
+        code="idempotency_answer_withheld",
+        title="Idempotency answer withheld",
+        detail=f"The request with this Idempotency-Key was done (answered "
+        f"{answer.status if answer else 'before'}), and will not be done again, but its "
+        "answer is not kept: it held a secret shown once (a new API key's token), or "
+        f"named a person whose data has since been erased.{where} GET the record for what "
+        "it holds now; if you did not keep a new key's token, revoke that key and make "
+        "another with a new Idempotency-Key.",
+    )
+
+
+# After the view -------------------------------------------------------------------------
+
+
+def _answer_of(response: Response) -> StoredAnswer:
+    """The answer as it is kept; its body is withheld when the view said ``no-store``."""
+    headers = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
+    if response.cache_control.no_store or response.is_streamed or response.direct_passthrough:
+        return StoredAnswer(response.status_code, headers, None)
+    return StoredAnswer(response.status_code, headers, response.get_data())
+
+
+def _problem_code(response: Response) -> str | None:
+    if response.mimetype != PROBLEM_JSON or response.is_streamed:
+        return None
+    try:
+        body = json.loads(response.get_data())
+    except ValueError:
+        return None
+    code = body.get("code") if isinstance(body, dict) else None
+    return code if isinstance(code, str) else None
+
+
+def _is_final(response: Response) -> bool:
+    """Whether a retry of the same request would be told the same: a success, or a refusal
+    of what was asked (not of when or by whom it was asked)."""
+    status = response.status_code
+    if 200 <= status < 300:
+        return True
+    if not 400 <= status < 500 or status in TRANSIENT_STATUSES:
+        return False
+    code = _problem_code(response)
+    return not (code in TRANSIENT_CODES or (code or "").startswith("idempotency_"))
+
+
+def keep_answer_for_retries(response: Response) -> Response:
+    """Keep the answer of a request that claimed a key, for its retries.
+
+    Registered after the edge's own ``after_request`` hooks, so that it runs before them
+    and sees the answer as its view made it (``Cache-Control`` included).
+    """
+    held = g.pop(_HELD, None)
+    if not isinstance(held, _Held):
+        return response
+    session = request_session()
+    try:
+        if held.committed:
+            if response.status_code >= 500:
+                logger.warning(
+                    "%s %s committed, then failed (%s): its key's answer is not kept, so a "
+                    "retry hears that it was lost",
+                    request.method,
+                    request.path,
+                    response.status_code,
+                )
+                return response
+            save_answer(session, held.call, _answer_of(response))
+            session.commit()
+            return response
+        _abandon(session)
+        if _is_final(response):
+            keep_answer(session, held.call, _answer_of(response), _lifetime())
+            session.commit()
+    except sa.exc.SQLAlchemyError as error:
+        logger.warning(
+            "the answer to %s %s could not be kept for its Idempotency-Key (%s): a retry "
+            "hears that it was lost (or, if it was not committed, runs again)",
+            request.method,
+            request.path,
+            type(error).__name__,
+        )
+        _rollback_quietly(session)
+    return response
+
+
+def _abandon(session: Session) -> None:
+    """Undo what the request left uncommitted (its claim with it) and its stored files."""
+    ws = g.get("workspace")
+    if ws is not None:
+        ws.abandon()
+    else:
+        session.rollback()
+
+
+def _rollback_quietly(session: Session) -> None:
+    with contextlib.suppress(sa.exc.SQLAlchemyError):  # gone: the session's close will do
+        session.rollback()
+
+
+def close_hashed_body(_error: BaseException | None = None) -> None:
+    """Close the copy of an upload's body made to hash it."""
+    spool: IO[bytes] | None = g.pop(_SPOOLED, None)
+    if spool is not None:
+        spool.close()
