@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from toolkits_core._services.errors import ConflictError
+from toolkits_core._services.idempotency import withhold_answers_naming
 from toolkits_core._services.workspace import Workspace, check_if_match
 from toolkits_core._store.audit import AuditAction, Event, record_events
 from toolkits_core._store.models import (
@@ -176,6 +177,7 @@ def erase_participant(
         erased.append(evidence.id)
     ws.session.flush()
     _forget_what_events_showed(ws, erased)
+    withhold_answers_naming(ws.session, ws.organisation_id, erased)
     record_events(
         ws.session,
         [
