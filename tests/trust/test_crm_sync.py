@@ -67,7 +67,7 @@ crm_sync = _load_example()
 PROJECTS, CONTACTS = 300, 3
 DROP_EVERY = 37
 """One write in so many has its answer thrown away after coprod committed it."""
-RATE_LIMIT = "400/second"
+RATE_LIMIT = "80/second"
 """Per key and per worker: the load meets the RateLimit headers (and may meet 429)."""
 HOLD_SECONDS = 0.8
 
