@@ -281,9 +281,13 @@ class Coprod:
 class CrmSync:
     """Pushes CRM projects and contacts to coprod, and pulls coprod's feed into a mirror."""
 
-    def __init__(self, coprod: Coprod, mirror: Mirror | None = None) -> None:
+    def __init__(
+        self, coprod: Coprod, mirror: Mirror | None = None, *, upserts: bool = True
+    ) -> None:
         self.coprod = coprod
         self.mirror = mirror
+        self.upserts = upserts
+        """Use upserts where the server has them (False: always POST and PATCH)."""
         self.initiative_ids: dict[str, str] = {}
         """Project ref -> initiative id, learnt from pushes and lookups."""
 
@@ -292,7 +296,7 @@ class CrmSync:
         return self.coprod.stats
 
     def push_project(self, project: Project) -> Pushed:
-        if "upsert" in self.coprod.features():
+        if self._upserting():
             pushed = self._put(
                 f"{API}/initiatives/by-external-ref/{ref_path(project.ref)}",
                 project.body(),
@@ -313,7 +317,7 @@ class CrmSync:
 
     def push_contact(self, contact: Contact) -> Pushed:
         initiative_id = self.initiative_id(contact.project_ref)
-        if "upsert" in self.coprod.features():
+        if self._upserting():
             pushed = self._put(
                 f"{API}/initiatives/{initiative_id}/participants/by-external-ref/"
                 f"{ref_path(contact.ref)}",
@@ -336,6 +340,9 @@ class CrmSync:
             self.push_project(record) if isinstance(record, Project) else self.push_contact(record)
             for record in records
         ]
+
+    def _upserting(self) -> bool:
+        return self.upserts and "upsert" in self.coprod.features()
 
     def initiative_id(self, project_ref: str) -> str:
         """The initiative a project became, asked of coprod once and then remembered."""
@@ -469,11 +476,25 @@ CREATE INDEX IF NOT EXISTS records_by_ref ON records (record_type, external_ref)
 CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS applied (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE,
-    event_type TEXT NOT NULL, record_id TEXT NOT NULL, own INTEGER NOT NULL);
+    event_type TEXT NOT NULL, record_id TEXT NOT NULL, occurred_at TEXT NOT NULL,
+    own INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS crm_tasks (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, task TEXT NOT NULL, record_type TEXT NOT NULL,
     record_id TEXT NOT NULL, external_ref TEXT, done INTEGER NOT NULL DEFAULT 0);
 """
+
+
+@dataclasses.dataclass(frozen=True)
+class CrmTask:
+    """Something the CRM must do for a person's sake: ``erase`` (coprod erased the record:
+    erase or anonymise yours) or ``consent_withdrawn`` (record it, stop using their data)."""
+
+    seq: int
+    task: str
+    record_type: str
+    record_id: str
+    external_ref: str | None
+    """The CRM's own id, from the event: how the CRM finds its record."""
 
 
 class Mirror:
@@ -548,8 +569,9 @@ class Mirror:
         own = self.own_key_id is not None and event["actor"].get("key_id") == self.own_key_id
         try:
             self.db.execute(
-                "INSERT INTO applied (event_id, event_type, record_id, own) VALUES (?, ?, ?, ?)",
-                (event["id"], event["type"], event["record_id"], int(own)),
+                "INSERT INTO applied (event_id, event_type, record_id, occurred_at, own) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (event["id"], event["type"], event["record_id"], event["occurred_at"], int(own)),
             )
         except sqlite3.IntegrityError:
             return 0  # heard before: a page applied twice changes nothing
@@ -608,13 +630,17 @@ class Mirror:
         rows = self.db.execute("SELECT record_type, id, body FROM records")
         return {(kind, record_id): json.loads(body) for kind, record_id, body in rows}
 
-    def tasks(self) -> list[tuple[str, str, str, str | None]]:
-        """What the CRM still has to do: (task, record type, coprod id, CRM id)."""
+    def tasks(self) -> list[CrmTask]:
+        """What the CRM still has to do, oldest first."""
         rows = self.db.execute(
-            "SELECT task, record_type, record_id, external_ref FROM crm_tasks "
+            "SELECT seq, task, record_type, record_id, external_ref FROM crm_tasks "
             "WHERE done = 0 ORDER BY seq"
         )
-        return [(str(a), str(b), str(c), d) for a, b, c, d in rows]
+        return [CrmTask(*row) for row in rows]
+
+    def task_done(self, task: CrmTask) -> None:
+        """The CRM has carried the task out (erased the contact, recorded the withdrawal)."""
+        self.db.execute("UPDATE crm_tasks SET done = 1 WHERE seq = ?", (task.seq,))
 
     def applied_event_ids(self) -> list[str]:
         return [str(row[0]) for row in self.db.execute("SELECT event_id FROM applied ORDER BY seq")]
@@ -675,7 +701,8 @@ def main(argv: list[str] | None = None) -> int:
             while True:
                 print(f"applied {sync.pull()} events")
                 for task in mirror.tasks():
-                    print("for the CRM:", *task)
+                    print("for the CRM:", task.task, task.record_type, task.external_ref)
+                    mirror.task_done(task)  # here the CRM is whoever reads this output
                 if not args.follow:
                     break
                 time.sleep(args.interval)

@@ -14,9 +14,11 @@ from __future__ import annotations
 import base64
 import contextlib
 import dataclasses
+import datetime as dt
 import http.client
 import http.server
 import importlib.util
+import itertools
 import json
 import pathlib
 import socket
@@ -65,6 +67,8 @@ def _load_example() -> ModuleType:
 crm_sync = _load_example()
 
 PROJECTS, CONTACTS = 300, 3
+OLDER_PROJECTS = 30
+"""Pushed by POST and PATCH, as against a coprod without upserts."""
 DROP_EVERY = 37
 """One write in so many has its answer thrown away after coprod committed it."""
 RATE_LIMIT = "80/second"
@@ -319,11 +323,19 @@ def test_a_crm_loads_follows_the_feed_and_ends_equal_to_coprod(
     started = time.monotonic()
     database_name = "SQLite" if served.database.is_sqlite else "PostgreSQL"
 
-    # 1. The initial load, through a proxy that loses answers after the commit.
+    # 1. The initial load, through a proxy that loses answers after the commit. The first
+    # projects go as a CRM on an older coprod would send them (POST with external_ref,
+    # then PATCH with If-Match), the rest by upsert where the server has them.
     crm = crm_sync.CrmSync(opened(closing, crm_sync.Coprod(proxy.url, served.crm_token)))
+    older = crm_sync.CrmSync(
+        opened(closing, crm_sync.Coprod(proxy.url, served.crm_token)), upserts=False
+    )
     features = crm.coprod.features()
     records = crm_records()
-    pushed = crm.push(records)
+    split = OLDER_PROJECTS * (1 + CONTACTS)
+    pushed = older.push(records[:split])
+    crm.initiative_ids.update(older.initiative_ids)
+    pushed += crm.push(records[split:])
     contact_ids = {
         record.ref: result.record_id
         for record, result in zip(records, pushed, strict=True)
@@ -340,21 +352,24 @@ def test_a_crm_loads_follows_the_feed_and_ends_equal_to_coprod(
             ).one()
             for table in ("initiatives", "participants")
         }
-    assert counts == {"initiatives": (PROJECTS, PROJECTS), "participants": (900, 900)}, counts
+    contacts = PROJECTS * CONTACTS
+    assert counts == {"initiatives": (PROJECTS, PROJECTS), "participants": (contacts,) * 2}
     assert proxy.dropped, "no answer was dropped: the retry path went untested"
-    stats = crm.stats
-    assert stats.retries_after_transport_error == len(proxy.dropped), stats
-    lost = len(proxy.dropped)
-    if stats.replayed:  # Idempotency-Key honoured: every lost answer was replayed
-        assert stats.replayed == lost, stats
-        assert stats.outcomes == {"created": len(records)}, stats
-    else:  # before idempotency: the retry found the record made by the first attempt
-        assert stats.outcomes["created"] == len(records) - lost, stats
-        if "upsert" in features:  # a PUT again: 200, the record already as sent
-            assert stats.outcomes["updated"] == lost, stats
+    for client, sent in ((older, split), (crm, len(records) - split)):
+        stats, lost = client.stats, client.stats.retries_after_transport_error
+        if stats.replayed:  # Idempotency-Key honoured: every lost answer was replayed
+            assert stats.replayed == lost, stats
+            assert stats.outcomes == {"created": sent}, stats
+            continue
+        # Before idempotency: the retry finds the record its first attempt made.
+        assert stats.outcomes["created"] == sent - lost, stats
+        if client.upserts and "upsert" in features:  # a PUT again: 200, as sent
+            assert stats.outcomes.get("updated", 0) == lost, stats
         else:  # a POST again: 409 external_ref_taken, naming the record
             assert stats.recovered_by_external_ref == lost, stats
-            assert stats.outcomes["unchanged"] == lost, stats
+            assert stats.outcomes.get("unchanged", 0) == lost, stats
+    lost_in_load = sum(c.stats.retries_after_transport_error for c in (older, crm))
+    assert lost_in_load == len(proxy.dropped)
     loaded_in = time.monotonic() - started
 
     # 2. The mirror: a full export, then the feed from the export's cursor, in a thread.
@@ -457,13 +472,14 @@ def test_a_crm_loads_follows_the_feed_and_ends_equal_to_coprod(
         staff.write("DELETE", f"participants/{contact(p, 2)}")
     for p in range(80, 83):
         staff.write("DELETE", f"initiatives/{initiative[f'proj-{p}']}")
+    older.initiative_ids.update(crm.initiative_ids)
     for p in range(90, 120):  # the CRM's own changes, which its mirror hears as its own
         renamed = crm_sync.Contact(
             f"contact-{p}-0", f"proj-{p}", f"c{p}-0-v2", "person_using_services", f"C {p}", "given"
         )
-        # "unchanged" when the proxy lost the PATCH's answer and, before idempotency,
-        # the retry's If-Match was stale: the re-read found the change already made.
-        assert crm.push_contact(renamed).outcome in {"updated", "unchanged"}
+        # "unchanged" when the proxy lost a PATCH's answer and, before idempotency, the
+        # retry's If-Match was stale: the re-read found the change already made.
+        assert (older if p % 2 else crm).push_contact(renamed).outcome in {"updated", "unchanged"}
     holder.join(30)
     done.set()
     follower.join(120)
@@ -478,6 +494,11 @@ def test_a_crm_loads_follows_the_feed_and_ends_equal_to_coprod(
     assert applied == events_after(
         served.database, served.organisation_id, position_of(start_cursor)
     )
+    times = [
+        dt.datetime.fromisoformat(row[0])
+        for row in mirror.db.execute("SELECT occurred_at FROM applied ORDER BY seq")
+    ]
+    overtaken = sum(1 for before, after in itertools.pairwise(times) if after < before)
     held = mirror.records()
     assert all(
         held["participant", contact(p, 0)]["display_name"] == f"C {p}" for p in range(90, 120)
@@ -485,15 +506,19 @@ def test_a_crm_loads_follows_the_feed_and_ends_equal_to_coprod(
     own = mirror.db.execute("SELECT count(*) FROM applied WHERE own = 1").fetchone()[0]
     assert own >= 30  # the CRM's renames, marked as its own
     tasks = mirror.tasks()
-    erase_tasks = {ref for task, kind, _, ref in tasks if task == "erase" and kind == "participant"}
-    assert erase_tasks == erased_refs
-    evidence_erased = {
-        rid for task, kind, rid, _ in tasks if task == "erase" and kind == "evidence"
+    erasures = {(t.record_type, t.record_id): t.external_ref for t in tasks if t.task == "erase"}
+    assert {ref for (kind, _), ref in erasures.items() if kind == "participant"} == erased_refs
+    assert ("evidence", note_122) in erasures
+    withdrawals = {
+        (t.record_type, t.record_id): t.external_ref for t in tasks if t.task == "consent_withdrawn"
     }
-    assert note_122 in evidence_erased
-    withdrawals = {ref for task, kind, _, ref in tasks if task == "consent_withdrawn"}
-    assert withdrawn_refs <= withdrawals
-    assert note_120 in {rid for task, kind, rid, _ in tasks if kind == "evidence"}
+    assert withdrawn_refs <= {
+        ref for (kind, _), ref in withdrawals.items() if kind == "participant"
+    }
+    assert ("evidence", note_120) in withdrawals
+    for task in tasks:  # the CRM carries each out, then ticks it off
+        mirror.task_done(task)
+    assert mirror.tasks() == []
 
     # 5. The CRM pushing an erased person again is refused, and says so.
     again = crm_sync.Contact(
@@ -517,15 +542,27 @@ def test_a_crm_loads_follows_the_feed_and_ends_equal_to_coprod(
     assert differences(whole.records(), exported(served)) == []
 
     elapsed = time.monotonic() - started
-    retries = crm.stats.retries + puller.stats.retries + staff.coprod.stats.retries
+    clients = (crm, older, puller, from_start, staff, dpo)
+    stats = [client.coprod.stats for client in clients]
     FIGURES["crm sync: records loaded"] += len(records)
     FIGURES["crm sync: answers dropped after the commit and retried"] += len(proxy.dropped)
-    FIGURES["crm sync: lost answers replayed by Idempotency-Key"] += crm.stats.replayed
-    FIGURES["crm sync: lost creates recovered by external_ref"] += (
-        crm.stats.recovered_by_external_ref
+    FIGURES["crm sync: lost answers replayed by Idempotency-Key"] += sum(s.replayed for s in stats)
+    FIGURES["crm sync: creates answered external_ref_taken, carried on with the record"] += sum(
+        s.recovered_by_external_ref for s in stats
     )
-    FIGURES["crm sync: retries (all clients)"] += retries
-    FIGURES["crm sync: paced waits on RateLimit"] += crm.stats.paced_waits
+    FIGURES["crm sync: PATCHes re-read after 412 stale_etag"] += sum(
+        s.stale_etag_rereads for s in stats
+    )
+    FIGURES["crm sync: retries (all clients)"] += sum(s.retries for s in stats)
+    FIGURES["crm sync: requests (all clients)"] += sum(s.requests for s in stats)
+    FIGURES["crm sync: answers 429 retried after Retry-After"] += sum(
+        s.retries_after_status.get(429, 0) for s in stats
+    )
+    FIGURES["crm sync: answers 503 retried after Retry-After"] += sum(
+        s.retries_after_status.get(503, 0) for s in stats
+    )
+    FIGURES["crm sync: events committed out of write order and still applied"] += overtaken
+    FIGURES["crm sync: paced waits on RateLimit"] += sum(s.paced_waits for s in stats)
     FIGURES["crm sync: events applied during the walk"] += walk["applied"]
     FIGURES["crm sync: feed pages read during the walk"] += walk["pages"]
     FIGURES["crm sync: events applied from the feed's start"] += events_from_start
@@ -601,3 +638,78 @@ def test_the_client_waits_out_the_window_when_the_quota_is_nearly_spent() -> Non
     assert slept == [7]
     assert coprod.stats.paced_waits == 1
     coprod.close()
+
+
+def event(number: int, kind: str, record: dict[str, Any] | None, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": f"aud_{number}",
+        "type": kind,
+        "occurred_at": f"2026-12-04T10:00:{number:02}+00:00",
+        "record_type": kind.split(".")[0],
+        "record_id": "par_1",
+        "initiative_id": "ini_1",
+        "external_ref": "contact-1",
+        "version": None if record is None else record["version"],
+        "actor": {"channel": "api", "key_id": "key_crm"},
+        "fields": [],
+        "record": record,
+        **extra,
+    }
+
+
+def test_a_page_is_applied_with_its_cursor_or_not_at_all(tmp_path: pathlib.Path) -> None:
+    mirror = crm_sync.Mirror(str(tmp_path / "m.sqlite3"), own_key_id="key_crm")
+    person = {"id": "par_1", "initiative_id": "ini_1", "version": 1, "external_ref": "contact-1"}
+    first = [event(1, "participant.created", person)]
+    assert mirror.apply_page(first, "c1") == 1
+    broken = [event(2, "participant.updated", {**person, "version": 2}), {"id": "aud_3"}]
+    with pytest.raises(KeyError):
+        mirror.apply_page(broken, "c3")
+    assert mirror.cursor() == "c1"  # neither the cursor nor the first event of the page
+    assert mirror.records()["participant", "par_1"]["version"] == 1
+    assert mirror.apply_page(first, "c1") == 0  # a page read again changes nothing
+    mirror.apply_page([event(4, "participant.erased", None)], "c4")
+    assert mirror.records()["participant", "par_1"] == {
+        "id": "par_1",
+        "initiative_id": "ini_1",
+        "erased": True,
+    }
+    assert [(t.task, t.external_ref) for t in mirror.tasks()] == [("erase", "contact-1")]
+    mirror.close()
+
+
+def test_an_expired_cursor_means_a_resync_from_an_export(tmp_path: pathlib.Path) -> None:
+    asked: list[str] = []
+    export = "\n".join(
+        json.dumps(line)
+        for line in [
+            {"type": "export", "cursor": "fresh"},
+            {"type": "record", "record_type": "initiative", "record": {"id": "ini_9"}},
+            {"type": "end", "records": 1},
+        ]
+    )
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(f"{request.url.path}?{request.url.query.decode()}")
+        if request.url.path.endswith("/export"):
+            return httpx.Response(200, text=export + "\n")
+        if request.url.params.get("cursor") == "stale":
+            return httpx.Response(
+                410,
+                headers={"Content-Type": "application/problem+json"},
+                json={"code": "cursor_expired"},
+            )
+        return httpx.Response(200, json={"items": [], "next_cursor": "fresh"})
+
+    mirror = crm_sync.Mirror(str(tmp_path / "m.sqlite3"))
+    mirror.apply_page([], "stale")
+    coprod = crm_sync.Coprod("http://coprod.invalid", "k", transport=httpx.MockTransport(answer))
+    assert crm_sync.CrmSync(coprod, mirror).pull() == 0
+    assert asked == [
+        "/api/v1/events?limit=100&cursor=stale",
+        "/api/v1/export?",
+        "/api/v1/events?limit=100&cursor=fresh",
+    ]
+    assert list(mirror.records()) == [("initiative", "ini_9")]
+    coprod.close()
+    mirror.close()
