@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import json
 import os
 import random
@@ -29,7 +30,7 @@ import sqlite3
 import sys
 import time
 import urllib.parse
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -175,6 +176,8 @@ class Coprod:
         self.pace_below = pace_below
         self.stats = Stats()
         self._features: set[str] | None = None
+        self.quota: int | None = None
+        """Requests a window allows this key, from the last RateLimit-Policy seen."""
 
     def close(self) -> None:
         self.http.close()
@@ -197,6 +200,7 @@ class Coprod:
         path: str,
         *,
         json_body: Any = None,
+        content: bytes | None = None,
         params: Mapping[str, str | int] | None = None,
         headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
@@ -215,7 +219,7 @@ class Coprod:
             last = attempt == self.max_attempts or not safe
             try:
                 response = self.http.request(
-                    method, path, json=json_body, params=params, headers=sent
+                    method, path, json=json_body, content=content, params=params, headers=sent
                 )
             except httpx.TransportError:
                 # A timeout, a refused or dropped connection: the write may or may not
@@ -259,10 +263,13 @@ class Coprod:
     def _pace(self, response: httpx.Response) -> None:
         """Wait out the window when the RateLimit header says the quota is nearly spent,
         instead of running into 429s (``RateLimit: "key";r=3;t=42``)."""
+        policy = _rate_fields(response.headers.get("RateLimit-Policy", ""))
+        if policy.get("q", "").isdigit():
+            self.quota = int(policy["q"])
         header = response.headers.get("RateLimit")
         if not header or response.status_code == 429:
             return
-        fields = dict(part.split("=", 1) for part in header.split(";")[1:] if "=" in part.strip())
+        fields = _rate_fields(header)
         left, reset = fields.get("r", ""), fields.get("t", "")
         if left.isdigit() and reset.isdigit() and int(left) < self.pace_below:
             self.stats.paced_waits += 1
@@ -273,6 +280,11 @@ class Coprod:
         if response.status_code != 200:
             raise SyncError(f"GET {path}: {response.status_code}", response)
         return response.json()
+
+
+def _rate_fields(header: str) -> dict[str, str]:
+    """``"key";q=1200;w=60`` as ``{"q": "1200", "w": "60"}``."""
+    return dict(part.strip().split("=", 1) for part in header.split(";")[1:] if "=" in part)
 
 
 # Pushing the CRM's records ----------------------------------------------------------------
@@ -343,6 +355,60 @@ class CrmSync:
 
     def _upserting(self) -> bool:
         return self.upserts and "upsert" in self.coprod.features()
+
+    def push_bulk(self, records: Sequence[Project | Contact], *, batch: int = 500) -> list[Pushed]:
+        """Push many records in few requests (``POST /bulk``) where the server has it,
+        else one by one. A batch never holds more lines than the key's quota, since every
+        line counts against it and a bulk request past the quota is refused whole."""
+        if not (self.upserts and "bulk" in self.coprod.features()):
+            return self.push(records)
+        if self.coprod.quota is None:  # learn the quota from any answer
+            self.coprod.request("GET", f"{API}/organisation")
+        if self.coprod.quota is not None:
+            batch = max(1, min(batch, self.coprod.quota - 1))
+        done: list[Pushed] = []
+        for start in range(0, len(records), batch):
+            done += self._bulk(records[start : start + batch])
+        return done
+
+    def _bulk(self, records: Sequence[Project | Contact]) -> list[Pushed]:
+        lines = []
+        for record in records:
+            if isinstance(record, Project):
+                line = {"record_type": "initiative", "external_ref": record.ref}
+            else:
+                line = {
+                    "record_type": "participant",
+                    "external_ref": record.ref,
+                    "initiative_ref": record.project_ref,
+                }
+            lines.append(json.dumps({**line, "record": record.body()}))
+        changes = hashlib.sha256("\n".join(r.change_id for r in records).encode()).hexdigest()
+        response = self.coprod.request(
+            "POST",
+            f"{API}/bulk",
+            content="\n".join(lines).encode(),
+            headers={"Content-Type": "application/x-ndjson"},
+            idempotency_key=idempotency_key(changes[:32], "bulk"),
+        )
+        if response.status_code != 200:
+            raise SyncError(f"POST /bulk: {response.status_code} {response.text[:500]}", response)
+        answers = [json.loads(line) for line in response.text.splitlines() if line.strip()]
+        done = []
+        for record, answer in zip(records, answers, strict=True):
+            status = answer["status"]
+            if status in {200, 201}:
+                outcome = "created" if status == 201 else "updated"
+                pushed = Pushed(outcome, answer["id"], answer.get("etag"))
+                if isinstance(record, Project):
+                    self.initiative_ids[record.ref] = answer["id"]
+            elif status == 409 and answer["problem"].get("code") == "participant_erased":
+                pushed = Pushed("erased", None)
+            else:
+                raise SyncError(f"{record.ref}: line {answer['line']}: {answer}")
+            self.stats.count(pushed.outcome)
+            done.append(pushed)
+        return done
 
     def initiative_id(self, project_ref: str) -> str:
         """The initiative a project became, asked of coprod once and then remembered."""
@@ -691,7 +757,7 @@ def main(argv: list[str] | None = None) -> int:
     sync = CrmSync(coprod, mirror)
     try:
         if args.command == "push":
-            for pushed in sync.push(read_crm_file(args.changes)):
+            for pushed in sync.push_bulk(list(read_crm_file(args.changes))):
                 print(pushed.outcome, pushed.record_id or "")
         elif args.command == "resync":
             print(f"loaded {sync.resync()} records")
