@@ -106,7 +106,8 @@ class Contact:
 
 @dataclasses.dataclass(frozen=True)
 class Pushed:
-    """What a push did: ``created``, ``updated``, ``unchanged`` or ``erased`` (refused:
+    """What a push did: ``created``, ``updated`` (replaced, or found already as sent),
+    ``unchanged`` (found as sent, before upserts) or ``erased`` (refused:
     coprod erased this person, so the CRM must erase or unlink its contact too)."""
 
     outcome: str
