@@ -128,6 +128,8 @@ class Stats:
     recovered_by_external_ref: int = 0
     """Creates answered 409 external_ref_taken and carried on with the record named."""
     stale_etag_rereads: int = 0
+    answers_lost: int = 0
+    """Writes coprod did but whose answer it lost itself (409 idempotency_answer_lost)."""
     paced_waits: int = 0
     """Waits taken because the RateLimit header said the quota was nearly spent."""
     outcomes: dict[str, int] = dataclasses.field(default_factory=dict)
@@ -186,8 +188,11 @@ class Coprod:
     def features(self) -> set[str]:
         """What this server offers beyond the basics, read once from its API document."""
         if self._features is None:
-            paths = set(self.request("GET", f"{API}/openapi.json").json().get("paths", {}))
+            document = self.request("GET", f"{API}/openapi.json").json()
+            paths = set(document.get("paths", {}))
             found = set()
+            if "Idempotency-Key" in json.dumps(document.get("paths", {})):
+                found.add("idempotency")
             if any(path.endswith("/initiatives/by-external-ref/{ref}") for path in paths):
                 found.add("upsert")
             if any(path.endswith("/bulk") for path in paths):
@@ -385,13 +390,18 @@ class CrmSync:
                 }
             lines.append(json.dumps({**line, "record": record.body()}))
         changes = hashlib.sha256("\n".join(r.change_id for r in records).encode()).hexdigest()
-        response = self.coprod.request(
-            "POST",
-            f"{API}/bulk",
-            content="\n".join(lines).encode(),
-            headers={"Content-Type": "application/x-ndjson"},
-            idempotency_key=idempotency_key(changes[:32], "bulk"),
-        )
+        key = idempotency_key(changes[:32], "bulk")
+        for attempt in (key, f"{key}:again"):  # again: see _write; each line is an upsert
+            response = self.coprod.request(
+                "POST",
+                f"{API}/bulk",
+                content="\n".join(lines).encode(),
+                headers={"Content-Type": "application/x-ndjson"},
+                idempotency_key=attempt,
+            )
+            if problem_code(response) != "idempotency_answer_lost":
+                break
+            self.stats.answers_lost += 1
         if response.status_code != 200:
             raise SyncError(f"POST /bulk: {response.status_code} {response.text[:500]}", response)
         answers = [json.loads(line) for line in response.text.splitlines() if line.strip()]
@@ -420,11 +430,26 @@ class CrmSync:
             self.initiative_ids[project_ref] = page["items"][0]["id"]
         return self.initiative_ids[project_ref]
 
+    def _write(
+        self, method: str, path: str, body: Any, key: str, headers: Mapping[str, str] | None = None
+    ) -> httpx.Response:
+        """A write with its key. If coprod did the write but lost its answer (a worker
+        died as it committed: 409 ``idempotency_answer_lost``), the request is sent once
+        more under a new key: an upsert, a create by external_ref and a PATCH with
+        If-Match all say what the first attempt did without doing it twice."""
+        response = self.coprod.request(
+            method, path, json_body=body, headers=headers, idempotency_key=key
+        )
+        if response.status_code == 409 and problem_code(response) == "idempotency_answer_lost":
+            self.stats.answers_lost += 1
+            response = self.coprod.request(
+                method, path, json_body=body, headers=headers, idempotency_key=f"{key}:again"
+            )
+        return response
+
     def _put(self, path: str, body: dict[str, Any], change_id: str) -> Pushed:
         """An upsert by the CRM's id: 201 made, 200 replaced (or already so)."""
-        response = self.coprod.request(
-            "PUT", path, json_body=body, idempotency_key=idempotency_key(change_id, "put")
-        )
+        response = self._write("PUT", path, body, idempotency_key(change_id, "put"))
         if response.status_code in {200, 201}:
             record = response.json()
             outcome = "created" if response.status_code == 201 else "updated"
@@ -447,9 +472,7 @@ class CrmSync:
         """Before upserts: POST with the external_ref; if a record has it already (a
         retry whose first answer was lost, or an earlier sync), bring that one up to
         date with If-Match. ``fixed`` fields cannot change after creation."""
-        response = self.coprod.request(
-            "POST", collection, json_body=body, idempotency_key=idempotency_key(change_id, "post")
-        )
+        response = self._write("POST", collection, body, idempotency_key(change_id, "post"))
         if response.status_code == 201:
             return Pushed("created", response.json()["id"], response.headers.get("ETag"))
         if response.status_code != 409 or problem_code(response) != "external_ref_taken":
@@ -476,14 +499,9 @@ class CrmSync:
             }
             if not changes:
                 return Pushed("unchanged", record["id"], etag)
-            patched = self.coprod.request(
-                "PATCH",
-                url,
-                json_body=changes,
-                headers={"If-Match": etag},
-                # The If-Match is part of the request, so it is part of the key too.
-                idempotency_key=idempotency_key(change_id, f"patch:{etag.strip(chr(34))}"),
-            )
+            # The If-Match is part of the request, so it is part of the key too.
+            key = idempotency_key(change_id, f"patch:{etag.strip(chr(34))}")
+            patched = self._write("PATCH", url, changes, key, {"If-Match": etag})
             if patched.status_code == 200:
                 return Pushed("updated", record["id"], patched.headers.get("ETag"))
             if patched.status_code == 412:  # changed since we read it: read again

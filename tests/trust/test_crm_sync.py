@@ -76,6 +76,8 @@ DROP_EVERY = 37
 RATE_LIMIT = "80/second"
 """Per key and per worker: the load meets the RateLimit headers (and may meet 429)."""
 HOLD_SECONDS = 0.8
+LATE_BY, GIVES_UP_AFTER = 1.5, 0.5
+"""A request held back by the network for longer than its client waits for an answer."""
 
 
 @dataclasses.dataclass
@@ -131,10 +133,22 @@ class DroppingProxy(http.server.ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.keys_seen: set[str] = set()
         self.dropped: list[str] = []
+        self.held_keys: set[str] = set()
+        self.late_answers: list[tuple[str, int, str | None]] = []
+        """(key, status, Idempotent-Replayed) of requests that reached coprod late."""
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def holds(self, key: str | None) -> bool:
+        """Whether to hold this request back before forwarding it: the first attempt of
+        a key marked ``late``, which thus reaches coprod after its client gave up."""
+        with self.lock:
+            if key is None or ":late-" not in key or key in self.held_keys:
+                return False
+            self.held_keys.add(key)
+            return True
 
     def drops(self, method: str, key: str | None, status: int) -> bool:
         """Whether to lose this answer: only a write's first, and only if it was done."""
@@ -171,6 +185,10 @@ class _ProxyHandler(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
         sent = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+        key = self.headers.get("Idempotency-Key")
+        late = self.server.holds(key)
+        if late:
+            time.sleep(LATE_BY)  # the client times out meanwhile, and retries
         upstream = http.client.HTTPConnection("127.0.0.1", self.server.upstream_port, timeout=60)
         try:
             upstream.request(self.command, self.path, body=body, headers=sent)
@@ -178,7 +196,12 @@ class _ProxyHandler(http.server.BaseHTTPRequestHandler):
             data = answer.read()
         finally:
             upstream.close()
-        if self.server.drops(self.command, self.headers.get("Idempotency-Key"), answer.status):
+        if late:
+            replayed = answer.getheader("Idempotent-Replayed")
+            self.server.late_answers.append((str(key), answer.status, replayed))
+            self.close_connection = True  # its client left long ago
+            return
+        if self.server.drops(self.command, key, answer.status):
             self.close_connection = True  # committed upstream; the client hears nothing
             return
         head = [f"HTTP/1.1 {answer.status} {answer.reason}"]
@@ -369,7 +392,7 @@ def test_a_crm_loads_follows_the_feed_and_ends_equal_to_coprod(
     assert proxy.dropped, "no answer was dropped: the retry path went untested"
     for client, sent in ((older, split), (crm, len(records) - split)):
         stats, lost = client.stats, client.stats.retries_after_transport_error
-        if stats.replayed:  # Idempotency-Key honoured: every lost answer was replayed
+        if "idempotency" in features:  # every lost answer was replayed, nothing redone
             assert stats.replayed == lost, stats
             assert stats.outcomes == {"created": sent}, stats
         elif client.upserts:  # a PUT (or a bulk line) again: 200, the record as sent
@@ -493,6 +516,30 @@ def test_a_crm_loads_follows_the_feed_and_ends_equal_to_coprod(
         # "unchanged" when the proxy lost a PATCH's answer and, before idempotency, the
         # retry's If-Match was stale: the re-read found the change already made.
         assert (older if p % 2 else crm).push_contact(renamed).outcome in {"updated", "unchanged"}
+    # Requests held up in the network past their client's patience: the client retries
+    # with the same key, and the original reaches coprod after the retry was answered.
+    impatient_stats = []
+    for upserting in (False, True):
+        impatient = crm_sync.CrmSync(
+            opened(closing, crm_sync.Coprod(proxy.url, served.crm_token, timeout=GIVES_UP_AFTER)),
+            upserts=upserting,
+        )
+        impatient.initiative_ids.update(crm.initiative_ids)
+        for p in (130, 131) if upserting else (132, 133):
+            newcomer = crm_sync.Contact(
+                f"contact-{p}-late", f"proj-{p}", f"c{p}-3:late-v1", "volunteer", f"Late {p}"
+            )
+            assert impatient.push_contact(newcomer).outcome == "created"
+        assert impatient.stats.retries_after_transport_error == 2
+        impatient_stats.append(impatient.stats)
+    deadline = time.monotonic() + 20
+    while len(proxy.late_answers) < 4 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(proxy.late_answers) == 4, proxy.late_answers
+    if "idempotency" in features:  # each late original heard the retry's answer again
+        assert all(
+            status == 201 and replayed == "true" for _, status, replayed in proxy.late_answers
+        ), proxy.late_answers
     holder.join(30)
     done.set()
     follower.join(120)
@@ -535,6 +582,16 @@ def test_a_crm_loads_follows_the_feed_and_ends_equal_to_coprod(
         mirror.task_done(task)
     assert mirror.tasks() == []
 
+    with served.database.engine.connect() as connection:
+        late_made = connection.execute(
+            sa.text(
+                "SELECT count(*) FROM participants WHERE organisation_id = :o "
+                "AND external_ref LIKE 'contact-%-late'"
+            ),
+            {"o": served.organisation_id},
+        ).scalar_one()
+    assert late_made == 4  # made once each, however late the first attempt arrived
+
     # 5. The CRM pushing an erased person again is refused, and says so.
     again = crm_sync.Contact(
         "contact-60-1", "proj-60", "c60-1-v2", "volunteer", "Contact 60/1", "given"
@@ -558,7 +615,7 @@ def test_a_crm_loads_follows_the_feed_and_ends_equal_to_coprod(
 
     elapsed = time.monotonic() - started
     clients = (crm, older, puller, from_start, staff, dpo)
-    stats = [client.coprod.stats for client in clients]
+    stats = [client.coprod.stats for client in clients] + impatient_stats
     FIGURES["crm sync: records loaded"] += len(records)
     FIGURES["crm sync: answers dropped after the commit and retried"] += len(proxy.dropped)
     FIGURES["crm sync: lost answers replayed by Idempotency-Key"] += sum(s.replayed for s in stats)
@@ -578,6 +635,9 @@ def test_a_crm_loads_follows_the_feed_and_ends_equal_to_coprod(
     )
     FIGURES["crm sync: events committed out of write order and still applied"] += overtaken
     FIGURES["crm sync: requests for the bulk part of the load"] += bulk_requests
+    FIGURES["crm sync: requests reaching coprod after their client gave up"] += len(
+        proxy.late_answers
+    )
     FIGURES["crm sync: paced waits on RateLimit"] += sum(s.paced_waits for s in stats)
     FIGURES["crm sync: events applied during the walk"] += walk["applied"]
     FIGURES["crm sync: feed pages read during the walk"] += walk["pages"]
