@@ -213,6 +213,9 @@ class Participant(Mirrored, InInitiative, Base):
     __table_args__ = (
         sa.UniqueConstraint("initiative_id", "external_ref"),
         _page_index("participants", "initiative_id"),
+        # A CRM finds a contact across the organisation (GET /participants), by its id.
+        sa.Index("ix_participants_organisation_ref", "organisation_id", "external_ref"),
+        sa.Index("ix_participants_organisation_page", "organisation_id", "id"),
     )
 
     id: Mapped[str] = _id_column("par")
