@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
 from flask import Response, current_app, request
 
+from api.context import workspace
 from api.problems import PROBLEM_JSON
 from api.serialise import compiled
 from toolkits_core.service import FieldProblem, InvalidRequestError, Upserted, etag_of
@@ -144,6 +146,21 @@ def body_without_ref(body: dict[str, Any], ref: str) -> dict[str, Any]:
 def upsert_reply(done: Upserted[Any], schema: type[ma.Schema]) -> Any:
     """201 with ``Location`` for a record just made, 200 for one replaced (or kept)."""
     return record_reply(done.record, 201 if done.created else 200, schema)
+
+
+def put_by_ref(
+    write: Callable[..., Upserted[Any]],
+    initiative_id: str | None,
+    ref: str,
+    body: dict[str, Any],
+    schema: type[ma.Schema],
+) -> Any:
+    """A PUT by external reference: ``write`` (a resource's ``write_by_ref``) with the
+    request's conditions, committed, and answered 201 or 200."""
+    ws = workspace()
+    done = write(ws, initiative_id, checked_ref(ref), body, if_match(), if_none_match())
+    ws.commit()
+    return upsert_reply(done, schema)
 
 
 def sent_fields(schema: type[ma.Schema]) -> frozenset[str]:

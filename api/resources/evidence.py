@@ -35,13 +35,11 @@ from api.records import (
     UPSERT_CREATED,
     USES_IF_MATCH,
     body_without_ref,
-    checked_ref,
     if_match,
-    if_none_match,
     locate_existing,
+    put_by_ref,
     record_reply,
     sent_fields,
-    upsert_reply,
 )
 from toolkits_core import Consent, EvidenceKind
 from toolkits_core.service import (
@@ -397,10 +395,7 @@ def upsert(body: dict[str, Any], initiative_id: str, ref: str) -> Any:
     change of that version only (412 when stale, or when none has ref); If-None-Match: *
     makes it a create only (412 record_exists when one has).
     """
-    ws = workspace()
-    done = write_by_ref(ws, initiative_id, checked_ref(ref), body, if_match(), if_none_match())
-    ws.commit()
-    return upsert_reply(done, EvidenceSchema)
+    return put_by_ref(write_by_ref, initiative_id, ref, body, EvidenceSchema)
 
 
 def write_by_ref(

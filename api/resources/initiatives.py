@@ -17,13 +17,11 @@ from api.records import (
     UPSERT_CREATED,
     USES_IF_MATCH,
     body_without_ref,
-    checked_ref,
     if_match,
-    if_none_match,
     locate_existing,
+    put_by_ref,
     record_reply,
     sent_fields,
-    upsert_reply,
 )
 from toolkits_core.service import (
     Initiative,
@@ -195,10 +193,7 @@ def upsert(body: dict[str, Any], ref: str) -> Any:
     that version only (412 when stale, or when no initiative has ref); If-None-Match: *
     makes it a create only (412 record_exists when one has).
     """
-    ws = workspace()
-    done = write_by_ref(ws, None, checked_ref(ref), body, if_match(), if_none_match())
-    ws.commit()
-    return upsert_reply(done, InitiativeSchema)
+    return put_by_ref(write_by_ref, None, ref, body, InitiativeSchema)
 
 
 def write_by_ref(

@@ -20,13 +20,11 @@ from api.records import (
     REF_PARAMETER,
     UPSERT_CREATED,
     body_without_ref,
-    checked_ref,
     if_match,
-    if_none_match,
     locate_existing,
+    put_by_ref,
     record_reply,
     sent_fields,
-    upsert_reply,
 )
 from toolkits_core import Consent, ParticipantRole
 from toolkits_core.service import (
@@ -189,10 +187,7 @@ def upsert(body: dict[str, Any], initiative_id: str, ref: str) -> Any:
     (412 when stale, or when nobody has ref); If-None-Match: * makes it an add only (412
     record_exists when someone has).
     """
-    ws = workspace()
-    done = write_by_ref(ws, initiative_id, checked_ref(ref), body, if_match(), if_none_match())
-    ws.commit()
-    return upsert_reply(done, ParticipantSchema)
+    return put_by_ref(write_by_ref, initiative_id, ref, body, ParticipantSchema)
 
 
 def write_by_ref(
