@@ -35,6 +35,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bench import content
+from bench.seed_events import EventLog, clock_position, feed_cursors, move_clock, snapshot
 from bench.targets import Size, Target
 from toolkits_core import (
     Consent,
@@ -54,8 +55,8 @@ from toolkits_core.service import (
     create_organisation,
 )
 
-SEED_VERSION = 1
-"""Bump when what is seeded changes: cached databases are seeded again."""
+SEED_VERSION = 2
+"""Bump when what is seeded changes: cached databases are seeded again (2: feed events)."""
 RANDOM_SEED = 20_260_505
 HOT_INITIATIVES = 20
 HOT_EVIDENCE = 10
@@ -66,6 +67,9 @@ UPDATED_SHARE = 0.05
 """Share of evidence changed after it was recorded."""
 PAGE = 50
 FAR_PAGE = 10_000
+FEED_PAGE = 100
+FEED_DEEP = 1_000
+"""The deep feed cursor reads on after the caller's 1,000th event (or earlier, if fewer)."""
 HISTORY = dt.timedelta(days=3 * 365)
 BATCH = 20_000
 STAR = "coproduction-star"
@@ -94,6 +98,13 @@ class Seeded:
     far_page: int
     far_after_id: str
     """The id the far page's cursor continues after."""
+    feed_events: int
+    """The caller's events in the change feed."""
+    feed_events_all: int
+    feed_deep_after: int
+    """The position the deep feed page reads on after (early in the caller's events)."""
+    feed_recent_after: int
+    """The position the recent feed page reads on after (a page and a half from the head)."""
     seeded_at: str
     seconds: float | None
     """How long seeding took in this run; None when the cached database was reused."""
@@ -228,6 +239,10 @@ def _seeded(target: Target, manifest: dict[str, Any], *, seconds: float | None) 
         since=manifest["since"],
         far_page=manifest["far_page"],
         far_after_id=manifest["far_after_id"],
+        feed_events=manifest["feed_events"],
+        feed_events_all=manifest["feed_events_all"],
+        feed_deep_after=manifest["feed_deep_after"],
+        feed_recent_after=manifest["feed_recent_after"],
         seeded_at=manifest["seeded_at"],
         seconds=seconds,
         steps=dict(manifest.get("steps", {})),
@@ -450,32 +465,44 @@ def _seed(target: Target, log: Log) -> Seeded:
         database.upgrade()
         mark = step("schema", started)
         host = load_plugins()
-        token, organisation_ids = _organisations(database, target.size)
+        token, organisation_ids, key_ids = _organisations(database, target.size)
         plan = _Plan(target.size, host, organisation_ids)
+        log_events = EventLog(
+            dict(zip(organisation_ids, key_ids, strict=True)), clock_position(database)
+        )
         mark = step("organisations and keys", mark)
-        _Loader(database, TABLES["initiatives"]).load(_initiative_rows(plan))
-        _Loader(database, TABLES["stage_entries"]).load(_stage_entry_rows(plan))
+        initiatives = list(_initiative_rows(plan))
+        entries = list(_stage_entry_rows(plan))
+        _Loader(database, TABLES["initiatives"]).load(initiatives)
+        _Loader(database, TABLES["stage_entries"]).load(entries)
         mark = step("initiatives and stage entries", mark)
-        _Loader(database, TABLES["participants"]).load(_participant_rows(plan))
+        participants = list(_participant_rows(plan))
+        _Loader(database, TABLES["participants"]).load(participants)
         activity_rows, links = _activity_rows(plan)
         _Loader(database, TABLES["activities"]).load(activity_rows)
         _Loader(database, TABLES["activity_participants"]).load(links)
         mark = step("participants and activities", mark)
+        _record_events(log_events, initiatives, entries, participants, activity_rows, links)
+        del initiatives, entries, participants
         indexes = _plain_indexes(database, "evidence")
         _run(database, [f"DROP INDEX {name}" for name, _ in indexes])
-        loaded = _Loader(database, TABLES["evidence"]).load(_evidence_rows(plan))
+        loaded = _Loader(database, TABLES["evidence"]).load(
+            _with_events(log_events, _evidence_rows(plan))
+        )
         mark = step(f"evidence ({loaded} rows)", mark)
         _run(database, [sql for _, sql in indexes])
         mark = step("evidence indexes", mark)
-        if not database.is_sqlite:
-            raw = database.engine.raw_connection()
-            try:
-                driver: Any = raw.driver_connection
-                driver.autocommit = True
-                driver.execute("VACUUM ANALYZE")
-            finally:
-                raw.close()
-            mark = step("vacuum analyze", mark)
+        try:
+            events = log_events.finish()
+            indexes = _plain_indexes(database, "audit_events")
+            _run(database, [f"DROP INDEX {name}" for name, _ in indexes])
+            _Loader(database, TABLES["audit_events"]).load(log_events.events())
+            _Loader(database, TABLES["event_data"]).load(log_events.data())
+            _run(database, [sql for _, sql in indexes])
+            move_clock(database, log_events.position)
+        finally:
+            log_events.close()
+        mark = step(f"feed events ({events} rows, with their data)", mark)
         far_page = min(FAR_PAGE, max(1, (len(plan.long_ids) - 1) // PAGE))
         manifest = {
             "spec": _spec(target.size),
@@ -491,6 +518,8 @@ def _seed(target: Target, log: Log) -> Seeded:
             "far_after_id": plan.long_ids[(far_page - 1) * PAGE - 1] if far_page > 1 else "",
             "seeded_at": plan.now.isoformat(),
             "steps": steps,
+            "event_types": log_events.by_type,
+            **feed_cursors(database, organisation_ids[0], FEED_PAGE, FEED_DEEP),
         }
         _write_manifest(database, manifest)
     finally:
@@ -500,18 +529,21 @@ def _seed(target: Target, log: Log) -> Seeded:
     return _seeded(target, manifest, seconds=seconds)
 
 
-def _organisations(database: Database, size: Size) -> tuple[str, list[str]]:
-    """The organisations and a key for each, through the core; the first key's token."""
+def _organisations(database: Database, size: Size) -> tuple[str, list[str], list[str]]:
+    """The organisations and a key for each, through the core: the first key's token, the
+    organisations' ids and their keys' ids (whose events the core records as it goes)."""
     with database.session() as session:
         ids: list[str] = []
         tokens: list[str] = []
+        key_ids: list[str] = []
         for number in range(size.organisations):
             name = "Brackenford Council" if number == 0 else f"Partner organisation {number:02d}"
             organisation = create_organisation(session, name)
             made = create_key(session, organisation.id, "benchmark", ["read", "write"])
             ids.append(organisation.id)
             tokens.append(made.token)
-    return tokens[0], ids
+            key_ids.append(made.key.id)
+    return tokens[0], ids, key_ids
 
 
 def _initiative_rows(plan: _Plan) -> Iterator[dict[str, Any]]:
@@ -702,3 +734,88 @@ def _check(
     problems = plan.host.check_evidence(view, toolkit=owner.toolkit.key, initiative=owner.view)
     if problems:
         raise ValueError(f"the seeder made evidence coprod would refuse: {problems}")
+
+
+# The change feed's events for the rows above ------------------------------------------
+
+
+def _record_events(
+    log: EventLog,
+    initiatives: list[dict[str, Any]],
+    entries: list[dict[str, Any]],
+    participants: list[dict[str, Any]],
+    activities: list[dict[str, Any]],
+    links: list[dict[str, Any]],
+) -> None:
+    """The events the product would have recorded making these records, held by time.
+
+    An initiative is created with its first stage entry; each later entry moves it on
+    (``initiative.stage_changed`` showing it one version later, in the entry's stage).
+    """
+    by_initiative: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        by_initiative.setdefault(entry["initiative_id"], []).append(entry)
+    for row in initiatives:
+        for step, entry in enumerate(by_initiative.get(row["id"], [])):
+            moment = entry["entered_at"]
+            shown = snapshot(
+                "initiative", row, stage=entry["stage"], version=1 + step, updated_at=moment
+            )
+            if step == 0:
+                log.add(moment, "created", "initiative", shown, event_type="initiative.created")
+            else:
+                log.add(
+                    moment,
+                    "changed",
+                    "initiative",
+                    shown,
+                    event_type="initiative.stage_changed",
+                    fields=["stage"],
+                )
+            log.add(
+                moment,
+                "created",
+                "transition",
+                snapshot("transition", entry),
+                event_type="transition.created",
+            )
+    for row in participants:
+        log.add(
+            row["created_at"],
+            "created",
+            "participant",
+            snapshot("participant", row),
+            event_type="participant.created",
+        )
+    linked: dict[str, list[str]] = {}
+    for link in links:
+        linked.setdefault(link["activity_id"], []).append(link["participant_id"])
+    for row in activities:
+        shown = snapshot("activity", row)
+        shown["participant_ids"] = sorted(linked.get(row["id"], []))
+        log.add(row["created_at"], "created", "activity", shown, event_type="activity.created")
+
+
+def _with_events(log: EventLog, rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The evidence rows, oldest first, each recorded as created (and changed, later, when
+    the seeder dates it so: ``payload`` is what such a change names)."""
+    for row in rows:
+        moment = row["created_at"]
+        log.release_until(moment)
+        log.add(
+            moment,
+            "created",
+            "evidence",
+            snapshot("evidence", row, version=1, updated_at=moment),
+            event_type="evidence.created",
+        )
+        if row["version"] > 1:
+            log.add(
+                row["updated_at"],
+                "changed",
+                "evidence",
+                snapshot("evidence", row),
+                event_type="evidence.updated",
+                fields=["payload"],
+            )
+        yield row
