@@ -47,6 +47,7 @@ from toolkits_core import (
 )
 from toolkits_core._frozen import ReadOnDemand
 from toolkits_core._store.ids import new_id
+from toolkits_core.service import EVENT_TYPES, FEED_RECORD_TYPES
 
 ENGINE = "bench_anchor_engine"
 JSON_TYPE = "application/json"
@@ -108,10 +109,44 @@ INSERT_EVIDENCE_SQL = sa.text(
     ":visibility, :collected_on, NULL, NULL, NULL, NULL, NULL, NULL, :external_ref, "
     ":created_at, :updated_at, 1, :initiative_id, :organisation_id)"
 )
+LOCKED_INITIATIVE_SQL = {
+    "sqlite": INITIATIVE_SQL,  # SQLite is locked whole, by BEGIN IMMEDIATE before the read
+    "postgresql": sa.text(
+        f"SELECT {INITIATIVE_COLUMNS} FROM initiatives WHERE id = :id AND organisation_id = :org "
+        "FOR SHARE"
+    ),
+}
+TAKE_POSITION_SQL = sa.text(
+    "UPDATE change_clock SET position = change_clock.position + 1 WHERE change_clock.id = 1 "
+    "RETURNING change_clock.position"
+)
 INSERT_AUDIT_SQL = sa.text(
     "INSERT INTO audit_events (id, occurred_at, key_id, channel, action, record_type, "
-    "record_id, initiative_id, fields, organisation_id) VALUES (:id, :now, :key, 'api', "
-    "'created', 'evidence', :record, :initiative, '[]', :org)"
+    "record_id, initiative_id, fields, position, event_type, version, organisation_id) "
+    "VALUES (:id, :now, :key, 'api', 'created', 'evidence', :record, :initiative, '[]', "
+    ":position, 'evidence.created', 1, :org)"
+)
+INSERT_EVENT_DATA_SQL = sa.text(
+    "INSERT INTO event_data (event_id, external_ref, record) VALUES (:event, :ref, :record)"
+)
+FEED_TYPES = "(" + ", ".join(f"'{kind}'" for kind in FEED_RECORD_TYPES) + ")"
+FEED_EVENT_TYPES = "(" + ", ".join(f"'{kind}'" for kind in EVENT_TYPES) + ")"
+FEED_COLUMNS = (
+    "audit_events.id, audit_events.occurred_at, audit_events.key_id, audit_events.channel, "
+    "audit_events.record_type, audit_events.record_id, audit_events.initiative_id, "
+    "audit_events.fields, audit_events.position, audit_events.event_type, "
+    "audit_events.version, event_data.external_ref, event_data.record"
+)
+FEED_SQL = sa.text(
+    f"SELECT {FEED_COLUMNS} FROM audit_events LEFT OUTER JOIN event_data "
+    "ON event_data.event_id = audit_events.id WHERE audit_events.organisation_id = :org "
+    f"AND audit_events.record_type IN {FEED_TYPES} "
+    f"AND audit_events.event_type IN {FEED_EVENT_TYPES} "
+    "AND audit_events.position > :after ORDER BY audit_events.position LIMIT :n"
+)
+FEED_REACHED_SQL = sa.text(
+    "SELECT occurred_at FROM audit_events WHERE organisation_id = :org AND position <= :after "
+    "ORDER BY position DESC LIMIT 1"
 )
 
 
@@ -172,7 +207,8 @@ class Store:
 
     def __init__(self, url: str) -> None:
         self.engine = sa.create_engine(_driver_url(url))
-        self.sqlite = self.engine.dialect.name == "sqlite"
+        self.dialect = self.engine.dialect.name
+        self.sqlite = self.dialect == "sqlite"
         if self.sqlite:
             sa.event.listen(self.engine, "connect", _on_sqlite_connect)
 
@@ -326,6 +362,87 @@ def _evidence(row: Any, expects_file: bool) -> dict[str, Any]:
     }
 
 
+def _transition(row: Any) -> dict[str, Any]:
+    return {
+        "cycle": row.cycle,
+        "entered_at": _time(row.entered_at),
+        "from_stage": row.from_stage,
+        "id": row.id,
+        "initiative_id": row.initiative_id,
+        "kind": row.kind,
+        "note": row.note,
+        "stage": row.stage,
+    }
+
+
+def _participant(row: Any) -> dict[str, Any]:
+    return {
+        "consent": row.consent,
+        "consent_recorded_at": _time(row.consent_recorded_at),
+        "created_at": _time(row.created_at),
+        "display_name": row.display_name,
+        "erased_at": _time(row.erased_at),
+        "external_ref": row.external_ref,
+        "id": row.id,
+        "initiative_id": row.initiative_id,
+        "role": row.role,
+        "updated_at": _time(row.updated_at),
+        "version": row.version,
+    }
+
+
+def _activity(row: Any) -> dict[str, Any]:
+    return {
+        "activity_type": row.activity_type,
+        "created_at": _time(row.created_at),
+        "cycle": row.cycle,
+        "description": row.description,
+        "dimensions": _loaded(row.dimensions),
+        "ends_on": _day(row.ends_on),
+        "external_ref": row.external_ref,
+        "id": row.id,
+        "initiative_id": row.initiative_id,
+        "outcomes": row.outcomes,
+        "participant_ids": row.participant_ids,
+        "stage": row.stage,
+        "starts_on": _day(row.starts_on),
+        "title": row.title,
+        "updated_at": _time(row.updated_at),
+        "version": row.version,
+    }
+
+
+class _Shown:
+    """A record as an event showed it (a JSON document), read by attribute like a row."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self._values = values
+
+    def __getattr__(self, name: str) -> Any:
+        return self._values.get(name)
+
+
+def _feed_cursor(position: int) -> str:
+    raw = json.dumps({"position": position}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _feed_after() -> int | None:
+    cursor = request.args.get("cursor")
+    if cursor is None:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        position = json.loads(raw)["position"]
+    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        position = None
+    if type(position) is not int or not 0 <= position < 2**62:
+        raise RefusedError(422, "invalid_cursor", "Not a cursor this feed gave out.")
+    return position
+
+
 class Anchor:
     """The endpoints, over one store and one plugin host."""
 
@@ -339,6 +456,8 @@ class Anchor:
             for kind in toolkit.evidence_types
         }
         self._evidence_sql: dict[tuple[str, ...], sa.TextClause] = {}
+        days = os.environ.get("COPROD_FEED_RETENTION_DAYS") or "30"
+        self.feed_retention = dt.timedelta(days=int(days))
 
     def _initiative_row(self, connection: sa.Connection, org: str, initiative_id: str) -> Any:
         row = connection.execute(INITIATIVE_SQL, {"id": initiative_id, "org": org}).first()
@@ -501,6 +620,83 @@ class Anchor:
             assessments=ReadOnDemand(assessments),
         )
 
+    def list_events(self) -> Response:
+        """A page of the change feed from a cursor (the bench always sends one)."""
+        limit = _limit()
+        after = _feed_after()
+        if after is None:
+            raise RefusedError(422, "invalid_request", "The anchor reads the feed by cursor.")
+        now = dt.datetime.now(dt.UTC)
+        with self.store.engine.begin() as connection:
+            org, _ = _caller(connection, self.store, "read")
+            reached = connection.execute(FEED_REACHED_SQL, {"org": org, "after": after}).scalar()
+            if reached is not None and _moment(reached) < now - self.feed_retention:  # type: ignore[operator]
+                raise RefusedError(410, "cursor_expired", "This cursor is past the retention.")
+            rows = connection.execute(FEED_SQL, {"org": org, "after": after, "n": limit + 1}).all()
+            page = rows[:limit]
+            toolkits = self._toolkits_of(connection, org, page)
+        items = [self._change(row, toolkits) for row in page]
+        last = page[-1].position if page else after
+        next_cursor = _feed_cursor(last)
+        query = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
+        query.append(("cursor", next_cursor))
+        headers = {"Link": f'<{request.base_url}?{urlencode(query)}>; rel="next"'}
+        return _reply({"items": items, "next_cursor": next_cursor}, headers=headers)
+
+    def _toolkits_of(
+        self, connection: sa.Connection, org: str, rows: Sequence[Any]
+    ) -> dict[str, str]:
+        """The toolkit of each initiative whose evidence the page shows (whether its type
+        takes a file), in one statement."""
+        wanted = sorted(
+            {row.initiative_id for row in rows if row.record_type == "evidence" and row.record}
+        )
+        if not wanted:
+            return {}
+        found = connection.execute(
+            sa.text(
+                "SELECT id, toolkit_key FROM initiatives WHERE organisation_id = :org "
+                "AND id IN :ids"
+            ).bindparams(sa.bindparam("ids", expanding=True)),
+            {"org": org, "ids": wanted},
+        )
+        return {row.id: row.toolkit_key for row in found}
+
+    def _change(self, row: Any, toolkits: dict[str, str]) -> dict[str, Any]:
+        record = None
+        shown = _loaded(row.record)
+        if shown is not None:
+            values = _Shown(shown)
+            kind = row.record_type
+            if kind == "evidence":
+                known = self.file_kinds.get(
+                    (toolkits.get(row.initiative_id, ""), values.evidence_type)
+                )
+                record = _evidence(values, bool(values.file_sha256) if known is None else known)
+            elif kind == "initiative":
+                record = _initiative(values)
+            elif kind == "transition":
+                record = _transition(values)
+            elif kind == "participant":
+                record = _participant(values)
+            elif kind == "activity":
+                record = _activity(values)
+            else:
+                raise RefusedError(500, "not_in_anchor", f"The anchor does not show {kind}.")
+        return {
+            "actor": {"channel": row.channel, "key_id": row.key_id},
+            "external_ref": row.external_ref,
+            "fields": _loaded(row.fields),
+            "id": row.id,
+            "initiative_id": row.initiative_id,
+            "occurred_at": _time(row.occurred_at),
+            "record": record,
+            "record_id": row.record_id,
+            "record_type": row.record_type,
+            "type": row.event_type,
+            "version": row.version,
+        }
+
     def create_evidence(self, initiative_id: str) -> Response:
         body = request.get_json(silent=True)
         if not isinstance(body, dict) or not isinstance(body.get("payload"), dict):
@@ -510,7 +706,15 @@ class Anchor:
         store = self.store
         with store.engine.begin() as connection:
             org, key_id = _caller(connection, store, "write")
-            initiative = self._initiative_row(connection, org, initiative_id)
+            if store.sqlite:  # the write lock before the reads the write depends on
+                driver: Any = connection.connection.dbapi_connection
+                if not driver.in_transaction:
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")
+            initiative = connection.execute(
+                LOCKED_INITIATIVE_SQL[store.dialect], {"id": initiative_id, "org": org}
+            ).first()
+            if initiative is None:
+                raise RefusedError(404, "not_found", f"There is no initiative {initiative_id!r}.")
             if initiative.status == "archived":
                 raise RefusedError(409, "initiative_archived", "The initiative is archived.")
             if (initiative.toolkit_key, evidence_type) not in self.file_kinds:
@@ -548,16 +752,38 @@ class Anchor:
                     "updated_at": stored_time,
                 },
             )
+            # At commit, as the product's recorder: the clock's next position, the event,
+            # and the record as the event shows it.
+            shown = {
+                **row,
+                "collected_on": _day(row["collected_on"]),
+                "file_name": None,
+                "file_content_type": None,
+                "file_size": None,
+                "file_sha256": None,
+                "file_uploaded_at": None,
+                "erased_at": None,
+                "created_at": now.isoformat(),
+                "updated_at": now.isoformat(),
+                "version": 1,
+            }
+            position = connection.execute(TAKE_POSITION_SQL).scalar_one()
+            event_id = new_id("aud")
             connection.execute(
                 INSERT_AUDIT_SQL,
                 {
-                    "id": new_id("aud"),
+                    "id": event_id,
                     "now": stored_time,
                     "key": key_id,
                     "record": row["id"],
                     "initiative": initiative.id,
+                    "position": position,
                     "org": org,
                 },
+            )
+            connection.execute(
+                INSERT_EVENT_DATA_SQL,
+                {"event": event_id, "ref": row["external_ref"], "record": json.dumps(shown)},
             )
         record = {
             "activity_id": row["activity_id"],
@@ -616,6 +842,7 @@ def create_app(url: str | None = None) -> Flask:
     app.add_url_rule(
         "/api/v1/initiatives/<initiative_id>/evidence", "list_evidence", anchor.list_evidence
     )
+    app.add_url_rule("/api/v1/events", "list_events", anchor.list_events)
     app.add_url_rule(
         "/api/v1/initiatives/<initiative_id>/evidence",
         "create_evidence",

@@ -9,6 +9,7 @@ out of the timed runs.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,8 +22,9 @@ from flask import Flask
 from api import create_app as create_product
 from api.context import services
 from bench import anchor
-from bench.load import Requests
-from bench.seed import PAGE, Seeded, forget_bench_writes
+from bench.load import FEED_RETENTION_DAYS, Requests
+from bench.seed import FEED_PAGE, PAGE, Seeded, forget_bench_writes
+from toolkits_core._services.changes import encode_position
 from toolkits_core._services.pagination import encode_cursor
 
 FAR_ENOUGH = 100
@@ -90,7 +92,18 @@ def build_cases(seeded: Seeded) -> list[Case]:
                 is_list=True,
             )
         )
+    feed = f"/api/v1/events?limit={FEED_PAGE}&cursor="
     cases += [
+        Case(
+            "feed-recent",
+            f"a page of {FEED_PAGE} events, recent cursor",
+            Requests("GET", (feed + encode_position(seeded.feed_recent_after),)),
+        ),
+        Case(
+            "feed-deep",
+            f"a page of {FEED_PAGE} events, deep cursor",
+            Requests("GET", (feed + encode_position(seeded.feed_deep_after),)),
+        ),
         Case(
             "show-initiative",
             "show an initiative",
@@ -161,7 +174,10 @@ class _Counter:
 @contextmanager
 def _apps(url: str) -> Iterator[tuple[Flask, Flask]]:
     with tempfile.TemporaryDirectory(prefix="coprod-bench-files-") as files:
-        product = create_product({"DATABASE_URL": url, "FILES_DIR": files})
+        product = create_product(
+            {"DATABASE_URL": url, "FILES_DIR": files, "FEED_RETENTION_DAYS": FEED_RETENTION_DAYS}
+        )
+        os.environ["COPROD_FEED_RETENTION_DAYS"] = FEED_RETENTION_DAYS
         anchor_app = anchor.create_app(url)
         try:
             yield product, anchor_app

@@ -27,6 +27,9 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 LUA = pathlib.Path(__file__).resolve().parent / "wrk" / "case.lua"
 PRODUCT_APP = "api:create_app()"
 ANCHOR_APP = "bench.anchor:create_app()"
+FEED_RETENTION_DAYS = "36500"
+"""The seeded events span three years: both apps keep them all in the feed (the default
+30 days would answer a cursor into them 410 cursor_expired)."""
 WRK_INSTALL = "apt-get install -y wrk   (Debian and Ubuntu; on macOS: brew install wrk)"
 
 
@@ -109,6 +112,7 @@ class Server:
             "COPROD_DATABASE_URL": self.database_url,
             "COPROD_FILES_DIR": self.files,
             "COPROD_RATE_LIMIT": "off",
+            "COPROD_FEED_RETENTION_DAYS": FEED_RETENTION_DAYS,
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         }
         command = [
