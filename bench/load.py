@@ -92,13 +92,23 @@ class Server:
     """One gunicorn master serving one app on one database, on a loopback port."""
 
     def __init__(
-        self, app: str, database_url: str, settings: ServerSettings, log_dir: pathlib.Path
+        self,
+        app: str,
+        database_url: str,
+        settings: ServerSettings,
+        log_dir: pathlib.Path,
+        *,
+        root: pathlib.Path = ROOT,
+        name: str | None = None,
     ) -> None:
         self.app = app
         self.database_url = database_url
         self.settings = settings
+        self.root = root
+        """The source tree served (another checkout, for an A/B between commits)."""
         self.port = free_port()
-        self.log = log_dir / f"gunicorn-{'anchor' if 'anchor' in app else 'product'}.log"
+        name = name or ("anchor" if "anchor" in app else "product")
+        self.log = log_dir / f"gunicorn-{name}.log"
         self.files = tempfile.mkdtemp(prefix="coprod-bench-files-")
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -113,7 +123,9 @@ class Server:
             "COPROD_FILES_DIR": self.files,
             "COPROD_RATE_LIMIT": "off",
             "COPROD_FEED_RETENTION_DAYS": FEED_RETENTION_DAYS,
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(self.root), os.environ.get("PYTHONPATH")])
+            ),
         }
         command = [
             sys.executable,
@@ -135,7 +147,7 @@ class Server:
             str(self.log),
             self.app,
         ]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env)
+        self.process = subprocess.Popen(command, cwd=self.root, env=env)
         self._wait_ready(token)
 
     def _wait_ready(self, token: str) -> None:
