@@ -21,6 +21,7 @@ LIST_GOAL = 0.60
 FLAT_GOAL = 1.5
 FAR_GOAL = 1.2
 CREATE_GOAL = 0.50
+FEED_GOAL = 0.60
 FLAT_CASES = (
     "list-initiatives",
     "list-evidence",
@@ -28,8 +29,11 @@ FLAT_CASES = (
     "list-evidence-since",
     "show-initiative",
     "progress",
+    "feed-recent",
+    "feed-deep",
 )
 LIST_GOAL_CASES = ("list-initiatives", "list-evidence")
+FEED_GOAL_CASES = ("feed-recent", "feed-deep")
 
 
 def machine(postgresql: str | None) -> dict[str, Any]:
@@ -162,6 +166,20 @@ def goals(rows: list[dict[str, Any]], single: list[dict[str, Any]]) -> list[Goal
                             None,
                             f">= {LIST_GOAL:.2f}",
                             None if ratio is None else ratio >= LIST_GOAL,
+                        )
+                    )
+            for case in FEED_GOAL_CASES:
+                row = by_key.get((database, size, case))
+                if row is not None:
+                    ratio = row["ratio"]
+                    found.append(
+                        Goal(
+                            "feed: req/s of anchor's",
+                            f"{database}, {size}, {row['title']}",
+                            ratio,
+                            None,
+                            f">= {FEED_GOAL:.2f}",
+                            None if ratio is None else ratio >= FEED_GOAL,
                         )
                     )
         if len(sizes) >= 2:
@@ -358,6 +376,12 @@ def _about(run: dict[str, Any]) -> list[str]:
         + (f"seeded in {item['seconds']:.0f} s" if item["seconds"] is not None else "cached")
         for item in run["seeding"]
     )
+    events = "; ".join(
+        f"{item['database']} {item['evidence']}: {item['events']:,} events, "
+        f"{item['caller_events']:,} of them the caller's"
+        for item in run["seeding"]
+        if "events" in item
+    )
     return [
         f"Measured {run['started']} (UTC) at commit {info['commit']}, in "
         f"{run['seconds'] / 60:.1f} minutes including seeding ({seeding}).",
@@ -378,7 +402,11 @@ def _about(run: dict[str, Any]) -> list[str]:
         "the machine. Data: "
         + ", ".join(run["sizes"])
         + "; the long list holds 60% of the evidence, the single-record and create cases "
-        "rotate over 20 initiatives of 10 pieces of evidence each.",
+        "rotate over 20 initiatives of 10 pieces of evidence each. Change feed: "
+        + events
+        + "; the feed pages read 100 events after a cursor early in the caller's events "
+        "(deep) and a page and a half before the head (recent), with the feed's retention "
+        "set to 100 years so that the seeded three years are all kept.",
         "Latencies are wrk's (no coordinated-omission correction), averaged over the rounds; "
         "SQL per request comes "
         "from one in-process request per case; RSS is the largest any one worker reached "

@@ -176,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
                 "evidence": item.target.size.label,
                 "seconds": item.seconds,
                 "steps": item.steps,
+                "events": item.feed_events_all,
+                "caller_events": item.feed_events,
             }
             for item in seeded
         ],
