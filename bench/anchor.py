@@ -129,6 +129,18 @@ INSERT_AUDIT_SQL = sa.text(
 INSERT_EVENT_DATA_SQL = sa.text(
     "INSERT INTO event_data (event_id, external_ref, record) VALUES (:event, :ref, :record)"
 )
+IDEMPOTENCY_TTL = dt.timedelta(hours=24)
+CLAIM_KEY_SQL = sa.text(
+    "INSERT INTO idempotent_requests (credential_id, idempotency_key, request_sha256, "
+    "method, path, status, headers, body, created_at, expires_at, organisation_id) "
+    "VALUES (:key, :idempotency_key, :sha, :method, :path, NULL, '{}', NULL, :now, "
+    ":expires, :org) ON CONFLICT (credential_id, idempotency_key) DO NOTHING"
+)
+SAVE_ANSWER_SQL = sa.text(
+    "UPDATE idempotent_requests SET status = :status, headers = :headers, body = :body "
+    "WHERE credential_id = :key AND idempotency_key = :idempotency_key "
+    "AND organisation_id = :org AND status IS NULL"
+)
 FEED_TYPES = "(" + ", ".join(f"'{kind}'" for kind in FEED_RECORD_TYPES) + ")"
 FEED_EVENT_TYPES = "(" + ", ".join(f"'{kind}'" for kind in EVENT_TYPES) + ")"
 FEED_COLUMNS = (
@@ -299,6 +311,20 @@ def _page(
         query["cursor"] = next_cursor
         headers["Link"] = f'<{request.base_url}?{urlencode(query)}>; rel="next"'
     return {"items": [item(row) for row in rows], "next_cursor": next_cursor}, headers
+
+
+def _fingerprint() -> str:
+    """SHA-256 of what makes two requests the same: method, path, query, If-Match, body."""
+    digest = hashlib.sha256()
+    for part in (
+        request.method,
+        request.path,
+        request.query_string.decode("latin-1"),
+        request.headers.get("If-Match", ""),
+    ):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    digest.update(request.get_data())
+    return digest.hexdigest()
 
 
 def _reply(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
@@ -701,6 +727,7 @@ class Anchor:
         body = request.get_json(silent=True)
         if not isinstance(body, dict) or not isinstance(body.get("payload"), dict):
             raise RefusedError(422, "invalid_request", "Send evidence_type and a payload object.")
+        idempotency_key = request.headers.get("Idempotency-Key")
         evidence_type = str(body.get("evidence_type"))
         now = dt.datetime.now(dt.UTC)
         store = self.store
@@ -710,6 +737,23 @@ class Anchor:
                 driver: Any = connection.connection.dbapi_connection
                 if not driver.in_transaction:
                     connection.exec_driver_sql("BEGIN IMMEDIATE")
+            if idempotency_key is not None:  # the claim commits with the write, or not at all
+                claimed = connection.execute(
+                    CLAIM_KEY_SQL,
+                    {
+                        "key": key_id,
+                        "idempotency_key": idempotency_key,
+                        "sha": _fingerprint(),
+                        "method": request.method,
+                        "path": request.path,
+                        "now": store.time(now),
+                        "expires": store.time(now + IDEMPOTENCY_TTL),
+                        "org": org,
+                    },
+                    execution_options={"preserve_rowcount": True},
+                )
+                if claimed.rowcount != 1:
+                    raise RefusedError(409, "idempotency_key_taken", "The anchor replays nothing.")
             initiative = connection.execute(
                 LOCKED_INITIATIVE_SQL[store.dialect], {"id": initiative_id, "org": org}
             ).first()
@@ -811,7 +855,21 @@ class Anchor:
             "ETag": f'"{row["id"]}.1"',
             "Location": f"{request.host_url.rstrip('/')}/api/v1/evidence/{row['id']}",
         }
-        return _reply(record, 201, headers)
+        reply = _reply(record, 201, headers)
+        if idempotency_key is not None:  # the answer, for a retry, once the write committed
+            with store.engine.begin() as connection:
+                connection.execute(
+                    SAVE_ANSWER_SQL,
+                    {
+                        "status": 201,
+                        "headers": json.dumps({**headers, "Content-Type": JSON_TYPE}),
+                        "body": reply.get_data(),
+                        "key": key_id,
+                        "idempotency_key": idempotency_key,
+                        "org": org,
+                    },
+                )
+        return reply
 
 
 def _candidates(toolkit: Toolkit, stage: str, reached: Sequence[str]) -> list[str]:

@@ -9,8 +9,10 @@ out of the timed runs.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +29,9 @@ from bench.seed import FEED_PAGE, PAGE, Seeded, forget_bench_writes
 from toolkits_core._services.changes import encode_position
 from toolkits_core._services.pagination import encode_cursor
 
+IDEMPOTENCY = importlib.util.find_spec("api.idempotency") is not None
+"""Whether the product honours Idempotency-Key: then every create sends a fresh one (and
+the anchor stores the key's row too), as a careful integrator would."""
 FAR_ENOUGH = 100
 """A far-page case is run only where the long list has at least this many pages."""
 
@@ -118,7 +123,10 @@ def build_cases(seeded: Seeded) -> list[Case]:
             "create-evidence",
             "create evidence (POST)",
             Requests(
-                "POST", tuple(f"/api/v1/initiatives/{item}/evidence" for item in hot), CREATE_BODY
+                "POST",
+                tuple(f"/api/v1/initiatives/{item}/evidence" for item in hot),
+                CREATE_BODY,
+                idempotency_keys=IDEMPOTENCY,
             ),
             writes=True,
         ),
@@ -139,7 +147,9 @@ def long_cases(seeded: Seeded) -> list[Case]:
         Case(
             "create-long",
             f"create evidence in the long initiative ({count} evidence)",
-            Requests("POST", (f"{initiative}/evidence",), CREATE_BODY),
+            Requests(
+                "POST", (f"{initiative}/evidence",), CREATE_BODY, idempotency_keys=IDEMPOTENCY
+            ),
             writes=True,
         ),
     ]
@@ -200,7 +210,10 @@ def check_cases(seeded: Seeded, cases: list[Case]) -> dict[str, Check]:
 
             def ask(client: Any, path: str = path, case: Case = case) -> Any:
                 if case.requests.method == "POST":
-                    return client.post(path, headers=headers, json=case.requests.body)
+                    sent = dict(headers)
+                    if case.requests.idempotency_keys:
+                        sent["Idempotency-Key"] = f"bench-check-{uuid.uuid4()}"
+                    return client.post(path, headers=sent, json=case.requests.body)
                 return client.get(path, headers=headers)
 
             answers = []

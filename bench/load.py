@@ -20,6 +20,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -265,6 +266,8 @@ class Requests:
     method: str
     paths: tuple[str, ...]
     body: dict[str, Any] | None = None
+    idempotency_keys: bool = False
+    """Send a fresh ``Idempotency-Key`` with every request."""
 
 
 def run_wrk(
@@ -286,6 +289,9 @@ def run_wrk(
             "BENCH_METHOD": requests.method,
             "BENCH_PATHS": str(paths),
             "BENCH_BODY": str(body) if requests.body is not None else "",
+            "BENCH_IDEMPOTENCY_PREFIX": f"bench-{uuid.uuid4()}"
+            if requests.idempotency_keys
+            else "",
         }
         command = [
             found,
@@ -322,6 +328,7 @@ def time_one(
         headers={
             "Authorization": f"Bearer {token}",
             **({"Content-Type": "application/json"} if data is not None else {}),
+            **({"Idempotency-Key": f"bench-{uuid.uuid4()}"} if requests.idempotency_keys else {}),
         },
     )
     started = time.perf_counter()

@@ -182,9 +182,11 @@ def bring_current(seeded: Seeded, log: Log) -> None:
 
 
 def forget_bench_writes(seeded: Seeded) -> int:
-    """Delete the evidence that create cases added after seeding; how many rows went.
+    """Delete the evidence that create cases added after seeding (and the idempotency keys
+    they sent); how many rows of evidence went.
 
-    Their audit events stay: the audit log is append-only, and nothing reads it here.
+    Their audit events stay: the audit log is append-only (the feed cases' cursors are
+    fixed positions, so the pages they read do not change).
     """
     database = Database(seeded.target.url)
     try:
@@ -199,6 +201,14 @@ def _forget_writes(database: Database, organisation_id: str, last_evidence_id: s
             sa.text("DELETE FROM evidence WHERE organisation_id = :org AND id > :last"),
             {"org": organisation_id, "last": last_evidence_id},
         )
+        if sa.inspect(connection).has_table("idempotent_requests"):
+            connection.execute(
+                sa.text(
+                    "DELETE FROM idempotent_requests WHERE organisation_id = :org "
+                    "AND idempotency_key LIKE 'bench-%'"
+                ),
+                {"org": organisation_id},
+            )
     return int(result.rowcount or 0)
 
 

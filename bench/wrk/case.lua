@@ -5,6 +5,8 @@
 --   BENCH_METHOD  GET or POST
 --   BENCH_PATHS   a file with one path per line, requested in turn
 --   BENCH_BODY    a file with the JSON body of every request (POST), or empty
+--   BENCH_IDEMPOTENCY_PREFIX  if set, every request sends a fresh Idempotency-Key:
+--                 this prefix (new for each run) and the request's number
 -- and reads the line starting BENCH_RESULT that done() prints.
 
 local token = os.getenv("BENCH_TOKEN")
@@ -30,9 +32,16 @@ if body ~= nil then
 end
 
 local counter = 0
+local idempotency = os.getenv("BENCH_IDEMPOTENCY_PREFIX")
+if idempotency == "" then
+  idempotency = nil
+end
 
 function request()
   counter = counter + 1
+  if idempotency ~= nil then
+    headers["Idempotency-Key"] = idempotency .. "-" .. counter
+  end
   return wrk.format(method, paths[(counter % #paths) + 1], headers, body)
 end
 
