@@ -102,7 +102,7 @@ def bulk(server: Server, seeded: Seeded, count: int) -> dict[str, Any]:
     body = "".join(
         json.dumps(
             {
-                "type": "evidence",
+                "record_type": "evidence",
                 "initiative_id": initiative,
                 "external_ref": ref,
                 "record": record,
