@@ -513,6 +513,15 @@ def _seed(target: Target, log: Log) -> Seeded:
         finally:
             log_events.close()
         mark = step(f"feed events ({events} rows, with their data)", mark)
+        if not database.is_sqlite:
+            raw = database.engine.raw_connection()
+            try:
+                driver: Any = raw.driver_connection
+                driver.autocommit = True
+                driver.execute("VACUUM ANALYZE")
+            finally:
+                raw.close()
+            mark = step("vacuum analyze", mark)
         far_page = min(FAR_PAGE, max(1, (len(plan.long_ids) - 1) // PAGE))
         manifest = {
             "spec": _spec(target.size),
