@@ -214,8 +214,10 @@ def markdown(run: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        f"Measured {run['started']} (UTC); {run['load']}; load average "
-        f"{run['load_average'][0]} at the start, {run['load_average_at_end'][0]} at the end "
+        f"Measured {run['started']} (UTC); "
+        + run["load"].replace("product and anchor", "before and after")
+        + "; load average "
+        + f"{run['load_average'][0]} at the start, {run['load_average_at_end'][0]} at the end "
         "(2 cores, shared). Machine ms per request is 1000/req/s after less 1000/req/s "
         "before: with the machine saturated, what the change adds to each request's work.",
         "",
