@@ -58,7 +58,9 @@ def single_puts(server: Server, seeded: Seeded, count: int, connections: int) ->
     lock = threading.Lock()
 
     def send(share: list[tuple[str, str, dict[str, Any]]]) -> None:
-        connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
+        connection = http.client.HTTPConnection(
+            parsed.hostname or "127.0.0.1", parsed.port, timeout=60
+        )
         try:
             for initiative, ref, _ in share:
                 path = f"/api/v1/initiatives/{initiative}/evidence/by-external-ref/{ref}"
@@ -162,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     size = Size(args.evidence, 10_000, 10)
     logs = args.data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    rows = []
+    rows: list[dict[str, Any]] = []
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     load_at_start = round(os.getloadavg()[0], 2)
     for kind in [item.strip() for item in args.databases.split(",") if item.strip()]:
@@ -185,7 +187,12 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.stop()
             forget_bench_writes(seeded)
-        row = {"database": target.name, "evidence": size.label, "puts": puts, "bulk": sent}
+        row: dict[str, Any] = {
+            "database": target.name,
+            "evidence": size.label,
+            "puts": puts,
+            "bulk": sent,
+        }
         _log(f"{target.name} {size.label}: {json.dumps(row)}")
         rows.append(row)
     lines = [
