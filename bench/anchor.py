@@ -658,8 +658,7 @@ class Anchor:
             reached = connection.execute(FEED_REACHED_SQL, {"org": org, "after": after}).scalar()
             if reached is not None and _moment(reached) < now - self.feed_retention:  # type: ignore[operator]
                 raise RefusedError(410, "cursor_expired", "This cursor is past the retention.")
-            rows = connection.execute(FEED_SQL, {"org": org, "after": after, "n": limit + 1}).all()
-            page = rows[:limit]
+            page = connection.execute(FEED_SQL, {"org": org, "after": after, "n": limit}).all()
             toolkits = self._toolkits_of(connection, org, page)
         items = [self._change(row, toolkits) for row in page]
         last = page[-1].position if page else after

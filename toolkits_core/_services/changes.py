@@ -77,8 +77,6 @@ class ChangePage:
     items: Sequence[Change]
     next_cursor: str
     """Where to read on from: always given, since the feed goes on."""
-    more: bool
-    """Whether more events were there already when this page was read."""
 
 
 def encode_position(position: int) -> str:
@@ -134,15 +132,15 @@ def list_changes(
         events = events.where(AuditEvent.position > after)
     else:
         events = events.where(AuditEvent.occurred_at >= oldest_kept)
-    rows = ws.session.execute(events.order_by(AuditEvent.position).limit(limit + 1)).all()
-    items = [_change(event, ref, record) for event, ref, record in rows[:limit]]
+    rows = ws.session.execute(events.order_by(AuditEvent.position).limit(limit)).all()
+    items = [_change(event, ref, record) for event, ref, record in rows]
     if items:
         last = items[-1].position
     elif after is not None:
         last = after
     else:
         last = _head(ws)
-    return ChangePage(items, encode_position(last), len(rows) > limit)
+    return ChangePage(items, encode_position(last))
 
 
 def _change(event: AuditEvent, external_ref: str | None, record: Any) -> Change:
