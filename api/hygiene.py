@@ -24,6 +24,7 @@ from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 
 from api.context import services
+from api.declared import current_view, declares, layers
 from api.spec import openapi_document
 from toolkits_core.service import FieldProblem, InvalidRequestError, ServiceError, entity_tags
 
@@ -93,17 +94,6 @@ def _is_utf8(text: str) -> bool:
 # What each operation declares ---------------------------------------------------------
 
 
-def _declares(view: Callable[..., Any], location: str) -> bool:
-    """Whether the view reads arguments from ``location`` (flask-smorest's ``arguments``)."""
-    seen: Any = view
-    while seen is not None:
-        arguments = getattr(seen, "_apidoc", {}).get("arguments", {})
-        if any(p.get("in") == location for p in arguments.get("parameters", [])):
-            return True
-        seen = getattr(seen, "__wrapped__", None)
-    return False
-
-
 BODY_LIMIT = "_coprod_body_limit"
 
 
@@ -119,20 +109,11 @@ def takes_body_up_to(limit: int) -> Callable[[F], F]:
 
 def body_limit(view: Callable[..., Any] | None) -> int | None:
     """The body limit a view was marked with (``takes_body_up_to``), if any."""
-    seen: Any = view
-    while seen is not None:
-        limit = getattr(seen, BODY_LIMIT, None)
+    for layer in layers(view):
+        limit = getattr(layer, BODY_LIMIT, None)
         if limit is not None:
             return int(limit)
-        seen = getattr(seen, "__wrapped__", None)
     return None
-
-
-def _view() -> Callable[..., Any] | None:
-    if request.endpoint is None:
-        return None
-    found: Callable[..., Any] | None = current_app.view_functions.get(request.endpoint)
-    return found
 
 
 _DOCUMENTED_QUERIES = "coprod_documented_queries"
@@ -351,8 +332,8 @@ def limit_the_body() -> None:
     no operation reads) 1 MiB.
     """
     request.environ["wsgi.input"] = _ServerInput(request.environ["wsgi.input"])
-    view = _view()
-    if view is not None and not request.is_json and _declares(view, "files"):
+    view = current_view()
+    if view is not None and not request.is_json and declares(view, "files"):
         request.max_content_length = services().max_upload_bytes + MULTIPART_OVERHEAD
         request.max_form_parts = MAX_UPLOAD_PARTS + 1  # the part counter speaks first
         request.form_data_parser_class = _UploadFormParser
@@ -430,8 +411,8 @@ def refuse_body_not_json() -> None:
     has_body = bool(request.content_length) or (
         "chunked" in request.headers.get("Transfer-Encoding", "").lower()
     )
-    view = _view()
-    if not has_body or request.is_json or view is None or not _declares(view, "json"):
+    view = current_view()
+    if not has_body or request.is_json or view is None or not declares(view, "json"):
         return
     sent = request.mimetype or "no Content-Type"
     raise UnsupportedMediaTypeError(
@@ -457,8 +438,8 @@ def refuse_unstorable_input() -> None:
             for p in _problems(values, "")
         ]
     chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
-    view = _view()
-    takes_json = view is not None and _declares(view, "json")
+    view = current_view()
+    takes_json = view is not None and declares(view, "json")
     if takes_json and request.is_json and (request.content_length or chunked):
         try:
             body = _json_body()

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import ClientDisconnected
 
 from api.context import request_session
+from api.declared import current_view, declares
 from api.problems import PROBLEM_JSON, problem_response
 from api.settings import ConfigurationError, setting, source
 from toolkits_core.service import (
@@ -160,19 +161,6 @@ def _key() -> str | None:
 # What makes two requests the same request ----------------------------------------------
 
 
-def _reads(location: str) -> bool:
-    """Whether the view reads arguments from ``location`` (flask-smorest's ``arguments``)."""
-    if request.endpoint is None:
-        return False
-    seen: Any = current_app.view_functions.get(request.endpoint)
-    while seen is not None:
-        arguments = getattr(seen, "_apidoc", {}).get("arguments", {})
-        if any(p.get("in") == location for p in arguments.get("parameters", [])):
-            return True
-        seen = getattr(seen, "__wrapped__", None)
-    return False
-
-
 class _Canonical:
     """SHA-256 over a multipart body with its boundary written the same every time, so that
     a client library that picks a new boundary for each retry still sends the same request.
@@ -249,10 +237,10 @@ def _fingerprint() -> str:
     for part in parts:
         encoded = part.encode("utf-8", "surrogatepass")
         digest.update(b"%d:%b\n" % (len(encoded), encoded))
-    uploads = _reads("files")
+    uploads = declares(current_view(), "files")
     if uploads and not request.is_json:
         _hash_upload(_Canonical(digest, request.mimetype_params.get("boundary")))
-    elif uploads or _reads("json"):
+    elif uploads or declares(current_view(), "json"):
         digest.update(request.get_data(cache=True))  # within the edge's limit (1 MiB)
     return digest.hexdigest()
 
