@@ -261,6 +261,8 @@ def _write_at_commit(session: Session) -> None:
     for position, item in enumerate(pending, start=last - len(pending) + 1):
         event, actor = item.event, item.actor
         event_id = new_id("aud")
+        shows = event.action in {AuditAction.CREATED, AuditAction.CHANGED}
+        record = shown.get((event.record_type, event.record_id)) if shows else None
         rows.append(
             {
                 "id": event_id,
@@ -275,15 +277,8 @@ def _write_at_commit(session: Session) -> None:
                 "fields": list(event.fields),
                 "position": position,
                 "event_type": event_type_of(event),
-                "version": shown.get((event.record_type, event.record_id), {}).get("version")
-                if event.action in {AuditAction.CREATED, AuditAction.CHANGED}
-                else None,
+                "version": record.get("version") if record is not None else None,
             }
-        )
-        record = (
-            shown.get((event.record_type, event.record_id))
-            if event.action in {AuditAction.CREATED, AuditAction.CHANGED}
-            else None
         )
         ref = record.get("external_ref") if record is not None else event.external_ref
         if record is not None or ref is not None:
