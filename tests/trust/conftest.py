@@ -329,6 +329,21 @@ def tenant(make_tenant: Callable[[], Tenant]) -> Tenant:
 
 
 @pytest.fixture
+def clients(tenant: Tenant) -> Iterator[Callable[[int], list[Http]]]:
+    """Makes that many clients of the tenant, each its own connection; closed after."""
+    opened: list[Http] = []
+
+    def make(count: int) -> list[Http]:
+        made = [tenant.client() for _ in range(count)]
+        opened.extend(made)
+        return made
+
+    yield make
+    for client in opened:
+        client.close()
+
+
+@pytest.fixture
 def http(tenant: Tenant) -> Iterator[Http]:
     client = tenant.client()
     yield client

@@ -18,7 +18,7 @@ import dataclasses
 import functools
 import hashlib
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import pytest
@@ -142,20 +142,6 @@ def race(requests: list[Callable[[], T]]) -> list[T]:
 
 def only(replies: list[Reply], status: int) -> list[Reply]:
     return [reply for reply in replies if reply.status == status]
-
-
-@pytest.fixture
-def clients(tenant: Tenant) -> Iterator[Callable[[int], list[Http]]]:
-    opened: list[Http] = []
-
-    def make(count: int) -> list[Http]:
-        made = [tenant.client() for _ in range(count)]
-        opened.extend(made)
-        return made
-
-    yield make
-    for client in opened:
-        client.close()
 
 
 # One ETag, two writers -----------------------------------------------------------------

@@ -101,20 +101,6 @@ def one_did_it(replies: list[Reply]) -> Reply:
     return made[0]
 
 
-@pytest.fixture
-def clients(tenant: Tenant) -> Iterator[Callable[[int], list[Http]]]:
-    opened: list[Http] = []
-
-    def make(count: int) -> list[Http]:
-        made = [tenant.client() for _ in range(count)]
-        opened.extend(made)
-        return made
-
-    yield make
-    for client in opened:
-        client.close()
-
-
 # Retries at once ----------------------------------------------------------------------------
 
 

@@ -14,12 +14,12 @@ import contextlib
 import dataclasses
 import functools
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from .conftest import FIGURES, TOOLKIT, Http, RacersMeet, Reply, Tenant, overlap
+from .conftest import FIGURES, TOOLKIT, Http, RacersMeet, Reply, overlap
 
 ROUNDS = 12
 MODES = pytest.mark.parametrize("interleaved", [False, True], ids=["overlapping", "interleaved"])
@@ -72,20 +72,6 @@ def meet(racers_meet: RacersMeet, interleaved: bool) -> Callable[[int], Any]:
     return meeting
 
 
-@pytest.fixture
-def racers(tenant: Tenant) -> Iterator[Callable[[int], list[Http]]]:
-    opened: list[Http] = []
-
-    def make(count: int) -> list[Http]:
-        made = [tenant.client() for _ in range(count)]
-        opened.extend(made)
-        return made
-
-    yield make
-    for client in opened:
-        client.close()
-
-
 def new_initiative(http: Http) -> str:
     reply = http.post("initiatives", {"toolkit": TOOLKIT, "title": "Home"})
     assert reply.status == 201, reply
@@ -107,7 +93,7 @@ def statuses(replies: list[Reply]) -> list[int]:
 @MODES
 def test_concurrent_puts_of_one_new_reference_make_one_record(
     http: Http,
-    racers: Callable[[int], list[Http]],
+    clients: Callable[[int], list[Http]],
     kind: Kind,
     interleaved: bool,
     meet: Callable[[int], Any],
@@ -115,13 +101,13 @@ def test_concurrent_puts_of_one_new_reference_make_one_record(
     """The same body from every racer: one makes it, the others find it as sent (200,
     same version and ETag: nothing to change)."""
     parties = 2 if interleaved else 3
-    clients = racers(parties)
+    racing = clients(parties)
     initiative = new_initiative(http)
     for _ in range(ROUNDS):
         ref = f"crm-{uuid.uuid4().hex[:12]}"
         path = kind.path(initiative, ref)
         with meet(parties):
-            replies = race([functools.partial(put, client, path, kind.body) for client in clients])
+            replies = race([functools.partial(put, client, path, kind.body) for client in racing])
         assert statuses(replies) == [200] * (parties - 1) + [201], replies
         made = next(reply for reply in replies if reply.status == 201)
         for reply in replies:
@@ -136,7 +122,7 @@ def test_concurrent_puts_of_one_new_reference_make_one_record(
 @MODES
 def test_concurrent_puts_of_one_new_reference_with_different_values_replace_in_turn(
     http: Http,
-    racers: Callable[[int], list[Http]],
+    clients: Callable[[int], list[Http]],
     kind: Kind,
     interleaved: bool,
     meet: Callable[[int], Any],
@@ -144,7 +130,7 @@ def test_concurrent_puts_of_one_new_reference_with_different_values_replace_in_t
     """Different bodies: one makes the record, the other replaces it (200, version 2), or
     is told its change met another at the same moment (409 write_conflict, nothing of it
     saved): never a second record, never a lost answer."""
-    clients = racers(2)
+    racing = clients(2)
     initiative = new_initiative(http)
     for round_number in range(ROUNDS):
         ref = f"crm-{uuid.uuid4().hex[:12]}"
@@ -154,7 +140,7 @@ def test_concurrent_puts_of_one_new_reference_with_different_values_replace_in_t
             replies = race(
                 [
                     functools.partial(put, client, path, kind.with_value(value))
-                    for client, value in zip(clients, values, strict=True)
+                    for client, value in zip(racing, values, strict=True)
                 ]
             )
         assert 201 in statuses(replies), replies
@@ -176,13 +162,13 @@ def test_concurrent_puts_of_one_new_reference_with_different_values_replace_in_t
 @MODES
 def test_concurrent_create_only_puts_make_one_record_and_name_it(
     http: Http,
-    racers: Callable[[int], list[Http]],
+    clients: Callable[[int], list[Http]],
     kind: Kind,
     interleaved: bool,
     meet: Callable[[int], Any],
 ) -> None:
     parties = 2 if interleaved else 3
-    clients = racers(parties)
+    racing = clients(parties)
     initiative = new_initiative(http)
     for _ in range(ROUNDS):
         ref = f"crm-{uuid.uuid4().hex[:12]}"
@@ -191,7 +177,7 @@ def test_concurrent_create_only_puts_make_one_record_and_name_it(
             replies = race(
                 [
                     functools.partial(put, client, path, kind.body, **{"If-None-Match": "*"})
-                    for client in clients
+                    for client in racing
                 ]
             )
         assert statuses(replies) == [201] + [412] * (parties - 1), replies
@@ -206,12 +192,12 @@ def test_concurrent_create_only_puts_make_one_record_and_name_it(
 
 @MODES
 def test_a_put_racing_a_post_of_one_new_reference_makes_one_record(
-    http: Http, racers: Callable[[int], list[Http]], interleaved: bool, meet: Callable[[int], Any]
+    http: Http, clients: Callable[[int], list[Http]], interleaved: bool, meet: Callable[[int], Any]
 ) -> None:
     """A create by POST and a PUT by the same reference: one record; the POST, if it came
     second, is told 409 external_ref_taken naming it; the PUT, if second, replaces it."""
     kind = KINDS[1]
-    poster, putter = racers(2)
+    poster, putter = clients(2)
     initiative = new_initiative(http)
     collection = f"initiatives/{initiative}/participants"
     for _ in range(ROUNDS):
