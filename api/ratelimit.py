@@ -420,6 +420,8 @@ def charge_caller(extra: int) -> Response | None:
     caller = g.get("caller")
     if found is None or caller is None or extra <= 0 or not g.get("rate_limit_subject"):
         return None
+    if extra + 1 > found.quota.requests:
+        return _never_within_quota(found.quota, extra + 1)
     decision = found.hit("key", caller.key_id, extra)
     g.rate_limit = decision
     if decision is not None and decision.refused:
@@ -450,6 +452,22 @@ def label_answer(response: Response) -> Response:
     if decision is not None:
         response.headers.update(decision.headers())
     return response
+
+
+def _never_within_quota(quota: Quota, counted: int) -> Response:
+    """413 for a request that counts more than a whole window allows: a 429 would tell the
+    caller to wait and retry, and no wait would ever let it through."""
+    return problem_response(
+        413,
+        code="larger_than_quota",
+        title="Content Too Large",
+        detail=(
+            f"This request counts as {counted} requests against the rate limit, more than "
+            f"the {quota.requests} a key may make in {quota.window} seconds, so it could "
+            f"never pass: send at most {quota.requests} lines a request."
+        ),
+        extra={"counted": counted, "quota": quota.requests},
+    )
 
 
 def _refusal(decision: Decision, detail: str) -> Response:

@@ -258,7 +258,10 @@ def _conflict(ws: Workspace, error: Exception) -> _LineRefusedError:
             "answered), and either the record's id, version and etag, or its problem.",
             "content": {NDJSON: {"schema": {"type": "string"}}},
         },
-        "413": problem_doc(f"The body is over {MAX_BULK_BYTES} bytes (code body_too_large)."),
+        "413": problem_doc(
+            f"The body is over {MAX_BULK_BYTES} bytes (code body_too_large), or it has more "
+            "lines than the rate limit allows in a whole window (code larger_than_quota)."
+        ),
         "415": problem_doc(
             f"The body is not sent as {NDJSON} (code unsupported_media_type; accepted lists "
             "the types taken)."

@@ -125,10 +125,27 @@ def test_the_body_must_be_ndjson_of_one_to_ten_thousand_lines(api):
 def test_every_line_counts_against_the_rate_limit_before_any_is_written(make_app, org):
     app = make_app(RATE_LIMIT="20/minute")
     client = ApiClient(app.test_client(), org.tokens["write"])
-    over = send(client, [project(f"crm-rl-{n}") for n in range(25)])
+    first = send(client, [project(f"crm-rl-{n}") for n in range(15)])
+    assert first.status_code == 200, first.get_data(as_text=True)
+    over = send(client, [project(f"crm-rl-more-{n}") for n in range(10)])
     assert over.status_code == 429, over.get_data(as_text=True)
     assert "Retry-After" in over.headers
-    assert client.get("initiatives", query_string={"external_ref": "crm-rl-1"}).status_code == 429
+    later = client.get("initiatives", query_string={"external_ref": "crm-rl-more-1"})
+    assert later.status_code == 429
+
+
+def test_a_bulk_request_larger_than_a_whole_quota_is_413_not_a_429_to_wait_out(make_app, org):
+    app = make_app(RATE_LIMIT="20/minute")
+    client = ApiClient(app.test_client(), org.tokens["write"])
+    never = send(client, [project(f"crm-huge-{n}") for n in range(21)])
+    assert never.status_code == 413, never.get_data(as_text=True)
+    assert never.json["code"] == "larger_than_quota"
+    assert never.json["quota"] == 20
+    assert never.json["counted"] == 21
+    assert "Retry-After" not in never.headers
+    lookup = client.get("initiatives", query_string={"external_ref": "crm-huge-1"})
+    assert lookup.status_code == 200
+    assert lookup.json["items"] == []
 
 
 @pytest.mark.parametrize("reader", ["read"])
