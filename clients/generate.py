@@ -71,12 +71,32 @@ def generate_typescript(into: pathlib.Path) -> pathlib.Path:
         subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=TYPESCRIPT_CLIENT, check=True)
     types = into / "coprod.ts"
     subprocess.run(
-        [npm, "exec", "--", "openapi-typescript", str(DOCUMENT), "--output", str(types)],
+        [
+            npm,
+            "exec",
+            "--",
+            "openapi-typescript",
+            str(DOCUMENT),
+            "--default-non-nullable",
+            "false",
+            "--output",
+            str(types),
+        ],
         cwd=TYPESCRIPT_CLIENT,
         check=True,
         stdout=subprocess.DEVNULL,
     )
     return types
+
+
+def typecheck_typescript() -> list[str]:
+    """tsc over the types and src/usage.ts (what an integrator writes with them)."""
+    npm = shutil.which("npm")
+    assert npm is not None
+    checked = subprocess.run(
+        [npm, "exec", "--", "tsc", "--noEmit", "-p", "."], cwd=TYPESCRIPT_CLIENT, check=False
+    )
+    return [] if checked.returncode == 0 else ["clients/typescript (tsc --noEmit failed above)"]
 
 
 def differences(made: pathlib.Path, committed: pathlib.Path) -> list[str]:
@@ -118,12 +138,20 @@ def main(argv: list[str] | None = None) -> int:
     targets = {"python": (generate_python, PYTHON_PACKAGE), "typescript": (
         generate_typescript, TYPESCRIPT_TYPES)}  # fmt: skip
     stale: list[str] = []
+    if "typescript" in wanted and shutil.which("npm") is None and options.check:
+        print(
+            "=" * 78 + "\nSKIPPED: the TypeScript types were not checked: npm is not "
+            "installed.\nInstall Node.js 20 or later (with npm) to check them.\n" + "=" * 78
+        )
+        wanted.remove("typescript")
     for client in wanted:
         generate, committed = targets[client]
         with tempfile.TemporaryDirectory() as folder:
             made = generate(pathlib.Path(folder))
             if options.check:
                 stale += differences(made, committed)
+                if client == "typescript":
+                    stale += typecheck_typescript()
             else:
                 replace(made, committed)
                 print(f"Wrote {committed.relative_to(ROOT)}")
