@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -21,7 +22,7 @@ from api.context import EXTENSION, Services, close_workspace
 from api.resources import BLUEPRINTS
 from api.resources.changes import read_retention
 from api.settings import ConfigurationError as ConfigurationError  # also api.app's
-from api.spec import SharedResponsesPlugin
+from api.spec import SharedResponsesPlugin, openapi_document
 from toolkits_core import PluginHost, load_plugins
 from toolkits_core.service import (
     DEFAULT_DATABASE_URL,
@@ -45,6 +46,14 @@ class CoprodApi(flask_smorest.Api):  # type: ignore[misc]
 
     def handle_http_exception(self, error: Exception) -> Any:
         return problems.handle_http_exception(error)  # type: ignore[arg-type]
+
+    def _openapi_json(self) -> Response:
+        """Serve the finished document (``api.spec.openapi_document``): the one
+        ``coprod openapi`` writes, with its operations named, not flask-smorest's draft."""
+        return self._app.response_class(  # type: ignore[no-any-return]
+            json.dumps(openapi_document(self._app), indent=2),
+            mimetype="application/json",
+        )
 
     def _register_responses(self) -> None:
         saved: str = self.DEFAULT_RESPONSE_CONTENT_TYPE  # type: ignore[has-type]

@@ -1,0 +1,269 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.assessment import Assessment
+from ...models.assessment_input import AssessmentInput
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    initiative_id: str,
+    *,
+    body: AssessmentInput,
+    idempotency_key: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/initiatives/{initiative_id}/assessments".format(
+            initiative_id=quote(str(initiative_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Assessment | Problem | None:
+    if response.status_code == 201:
+        response_201 = Assessment.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = Problem.from_dict(response.json())
+
+        return response_414
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 431:
+        response_431 = Problem.from_dict(response.json())
+
+        return response_431
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Assessment | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    initiative_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: AssessmentInput,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Assessment | Problem]:
+    """Record an assessment: one perspective's ratings of the dimensions on a scale.
+
+     The ratings are checked against the initiative's toolkit: an unknown scale, dimension
+    or level, or a cycle not yet reached, is a 422 naming the field (ratings/<dimension>
+    for a rating). An archived initiative is read-only (409).
+
+    Needs an API key with scope `write`.
+
+    Args:
+        initiative_id (str):
+        idempotency_key (str | Unset):
+        body (AssessmentInput):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Assessment | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        initiative_id=initiative_id,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    initiative_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: AssessmentInput,
+    idempotency_key: str | Unset = UNSET,
+) -> Assessment:
+    """Record an assessment: one perspective's ratings of the dimensions on a scale.
+
+     The ratings are checked against the initiative's toolkit: an unknown scale, dimension
+    or level, or a cycle not yet reached, is a 422 naming the field (ratings/<dimension>
+    for a rating). An archived initiative is read-only (409).
+
+    Needs an API key with scope `write`.
+
+    Args:
+        initiative_id (str):
+        idempotency_key (str | Unset):
+        body (AssessmentInput):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Assessment
+    """
+
+    response = sync_detailed(
+        initiative_id=initiative_id,
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+    return cast(Assessment, errors.success_of(response))
+
+
+async def asyncio_detailed(
+    initiative_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: AssessmentInput,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Assessment | Problem]:
+    """Record an assessment: one perspective's ratings of the dimensions on a scale.
+
+     The ratings are checked against the initiative's toolkit: an unknown scale, dimension
+    or level, or a cycle not yet reached, is a 422 naming the field (ratings/<dimension>
+    for a rating). An archived initiative is read-only (409).
+
+    Needs an API key with scope `write`.
+
+    Args:
+        initiative_id (str):
+        idempotency_key (str | Unset):
+        body (AssessmentInput):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Assessment | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        initiative_id=initiative_id,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    initiative_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: AssessmentInput,
+    idempotency_key: str | Unset = UNSET,
+) -> Assessment:
+    """Record an assessment: one perspective's ratings of the dimensions on a scale.
+
+     The ratings are checked against the initiative's toolkit: an unknown scale, dimension
+    or level, or a cycle not yet reached, is a 422 naming the field (ratings/<dimension>
+    for a rating). An archived initiative is read-only (409).
+
+    Needs an API key with scope `write`.
+
+    Args:
+        initiative_id (str):
+        idempotency_key (str | Unset):
+        body (AssessmentInput):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Assessment
+    """
+
+    response = await asyncio_detailed(
+        initiative_id=initiative_id,
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+    return cast(Assessment, errors.success_of(response))

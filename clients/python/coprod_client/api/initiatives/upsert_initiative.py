@@ -1,0 +1,327 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.initiative import Initiative
+from ...models.initiative_input import InitiativeInput
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    ref: str,
+    *,
+    body: InitiativeInput,
+    if_none_match: str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
+
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/api/v1/initiatives/by-external-ref/{ref}".format(
+            ref=quote(str(ref), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Initiative | Problem | None:
+    if response.status_code == 200:
+        response_200 = Initiative.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 201:
+        response_201 = Initiative.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = Problem.from_dict(response.json())
+
+        return response_414
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 431:
+        response_431 = Problem.from_dict(response.json())
+
+        return response_431
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Initiative | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    ref: str,
+    *,
+    client: AuthenticatedClient,
+    body: InitiativeInput,
+    if_none_match: str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Initiative | Problem]:
+    """Create or replace the initiative your system knows as ref (its external_ref).
+
+     The body is the whole initiative, as for POST /initiatives, without external_ref (the
+    path gives it; a different one is 422). No initiative has ref: one is made (201, with
+    Location). One has: its fields are replaced (200), and those not sent go back to their
+    defaults (status to active); an initiative with nothing to change keeps its version
+    and ETag. Its toolkit cannot change (422 toolkit_fixed). If-Match makes it a change of
+    that version only (412 when stale, or when no initiative has ref); If-None-Match: *
+    makes it a create only (412 record_exists when one has).
+
+    Needs an API key with scope `write`.
+
+    Args:
+        ref (str):
+        if_none_match (str | Unset):
+        if_match (str | Unset):
+        idempotency_key (str | Unset):
+        body (InitiativeInput):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Initiative | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        ref=ref,
+        body=body,
+        if_none_match=if_none_match,
+        if_match=if_match,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    ref: str,
+    *,
+    client: AuthenticatedClient,
+    body: InitiativeInput,
+    if_none_match: str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> Initiative:
+    """Create or replace the initiative your system knows as ref (its external_ref).
+
+     The body is the whole initiative, as for POST /initiatives, without external_ref (the
+    path gives it; a different one is 422). No initiative has ref: one is made (201, with
+    Location). One has: its fields are replaced (200), and those not sent go back to their
+    defaults (status to active); an initiative with nothing to change keeps its version
+    and ETag. Its toolkit cannot change (422 toolkit_fixed). If-Match makes it a change of
+    that version only (412 when stale, or when no initiative has ref); If-None-Match: *
+    makes it a create only (412 record_exists when one has).
+
+    Needs an API key with scope `write`.
+
+    Args:
+        ref (str):
+        if_none_match (str | Unset):
+        if_match (str | Unset):
+        idempotency_key (str | Unset):
+        body (InitiativeInput):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Initiative
+    """
+
+    response = sync_detailed(
+        ref=ref,
+        client=client,
+        body=body,
+        if_none_match=if_none_match,
+        if_match=if_match,
+        idempotency_key=idempotency_key,
+    )
+    return cast(Initiative, errors.success_of(response))
+
+
+async def asyncio_detailed(
+    ref: str,
+    *,
+    client: AuthenticatedClient,
+    body: InitiativeInput,
+    if_none_match: str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Initiative | Problem]:
+    """Create or replace the initiative your system knows as ref (its external_ref).
+
+     The body is the whole initiative, as for POST /initiatives, without external_ref (the
+    path gives it; a different one is 422). No initiative has ref: one is made (201, with
+    Location). One has: its fields are replaced (200), and those not sent go back to their
+    defaults (status to active); an initiative with nothing to change keeps its version
+    and ETag. Its toolkit cannot change (422 toolkit_fixed). If-Match makes it a change of
+    that version only (412 when stale, or when no initiative has ref); If-None-Match: *
+    makes it a create only (412 record_exists when one has).
+
+    Needs an API key with scope `write`.
+
+    Args:
+        ref (str):
+        if_none_match (str | Unset):
+        if_match (str | Unset):
+        idempotency_key (str | Unset):
+        body (InitiativeInput):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Initiative | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        ref=ref,
+        body=body,
+        if_none_match=if_none_match,
+        if_match=if_match,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    ref: str,
+    *,
+    client: AuthenticatedClient,
+    body: InitiativeInput,
+    if_none_match: str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> Initiative:
+    """Create or replace the initiative your system knows as ref (its external_ref).
+
+     The body is the whole initiative, as for POST /initiatives, without external_ref (the
+    path gives it; a different one is 422). No initiative has ref: one is made (201, with
+    Location). One has: its fields are replaced (200), and those not sent go back to their
+    defaults (status to active); an initiative with nothing to change keeps its version
+    and ETag. Its toolkit cannot change (422 toolkit_fixed). If-Match makes it a change of
+    that version only (412 when stale, or when no initiative has ref); If-None-Match: *
+    makes it a create only (412 record_exists when one has).
+
+    Needs an API key with scope `write`.
+
+    Args:
+        ref (str):
+        if_none_match (str | Unset):
+        if_match (str | Unset):
+        idempotency_key (str | Unset):
+        body (InitiativeInput):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Initiative
+    """
+
+    response = await asyncio_detailed(
+        ref=ref,
+        client=client,
+        body=body,
+        if_none_match=if_none_match,
+        if_match=if_match,
+        idempotency_key=idempotency_key,
+    )
+    return cast(Initiative, errors.success_of(response))

@@ -1,0 +1,304 @@
+import datetime
+from http import HTTPStatus
+from typing import Any, cast
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.list_all_participants_consent import ListAllParticipantsConsent
+from ...models.list_all_participants_role import ListAllParticipantsRole
+from ...models.participant_page import ParticipantPage
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    limit: int | Unset = 50,
+    cursor: str | Unset = UNSET,
+    external_ref: str | Unset = UNSET,
+    updated_since: datetime.datetime | Unset = UNSET,
+    role: ListAllParticipantsRole | Unset = UNSET,
+    consent: ListAllParticipantsConsent | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    params["cursor"] = cursor
+
+    params["external_ref"] = external_ref
+
+    json_updated_since: str | Unset = UNSET
+    if not isinstance(updated_since, Unset):
+        json_updated_since = updated_since.isoformat()
+    params["updated_since"] = json_updated_since
+
+    json_role: str | Unset = UNSET
+    if not isinstance(role, Unset):
+        json_role = role.value
+
+    params["role"] = json_role
+
+    json_consent: str | Unset = UNSET
+    if not isinstance(consent, Unset):
+        json_consent = consent.value
+
+    params["consent"] = json_consent
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/participants",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ParticipantPage | Problem | None:
+    if response.status_code == 200:
+        response_200 = ParticipantPage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 414:
+        response_414 = Problem.from_dict(response.json())
+
+        return response_414
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 431:
+        response_431 = Problem.from_dict(response.json())
+
+        return response_431
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ParticipantPage | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 50,
+    cursor: str | Unset = UNSET,
+    external_ref: str | Unset = UNSET,
+    updated_since: datetime.datetime | Unset = UNSET,
+    role: ListAllParticipantsRole | Unset = UNSET,
+    consent: ListAllParticipantsConsent | Unset = UNSET,
+) -> Response[ParticipantPage | Problem]:
+    """List your organisation's participants in every initiative, oldest first.
+
+     Find the person your system knows as X with external_ref=X (one participant in each
+    initiative they take part in), or everyone changed since your last sync with
+    updated_since, without walking every initiative.
+
+    Needs an API key with scope `read`.
+
+    Args:
+        limit (int | Unset):  Default: 50.
+        cursor (str | Unset):
+        external_ref (str | Unset):
+        updated_since (datetime.datetime | Unset):
+        role (ListAllParticipantsRole | Unset):
+        consent (ListAllParticipantsConsent | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ParticipantPage | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        limit=limit,
+        cursor=cursor,
+        external_ref=external_ref,
+        updated_since=updated_since,
+        role=role,
+        consent=consent,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 50,
+    cursor: str | Unset = UNSET,
+    external_ref: str | Unset = UNSET,
+    updated_since: datetime.datetime | Unset = UNSET,
+    role: ListAllParticipantsRole | Unset = UNSET,
+    consent: ListAllParticipantsConsent | Unset = UNSET,
+) -> ParticipantPage:
+    """List your organisation's participants in every initiative, oldest first.
+
+     Find the person your system knows as X with external_ref=X (one participant in each
+    initiative they take part in), or everyone changed since your last sync with
+    updated_since, without walking every initiative.
+
+    Needs an API key with scope `read`.
+
+    Args:
+        limit (int | Unset):  Default: 50.
+        cursor (str | Unset):
+        external_ref (str | Unset):
+        updated_since (datetime.datetime | Unset):
+        role (ListAllParticipantsRole | Unset):
+        consent (ListAllParticipantsConsent | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ParticipantPage
+    """
+
+    response = sync_detailed(
+        client=client,
+        limit=limit,
+        cursor=cursor,
+        external_ref=external_ref,
+        updated_since=updated_since,
+        role=role,
+        consent=consent,
+    )
+    return cast(ParticipantPage, errors.success_of(response))
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 50,
+    cursor: str | Unset = UNSET,
+    external_ref: str | Unset = UNSET,
+    updated_since: datetime.datetime | Unset = UNSET,
+    role: ListAllParticipantsRole | Unset = UNSET,
+    consent: ListAllParticipantsConsent | Unset = UNSET,
+) -> Response[ParticipantPage | Problem]:
+    """List your organisation's participants in every initiative, oldest first.
+
+     Find the person your system knows as X with external_ref=X (one participant in each
+    initiative they take part in), or everyone changed since your last sync with
+    updated_since, without walking every initiative.
+
+    Needs an API key with scope `read`.
+
+    Args:
+        limit (int | Unset):  Default: 50.
+        cursor (str | Unset):
+        external_ref (str | Unset):
+        updated_since (datetime.datetime | Unset):
+        role (ListAllParticipantsRole | Unset):
+        consent (ListAllParticipantsConsent | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ParticipantPage | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        limit=limit,
+        cursor=cursor,
+        external_ref=external_ref,
+        updated_since=updated_since,
+        role=role,
+        consent=consent,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 50,
+    cursor: str | Unset = UNSET,
+    external_ref: str | Unset = UNSET,
+    updated_since: datetime.datetime | Unset = UNSET,
+    role: ListAllParticipantsRole | Unset = UNSET,
+    consent: ListAllParticipantsConsent | Unset = UNSET,
+) -> ParticipantPage:
+    """List your organisation's participants in every initiative, oldest first.
+
+     Find the person your system knows as X with external_ref=X (one participant in each
+    initiative they take part in), or everyone changed since your last sync with
+    updated_since, without walking every initiative.
+
+    Needs an API key with scope `read`.
+
+    Args:
+        limit (int | Unset):  Default: 50.
+        cursor (str | Unset):
+        external_ref (str | Unset):
+        updated_since (datetime.datetime | Unset):
+        role (ListAllParticipantsRole | Unset):
+        consent (ListAllParticipantsConsent | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ParticipantPage
+    """
+
+    response = await asyncio_detailed(
+        client=client,
+        limit=limit,
+        cursor=cursor,
+        external_ref=external_ref,
+        updated_since=updated_since,
+        role=role,
+        consent=consent,
+    )
+    return cast(ParticipantPage, errors.success_of(response))

@@ -1,0 +1,195 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.progress import Progress
+from ...types import Response
+
+
+def _get_kwargs(
+    initiative_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/initiatives/{initiative_id}/progress".format(
+            initiative_id=quote(str(initiative_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | Progress | None:
+    if response.status_code == 200:
+        response_200 = Progress.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 414:
+        response_414 = Problem.from_dict(response.json())
+
+        return response_414
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 431:
+        response_431 = Problem.from_dict(response.json())
+
+        return response_431
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | Progress]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    initiative_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Problem | Progress]:
+    """Where the initiative stands, and each move open from there with what blocks it.
+
+     Needs an API key with scope `read`.
+
+    Args:
+        initiative_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | Progress]
+    """
+
+    kwargs = _get_kwargs(
+        initiative_id=initiative_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    initiative_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Progress:
+    """Where the initiative stands, and each move open from there with what blocks it.
+
+     Needs an API key with scope `read`.
+
+    Args:
+        initiative_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Progress
+    """
+
+    response = sync_detailed(
+        initiative_id=initiative_id,
+        client=client,
+    )
+    return cast(Progress, errors.success_of(response))
+
+
+async def asyncio_detailed(
+    initiative_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Problem | Progress]:
+    """Where the initiative stands, and each move open from there with what blocks it.
+
+     Needs an API key with scope `read`.
+
+    Args:
+        initiative_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | Progress]
+    """
+
+    kwargs = _get_kwargs(
+        initiative_id=initiative_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    initiative_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Progress:
+    """Where the initiative stands, and each move open from there with what blocks it.
+
+     Needs an API key with scope `read`.
+
+    Args:
+        initiative_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Progress
+    """
+
+    response = await asyncio_detailed(
+        initiative_id=initiative_id,
+        client=client,
+    )
+    return cast(Progress, errors.success_of(response))

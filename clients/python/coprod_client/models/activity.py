@@ -1,0 +1,206 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+T = TypeVar("T", bound="Activity")
+
+
+@_attrs_define
+class Activity:
+    """
+    Attributes:
+        activity_type (str): The key of one of the toolkit's activity types (GET /toolkits/{key}).
+        created_at (datetime.datetime):
+        cycle (int): The round of the stages it was done in (cyclic toolkits); by default the initiative's current
+            cycle.
+        description (str): What happened, and how. Default: ''.
+        dimensions (list[str]): Keys of the toolkit's dimensions the activity speaks to.
+        ends_on (datetime.date | None): The day it ended; not before starts_on.
+        external_ref (None | str): Your own system's id for this record (for example a CRM id): unique where it is used,
+            and a filter on lists.
+        id (str): Opaque id: a type prefix and 26 characters; sorts by creation.
+        initiative_id (str):
+        outcomes (str): What came of it. Default: ''.
+        participant_ids (list[str]): Ids of participants of the same initiative who took part.
+        stage (str): The stage it was done in: one the activity type belongs to and the initiative has reached. By
+            default the initiative's current stage.
+        starts_on (datetime.date | None): The day it started (or took place).
+        title (str): What the activity was.
+        updated_at (datetime.datetime):
+        version (int): Rises with every change; the ETag is built from it.
+    """
+
+    activity_type: str
+    created_at: datetime.datetime
+    cycle: int
+    dimensions: list[str]
+    ends_on: datetime.date | None
+    external_ref: None | str
+    id: str
+    initiative_id: str
+    participant_ids: list[str]
+    stage: str
+    starts_on: datetime.date | None
+    title: str
+    updated_at: datetime.datetime
+    version: int
+    description: str = ""
+    outcomes: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        activity_type = self.activity_type
+
+        created_at = self.created_at.isoformat()
+
+        cycle = self.cycle
+
+        description = self.description
+
+        dimensions = self.dimensions
+
+        ends_on: None | str
+        if isinstance(self.ends_on, datetime.date):
+            ends_on = self.ends_on.isoformat()
+        else:
+            ends_on = self.ends_on
+
+        external_ref: None | str
+        external_ref = self.external_ref
+
+        id = self.id
+
+        initiative_id = self.initiative_id
+
+        outcomes = self.outcomes
+
+        participant_ids = self.participant_ids
+
+        stage = self.stage
+
+        starts_on: None | str
+        if isinstance(self.starts_on, datetime.date):
+            starts_on = self.starts_on.isoformat()
+        else:
+            starts_on = self.starts_on
+
+        title = self.title
+
+        updated_at = self.updated_at.isoformat()
+
+        version = self.version
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "activity_type": activity_type,
+                "created_at": created_at,
+                "cycle": cycle,
+                "description": description,
+                "dimensions": dimensions,
+                "ends_on": ends_on,
+                "external_ref": external_ref,
+                "id": id,
+                "initiative_id": initiative_id,
+                "outcomes": outcomes,
+                "participant_ids": participant_ids,
+                "stage": stage,
+                "starts_on": starts_on,
+                "title": title,
+                "updated_at": updated_at,
+                "version": version,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        activity_type = d.pop("activity_type")
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        cycle = d.pop("cycle")
+
+        description = d.pop("description")
+
+        dimensions = cast(list[str], d.pop("dimensions"))
+
+        def _parse_ends_on(data: object) -> datetime.date | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                ends_on_type_0 = datetime.date.fromisoformat(data)
+
+                return ends_on_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | None, data)
+
+        ends_on = _parse_ends_on(d.pop("ends_on"))
+
+        def _parse_external_ref(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        external_ref = _parse_external_ref(d.pop("external_ref"))
+
+        id = d.pop("id")
+
+        initiative_id = d.pop("initiative_id")
+
+        outcomes = d.pop("outcomes")
+
+        participant_ids = cast(list[str], d.pop("participant_ids"))
+
+        stage = d.pop("stage")
+
+        def _parse_starts_on(data: object) -> datetime.date | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                starts_on_type_0 = datetime.date.fromisoformat(data)
+
+                return starts_on_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | None, data)
+
+        starts_on = _parse_starts_on(d.pop("starts_on"))
+
+        title = d.pop("title")
+
+        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        version = d.pop("version")
+
+        activity = cls(
+            activity_type=activity_type,
+            created_at=created_at,
+            cycle=cycle,
+            description=description,
+            dimensions=dimensions,
+            ends_on=ends_on,
+            external_ref=external_ref,
+            id=id,
+            initiative_id=initiative_id,
+            outcomes=outcomes,
+            participant_ids=participant_ids,
+            stage=stage,
+            starts_on=starts_on,
+            title=title,
+            updated_at=updated_at,
+            version=version,
+        )
+
+        return activity

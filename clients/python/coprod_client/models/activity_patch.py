@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="ActivityPatch")
+
+
+@_attrs_define
+class ActivityPatch:
+    """
+    Attributes:
+        activity_type (str | Unset): The key of one of the toolkit's activity types (GET /toolkits/{key}).
+        cycle (int | Unset): The round of the stages it was done in (cyclic toolkits); by default the initiative's
+            current cycle.
+        description (str | Unset): What happened, and how.
+        dimensions (list[str] | Unset): Keys of the toolkit's dimensions the activity speaks to.
+        ends_on (datetime.date | None | Unset): The day it ended; not before starts_on.
+        external_ref (None | str | Unset): Your own system's id for this record (for example a CRM id): unique where it
+            is used, and a filter on lists.
+        outcomes (str | Unset): What came of it.
+        participant_ids (list[str] | Unset): Ids of participants of the same initiative who took part.
+        stage (str | Unset): The stage it was done in: one the activity type belongs to and the initiative has reached.
+            By default the initiative's current stage.
+        starts_on (datetime.date | None | Unset): The day it started (or took place).
+        title (str | Unset): What the activity was.
+    """
+
+    activity_type: str | Unset = UNSET
+    cycle: int | Unset = UNSET
+    description: str | Unset = UNSET
+    dimensions: list[str] | Unset = UNSET
+    ends_on: datetime.date | None | Unset = UNSET
+    external_ref: None | str | Unset = UNSET
+    outcomes: str | Unset = UNSET
+    participant_ids: list[str] | Unset = UNSET
+    stage: str | Unset = UNSET
+    starts_on: datetime.date | None | Unset = UNSET
+    title: str | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        activity_type = self.activity_type
+
+        cycle = self.cycle
+
+        description = self.description
+
+        dimensions: list[str] | Unset = UNSET
+        if not isinstance(self.dimensions, Unset):
+            dimensions = self.dimensions
+
+        ends_on: None | str | Unset
+        if isinstance(self.ends_on, Unset):
+            ends_on = UNSET
+        elif isinstance(self.ends_on, datetime.date):
+            ends_on = self.ends_on.isoformat()
+        else:
+            ends_on = self.ends_on
+
+        external_ref: None | str | Unset
+        if isinstance(self.external_ref, Unset):
+            external_ref = UNSET
+        else:
+            external_ref = self.external_ref
+
+        outcomes = self.outcomes
+
+        participant_ids: list[str] | Unset = UNSET
+        if not isinstance(self.participant_ids, Unset):
+            participant_ids = self.participant_ids
+
+        stage = self.stage
+
+        starts_on: None | str | Unset
+        if isinstance(self.starts_on, Unset):
+            starts_on = UNSET
+        elif isinstance(self.starts_on, datetime.date):
+            starts_on = self.starts_on.isoformat()
+        else:
+            starts_on = self.starts_on
+
+        title = self.title
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({})
+        if activity_type is not UNSET:
+            field_dict["activity_type"] = activity_type
+        if cycle is not UNSET:
+            field_dict["cycle"] = cycle
+        if description is not UNSET:
+            field_dict["description"] = description
+        if dimensions is not UNSET:
+            field_dict["dimensions"] = dimensions
+        if ends_on is not UNSET:
+            field_dict["ends_on"] = ends_on
+        if external_ref is not UNSET:
+            field_dict["external_ref"] = external_ref
+        if outcomes is not UNSET:
+            field_dict["outcomes"] = outcomes
+        if participant_ids is not UNSET:
+            field_dict["participant_ids"] = participant_ids
+        if stage is not UNSET:
+            field_dict["stage"] = stage
+        if starts_on is not UNSET:
+            field_dict["starts_on"] = starts_on
+        if title is not UNSET:
+            field_dict["title"] = title
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        activity_type = d.pop("activity_type", UNSET)
+
+        cycle = d.pop("cycle", UNSET)
+
+        description = d.pop("description", UNSET)
+
+        dimensions = cast(list[str], d.pop("dimensions", UNSET))
+
+        def _parse_ends_on(data: object) -> datetime.date | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                ends_on_type_0 = datetime.date.fromisoformat(data)
+
+                return ends_on_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | None | Unset, data)
+
+        ends_on = _parse_ends_on(d.pop("ends_on", UNSET))
+
+        def _parse_external_ref(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        external_ref = _parse_external_ref(d.pop("external_ref", UNSET))
+
+        outcomes = d.pop("outcomes", UNSET)
+
+        participant_ids = cast(list[str], d.pop("participant_ids", UNSET))
+
+        stage = d.pop("stage", UNSET)
+
+        def _parse_starts_on(data: object) -> datetime.date | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                starts_on_type_0 = datetime.date.fromisoformat(data)
+
+                return starts_on_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | None | Unset, data)
+
+        starts_on = _parse_starts_on(d.pop("starts_on", UNSET))
+
+        title = d.pop("title", UNSET)
+
+        activity_patch = cls(
+            activity_type=activity_type,
+            cycle=cycle,
+            description=description,
+            dimensions=dimensions,
+            ends_on=ends_on,
+            external_ref=external_ref,
+            outcomes=outcomes,
+            participant_ids=participant_ids,
+            stage=stage,
+            starts_on=starts_on,
+            title=title,
+        )
+
+        return activity_patch

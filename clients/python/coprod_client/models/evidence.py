@@ -1,0 +1,305 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+from ..models.evidence_consent import EvidenceConsent
+from ..models.evidence_visibility import EvidenceVisibility
+
+if TYPE_CHECKING:
+    from ..models.evidence_file import EvidenceFile
+    from ..models.evidence_file_type_1_type_0 import EvidenceFileType1Type0
+    from ..models.evidence_payload import EvidencePayload
+
+
+T = TypeVar("T", bound="Evidence")
+
+
+@_attrs_define
+class Evidence:
+    """
+    Attributes:
+        activity_id (None | str): The activity of the same initiative it came from, if any.
+        collected_on (datetime.date | None): The day it was gathered.
+        consent (EvidenceConsent): Whether the person it came from agreed to its use: given, not_recorded or withdrawn.
+            Withdrawn evidence is left out of every list and of the toolkits' rules, and its file is not given out; it can
+            still be read and changed by its id. Default: EvidenceConsent.NOT_RECORDED.
+        created_at (datetime.datetime):
+        cycle (int): The round of the stages it was gathered in (cyclic toolkits); by default its activity's, or without
+            one the initiative's current cycle.
+        dimensions (list[str]): Keys of the toolkit's dimensions it speaks to.
+        erased_at (datetime.datetime | None): When this evidence was erased with its participant (its payload emptied
+            and its file deleted); null unless it was.
+        evidence_type (str): The key of one of the toolkit's evidence types (GET /toolkits/{key}); its kind decides the
+            payload's standard schema and whether it takes a file.
+        expects_file (bool): Whether its type takes a file (a recording, photo, video or document): true and file null
+            means the file is still to come.
+        external_ref (None | str): Your own system's id for this record (for example a CRM id): unique where it is used,
+            and a filter on lists.
+        file (EvidenceFile | EvidenceFileType1Type0 | None): The uploaded file, or null (PUT .../file uploads one).
+        id (str): Opaque id: a type prefix and 26 characters; sorts by creation.
+        indicators (list[str]): Keys of the checklist indicators it speaks to; each one's dimension must be among the
+            dimensions.
+        initiative_id (str):
+        participant_id (None | str): The participant of the same initiative it came from (whose words, voice or picture
+            it holds), if any.
+        payload (EvidencePayload): What the evidence says, as an object fitting the type's JSON Schema (GET
+            /toolkits/{key}/evidence-types/{evidence_type}/schema); stored as given. On PATCH it replaces the stored payload
+            whole.
+        stage (str): The stage it was gathered in: one the initiative has reached. By default the stage of its activity,
+            or without one the initiative's current stage.
+        updated_at (datetime.datetime):
+        version (int): Rises with every change; the ETag is built from it.
+        visibility (EvidenceVisibility): Who may see it: private (the people running the initiative), organisation, or
+            public (may be published; needs consent given, and not withdrawn by the linked participant). Default:
+            EvidenceVisibility.ORGANISATION.
+    """
+
+    activity_id: None | str
+    collected_on: datetime.date | None
+    created_at: datetime.datetime
+    cycle: int
+    dimensions: list[str]
+    erased_at: datetime.datetime | None
+    evidence_type: str
+    expects_file: bool
+    external_ref: None | str
+    file: EvidenceFile | EvidenceFileType1Type0 | None
+    id: str
+    indicators: list[str]
+    initiative_id: str
+    participant_id: None | str
+    payload: EvidencePayload
+    stage: str
+    updated_at: datetime.datetime
+    version: int
+    consent: EvidenceConsent = EvidenceConsent.NOT_RECORDED
+    visibility: EvidenceVisibility = EvidenceVisibility.ORGANISATION
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.evidence_file import EvidenceFile  # noqa: PLC0415
+        from ..models.evidence_file_type_1_type_0 import EvidenceFileType1Type0  # noqa: PLC0415
+
+        activity_id: None | str
+        activity_id = self.activity_id
+
+        collected_on: None | str
+        if isinstance(self.collected_on, datetime.date):
+            collected_on = self.collected_on.isoformat()
+        else:
+            collected_on = self.collected_on
+
+        consent = self.consent.value
+
+        created_at = self.created_at.isoformat()
+
+        cycle = self.cycle
+
+        dimensions = self.dimensions
+
+        erased_at: None | str
+        if isinstance(self.erased_at, datetime.datetime):
+            erased_at = self.erased_at.isoformat()
+        else:
+            erased_at = self.erased_at
+
+        evidence_type = self.evidence_type
+
+        expects_file = self.expects_file
+
+        external_ref: None | str
+        external_ref = self.external_ref
+
+        file: dict[str, Any] | None
+        if isinstance(self.file, EvidenceFile):
+            file = self.file.to_dict()
+        elif isinstance(self.file, EvidenceFileType1Type0):
+            file = self.file.to_dict()
+        else:
+            file = self.file
+
+        id = self.id
+
+        indicators = self.indicators
+
+        initiative_id = self.initiative_id
+
+        participant_id: None | str
+        participant_id = self.participant_id
+
+        payload = self.payload.to_dict()
+
+        stage = self.stage
+
+        updated_at = self.updated_at.isoformat()
+
+        version = self.version
+
+        visibility = self.visibility.value
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "activity_id": activity_id,
+                "collected_on": collected_on,
+                "consent": consent,
+                "created_at": created_at,
+                "cycle": cycle,
+                "dimensions": dimensions,
+                "erased_at": erased_at,
+                "evidence_type": evidence_type,
+                "expects_file": expects_file,
+                "external_ref": external_ref,
+                "file": file,
+                "id": id,
+                "indicators": indicators,
+                "initiative_id": initiative_id,
+                "participant_id": participant_id,
+                "payload": payload,
+                "stage": stage,
+                "updated_at": updated_at,
+                "version": version,
+                "visibility": visibility,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.evidence_file import EvidenceFile  # noqa: PLC0415
+        from ..models.evidence_file_type_1_type_0 import EvidenceFileType1Type0  # noqa: PLC0415
+        from ..models.evidence_payload import EvidencePayload  # noqa: PLC0415
+
+        d = dict(src_dict)
+
+        def _parse_activity_id(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        activity_id = _parse_activity_id(d.pop("activity_id"))
+
+        def _parse_collected_on(data: object) -> datetime.date | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                collected_on_type_0 = datetime.date.fromisoformat(data)
+
+                return collected_on_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | None, data)
+
+        collected_on = _parse_collected_on(d.pop("collected_on"))
+
+        consent = EvidenceConsent(d.pop("consent"))
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        cycle = d.pop("cycle")
+
+        dimensions = cast(list[str], d.pop("dimensions"))
+
+        def _parse_erased_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                erased_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return erased_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        erased_at = _parse_erased_at(d.pop("erased_at"))
+
+        evidence_type = d.pop("evidence_type")
+
+        expects_file = d.pop("expects_file")
+
+        def _parse_external_ref(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        external_ref = _parse_external_ref(d.pop("external_ref"))
+
+        def _parse_file(data: object) -> EvidenceFile | EvidenceFileType1Type0 | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                file_type_0 = EvidenceFile.from_dict(data)
+
+                return file_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                file_type_1_type_0 = EvidenceFileType1Type0.from_dict(data)
+
+                return file_type_1_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(EvidenceFile | EvidenceFileType1Type0 | None, data)
+
+        file = _parse_file(d.pop("file"))
+
+        id = d.pop("id")
+
+        indicators = cast(list[str], d.pop("indicators"))
+
+        initiative_id = d.pop("initiative_id")
+
+        def _parse_participant_id(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        participant_id = _parse_participant_id(d.pop("participant_id"))
+
+        payload = EvidencePayload.from_dict(d.pop("payload"))
+
+        stage = d.pop("stage")
+
+        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        version = d.pop("version")
+
+        visibility = EvidenceVisibility(d.pop("visibility"))
+
+        evidence = cls(
+            activity_id=activity_id,
+            collected_on=collected_on,
+            consent=consent,
+            created_at=created_at,
+            cycle=cycle,
+            dimensions=dimensions,
+            erased_at=erased_at,
+            evidence_type=evidence_type,
+            expects_file=expects_file,
+            external_ref=external_ref,
+            file=file,
+            id=id,
+            indicators=indicators,
+            initiative_id=initiative_id,
+            participant_id=participant_id,
+            payload=payload,
+            stage=stage,
+            updated_at=updated_at,
+            version=version,
+            visibility=visibility,
+        )
+
+        return evidence

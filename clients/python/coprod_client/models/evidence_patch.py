@@ -1,0 +1,239 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+from ..models.evidence_patch_consent import EvidencePatchConsent
+from ..models.evidence_patch_visibility import EvidencePatchVisibility
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.evidence_patch_payload import EvidencePatchPayload
+
+
+T = TypeVar("T", bound="EvidencePatch")
+
+
+@_attrs_define
+class EvidencePatch:
+    """
+    Attributes:
+        activity_id (None | str | Unset): The activity of the same initiative it came from, or null.
+        collected_on (datetime.date | None | Unset):
+        consent (EvidencePatchConsent | Unset): Whether the person it came from agreed to its use: given, not_recorded
+            or withdrawn. Withdrawn evidence is left out of every list and of the toolkits' rules, and its file is not given
+            out; it can still be read and changed by its id.
+        cycle (int | Unset): The round of the stages it was gathered in (cyclic toolkits); by default its activity's, or
+            without one the initiative's current cycle.
+        dimensions (list[str] | Unset): Keys of the toolkit's dimensions it speaks to.
+        evidence_type (str | Unset): The key of one of the toolkit's evidence types (GET /toolkits/{key}); its kind
+            decides the payload's standard schema and whether it takes a file.
+        external_ref (None | str | Unset): Your own system's id for this record (for example a CRM id): unique where it
+            is used, and a filter on lists.
+        indicators (list[str] | Unset): Keys of the checklist indicators it speaks to.
+        participant_id (None | str | Unset): The participant of the same initiative it came from, or null.
+        payload (EvidencePatchPayload | Unset): What the evidence says, as an object fitting the type's JSON Schema (GET
+            /toolkits/{key}/evidence-types/{evidence_type}/schema); stored as given. On PATCH it replaces the stored payload
+            whole.
+        stage (str | Unset): The stage it was gathered in: one the initiative has reached. By default the stage of its
+            activity, or without one the initiative's current stage.
+        visibility (EvidencePatchVisibility | Unset): Who may see it: private (the people running the initiative),
+            organisation, or public (may be published; needs consent given, and not withdrawn by the linked participant).
+    """
+
+    activity_id: None | str | Unset = UNSET
+    collected_on: datetime.date | None | Unset = UNSET
+    consent: EvidencePatchConsent | Unset = UNSET
+    cycle: int | Unset = UNSET
+    dimensions: list[str] | Unset = UNSET
+    evidence_type: str | Unset = UNSET
+    external_ref: None | str | Unset = UNSET
+    indicators: list[str] | Unset = UNSET
+    participant_id: None | str | Unset = UNSET
+    payload: EvidencePatchPayload | Unset = UNSET
+    stage: str | Unset = UNSET
+    visibility: EvidencePatchVisibility | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        activity_id: None | str | Unset
+        if isinstance(self.activity_id, Unset):
+            activity_id = UNSET
+        else:
+            activity_id = self.activity_id
+
+        collected_on: None | str | Unset
+        if isinstance(self.collected_on, Unset):
+            collected_on = UNSET
+        elif isinstance(self.collected_on, datetime.date):
+            collected_on = self.collected_on.isoformat()
+        else:
+            collected_on = self.collected_on
+
+        consent: str | Unset = UNSET
+        if not isinstance(self.consent, Unset):
+            consent = self.consent.value
+
+        cycle = self.cycle
+
+        dimensions: list[str] | Unset = UNSET
+        if not isinstance(self.dimensions, Unset):
+            dimensions = self.dimensions
+
+        evidence_type = self.evidence_type
+
+        external_ref: None | str | Unset
+        if isinstance(self.external_ref, Unset):
+            external_ref = UNSET
+        else:
+            external_ref = self.external_ref
+
+        indicators: list[str] | Unset = UNSET
+        if not isinstance(self.indicators, Unset):
+            indicators = self.indicators
+
+        participant_id: None | str | Unset
+        if isinstance(self.participant_id, Unset):
+            participant_id = UNSET
+        else:
+            participant_id = self.participant_id
+
+        payload: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.payload, Unset):
+            payload = self.payload.to_dict()
+
+        stage = self.stage
+
+        visibility: str | Unset = UNSET
+        if not isinstance(self.visibility, Unset):
+            visibility = self.visibility.value
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({})
+        if activity_id is not UNSET:
+            field_dict["activity_id"] = activity_id
+        if collected_on is not UNSET:
+            field_dict["collected_on"] = collected_on
+        if consent is not UNSET:
+            field_dict["consent"] = consent
+        if cycle is not UNSET:
+            field_dict["cycle"] = cycle
+        if dimensions is not UNSET:
+            field_dict["dimensions"] = dimensions
+        if evidence_type is not UNSET:
+            field_dict["evidence_type"] = evidence_type
+        if external_ref is not UNSET:
+            field_dict["external_ref"] = external_ref
+        if indicators is not UNSET:
+            field_dict["indicators"] = indicators
+        if participant_id is not UNSET:
+            field_dict["participant_id"] = participant_id
+        if payload is not UNSET:
+            field_dict["payload"] = payload
+        if stage is not UNSET:
+            field_dict["stage"] = stage
+        if visibility is not UNSET:
+            field_dict["visibility"] = visibility
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.evidence_patch_payload import EvidencePatchPayload  # noqa: PLC0415
+
+        d = dict(src_dict)
+
+        def _parse_activity_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        activity_id = _parse_activity_id(d.pop("activity_id", UNSET))
+
+        def _parse_collected_on(data: object) -> datetime.date | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                collected_on_type_0 = datetime.date.fromisoformat(data)
+
+                return collected_on_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | None | Unset, data)
+
+        collected_on = _parse_collected_on(d.pop("collected_on", UNSET))
+
+        _consent = d.pop("consent", UNSET)
+        consent: EvidencePatchConsent | Unset
+        if isinstance(_consent, Unset):
+            consent = UNSET
+        else:
+            consent = EvidencePatchConsent(_consent)
+
+        cycle = d.pop("cycle", UNSET)
+
+        dimensions = cast(list[str], d.pop("dimensions", UNSET))
+
+        evidence_type = d.pop("evidence_type", UNSET)
+
+        def _parse_external_ref(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        external_ref = _parse_external_ref(d.pop("external_ref", UNSET))
+
+        indicators = cast(list[str], d.pop("indicators", UNSET))
+
+        def _parse_participant_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        participant_id = _parse_participant_id(d.pop("participant_id", UNSET))
+
+        _payload = d.pop("payload", UNSET)
+        payload: EvidencePatchPayload | Unset
+        if isinstance(_payload, Unset):
+            payload = UNSET
+        else:
+            payload = EvidencePatchPayload.from_dict(_payload)
+
+        stage = d.pop("stage", UNSET)
+
+        _visibility = d.pop("visibility", UNSET)
+        visibility: EvidencePatchVisibility | Unset
+        if isinstance(_visibility, Unset):
+            visibility = UNSET
+        else:
+            visibility = EvidencePatchVisibility(_visibility)
+
+        evidence_patch = cls(
+            activity_id=activity_id,
+            collected_on=collected_on,
+            consent=consent,
+            cycle=cycle,
+            dimensions=dimensions,
+            evidence_type=evidence_type,
+            external_ref=external_ref,
+            indicators=indicators,
+            participant_id=participant_id,
+            payload=payload,
+            stage=stage,
+            visibility=visibility,
+        )
+
+        return evidence_patch

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+from ..models.initiative_input_status import InitiativeInputStatus
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="InitiativeInput")
+
+
+@_attrs_define
+class InitiativeInput:
+    """
+    Attributes:
+        title (str): What the initiative is called.
+        toolkit (str): The key of the toolkit it runs with (GET /toolkits).
+        external_ref (None | str | Unset): Your own system's id for this record (for example a CRM id): unique where it
+            is used, and a filter on lists.
+        status (InitiativeInputStatus | Unset): archived makes it read-only until set back to active. Default:
+            InitiativeInputStatus.ACTIVE.
+        summary (str | Unset): What it sets out to do, and with whom. Default: ''.
+        themes (list[str] | Unset): Free labels such as dementia or loneliness.
+    """
+
+    title: str
+    toolkit: str
+    external_ref: None | str | Unset = UNSET
+    status: InitiativeInputStatus | Unset = InitiativeInputStatus.ACTIVE
+    summary: str | Unset = ""
+    themes: list[str] | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        title = self.title
+
+        toolkit = self.toolkit
+
+        external_ref: None | str | Unset
+        if isinstance(self.external_ref, Unset):
+            external_ref = UNSET
+        else:
+            external_ref = self.external_ref
+
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status.value
+
+        summary = self.summary
+
+        themes: list[str] | Unset = UNSET
+        if not isinstance(self.themes, Unset):
+            themes = self.themes
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "title": title,
+                "toolkit": toolkit,
+            }
+        )
+        if external_ref is not UNSET:
+            field_dict["external_ref"] = external_ref
+        if status is not UNSET:
+            field_dict["status"] = status
+        if summary is not UNSET:
+            field_dict["summary"] = summary
+        if themes is not UNSET:
+            field_dict["themes"] = themes
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        title = d.pop("title")
+
+        toolkit = d.pop("toolkit")
+
+        def _parse_external_ref(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        external_ref = _parse_external_ref(d.pop("external_ref", UNSET))
+
+        _status = d.pop("status", UNSET)
+        status: InitiativeInputStatus | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = InitiativeInputStatus(_status)
+
+        summary = d.pop("summary", UNSET)
+
+        themes = cast(list[str], d.pop("themes", UNSET))
+
+        initiative_input = cls(
+            title=title,
+            toolkit=toolkit,
+            external_ref=external_ref,
+            status=status,
+            summary=summary,
+            themes=themes,
+        )
+
+        return initiative_input

@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class InitiativeInputStatus(StrEnum):
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+    COMPLETED = "completed"
+    PAUSED = "paused"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class InitiativePatchStatus(StrEnum):
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+    COMPLETED = "completed"
+    PAUSED = "paused"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,15 @@
+from enum import StrEnum
+
+
+class ListAuditEventsRecordType(StrEnum):
+    ACTIVITY = "activity"
+    API_KEY = "api_key"
+    ASSESSMENT = "assessment"
+    EVIDENCE = "evidence"
+    INITIATIVE = "initiative"
+    ORGANISATION = "organisation"
+    PARTICIPANT = "participant"
+    TRANSITION = "transition"
+
+    def __str__(self) -> str:
+        return str(self.value)

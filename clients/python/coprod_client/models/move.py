@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+if TYPE_CHECKING:
+    from ..models.blocker import Blocker
+
+
+T = TypeVar("T", bound="Move")
+
+
+@_attrs_define
+class Move:
+    """
+    Attributes:
+        allowed (bool):
+        blockers (list[Blocker]):
+        kind (None | str): advance, revisit or new_cycle
+        to_stage (str):
+    """
+
+    allowed: bool
+    blockers: list[Blocker]
+    kind: None | str
+    to_stage: str
+
+    def to_dict(self) -> dict[str, Any]:
+        allowed = self.allowed
+
+        blockers = []
+        for blockers_item_data in self.blockers:
+            blockers_item = blockers_item_data.to_dict()
+            blockers.append(blockers_item)
+
+        kind: None | str
+        kind = self.kind
+
+        to_stage = self.to_stage
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "allowed": allowed,
+                "blockers": blockers,
+                "kind": kind,
+                "to_stage": to_stage,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.blocker import Blocker  # noqa: PLC0415
+
+        d = dict(src_dict)
+        allowed = d.pop("allowed")
+
+        blockers = []
+        _blockers = d.pop("blockers")
+        for blockers_item_data in _blockers:
+            blockers_item = Blocker.from_dict(blockers_item_data)
+
+            blockers.append(blockers_item)
+
+        def _parse_kind(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        kind = _parse_kind(d.pop("kind"))
+
+        to_stage = d.pop("to_stage")
+
+        move = cls(
+            allowed=allowed,
+            blockers=blockers,
+            kind=kind,
+            to_stage=to_stage,
+        )
+
+        return move
