@@ -196,7 +196,10 @@ def handle_service_error(error: ServiceError) -> Response:
     errors = field_errors(error.problems) if isinstance(error, InvalidRequestError) else []
     headers = {}
     if error.status == 401:
-        headers["WWW-Authenticate"] = 'Bearer realm="coprod"'
+        # RFC 6750 section 3.1: a credential sent but refused (unknown, revoked or expired)
+        # is invalid_token; a request that sent none gets the challenge alone.
+        invalid = ', error="invalid_token"' if error.code == "invalid_key" else ""
+        headers["WWW-Authenticate"] = f'Bearer realm="coprod"{invalid}'
     return problem_response(
         error.status,
         code=error.code,
