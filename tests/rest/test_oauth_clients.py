@@ -289,3 +289,26 @@ def test_expired_tokens_are_dropped_when_their_client_asks_again(org, database, 
             sa.select(sa.func.count()).where(OAuthToken.client_id == client["id"])
         )
     assert count == 1
+
+
+def test_all_tokens_of_a_client_share_its_one_rate_limit(make_app, org):
+    app = make_app(RATE_LIMIT="3/minute")
+    client = register(org, ["read"])
+    http = app.test_client()
+
+    def fresh_token():
+        issued = http.post(
+            TOKEN,
+            data={"grant_type": "client_credentials"},
+            headers=basic(client["client_id"], client["client_secret"]),
+        )
+        assert issued.status_code == 200, issued.json
+        return {"Authorization": f"Bearer {issued.json['access_token']}"}
+
+    first, second = fresh_token(), fresh_token()
+    assert http.get("/api/v1/initiatives", headers=first).status_code == 200
+    assert http.get("/api/v1/initiatives", headers=first).status_code == 200
+    assert http.get("/api/v1/initiatives", headers=second).status_code == 200
+    refused = http.get("/api/v1/initiatives", headers=second)
+    assert refused.status_code == 429
+    assert refused.json["code"] == "rate_limited"
