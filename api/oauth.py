@@ -13,6 +13,7 @@ a problem, so one body serves both (docs/api.md says so).
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -52,6 +53,19 @@ _TITLES = {
     "unsupported_grant_type": "Unsupported grant type",
     "unauthorized_client": "Grant not allowed for this client",
 }
+
+
+class _WithholdIssuedTokens(logging.Filter):
+    """Authlib logs each token it issues at DEBUG ("Issue token %r to %r"): keep the line,
+    without the token, so that turning DEBUG on never writes a working credential down."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if str(record.msg).startswith("Issue token") and isinstance(record.args, tuple):
+            record.args = ("<withheld>", *record.args[1:])
+        return True
+
+
+logging.getLogger(ClientCredentialsGrant.__module__).addFilter(_WithholdIssuedTokens())
 
 
 def read_token_lifetime(config: Mapping[str, Any]) -> int:
@@ -130,6 +144,8 @@ class _Server(AuthorizationServer):  # type: ignore[misc]
         members = dict(body)
         code = str(members.get("error", "invalid_request"))
         detail = str(members.get("error_description") or _TITLES.get(code, code))
+        if code == "unsupported_grant_type":
+            detail = "Send grant_type=client_credentials: the one grant this server answers."
         if code == "invalid_client":
             detail = (
                 "The client could not be authenticated: it is unknown or revoked, or the "

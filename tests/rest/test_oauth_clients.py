@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import logging
 
 import pytest
 import sqlalchemy as sa
@@ -312,3 +313,17 @@ def test_all_tokens_of_a_client_share_its_one_rate_limit(make_app, org):
     refused = http.get("/api/v1/initiatives", headers=second)
     assert refused.status_code == 429
     assert refused.json["code"] == "rate_limited"
+
+
+def test_no_client_secret_or_token_reaches_the_logs(org, caplog):
+    caplog.set_level(logging.DEBUG)
+    client = register(org, ["read"])
+    response = ask_basic(org, client)
+    token = response.json["access_token"]
+    org.api.as_key(token).get("initiatives")
+    ask_post(org, client, secret="wrong-secret")
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "Issue token" in logged  # Authlib's line is there, without the token
+    assert client["client_secret"] not in logged
+    assert token.rpartition(".")[2] not in logged
+    assert "wrong-secret" not in logged
