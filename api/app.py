@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
-from api import auth, edge, hygiene, idempotency, problems, ratelimit
+from api import auth, edge, hygiene, idempotency, oauth, problems, ratelimit
 from api.context import EXTENSION, Services, close_workspace
 from api.resources import BLUEPRINTS
 from api.resources.changes import read_retention
@@ -102,6 +102,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ``api.ratelimit`` and ``api.edge``, else their ``COPROD_`` variables; docs/api.md
     lists them. ``IDEMPOTENCY_HOURS`` (else ``COPROD_IDEMPOTENCY_HOURS``) is how long an
     answer is kept for the retries of a request sent with an ``Idempotency-Key``.
+    ``OAUTH_TOKEN_SECONDS`` (else ``COPROD_OAUTH_TOKEN_SECONDS``, else 3600) is how long an
+    OAuth2 client's bearer token lasts.
     """
     settings = dict(config or {})
     # Read first, so that a bad edge setting stops the app before it opens anything.
@@ -109,6 +111,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     edge_policy = edge.read_policy(settings)
     read_retention(settings)
     idempotency_lifetime = idempotency.read_lifetime(settings)
+    token_lifetime = oauth.read_token_lifetime(settings)
     app = Flask("api")
     url = database_url(settings.pop("DATABASE_URL", None))
     database = Database(url)
@@ -152,6 +155,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         },
     )
     api.spec.components.security_scheme(auth.BEARER, auth.SECURITY_SCHEME)
+    api.spec.components.security_scheme(auth.OAUTH2, auth.OAUTH2_SCHEME)
+    api.spec.components.security_scheme(auth.CLIENT_BASIC, auth.CLIENT_BASIC_SCHEME)
+    oauth.install(app, token_lifetime)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.add_url_rule(f"{SWAGGER_UI_ASSETS}<path:filename>", "swagger_ui_assets", swagger_ui_asset)

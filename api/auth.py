@@ -5,6 +5,16 @@ runs before the arguments are parsed, so a caller without a key hears 401 and on
 the scope 403, whatever they sent. A request to an operation that declares no scope is
 refused, so a new endpoint cannot be left open by mistake.
 
+A bearer token is an API key or a token an OAuth2 client was given
+(``POST /api/v1/oauth/token``); both are checked by ``toolkits_core``'s ``authenticate``
+and both name their credential (the key, or the client) in the same place, so everything
+that counts by credential counts a client's tokens as one. The document declares both
+schemes on every operation: ``bearer`` (a key) or ``oauth2`` (client credentials) with
+the operation's scope.
+
+The token endpoint is the one operation without a bearer: its client authenticates with
+its id and secret (``authenticated_by_client``), and Authlib checks them.
+
 The caller is found (``identify_caller``) and its scope checked (``require_scope``) in two
 steps, so that the rate limiter can count a request against its key in between: a key past
 its quota hears 429 whatever it asks, including what its scope would refuse.
@@ -18,18 +28,46 @@ from typing import Any, TypeVar
 from flask import current_app, g, request
 
 from api.context import request_session
-from toolkits_core.service import AuthenticationError, Scope, authenticate
+from toolkits_core.service import (
+    BUNDLES,
+    SCOPE_DESCRIPTIONS,
+    AuthenticationError,
+    Scope,
+    authenticate,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 BEARER = "bearer"
-SECURITY: list[dict[str, list[str]]] = [{BEARER: []}]
+OAUTH2 = "oauth2"
+CLIENT_BASIC = "clientSecretBasic"
+TOKEN_URL = "/api/v1/oauth/token"
 SECURITY_SCHEME = {
     "type": "http",
     "scheme": "bearer",
-    "description": "An API key (coprod_key_...), from `coprod keys create` or POST /api/v1/keys.",
+    "description": "An API key (coprod_key_...), from `coprod keys create` or POST /api/v1/keys, "
+    "or a token from the OAuth2 token endpoint.",
+}
+OAUTH2_SCHEME = {
+    "type": "oauth2",
+    "description": "OAuth2 client credentials (RFC 6749 section 4.4): a client registered by "
+    "`coprod clients create` or POST /api/v1/oauth/clients asks the token endpoint for a "
+    "bearer token (client_secret_basic or client_secret_post) that lasts an hour by default.",
+    "flows": {
+        "clientCredentials": {
+            "tokenUrl": TOKEN_URL,
+            "scopes": {scope.value: text for scope, text in SCOPE_DESCRIPTIONS.items()},
+        }
+    },
+}
+CLIENT_BASIC_SCHEME = {
+    "type": "http",
+    "scheme": "basic",
+    "description": "An OAuth2 client's id and secret (client_secret_basic); or send them as "
+    "client_id and client_secret in the form (client_secret_post).",
 }
 SCOPE_ATTRIBUTE = "_coprod_scope"
+CLIENT_AUTHENTICATED = "_coprod_client_authenticated"
 SCOPE_EXTENSION = "x-required-scope"
 READ_METHODS = frozenset({"GET", "HEAD"})
 """Methods that only read: with the read scope, their session needs no transaction."""
@@ -45,12 +83,23 @@ def requires(scope: Scope) -> Callable[[F], F]:
         setattr(view, SCOPE_ATTRIBUTE, scope)
         doc = getattr(view, "_apidoc", {})
         manual = doc.setdefault("manual_doc", {})
-        manual["security"] = SECURITY
+        manual["security"] = security_of(scope)
         manual[SCOPE_EXTENSION] = scope.value
         view._apidoc = doc  # type: ignore[attr-defined]
         return view
 
     return mark
+
+
+def security_of(scope: Scope) -> list[dict[str, list[str]]]:
+    """An operation's security: a key, or a client's token holding ``scope``."""
+    return [{BEARER: []}, {OAUTH2: [scope.value]}]
+
+
+def authenticated_by_client(view: F) -> F:
+    """Mark the token endpoint: its caller is a client with a secret, not a bearer."""
+    setattr(view, CLIENT_AUTHENTICATED, True)
+    return view
 
 
 def _bearer_token() -> str | None:
@@ -62,7 +111,8 @@ def _bearer_token() -> str | None:
 
 
 def claimed_key_id() -> str | None:
-    """The key id the bearer token names (``coprod_<key id>.<secret>``), unchecked.
+    """The credential id the bearer token names (``coprod_<id>.<secret>``), unchecked: a
+    key's id, or the client's for a client's token.
 
     Only good for looking at that key's rate-limit count before its row is read: whether
     the secret is right is for ``identify_caller`` to say. ``None`` for a token of another
@@ -87,7 +137,7 @@ def identify_caller() -> None:
     scope = _scope_of(view)
     if scope is None:
         return  # not an operation: the API document and its viewer
-    reads = scope is Scope.READ and request.method in READ_METHODS
+    reads = scope in _READ_ONLY_SCOPES and request.method in READ_METHODS
     session = request_session(read_only=reads)
     caller = authenticate(session, _bearer_token())
     if caller.use_recorded:
@@ -104,9 +154,15 @@ def require_scope() -> None:
         caller.require(scope)
 
 
+_READ_ONLY_SCOPES = frozenset({Scope.READ, *BUNDLES[Scope.READ]})
+"""The scopes whose reads need no transaction (what only ``read`` allowed before)."""
+
+
 def _scope_of(view: Callable[..., Any]) -> Scope | None:
     seen: Any = view
     while seen is not None:
+        if getattr(seen, CLIENT_AUTHENTICATED, False):
+            return None
         scope = getattr(seen, SCOPE_ATTRIBUTE, None)
         if scope is not None:
             return scope  # type: ignore[no-any-return]

@@ -76,7 +76,16 @@ TAGS = [
         "Subject access, erasure and the audit log, for the data "
         'protection officer (docs/api.md, "Data protection").',
     ),
-    Tag("organisation", 'Your organisation and its API keys (docs/api.md, "Keys and scopes").'),
+    Tag(
+        "organisation",
+        'Your organisation and its API keys (docs/api.md, "Keys, OAuth2 clients and scopes").',
+    ),
+    Tag(
+        "oauth",
+        "OAuth2 client credentials for machines: register and revoke clients, and trade a "
+        "client's id and secret for a short-lived token (docs/api.md, "
+        '"OAuth2 client credentials").',
+    ),
 ]
 """In the order Swagger UI shows them: from what a toolkit is, through an initiative's
 records, to keeping a copy in step and administering the organisation."""
@@ -174,6 +183,11 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str]] = {
     ("post", f"{V1}/keys"): ("createKey", "organisation"),
     ("get", f"{V1}/keys/{{key_id}}"): ("getKey", "organisation"),
     ("delete", f"{V1}/keys/{{key_id}}"): ("revokeKey", "organisation"),
+    ("get", f"{V1}/oauth/clients"): ("listOAuthClients", "oauth"),
+    ("post", f"{V1}/oauth/clients"): ("createOAuthClient", "oauth"),
+    ("get", f"{V1}/oauth/clients/{{client_id}}"): ("getOAuthClient", "oauth"),
+    ("delete", f"{V1}/oauth/clients/{{client_id}}"): ("revokeOAuthClient", "oauth"),
+    ("post", f"{V1}/oauth/token"): ("createOAuthToken", "oauth"),
 }
 """Names are camelCase verbs on the domain's nouns: list, get, create, update (PATCH),
 upsert (PUT by your own id), delete; a verb of its own where the operation is one

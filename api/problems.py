@@ -92,6 +92,13 @@ class ProblemSchema(ma.Schema):
     accepted = _member(ma.fields.List(ma.fields.String()), "unsupported_media_type")
     declared = _member(ma.fields.String(allow_none=True), "unsupported_media_type")
     retry_after = _member(ma.fields.Integer(), "rate_limited (seconds, as in Retry-After)")
+    error = _member(
+        ma.fields.String(),
+        "invalid_request, invalid_client, invalid_scope, unauthorized_client and "
+        "unsupported_grant_type, from the token endpoint (RFC 6749 section 5.2; the same as "
+        "code)",
+    )
+    error_description = _member(ma.fields.String(), "those of the token endpoint (as detail)")
 
 
 def problem_response(
@@ -196,7 +203,10 @@ def handle_service_error(error: ServiceError) -> Response:
     errors = field_errors(error.problems) if isinstance(error, InvalidRequestError) else []
     headers = {}
     if error.status == 401:
-        headers["WWW-Authenticate"] = 'Bearer realm="coprod"'
+        # RFC 6750 section 3.1: a credential sent but refused (unknown, revoked or expired)
+        # is invalid_token; a request that sent none gets the challenge alone.
+        invalid = ', error="invalid_token"' if error.code == "invalid_key" else ""
+        headers["WWW-Authenticate"] = f'Bearer realm="coprod"{invalid}'
     return problem_response(
         error.status,
         code=error.code,

@@ -252,7 +252,8 @@ class SharedResponsesPlugin(BasePlugin):
             for status in wanted:
                 responses.setdefault(status, SHARED_RESPONSES[status])
             responses.pop("default", None)
-            note = f"Needs an API key with scope `{scope}`."
+            operation[SCOPE_EXTENSION] = scope  # kept: the scope suites read it
+            note = f"Needs an API key or OAuth2 token with scope `{scope}`."
             operation["description"] = "\n\n".join(
                 part for part in (operation.get("description", ""), note) if part
             )

@@ -238,7 +238,7 @@ def test_keys_revoke_makes_the_key_fail_with_401(run, organisation_id, client):
         ),
         (
             ("keys", "create", "--org", "{org}", "--name", "crm", "--scope", "owner"),
-            "--scope: 'owner' is not a scope (read, write, admin).",
+            "--scope: 'owner' is not a scope (read, write, admin, records:read,",
         ),
         (
             ("keys", "create", "--org", "{org}", "--name", " ", "--scope", "read"),
@@ -342,3 +342,54 @@ def test_events_prune_forgets_what_old_events_showed_and_keeps_the_events(
     items = client.get("/api/v1/events", headers=bearer(token)).json["items"]
     assert [i["type"] for i in items][:2] == ["initiative.created", "transition.created"]
     assert all(i["record"] is None and i["external_ref"] is None for i in items)
+
+
+def test_clients_create_list_and_revoke_a_client_whose_tokens_then_stop(
+    run, organisation_id, client
+):
+    made = run(
+        "clients", "create", "--org", organisation_id, "--name", "Power Automate",
+        "--scope", "feed:read", "--scope", "records:write", "--json",
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    document = json.loads(made.output)
+    assert document["scopes"] == ["feed:read", "records:write"]
+    token = client.post(
+        "/api/v1/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": document["client_id"],
+            "client_secret": document["client_secret"],
+        },
+    )
+    assert token.status_code == 200, token.get_json()
+    headers = bearer(token.get_json()["access_token"])
+    assert client.get("/api/v1/events", headers=headers).status_code == 200
+    assert client.get("/api/v1/keys", headers=headers).status_code == 403
+    listed = run("clients", "list", "--org", organisation_id)
+    assert document["id"] in listed.output
+    assert document["client_secret"] not in listed.output
+    assert json.loads(run("clients", "list", "--json").output)[0]["status"] == "active"
+    revoked = run("clients", "revoke", document["id"])
+    assert revoked.exit_code == 0
+    assert "its tokens stop working now" in revoked.output
+    assert client.get("/api/v1/events", headers=headers).status_code == 401
+    assert "already revoked" in run("clients", "revoke", document["id"]).output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("clients", "create", "--org", "{org}", "--name", "x", "--scope", "owner"),
+            "--scope: 'owner' is not a scope",
+        ),
+        (("clients", "revoke", "cli_nope"), "There is no OAuth client 'cli_nope'."),
+        (("clients", "list", "--org", "org_nope"), "There is no organisation 'org_nope'."),
+    ],
+)
+def test_a_refused_clients_command_exits_1_saying_why(run, organisation_id, args, message):
+    result = run(*(arg.replace("{org}", organisation_id) for arg in args))
+    assert result.exit_code == 1
+    assert message in result.output
+    assert json.loads(run("clients", "list", "--json").output) == []

@@ -1,5 +1,5 @@
 """The ``coprod`` command line: what is installed, what each toolkit holds, and the
-operator's work on the database, organisations and API keys.
+operator's work on the database, organisations, API keys and OAuth2 clients.
 
 Every command has a ``--json`` form for scripts; the text form is for people. Plugin
 problems go to standard error so that the JSON on standard output stays parseable.
@@ -42,16 +42,21 @@ from toolkits_core.service import (
     Database,
     DatabaseUnusableError,
     InvalidRequestError,
+    OAuthClient,
     Organisation,
     ServiceError,
+    create_client,
     create_key,
     create_organisation,
+    find_client,
     find_key,
     forget_expired_event_data,
     get_organisation,
+    list_clients,
     list_keys,
     list_organisations,
     prune_idempotent_requests,
+    revoke_client,
     revoke_key,
 )
 
@@ -516,8 +521,9 @@ def keys() -> None:
     "scopes",
     required=True,
     multiple=True,
-    metavar="read|write|admin",
-    help="read < write < admin; a higher scope includes the lower. Repeatable.",
+    metavar="SCOPE",
+    help="A fine scope (feed:read, records:write, ...) or a bundle (read < write < admin); "
+    "see README's scope table. Repeatable.",
 )
 @click.option(
     "--expires-in-days",
@@ -604,6 +610,106 @@ def keys_revoke(key_id: str, database_url: str | None) -> None:
         click.echo(
             f"Revoked key {key_id} ({document['name']}) of organisation "
             f"{document['organisation_id']}."
+        )
+
+
+def _client_document(client: OAuthClient) -> dict[str, Any]:
+    """A client as the CLI shows it: everything but its secret, which is not kept."""
+    return {
+        "id": client.id,
+        "organisation_id": client.organisation_id,
+        "name": client.name,
+        "scopes": list(client.scopes),
+        "status": "revoked" if client.revoked_at else "active",
+        "created_at": _moment(client.created_at),
+        "revoked_at": _moment(client.revoked_at),
+        "last_used_at": _moment(client.last_used_at),
+    }
+
+
+@main.group()
+def clients() -> None:
+    """OAuth2 clients (client credentials): a machine trades its id and secret for a
+    short-lived bearer token at POST /api/v1/oauth/token."""
+
+
+@clients.command("create")
+@click.option("--org", "organisation_id", required=True, metavar="ORG_ID", help="Whose client.")
+@click.option("--name", required=True, help="What the client is, such as the connector.")
+@click.option(
+    "--scope",
+    "scopes",
+    required=True,
+    multiple=True,
+    metavar="SCOPE",
+    help="What its tokens may hold: fine scopes or bundles, as for keys. Repeatable.",
+)
+@database_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def clients_create(
+    organisation_id: str,
+    name: str,
+    scopes: tuple[str, ...],
+    database_url: str | None,
+    as_json: bool,
+) -> None:
+    """Register a client and print its id and secret: the only time the secret is shown."""
+    with _session(database_url) as session:
+        made = create_client(session, organisation_id, name, scopes)
+        document = _client_document(made.client)
+    if as_json:
+        _emit_json({**document, "client_id": document["id"], "client_secret": made.secret})
+        return
+    click.echo(
+        f"Registered client {document['id']} ({document['name']}; scopes "
+        f"{', '.join(document['scopes'])}) for organisation {organisation_id}."
+    )
+    click.echo(f"\n    client_id:     {document['id']}\n    client_secret: {made.secret}\n")
+    click.echo(
+        "Copy the secret now: it is not shown again (only its digest is stored). The client\n"
+        "asks POST /api/v1/oauth/token (grant_type=client_credentials) for bearer tokens."
+    )
+
+
+@clients.command("list")
+@click.option("--org", "organisation_id", metavar="ORG_ID", help="Whose clients (default: all).")
+@database_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def clients_list(organisation_id: str | None, database_url: str | None, as_json: bool) -> None:
+    """List clients, revoked ones included (never a secret)."""
+    with _session(database_url) as session:
+        if organisation_id is not None:
+            get_organisation(session, organisation_id)
+        documents = [_client_document(c) for c in list_clients(session, organisation_id)]
+    if as_json:
+        _emit_json(documents)
+        return
+    if not documents:
+        click.echo("No OAuth2 clients yet: coprod clients create --org ORG_ID --name NAME ...")
+    for document in documents:
+        used = document["last_used_at"] or "never"
+        click.echo(
+            f"{document['id']}  {document['status']:<7}  {','.join(document['scopes']):<16}  "
+            f"{document['name']}  (organisation {document['organisation_id']}; last token {used})"
+        )
+
+
+@clients.command("revoke")
+@click.argument("client_id")
+@database_option
+def clients_revoke(client_id: str, database_url: str | None) -> None:
+    """Revoke a client: it gets no more tokens, and those it holds stop at once."""
+    with _session(database_url) as session:
+        client = find_client(session, client_id)
+        already = client.revoked_at is not None
+        revoke_client(session, client)
+        document = _client_document(client)
+    if already:
+        click.echo(f"Client {client_id} was already revoked at {document['revoked_at']}.")
+    else:
+        click.echo(
+            f"Revoked client {client_id} ({document['name']}) of organisation "
+            f"{document['organisation_id']}: its tokens stop working now."
         )
 
 

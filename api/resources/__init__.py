@@ -7,6 +7,7 @@ from api.resources.bulk import blueprint as bulk
 from api.resources.changes import blueprint as changes
 from api.resources.evidence import blueprint as evidence
 from api.resources.initiatives import blueprint as initiatives
+from api.resources.oauth import blueprint as oauth
 from api.resources.organisation import blueprint as organisation
 from api.resources.participants import blueprint as participants
 from api.resources.privacy import blueprint as privacy
@@ -15,6 +16,7 @@ from api.resources.toolkits import blueprint as toolkits
 BLUEPRINTS = [
     toolkits,
     organisation,
+    oauth,
     initiatives,
     participants,
     activities,

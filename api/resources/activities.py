@@ -120,7 +120,7 @@ class ActivityListArgs(MirrorArgs):
 @blueprint.route("/initiatives/<string:initiative_id>/activities")
 @blueprint.arguments(ActivityListArgs(), location="query")
 @blueprint.response(200, page_schema(ActivitySchema))
-@requires(Scope.READ)
+@requires(Scope.RECORDS_READ)
 def list_all(args: dict[str, Any], initiative_id: str) -> Any:
     """List an initiative's activities, oldest first, each with its participant_ids."""
     return page_reply(list_activities(workspace(), initiative_id, **args), ActivitySchema)
@@ -129,7 +129,7 @@ def list_all(args: dict[str, Any], initiative_id: str) -> Any:
 @blueprint.route("/initiatives/<string:initiative_id>/activities", methods=["POST"])
 @blueprint.arguments(ActivitySchema)
 @blueprint.response(201, ActivitySchema)
-@requires(Scope.WRITE)
+@requires(Scope.RECORDS_WRITE)
 def create(body: dict[str, Any], initiative_id: str) -> Any:
     """Record an activity, by default in the initiative's current stage and cycle.
 
@@ -168,7 +168,7 @@ def create(body: dict[str, Any], initiative_id: str) -> Any:
 @blueprint.response(200, ActivitySchema, description="Replaced, or unchanged (same ETag).")
 @blueprint.alt_response(201, schema=ActivitySchema, description=UPSERT_CREATED)
 @blueprint.doc(parameters=[IF_NONE_MATCH_PARAMETER])
-@requires(Scope.WRITE)
+@requires(Scope.RECORDS_WRITE)
 def upsert(body: dict[str, Any], initiative_id: str, ref: str) -> Any:
     """Create or replace the initiative's activity your system knows as ref.
 
@@ -215,7 +215,7 @@ def write_by_ref(
 
 @blueprint.route("/activities/<string:activity_id>")
 @blueprint.response(200, ActivitySchema)
-@requires(Scope.READ)
+@requires(Scope.RECORDS_READ)
 def show(activity_id: str) -> Any:
     """Show an activity."""
     return record_reply(get_activity(workspace(), activity_id), schema=ActivitySchema)
@@ -224,7 +224,7 @@ def show(activity_id: str) -> Any:
 @blueprint.route("/activities/<string:activity_id>", methods=["PATCH"])
 @blueprint.arguments(ActivityPatchSchema, required=False)  # no body: nothing to change
 @blueprint.response(200, ActivitySchema)
-@requires(Scope.WRITE)
+@requires(Scope.RECORDS_WRITE)
 def update(changes: dict[str, Any], activity_id: str) -> Any:
     """Change an activity; the whole resulting record must still fit the toolkit.
 
@@ -240,7 +240,7 @@ def update(changes: dict[str, Any], activity_id: str) -> Any:
 
 @blueprint.route("/activities/<string:activity_id>", methods=["DELETE"])
 @blueprint.response(204)
-@requires(Scope.WRITE)
+@requires(Scope.RECORDS_WRITE)
 def delete(activity_id: str) -> None:
     """Delete an activity.
 

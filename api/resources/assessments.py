@@ -262,7 +262,7 @@ def _reply(ws: Workspace, assessment: Assessment, status: int = 200) -> Any:
 @blueprint.route("/initiatives/<string:initiative_id>/assessments")
 @blueprint.arguments(AssessmentListArgs(), location="query")
 @blueprint.response(200, page_schema(AssessmentSchema))
-@requires(Scope.READ)
+@requires(Scope.RECORDS_READ)
 def list_all(args: dict[str, Any], initiative_id: str) -> Any:
     """List an initiative's assessments in the order they were recorded, oldest first.
 
@@ -279,7 +279,7 @@ def list_all(args: dict[str, Any], initiative_id: str) -> Any:
 @blueprint.route("/initiatives/<string:initiative_id>/assessments", methods=["POST"])
 @blueprint.arguments(AssessmentSchema)
 @blueprint.response(201, AssessmentSchema)
-@requires(Scope.WRITE)
+@requires(Scope.RECORDS_WRITE)
 def create(body: dict[str, Any], initiative_id: str) -> Any:
     """Record an assessment: one perspective's ratings of the dimensions on a scale.
 
@@ -296,7 +296,7 @@ def create(body: dict[str, Any], initiative_id: str) -> Any:
 @blueprint.route("/initiatives/<string:initiative_id>/assessments/comparison")
 @blueprint.arguments(ComparisonArgs(), location="query")
 @blueprint.response(200, AssessmentComparisonSchema)
-@requires(Scope.READ)
+@requires(Scope.RECORDS_READ)
 def comparison(args: dict[str, Any], initiative_id: str) -> AssessmentComparison:
     """Compare perspectives: each one's latest ratings on a scale in a cycle, side by side.
 
@@ -309,7 +309,7 @@ def comparison(args: dict[str, Any], initiative_id: str) -> AssessmentComparison
 
 @blueprint.route("/assessments/<string:assessment_id>")
 @blueprint.response(200, AssessmentSchema)
-@requires(Scope.READ)
+@requires(Scope.RECORDS_READ)
 def show(assessment_id: str) -> Any:
     """Show an assessment with its summary."""
     ws = workspace()
@@ -319,7 +319,7 @@ def show(assessment_id: str) -> Any:
 @blueprint.route("/assessments/<string:assessment_id>", methods=["PATCH"])
 @blueprint.arguments(AssessmentPatchSchema, required=False)  # no body: nothing to change
 @blueprint.response(200, AssessmentSchema)
-@requires(Scope.WRITE)
+@requires(Scope.RECORDS_WRITE)
 def update(changes: dict[str, Any], assessment_id: str) -> Any:
     """Change an assessment; the changed record is checked whole against the toolkit.
 
@@ -333,7 +333,7 @@ def update(changes: dict[str, Any], assessment_id: str) -> Any:
 
 @blueprint.route("/assessments/<string:assessment_id>", methods=["DELETE"])
 @blueprint.response(204)
-@requires(Scope.WRITE)
+@requires(Scope.RECORDS_WRITE)
 def delete(assessment_id: str) -> None:
     """Delete an assessment. To keep the history, record a new assessment instead."""
     ws = workspace()

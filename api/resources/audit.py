@@ -73,7 +73,7 @@ class AuditEventListArgs(ListArgs):
 @blueprint.route("/audit-events")
 @blueprint.arguments(AuditEventListArgs, location="query")
 @blueprint.response(200, page_schema(AuditEventSchema))
-@requires(Scope.ADMIN)
+@requires(Scope.AUDIT_READ)
 def list_all(args: dict[str, Any]) -> Any:
     """List the organisation's audit events, oldest first.
 

@@ -269,7 +269,7 @@ def _conflict(ws: Workspace, error: Exception) -> _LineRefusedError:
     },
 )
 @takes_body_up_to(MAX_BULK_BYTES)
-@requires(Scope.WRITE)
+@requires(Scope.RECORDS_WRITE)
 def upsert_many(args: dict[str, Any]) -> Response:
     """Create or replace many records by your own ids, one NDJSON line each.
 

@@ -175,7 +175,7 @@ def _item(change: Change) -> dict[str, Any]:
 @blueprint.route("/events")
 @blueprint.arguments(ChangeListArgs, location="query")
 @blueprint.response(200, ChangePageSchema)
-@requires(Scope.READ)
+@requires(Scope.FEED_READ)
 def list_all(args: dict[str, Any]) -> Any:
     """Read the change feed, oldest first, from a cursor.
 
@@ -230,7 +230,7 @@ def _line(document: dict[str, Any]) -> bytes:
         "404": problem_doc("initiative_id names no initiative of your organisation."),
     }
 )
-@requires(Scope.READ)
+@requires(Scope.FEED_READ)
 def export(args: dict[str, Any]) -> Response:
     """Export every record, consistent with one position of the change feed, as NDJSON.
 

@@ -347,7 +347,7 @@ def _download_name(evidence: Evidence) -> dict[str, str]:
 @blueprint.route("/initiatives/<string:initiative_id>/evidence")
 @blueprint.arguments(EvidenceListArgs(), location="query")
 @blueprint.response(200, page_schema(EvidenceSchema))
-@requires(Scope.READ)
+@requires(Scope.RECORDS_READ)
 def list_all(args: dict[str, Any], initiative_id: str) -> Any:
     """List an initiative's evidence, oldest first."""
     return page_reply(list_evidence(workspace(), initiative_id, **args), EvidenceSchema)
@@ -356,7 +356,7 @@ def list_all(args: dict[str, Any], initiative_id: str) -> Any:
 @blueprint.route("/initiatives/<string:initiative_id>/evidence", methods=["POST"])
 @blueprint.arguments(EvidenceSchema())
 @blueprint.response(201, EvidenceSchema)
-@requires(Scope.WRITE)
+@requires(Scope.RECORDS_WRITE)
 def create(body: dict[str, Any], initiative_id: str) -> Any:
     """Record a piece of evidence, by default where its activity was done (else now).
 
@@ -381,7 +381,7 @@ def create(body: dict[str, Any], initiative_id: str) -> Any:
 @blueprint.response(200, EvidenceSchema, description="Replaced, or unchanged (same ETag).")
 @blueprint.alt_response(201, schema=EvidenceSchema, description=UPSERT_CREATED)
 @blueprint.doc(parameters=[IF_NONE_MATCH_PARAMETER])
-@requires(Scope.WRITE)
+@requires(Scope.RECORDS_WRITE)
 def upsert(body: dict[str, Any], initiative_id: str, ref: str) -> Any:
     """Create or replace the initiative's piece of evidence your system knows as ref.
 
@@ -420,7 +420,7 @@ def write_by_ref(
 
 @blueprint.route("/evidence/<string:evidence_id>")
 @blueprint.response(200, EvidenceSchema)
-@requires(Scope.READ)
+@requires(Scope.RECORDS_READ)
 def show(evidence_id: str) -> Any:
     """Show a piece of evidence, with its file's details if it has one."""
     return record_reply(get_evidence(workspace(), evidence_id), schema=EvidenceSchema)
@@ -429,7 +429,7 @@ def show(evidence_id: str) -> Any:
 @blueprint.route("/evidence/<string:evidence_id>", methods=["PATCH"])
 @blueprint.arguments(EvidencePatchSchema, required=False)  # no body: nothing to change
 @blueprint.response(200, EvidenceSchema)
-@requires(Scope.WRITE)
+@requires(Scope.RECORDS_WRITE)
 def update(changes: dict[str, Any], evidence_id: str) -> Any:
     """Change a piece of evidence; the whole resulting record must still fit the toolkit.
 
@@ -443,7 +443,7 @@ def update(changes: dict[str, Any], evidence_id: str) -> Any:
 
 @blueprint.route("/evidence/<string:evidence_id>", methods=["DELETE"])
 @blueprint.response(204)
-@requires(Scope.WRITE)
+@requires(Scope.RECORDS_WRITE)
 def delete(evidence_id: str) -> None:
     """Delete a piece of evidence and its file.
 
@@ -470,7 +470,7 @@ def delete(evidence_id: str) -> None:
         ),
     }
 )
-@requires(Scope.WRITE)
+@requires(Scope.RECORDS_WRITE)
 def upload(files: dict[str, Any], evidence_id: str) -> Any:
     """Upload the file of a recording, photo, video or document, replacing any it had.
 
@@ -520,7 +520,7 @@ def upload(files: dict[str, Any], evidence_id: str) -> Any:
     },
     **USES_IF_MATCH,
 )
-@requires(Scope.READ)
+@requires(Scope.RECORDS_READ)
 def download(evidence_id: str) -> Response:
     """Download the evidence's file, byte for byte as uploaded.
 
@@ -555,7 +555,7 @@ def download(evidence_id: str) -> Response:
 
 @blueprint.route("/evidence/<string:evidence_id>/file", methods=["DELETE"])
 @blueprint.response(200, EvidenceSchema)
-@requires(Scope.WRITE)
+@requires(Scope.RECORDS_WRITE)
 def delete_file(evidence_id: str) -> Any:
     """Remove the evidence's file.
 

@@ -147,7 +147,7 @@ class StageEntrySchema(ma.Schema):
 @blueprint.route("/initiatives")
 @blueprint.arguments(InitiativeListArgs(), location="query")
 @blueprint.response(200, page_schema(InitiativeSchema))
-@requires(Scope.READ)
+@requires(Scope.RECORDS_READ)
 def list_all(args: dict[str, Any]) -> Any:
     """List your organisation's initiatives, oldest first."""
     return page_reply(list_initiatives(workspace(), **args), InitiativeSchema)
@@ -156,7 +156,7 @@ def list_all(args: dict[str, Any]) -> Any:
 @blueprint.route("/initiatives", methods=["POST"])
 @blueprint.arguments(InitiativeSchema)
 @blueprint.response(201, InitiativeSchema)
-@requires(Scope.WRITE)
+@requires(Scope.RECORDS_WRITE)
 def create(body: dict[str, Any]) -> Any:
     """Start an initiative at the first stage of a toolkit, pinned to its version."""
     ws = workspace()
@@ -181,7 +181,7 @@ def create(body: dict[str, Any]) -> Any:
 @blueprint.response(200, InitiativeSchema, description="Replaced, or unchanged (same ETag).")
 @blueprint.alt_response(201, schema=InitiativeSchema, description=UPSERT_CREATED)
 @blueprint.doc(parameters=[IF_NONE_MATCH_PARAMETER])
-@requires(Scope.WRITE)
+@requires(Scope.RECORDS_WRITE)
 def upsert(body: dict[str, Any], ref: str) -> Any:
     """Create or replace the initiative your system knows as ref (its external_ref).
 
@@ -221,7 +221,7 @@ def write_by_ref(
 
 @blueprint.route("/initiatives/<string:initiative_id>")
 @blueprint.response(200, InitiativeSchema)
-@requires(Scope.READ)
+@requires(Scope.RECORDS_READ)
 def show(initiative_id: str) -> Any:
     """Show an initiative."""
     return record_reply(get_initiative(workspace(), initiative_id), schema=InitiativeSchema)
@@ -230,7 +230,7 @@ def show(initiative_id: str) -> Any:
 @blueprint.route("/initiatives/<string:initiative_id>", methods=["PATCH"])
 @blueprint.arguments(InitiativePatchSchema, required=False)  # no body: nothing to change
 @blueprint.response(200, InitiativeSchema)
-@requires(Scope.WRITE)
+@requires(Scope.RECORDS_WRITE)
 def update(changes: dict[str, Any], initiative_id: str) -> Any:
     """Change an initiative's title, summary, status, themes or external_ref.
 
@@ -247,7 +247,7 @@ def update(changes: dict[str, Any], initiative_id: str) -> Any:
 
 @blueprint.route("/initiatives/<string:initiative_id>", methods=["DELETE"])
 @blueprint.response(204)
-@requires(Scope.WRITE)
+@requires(Scope.RECORDS_WRITE)
 def delete(initiative_id: str) -> None:
     """Delete an initiative and everything recorded in it, uploaded files included.
 
@@ -260,7 +260,7 @@ def delete(initiative_id: str) -> None:
 
 @blueprint.route("/initiatives/<string:initiative_id>/progress")
 @blueprint.response(200, ProgressSchema)
-@requires(Scope.READ)
+@requires(Scope.RECORDS_READ)
 def progress(initiative_id: str) -> dict[str, Any]:
     """Where the initiative stands, and each move open from there with what blocks it."""
     found = get_progress(workspace(), initiative_id)
@@ -287,7 +287,7 @@ def progress(initiative_id: str) -> dict[str, Any]:
 @blueprint.arguments(TransitionRequestSchema)
 @blueprint.response(201, StageEntrySchema)
 @blueprint.doc(**USES_IF_MATCH)
-@requires(Scope.WRITE)
+@requires(Scope.RECORDS_WRITE)
 def move(body: dict[str, Any], initiative_id: str) -> Any:
     """Move the initiative to another stage.
 
@@ -305,7 +305,7 @@ def move(body: dict[str, Any], initiative_id: str) -> Any:
 @blueprint.route("/initiatives/<string:initiative_id>/transitions")
 @blueprint.arguments(ListArgs(), location="query")
 @blueprint.response(200, page_schema(StageEntrySchema))
-@requires(Scope.READ)
+@requires(Scope.RECORDS_READ)
 def history(args: dict[str, Any], initiative_id: str) -> Any:
     """The initiative's stage history, oldest first, from its start."""
     return page_reply(

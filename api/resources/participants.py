@@ -121,7 +121,7 @@ class ParticipantListArgs(MirrorArgs):
 @blueprint.route("/initiatives/<string:initiative_id>/participants")
 @blueprint.arguments(ParticipantListArgs(), location="query")
 @blueprint.response(200, page_schema(ParticipantSchema))
-@requires(Scope.READ)
+@requires(Scope.RECORDS_READ)
 def list_all(args: dict[str, Any], initiative_id: str) -> Any:
     """List an initiative's participants, oldest first."""
     return page_reply(list_participants(workspace(), initiative_id, **args), ParticipantSchema)
@@ -130,7 +130,7 @@ def list_all(args: dict[str, Any], initiative_id: str) -> Any:
 @blueprint.route("/participants")
 @blueprint.arguments(ParticipantListArgs(), location="query")
 @blueprint.response(200, page_schema(ParticipantSchema))
-@requires(Scope.READ)
+@requires(Scope.RECORDS_READ)
 def list_across(args: dict[str, Any]) -> Any:
     """List your organisation's participants in every initiative, oldest first.
 
@@ -144,7 +144,7 @@ def list_across(args: dict[str, Any]) -> Any:
 @blueprint.route("/initiatives/<string:initiative_id>/participants", methods=["POST"])
 @blueprint.arguments(ParticipantSchema)
 @blueprint.response(201, ParticipantSchema)
-@requires(Scope.WRITE)
+@requires(Scope.RECORDS_WRITE)
 def create(body: dict[str, Any], initiative_id: str) -> Any:
     """Add a participant to an initiative.
 
@@ -174,7 +174,7 @@ def create(body: dict[str, Any], initiative_id: str) -> Any:
 @blueprint.response(200, ParticipantSchema, description="Replaced, or unchanged (same ETag).")
 @blueprint.alt_response(201, schema=ParticipantSchema, description=UPSERT_CREATED)
 @blueprint.doc(parameters=[IF_NONE_MATCH_PARAMETER])
-@requires(Scope.WRITE)
+@requires(Scope.RECORDS_WRITE)
 def upsert(body: dict[str, Any], initiative_id: str, ref: str) -> Any:
     """Create or replace the initiative's participant your system knows as ref.
 
@@ -214,7 +214,7 @@ def write_by_ref(
 
 @blueprint.route("/participants/<string:participant_id>")
 @blueprint.response(200, ParticipantSchema)
-@requires(Scope.READ)
+@requires(Scope.RECORDS_READ)
 def show(participant_id: str) -> Any:
     """Show a participant."""
     return record_reply(get_participant(workspace(), participant_id), schema=ParticipantSchema)
@@ -223,7 +223,7 @@ def show(participant_id: str) -> Any:
 @blueprint.route("/participants/<string:participant_id>", methods=["PATCH"])
 @blueprint.arguments(ParticipantPatchSchema, required=False)  # no body: nothing to change
 @blueprint.response(200, ParticipantSchema)
-@requires(Scope.WRITE)
+@requires(Scope.RECORDS_WRITE)
 def update(changes: dict[str, Any], participant_id: str) -> Any:
     """Change a participant's role, display name, consent or external_ref.
 
@@ -239,7 +239,7 @@ def update(changes: dict[str, Any], participant_id: str) -> Any:
 
 @blueprint.route("/participants/<string:participant_id>", methods=["DELETE"])
 @blueprint.response(204)
-@requires(Scope.WRITE)
+@requires(Scope.RECORDS_WRITE)
 def delete(participant_id: str) -> None:
     """Delete a participant.
 

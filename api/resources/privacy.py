@@ -58,7 +58,7 @@ class SubjectAccessSchema(ma.Schema):
 
 @blueprint.route("/participants/<string:participant_id>/subject-access")
 @blueprint.response(200, SubjectAccessSchema)
-@requires(Scope.ADMIN)
+@requires(Scope.PRIVACY_MANAGE)
 def show_subject_access(participant_id: str) -> Any:
     """Everything held about a participant (a subject access request).
 
@@ -74,7 +74,7 @@ def show_subject_access(participant_id: str) -> Any:
 @blueprint.route("/participants/<string:participant_id>/erasure", methods=["POST"])
 @blueprint.response(200, ParticipantSchema)
 @blueprint.doc(**USES_IF_MATCH)
-@requires(Scope.ADMIN)
+@requires(Scope.PRIVACY_MANAGE)
 def erase(participant_id: str) -> Any:
     """Erase a participant's personal data (the right to erasure); cannot be undone.
 

@@ -93,7 +93,7 @@ def _toolkit(key: str) -> Any:
 
 @blueprint.route("/toolkits")
 @blueprint.response(200, ToolkitListSchema)
-@requires(Scope.READ)
+@requires(Scope.RECORDS_READ)
 def list_toolkits() -> dict[str, Any]:
     """List the toolkits the loaded plugins provide.
 
@@ -107,7 +107,7 @@ def list_toolkits() -> dict[str, Any]:
 
 @blueprint.route("/toolkits/<string:key>")
 @blueprint.response(200, ToolkitSchema)
-@requires(Scope.READ)
+@requires(Scope.RECORDS_READ)
 def show_toolkit(key: str) -> dict[str, Any]:
     """Show a toolkit in full: stages, dimensions, scales, activity and evidence types."""
     toolkit, plugin = _toolkit(key)
@@ -116,7 +116,7 @@ def show_toolkit(key: str) -> dict[str, Any]:
 
 @blueprint.route("/toolkits/<string:key>/evidence-types/<string:evidence_type>/schema")
 @blueprint.response(200, description="A JSON Schema (draft 2020-12) document.")
-@requires(Scope.READ)
+@requires(Scope.RECORDS_READ)
 def evidence_type_schema(key: str, evidence_type: str) -> dict[str, Any]:
     """The JSON Schema an evidence type's payload must match."""
     toolkit, _plugin = _toolkit(key)
@@ -127,7 +127,7 @@ def evidence_type_schema(key: str, evidence_type: str) -> dict[str, Any]:
 
 @blueprint.route("/plugins")
 @blueprint.response(200, PluginListSchema)
-@requires(Scope.READ)
+@requires(Scope.RECORDS_READ)
 def list_plugins() -> dict[str, Any]:
     """List the loaded plugins with their versions, and any that failed to load."""
     host = services().host

@@ -103,6 +103,11 @@ def fuzz_config(*, examples: int, coverage: bool = True, stateful: bool = False)
                     "checks": {"use_after_free": {"enabled": False}},
                 },
                 {
+                    # The same for OAuth2 clients: a revoked client stays, to be read.
+                    "include-path": "/api/v1/oauth/clients/{client_id}",
+                    "checks": {"use_after_free": {"enabled": False}},
+                },
+                {
                     # A bulk body is text whose lines are each answered on their own, a
                     # refused line in a 200 (tests/rest/test_bulk.py): the document's
                     # "string" cannot be violated on the wire, so nothing is to refuse.

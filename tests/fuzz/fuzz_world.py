@@ -32,12 +32,12 @@ from conftest import ApiClient
 from flask import Flask
 
 from api.context import services
-from toolkits_core.service import Database, create_key, create_organisation
+from toolkits_core.service import Database, create_client, create_key, create_organisation
 
 STAR = "coproduction-star"
 STANDARDS = "national-standards"
 
-VOLATILE_COLUMNS = {("api_keys", "last_used_at")}
+VOLATILE_COLUMNS = {("api_keys", "last_used_at"), ("oauth_clients", "last_used_at")}
 """Columns that change by being read, not by a write: a key notes when it was last used."""
 
 
@@ -89,6 +89,7 @@ class FuzzWorld:
     files_root: pathlib.Path
     initiatives: list[SeededInitiative]
     spare_key_id: str
+    spare_client_id: str
     queries: list[tuple[str, sa.Select[Any]]] = dataclasses.field(default_factory=list)
     known: str | None = None
     """The digest of the data as the last refused case left it; None once anything may
@@ -125,6 +126,7 @@ class FuzzWorld:
             "evidence_id": initiative.evidence,
             "assessment_id": initiative.assessments,
             "key_id": [self.spare_key_id],
+            "client_id": [self.spare_client_id],
             "key": [initiative.vocabulary.toolkit],
             "evidence_type": initiative.vocabulary.evidence_types,
             "ref": [record_ref(initiative.vocabulary.toolkit)],
@@ -173,6 +175,10 @@ class FuzzWorld:
         if parameter == "key_id":
             with self.database.session() as session:
                 return create_key(session, self.organisation_id, "disposable", ["read"]).key.id
+        if parameter == "client_id":
+            with self.database.session() as session:
+                made = create_client(session, self.organisation_id, "disposable", ["read"])
+                return made.client.id
         raise AssertionError(f"no disposable {parameter}: add one to FuzzWorld.disposable")
 
     # The organisation's data, digested ---------------------------------------------------
@@ -351,6 +357,7 @@ def seed_world(app: Flask, database: Database) -> FuzzWorld:
         organisation = create_organisation(session, "Fuzzed council")
         token = create_key(session, organisation.id, "fuzzer", ["admin"]).token
         spare = create_key(session, organisation.id, "spare", ["read"]).key.id
+        spare_client = create_client(session, organisation.id, "spare", ["read"]).client.id
     api = ApiClient(app.test_client(), token)
     vocabularies = {toolkit: _vocabulary(api, toolkit) for toolkit in SEEDS}
     world = FuzzWorld(
@@ -361,6 +368,7 @@ def seed_world(app: Flask, database: Database) -> FuzzWorld:
         files_root=pathlib.Path(services(app).files.root),  # type: ignore[attr-defined]
         initiatives=[_seed_initiative(api, vocabularies[toolkit]) for toolkit in SEEDS],
         spare_key_id=spare,
+        spare_client_id=spare_client,
     )
     metadata = sa.MetaData()
     metadata.reflect(database.engine)

@@ -2,8 +2,11 @@
 
 The operations come from the served OpenAPI document, so an endpoint added later is
 covered without anyone remembering to add it: it must answer 401 without a valid key,
-403 without its scope, 404 for another organisation's ids (changing nothing), 412 for a
-stale If-Match (changing nothing) and 422 with field errors for bad input. An operation
+403 without its scope (as ``x-required-scope`` names it, checked against the scope table:
+a credential holding every scope but it is refused, an OAuth2 token holding only it is
+let through, and the read < write < admin bundles allow what they always did), 404 for
+another organisation's ids (changing nothing), 412 for a stale If-Match (changing
+nothing) and 422 with field errors for bad input. An operation
 that takes a body needs an example in ``VALID_BODIES``; the test says so when one is missing.
 """
 
@@ -20,6 +23,7 @@ from conftest import SHIPPED_PLUGINS
 from api import create_app
 from api.spec import openapi_document
 from toolkits_core import load_plugins
+from toolkits_core.service import FINE_SCOPES, Scope, granted
 
 STAR = "coproduction-star"
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
@@ -78,6 +82,7 @@ VALID_BODIES = {
         "payload": {"caption": "An interview"},
     },
     ("post", "/api/v1/keys"): {"name": "CRM", "scopes": ["read"]},
+    ("post", "/api/v1/oauth/clients"): {"name": "Connector", "scopes": ["read"]},
 }
 MULTIPART = {("put", "/api/v1/evidence/{evidence_id}/file")}
 NDJSON_BODIES = {
@@ -103,9 +108,9 @@ def served_document():
 
 
 def scope_of(operation) -> str:
-    found = re.search(r"scope `(\w+)`", operation["description"])
-    assert found, "every secured operation says which scope it needs"
-    return found.group(1)
+    scope = operation["x-required-scope"]
+    assert f"scope `{scope}`" in operation["description"], "and says so to people"
+    return scope
 
 
 def owned_parameters(path: str) -> list[str]:
@@ -120,7 +125,9 @@ def operations(where=lambda method, path, operation: True):
     found = []
     for path, item in sorted(document["paths"].items()):
         for method, operation in sorted(item.items()):
-            secured = method in HTTP_METHODS and operation.get("security")
+            # The token endpoint is the one operation a client opens with its id and
+            # secret, not a bearer: tests/rest/test_oauth_clients.py covers it.
+            secured = method in HTTP_METHODS and "x-required-scope" in operation
             if secured and where(method, path, operation):
                 found.append(pytest.param(method, path, operation, id=f"{method} {path}"))
     return found
@@ -139,8 +146,6 @@ def takes_input(method, path, operation) -> bool:
 
 
 OPERATIONS = operations()
-# Every key can read (scopes rise read < write < admin), so only the others can be refused.
-NEEDING_MORE_THAN_READ = operations(lambda m, p, o: scope_of(o) != "read")
 TAKING_OWNED_IDS = operations(lambda m, p, o: bool(owned_parameters(p)))
 TAKING_IF_MATCH = operations(lambda m, p, o: takes_if_match(o))
 TAKING_INPUT = operations(takes_input)
@@ -196,6 +201,10 @@ def build_world(org):
               "ratings": {"co-design": 3}},
     ).json["id"]  # fmt: skip
     keys = org.with_scope("admin").get("keys").json["items"]
+    client = org.with_scope("admin").post(
+        "oauth/clients", json={"name": "Connector", "scopes": ["read"]}
+    )
+    assert client.status_code == 201, client.json
     return {
         "initiative_id": initiative,
         "participant_id": participant,
@@ -203,6 +212,7 @@ def build_world(org):
         "evidence_id": evidence,
         "assessment_id": assessment,
         "key_id": keys[0]["id"],
+        "client_id": client.json["id"],
         "key": STAR,
         "evidence_type": "audio-interview",
         "ref": ref,
@@ -242,6 +252,7 @@ def snapshot(org, world):
         f"assessments/{world['assessment_id']}",
         "organisation",
         "keys",
+        "oauth/clients",
         f"initiatives/{world['initiative_id']}/transitions",
         "audit-events?limit=100",
     ]
@@ -250,7 +261,7 @@ def snapshot(org, world):
         response = api.get(path)
         assert response.status_code == 200, (path, response.json)
         body = response.json
-        if path == "keys":  # using a key notes when it was last used: not a change of data
+        if path in {"keys", "oauth/clients"}:  # when a credential was last used: not data
             body = [{k: v for k, v in key.items() if k != "last_used_at"} for key in body["items"]]
         taken[path] = (response.headers.get("ETag"), body)
     file = api.get(f"evidence/{world['evidence_id']}/file")
@@ -272,23 +283,87 @@ def assert_problem(response, status):
 @pytest.mark.parametrize(("method", "path", "operation"), OPERATIONS)
 def test_no_key_or_a_wrong_key_is_401(method, path, operation, org, world):
     before = snapshot(org, world)
-    for token in (None, "coprod_key_0123456789abcdefghjkmnpqrs.wrong", "not-a-coprod-key"):
+    unknown_token = f"coprod_{world['client_id']}.no-such-token"
+    for token in (
+        None,
+        "coprod_key_0123456789abcdefghjkmnpqrs.wrong",
+        unknown_token,
+        "not-a-coprod-key",
+    ):
         response = send(org.api.as_key(token), method, path, world)
         body = assert_problem(response, 401)
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
         assert body["code"] in {"missing_key", "invalid_key"}
+        if token is not None:
+            assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
     assert snapshot(org, world) == before
 
 
-@pytest.mark.parametrize(("method", "path", "operation"), NEEDING_MORE_THAN_READ)
-def test_a_key_without_the_scope_is_403(method, path, operation, org, world):
+def make_key(org, scopes) -> str:
+    made = org.with_scope("admin").post("keys", json={"name": "scoped", "scopes": list(scopes)})
+    assert made.status_code == 201, made.json
+    return made.json["token"]
+
+
+def token_holding(org, scope: str) -> str:
+    """A bearer token of an OAuth2 client that holds only ``scope``."""
+    admin = org.with_scope("admin")
+    client = admin.post("oauth/clients", json={"name": "scoped", "scopes": [scope]}).json
+    form = {"grant_type": "client_credentials", "client_id": client["client_id"],
+            "client_secret": client["client_secret"]}  # fmt: skip
+    issued = org.api.as_key(None).post("/api/v1/oauth/token", data=form)
+    assert issued.status_code == 200, issued.json
+    return issued.json["access_token"]
+
+
+@pytest.mark.parametrize(("method", "path", "operation"), OPERATIONS)
+def test_a_credential_with_every_scope_but_the_one_needed_is_403(
+    method, path, operation, org, world
+):
     needed = scope_of(operation)
-    lower = {"write": "read", "admin": "write"}[needed]
+    # Every fine scope but the one needed (for an operation that still names a bundle,
+    # such as admin: every fine scope but one of the bundle's).
+    others = sorted(set(FINE_SCOPES) - {min(granted([Scope(needed)]))})
+    api = org.api.as_key(make_key(org, others))
     before = snapshot(org, world)
-    response = send(org.with_scope(lower), method, path, world)
-    body = assert_problem(response, 403)
+    body = assert_problem(send(api, method, path, world), 403)
     assert body["required_scope"] == needed
     assert snapshot(org, world) == before
+
+
+@pytest.mark.parametrize(("method", "path", "operation"), OPERATIONS)
+def test_an_oauth2_token_holding_just_the_scope_needed_gets_past_the_check(
+    method, path, operation, org, world
+):
+    needed = scope_of(operation)
+    api = org.api.as_key(token_holding(org, needed))
+    body = None
+    if path in {"/api/v1/keys", "/api/v1/oauth/clients"}:  # only scopes it holds
+        body = {"name": "Narrow", "scopes": [needed]}
+    response = send(api, method, path, world, body)
+    assert response.status_code not in {401, 403}, response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("method", "path", "operation"), OPERATIONS)
+@pytest.mark.parametrize("bundle", ["read", "write"])
+def test_the_read_and_write_bundles_allow_what_they_always_did(
+    method, path, operation, bundle, org, world
+):
+    """read < write < admin, as before the fine scopes: read allows every operation that
+    only reads records or the feed, write adds every one that writes records, and only
+    admin allows the rest (keys, clients, the audit log, privacy, the organisation)."""
+    needed = Scope(scope_of(operation))
+    before = snapshot(org, world)
+    response = send(org.with_scope(bundle), method, path, world)
+    allowed = {
+        "read": {Scope.RECORDS_READ, Scope.FEED_READ},
+        "write": {Scope.RECORDS_READ, Scope.FEED_READ, Scope.RECORDS_WRITE},
+    }[bundle]
+    if needed in allowed:
+        assert response.status_code not in {401, 403}, response.get_data(as_text=True)
+    else:
+        assert_problem(response, 403)
+        assert snapshot(org, world) == before
 
 
 @pytest.mark.parametrize(("method", "path", "operation"), TAKING_OWNED_IDS)
@@ -346,7 +421,8 @@ def test_every_operation_is_secured_and_documents_its_problems():
                 continue
             assert operation.get("security"), f"{method} {path} declares no scope"
             responses = operation["responses"]
-            assert {"401", "403"} <= set(responses), f"{method} {path}"
+            scoped = "x-required-scope" in operation
+            assert {"401", "403"} <= set(responses) or not scoped, f"{method} {path}"
             if owned_parameters(path) or "{" in path:
                 assert "404" in responses, f"{method} {path}"
 

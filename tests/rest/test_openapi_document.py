@@ -65,11 +65,40 @@ def test_the_document_declares_bearer_keys_and_a_scope_on_every_operation(app):
         if method in {"get", "post", "put", "patch", "delete"}
     ]
     assert operations
-    unsecured = [(p, m) for p, m, op in operations if op.get("security") != [{"bearer": []}]]
+    token = ("/api/v1/oauth/token", "post")
+    unsecured = [
+        (p, m)
+        for p, m, op in operations
+        if (p, m) != token
+        and op.get("security") != [{"bearer": []}, {"oauth2": [op.get("x-required-scope")]}]
+    ]
     assert unsecured == []
-    unscoped = [(p, m) for p, m, op in operations if "Needs an API key with scope" not in
-                op.get("description", "")]  # fmt: skip
+    unscoped = [
+        (p, m)
+        for p, m, op in operations
+        if (p, m) != token and f"scope `{op['x-required-scope']}`" not in op["description"]
+    ]
     assert unscoped == []
+
+
+def test_the_document_declares_the_client_credentials_flow_and_every_scope(app):
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    oauth2 = document["components"]["securitySchemes"]["oauth2"]
+    flow = oauth2["flows"]["clientCredentials"]
+    assert flow["tokenUrl"] == "/api/v1/oauth/token"
+    assert {"read", "write", "admin", "feed:read", "records:write", "audit:read"} <= set(
+        flow["scopes"]
+    )
+    token = document["paths"]["/api/v1/oauth/token"]["post"]
+    assert token["security"] == [{"clientSecretBasic": []}, {}]
+    assert "application/x-www-form-urlencoded" in token["requestBody"]["content"]
+    used = {
+        op["x-required-scope"]
+        for item in document["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and "x-required-scope" in op
+    }
+    assert used <= set(flow["scopes"])
 
 
 def test_coprod_openapi_prints_writes_and_checks_the_document(app, tmp_path):

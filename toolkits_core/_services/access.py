@@ -1,14 +1,20 @@
 """Organisations and their API keys.
 
 A key is shown once, when it is made: ``coprod_<key id>.<secret>``. Only the SHA-256 of
-the secret is stored, and checking compares digests in constant time. Scopes rise
-``read`` < ``write`` < ``admin``: a key with a higher scope can do what a lower one can.
+the secret is stored, and checking compares digests in constant time. What a key may do is
+its scopes (``toolkits_core._services.scopes``): fine ones, and the read < write < admin
+bundles of them.
+
+An OAuth2 client's bearer token has the same shape, ``coprod_<client id>.<secret>``, so
+that whatever reads the credential id from a token (the rate limiter's bucket, the
+idempotency keys' owner, the audit log's actor) reads the client's: a client that asks for
+a fresh token is still the same caller. ``authenticate`` tells the two apart by the id's
+prefix and reads a token's row with its client's on every request.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import hashlib
 import hmac
 import secrets
@@ -26,19 +32,15 @@ from toolkits_core._services.errors import (
     PermissionDeniedError,
 )
 from toolkits_core._services.pagination import Page, paginate
-from toolkits_core._store.models import ApiKey, Organisation, utc_now
+from toolkits_core._services.scopes import SCOPE_NAMES, Scope, granted, holds
+from toolkits_core._store.models import ApiKey, OAuthClient, OAuthToken, Organisation, utc_now
 
 TOKEN_PREFIX = "coprod_"
 _LATEST_EXPIRY = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)
 
 
-class Scope(enum.StrEnum):
-    READ = "read"
-    WRITE = "write"
-    ADMIN = "admin"
-
-
-_RANK = {Scope.READ: 1, Scope.WRITE: 2, Scope.ADMIN: 3}
+CLIENT_ID_PREFIX = "cli_"
+"""How a token's credential id says it is an OAuth2 client's, not a key's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +53,11 @@ class NewKey:
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """Who is calling: an organisation, through one key with some scopes."""
+    """Who is calling: an organisation, through one credential with some scopes.
+
+    ``key_id`` is the credential's id: the key's, or for a bearer token the OAuth2
+    client's (the rate limit, the idempotency keys and the audit log count by it).
+    """
 
     organisation_id: str
     key_id: str
@@ -60,14 +66,35 @@ class Caller:
     """Whether ``authenticate`` wrote the key's ``last_used_at``: commit it on its own."""
 
     def require(self, scope: Scope) -> None:
-        """Raise ``PermissionDeniedError`` unless the key's scopes include ``scope``."""
-        if not any(_RANK[held] >= _RANK[scope] for held in self.scopes):
+        """Raise ``PermissionDeniedError`` unless the caller's scopes hold ``scope``."""
+        if not holds(self.scopes, scope):
             held = ", ".join(sorted(self.scopes)) or "none"
             raise PermissionDeniedError(
                 "missing_scope",
-                f"This operation needs a key with the {scope.value!r} scope; this key has: {held}.",
+                f"This operation needs a credential with the {scope.value!r} scope; this one "
+                f"has: {held}.",
                 required_scope=scope.value,
             )
+
+    def require_all(self, scopes: Iterable[Scope]) -> None:
+        """Refuse (403) to hand out ``scopes`` the caller does not hold itself.
+
+        A credential that may make keys or clients could otherwise make one stronger than
+        itself, and least privilege would be a matter of asking twice.
+        """
+        beyond = sorted(granted(scopes) - granted(self.scopes))
+        if beyond:
+            raise PermissionDeniedError(
+                "scope_not_held",
+                "A credential can only give scopes it holds itself; this one does not hold: "
+                f"{', '.join(beyond)}.",
+                required_scope=beyond[0].value,
+            )
+
+
+def digest(secret: str) -> str:
+    """The SHA-256 a secret is stored as (a key's, a client's, a token's)."""
+    return _digest(secret)
 
 
 def _digest(secret: str) -> str:
@@ -116,12 +143,12 @@ def _scopes(scopes: Iterable[str], invalid: Invalid) -> list[Scope]:
         try:
             scope = Scope(name)
         except ValueError:
-            invalid.add(f"scopes/{index}", f"{name!r} is not a scope (read, write, admin).")
+            invalid.add(f"scopes/{index}", f"{name!r} is not a scope ({SCOPE_NAMES}).")
             continue
         if scope not in chosen:
             chosen.append(scope)
     if not chosen and not invalid.problems:
-        invalid.add("scopes", "Give at least one scope: read, write or admin.")
+        invalid.add("scopes", f"Give at least one scope: {SCOPE_NAMES}.")
     return chosen
 
 
@@ -131,8 +158,14 @@ def create_key(
     name: str,
     scopes: Sequence[str],
     expires_at: dt.datetime | None = None,
+    *,
+    made_by: Caller | None = None,
 ) -> NewKey:
-    """A new key for an organisation, and its token (shown once)."""
+    """A new key for an organisation, and its token (shown once).
+
+    ``made_by`` is the credential asking over HTTP: it may give only scopes it holds. The
+    operator's command line gives any.
+    """
     get_organisation(session, organisation_id)
     invalid = Invalid()
     name = _clean_name(name, "name", invalid)
@@ -140,6 +173,8 @@ def create_key(
     if expires_at is not None and not utc_now() < expires_at < _LATEST_EXPIRY:
         invalid.add("expires_at", "An expiry must be in the future, and before the year 9000.")
     invalid.raise_if_any()
+    if made_by is not None:
+        made_by.require_all(chosen)
     secret = secrets.token_urlsafe(32)
     key = ApiKey(
         organisation_id=organisation_id,
@@ -205,6 +240,23 @@ _KEY_LOOKUP = sa.select(
 """The columns a check needs, read as plain rows: every request runs it, so it skips the
 ORM's identity map and the loading of columns nobody reads."""
 
+_TOKENS = cast(sa.Table, OAuthToken.__table__)
+_CLIENTS = cast(sa.Table, OAuthClient.__table__)
+_TOKEN_LOOKUP = (
+    sa.select(
+        _TOKENS.c.organisation_id,
+        _TOKENS.c.scopes,
+        _TOKENS.c.expires_at,
+        _CLIENTS.c.revoked_at,
+    )
+    .join(_CLIENTS, _CLIENTS.c.id == _TOKENS.c.client_id)
+    .where(
+        _TOKENS.c.token_sha256 == sa.bindparam("digest"),
+        _TOKENS.c.client_id == sa.bindparam("client_id"),
+    )
+)
+"""A token with its client, in one indexed read: the client's revocation counts at once."""
+
 
 def authenticate(session: Session, token: str | None) -> Caller:
     """The caller a bearer token stands for; ``AuthenticationError`` if it stands for none.
@@ -227,6 +279,8 @@ def authenticate(session: Session, token: str | None) -> Caller:
     key_id, _, secret = body.partition(".")
     if body == token or not key_id or not secret or len(token) > 200:
         raise refused
+    if key_id.startswith(CLIENT_ID_PREFIX):
+        return _bearer_of_client(session, key_id, secret, refused)
     key = session.connection().execute(_KEY_LOOKUP, {"key_id": key_id}).one_or_none()
     if key is None or not hmac.compare_digest(key.secret_sha256, _digest(secret)):
         raise refused
@@ -240,3 +294,21 @@ def authenticate(session: Session, token: str | None) -> Caller:
         )
     scopes = frozenset(Scope(name) for name in key.scopes)
     return Caller(key.organisation_id, key_id, scopes, use_recorded=due)
+
+
+def _bearer_of_client(
+    session: Session, client_id: str, secret: str, refused: AuthenticationError
+) -> Caller:
+    """The caller an OAuth2 client's token stands for: its client, with the token's scopes.
+
+    Unknown, expired and revoked-client tokens get the same refusal as a bad key, said in
+    RFC 6750's words by the HTTP layer (``invalid_token``).
+    """
+    found = (
+        session.connection()
+        .execute(_TOKEN_LOOKUP, {"digest": _digest(secret), "client_id": client_id})
+        .one_or_none()
+    )
+    if found is None or found.revoked_at is not None or found.expires_at <= utc_now():
+        raise refused
+    return Caller(found.organisation_id, client_id, frozenset(Scope(n) for n in found.scopes))

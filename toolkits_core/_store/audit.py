@@ -32,6 +32,7 @@ from toolkits_core._store.models import (
     EventData,
     Evidence,
     Initiative,
+    OAuthClient,
     Organisation,
     Participant,
     StageEntry,
@@ -46,6 +47,7 @@ NOT_AUDITED_FIELDS = frozenset({"version", "updated_at", "last_used_at"})
 RECORD_TYPES: dict[type[Any], str] = {
     Organisation: "organisation",
     ApiKey: "api_key",
+    OAuthClient: "oauth_client",
     Initiative: "initiative",
     StageEntry: "transition",
     Participant: "participant",

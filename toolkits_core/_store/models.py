@@ -148,6 +148,43 @@ class ApiKey(Owned, Base):
     last_used_at: Mapped[dt.datetime | None]
 
 
+class OAuthClient(Owned, Base):
+    """A machine that asks for short-lived bearer tokens (OAuth2 client credentials).
+
+    Its secret is kept as a SHA-256 digest, as a key's is: it is a long random string, so
+    a fast digest is enough. ``last_used_at`` is when it was last given a token.
+    """
+
+    __tablename__ = "oauth_clients"
+
+    id: Mapped[str] = _id_column("cli")
+    name: Mapped[str] = mapped_column(sa.String(200))
+    secret_sha256: Mapped[str] = mapped_column(sa.String(64))
+    scopes: Mapped[list[str]]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    revoked_at: Mapped[dt.datetime | None]
+    last_used_at: Mapped[dt.datetime | None]
+
+
+class OAuthToken(Owned, Base):
+    """A bearer token given to a client: only the digest of its secret part is kept.
+
+    A token is looked up by that digest, and read with its client on every request, so a
+    revoked client's tokens stop at once. Expired tokens are dropped when their client
+    next asks for one.
+    """
+
+    __tablename__ = "oauth_tokens"
+    __table_args__ = (sa.Index("ix_oauth_tokens_client_expiry", "client_id", "expires_at"),)
+
+    id: Mapped[str] = _id_column("tok")
+    client_id: Mapped[str] = mapped_column(sa.ForeignKey("oauth_clients.id", ondelete="CASCADE"))
+    token_sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    scopes: Mapped[list[str]]
+    issued_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    expires_at: Mapped[dt.datetime]
+
+
 class Initiative(Mirrored, Owned, Base):
     """A co-production project run with one toolkit, pinned at creation to its version."""
 
