@@ -366,3 +366,19 @@ def test_a_token_request_over_plain_http_is_refused_as_a_problem(org):
         base_url="https://coprod.council.example",
     )
     assert secure.status_code == 200
+
+
+def test_behind_a_trusted_tls_proxy_the_token_request_is_taken(make_app, org):
+    app = make_app(TRUSTED_PROXIES=1)
+    client = register(org, ["read"])
+    response = app.test_client().post(
+        TOKEN,
+        data={"grant_type": "client_credentials"},
+        headers={
+            **basic(client["client_id"], client["client_secret"]),
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-For": "203.0.113.9",
+        },
+        base_url="http://coprod.council.example",
+    )
+    assert response.status_code == 200, response.json
