@@ -349,10 +349,10 @@ def _refusal(
         title="Idempotency answer withheld",
         detail=f"The request with this Idempotency-Key was done (answered "
         f"{answer.status if answer else 'before'}), and will not be done again, but its "
-        "answer is not kept: it held a secret shown once (a new API key's token), or "
-        f"named a person whose data has since been erased.{where} GET the record for what "
-        "it holds now; if you did not keep a new key's token, revoke that key and make "
-        "another with a new Idempotency-Key.",
+        "answer is not kept: it held a secret shown once (a new API key's token or OAuth2 "
+        f"client's secret), or named a person whose data has since been erased.{where} GET "
+        "the record for what it holds now; if you did not keep a new key's token or "
+        "client's secret, revoke it and make another with a new Idempotency-Key.",
     )
 
 

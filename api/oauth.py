@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import ClientMixin
-from authlib.oauth2.rfc6749.errors import InvalidScopeError, OAuth2Error
+from authlib.oauth2.rfc6749.errors import InsecureTransportError, InvalidScopeError, OAuth2Error
 from authlib.oauth2.rfc6749.grants import ClientCredentialsGrant
 from authlib.oauth2.rfc6749.util import scope_to_list
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
@@ -52,6 +52,7 @@ _TITLES = {
     "invalid_scope": "Scope not allowed",
     "unsupported_grant_type": "Unsupported grant type",
     "unauthorized_client": "Grant not allowed for this client",
+    "insecure_transport": "HTTPS required",
 }
 
 
@@ -144,6 +145,11 @@ class _Server(AuthorizationServer):  # type: ignore[misc]
         members = dict(body)
         code = str(members.get("error", "invalid_request"))
         detail = str(members.get("error_description") or _TITLES.get(code, code))
+        if code == "insecure_transport":
+            detail = (
+                "Tokens are only given over HTTPS. Behind a proxy that terminates TLS, set "
+                "COPROD_TRUSTED_PROXIES so that coprod believes its X-Forwarded-Proto."
+            )
         if code == "unsupported_grant_type":
             detail = "Send grant_type=client_credentials: the one grant this server answers."
         if code == "invalid_client":
@@ -194,7 +200,16 @@ def install(app: Flask, lifetime_seconds: int) -> None:
 
 
 def token_response() -> Response:
-    """Authlib's answer to the token request being served."""
+    """Authlib's answer to the token request being served.
+
+    Authlib refuses a token request that did not come over HTTPS (loopback aside) before
+    it reads it, outside its own error handling: answered here as its other refusals are.
+    Behind a proxy that terminates TLS, set ``COPROD_TRUSTED_PROXIES`` so that the request
+    is seen as the HTTPS one it was.
+    """
     server: _Server = current_app.extensions[EXTENSION]
-    answer: Response = server.create_token_response()
+    try:
+        answer: Response = server.create_token_response()
+    except InsecureTransportError as error:
+        return server.handle_error_response(None, error)
     return answer

@@ -94,9 +94,9 @@ class ProblemSchema(ma.Schema):
     retry_after = _member(ma.fields.Integer(), "rate_limited (seconds, as in Retry-After)")
     error = _member(
         ma.fields.String(),
-        "invalid_request, invalid_client, invalid_scope, unauthorized_client and "
-        "unsupported_grant_type, from the token endpoint (RFC 6749 section 5.2; the same as "
-        "code)",
+        "invalid_request, invalid_client, invalid_scope, unauthorized_client, "
+        "unsupported_grant_type and insecure_transport, from the token endpoint (RFC 6749 "
+        "section 5.2; the same as code)",
     )
     error_description = _member(ma.fields.String(), "those of the token endpoint (as detail)")
 

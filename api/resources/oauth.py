@@ -111,8 +111,8 @@ OAUTH_PROBLEM = (
 )
 TOKEN_RESPONSES = {
     "400": problem_doc(
-        "invalid_request, unsupported_grant_type, unauthorized_client or invalid_scope. "
-        + OAUTH_PROBLEM
+        "invalid_request, unsupported_grant_type, unauthorized_client, invalid_scope, or "
+        "insecure_transport (not over HTTPS). " + OAUTH_PROBLEM
     ),
     "401": {
         **problem_doc(

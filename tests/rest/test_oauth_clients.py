@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import logging
 
 import pytest
@@ -327,3 +328,57 @@ def test_no_client_secret_or_token_reaches_the_logs(org, caplog):
     assert client["client_secret"] not in logged
     assert token.rpartition(".")[2] not in logged
     assert "wrong-secret" not in logged
+
+
+def test_only_digests_of_the_client_secret_and_its_tokens_are_stored(org, database):
+    client = register(org, ["read"])
+    token = token_of(org, client)
+    with database.session() as session:
+        rows = [
+            *session.execute(sa.text("SELECT * FROM oauth_clients WHERE id = :id"),
+                             {"id": client["id"]}),
+            *session.execute(sa.text("SELECT * FROM oauth_tokens WHERE client_id = :id"),
+                             {"id": client["id"]}),
+        ]  # fmt: skip
+    stored = repr(rows)
+    assert len(rows) == 2
+    assert client["client_secret"] not in stored
+    assert token.rpartition(".")[2] not in stored
+    digest = hashlib.sha256(token.rpartition(".")[2].encode()).hexdigest()
+    assert digest in stored
+
+
+def test_a_token_request_over_plain_http_is_refused_as_a_problem(org):
+    """RFC 6749 section 3.2: the token endpoint needs TLS (Authlib allows loopback)."""
+    client = register(org, ["read"])
+    response = org.api.flask_client.post(
+        TOKEN,
+        data={"grant_type": "client_credentials"},
+        headers=basic(client["client_id"], client["client_secret"]),
+        base_url="http://coprod.council.example",
+    )
+    body = assert_oauth_problem(response, 400, "insecure_transport")
+    assert "COPROD_TRUSTED_PROXIES" in body["detail"]
+    secure = org.api.flask_client.post(
+        TOKEN,
+        data={"grant_type": "client_credentials"},
+        headers=basic(client["client_id"], client["client_secret"]),
+        base_url="https://coprod.council.example",
+    )
+    assert secure.status_code == 200
+
+
+def test_behind_a_trusted_tls_proxy_the_token_request_is_taken(make_app, org):
+    app = make_app(TRUSTED_PROXIES=1)
+    client = register(org, ["read"])
+    response = app.test_client().post(
+        TOKEN,
+        data={"grant_type": "client_credentials"},
+        headers={
+            **basic(client["client_id"], client["client_secret"]),
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-For": "203.0.113.9",
+        },
+        base_url="http://coprod.council.example",
+    )
+    assert response.status_code == 200, response.json

@@ -81,10 +81,13 @@ def client_for(app, token: str | None, address: str = "127.0.0.1") -> AddressedC
 
 
 def operations(app):
+    """The operations a bearer opens (all but the token endpoint, which its client opens
+    with its id and secret: ``test_wrong_client_secrets_count_against_the_address``)."""
     document = openapi_document(app)
     for path, item in document["paths"].items():
         for method in sorted(set(item) & HTTP_METHODS):
-            yield method, path
+            if "x-required-scope" in item[method]:
+                yield method, path
 
 
 def filled(path: str) -> str:
@@ -479,3 +482,22 @@ def test_when_redis_is_down_requests_are_served_unlimited_with_one_warning(make_
 def _key_id(token: str) -> str:
     """The key id a token names (``coprod_<key id>.<secret>``)."""
     return token.removeprefix("coprod_").split(".", 1)[0]
+
+
+def test_wrong_client_secrets_count_against_the_address(make_app, org):
+    """Guessing an OAuth2 client's secret is limited as guessing keys is: each 401 from the
+    token endpoint counts against the address, which then hears 429 even for the right one."""
+    app = make_app(RATE_LIMIT="3/minute")
+    made = org.with_scope("admin").post("oauth/clients", json={"name": "c", "scopes": ["read"]})
+    client = app.test_client()
+
+    def ask(secret):
+        form = {"grant_type": "client_credentials", "client_id": made.json["client_id"],
+                "client_secret": secret}  # fmt: skip
+        return client.post("/api/v1/oauth/token", data=form,
+                           environ_base={"REMOTE_ADDR": "198.51.100.7"})  # fmt: skip
+
+    assert [ask("wrong").status_code for _ in range(3)] == [401, 401, 401]
+    refused = ask(made.json["client_secret"])
+    assert refused.status_code == 429
+    assert refused.json["code"] == "rate_limited"
