@@ -78,6 +78,14 @@ VALID_BODIES = {
         "payload": {"caption": "An interview"},
     },
     ("post", "/api/v1/keys"): {"name": "CRM", "scopes": ["read"]},
+    # Paused, to a port nothing listens on: no worker sends it anything.
+    ("post", "/api/v1/webhooks"): {
+        "url": "http://127.0.0.1:9/hook",
+        "event_types": ["participant.*"],
+        "status": "paused",
+    },
+    ("patch", "/api/v1/webhooks/{webhook_id}"): {"description": "Renamed"},
+    ("post", "/api/v1/webhooks/{webhook_id}/rotate-secret"): {"overlap_hours": 1},
 }
 MULTIPART = {("put", "/api/v1/evidence/{evidence_id}/file")}
 NDJSON_BODIES = {
@@ -86,7 +94,11 @@ NDJSON_BODIES = {
         '"record": {"toolkit": "coproduction-star", "title": "By bulk"}}\n'
     )
 }
-WITHOUT_BODY = {("post", "/api/v1/participants/{participant_id}/erasure")}
+WITHOUT_BODY = {
+    ("post", "/api/v1/participants/{participant_id}/erasure"),
+    ("post", "/api/v1/webhooks/{webhook_id}/ping"),
+    ("post", "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver"),
+}
 
 # Path parameters that name toolkit definitions, which every organisation shares.
 SHARED_PARAMETERS = {"key", "evidence_type"}
@@ -196,6 +208,9 @@ def build_world(org):
               "ratings": {"co-design": 3}},
     ).json["id"]  # fmt: skip
     keys = org.with_scope("admin").get("keys").json["items"]
+    admin = org.with_scope("admin")
+    webhook = admin.post("webhooks", json=VALID_BODIES[("post", "/api/v1/webhooks")]).json["id"]
+    delivery = admin.post(f"webhooks/{webhook}/ping").json["id"]  # refused at once: logged
     return {
         "initiative_id": initiative,
         "participant_id": participant,
@@ -206,6 +221,8 @@ def build_world(org):
         "key": STAR,
         "evidence_type": "audio-interview",
         "ref": ref,
+        "webhook_id": webhook,
+        "delivery_id": delivery,
     }
 
 
@@ -244,6 +261,8 @@ def snapshot(org, world):
         "keys",
         f"initiatives/{world['initiative_id']}/transitions",
         "audit-events?limit=100",
+        f"webhooks/{world['webhook_id']}",
+        f"webhooks/{world['webhook_id']}/deliveries",
     ]
     taken = {}
     for path in paths:
