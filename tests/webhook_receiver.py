@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -94,6 +95,9 @@ def main() -> None:
     parser.add_argument("--secret", required=True)
     parser.add_argument("--log", required=True)
     parser.add_argument("--fail-first", type=int, default=0, help="500 to the first N requests")
+    parser.add_argument(
+        "--delay", type=float, default=0.0, help="seconds between logging and answering"
+    )
     options = parser.parse_args()
     webhook = Webhook(options.secret)
     lock = threading.Lock()
@@ -122,6 +126,7 @@ def main() -> None:
                 }
                 log.write(json.dumps(line) + "\n")
                 log.flush()
+            time.sleep(options.delay)  # a worker killed now has sent it, unacknowledged
             self.send_response(status)
             self.send_header("content-length", "0")
             self.end_headers()

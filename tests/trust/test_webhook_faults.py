@@ -26,8 +26,14 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
-from toolkits_core.service import Database, create_key, create_organisation
+from toolkits_core.service import (
+    Database,
+    WebhookSubscription,
+    create_key,
+    create_organisation,
+)
 
 from .conftest import FIGURES, REPOSITORY, Http, serve_with_gunicorn
 
@@ -101,6 +107,26 @@ def wait_for_port(port: int, timeout: float = 20) -> None:
     raise AssertionError(f"nothing listens on {port}")
 
 
+def delivering_worker(
+    database: Database, subscription_id: str, running: list[subprocess.Popen[bytes]]
+) -> subprocess.Popen[bytes]:
+    """The worker process holding the subscription's lease now: the one to kill mid-run."""
+    by_pid = {process.pid: process for process in running}
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with database.session() as session:
+            owner = session.execute(
+                sa.select(WebhookSubscription.lease_owner).where(
+                    WebhookSubscription.id == subscription_id
+                )
+            ).scalar_one()
+        pid = int(owner.split(":")[1]) if owner else None
+        if pid in by_pid:
+            return by_pid[pid]
+        time.sleep(0.01)
+    raise AssertionError("no worker took the subscription")
+
+
 def read_log(path: pathlib.Path) -> list[dict]:
     if not path.exists():
         return []
@@ -151,7 +177,7 @@ def test_every_event_arrives_in_order_through_a_killed_worker_retries_and_an_out
                 {"url": f"http://127.0.0.1:{ports[name]}/hook", "event_types": types},
             )
         logs = {name: tmp_path / f"{name}.jsonl" for name in ("steady", "flaky")}
-        for name, extra in (("steady", []), ("flaky", ["--fail-first", "1"])):
+        for name, extra in (("steady", ["--delay", "0.03"]), ("flaky", ["--fail-first", "1"])):
             processes.start(
                 [sys.executable, str(RECEIVER), "--port", str(ports[name]),
                  "--secret", made[name]["secret"], "--log", str(logs[name]), *extra],
@@ -200,7 +226,12 @@ def test_every_event_arrives_in_order_through_a_killed_worker_retries_and_an_out
         while len(read_log(logs["steady"])) < changes // 5:
             assert time.monotonic() < deadline, "deliveries never got going"
             time.sleep(0.05)
-        victim = running[0]
+        victim = delivering_worker(database, made["steady"]["id"], running)
+        # The moment the receiver logs a new event it is holding its answer back
+        # (--delay): killed now, the worker has sent the event and not heard back.
+        seen = len(read_log(logs["steady"]))
+        while len(read_log(logs["steady"])) == seen:
+            time.sleep(0.002)
         victim.send_signal(signal.SIGKILL)
         victim.wait(10)
         FIGURES["webhook workers killed with SIGKILL"] += 1
