@@ -27,8 +27,7 @@ def webhooks() -> None:
 
 def start_worker_thread(app: Flask) -> Worker:
     """A worker delivering in a daemon thread of this process (``coprod serve --webhooks``)."""
-    held = services(app)
-    worker = Worker(held.database, held.host, held.files, webhook_settings(app))
+    worker = Worker(app, webhook_settings(app))
     threading.Thread(target=worker.run, name="coprod-webhooks", daemon=True).start()
     return worker
 
@@ -51,7 +50,7 @@ def webhooks_work() -> None:
         settings = webhook_settings(app)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
-    worker = Worker(held.database, held.host, held.files, settings)
+    worker = Worker(app, settings)
 
     def stop(_signal: int, _frame: Any) -> None:
         worker.stop.set()

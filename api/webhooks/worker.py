@@ -32,15 +32,15 @@ from typing import Any
 
 import httpx
 import tenacity
+from flask import Flask, g
 
+from api.context import services
 from api.resources.changes import event_document
 from api.webhooks.guard import guarded_client
 from api.webhooks.sending import Attempt, Message, send
-from toolkits_core import PluginHost
 from toolkits_core.service import (
     DEFAULT_RETENTION,
     Database,
-    FileStore,
     GoneError,
     Outcome,
     Resolver,
@@ -170,17 +170,13 @@ class _Due:
 class Worker:
     """One delivery worker; ``run`` until ``stop`` is set."""
 
-    def __init__(
-        self,
-        database: Database,
-        host: PluginHost,
-        files: FileStore,
-        settings: WebhookSettings,
-        owner: str | None = None,
-    ) -> None:
-        self.database = database
-        self.host = host
-        self.files = files
+    def __init__(self, app: Flask, settings: WebhookSettings, owner: str | None = None) -> None:
+        held = services(app)
+        self.app = app
+        """Events are rendered by the API's own schemas, which need its app context."""
+        self.database = held.database
+        self.host = held.host
+        self.files = held.files
         self.settings = settings
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.stop = threading.Event()
@@ -251,15 +247,17 @@ class Worker:
                     f"({error.detail})",
                 )
                 return None
-            due = [
-                _Due(
-                    change.position,
-                    Message(change.id, change.event_type, body_of(event_document(change)))
-                    if wants(subscription.event_types, change.event_type)
-                    else None,
-                )
-                for change in page.items
-            ]
+            with self.app.app_context():
+                g.workspace = ws  # what the schemas ask for, as in a request
+                due = [
+                    _Due(
+                        change.position,
+                        Message(change.id, change.event_type, body_of(event_document(change)))
+                        if wants(subscription.event_types, change.event_type)
+                        else None,
+                    )
+                    for change in page.items
+                ]
         return subscription, due
 
     def _deliver_one(self, subscription: WebhookSubscription, item: _Due) -> bool:

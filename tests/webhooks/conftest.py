@@ -9,7 +9,6 @@ import pytest
 from flask import Flask
 from webhook_receiver import Receiver
 
-from api.context import services
 from api.resources.webhooks import webhook_settings
 from api.webhooks.worker import WebhookSettings, Worker
 
@@ -22,8 +21,7 @@ def receiver() -> Iterator[Receiver]:
 
 
 def make_worker(app: Flask, settings: WebhookSettings | None = None) -> Worker:
-    held = services(app)
-    return Worker(held.database, held.host, held.files, settings or webhook_settings(app))
+    return Worker(app, settings or webhook_settings(app))
 
 
 @pytest.fixture

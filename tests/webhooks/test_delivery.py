@@ -40,7 +40,7 @@ def test_events_arrive_signed_in_feed_order_as_the_feed_shows_them(
     api, subscribe, receiver, deliver
 ):
     start = feed_cursor(api)
-    made = subscribe(receiver.url, ["participant.*", "initiative.created"])
+    made = subscribe(receiver.url, ["participant.*", "initiative.created", "evidence.*"])
     initiative = api.post("initiatives", json={"toolkit": STAR, "title": "Walks"}).json
     people = [
         api.post(
@@ -53,10 +53,13 @@ def test_events_arrive_signed_in_feed_order_as_the_feed_shows_them(
     api.post(f"initiatives/{initiative['id']}/activities",
              json={"activity_type": "asset-mapping-walk", "title": "Not asked for"})  # fmt: skip
     api.delete(f"participants/{people[1]['id']}")
+    api.post(f"initiatives/{initiative['id']}/evidence",
+             json={"evidence_type": "session-notes", "payload": {"text": "Met"}})  # fmt: skip
     wanted = [
-        e for e in events(api, start) if e["type"].startswith("participant.")
+        e for e in events(api, start) if e["type"].startswith(("participant.", "evidence."))
         or e["type"] == "initiative.created"
     ]  # fmt: skip
+    assert wanted[-1]["type"] == "evidence.created"
     deliver(lambda: len(receiver.received) >= len(wanted))
     assert [r.document() for r in receiver.received] == wanted
     assert [r.id for r in receiver.received] == [e["id"] for e in wanted]
