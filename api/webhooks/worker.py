@@ -218,7 +218,7 @@ class Worker:
             subscription, due = read
             if not due:
                 return
-            for item in due:
+            for item in _skips_merged(due):
                 if not self._deliver_one(subscription, item):
                     return
 
@@ -306,6 +306,18 @@ class Worker:
                 reason=reason,
             )
             return False
+
+
+def _skips_merged(due: list[_Due]) -> list[_Due]:
+    """The page with each run of events not asked for merged into one skip to the run's
+    last position: one cursor move for the run, not one per event."""
+    merged: list[_Due] = []
+    for item in due:
+        if item.message is None and merged and merged[-1].message is None:
+            merged[-1] = item
+        else:
+            merged.append(item)
+    return merged
 
 
 def _reason(attempt: Attempt) -> str:
