@@ -208,8 +208,8 @@ def create_cost(url: str, load: LoadSettings, logs: pathlib.Path) -> dict[str, A
         initiative = create_initiative(ws, toolkit="coproduction-star", title="Walks")
     requests = Requests("POST", (f"/api/v1/initiatives/{initiative.id}/evidence",), CREATE_BODY)
     server = Server(PRODUCT_APP, url, ServerSettings(), logs, name="webhooks")
-    rounds: dict[str, list[float]] = {"without": [], "with": []}
-    delivered_before = 0
+    rounds: dict[str, list[float]] = {"without": [], "subscribed": [], "delivering": []}
+    delivered = 0
     try:
         server.start(token)
         run_wrk(server, requests, token, load.warmup, load)
@@ -222,12 +222,19 @@ def create_cost(url: str, load: LoadSettings, logs: pathlib.Path) -> dict[str, A
                 made = create_subscription(
                     ws, url=receiver.url, event_types=["*"], allow_private=True
                 )
+            rounds["subscribed"].append(
+                run_wrk(server, requests, token, load.duration, load)["rps"]
+            )
+            server.wait_idle()
             processes = _start_workers(url, 1, logs)
             try:
-                time.sleep(2)  # the worker is up and polling
-                delivered_before = receiver.count
-                rounds["with"].append(run_wrk(server, requests, token, load.duration, load)["rps"])
+                time.sleep(2)  # the worker is up, and has caught up with the round before
+                before = receiver.count
+                rounds["delivering"].append(
+                    run_wrk(server, requests, token, load.duration, load)["rps"]
+                )
                 server.wait_idle()
+                delivered += receiver.count - before
             finally:
                 _stop(processes)
             with database.session() as session:
@@ -240,14 +247,17 @@ def create_cost(url: str, load: LoadSettings, logs: pathlib.Path) -> dict[str, A
         receiver.shutdown()
         database.dispose()
         shutil.rmtree(files.root, ignore_errors=True)
-    without = sum(rounds["without"]) / len(rounds["without"])
-    with_one = sum(rounds["with"]) / len(rounds["with"])
+    mean = {case: sum(found) / len(found) for case, found in rounds.items()}
+
+    def cost(case: str) -> float:
+        return round((mean["without"] / mean[case] - 1) * 100, 1)
+
     return {
-        "creates_per_second_without": round(without, 1),
-        "creates_per_second_with": round(with_one, 1),
-        "rounds": rounds,
-        "extra_cost_percent": round((without / with_one - 1) * 100, 1) if with_one else None,
-        "delivered_during_last_round": receiver.count - delivered_before,
+        "creates_per_second": {case: round(value, 1) for case, value in mean.items()},
+        "rounds": {case: [round(v, 1) for v in found] for case, found in rounds.items()},
+        "extra_cost_percent_subscribed": cost("subscribed"),
+        "extra_cost_percent_delivering": cost("delivering"),
+        "delivered_while_delivering": delivered,
     }
 
 

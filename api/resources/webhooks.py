@@ -23,6 +23,7 @@ from api.context import services, workspace
 from api.lists import ListArgs, page_reply, page_schema
 from api.records import USES_IF_MATCH, if_match
 from api.resources.changes import event_document, read_retention
+from api.settings import ConfigurationError
 from api.spec import problem_doc
 from api.webhooks.sending import Message
 from api.webhooks.worker import WebhookSettings, body_of, record_now
@@ -68,7 +69,10 @@ def webhook_settings(app: Flask | None = None) -> WebhookSettings:
     found = app.extensions.get(SETTINGS_EXTENSION)
     if found is None:
         given = app.config.get("WEBHOOK_SETTINGS")
-        found = given if isinstance(given, WebhookSettings) else WebhookSettings.from_environ()
+        try:
+            found = given if isinstance(given, WebhookSettings) else WebhookSettings.from_environ()
+        except ValueError as error:
+            raise ConfigurationError(str(error)) from error
         app.extensions[SETTINGS_EXTENSION] = found
     settings: WebhookSettings = found
     return settings

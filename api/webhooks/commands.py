@@ -46,11 +46,7 @@ def webhooks_work() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     app = _app()
     held = services(app)
-    try:
-        settings = webhook_settings(app)
-    except ValueError as error:
-        raise click.ClickException(str(error)) from error
-    worker = Worker(app, settings)
+    worker = Worker(app, webhook_settings(app))
 
     def stop(_signal: int, _frame: Any) -> None:
         worker.stop.set()

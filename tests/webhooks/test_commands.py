@@ -111,3 +111,12 @@ def test_serve_with_webhooks_delivers_from_the_servers_own_process(
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_a_bad_webhook_setting_stops_the_worker_saying_which(
+    database_url, admin_token, monkeypatch
+):
+    monkeypatch.setenv("COPROD_WEBHOOKS_GIVE_UP_AFTER", "three days")
+    result = CliRunner().invoke(main, ["webhooks", "work"])
+    assert result.exit_code == 1
+    assert "COPROD_WEBHOOKS_GIVE_UP_AFTER is 'three days'" in result.output
