@@ -265,7 +265,7 @@ def markdown(run: dict[str, Any]) -> str:
     lines = [
         "# Webhooks: delivery throughput and the cost of a subscription",
         "",
-        f"{run['when']}; {run['machine']}.",
+        f"{run['when']}; {run['machine']}; {run['load']}.",
         "",
         "| database | workers | events | seconds | events/s |",
         "| --- | ---: | ---: | ---: | ---: |",
@@ -278,14 +278,18 @@ def markdown(run: dict[str, Any]) -> str:
             )
     lines += [
         "",
-        "| database | creates/s, no subscription | creates/s, one active + worker | extra cost |",
-        "| --- | ---: | ---: | ---: |",
+        "| database | creates/s, no subscription | one active subscription | extra cost | "
+        "the same, its worker delivering on the same machine | extra cost | events "
+        "delivered meanwhile |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, found in run["databases"].items():
         cost = found["create_cost"]
+        rates = cost["creates_per_second"]
         lines.append(
-            f"| {name} | {cost['creates_per_second_without']} | "
-            f"{cost['creates_per_second_with']} | {cost['extra_cost_percent']}% |"
+            f"| {name} | {rates['without']} | {rates['subscribed']} | "
+            f"{cost['extra_cost_percent_subscribed']}% | {rates['delivering']} | "
+            f"{cost['extra_cost_percent_delivering']}% | {cost['delivered_while_delivering']} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -312,7 +316,10 @@ def main(argv: list[str] | None = None) -> int:
     run: dict[str, Any] = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
-        "load": load.describe(),
+        "load": (
+            f"wrk -t{load.threads} -c{load.connections}, {load.warmup} s warm-up, then "
+            f"{load.rounds} rounds of {load.duration} s, the three create cases in turn"
+        ),
         "databases": {},
     }
     for name in options.databases.split(","):
