@@ -26,6 +26,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,6 +66,10 @@ log = logging.getLogger(__name__)
 
 PAGE = 50
 """Events read from the feed per claim."""
+BATCH = 20
+BATCH_SECONDS = 1.0
+"""At most this many deliveries, or this long, between commits of a subscription's
+progress: what a killed worker's successor may send again."""
 
 
 def _seconds(environ: dict[str, str], name: str, default: float) -> float:
@@ -216,11 +221,8 @@ class Worker:
             if read is None:
                 return
             subscription, due = read
-            if not due:
+            if not due or not self._deliver_page(subscription, due):
                 return
-            for item in _skips_merged(due):
-                if not self._deliver_one(subscription, item):
-                    return
 
     def _next_events(self, subscription_id: str) -> tuple[WebhookSubscription, list[_Due]] | None:
         with self.database.session() as session:
@@ -260,30 +262,81 @@ class Worker:
                 ]
         return subscription, due
 
-    def _deliver_one(self, subscription: WebhookSubscription, item: _Due) -> bool:
-        """Deliver (or skip) one event; whether to go on with the next."""
-        lease = self.settings.lease
-        if item.message is None:
-            with self.database.session() as session:
-                return advance_cursor(
-                    session, subscription.id, self.owner, item.position, lease, delivered=False
-                )
-        secrets = signing_secrets(subscription, utc_now())
-        attempt = send(
-            self._client, subscription.url, secrets, item.message, self.settings.total_timeout
-        )
-        with self.database.session() as session:
-            session.add(
-                delivery_row(subscription, item.message, attempt, "worker", item.message.id)
+    def _deliver_page(self, subscription: WebhookSubscription, due: list[_Due]) -> bool:
+        """Deliver a page's events in order; whether to read on.
+
+        Progress is committed in batches (every ``BATCH`` deliveries or ``BATCH_SECONDS``,
+        and before any failure is noted): the cursor and the log of the batch in one
+        transaction. A worker killed before a batch commits has its lease run out, and the
+        batch is sent again (at least once; receivers drop repeats by ``webhook-id``), in
+        exchange for one commit per batch instead of one per event, which on SQLite is
+        the write lock every create also waits for.
+        """
+        batch = _Batch(subscription, time.monotonic())
+        failed_attempts = subscription.failed_attempts
+        for item in _skips_merged(due):
+            if item.message is None:
+                batch.moved_to = item.position
+                continue
+            secrets = signing_secrets(subscription, utc_now())
+            attempt = send(
+                self._client, subscription.url, secrets, item.message, self.settings.total_timeout
             )
+            row = delivery_row(subscription, item.message, attempt, "worker", item.message.id)
             if attempt.outcome == Outcome.DELIVERED:
-                return advance_cursor(
-                    session, subscription.id, self.owner, item.position, lease, delivered=True
+                batch.rows.append(row)
+                batch.moved_to = item.position
+                batch.delivered = True
+                failed_attempts = 0
+                if batch.full() and not self._commit(batch):
+                    return False
+                continue
+            if not self._commit(batch):
+                return False
+            if not self._note(subscription, item, attempt, row, failed_attempts):
+                return False
+            failed_attempts += 1
+        return self._commit(batch)
+
+    def _commit(self, batch: _Batch) -> bool:
+        """Commit a batch's log and cursor move; False if the lease was lost meanwhile."""
+        if not batch.rows and batch.moved_to is None:
+            return True
+        held = True
+        with self.database.session() as session:
+            session.add_all(batch.rows)
+            if batch.moved_to is not None:
+                held = advance_cursor(
+                    session,
+                    batch.subscription.id,
+                    self.owner,
+                    batch.moved_to,
+                    self.settings.lease,
+                    delivered=batch.delivered,
                 )
-            reason = _reason(attempt)
+        batch.restart()
+        return held
+
+    def _note(
+        self,
+        subscription: WebhookSubscription,
+        item: _Due,
+        attempt: Attempt,
+        row: WebhookDelivery,
+        failed_attempts: int,
+    ) -> bool:
+        """Log a failed attempt and schedule what follows; whether to go on."""
+        reason = _reason(attempt)
+        with self.database.session() as session:
+            session.add(row)
             if attempt.outcome == Outcome.REJECTED:
                 moved = advance_cursor(
-                    session, subscription.id, self.owner, item.position, lease, delivered=False
+                    session,
+                    subscription.id,
+                    self.owner,
+                    item.position,
+                    self.settings.lease,
+                    delivered=False,
                 )
                 disabled = moved and note_failure(
                     session,
@@ -294,8 +347,7 @@ class Worker:
                     reason=reason,
                 )
                 return moved and not disabled
-            failures = subscription.failed_attempts + 1
-            wait = max(backoff(failures, self.settings), attempt.retry_after or 0.0)
+            wait = max(backoff(failed_attempts + 1, self.settings), attempt.retry_after or 0.0)
             wait = min(wait, max(self.settings.retry_max, attempt.retry_after or 0.0), 86400.0)
             note_failure(
                 session,
@@ -306,6 +358,26 @@ class Worker:
                 reason=reason,
             )
             return False
+
+
+@dataclass
+class _Batch:
+    """Deliveries made and not yet committed, and where they move the cursor to."""
+
+    subscription: WebhookSubscription
+    started: float
+    rows: list[WebhookDelivery] = field(default_factory=list)
+    moved_to: int | None = None
+    delivered: bool = False
+
+    def full(self) -> bool:
+        return len(self.rows) >= BATCH or time.monotonic() - self.started >= BATCH_SECONDS
+
+    def restart(self) -> None:
+        self.rows = []
+        self.moved_to = None
+        self.delivered = False
+        self.started = time.monotonic()
 
 
 def _skips_merged(due: list[_Due]) -> list[_Due]:
