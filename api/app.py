@@ -21,6 +21,7 @@ from api import auth, edge, hygiene, idempotency, oauth, problems, ratelimit
 from api.context import EXTENSION, Services, close_workspace
 from api.resources import BLUEPRINTS
 from api.resources.changes import read_retention
+from api.resources.webhooks import webhook_settings
 from api.settings import ConfigurationError as ConfigurationError  # also api.app's
 from api.spec import SharedResponsesPlugin, openapi_document
 from toolkits_core import PluginHost, load_plugins
@@ -160,6 +161,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     oauth.install(app, token_lifetime)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
+    webhook_settings(app)  # a bad COPROD_WEBHOOKS_* setting stops the app here
     app.add_url_rule(f"{SWAGGER_UI_ASSETS}<path:filename>", "swagger_ui_assets", swagger_ui_asset)
     # The edge, in the order a request meets it: CORS preflights need no key; an address
     # that spent its quota on bad keys, or a key known to have spent its own, is refused

@@ -80,7 +80,14 @@ def _browser_host(host: str) -> str:
     help="First record a demo organisation and initiative (reused if there already) and "
     "print a new API key for it.",
 )
-def serve(host: str, port: int, demo: bool) -> None:
+@click.option(
+    "--webhooks",
+    "with_webhooks",
+    is_flag=True,
+    help="Also deliver webhooks, from a worker thread in this process (or run "
+    "`coprod webhooks work` beside the server).",
+)
+def serve(host: str, port: int, demo: bool, with_webhooks: bool) -> None:
     """Serve the HTTP API with Flask's development server.
 
     The database is COPROD_DATABASE_URL, else the SQLite file coprod.sqlite3 in the
@@ -113,6 +120,10 @@ def serve(host: str, port: int, demo: bool) -> None:
                 )
     click.echo(f"Database: {services(app).database.display_url}")
     click.echo(PRODUCTION_NOTE)
+    if with_webhooks:
+        from api.webhooks.commands import start_worker_thread
+
+        click.echo(f"Delivering webhooks in this process as {start_worker_thread(app).owner}.")
     app.run(host=host, port=port, debug=False, load_dotenv=False)
 
 
@@ -182,3 +193,7 @@ def openapi(output: pathlib.Path | None, check: bool) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(document, encoding="utf-8")
     click.echo(f"Wrote {output}.")
+
+
+# The command groups that need the app register themselves on ``main``.
+from api.webhooks import commands as _webhook_commands  # noqa: E402, F401

@@ -69,6 +69,11 @@ TAGS = [
         'a cursor, and the full export to start from (docs/api.md, "The change feed").',
     ),
     Tag(
+        "webhooks",
+        "Signed deliveries of the change feed's events to your receivers, as they happen "
+        '(docs/api.md, "Webhooks: hearing of changes as they happen").',
+    ),
+    Tag(
         "bulk", 'Many upserts by your own ids in one NDJSON request (docs/api.md, "Bulk upserts").'
     ),
     Tag(
@@ -188,6 +193,18 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str]] = {
     ("get", f"{V1}/oauth/clients/{{client_id}}"): ("getOAuthClient", "oauth"),
     ("delete", f"{V1}/oauth/clients/{{client_id}}"): ("revokeOAuthClient", "oauth"),
     ("post", f"{V1}/oauth/token"): ("createOAuthToken", "oauth"),
+    ("get", f"{V1}/webhooks"): ("listWebhooks", "webhooks"),
+    ("post", f"{V1}/webhooks"): ("createWebhook", "webhooks"),
+    ("get", f"{V1}/webhooks/{{webhook_id}}"): ("getWebhook", "webhooks"),
+    ("patch", f"{V1}/webhooks/{{webhook_id}}"): ("updateWebhook", "webhooks"),
+    ("delete", f"{V1}/webhooks/{{webhook_id}}"): ("deleteWebhook", "webhooks"),
+    ("post", f"{V1}/webhooks/{{webhook_id}}/rotate-secret"): ("rotateWebhookSecret", "webhooks"),
+    ("post", f"{V1}/webhooks/{{webhook_id}}/ping"): ("pingWebhook", "webhooks"),
+    ("get", f"{V1}/webhooks/{{webhook_id}}/deliveries"): ("listWebhookDeliveries", "webhooks"),
+    ("post", f"{V1}/webhooks/{{webhook_id}}/deliveries/{{delivery_id}}/redeliver"): (
+        "redeliverWebhookDelivery",
+        "webhooks",
+    ),
 }
 """Names are camelCase verbs on the domain's nouns: list, get, create, update (PATCH),
 upsert (PUT by your own id), delete; a verb of its own where the operation is one

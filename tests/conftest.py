@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -15,6 +16,7 @@ from werkzeug.test import TestResponse
 
 from api import create_app
 from api.context import services
+from api.webhooks.worker import WebhookSettings
 from toolkits_core import (
     ActivityType,
     Dimension,
@@ -181,6 +183,19 @@ def plugin_host() -> PluginHost:
     return load_plugins(environ={"COPROD_PLUGINS": SHIPPED_PLUGINS})
 
 
+TEST_WEBHOOK_SETTINGS = WebhookSettings(
+    allow_private=True,
+    connect_timeout=1.0,
+    total_timeout=3.0,
+    retry_base=0.05,
+    retry_max=0.2,
+    lease=dt.timedelta(seconds=10),
+    poll_interval=0.05,
+)
+"""Webhooks in tests go to receivers on loopback, and retry within moments; the tests of
+the address rules make apps of their own without ``allow_private``."""
+
+
 @pytest.fixture(scope="session")
 def make_app(
     database: Database, plugin_host: PluginHost, tmp_path_factory: pytest.TempPathFactory
@@ -196,6 +211,7 @@ def make_app(
             "PLUGIN_HOST": plugin_host,
             "FILES_DIR": str(files),
             "TESTING": True,
+            "WEBHOOK_SETTINGS": TEST_WEBHOOK_SETTINGS,
             **settings,
         }
         made.append(create_app(config))

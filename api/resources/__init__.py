@@ -12,6 +12,7 @@ from api.resources.organisation import blueprint as organisation
 from api.resources.participants import blueprint as participants
 from api.resources.privacy import blueprint as privacy
 from api.resources.toolkits import blueprint as toolkits
+from api.resources.webhooks import blueprint as webhooks
 
 BLUEPRINTS = [
     toolkits,
@@ -26,4 +27,5 @@ BLUEPRINTS = [
     audit,
     changes,
     bulk,
+    webhooks,
 ]

@@ -152,7 +152,8 @@ class ChangeListArgs(ListArgs):
     )
 
 
-def _item(change: Change) -> dict[str, Any]:
+def event_document(change: Change) -> dict[str, Any]:
+    """An event as the feed shows it: also the body of its webhook deliveries."""
     record = None
     if change.record is not None:
         shown = revived(change.record_type, change.record)
@@ -200,7 +201,10 @@ def list_all(args: dict[str, Any]) -> Any:
     query = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
     query.append(("cursor", page.next_cursor))
     headers = {"Link": f'<{request.base_url}?{urlencode(query)}>; rel="next"'}
-    body = {"items": [_item(change) for change in page.items], "next_cursor": page.next_cursor}
+    body = {
+        "items": [event_document(change) for change in page.items],
+        "next_cursor": page.next_cursor,
+    }
     return current_app.json.response(body), 200, headers
 
 

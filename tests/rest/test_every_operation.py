@@ -83,6 +83,14 @@ VALID_BODIES = {
     },
     ("post", "/api/v1/keys"): {"name": "CRM", "scopes": ["read"]},
     ("post", "/api/v1/oauth/clients"): {"name": "Connector", "scopes": ["read"]},
+    # Paused, to a port nothing listens on: no worker sends it anything.
+    ("post", "/api/v1/webhooks"): {
+        "url": "http://127.0.0.1:9/hook",
+        "event_types": ["participant.*"],
+        "status": "paused",
+    },
+    ("patch", "/api/v1/webhooks/{webhook_id}"): {"description": "Renamed"},
+    ("post", "/api/v1/webhooks/{webhook_id}/rotate-secret"): {"overlap_hours": 1},
 }
 MULTIPART = {("put", "/api/v1/evidence/{evidence_id}/file")}
 NDJSON_BODIES = {
@@ -91,7 +99,11 @@ NDJSON_BODIES = {
         '"record": {"toolkit": "coproduction-star", "title": "By bulk"}}\n'
     )
 }
-WITHOUT_BODY = {("post", "/api/v1/participants/{participant_id}/erasure")}
+WITHOUT_BODY = {
+    ("post", "/api/v1/participants/{participant_id}/erasure"),
+    ("post", "/api/v1/webhooks/{webhook_id}/ping"),
+    ("post", "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver"),
+}
 
 # Path parameters that name toolkit definitions, which every organisation shares.
 SHARED_PARAMETERS = {"key", "evidence_type"}
@@ -205,6 +217,9 @@ def build_world(org):
         "oauth/clients", json={"name": "Connector", "scopes": ["read"]}
     )
     assert client.status_code == 201, client.json
+    admin = org.with_scope("admin")
+    webhook = admin.post("webhooks", json=VALID_BODIES[("post", "/api/v1/webhooks")]).json["id"]
+    delivery = admin.post(f"webhooks/{webhook}/ping").json["id"]  # refused at once: logged
     return {
         "initiative_id": initiative,
         "participant_id": participant,
@@ -216,6 +231,8 @@ def build_world(org):
         "key": STAR,
         "evidence_type": "audio-interview",
         "ref": ref,
+        "webhook_id": webhook,
+        "delivery_id": delivery,
     }
 
 
@@ -255,6 +272,8 @@ def snapshot(org, world):
         "oauth/clients",
         f"initiatives/{world['initiative_id']}/transitions",
         "audit-events?limit=100",
+        f"webhooks/{world['webhook_id']}",
+        f"webhooks/{world['webhook_id']}/deliveries",
     ]
     taken = {}
     for path in paths:

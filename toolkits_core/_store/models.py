@@ -448,3 +448,68 @@ class IdempotentRequest(Owned, Base):
     body: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
     expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+class WebhookSubscription(Owned, Base):
+    """A receiver the organisation's changes are posted to, and where its delivery stands.
+
+    The subscription is its own queue: ``cursor_position`` is the change feed's position of
+    the last event delivered (or skipped, for types it did not ask for), so delivery reads
+    the one record of changes and never keeps a second. A worker claims it with a lease
+    (``leased_until``, ``lease_owner``) before it delivers, so one delivery at a time is in
+    flight and order holds; a lease that runs out (a worker killed) lets another take over.
+    """
+
+    __tablename__ = "webhook_subscriptions"
+    __table_args__ = (
+        _page_index("webhook_subscriptions", "organisation_id"),
+        sa.Index("ix_webhook_subscriptions_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[str] = _id_column("whk")
+    url: Mapped[str] = mapped_column(sa.String(2000))
+    description: Mapped[str] = mapped_column(sa.String(500), default="")
+    event_types: Mapped[list[str]]
+    status: Mapped[str] = mapped_column(sa.String(20), default="active")
+    """active, paused (by the admin) or disabled (after failing for too long)."""
+    disabled_reason: Mapped[str | None] = mapped_column(sa.String(1000))
+    secret: Mapped[str] = mapped_column(sa.String(200))
+    """The signing key as ``whsec_<base64>``: kept as it is, since signing needs it."""
+    previous_secret: Mapped[str | None] = mapped_column(sa.String(200))
+    previous_secret_expires_at: Mapped[dt.datetime | None]
+    cursor_position: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    next_attempt_at: Mapped[dt.datetime | None]
+    failing_since: Mapped[dt.datetime | None]
+    failed_attempts: Mapped[int] = mapped_column(default=0)
+    leased_until: Mapped[dt.datetime | None]
+    lease_owner: Mapped[str | None] = mapped_column(sa.String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class WebhookDelivery(Owned, Base):
+    """One attempt to deliver an event (or a ping) to a subscription, as it went."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (_page_index("webhook_deliveries", "subscription_id"),)
+
+    id: Mapped[str] = _id_column("whd")
+    subscription_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("webhook_subscriptions.id", ondelete="CASCADE")
+    )
+    event_id: Mapped[str | None] = mapped_column(sa.String(40))
+    """The event's id, which is also its ``webhook-id`` (None for a ping's own id)."""
+    message_id: Mapped[str] = mapped_column(sa.String(40))
+    event_type: Mapped[str] = mapped_column(sa.String(60))
+    trigger: Mapped[str] = mapped_column(sa.String(20))
+    """worker, redeliver or ping."""
+    outcome: Mapped[str] = mapped_column(sa.String(20))
+    """delivered, retrying, rejected (a final answer), refused (an address not allowed)."""
+    attempted_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    latency_ms: Mapped[int]
+    response_status: Mapped[int | None]
+    response_excerpt: Mapped[str | None] = mapped_column(sa.String(1000))
+    error: Mapped[str | None] = mapped_column(sa.String(1000))

@@ -1,7 +1,7 @@
 """OAuth2 clients (client credentials) and the bearer tokens they are given
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-04
 
 Chained after 0005 on its branch; the lead chains it after the webhooks migration (0006)
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

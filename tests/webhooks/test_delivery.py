@@ -1,0 +1,179 @@
+"""Delivery by the worker: order, signatures, the types asked for, retries, giving up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+
+from webhook_receiver import verifies
+
+STAR = "coproduction-star"
+
+
+def events(api, cursor_before):
+    """The feed's events after ``cursor_before``, as GET /events shows them."""
+    items = []
+    cursor = cursor_before
+    while True:
+        page = api.get("events", query_string={"limit": 100, "cursor": cursor}).json
+        if not page["items"]:
+            return items
+        items += page["items"]
+        cursor = page["next_cursor"]
+
+
+def head(api):
+    return api.get("events", query_string={"limit": 1, "cursor": "eyJwb3NpdGlvbiI6MH0"}).json
+
+
+def feed_cursor(api):
+    """A cursor at the feed's end now."""
+    cursor = "eyJwb3NpdGlvbiI6MH0"  # position 0
+    while True:
+        page = api.get("events", query_string={"limit": 100, "cursor": cursor}).json
+        if not page["items"]:
+            return cursor
+        cursor = page["next_cursor"]
+
+
+def test_events_arrive_signed_in_feed_order_as_the_feed_shows_them(
+    api, subscribe, receiver, deliver
+):
+    start = feed_cursor(api)
+    made = subscribe(receiver.url, ["participant.*", "initiative.created", "evidence.*"])
+    initiative = api.post("initiatives", json={"toolkit": STAR, "title": "Walks"}).json
+    people = [
+        api.post(
+            f"initiatives/{initiative['id']}/participants",
+            json={"role": "volunteer", "display_name": f"P{n}", "consent": "given"},
+        ).json
+        for n in range(3)
+    ]
+    api.patch(f"participants/{people[0]['id']}", json={"display_name": "P0 renamed"})
+    api.post(f"initiatives/{initiative['id']}/activities",
+             json={"activity_type": "asset-mapping-walk", "title": "Not asked for"})  # fmt: skip
+    api.delete(f"participants/{people[1]['id']}")
+    api.post(f"initiatives/{initiative['id']}/evidence",
+             json={"evidence_type": "session-notes", "payload": {"text": "Met"}})  # fmt: skip
+    wanted = [
+        e for e in events(api, start) if e["type"].startswith(("participant.", "evidence."))
+        or e["type"] == "initiative.created"
+    ]  # fmt: skip
+    assert wanted[-1]["type"] == "evidence.created"
+    deliver(lambda: len(receiver.received) >= len(wanted))
+    assert [r.document() for r in receiver.received] == wanted
+    assert [r.id for r in receiver.received] == [e["id"] for e in wanted]
+    assert all(verifies(made["secret"], r) for r in receiver.received)
+
+
+def test_a_receiver_answering_500_then_200_gets_the_retry_with_the_same_id(
+    api, org, subscribe, receiver, deliver
+):
+    receiver.answers = [500, 503]
+    made = subscribe(receiver.url, ["initiative.created"])
+    api.post("initiatives", json={"toolkit": STAR, "title": "Walks"})
+    deliver(lambda: any(r.status == 200 for r in receiver.received))
+    assert [r.status for r in receiver.received] == [500, 503, 200]
+    assert len({r.id for r in receiver.received}) == 1
+    log = org.with_scope("admin").get(f"webhooks/{made['id']}/deliveries").json["items"]
+    assert [(d["outcome"], d["response_status"]) for d in log] == [
+        ("retrying", 500), ("retrying", 503), ("delivered", 200)
+    ]  # fmt: skip
+    assert all(d["latency_ms"] >= 0 and d["response_excerpt"] == "ok" for d in log)
+
+
+def test_429_waits_at_least_its_retry_after(api, org, subscribe, receiver, deliver):
+    receiver.answers = [429]
+    receiver.headers = {"Retry-After": "120"}
+    made = subscribe(receiver.url, ["initiative.created"])
+    api.post("initiatives", json={"toolkit": STAR, "title": "Walks"})
+    before = dt.datetime.now(dt.UTC)
+    deliver(lambda: len(receiver.received) == 1)
+    shown = org.with_scope("admin").get(f"webhooks/{made['id']}").json
+    due = dt.datetime.fromisoformat(shown["next_attempt_at"])
+    assert due >= before + dt.timedelta(seconds=119)
+    assert shown["failing_since"] is not None
+
+
+def test_a_4xx_answer_is_final_and_the_next_event_follows(api, org, subscribe, receiver, deliver):
+    receiver.answers = [422]
+    made = subscribe(receiver.url, ["initiative.created"])
+    first = api.post("initiatives", json={"toolkit": STAR, "title": "One"}).json
+    second = api.post("initiatives", json={"toolkit": STAR, "title": "Two"}).json
+    deliver(lambda: len(receiver.received) >= 2)
+    assert [(r.document()["record_id"], r.status) for r in receiver.received] == [
+        (first["id"], 422), (second["id"], 200)
+    ]  # fmt: skip
+    log = org.with_scope("admin").get(f"webhooks/{made['id']}/deliveries").json["items"]
+    assert [d["outcome"] for d in log] == ["rejected", "delivered"]
+
+
+def test_a_rejected_event_can_be_redelivered_with_its_webhook_id(
+    api, org, subscribe, receiver, deliver
+):
+    receiver.answers = [400]
+    made = subscribe(receiver.url, ["initiative.created"])
+    api.post("initiatives", json={"toolkit": STAR, "title": "One"})
+    deliver(lambda: len(receiver.received) >= 1)
+    admin = org.with_scope("admin")
+    [rejected] = admin.get(f"webhooks/{made['id']}/deliveries").json["items"]
+    again = admin.post(f"webhooks/{made['id']}/deliveries/{rejected['id']}/redeliver")
+    assert again.status_code == 200, again.json
+    assert again.json["outcome"] == "delivered"
+    assert again.json["trigger"] == "redeliver"
+    assert receiver.received[1].id == receiver.received[0].id == rejected["event_id"]
+    assert receiver.received[1].body == receiver.received[0].body
+    assert verifies(made["secret"], receiver.received[1])
+
+
+def closed_port_url():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}/hook"
+
+
+def test_a_receiver_down_for_the_give_up_period_is_disabled_with_the_reason(
+    api, org, subscribe, deliver
+):
+    made = subscribe(closed_port_url())
+    admin = org.with_scope("admin")
+    api.post("initiatives", json={"toolkit": STAR, "title": "Walks"})
+    status = lambda: admin.get(f"webhooks/{made['id']}").json["status"]  # noqa: E731
+    deliver(lambda: status() == "disabled", give_up_after=dt.timedelta(seconds=0.5))
+    shown = admin.get(f"webhooks/{made['id']}").json
+    assert "failed attempts" in shown["disabled_reason"]
+    assert "cannot connect" in shown["disabled_reason"]
+    log = admin.get(f"webhooks/{made['id']}/deliveries").json["items"]
+    assert len(log) >= 2
+    assert all(d["outcome"] == "retrying" and d["error"] for d in log)
+
+
+def test_a_disabled_webhook_set_active_again_resumes_from_the_event_it_missed(
+    api, org, subscribe, receiver, deliver
+):
+    made = subscribe(closed_port_url())
+    admin = org.with_scope("admin")
+    missed = api.post("initiatives", json={"toolkit": STAR, "title": "Walks"}).json
+    status = lambda: admin.get(f"webhooks/{made['id']}").json["status"]  # noqa: E731
+    deliver(lambda: status() == "disabled", give_up_after=dt.timedelta(seconds=0.3))
+    resumed = admin.patch(f"webhooks/{made['id']}", json={"status": "active", "url": receiver.url})
+    assert resumed.status_code == 200, resumed.json
+    assert resumed.json["disabled_reason"] is None
+    deliver(lambda: len(receiver.received) >= 1)
+    assert receiver.received[0].document()["record_id"] == missed["id"]
+
+
+def test_a_paused_webhook_waits_and_then_gets_what_happened_meanwhile(
+    api, org, subscribe, receiver, deliver
+):
+    made = subscribe(receiver.url, ["initiative.created"], status="paused")
+    made_while_paused = api.post("initiatives", json={"toolkit": STAR, "title": "Walks"}).json
+    deliver(lambda: True)
+    admin = org.with_scope("admin")
+    for _ in range(5):
+        deliver(lambda: True)
+    assert receiver.received == []
+    admin.patch(f"webhooks/{made['id']}", json={"status": "active"})
+    deliver(lambda: len(receiver.received) >= 1)
+    assert receiver.received[0].document()["record_id"] == made_while_paused["id"]
