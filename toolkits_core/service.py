@@ -74,6 +74,7 @@ from toolkits_core._services.evidence import (
     clean_file_name,
     create_evidence,
     delete_evidence,
+    evidence_with_file,
     expects_file,
     get_evidence,
     list_evidence,
@@ -89,12 +90,24 @@ from toolkits_core._services.export import (
     snapshot_session,
 )
 from toolkits_core._services.external_refs import Upserted, ensure_external_ref_free
+from toolkits_core._services.file_stores import file_store_from
+from toolkits_core._services.file_upkeep import (
+    DEFAULT_GC_AFTER,
+    GC_AFTER_VARIABLE,
+    Move,
+    Sweep,
+    collect_orphans,
+    find_orphans,
+    migrate_files,
+)
 from toolkits_core._services.files import (
     DEFAULT_FILES_DIR,
     FILES_DIR_VARIABLE,
+    FILES_URL_VARIABLE,
+    FileEntry,
     FileStore,
+    FileStoreError,
     FileTooLargeError,
-    LocalFileStore,
     StoredFile,
 )
 from toolkits_core._services.idempotency import (
@@ -123,7 +136,9 @@ from toolkits_core._services.initiatives import (
     upsert_initiative,
     writable_initiative,
 )
+from toolkits_core._services.local_files import LocalFileStore
 from toolkits_core._services.media import accepted_media_types
+from toolkits_core._services.object_files import ObjectFileStore
 from toolkits_core._services.pagination import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -195,6 +210,7 @@ __all__ = [
     "DATABASE_URL_VARIABLE",
     "DEFAULT_DATABASE_URL",
     "DEFAULT_FILES_DIR",
+    "DEFAULT_GC_AFTER",
     "DEFAULT_LIFETIME",
     "DEFAULT_LIMIT",
     "DEFAULT_RETENTION",
@@ -202,6 +218,8 @@ __all__ = [
     "EVENT_TYPES",
     "FEED_RECORD_TYPES",
     "FILES_DIR_VARIABLE",
+    "FILES_URL_VARIABLE",
+    "GC_AFTER_VARIABLE",
     "LIFETIME_VARIABLE",
     "MAX_LIMIT",
     "RECORD_TYPE_NAMES",
@@ -228,7 +246,9 @@ __all__ = [
     "EvidenceVisibility",
     "Export",
     "FieldProblem",
+    "FileEntry",
     "FileStore",
+    "FileStoreError",
     "FileTooLargeError",
     "GoneError",
     "IdempotencyKeyReusedError",
@@ -239,8 +259,10 @@ __all__ = [
     "KeyClaim",
     "KeyState",
     "LocalFileStore",
+    "Move",
     "NewKey",
     "NotFoundError",
+    "ObjectFileStore",
     "Organisation",
     "Page",
     "Participant",
@@ -255,6 +277,7 @@ __all__ = [
     "StoredFile",
     "SubjectAccess",
     "SummarisedAssessment",
+    "Sweep",
     "Upserted",
     "Workspace",
     "accepted_media_types",
@@ -266,6 +289,7 @@ __all__ = [
     "check_if_match",
     "claim_key",
     "clean_file_name",
+    "collect_orphans",
     "compare_assessments",
     "create_activity",
     "create_assessment",
@@ -285,10 +309,13 @@ __all__ = [
     "entity_tags",
     "erase_participant",
     "etag_of",
+    "evidence_with_file",
     "expects_file",
     "explain_lost_race",
     "export_records",
+    "file_store_from",
     "find_key",
+    "find_orphans",
     "forget_expired_event_data",
     "get_activity",
     "get_assessment",
@@ -313,6 +340,7 @@ __all__ = [
     "list_stage_entries",
     "log_export",
     "mark_committing",
+    "migrate_files",
     "open_file",
     "page_keys",
     "parse_scopes",
