@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import logging
 import secrets
 import socket
 import threading
@@ -73,6 +74,11 @@ def moto_server() -> Iterator[ObjectStoreServer]:
 
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    # moto's requests are logged by werkzeug, a line each, naming the keys (the digests):
+    # the tests that look for a digest in the log must not find moto's lines.
+    requests_log = logging.getLogger("werkzeug")
+    level = requests_log.level
+    requests_log.setLevel(logging.WARNING)
     server.start()
     try:
         found = ObjectStoreServer(f"http://127.0.0.1:{port}", "")
@@ -80,6 +86,7 @@ def moto_server() -> Iterator[ObjectStoreServer]:
         yield found
     finally:
         server.stop()
+        requests_log.setLevel(level)
 
 
 class _Failing(BaseHTTPRequestHandler):

@@ -154,17 +154,25 @@ class _QuietHandler(WSGIRequestHandler):
         """Thousands of requests need no line each in the test log."""
 
 
-@pytest.fixture(scope="session")
-def live_port(trust_app: Flask) -> Iterator[int]:
-    """The trust app served by werkzeug's threaded server: one thread per connection."""
+@contextlib.contextmanager
+def serve_live(app: Flask) -> Iterator[int]:
+    """``app`` served by werkzeug's threaded server (one thread per connection) on a free
+    port, until the block ends."""
     server: BaseWSGIServer = make_server(
-        "127.0.0.1", 0, trust_app, threaded=True, request_handler=_QuietHandler
+        "127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler
     )
     thread = threading.Thread(target=server.serve_forever, name="trust-server", daemon=True)
     thread.start()
     yield server.server_port
     server.shutdown()
     thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def live_port(trust_app: Flask) -> Iterator[int]:
+    """The trust app served by werkzeug's threaded server: one thread per connection."""
+    with serve_live(trust_app) as port:
+        yield port
 
 
 @dataclasses.dataclass(frozen=True)
@@ -687,7 +695,6 @@ def rows_of(database: Database, organisation_id: str) -> dict[str, list[tuple[An
 def stored_files(app: Flask, organisation_id: str) -> set[tuple[str, str]]:
     """The files kept for an organisation, as (evidence id, file name) pairs, temporary
     upload files included: after a failed upload there must be none of either."""
-    folder = services(app).files.root / organisation_id
-    if not folder.exists():
-        return set()
-    return {(path.parent.name, path.name) for path in folder.rglob("*") if path.is_file()}
+    return {
+        (entry.evidence_id, entry.name) for entry in services(app).files.entries(organisation_id)
+    }
