@@ -32,7 +32,8 @@ class FileSettings:
 
 
 def _switch(config: MutableMapping[str, Any], name: str, variable: str) -> bool:
-    value = str(config.pop(name, None) if name in config else setting(config, name, variable, ""))
+    value = str(setting(config, name, variable, ""))
+    config.pop(name, None)
     if value.strip().lower() in {"", "0", "false", "no", "off"}:
         return False
     if value.strip().lower() in {"1", "true", "yes", "on"}:
@@ -48,9 +49,9 @@ def read_file_settings(config: MutableMapping[str, Any]) -> FileSettings:
     except ValueError as error:
         raise ConfigurationError(str(error)) from error
     where = source(config, "FILES_PRESIGN_SECONDS", PRESIGN_SECONDS_VARIABLE)
-    raw = config.pop("FILES_PRESIGN_SECONDS", None) or setting(
-        config, "FILES_PRESIGN_SECONDS", PRESIGN_SECONDS_VARIABLE, DEFAULT_PRESIGN_SECONDS
-    )
+    raw = setting(config, "FILES_PRESIGN_SECONDS", PRESIGN_SECONDS_VARIABLE, "")
+    config.pop("FILES_PRESIGN_SECONDS", None)
+    raw = DEFAULT_PRESIGN_SECONDS if raw in {"", None} else raw
     try:
         seconds = int(str(raw))
     except ValueError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import os
 import secrets
 import socket
 import threading
@@ -49,6 +50,7 @@ class ObjectStoreServer:
             region_name=ACCESS["AWS_REGION"],
             config=Config(
                 retries={"mode": "standard", "max_attempts": attempts},
+                signature_version="s3v4",
                 connect_timeout=2,
                 read_timeout=10,
             ),
@@ -72,6 +74,10 @@ def moto_server() -> Iterator[ObjectStoreServer]:
     """moto's S3 in server mode on a free loopback port, until the block ends."""
     from moto.server import ThreadedMotoServer
 
+    # moto keeps each object in a spooled temporary file that goes to disk past this size
+    # and is never closed when the object goes: keep them in memory, so that no warning of
+    # an unclosed file turns up in whichever test runs when they are collected.
+    os.environ.setdefault("MOTO_S3_DEFAULT_KEY_BUFFER_SIZE", str(512 * 1024 * 1024))
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     # moto's requests are logged by werkzeug, a line each, naming the keys (the digests):

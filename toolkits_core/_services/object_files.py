@@ -157,7 +157,11 @@ class ObjectFileStore:
 
             client = _boto3().client(
                 "s3",
-                config=Config(max_pool_connections=32, retries={"mode": "standard"}),
+                config=Config(
+                    max_pool_connections=32,
+                    retries={"mode": "standard"},
+                    signature_version="s3v4",  # signed URLs that say how long they last
+                ),
             )
         self.client: S3Client = client
 
