@@ -27,7 +27,9 @@ import datetime as dt
 import io
 import secrets
 import urllib.parse
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, BinaryIO, cast
 
 from toolkits_core._services.files import (
@@ -47,6 +49,7 @@ S3Client = Any
 PART_BYTES = 8 * 1024 * 1024
 """One part of a multipart upload, and the largest file written in one request (boto3's
 own threshold and part size)."""
+PARTS_IN_FLIGHT = 4
 COPY_LIMIT = 5 * 1024**3
 """The largest object S3 copies in one request; larger ones are copied part by part."""
 TEMPORARY = ".upload-"
@@ -76,16 +79,20 @@ def _code(error: Exception) -> str:
 class ObjectReader(io.RawIOBase):
     """An object open for reading: streamed from the store, seekable for ranges.
 
-    Nothing is read until the first ``read``; a ``seek`` drops the stream it had and the
-    next read asks the store for the object from that byte on (a ranged GET), so a Range
-    request costs the bytes it asks for, not the whole object.
+    It starts from the GET that opened it (one request for a whole download); a ``seek``
+    drops the stream it had and the next read asks the store for the object from that
+    byte on (a ranged GET), so a Range request costs the bytes it asks for, not the whole
+    object.
     """
 
-    def __init__(self, client: S3Client, bucket: str, key: str, size: int) -> None:
+    def __init__(
+        self, client: S3Client, bucket: str, key: str, size: int, body: Any = None
+    ) -> None:
         super().__init__()
         self._client, self._bucket, self._key, self._size = client, bucket, key, size
         self._position = 0
-        self._body: Any = None
+        self._body: Any = body
+        """The object from ``_position`` on, as the store is sending it; None: not asked."""
 
     def readable(self) -> bool:
         return True
@@ -200,18 +207,24 @@ class ObjectFileStore:
         upload_id, completed = upload["UploadId"], False
         parts: list[dict[str, Any]] = []
         try:
-            part = first
-            while part:
-                number = len(parts) + 1
-                sent = self.client.upload_part(
-                    Bucket=self.bucket,
-                    Key=temporary,
-                    UploadId=upload_id,
-                    PartNumber=number,
-                    Body=part,
-                )
-                parts.append({"PartNumber": number, "ETag": sent["ETag"]})
-                part = intake.read_up_to(self.part_bytes)
+            # Parts go up PARTS_IN_FLIGHT at a time, as boto3's own transfers send them,
+            # while the next part is read and hashed: at most that many parts in memory.
+            with ThreadPoolExecutor(PARTS_IN_FLIGHT) as pool:
+                sending: deque[Future[dict[str, Any]]] = deque()
+                part, number = first, 0
+                try:
+                    while part:
+                        number += 1
+                        sending.append(
+                            pool.submit(self._send_part, temporary, upload_id, number, part)
+                        )
+                        if len(sending) >= PARTS_IN_FLIGHT:
+                            parts.append(sending.popleft().result())
+                        part = intake.read_up_to(self.part_bytes)
+                    parts.extend(future.result() for future in list(sending))
+                finally:
+                    for future in sending:
+                        future.cancel()
             self.client.complete_multipart_upload(
                 Bucket=self.bucket,
                 Key=temporary,
@@ -232,6 +245,12 @@ class ObjectFileStore:
         self._forget_upload(temporary, upload_id, completed)
         return stored
 
+    def _send_part(self, key: str, upload_id: str, number: int, part: bytes) -> dict[str, Any]:
+        sent = self.client.upload_part(
+            Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=part
+        )
+        return {"PartNumber": number, "ETag": sent["ETag"]}
+
     def _forget_upload(self, key: str, upload_id: str, completed: bool) -> None:
         """Remove an upload's temporary object (or its parts); what cannot be removed now
         is left for ``coprod files gc``, never reported over the answer the client gets."""
@@ -248,12 +267,14 @@ class ObjectFileStore:
         check_place(organisation_id, evidence_id, sha256)
         key = self._key(organisation_id, evidence_id, sha256)
         try:
-            found = self.client.head_object(Bucket=self.bucket, Key=key)
+            found = self.client.get_object(Bucket=self.bucket, Key=key)
         except _store_errors() as error:
             if _code(error) in {"404", "NoSuchKey", "NotFound"}:
                 raise FileNotFoundError(key) from None
             raise FileStoreError(f"could not read {key}: {error}") from error
-        reader = ObjectReader(self.client, self.bucket, key, int(found["ContentLength"]))
+        reader = ObjectReader(
+            self.client, self.bucket, key, int(found["ContentLength"]), found["Body"]
+        )
         return cast(BinaryIO, io.BufferedReader(reader, buffer_size=256 * 1024))
 
     def delete(self, organisation_id: str, evidence_id: str, sha256: str) -> None:
@@ -276,7 +297,16 @@ class ObjectFileStore:
 
     def _erase(self, key: str, written_by: dt.datetime | None = None) -> bool:
         """Delete the key's versions (those written by ``written_by``, if given); whether
-        any was deleted."""
+        any was deleted.
+
+        Without ``written_by``, the key is deleted first: a bucket that keeps no versions
+        answers without a version id, and that is all; one that keeps them answers with
+        the delete marker it added, and every version is then listed and deleted too.
+        """
+        if written_by is None:
+            answer = self.client.delete_object(Bucket=self.bucket, Key=key)
+            if not answer.get("VersionId") or answer.get("VersionId") == "null":
+                return True
         versions = self._versions(key)
         chosen = [v for v in versions if written_by is None or v["LastModified"] <= written_by]
         if not versions:
