@@ -150,7 +150,8 @@ def measure_product(port: int, token: str, content: bytes, rounds: int) -> dict[
 
     def get() -> None:
         status, digest = api.call("GET", path)
-        assert status == 200 and digest == expected, status
+        assert status == 200, status
+        assert digest == expected, "the download is the bytes uploaded"
 
     size = len(content) / MiB
     return {"upload": size / _timed(put, rounds), "download": size / _timed(get, rounds)}
