@@ -46,7 +46,7 @@ def read_file_settings(config: MutableMapping[str, Any]) -> FileSettings:
     url = config.pop("FILES_URL", None)
     try:
         store = file_store_from(url, config.pop("FILES_DIR", None))
-    except ValueError as error:
+    except (ValueError, OSError) as error:  # a bad address, or the s3 extra missing
         raise ConfigurationError(str(error)) from error
     where = source(config, "FILES_PRESIGN_SECONDS", PRESIGN_SECONDS_VARIABLE)
     raw = setting(config, "FILES_PRESIGN_SECONDS", PRESIGN_SECONDS_VARIABLE, "")
@@ -62,17 +62,20 @@ def read_file_settings(config: MutableMapping[str, Any]) -> FileSettings:
         )
     if not _switch(config, "FILES_PRESIGN", PRESIGN_VARIABLE):
         return FileSettings(store, None)
-    if (
-        store.download_url(
+    try:  # signing is local work: a store that can sign one URL can sign them all
+        signed = store.download_url(
             "org_" + "0" * 26,
             "evi_" + "0" * 26,
             "0" * 64,
-            media_type="a/b",
+            media_type="application/octet-stream",
             disposition="attachment",
             seconds=seconds,
         )
-        is None
-    ):
+    except OSError as error:
+        raise ConfigurationError(
+            f"{PRESIGN_VARIABLE} is on, but {store.describe()} cannot sign URLs: {error}"
+        ) from error
+    if signed is None:
         raise ConfigurationError(
             f"{PRESIGN_VARIABLE} is on, but files are kept in {store.describe()}, which has "
             f"no URLs of its own: set {FILES_URL_VARIABLE} to object storage, or leave "
