@@ -15,6 +15,7 @@ import io
 import os
 import secrets
 import struct
+import sys
 import urllib.error
 import urllib.request
 
@@ -204,7 +205,7 @@ def test_a_signed_download_answers_conditions_and_refusals_itself(presigning, or
     assert "Location" not in answer
 
 
-def test_signing_downloads_needs_object_storage(make_app, tmp_path):
+def test_signing_downloads_needs_object_storage(make_app, tmp_path, object_store):
     from api.settings import ConfigurationError
 
     with pytest.raises(ConfigurationError, match="COPROD_FILES_PRESIGN"):
@@ -380,3 +381,11 @@ def test_the_object_store_is_reached_through_the_standard_aws_settings(object_st
     assert os.environ["AWS_ENDPOINT_URL"] == object_store.endpoint
     store = ObjectFileStore(f"s3://{object_store.bucket}/plain")
     assert store.put("org_" + "1" * 26, "evi_" + "1" * 26, io.BytesIO(b"x"), 10).size == 1
+
+
+def test_without_the_s3_extra_the_app_says_how_to_install_it(make_app, monkeypatch):
+    from api.settings import ConfigurationError
+
+    monkeypatch.setitem(sys.modules, "boto3", None)  # as if coprod[s3] were not installed
+    with pytest.raises(ConfigurationError, match=r"pip install 'coprod\[s3\]'"):
+        make_app(FILES_URL="s3://evidence/coprod")

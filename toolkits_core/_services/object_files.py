@@ -160,9 +160,10 @@ class ObjectFileStore:
         self.prefix = f"{prefix}/" if prefix else ""
         self.part_bytes = part_bytes
         if client is None:
+            boto3 = _boto3()
             from botocore.config import Config
 
-            client = _boto3().client(
+            client = boto3.client(
                 "s3",
                 config=Config(
                     max_pool_connections=32,
