@@ -19,6 +19,7 @@ from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
 from api import auth, edge, hygiene, idempotency, oauth, problems, ratelimit
 from api.context import EXTENSION, Services, close_workspace
+from api.file_settings import read_file_settings
 from api.resources import BLUEPRINTS
 from api.resources.changes import read_retention
 from api.resources.webhooks import webhook_settings
@@ -28,7 +29,7 @@ from toolkits_core import PluginHost, load_plugins
 from toolkits_core.service import (
     DEFAULT_DATABASE_URL,
     Database,
-    LocalFileStore,
+    FileStoreError,
     ServiceError,
     database_url,
 )
@@ -94,10 +95,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The app, with its database checked, its plugins loaded and every route registered.
 
     ``config`` may set ``DATABASE_URL`` (else ``COPROD_DATABASE_URL``, else the embedded
-    SQLite file), ``FILES_DIR``, ``MAX_UPLOAD_BYTES``, ``PLUGIN_HOST`` (a ``PluginHost``;
-    by default the installed plugins are loaded) and ``AUTO_MIGRATE`` (by default only the
-    embedded SQLite database migrates itself; any other must be upgraded with
-    ``coprod db upgrade``, and the app refuses to start until it is). The edge settings
+    SQLite file), ``FILES_DIR`` or ``FILES_URL``, ``FILES_PRESIGN`` and
+    ``FILES_PRESIGN_SECONDS`` (``api.file_settings``), ``MAX_UPLOAD_BYTES``, ``PLUGIN_HOST``
+    (a ``PluginHost``; by default the installed plugins are loaded) and ``AUTO_MIGRATE`` (by
+    default only the embedded SQLite database migrates itself; any other must be upgraded
+    with ``coprod db upgrade``, and the app refuses to start until it is). The edge settings
     (``RATE_LIMIT``, ``RATE_LIMIT_STORAGE``, ``RATE_LIMIT_PREFIX``, ``CORS_ORIGINS``,
     ``HSTS_SECONDS``, ``TRUSTED_PROXIES``, ``SECURITY_HEADERS``) are read by
     ``api.ratelimit`` and ``api.edge``, else their ``COPROD_`` variables; docs/api.md
@@ -113,6 +115,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     read_retention(settings)
     idempotency_lifetime = idempotency.read_lifetime(settings)
     token_lifetime = oauth.read_token_lifetime(settings)
+    file_settings = read_file_settings(settings)
     app = Flask("api")
     url = database_url(settings.pop("DATABASE_URL", None))
     database = Database(url)
@@ -129,8 +132,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions[EXTENSION] = Services(
         database=database,
         host=host if isinstance(host, PluginHost) else load_plugins(),
-        files=LocalFileStore(settings.pop("FILES_DIR", None)),
+        files=file_settings.store,
         max_upload_bytes=max_upload,
+        presign_seconds=file_settings.presign_seconds,
     )
     app.config.update(
         API_TITLE="coprod",
@@ -189,6 +193,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_error_handler(ServiceError, problems.handle_service_error)
     app.register_error_handler(StaleDataError, problems.handle_write_conflict)
     app.register_error_handler(IntegrityError, problems.handle_write_conflict)
+    app.register_error_handler(FileStoreError, problems.handle_file_store_unavailable)
     for unavailable in problems.DATABASE_UNAVAILABLE:
         app.register_error_handler(unavailable, problems.handle_database_unavailable)
     app.register_error_handler(Exception, problems.handle_unexpected)

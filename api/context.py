@@ -37,6 +37,8 @@ class Services:
     host: PluginHost
     files: FileStore
     max_upload_bytes: int
+    presign_seconds: int | None = None
+    """How long a download's signed URL lasts; None: the API streams downloads itself."""
 
 
 def services(app: Flask | None = None) -> Services:

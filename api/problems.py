@@ -274,6 +274,32 @@ def handle_database_unavailable(error: Exception) -> Response:
     )
 
 
+FILE_STORE_RETRY_AFTER_SECONDS = 5
+
+
+def handle_file_store_unavailable(error: Exception) -> Response:
+    """The file store failed (an object store answering errors, or gone mid-transfer).
+
+    Nothing was saved: the request's rows are rolled back, and what the store received
+    is removed, now or by ``coprod files gc``. Answered 503 with ``Retry-After``, as a
+    database outage is, because the request is sound and a retry will normally succeed.
+    """
+    logger.error(
+        "file store unavailable on %s %s: %s",
+        request.method,
+        request.path,
+        str(error).splitlines()[0] if str(error) else type(error).__name__,
+    )
+    return problem_response(
+        503,
+        code="file_store_unavailable",
+        title="File store unavailable",
+        detail="The file store could not be reached or failed, so the request could not be "
+        "completed and nothing was saved. Retry in a moment.",
+        headers={"Retry-After": str(FILE_STORE_RETRY_AFTER_SECONDS)},
+    )
+
+
 DATABASE_UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
 """The database's errors that mean it is unreachable or gone, not that the request is wrong."""
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
+import secrets
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -225,6 +227,50 @@ def make_app(
 @pytest.fixture(scope="session")
 def app(make_app: Callable[..., Flask]) -> Flask:
     return make_app()
+
+
+@pytest.fixture(scope="session")
+def object_store() -> Iterator[Any]:
+    """moto's S3 server on a free loopback port, with boto3's settings pointing at it (as an
+    operator's AWS_ENDPOINT_URL and credentials would), for the whole session."""
+    try:
+        import boto3  # noqa: F401
+        import moto.server  # noqa: F401
+    except ImportError as error:
+        pytest.skip(f"needs boto3 and moto[server] ({error}): pip install -e '.[test]'")
+    from object_store import moto_server
+
+    with pytest.MonkeyPatch.context() as patch, contextlib.ExitStack() as stack:
+        try:
+            server = stack.enter_context(moto_server())
+        except Exception as error:
+            pytest.skip(f"moto could not start an S3 server on loopback: {error!r}")
+        for name, value in server.environment().items():
+            patch.setenv(name, value)
+        yield server
+
+
+FILE_STORES = ["local", "object"]
+
+
+@pytest.fixture(scope="module", params=FILE_STORES)
+def file_store_settings(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, str]:
+    """The app settings of each file store in turn: a test module that takes this fixture
+    runs once on the local folder and once on object storage (moto's S3 server)."""
+    if request.param == "local":
+        return {"FILES_DIR": str(tmp_path_factory.mktemp("files"))}
+    server = request.getfixturevalue("object_store")
+    return {"FILES_URL": f"s3://{server.bucket}/{secrets.token_hex(4)}"}
+
+
+def stored_entries(app: Flask, organisation_id: str) -> set[tuple[str, str]]:
+    """What the app's file store keeps for an organisation, as (evidence id, name) pairs,
+    temporary uploads and unfinished multipart uploads included."""
+    return {
+        (entry.evidence_id, entry.name) for entry in services(app).files.entries(organisation_id)
+    }
 
 
 class ApiClient:

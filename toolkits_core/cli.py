@@ -36,18 +36,28 @@ from toolkits_core._vocabulary import Toolkit
 from toolkits_core.service import (
     DATABASE_URL_VARIABLE,
     DEFAULT_DATABASE_URL,
+    DEFAULT_FILES_DIR,
+    DEFAULT_GC_AFTER,
     DEFAULT_RETENTION,
+    FILES_DIR_VARIABLE,
+    FILES_URL_VARIABLE,
+    GC_AFTER_VARIABLE,
     RETENTION_VARIABLE,
     ApiKey,
     Database,
     DatabaseUnusableError,
+    FileEntry,
+    FileStore,
     InvalidRequestError,
+    LocalFileStore,
     OAuthClient,
     Organisation,
     ServiceError,
+    collect_orphans,
     create_client,
     create_key,
     create_organisation,
+    file_store_from,
     find_client,
     find_key,
     forget_expired_event_data,
@@ -55,6 +65,7 @@ from toolkits_core.service import (
     list_clients,
     list_keys,
     list_organisations,
+    migrate_files,
     prune_idempotent_requests,
     revoke_client,
     revoke_key,
@@ -756,3 +767,128 @@ def idempotency_prune(database_url: str | None) -> None:
     with _session(database_url) as session:
         pruned = prune_idempotent_requests(session)
     click.echo(f"Deleted {pruned} expired idempotent request{'' if pruned == 1 else 's'}.")
+
+
+@main.group()
+def files() -> None:
+    """The evidence files: the local folder (COPROD_FILES_DIR) or object storage
+    (COPROD_FILES_URL=s3://bucket/prefix)."""
+
+
+files_url_option = click.option(
+    "--files-url",
+    envvar=FILES_URL_VARIABLE,
+    show_envvar=True,
+    metavar="URL",
+    default="",
+    help="The object store (s3://bucket/prefix); empty: the folder --files-dir.",
+)
+files_dir_option = click.option(
+    "--files-dir",
+    envvar=FILES_DIR_VARIABLE,
+    show_envvar=True,
+    metavar="DIR",
+    default=DEFAULT_FILES_DIR,
+    show_default=True,
+    help="The local folder of files, when no --files-url is given.",
+)
+
+
+def _file_store(url: str, files_dir: str) -> FileStore:
+    try:
+        return file_store_from(url, files_dir)
+    except (ValueError, OSError) as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _entry_line(entry: FileEntry) -> str:
+    what = "unfinished upload" if entry.sha256 is None else "file"
+    return (
+        f"{entry.organisation_id}/{entry.evidence_id}/{entry.name}  {what}, {entry.size} "
+        f"bytes, last written {_moment(entry.modified)}"
+    )
+
+
+@files.command("gc")
+@click.option(
+    "--older-than",
+    type=click.IntRange(0),
+    envvar=GC_AFTER_VARIABLE,
+    show_envvar=True,
+    default=int(DEFAULT_GC_AFTER.total_seconds()),
+    show_default=True,
+    metavar="SECONDS",
+    help="Only what nobody wrote for this long: longer than any upload takes.",
+)
+@click.option("--dry-run", is_flag=True, help="List what would go, and remove nothing.")
+@files_url_option
+@files_dir_option
+@database_option
+def files_gc(
+    older_than: int, dry_run: bool, files_url: str, files_dir: str, database_url: str | None
+) -> None:
+    """Remove the files no committed record names: what a crash or a refused delete left.
+
+    A request stores its file before it commits the record naming it, and deletes a file
+    only after the commit that forgets it, so a process killed in between leaves a file
+    behind, never a record without its file. Run this from cron (hourly, say), with
+    --dry-run first to see what it would remove. Safe on any number of machines at once.
+    """
+    store = _file_store(files_url, files_dir)
+    with _session(database_url) as session:
+        try:
+            sweep = collect_orphans(
+                session, store, dt.timedelta(seconds=older_than), dry_run=dry_run
+            )
+        except OSError as error:
+            raise click.ClickException(f"Cannot use {store.describe()}: {error}") from error
+    for entry in sweep.found:
+        click.echo(("would remove " if dry_run else "") + _entry_line(entry))
+    for entry, why in sweep.failed:
+        click.echo(f"could not remove {_entry_line(entry)}: {why}", err=True)
+    verb = "Would remove" if dry_run else "Removed"
+    count = len(sweep.found) if dry_run else len(sweep.removed)
+    click.echo(
+        f"{verb} {count} orphan{'' if count == 1 else 's'} older than {older_than} seconds "
+        f"from {store.describe()}."
+    )
+    if sweep.failed:
+        raise click.ClickException(f"{len(sweep.failed)} could not be removed (listed above).")
+
+
+@files.command("migrate")
+@click.option(
+    "--to",
+    "target_url",
+    required=True,
+    metavar="URL",
+    help="The object store to move the files into: s3://bucket/prefix.",
+)
+@files_dir_option
+def files_migrate(target_url: str, files_dir: str) -> None:
+    """Copy the local folder's files into object storage, checking every SHA-256.
+
+    Each file's bytes are checked against its name (its SHA-256) before the copy, the
+    store's digest of what it received is checked as it arrives, and the copy is read back
+    and checked again. The folder is left as it was: once every file is reported copied,
+    set COPROD_FILES_URL to the target on every machine, restart, and keep the folder until
+    you are satisfied. Running it again copies everything again (an interrupted move is
+    finished by a second run). Exit status 1 if any file failed.
+    """
+    if not target_url.startswith("s3://"):
+        raise click.ClickException(
+            f"--to takes an object store, s3://bucket/prefix, not {target_url!r}"
+        )
+    source = LocalFileStore(files_dir)
+    target = _file_store(target_url, files_dir)
+
+    def report(entry: FileEntry, what: str) -> None:
+        click.echo(f"{entry.organisation_id}/{entry.evidence_id}/{entry.name}: {what}")
+
+    move = migrate_files(source, target, report)
+    click.echo(
+        f"Copied and checked {len(move.copied)} file{'' if len(move.copied) == 1 else 's'} "
+        f"from {source.describe()} to {target.describe()}."
+    )
+    if move.problems:
+        raise click.ClickException(f"{len(move.problems)} failed (listed above); run it again.")

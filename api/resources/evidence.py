@@ -23,6 +23,7 @@ from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.http import dump_options_header
 
 from api import fields
 from api.auth import requires
@@ -53,6 +54,7 @@ from toolkits_core.service import (
     attach_file,
     create_evidence,
     delete_evidence,
+    evidence_with_file,
     expects_file,
     get_evidence,
     list_evidence,
@@ -516,6 +518,19 @@ def upload(files: dict[str, Any], evidence_id: str) -> Any:
             "description": "If-None-Match named the file's ETag: you have it already.",
             "headers": {"ETag": DOWNLOAD_HEADERS["ETag"]},
         },
+        "307": {
+            "description": "Where the server keeps files in object storage and signs "
+            "downloads (COPROD_FILES_PRESIGN=1): the file is at Location, a URL valid for "
+            "a short while that answers with the same Content-Type and attachment "
+            "Content-Disposition. Follow it with the same Range, if any.",
+            "headers": {
+                "Location": {
+                    "description": "The signed URL of the file.",
+                    "schema": {"type": "string"},
+                },
+                "ETag": DOWNLOAD_HEADERS["ETag"],
+            },
+        },
         "416": _problem_doc("The Range asks for bytes the file does not have."),
     },
     **USES_IF_MATCH,
@@ -529,6 +544,9 @@ def download(evidence_id: str) -> Response:
     an If-Match that is not the file's ETag is answered 412 stale_etag, with no bytes.
     404 with code no_file when none has been uploaded.
     """
+    seconds = services().presign_seconds
+    if seconds is not None:
+        return _redirect_to_store(evidence_with_file(workspace(), evidence_id), seconds)
     found = open_file(workspace(), evidence_id)
     evidence: Evidence = found.evidence
     assert evidence.file_sha256 is not None
@@ -550,6 +568,39 @@ def download(evidence_id: str) -> Response:
     if response.status_code == 412:  # werkzeug keeps the file as the body of its 412
         response.close()
         raise PreconditionFailedError(str(response.headers["ETag"]))
+    return response
+
+
+def _redirect_to_store(evidence: Evidence, seconds: int) -> Response:
+    """A download answered with the store's signed URL, conditions checked here first.
+
+    The store answers the URL with the Content-Type the bytes were checked to be and an
+    attachment Content-Disposition (both signed into the URL), so a browser saves the
+    file rather than showing it, as it does when the API streams it.
+    """
+    assert evidence.file_sha256 is not None
+    response = current_app.response_class(status=307)
+    response.set_etag(evidence.file_sha256)
+    response.cache_control.private = True
+    response.cache_control.no_store = True  # the URL expires: never reuse the redirect
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if request.if_match and not request.if_match.contains(evidence.file_sha256):
+        raise PreconditionFailedError(str(response.headers["ETag"]))
+    if request.if_none_match.contains_weak(evidence.file_sha256):
+        response.status_code = 304
+        return response
+    ws = workspace()
+    response.headers["Location"] = (
+        ws.files.download_url(
+            ws.organisation_id,
+            evidence.id,
+            evidence.file_sha256,
+            media_type=evidence.file_content_type or "application/octet-stream",
+            disposition=dump_options_header("attachment", _download_name(evidence)),
+            seconds=seconds,
+        )
+        or ""
+    )
     return response
 
 

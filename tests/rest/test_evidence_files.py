@@ -12,9 +12,8 @@ import struct
 
 import media_samples
 import pytest
-from conftest import ApiClient
+from conftest import ApiClient, stored_entries
 
-from api.context import services
 from api.spec import openapi_document
 
 STAR = "coproduction-star"
@@ -69,11 +68,15 @@ def stored_files(app, org_id):
 
 
 def stored_paths(app, org_id):
-    """The files kept on disk for an organisation, as (evidence id, SHA-256) pairs."""
-    folder = services(app).files.root / org_id
-    if not folder.exists():
-        return set()
-    return {(path.parent.name, path.name) for path in folder.rglob("*") if path.is_file()}
+    """The files kept for an organisation, as (evidence id, SHA-256) pairs, temporary
+    uploads included."""
+    return stored_entries(app, org_id)
+
+
+@pytest.fixture(scope="module")
+def app(make_app, file_store_settings):
+    """The app on each file store in turn: every test here runs on both."""
+    return make_app(**file_store_settings)
 
 
 def refused(response, status, code):
@@ -188,14 +191,14 @@ def assert_nothing_stored(api, app, org, created, path):
     assert evidence.json == created.json
     assert evidence.headers["ETag"] == created.headers["ETag"]
     refused(api.get(path), 404, "no_file")
-    assert stored_files(app, org.id) == set()
-    folder = services(app).files.root / org.id
-    assert not folder.exists() or not any(p.is_file() for p in folder.rglob("*"))
+    assert stored_paths(app, org.id) == set(), "no file and no temporary upload"
 
 
-def test_a_file_over_the_limit_is_413_and_nothing_is_stored(make_app, org, interview):
+def test_a_file_over_the_limit_is_413_and_nothing_is_stored(
+    make_app, file_store_settings, org, interview
+):
     created, path = interview
-    small = make_app(MAX_UPLOAD_BYTES=1000)
+    small = make_app(MAX_UPLOAD_BYTES=1000, **file_store_settings)
     api = ApiClient(small.test_client(), org.tokens["write"])
     problem = refused(api.put(path, data=part(wav_bytes(600))), 413, "file_too_large")
     assert problem["max_bytes"] == 1000
@@ -205,9 +208,11 @@ def test_a_file_over_the_limit_is_413_and_nothing_is_stored(make_app, org, inter
     assert fitting.status_code == 200, fitting.json
 
 
-def test_a_request_over_the_servers_body_limit_is_a_413_problem(make_app, org, interview):
+def test_a_request_over_the_servers_body_limit_is_a_413_problem(
+    make_app, file_store_settings, org, interview
+):
     created, path = interview
-    small = make_app(MAX_UPLOAD_BYTES=1000, MAX_CONTENT_LENGTH=4000)
+    small = make_app(MAX_UPLOAD_BYTES=1000, MAX_CONTENT_LENGTH=4000, **file_store_settings)
     api = ApiClient(small.test_client(), org.tokens["write"])
     problem = refused(api.put(path, data=part(wav_bytes(5000))), 413, "file_too_large")
     assert problem["status"] == 413

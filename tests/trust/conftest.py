@@ -154,17 +154,25 @@ class _QuietHandler(WSGIRequestHandler):
         """Thousands of requests need no line each in the test log."""
 
 
-@pytest.fixture(scope="session")
-def live_port(trust_app: Flask) -> Iterator[int]:
-    """The trust app served by werkzeug's threaded server: one thread per connection."""
+@contextlib.contextmanager
+def serve_live(app: Flask) -> Iterator[int]:
+    """``app`` served by werkzeug's threaded server (one thread per connection) on a free
+    port, until the block ends."""
     server: BaseWSGIServer = make_server(
-        "127.0.0.1", 0, trust_app, threaded=True, request_handler=_QuietHandler
+        "127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler
     )
     thread = threading.Thread(target=server.serve_forever, name="trust-server", daemon=True)
     thread.start()
     yield server.server_port
     server.shutdown()
     thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def live_port(trust_app: Flask) -> Iterator[int]:
+    """The trust app served by werkzeug's threaded server: one thread per connection."""
+    with serve_live(trust_app) as port:
+        yield port
 
 
 @dataclasses.dataclass(frozen=True)
@@ -366,6 +374,98 @@ class Gunicorn:
     log: pathlib.Path
 
 
+class GunicornNode:
+    """One gunicorn (master and workers, in a process group of their own) that can be
+    started, killed with SIGKILL as a machine dies, and started again on the same port."""
+
+    def __init__(
+        self,
+        database: Database,
+        work: pathlib.Path,
+        app: str,
+        *,
+        workers: int,
+        threads: int,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        pytest.importorskip("gunicorn", reason="needs gunicorn: pip install '.[server]'")
+        url = database.engine.url.render_as_string(hide_password=False)
+        work.mkdir(parents=True, exist_ok=True)
+        self.work, self.app, self.workers, self.threads = work, app, workers, threads
+        self.environment = {
+            **os.environ,
+            "COPROD_DATABASE_URL": url,
+            "COPROD_FILES_DIR": str(work / "files"),
+            "COPROD_RATE_LIMIT": "off",
+            **(env or {}),
+        }
+        self.port, self.log = _free_port(), work / "gunicorn.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def upgrade_database(self) -> None:
+        coprod = pathlib.Path(sys.executable).with_name("coprod")
+        upgraded = subprocess.run(
+            [str(coprod), "db", "upgrade"],
+            env=self.environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert upgraded.returncode == 0, upgraded.stderr
+
+    def start(self) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config=python:api.gunicorn_conf",  # as in production (README)
+            f"--workers={self.workers}",
+            f"--threads={self.threads}",
+            f"--bind=127.0.0.1:{self.port}",
+            "--timeout=60",
+            "--graceful-timeout=5",
+            f"--error-logfile={self.log}",
+            self.app,
+        ]
+        self.process = subprocess.Popen(
+            command,
+            env=self.environment,
+            cwd=REPOSITORY,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: a kill takes the workers too
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            probe = Http(self.port, None, timeout=5)
+            try:
+                if probe.get("openapi.json").status == 200:
+                    return
+            except OSError:
+                pass
+            finally:
+                probe.close()
+            assert self.process.poll() is None, self.log.read_text()
+            assert time.monotonic() < deadline, f"gunicorn did not start:\n{self.log.read_text()}"
+            time.sleep(0.2)
+
+    def kill(self) -> None:
+        """SIGKILL to the master and every worker at once: nothing gets to clean up."""
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(5)
+
+
 @contextlib.contextmanager
 def serve_with_gunicorn(
     database: Database,
@@ -378,63 +478,13 @@ def serve_with_gunicorn(
 ) -> Iterator[Gunicorn]:
     """gunicorn serving ``app`` (``module:factory()``) on the suite's database, from the
     repository's top folder, until the block ends; skipped where gunicorn is missing."""
-    pytest.importorskip("gunicorn", reason="needs gunicorn: pip install '.[server]'")
-    url = database.engine.url.render_as_string(hide_password=False)
-    environment = {
-        **os.environ,
-        "COPROD_DATABASE_URL": url,
-        "COPROD_FILES_DIR": str(work / "files"),
-        "COPROD_RATE_LIMIT": "off",
-        **(env or {}),
-    }
-    coprod = pathlib.Path(sys.executable).with_name("coprod")
-    upgraded = subprocess.run(
-        [str(coprod), "db", "upgrade"], env=environment, capture_output=True, text=True, timeout=120
-    )
-    assert upgraded.returncode == 0, upgraded.stderr
-    port, log = _free_port(), work / "gunicorn.log"
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--config=python:api.gunicorn_conf",  # as in production (README)
-        f"--workers={workers}",
-        f"--threads={threads}",
-        f"--bind=127.0.0.1:{port}",
-        "--timeout=60",
-        "--graceful-timeout=5",
-        f"--error-logfile={log}",
-        app,
-    ]
-    process = subprocess.Popen(
-        command,
-        env=environment,
-        cwd=REPOSITORY,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
+    node = GunicornNode(database, work, app, workers=workers, threads=threads, env=env)
+    node.upgrade_database()
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            probe = Http(port, None, timeout=5)
-            try:
-                if probe.get("openapi.json").status == 200:
-                    break
-            except OSError:
-                pass
-            finally:
-                probe.close()
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, f"gunicorn did not start:\n{log.read_text()}"
-            time.sleep(0.2)
-        yield Gunicorn(port, work / "files", log)
+        node.start()
+        yield Gunicorn(node.port, work / "files", node.log)
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+        node.stop()
 
 
 # Holding writes until every racer has read -----------------------------------------------
@@ -687,7 +737,6 @@ def rows_of(database: Database, organisation_id: str) -> dict[str, list[tuple[An
 def stored_files(app: Flask, organisation_id: str) -> set[tuple[str, str]]:
     """The files kept for an organisation, as (evidence id, file name) pairs, temporary
     upload files included: after a failed upload there must be none of either."""
-    folder = services(app).files.root / organisation_id
-    if not folder.exists():
-        return set()
-    return {(path.parent.name, path.name) for path in folder.rglob("*") if path.is_file()}
+    return {
+        (entry.evidence_id, entry.name) for entry in services(app).files.entries(organisation_id)
+    }

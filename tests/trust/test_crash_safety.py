@@ -10,10 +10,11 @@ and the next request works.
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,8 +22,9 @@ import psycopg
 import pytest
 from flask import Flask
 
-from api.context import services
-from toolkits_core.service import Database
+from api.context import EXTENSION, services
+from toolkits_core import PluginHost
+from toolkits_core.service import Database, ObjectFileStore
 
 from .conftest import (
     FIGURES,
@@ -33,6 +35,7 @@ from .conftest import (
     Tenant,
     TrustPlugin,
     rows_of,
+    serve_live,
     stored_files,
     wav_bytes,
 )
@@ -68,6 +71,20 @@ def database_unavailable(reply: Reply) -> None:
     assert b"Traceback" not in reply.body
     assert b"sqlalchemy" not in reply.body.lower()
     assert b"psycopg" not in reply.body.lower()
+
+
+@pytest.fixture(scope="module")
+def trust_app(
+    make_app: Callable[..., Flask], trust_plugin: TrustPlugin, file_store_settings: dict[str, str]
+) -> Flask:
+    """The trust app on each file store in turn: every fault here is met on both."""
+    return make_app(PLUGIN_HOST=PluginHost.of(("trust", trust_plugin)), **file_store_settings)
+
+
+@pytest.fixture(scope="module")
+def live_port(trust_app: Flask) -> Iterator[int]:
+    with serve_live(trust_app) as port:
+        yield port
 
 
 @dataclass
@@ -194,22 +211,45 @@ def test_a_file_store_that_fails_mid_upload_keeps_nothing(
     http: Http,
     stored: Callable[[], Stored],
     monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> None:
+    """A full disk under the local folder; an object store answering 500 to everything."""
     interview = new_interview(http, new_initiative(http))
     path = f"evidence/{interview['id']}/file"
     before = stored()
+    store = services(trust_app).files
+    FIGURES["faults injected"] += 1
+    if isinstance(store, ObjectFileStore):
+        FIGURES["faults injected: object store answering 500"] += 1
+        server = request.getfixturevalue("object_store")
+        endpoint = request.getfixturevalue("failing_store_endpoint")
+        failing = dataclasses.replace(
+            services(trust_app),
+            files=ObjectFileStore(store.url(), client=server.client(endpoint, attempts=2)),
+        )
+        monkeypatch.setitem(trust_app.extensions, EXTENSION, failing)
+        expected = (503, "file_store_unavailable")
+    else:
 
-    def disk_full(_descriptor: int) -> None:
-        FIGURES["faults injected"] += 1
-        FIGURES["faults injected: file store full"] += 1
-        raise OSError(errno.ENOSPC, "No space left on device")
+        def disk_full(_descriptor: int) -> None:
+            FIGURES["faults injected: file store full"] += 1
+            raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("toolkits_core._services.files.os.fsync", disk_full)
+        monkeypatch.setattr("toolkits_core._services.local_files.os.fsync", disk_full)
+        expected = (500, "internal_server_error")
     reply = http.upload(path, NEW_AUDIO)
-    assert (reply.status, reply.code) == (500, "internal_server_error"), reply
-    assert stored() == before, "no temporary file and no row change"
+    assert (reply.status, reply.code) == expected, reply
     monkeypatch.undo()
+    assert stored() == before, "no temporary file and no row change"
     assert http.upload(path, NEW_AUDIO).status == 200
+
+
+@pytest.fixture(scope="module")
+def failing_store_endpoint() -> Iterator[str]:
+    from object_store import failing_endpoint
+
+    with failing_endpoint() as endpoint:
+        yield endpoint
 
 
 # The database gone between two statements of one write ------------------------------------

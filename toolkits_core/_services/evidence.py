@@ -667,6 +667,23 @@ def attach_file(
 
 def open_file(ws: Workspace, evidence_id: str) -> EvidenceFile:
     """The evidence's file, open for reading; ``NoFileError`` if none was uploaded."""
+    evidence = evidence_with_file(ws, evidence_id)
+    assert evidence.file_sha256 is not None
+    try:
+        stream = ws.files.open(ws.organisation_id, evidence.id, evidence.file_sha256)
+    except FileNotFoundError:
+        raise FileMissingError(
+            "file_missing",
+            f"The file of evidence {evidence.id} is missing from the server's file store: "
+            "tell the server's operator, and upload the file again.",
+        ) from None
+    return EvidenceFile(evidence, stream)
+
+
+def evidence_with_file(ws: Workspace, evidence_id: str) -> Evidence:
+    """The evidence, if its file may be given out: ``NoFileError`` if it has none, and
+    ``ConflictError`` if its person's consent is withdrawn. Every way of handing out the
+    file (streamed, or a signed URL of the store) asks this first."""
     evidence = ws.get(Evidence, evidence_id)
     if evidence.consent == Consent.WITHDRAWN:
         raise ConflictError(
@@ -679,15 +696,7 @@ def open_file(ws: Workspace, evidence_id: str) -> EvidenceFile:
             "no_file",
             f"Evidence {evidence.id} has no file: upload one with PUT on this path.",
         )
-    try:
-        stream = ws.files.open(ws.organisation_id, evidence.id, evidence.file_sha256)
-    except FileNotFoundError:
-        raise FileMissingError(
-            "file_missing",
-            f"The file of evidence {evidence.id} is missing from the server's file store: "
-            "tell the server's operator, and upload the file again.",
-        ) from None
-    return EvidenceFile(evidence, stream)
+    return evidence
 
 
 def remove_file(ws: Workspace, evidence_id: str, *, if_match: str | None = None) -> Evidence:

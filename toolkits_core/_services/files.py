@@ -1,32 +1,47 @@
-"""Where uploaded evidence files live: the local filesystem by default.
+"""Where uploaded evidence files live: what the services need from a place to keep them.
 
-Each piece of evidence has its own folder inside its organisation's, and its file is named
+Each piece of evidence has its own place inside its organisation's, and its file is named
 by the SHA-256 of its content, so the digest the API reports is the name the bytes are
-kept under and one organisation's files never share a folder with another's. No two
+kept under and one organisation's files never share a place with another's. No two
 records share a file: deleting one can never take away another's bytes, whatever two
-requests do at the same moment. A file is written to a temporary name, flushed to disk
-and then renamed into place, so a crash leaves either the whole file or none of it.
+requests do at the same moment. Every store writes a file under a temporary name first
+and moves it into place whole, so a crash leaves either the whole file or none of it
+under its real name; whatever is left under a temporary name, or under a name no
+committed record gives, is swept up by ``coprod files gc`` (``file_upkeep``).
+
+Two stores keep this promise: the local folder (``local_files``, the embedded default)
+and S3-compatible object storage (``object_files``, the ``coprod[s3]`` extra), chosen by
+``file_store_from`` (``file_stores``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import os
-import pathlib
 import re
-import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
 FILES_DIR_VARIABLE = "COPROD_FILES_DIR"
 DEFAULT_FILES_DIR = "coprod-files"
+FILES_URL_VARIABLE = "COPROD_FILES_URL"
 CHUNK = 1024 * 1024
+HEAD_BYTES = 64
+
+RECORD_ID = re.compile(r"[a-z]{3}_[0-9a-z]{26}")
+SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class FileTooLargeError(Exception):
     def __init__(self, limit: int) -> None:
         super().__init__(f"the file is larger than the limit of {limit} bytes")
         self.limit = limit
+
+
+class FileStoreError(OSError):
+    """The file store could not do what was asked (unreachable, refused, failed): an
+    ``OSError``, as a full disk is, so every caller that copes with one copes with both."""
 
 
 class ByteSource(Protocol):
@@ -43,70 +58,117 @@ class StoredFile:
     """The first bytes of the file, for checking that its content fits its media type."""
 
 
+@dataclass(frozen=True, slots=True)
+class FileEntry:
+    """One thing a store keeps: a file under its digest, or an upload not (yet) finished.
+
+    ``modified`` is when it was last written, which is what the clean-up goes by: an
+    upload in progress is always younger than the clean-up interval. ``handle`` is the
+    store's own mark for it (an object store's unfinished multipart upload id).
+    """
+
+    organisation_id: str
+    evidence_id: str
+    name: str
+    modified: dt.datetime
+    size: int
+    handle: str = ""
+
+    @property
+    def sha256(self) -> str | None:
+        """The digest a finished file is named by; None for an unfinished upload."""
+        return self.name if SHA256.fullmatch(self.name) and not self.handle else None
+
+
 class FileStore(Protocol):
     """What the services need from a place to keep files: one file per piece of evidence."""
 
     def put(
         self, organisation_id: str, evidence_id: str, stream: ByteSource, max_bytes: int
-    ) -> StoredFile: ...
-
-    def open(self, organisation_id: str, evidence_id: str, sha256: str) -> BinaryIO: ...
-
-    def delete(self, organisation_id: str, evidence_id: str, sha256: str) -> None: ...
-
-
-_RECORD_ID = re.compile(r"[a-z]{3}_[0-9a-z]{26}")
-_SHA256 = re.compile(r"[0-9a-f]{64}")
-
-
-class LocalFileStore:
-    """Files in a folder: ``<root>/<organisation>/<evidence>/<sha256>``."""
-
-    HEAD_BYTES = 64
-
-    def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
-        chosen = root or os.environ.get(FILES_DIR_VARIABLE) or DEFAULT_FILES_DIR
-        self.root = pathlib.Path(chosen).resolve()
-
-    def _folder(self, organisation_id: str, evidence_id: str) -> pathlib.Path:
-        # Ids are ours and never come from a file name, but a path is built from them: check.
-        if not (_RECORD_ID.fullmatch(organisation_id) and _RECORD_ID.fullmatch(evidence_id)):
-            raise ValueError("not a record id")
-        return self.root / organisation_id / evidence_id
-
-    def _path(self, organisation_id: str, evidence_id: str, sha256: str) -> pathlib.Path:
-        if not _SHA256.fullmatch(sha256):
-            raise ValueError("not a SHA-256 digest")
-        return self._folder(organisation_id, evidence_id) / sha256
-
-    def put(
-        self, organisation_id: str, evidence_id: str, stream: ByteSource, max_bytes: int
     ) -> StoredFile:
-        """Store a stream, refusing it with ``FileTooLargeError`` past ``max_bytes``."""
-        folder = self._folder(organisation_id, evidence_id)
-        folder.mkdir(parents=True, exist_ok=True)
-        digest, size, head = hashlib.sha256(), 0, b""
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                while chunk := stream.read(CHUNK):
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise FileTooLargeError(max_bytes)
-                    if len(head) < self.HEAD_BYTES:
-                        head = (head + chunk)[: self.HEAD_BYTES]
-                    digest.update(chunk)
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, self._path(organisation_id, evidence_id, digest.hexdigest()))
-        except BaseException:
-            pathlib.Path(temporary).unlink(missing_ok=True)
-            raise
-        return StoredFile(digest.hexdigest(), size, head)
+        """Store a stream whole under its SHA-256, or nothing (``FileTooLargeError`` past
+        ``max_bytes``, ``OSError`` when the store fails)."""
+        ...
 
     def open(self, organisation_id: str, evidence_id: str, sha256: str) -> BinaryIO:
-        return self._path(organisation_id, evidence_id, sha256).open("rb")
+        """The file, seekable (for ranges); ``FileNotFoundError`` if the store lacks it."""
+        ...
 
     def delete(self, organisation_id: str, evidence_id: str, sha256: str) -> None:
-        self._path(organisation_id, evidence_id, sha256).unlink(missing_ok=True)
+        """Remove the file and every earlier version of it the store keeps."""
+        ...
+
+    def entries(self, organisation_id: str | None = None) -> Iterator[FileEntry]:
+        """Everything kept, finished or not, for one organisation or for all."""
+        ...
+
+    def remove(self, entry: FileEntry) -> bool:
+        """Remove what ``entries`` found, unless it was written again since; whether it went."""
+        ...
+
+    def download_url(
+        self,
+        organisation_id: str,
+        evidence_id: str,
+        sha256: str,
+        *,
+        media_type: str,
+        disposition: str,
+        seconds: int,
+    ) -> str | None:
+        """A short-lived URL the file can be fetched from directly, answered with these
+        Content-Type and Content-Disposition headers; None where the store has none."""
+        ...
+
+    def describe(self) -> str:
+        """Where the files are, for an operator's eyes (no secrets)."""
+        ...
+
+
+def check_place(organisation_id: str, evidence_id: str, sha256: str | None = None) -> None:
+    """Ids are ours and never come from a file name, but a path or key is built from them:
+    check, so that nothing can name a place outside its organisation's."""
+    if not (RECORD_ID.fullmatch(organisation_id) and RECORD_ID.fullmatch(evidence_id)):
+        raise ValueError("not a record id")
+    if sha256 is not None and not SHA256.fullmatch(sha256):
+        raise ValueError("not a SHA-256 digest")
+
+
+class Intake:
+    """Reads an upload in chunks, hashing it and keeping its head, and refuses it past a limit.
+
+    Both stores read through one, so the digest is computed on the way, as the bytes go
+    to the store, and never by reading the file a second time.
+    """
+
+    def __init__(self, stream: ByteSource, max_bytes: int) -> None:
+        self._stream = stream
+        self._max_bytes = max_bytes
+        self.digest = hashlib.sha256()
+        self.size = 0
+        self.head = b""
+
+    def read(self, size: int = CHUNK) -> bytes:
+        chunk = self._stream.read(size)
+        if chunk:
+            self.size += len(chunk)
+            if self.size > self._max_bytes:
+                raise FileTooLargeError(self._max_bytes)
+            if len(self.head) < HEAD_BYTES:
+                self.head = (self.head + chunk)[:HEAD_BYTES]
+            self.digest.update(chunk)
+        return chunk
+
+    def read_up_to(self, size: int) -> bytes:
+        """Up to ``size`` bytes, fewer only at the end of the stream."""
+        parts, got = [], 0
+        while got < size:
+            chunk = self.read(min(CHUNK, size - got))
+            if not chunk:
+                break
+            parts.append(chunk)
+            got += len(chunk)
+        return b"".join(parts)
+
+    def stored(self) -> StoredFile:
+        return StoredFile(self.digest.hexdigest(), self.size, self.head)

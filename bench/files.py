@@ -1,0 +1,287 @@
+"""``python -m bench.files``: evidence file throughput, local folder and object storage.
+
+Uploads (PUT /api/v1/evidence/{id}/file) and downloads (GET .../file) of the same bytes
+through gunicorn (2 gthread workers of 4 threads, as the main suite serves), once with
+the local folder and once with object storage on moto's S3 server (``moto_server``, a
+process of its own on loopback), beside the anchor: raw boto3 putting and getting the
+same bytes in the same moto server (``upload_fileobj``, which sends parts in parallel
+threads, and ``get_object`` read in chunks). Each figure is MiB/s over ``--rounds``
+transfers after one warm-up, for a file under one part (4 MiB) and one of several parts
+(48 MiB). Writes ``bench/results/files.md`` and ``files.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import http.client
+import io
+import json
+import os
+import pathlib
+import secrets
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+
+import sqlalchemy as sa
+
+from toolkits_core.service import Database, create_key, create_organisation
+
+MiB = 1024 * 1024
+SIZES = {"4 MiB": 4 * MiB, "48 MiB": 48 * MiB}
+RESULTS = pathlib.Path(__file__).parent / "results"
+ACCESS = {
+    "AWS_ACCESS_KEY_ID": "bench",
+    "AWS_SECRET_ACCESS_KEY": "bench",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for(port: int, process: subprocess.Popen[bytes], what: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            return
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} stopped")
+        time.sleep(0.2)
+    raise RuntimeError(f"{what} did not start")
+
+
+@contextlib.contextmanager
+def _process(command: list[str], env: dict[str, str], port: int, what: str) -> Iterator[None]:
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        _wait_for(port, process, what)
+        time.sleep(1)
+        yield
+    finally:
+        process.terminate()
+        process.wait(20)
+
+
+def wav(size: int) -> bytes:
+    body = (secrets.token_bytes(MiB) * (size // MiB + 1))[: size - 44]
+    header = b"RIFF" + struct.pack("<I", 36 + len(body)) + b"WAVEfmt "
+    header += struct.pack("<IHHIIHH", 16, 1, 1, 8000, 16000, 2, 16) + b"data"
+    return header + struct.pack("<I", len(body)) + body
+
+
+def _multipart(content: bytes) -> tuple[bytes, str]:
+    boundary = secrets.token_hex(12)
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="walk.wav"\r\n'
+        "Content-Type: audio/wav\r\n\r\n"
+    ).encode()
+    return head + content + f"\r\n--{boundary}--\r\n".encode(), (
+        f"multipart/form-data; boundary={boundary}"
+    )
+
+
+class Api:
+    def __init__(self, port: int, token: str) -> None:
+        self.port, self.token = port, token
+
+    def call(
+        self, method: str, path: str, body: bytes | None = None, kind: str | None = None
+    ) -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
+        headers = {"Authorization": f"Bearer {self.token}"}
+        if kind:
+            headers["Content-Type"] = kind
+        connection.request(method, f"/api/v1/{path}", body=body, headers=headers)
+        answer = connection.getresponse()
+        digest, data = hashlib.sha256(), b""
+        while chunk := answer.read(1024 * 1024):
+            digest.update(chunk)
+            if len(data) < 4096:
+                data += chunk[:4096]
+        connection.close()
+        return answer.status, digest.hexdigest().encode() if method == "GET" else data
+
+
+def _timed(action: Callable[[], None], rounds: int) -> float:
+    action()  # warm-up
+    started = time.perf_counter()
+    for _ in range(rounds):
+        action()
+    return (time.perf_counter() - started) / rounds
+
+
+def measure_product(port: int, token: str, content: bytes, rounds: int) -> dict[str, float]:
+    api = Api(port, token)
+    status, body = api.call(
+        "POST",
+        "initiatives",
+        json.dumps({"toolkit": "coproduction-star", "title": "B"}).encode(),
+        "application/json",
+    )
+    assert status == 201, body
+    initiative = json.loads(body)["id"]
+    status, body = api.call(
+        "POST",
+        f"initiatives/{initiative}/evidence",
+        json.dumps({"evidence_type": "audio-interview", "payload": {"caption": "b"}}).encode(),
+        "application/json",
+    )
+    assert status == 201, body
+    path = f"evidence/{json.loads(body)['id']}/file"
+    upload, kind = _multipart(content)
+    expected = hashlib.sha256(content).hexdigest().encode()
+
+    def put() -> None:
+        status, answer = api.call("PUT", path, upload, kind)
+        assert status == 200, answer
+
+    def get() -> None:
+        status, digest = api.call("GET", path)
+        assert status == 200, status
+        assert digest == expected, "the download is the bytes uploaded"
+
+    size = len(content) / MiB
+    return {"upload": size / _timed(put, rounds), "download": size / _timed(get, rounds)}
+
+
+def measure_anchor(endpoint: str, bucket: str, content: bytes, rounds: int) -> dict[str, float]:
+    import boto3
+
+    client = boto3.client("s3", endpoint_url=endpoint, **_credentials())
+    key = f"anchor/{secrets.token_hex(6)}"
+    expected = hashlib.sha256(content).hexdigest()
+
+    def put() -> None:
+        client.upload_fileobj(io.BytesIO(content), bucket, key)
+
+    def get() -> None:
+        digest = hashlib.sha256()
+        body = client.get_object(Bucket=bucket, Key=key)["Body"]
+        while chunk := body.read(1024 * 1024):
+            digest.update(chunk)
+        assert digest.hexdigest() == expected
+
+    size = len(content) / MiB
+    return {"upload": size / _timed(put, rounds), "download": size / _timed(get, rounds)}
+
+
+def _credentials() -> dict[str, str]:
+    return {
+        "aws_access_key_id": ACCESS["AWS_ACCESS_KEY_ID"],
+        "aws_secret_access_key": ACCESS["AWS_SECRET_ACCESS_KEY"],
+        "region_name": ACCESS["AWS_REGION"],
+    }
+
+
+def _database(postgresql: str | None, prefix: str, work: pathlib.Path) -> Database:
+    if postgresql:
+        name = f"{prefix}_files"
+        try:
+            admin = sa.create_engine(f"{postgresql}/postgres", isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+                connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+            admin.dispose()
+            database = Database(f"{postgresql}/{name}")
+            database.upgrade()
+            return database
+        except sa.exc.OperationalError as error:
+            print(f"PostgreSQL does not answer ({error.orig}); measuring on SQLite")
+    database = Database(f"sqlite:///{work / 'files.sqlite3'}")
+    database.upgrade()
+    return database
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.files", description=__doc__)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--postgresql",
+        default=os.environ.get("COPROD_BENCH_POSTGRESQL", "postgresql://postgres@127.0.0.1:5432"),
+    )
+    parser.add_argument("--pg-prefix", default="coprod_bench")
+    args = parser.parse_args(argv)
+    work = pathlib.Path(tempfile.mkdtemp(prefix="coprod-bench-files-"))
+    database = _database(args.postgresql, args.pg_prefix, work)
+    with database.session() as session:
+        organisation = create_organisation(session, "Bench council")
+        token = create_key(session, organisation.id, "bench", ["write"]).token
+    moto_port = _free_port()
+    endpoint = f"http://127.0.0.1:{moto_port}"
+    env = {
+        **os.environ,
+        **ACCESS,
+        "AWS_ENDPOINT_URL": endpoint,
+        "MOTO_S3_DEFAULT_KEY_BUFFER_SIZE": str(256 * MiB),
+        "COPROD_DATABASE_URL": database.engine.url.render_as_string(hide_password=False),
+        "COPROD_RATE_LIMIT": "off",
+        "COPROD_MAX_UPLOAD_BYTES": str(128 * MiB),
+    }
+    moto = [str(pathlib.Path(sys.executable).with_name("moto_server")), "-p", str(moto_port)]
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    with _process(moto, env, moto_port, "moto_server"):
+        import boto3
+
+        bucket = f"bench-{secrets.token_hex(4)}"
+        boto3.client("s3", endpoint_url=endpoint, **_credentials()).create_bucket(Bucket=bucket)
+        stores = {
+            "local folder": {"COPROD_FILES_DIR": str(work / "files"), "COPROD_FILES_URL": ""},
+            "object store": {"COPROD_FILES_URL": f"s3://{bucket}/coprod"},
+        }
+        for label, size in SIZES.items():
+            content = wav(size)
+            results[label] = {
+                "anchor (raw boto3)": measure_anchor(endpoint, bucket, content, args.rounds)
+            }
+            for store, settings in stores.items():
+                port = _free_port()
+                command = [
+                    sys.executable, "-m", "gunicorn", "--config=python:api.gunicorn_conf",
+                    "--workers=2", "--threads=4", f"--bind=127.0.0.1:{port}", "--timeout=300",
+                    "api:create_app()",
+                ]  # fmt: skip
+                with _process(command, {**env, **settings}, port, "gunicorn"):
+                    results[label][store] = measure_product(port, token, content, args.rounds)
+                print(f"{label} {store}: {results[label][store]}", flush=True)
+    database.dispose()
+    report = _report(results, args.rounds)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "files.md").write_text(report)
+    (RESULTS / "files.json").write_text(json.dumps(results, indent=2))
+    print(report)
+    return 0
+
+
+def _report(results: dict[str, dict[str, dict[str, float]]], rounds: int) -> str:
+    lines = [
+        f"# Evidence file throughput (MiB/s, mean of {rounds} transfers after a warm-up)",
+        "",
+        "| file | path | upload | of anchor | download | of anchor |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for label, by_path in results.items():
+        anchor = by_path["anchor (raw boto3)"]
+        for path, figures in by_path.items():
+            lines.append(
+                f"| {label} | {path} | {figures['upload']:.0f} | "
+                f"{figures['upload'] / anchor['upload']:.2f} | {figures['download']:.0f} | "
+                f"{figures['download'] / anchor['download']:.2f} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

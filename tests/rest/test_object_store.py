@@ -1,0 +1,391 @@
+"""Evidence files in S3-compatible object storage, against moto's S3 server on loopback.
+
+What only object storage has: files sent in parts, versions a bucket keeps, signed
+download URLs, an endpoint that fails or a network that drops mid-upload, and the
+``coprod files`` commands that sweep orphans and move a local folder into a bucket. The
+behaviour both stores share is tested on both in test_evidence_files.py and
+tests/trust/test_crash_safety.py.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import os
+import secrets
+import struct
+import sys
+import urllib.error
+import urllib.request
+
+import pytest
+from click.testing import CliRunner
+from conftest import ApiClient, stored_entries
+
+from api.cli import main
+from api.context import EXTENSION, services
+from toolkits_core.service import LocalFileStore, ObjectFileStore
+
+STAR = "coproduction-star"
+MiB = 1024 * 1024
+
+
+def wav_bytes(samples: int = 400, level: int = 0) -> bytes:
+    data = struct.pack("<h", level) * samples
+    header = b"RIFF" + struct.pack("<I", 36 + len(data)) + b"WAVEfmt "
+    header += struct.pack("<IHHIIHH", 16, 1, 1, 8000, 16000, 2, 16) + b"data"
+    return header + struct.pack("<I", len(data)) + data
+
+
+def big_wav(mebibytes: int) -> bytes:
+    """A valid WAV of about this size whose samples vary, so parts differ."""
+    noise = secrets.token_bytes(MiB)
+    body = (noise * mebibytes)[: mebibytes * MiB - 44]
+    header = b"RIFF" + struct.pack("<I", 36 + len(body)) + b"WAVEfmt "
+    header += struct.pack("<IHHIIHH", 16, 1, 1, 8000, 16000, 2, 16) + b"data"
+    return header + struct.pack("<I", len(body)) + body
+
+
+def part(content: bytes, name: str = "interview.wav") -> dict:
+    return {"file": (io.BytesIO(content), name, "audio/wav")}
+
+
+def put_big(api: ApiClient, path: str, content: bytes):
+    """An upload sent as one body in memory: werkzeug's test client would encode a big
+    ``data`` dict into a temporary file it never closes."""
+    boundary = secrets.token_hex(8)
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.wav"\r\n'
+            "Content-Type: audio/wav\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return api.put(path, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def ok(response, status=200):
+    assert response.status_code == status, response.get_data(as_text=True)
+    return response.json
+
+
+def refused(response, status, code):
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    assert response.json["code"] == code, response.json
+    return response.json
+
+
+@pytest.fixture(scope="module")
+def versioned_url(object_store) -> str:
+    return f"s3://{object_store.new_bucket(versioned=True)}/evidence"
+
+
+@pytest.fixture(scope="module")
+def app(make_app, versioned_url):
+    """The app on a bucket that keeps every version of every object."""
+    return make_app(FILES_URL=versioned_url)
+
+
+def new_interview(api: ApiClient, participant: bool = False) -> tuple[str, str, str | None]:
+    """An audio interview (of a consenting participant, if asked): (initiative, evidence,
+    participant)."""
+    ini = ok(api.post("initiatives", json={"toolkit": STAR, "title": "Walks"}), 201)["id"]
+    walker = None
+    body = {"evidence_type": "audio-interview", "payload": {"caption": "By the canal"}}
+    if participant:
+        walker = ok(
+            api.post(
+                f"initiatives/{ini}/participants",
+                json={"role": "person_using_services", "display_name": "M", "consent": "given"},
+            ),
+            201,
+        )["id"]
+        body |= {"participant_id": walker, "consent": "given"}
+    evidence = ok(api.post(f"initiatives/{ini}/evidence", json=body), 201)["id"]
+    return ini, evidence, walker
+
+
+def versions_under(store: ObjectFileStore, organisation_id: str) -> list[str]:
+    """Every version and delete marker the bucket keeps for an organisation's files."""
+    answer = store.client.list_object_versions(
+        Bucket=store.bucket, Prefix=f"{store.prefix}{organisation_id}/"
+    )
+    return [v["Key"] for v in [*answer.get("Versions", []), *answer.get("DeleteMarkers", [])]]
+
+
+def test_a_replaced_file_leaves_no_old_version_in_a_versioned_bucket(app, org):
+    _, evidence, _ = new_interview(org.api)
+    path = f"evidence/{evidence}/file"
+    ok(org.api.put(path, data=part(wav_bytes(level=1))))
+    second = ok(org.api.put(path, data=part(wav_bytes(level=2))))["file"]["sha256"]
+    store = services(app).files
+    assert versions_under(store, org.id) == [f"{store.prefix}{org.id}/{evidence}/{second}"]
+    ok(org.api.delete(path))
+    assert versions_under(store, org.id) == [], "no noncurrent version, no delete marker"
+
+
+def test_erasure_removes_the_recording_and_every_version_of_it(app, org):
+    _, evidence, walker = new_interview(org.api, participant=True)
+    path = f"evidence/{evidence}/file"
+    ok(org.api.put(path, data=part(wav_bytes(level=3))))
+    ok(org.api.put(path, data=part(wav_bytes(level=4))))
+    store = services(app).files
+    assert versions_under(store, org.id)
+    ok(org.with_scope("admin").post(f"participants/{walker}/erasure"))
+    assert versions_under(store, org.id) == [], "the erased person's voice is gone for good"
+    assert stored_entries(app, org.id) == set()
+
+
+def test_a_large_file_goes_up_in_parts_and_comes_back_whole_and_in_ranges(app, org):
+    _, evidence, _ = new_interview(org.api)
+    path = f"evidence/{evidence}/file"
+    content = big_wav(20)  # more than two parts of 8 MiB
+    stored = ok(put_big(org.api, path, content))["file"]
+    assert stored["sha256"] == hashlib.sha256(content).hexdigest()
+    assert stored["size"] == len(content)
+    assert stored_entries(app, org.id) == {(evidence, stored["sha256"])}, "no temporary object"
+    whole = org.api.get(path)
+    assert whole.status_code == 200
+    assert whole.get_data() == content
+    middle = org.api.get(path, headers={"Range": "bytes=9000000-9000099"})
+    assert middle.status_code == 206
+    assert middle.headers["Content-Range"] == f"bytes 9000000-9000099/{len(content)}"
+    assert middle.get_data() == content[9000000:9000100]
+    tail = org.api.get(path, headers={"Range": "bytes=-10"})
+    assert tail.get_data() == content[-10:]
+
+
+# Signed download URLs ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def presigning(make_app, versioned_url):
+    return make_app(FILES_URL=versioned_url, FILES_PRESIGN="1", FILES_PRESIGN_SECONDS=30)
+
+
+def test_a_signed_download_keeps_the_attachment_and_type_promises(presigning, org):
+    _, evidence, _ = new_interview(org.api)
+    path = f"evidence/{evidence}/file"
+    content = wav_bytes(level=5)
+    ok(org.api.put(path, data=part(content, "Café walk.wav")))
+    api = ApiClient(presigning.test_client(), org.tokens["read"])
+    answer = api.get(path)
+    assert answer.status_code == 307
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in answer.headers["Cache-Control"]
+    assert answer.headers["ETag"] == f'"{hashlib.sha256(content).hexdigest()}"'
+    url = answer.headers["Location"]
+    assert "X-Amz-Expires=30" in url
+    with urllib.request.urlopen(url) as fetched:
+        assert fetched.read() == content
+        assert fetched.headers["Content-Type"] == "audio/wav"
+        disposition = fetched.headers["Content-Disposition"]
+        assert disposition.startswith("attachment")
+        assert "filename*=UTF-8''Caf%C3%A9%20walk.wav" in disposition
+    ranged = urllib.request.Request(url, headers={"Range": "bytes=0-3"})
+    with urllib.request.urlopen(ranged) as fetched:
+        assert fetched.status == 206
+        assert fetched.read() == b"RIFF"
+
+
+def test_a_signed_download_answers_conditions_and_refusals_itself(presigning, org):
+    _, evidence, walker = new_interview(org.api, participant=True)
+    path = f"evidence/{evidence}/file"
+    content = wav_bytes(level=6)
+    etag = f'"{hashlib.sha256(content).hexdigest()}"'
+    ok(org.api.put(path, data=part(content)))
+    api = ApiClient(presigning.test_client(), org.tokens["write"])
+    assert api.get(path, headers={"If-None-Match": etag}).status_code == 304
+    refused(api.get(path, headers={"If-Match": '"stale"'}), 412, "stale_etag")
+    ok(api.patch(f"participants/{walker}", json={"consent": "withdrawn"}))
+    answer = refused(api.get(path), 409, "consent_withdrawn")
+    assert "Location" not in answer
+
+
+def test_signing_downloads_needs_object_storage(make_app, tmp_path, object_store):
+    from api.settings import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="COPROD_FILES_PRESIGN"):
+        make_app(FILES_DIR=str(tmp_path), FILES_PRESIGN="1")
+    with pytest.raises(ConfigurationError, match="FILES_PRESIGN_SECONDS is '0'"):
+        make_app(FILES_URL="s3://b/p", FILES_PRESIGN="1", FILES_PRESIGN_SECONDS="0")
+    with pytest.raises(ConfigurationError, match="COPROD_FILES_URL"):
+        make_app(FILES_URL="ftp://example.org/files")
+
+
+# An endpoint that fails, a network that drops -------------------------------------------
+
+
+def with_store(app, store):
+    """The app, answering from another store (one reached through a faulty endpoint)."""
+    app.extensions[EXTENSION] = dataclasses.replace(services(app), files=store)
+    return app
+
+
+def test_an_endpoint_answering_500_is_a_503_problem_for_uploads_and_downloads(
+    make_app, object_store, versioned_url, org
+):
+    from object_store import failing_endpoint
+
+    _, evidence, _ = new_interview(org.api)
+    path = f"evidence/{evidence}/file"
+    kept = ok(org.api.put(path, data=part(wav_bytes(level=7))))
+    with failing_endpoint() as endpoint:
+        store = ObjectFileStore(versioned_url, client=object_store.client(endpoint, attempts=2))
+        broken = with_store(make_app(FILES_URL=versioned_url), store)
+        api = ApiClient(broken.test_client(), org.tokens["write"])
+        upload = refused(
+            api.put(path, data=part(wav_bytes(level=8))), 503, "file_store_unavailable"
+        )
+        assert upload["status"] == 503
+        refused(api.get(path), 503, "file_store_unavailable")
+        assert int(api.get(path).headers["Retry-After"]) > 0
+    assert ok(org.api.get(f"evidence/{evidence}"))["file"] == kept["file"], "the row is as it was"
+    assert org.api.get(path).get_data() == wav_bytes(level=7)
+
+
+def run_coprod(*arguments: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(main, list(arguments), env=env, catch_exceptions=False)
+
+
+def test_a_connection_cut_mid_upload_keeps_nothing_and_gc_sweeps_the_parts(
+    make_app, object_store, database, org
+):
+    from object_store import CuttingProxy
+
+    url = f"s3://{object_store.bucket}/cut-{secrets.token_hex(3)}"
+    _, evidence, _ = new_interview(org.api)
+    path = f"evidence/{evidence}/file"
+    proxy = CuttingProxy(int(object_store.endpoint.rsplit(":", 1)[1]))
+    try:
+        store = ObjectFileStore(url, client=object_store.client(proxy.endpoint, attempts=2))
+        app = with_store(make_app(FILES_URL=url), store)
+        api = ApiClient(app.test_client(), org.tokens["write"])
+        before = ok(api.get(f"evidence/{evidence}"))
+        content = big_wav(20)
+        proxy.arm(cut_after=12 * MiB)  # after the first part, inside the second
+        refused(put_big(api, path, content), 503, "file_store_unavailable")
+        assert proxy.cuts > 0
+        proxy.disarm()
+        assert ok(api.get(f"evidence/{evidence}")) == before
+        refused(api.get(path), 404, "no_file")
+        left = [entry for entry in store.entries(org.id)]
+        assert all(entry.sha256 is None for entry in left), "no object under a digest"
+
+        swept = run_coprod(
+            "files", "gc", "--older-than", "0", "--files-url", url, "--database-url", database.url
+        )
+        assert swept.exit_code == 0, swept.output
+        assert f"Removed {len(left)} orphan" in swept.output
+        assert list(store.entries(org.id)) == []
+        assert store.client.list_multipart_uploads(Bucket=store.bucket).get("Uploads", []) == []
+
+        stored = ok(put_big(api, path, content))["file"]
+        assert stored["sha256"] == hashlib.sha256(content).hexdigest()
+        assert api.get(path).get_data() == content
+    finally:
+        proxy.close()
+
+
+# coprod files gc and migrate ---------------------------------------------------------------
+
+
+@pytest.fixture
+def store_app(make_app, file_store_settings):
+    return make_app(**file_store_settings)
+
+
+def store_options(app) -> list[str]:
+    store = services(app).files
+    if isinstance(store, ObjectFileStore):
+        return ["--files-url", store.url()]
+    assert isinstance(store, LocalFileStore)
+    return ["--files-url", "", "--files-dir", str(store.root)]
+
+
+def test_gc_removes_only_old_files_no_record_names_and_a_dry_run_removes_none(
+    store_app, database, make_org
+):
+    org = make_org("Sweeping council")
+    api = ApiClient(store_app.test_client(), org.tokens["write"])
+    _, evidence, _ = new_interview(api)
+    named = ok(api.put(f"evidence/{evidence}/file", data=part(wav_bytes(level=9))))["file"]
+    store = services(store_app).files
+    # What a process killed between storing a file and committing its row leaves behind:
+    orphan = store.put(org.id, evidence, io.BytesIO(wav_bytes(level=10)), 10**6)
+    options = [*store_options(store_app), "--database-url", database.url]
+    if not isinstance(store, ObjectFileStore):
+        (store.root / org.id / evidence / ".upload-x1y2z3").write_bytes(b"half a file")
+
+    young = run_coprod("files", "gc", *options)  # the default interval: an hour
+    assert young.exit_code == 0, young.output
+    assert "Removed 0 orphans" in young.output
+    if isinstance(store, ObjectFileStore):
+        # moto says every multipart upload was started in 2010, so its age is tested on
+        # files only; an unfinished upload of AWS says when it was started.
+        key = f"{store.prefix}{org.id}/{evidence}/.upload-0123456789abcdef"
+        store.client.create_multipart_upload(Bucket=store.bucket, Key=key)
+    assert len(stored_entries(store_app, org.id)) == 3
+    dry = run_coprod("files", "gc", "--dry-run", "--older-than", "0", *options)
+    assert dry.exit_code == 0, dry.output
+    assert dry.output.count("would remove ") == 2
+    assert orphan.sha256 in dry.output
+    assert named["sha256"] not in dry.output
+    assert len(stored_entries(store_app, org.id)) == 3, "a dry run removes nothing"
+
+    swept = run_coprod("files", "gc", "--older-than", "0", *options)
+    assert swept.exit_code == 0, swept.output
+    assert "Removed 2 orphans" in swept.output
+    assert stored_entries(store_app, org.id) == {(evidence, named["sha256"])}
+    assert api.get(f"evidence/{evidence}/file").get_data() == wav_bytes(level=9)
+
+
+def test_migrate_copies_a_local_folder_into_object_storage_checking_every_digest(
+    make_app, object_store, database, tmp_path, make_org
+):
+    local = make_app(FILES_DIR=str(tmp_path / "files"))
+    org = make_org("Moving council")
+    api = ApiClient(local.test_client(), org.tokens["write"])
+    contents = {}
+    for level in (11, 12, 13):
+        _, evidence, _ = new_interview(api)
+        ok(api.put(f"evidence/{evidence}/file", data=part(wav_bytes(level=level))))
+        contents[evidence] = wav_bytes(level=level)
+    target = f"s3://{object_store.bucket}/moved-{secrets.token_hex(3)}"
+
+    moved = run_coprod("files", "migrate", "--to", target, "--files-dir", str(tmp_path / "files"))
+    assert moved.exit_code == 0, moved.output
+    assert "Copied and checked 3 files" in moved.output
+    remote = make_app(FILES_URL=target)
+    api = ApiClient(remote.test_client(), org.tokens["read"])
+    for evidence, content in contents.items():
+        assert api.get(f"evidence/{evidence}/file").get_data() == content
+    assert stored_entries(remote, org.id) == stored_entries(local, org.id)
+
+    # A file whose bytes no longer match their digest is reported, not copied.
+    broken = next(iter(services(local).files.entries(org.id)))
+    (tmp_path / "files" / org.id / broken.evidence_id / broken.name).write_bytes(b"bit rot")
+    again = run_coprod(
+        "files", "migrate", "--to", target + "-2", "--files-dir", str(tmp_path / "files")
+    )
+    assert again.exit_code == 1
+    assert "do not match" in again.output
+    assert "Copied and checked 2 files" in again.output
+
+
+def test_the_object_store_is_reached_through_the_standard_aws_settings(object_store):
+    """No coprod setting for the endpoint or the keys: boto3's own, as every AWS tool."""
+    assert os.environ["AWS_ENDPOINT_URL"] == object_store.endpoint
+    store = ObjectFileStore(f"s3://{object_store.bucket}/plain")
+    assert store.put("org_" + "1" * 26, "evi_" + "1" * 26, io.BytesIO(b"x"), 10).size == 1
+
+
+def test_without_the_s3_extra_the_app_says_how_to_install_it(make_app, monkeypatch):
+    from api.settings import ConfigurationError
+
+    monkeypatch.setitem(sys.modules, "boto3", None)  # as if coprod[s3] were not installed
+    with pytest.raises(ConfigurationError, match=r"pip install 'coprod\[s3\]'"):
+        make_app(FILES_URL="s3://evidence/coprod")

@@ -1,0 +1,411 @@
+"""Files in S3-compatible object storage (AWS S3, MinIO, Ceph...): the ``coprod[s3]`` extra.
+
+``COPROD_FILES_URL=s3://bucket/prefix`` keeps each file at
+``<prefix>/<organisation>/<evidence>/<sha256>``, the local store's layout, so that any
+number of API machines share the files as they share the database. The connection is
+boto3's own: ``AWS_ENDPOINT_URL``, ``AWS_REGION`` and the credentials chain (variables,
+profile, instance or container role), as for any AWS tool.
+
+An object's key is its digest, which is known only once every byte has been read. So a
+file that fits one part (8 MiB) is read into memory, hashed and written to its key in one
+request that S3 checks against the digest (``ChecksumSHA256``); a larger one is sent
+part by part, hashed on the way, to a temporary key (``.upload-<random>``), then copied
+to its key inside the store, and the temporary object is removed. Either way an object
+appears under its digest only whole; an upload cut short leaves an unfinished multipart
+upload or a temporary object, which ``coprod files gc`` removes after the clean-up
+interval, and which the store itself tries to remove at once.
+
+Deleting a file removes every version of its key, so on a bucket that keeps versions an
+erased person's recording is not left behind as a noncurrent version; the store's
+credentials need ``s3:ListBucketVersions`` and ``s3:DeleteObjectVersion`` for that.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import secrets
+import urllib.parse
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, BinaryIO, cast
+
+from toolkits_core._services.files import (
+    RECORD_ID,
+    ByteSource,
+    FileEntry,
+    FileStoreError,
+    FileTooLargeError,
+    Intake,
+    StoredFile,
+    check_place,
+)
+
+S3Client = Any
+"""boto3's S3 client (boto3 ships no type hints)."""
+
+PART_BYTES = 8 * 1024 * 1024
+"""One part of a multipart upload, and the largest file written in one request (boto3's
+own threshold and part size)."""
+PARTS_IN_FLIGHT = 4
+COPY_LIMIT = 5 * 1024**3
+"""The largest object S3 copies in one request; larger ones are copied part by part."""
+TEMPORARY = ".upload-"
+
+
+def _boto3() -> Any:
+    try:
+        import boto3
+    except ImportError:  # pragma: no cover - the extra is missing
+        raise FileStoreError(
+            "COPROD_FILES_URL names object storage, which needs boto3: pip install 'coprod[s3]'"
+        ) from None
+    return boto3
+
+
+def _store_errors() -> tuple[type[Exception], ...]:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    return (BotoCoreError, ClientError)
+
+
+def _code(error: Exception) -> str:
+    response = getattr(error, "response", None) or {}
+    return str(response.get("Error", {}).get("Code", ""))
+
+
+class ObjectReader(io.RawIOBase):
+    """An object open for reading: streamed from the store, seekable for ranges.
+
+    It starts from the GET that opened it (one request for a whole download); a ``seek``
+    drops the stream it had and the next read asks the store for the object from that
+    byte on (a ranged GET), so a Range request costs the bytes it asks for, not the whole
+    object.
+    """
+
+    def __init__(
+        self, client: S3Client, bucket: str, key: str, size: int, body: Any = None
+    ) -> None:
+        super().__init__()
+        self._client, self._bucket, self._key, self._size = client, bucket, key, size
+        self._position = 0
+        self._body: Any = body
+        """The object from ``_position`` on, as the store is sending it; None: not asked."""
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._size}[whence]
+        position = max(0, base + offset)
+        if position != self._position:
+            self._drop()
+            self._position = position
+        return position
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self._position >= self._size:
+            return b""
+        if self._body is None:
+            try:
+                answer = self._client.get_object(
+                    Bucket=self._bucket, Key=self._key, Range=f"bytes={self._position}-"
+                )
+            except _store_errors() as error:
+                raise FileStoreError(f"could not read {self._key}: {error}") from error
+            self._body = answer["Body"]
+        try:
+            chunk = bytes(self._body.read(None if size is None or size < 0 else size))
+        except _store_errors() as error:
+            raise FileStoreError(f"could not read {self._key}: {error}") from error
+        self._position += len(chunk)
+        return chunk
+
+    def readinto(self, buffer: Any) -> int:
+        chunk = self.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+    def _drop(self) -> None:
+        if self._body is not None:
+            self._body.close()
+            self._body = None
+
+    def close(self) -> None:
+        self._drop()
+        super().close()
+
+
+class ObjectFileStore:
+    """Files in a bucket: ``s3://<bucket>/<prefix>/<organisation>/<evidence>/<sha256>``."""
+
+    def __init__(
+        self, url: str, *, client: S3Client | None = None, part_bytes: int = PART_BYTES
+    ) -> None:
+        parsed = urllib.parse.urlsplit(url)
+        if parsed.scheme != "s3" or not parsed.netloc or parsed.query or parsed.fragment:
+            raise ValueError(
+                f"{url!r} is not an object storage address: give s3://<bucket>/<prefix>"
+            )
+        self.bucket = parsed.netloc
+        prefix = parsed.path.strip("/")
+        self.prefix = f"{prefix}/" if prefix else ""
+        self.part_bytes = part_bytes
+        if client is None:
+            boto3 = _boto3()
+            from botocore.config import Config
+
+            client = boto3.client(
+                "s3",
+                config=Config(
+                    max_pool_connections=32,
+                    retries={"mode": "standard"},
+                    signature_version="s3v4",  # signed URLs that say how long they last
+                ),
+            )
+        self.client: S3Client = client
+
+    def url(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}".rstrip("/")
+
+    def _key(self, organisation_id: str, evidence_id: str, name: str) -> str:
+        return f"{self.prefix}{organisation_id}/{evidence_id}/{name}"
+
+    def put(
+        self, organisation_id: str, evidence_id: str, stream: ByteSource, max_bytes: int
+    ) -> StoredFile:
+        """Store a stream, refusing it with ``FileTooLargeError`` past ``max_bytes``."""
+        check_place(organisation_id, evidence_id)
+        intake = Intake(stream, max_bytes)
+        first = intake.read_up_to(self.part_bytes)
+        try:
+            if len(first) < self.part_bytes:
+                stored = intake.stored()
+                self.client.put_object(
+                    Bucket=self.bucket,
+                    Key=self._key(organisation_id, evidence_id, stored.sha256),
+                    Body=first,
+                    ChecksumSHA256=base64.b64encode(intake.digest.digest()).decode("ascii"),
+                )
+                return stored
+            return self._put_in_parts(organisation_id, evidence_id, intake, first)
+        except _store_errors() as error:
+            raise FileStoreError(f"could not store the file in {self.url()}: {error}") from error
+
+    def _put_in_parts(
+        self, organisation_id: str, evidence_id: str, intake: Intake, first: bytes
+    ) -> StoredFile:
+        temporary = self._key(organisation_id, evidence_id, TEMPORARY + secrets.token_hex(8))
+        upload = self.client.create_multipart_upload(Bucket=self.bucket, Key=temporary)
+        upload_id, completed = upload["UploadId"], False
+        parts: list[dict[str, Any]] = []
+        try:
+            # Parts go up PARTS_IN_FLIGHT at a time, as boto3's own transfers send them,
+            # while the next part is read and hashed: at most that many parts in memory.
+            with ThreadPoolExecutor(PARTS_IN_FLIGHT) as pool:
+                sending: deque[Future[dict[str, Any]]] = deque()
+                part, number = first, 0
+                try:
+                    while part:
+                        number += 1
+                        sending.append(
+                            pool.submit(self._send_part, temporary, upload_id, number, part)
+                        )
+                        if len(sending) >= PARTS_IN_FLIGHT:
+                            parts.append(sending.popleft().result())
+                        part = intake.read_up_to(self.part_bytes)
+                    parts.extend(future.result() for future in list(sending))
+                finally:
+                    for future in sending:
+                        future.cancel()
+            self.client.complete_multipart_upload(
+                Bucket=self.bucket,
+                Key=temporary,
+                UploadId=upload_id,
+                MultipartUpload={"Parts": parts},
+            )
+            completed = True
+            stored = intake.stored()
+            final = self._key(organisation_id, evidence_id, stored.sha256)
+            source = {"Bucket": self.bucket, "Key": temporary}
+            if stored.size <= COPY_LIMIT:
+                self.client.copy_object(Bucket=self.bucket, Key=final, CopySource=source)
+            else:
+                self.client.copy(source, self.bucket, final)  # part by part
+        except BaseException:
+            self._forget_upload(temporary, upload_id, completed)
+            raise
+        self._forget_upload(temporary, upload_id, completed)
+        return stored
+
+    def _send_part(self, key: str, upload_id: str, number: int, part: bytes) -> dict[str, Any]:
+        sent = self.client.upload_part(
+            Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=part
+        )
+        return {"PartNumber": number, "ETag": sent["ETag"]}
+
+    def _forget_upload(self, key: str, upload_id: str, completed: bool) -> None:
+        """Remove an upload's temporary object (or its parts); what cannot be removed now
+        is left for ``coprod files gc``, never reported over the answer the client gets."""
+        try:
+            if completed:
+                self._erase(key)
+            else:
+                self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)
+        except Exception as error:
+            if not isinstance(error, (*_store_errors(), OSError)):
+                raise
+
+    def open(self, organisation_id: str, evidence_id: str, sha256: str) -> BinaryIO:
+        check_place(organisation_id, evidence_id, sha256)
+        key = self._key(organisation_id, evidence_id, sha256)
+        try:
+            found = self.client.get_object(Bucket=self.bucket, Key=key)
+        except _store_errors() as error:
+            if _code(error) in {"404", "NoSuchKey", "NotFound"}:
+                raise FileNotFoundError(key) from None
+            raise FileStoreError(f"could not read {key}: {error}") from error
+        reader = ObjectReader(
+            self.client, self.bucket, key, int(found["ContentLength"]), found["Body"]
+        )
+        return cast(BinaryIO, io.BufferedReader(reader, buffer_size=256 * 1024))
+
+    def delete(self, organisation_id: str, evidence_id: str, sha256: str) -> None:
+        check_place(organisation_id, evidence_id, sha256)
+        try:
+            self._erase(self._key(organisation_id, evidence_id, sha256))
+        except _store_errors() as error:
+            raise FileStoreError(f"could not delete a file in {self.url()}: {error}") from error
+
+    def _versions(self, key: str) -> list[dict[str, Any]]:
+        """Every version and delete marker of exactly this key (a bucket that never kept
+        versions answers its one object as version "null")."""
+        found: list[dict[str, Any]] = []
+        pages = self.client.get_paginator("list_object_versions")
+        for page in pages.paginate(Bucket=self.bucket, Prefix=key):
+            for item in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
+                if item["Key"] == key:
+                    found.append(dict(item))
+        return found
+
+    def _erase(self, key: str, written_by: dt.datetime | None = None) -> bool:
+        """Delete the key's versions (those written by ``written_by``, if given); whether
+        any was deleted.
+
+        Without ``written_by``, the key is deleted first: a bucket that keeps no versions
+        answers without a version id, and that is all; one that keeps them answers with
+        the delete marker it added, and every version is then listed and deleted too.
+        """
+        if written_by is None:
+            answer = self.client.delete_object(Bucket=self.bucket, Key=key)
+            if not answer.get("VersionId"):
+                return True  # (a bucket whose versioning is suspended answers "null")
+        versions = self._versions(key)
+        chosen = [v for v in versions if written_by is None or v["LastModified"] <= written_by]
+        if not versions:
+            self.client.delete_object(Bucket=self.bucket, Key=key)
+            return False
+        for start in range(0, len(chosen), 1000):
+            answer = self.client.delete_objects(
+                Bucket=self.bucket,
+                Delete={
+                    "Objects": [
+                        {"Key": key, "VersionId": v["VersionId"]}
+                        for v in chosen[start : start + 1000]
+                    ],
+                    "Quiet": True,
+                },
+            )
+            if answer.get("Errors"):
+                raise FileStoreError(f"could not delete every version of {key}: {answer['Errors']}")
+        return bool(chosen) and len(chosen) == len(versions)
+
+    def entries(self, organisation_id: str | None = None) -> Iterator[FileEntry]:
+        if organisation_id is not None:
+            check_place(organisation_id, organisation_id)
+        prefix = self.prefix + (f"{organisation_id}/" if organisation_id else "")
+        try:
+            for page in self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=prefix
+            ):
+                for item in page.get("Contents", []):
+                    entry = self._entry(item["Key"], item["LastModified"], item["Size"])
+                    if entry is not None:
+                        yield entry
+            for page in self.client.get_paginator("list_multipart_uploads").paginate(
+                Bucket=self.bucket, Prefix=prefix
+            ):
+                for upload in page.get("Uploads", []):
+                    entry = self._entry(upload["Key"], upload["Initiated"], 0, upload["UploadId"])
+                    if entry is not None:
+                        yield entry
+        except _store_errors() as error:
+            raise FileStoreError(f"could not list {self.url()}: {error}") from error
+
+    def _entry(
+        self, key: str, modified: dt.datetime, size: int, handle: str = ""
+    ) -> FileEntry | None:
+        parts = key[len(self.prefix) :].split("/")
+        if len(parts) != 3 or not all(RECORD_ID.fullmatch(p) for p in parts[:2]):
+            return None  # not ours: the prefix may be shared
+        return FileEntry(parts[0], parts[1], parts[2], modified, size, handle)
+
+    def remove(self, entry: FileEntry) -> bool:
+        key = self._key(entry.organisation_id, entry.evidence_id, entry.name)
+        try:
+            if entry.handle:
+                self.client.abort_multipart_upload(
+                    Bucket=self.bucket, Key=key, UploadId=entry.handle
+                )
+                return True
+            return self._erase(key, written_by=entry.modified)
+        except _store_errors() as error:
+            if _code(error) == "NoSuchUpload":
+                return False
+            raise FileStoreError(f"could not remove {key}: {error}") from error
+
+    def download_url(
+        self,
+        organisation_id: str,
+        evidence_id: str,
+        sha256: str,
+        *,
+        media_type: str,
+        disposition: str,
+        seconds: int,
+    ) -> str | None:
+        check_place(organisation_id, evidence_id, sha256)
+        try:
+            return str(
+                self.client.generate_presigned_url(
+                    "get_object",
+                    Params={
+                        "Bucket": self.bucket,
+                        "Key": self._key(organisation_id, evidence_id, sha256),
+                        "ResponseContentType": media_type,
+                        "ResponseContentDisposition": disposition,
+                        "ResponseCacheControl": "private",
+                    },
+                    ExpiresIn=seconds,
+                )
+            )
+        except _store_errors() as error:
+            raise FileStoreError(f"could not sign a download URL: {error}") from error
+
+    def describe(self) -> str:
+        return f"the object store {self.url()}"
+
+
+def is_object_store_url(url: str) -> bool:
+    return url.startswith("s3://")
+
+
+__all__ = ["FileTooLargeError", "ObjectFileStore", "ObjectReader", "is_object_store_url"]
