@@ -28,7 +28,8 @@ def test_the_exported_names_are_pinned():
     """Changing this list changes the plugin API: bump PLUGIN_API_VERSION and say so in the docs."""
     assert sorted(toolkits_core.__all__) == sorted(
         [
-            "ENTRY_POINT_GROUP", "PLUGIN_API_VERSION", "ActivityType", "ActivityView",
+            "ALL_CYCLES", "ENTRY_POINT_GROUP", "PLUGIN_API_VERSION", "ActivityType",
+            "ActivityView",
             "AssessmentSummary", "AssessmentView", "Blocker", "Consent", "Dimension",
             "EvidenceKind", "EvidenceType", "EvidenceView", "Indicator", "InitiativeView",
             "InvalidRecordError", "ParticipantRole", "ParticipantView", "PluginFailure",

@@ -34,6 +34,7 @@ from toolkits_core._plugin_errors import (
     UnknownToolkitError,
 )
 from toolkits_core._views import (
+    ALL_CYCLES,
     ActivityView,
     AssessmentView,
     Consent,
@@ -56,6 +57,7 @@ from toolkits_core._vocabulary import (
 )
 
 __all__ = [
+    "ALL_CYCLES",
     "ENTRY_POINT_GROUP",
     "PLUGIN_API_VERSION",
     "ActivityType",
