@@ -249,7 +249,7 @@ class DatabaseTally:
 
     def evidence(self, query: EvidenceQuery, at_most: int | None) -> int:
         where: list[sa.ColumnElement[bool]] = [
-            Evidence.organisation_id == self.ws.organisation_id,
+            self._owned(Evidence),
             Evidence.initiative_id == self.initiative_id,
             consent_not_withdrawn(),
             *self._stage_and_cycle(Evidence, query.stage, query.cycle),
@@ -273,7 +273,7 @@ class DatabaseTally:
 
     def activities(self, query: ActivityQuery, at_most: int | None) -> int:
         where: list[sa.ColumnElement[bool]] = [
-            Activity.organisation_id == self.ws.organisation_id,
+            self._owned(Activity),
             Activity.initiative_id == self.initiative_id,
             *self._stage_and_cycle(Activity, query.stage, query.cycle),
         ]
@@ -296,7 +296,7 @@ class DatabaseTally:
 
     def participants(self, role: ParticipantRole | None, consent: Consent | None) -> int:
         statement = sa.select(sa.func.count()).where(
-            Participant.organisation_id == self.ws.organisation_id,
+            self._owned(Participant),
             Participant.initiative_id == self.initiative_id,
         )
         if role is not None:
@@ -304,6 +304,19 @@ class DatabaseTally:
         if consent is not None:
             statement = statement.where(Participant.consent == consent.value)
         return int(self.ws.session.execute(statement).scalar_one())
+
+    def _owned(self, model: type[Any]) -> sa.ColumnElement[bool]:
+        """The organisation's rows, said so that SQLite walks the tally index.
+
+        SQLite has no statistics (nothing runs ANALYZE), and given a list of stages it
+        prefers the one-column index on the organisation, reading every row of it: 1.7 s
+        at 600,936 pieces against under a millisecond. Wrapped in an expression, the
+        condition still holds every query to the organisation but offers no index.
+        """
+        column = model.organisation_id
+        if self.ws.session.get_bind().dialect.name == "sqlite":
+            return sa.func.coalesce(column, "") == self.ws.organisation_id
+        return column == self.ws.organisation_id  # type: ignore[no-any-return]
 
     def _stage_and_cycle(
         self, model: type[Any], stage: str | None, cycle: int | None
