@@ -29,7 +29,7 @@ def test_the_exported_names_are_pinned():
     assert sorted(toolkits_core.__all__) == sorted(
         [
             "ALL_CYCLES", "ENTRY_POINT_GROUP", "PLUGIN_API_VERSION", "ActivityType",
-            "ActivityView",
+            "ActivityView", "Advice",
             "AssessmentSummary", "AssessmentView", "Blocker", "Consent", "Dimension",
             "EvidenceKind", "EvidenceType", "EvidenceView", "Indicator", "InitiativeView",
             "InvalidRecordError", "ParticipantRole", "ParticipantView", "PluginFailure",

@@ -19,6 +19,7 @@ from toolkits_core._evidence_kinds import EvidenceKind, default_payload_schema
 from toolkits_core._hookspecs import PLUGIN_API_VERSION, hookimpl, hookspec
 from toolkits_core._host import PluginHost, PluginInfo, load_plugins
 from toolkits_core._outcomes import (
+    Advice,
     AssessmentSummary,
     Blocker,
     Problem,
@@ -62,6 +63,7 @@ __all__ = [
     "PLUGIN_API_VERSION",
     "ActivityType",
     "ActivityView",
+    "Advice",
     "AssessmentSummary",
     "AssessmentView",
     "Blocker",

@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterable
 
 import pluggy
 
-from toolkits_core._outcomes import AssessmentSummary, Blocker, Problem, Transition
-from toolkits_core._views import AssessmentView, EvidenceView, InitiativeView
+from toolkits_core._outcomes import Advice, AssessmentSummary, Blocker, Problem, Transition
+from toolkits_core._views import ActivityView, AssessmentView, EvidenceView, InitiativeView
 from toolkits_core._vocabulary import Scale, Toolkit
 
 PROJECT_NAME = "toolkits_core"
@@ -69,6 +69,24 @@ def coprod_validate_evidence(
 
 
 @hookspec
+def coprod_validate_activity(
+    toolkit: Toolkit, initiative: InitiativeView | None, activity: ActivityView
+) -> Iterable[Problem] | None:
+    """Return problems with an activity that the toolkit's vocabulary cannot express.
+
+    New in plugin API 1.1. Called for every activity recorded or changed in an initiative
+    run with ``toolkit``, after the core's own checks have passed (the activity type,
+    stage, cycle and dimensions exist, and the type fits the stage): for example "a
+    co-design workshop needs a person who uses the service", using ``activity.participants``
+    (each with their consent; count those who ``takes_part``). ``initiative`` is ``None``
+    when the activity is checked on its own.
+
+    Routed as ``coprod_validate_evidence`` is. Return an iterable of ``Problem`` (``field``
+    such as ``participant_ids``), or ``None``. The host fills in ``Problem.plugin``.
+    """
+
+
+@hookspec
 def coprod_transition_blockers(
     toolkit: Toolkit, initiative: InitiativeView, transition: Transition
 ) -> Iterable[Blocker] | None:
@@ -81,6 +99,20 @@ def coprod_transition_blockers(
     initiative see all that stands in their way at once. Return an iterable of ``Blocker``
     with a stable ``code`` and a ``message`` that says what would lift it, or ``None``. The
     host fills in ``Blocker.plugin``.
+    """
+
+
+@hookspec
+def coprod_transition_advice(
+    toolkit: Toolkit, initiative: InitiativeView, transition: Transition
+) -> Iterable[Advice] | None:
+    """Return advice on ``transition`` that should not stop it (new in plugin API 1.1).
+
+    Asked exactly when ``coprod_transition_blockers`` is, and routed the same way: for
+    example "consider a show-and-tell with the people you met before moving on". Advice
+    is shown beside the blockers in progress and never refuses a move. Return an iterable
+    of ``Advice`` with a stable ``code`` and a ``message``, or ``None``. The host fills in
+    ``Advice.plugin``.
     """
 
 
