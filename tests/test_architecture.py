@@ -116,3 +116,10 @@ def test_the_core_and_the_api_name_no_particular_toolkit(package):
         if name in path.read_text(encoding="utf-8").lower()
     ]
     assert hits == []
+
+
+def test_every_exported_name_is_documented_for_plugin_authors():
+    docs = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    table = docs.split("## Every exported name", 1)[1].split("\n## ", 1)[0]
+    listed = [line.split("`")[1] for line in table.splitlines() if line.startswith("| `")]
+    assert sorted(listed) == sorted(toolkits_core.__all__)
