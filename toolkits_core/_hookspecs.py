@@ -8,8 +8,8 @@ argument is a minor change; removing or changing a hook or argument is a major o
 A plugin may set a module attribute ``PLUGIN_API = <major>``; the host refuses, by name,
 a plugin that asks for a major version it does not provide.
 
-Routing: the three rule hooks (evidence, transitions, summaries) are asked about a
-toolkit only of the plugin that registered it and of plugins whose module attribute
+Routing: the rule hooks (evidence, activities, transitions, advice, summaries) are asked
+about a toolkit only of the plugin that registered it and of plugins whose module attribute
 ``RULES_FOR`` names it (a sequence of toolkit keys, or ``"*"`` for every toolkit, as a
 council's local policy would). A hook never has to check ``toolkit.key``, and a careless
 rules plugin cannot break the toolkits it does not speak for.
