@@ -107,7 +107,7 @@ def report(rows: list[dict[str, Any]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.rules", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="the quick run's sizes")
-    parser.add_argument("--runs", type=int, default=7, help="timed requests per case")
+    parser.add_argument("--runs", type=int, default=15, help="timed requests per case")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--postgresql", default=DEFAULT_POSTGRESQL)
     parser.add_argument("--pg-prefix", default="coprod_bench")
