@@ -28,7 +28,8 @@ def test_the_exported_names_are_pinned():
     """Changing this list changes the plugin API: bump PLUGIN_API_VERSION and say so in the docs."""
     assert sorted(toolkits_core.__all__) == sorted(
         [
-            "ENTRY_POINT_GROUP", "PLUGIN_API_VERSION", "ActivityType", "ActivityView",
+            "ALL_CYCLES", "ENTRY_POINT_GROUP", "PLUGIN_API_VERSION", "ActivityType",
+            "ActivityView", "Advice",
             "AssessmentSummary", "AssessmentView", "Blocker", "Consent", "Dimension",
             "EvidenceKind", "EvidenceType", "EvidenceView", "Indicator", "InitiativeView",
             "InvalidRecordError", "ParticipantRole", "ParticipantView", "PluginFailure",
@@ -115,3 +116,10 @@ def test_the_core_and_the_api_name_no_particular_toolkit(package):
         if name in path.read_text(encoding="utf-8").lower()
     ]
     assert hits == []
+
+
+def test_every_exported_name_is_documented_for_plugin_authors():
+    docs = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    table = docs.split("## Every exported name", 1)[1].split("\n## ", 1)[0]
+    listed = [line.split("`")[1] for line in table.splitlines() if line.startswith("| `")]
+    assert sorted(listed) == sorted(toolkits_core.__all__)

@@ -15,8 +15,11 @@ import pytest
 from conftest import build_toolkit
 
 from toolkits_core import (
+    ActivityView,
+    Advice,
     AssessmentView,
     Blocker,
+    Consent,
     EvidenceView,
     InitiativeView,
     InvalidRecordError,
@@ -69,6 +72,81 @@ def test_hook_coprod_register_toolkits():
     host = PluginHost.of(Two())
     assert [t.key for t in host.toolkits()] == ["one", "two"]
     assert host.plugins[0].toolkits == ("one", "two")
+
+
+# coprod_validate_activity (API 1.1) ----------------------------------------------------
+
+
+class MeetingsNeedAPerson(TinyRules):
+    """A meeting needs a person who uses the service, who has consented."""
+
+    @hookimpl
+    def coprod_validate_activity(self, activity):
+        if activity.activity_type != "meeting" or any(
+            p.role is ParticipantRole.PERSON_USING_SERVICES and p.takes_part
+            for p in activity.participants
+        ):
+            return None
+        return [Problem("no_person", "Invite a person who uses the service.", "participant_ids")]
+
+
+def test_hook_coprod_validate_activity():
+    host = PluginHost.of(Tiny(), MeetingsNeedAPerson())
+    person = ParticipantView(ParticipantRole.PERSON_USING_SERVICES, id="par_1")
+    unconsented = ParticipantView(
+        ParticipantRole.PERSON_USING_SERVICES, Consent.NOT_RECORDED, id="par_2"
+    )
+    met = ActivityView("meeting", "first", participants=[person])
+    assert met.participant_roles == (ParticipantRole.PERSON_USING_SERVICES,)
+    assert host.check_activity(met, toolkit="tiny") == []
+    alone = ActivityView("meeting", "first", participants=[unconsented])
+    assert host.check_activity(alone, toolkit="tiny") == [
+        Problem(
+            "no_person",
+            "Invite a person who uses the service.",
+            "participant_ids",
+            plugin="MeetingsNeedAPerson",
+        )
+    ]
+
+
+def test_the_core_checks_an_activity_before_any_plugin_sees_it():
+    host = PluginHost.of(Tiny(), MeetingsNeedAPerson())
+    [problem] = host.check_activity(ActivityView("meeting", "third"), toolkit="tiny")
+    assert (problem.code, problem.plugin) == ("activity_type_not_in_stage", "core")
+
+
+# coprod_transition_advice (API 1.1) ----------------------------------------------------
+
+
+class ShowAndTell(TinyRules):
+    @hookimpl
+    def coprod_transition_advice(self, initiative, transition):
+        if initiative.has_activities(stage=transition.from_stage):
+            return None
+        return [Advice("show_and_tell", "Consider a show-and-tell before moving on.")]
+
+
+def test_hook_coprod_transition_advice():
+    host = PluginHost.of(Tiny(), ShowAndTell())
+    decision = host.decide_transition(at("first"), "second")
+    assert decision.allowed  # advice never blocks
+    assert decision.blockers == ()
+    assert decision.advice == (
+        Advice("show_and_tell", "Consider a show-and-tell before moving on.", "ShowAndTell"),
+    )
+    met = at("first", activities=[ActivityView("meeting", "first")])
+    assert host.decide_transition(met, "second").advice == ()
+
+
+def test_advice_that_is_not_advice_is_reported_with_the_plugin_name():
+    class Wrong(TinyRules):
+        @hookimpl
+        def coprod_transition_advice(self):
+            return [Blocker("b", "A blocker, not advice.")]
+
+    with pytest.raises(PluginHookError, match="expected a Advice with a code and a message"):
+        PluginHost.of(Tiny(), Wrong()).decide_transition(at("first"), "second")
 
 
 # coprod_validate_evidence --------------------------------------------------------------
@@ -369,7 +447,9 @@ def test_the_hook_list_is_what_the_docs_and_tests_above_cover():
     assert HOOKS == [
         "coprod_register_toolkits",
         "coprod_summarise_assessment",
+        "coprod_transition_advice",
         "coprod_transition_blockers",
+        "coprod_validate_activity",
         "coprod_validate_evidence",
     ]
 

@@ -214,7 +214,7 @@ def test_the_documented_example_plugin_passes_its_own_tests(example):
     # -P: import the installed plugin from PYTHONPATH, never the source beside the tests.
     result = subprocess.run(
         [sys.executable, "-P", "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         "--rootdir", str(tests), "-c", os.devnull, str(tests)],
+         "--rootdir", str(tests), "-c", os.devnull, "--coprod-plugin", "tlap_ladder", str(tests)],
         capture_output=True, text=True, env=env, timeout=300, check=False, cwd=example.parent,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr

@@ -10,6 +10,7 @@ import pytest
 from conftest import build_toolkit
 
 from toolkits_core import (
+    PLUGIN_API_VERSION,
     Blocker,
     EvidenceKind,
     EvidenceType,
@@ -156,7 +157,10 @@ def test_a_misspelt_hook_is_reported_rather_than_silently_ignored():
     host = PluginHost([candidate("typo", Typo())])
     (failure,) = host.failures
     assert failure.phase == "hooks"
-    assert "coprod_register_toolkit() is not a hook of plugin API 1.0" in failure.message
+    assert (
+        f"coprod_register_toolkit() is not a hook of plugin API {PLUGIN_API_VERSION}"
+        in failure.message
+    )
 
 
 def test_a_hook_without_the_hookimpl_marker_is_reported():
@@ -190,7 +194,7 @@ def test_a_plugin_for_another_major_plugin_api_is_refused():
     (failure,) = host.failures
     assert (failure.phase, failure.message) == (
         "api_version",
-        "wants plugin API 2, this coprod provides 1.0",
+        f"wants plugin API 2, this coprod provides {PLUGIN_API_VERSION}",
     )
 
 

@@ -98,3 +98,36 @@ def test_a_cyclic_toolkit_does_not_go_back_mid_cycle():
 
 def test_the_current_stage_always_counts_as_reached():
     assert InitiativeView("tiny", "second").reached_stages == ("second",)
+
+
+# The iterative flow (plugin API 1.1): back within a round, and round again ---------------
+
+
+def test_an_iterative_round_goes_back_to_any_earlier_stage_of_the_round():
+    host = host_for(StageFlow.ITERATIVE)
+    at_third = InitiativeView("tiny", "third", cycle=2, reached_stages=("first", "second"))
+    back = host.decide_transition(at_third, "second")
+    assert back.allowed
+    assert back.transition == Transition("third", "second", TransitionKind.REVISIT, 2)
+    at_second = InitiativeView("tiny", "second", reached_stages=("first",))
+    assert host.decide_transition(at_second, "first").transition == Transition(
+        "second", "first", TransitionKind.REVISIT, 1
+    )
+
+
+def test_an_iterative_toolkit_starts_a_new_round_from_its_last_stage():
+    host = host_for(StageFlow.ITERATIVE)
+    at_third = InitiativeView("tiny", "third", reached_stages=("first", "second"))
+    decision = host.decide_transition(at_third, "first")
+    assert decision.allowed
+    assert decision.transition == Transition("third", "first", TransitionKind.NEW_CYCLE, 2)
+
+
+def test_an_iterative_round_still_moves_forward_one_stage_at_a_time():
+    host = host_for(StageFlow.ITERATIVE)
+    decision = host.decide_transition(InitiativeView("tiny", "first"), "third")
+    assert decision.transition is None
+    assert codes(decision) == ["stage_skipped"]
+    assert codes(host.decide_transition(InitiativeView("tiny", "second"), "second")) == [
+        "already_there"
+    ]

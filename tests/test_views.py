@@ -55,4 +55,5 @@ def test_views_are_frozen_and_their_payloads_read_only():
 
 
 def test_a_participant_view_holds_a_role_and_consent_and_nothing_personal():
-    assert [f.name for f in dataclasses.fields(ParticipantView)] == ["role", "consent"]
+    # API 1.1 added the id (opaque, so rules can tell people apart), never a name.
+    assert [f.name for f in dataclasses.fields(ParticipantView)] == ["role", "consent", "id"]

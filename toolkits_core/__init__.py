@@ -19,6 +19,7 @@ from toolkits_core._evidence_kinds import EvidenceKind, default_payload_schema
 from toolkits_core._hookspecs import PLUGIN_API_VERSION, hookimpl, hookspec
 from toolkits_core._host import PluginHost, PluginInfo, load_plugins
 from toolkits_core._outcomes import (
+    Advice,
     AssessmentSummary,
     Blocker,
     Problem,
@@ -34,6 +35,7 @@ from toolkits_core._plugin_errors import (
     UnknownToolkitError,
 )
 from toolkits_core._views import (
+    ALL_CYCLES,
     ActivityView,
     AssessmentView,
     Consent,
@@ -56,10 +58,12 @@ from toolkits_core._vocabulary import (
 )
 
 __all__ = [
+    "ALL_CYCLES",
     "ENTRY_POINT_GROUP",
     "PLUGIN_API_VERSION",
     "ActivityType",
     "ActivityView",
+    "Advice",
     "AssessmentSummary",
     "AssessmentView",
     "Blocker",

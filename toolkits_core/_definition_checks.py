@@ -38,6 +38,10 @@ SEMVER_PATTERN = re.compile(
     r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?",
     re.ASCII,
 )
+_SPDX_ID = r"(?:LicenseRef-[A-Za-z0-9.-]+|[A-Za-z0-9][A-Za-z0-9.-]*\+?)"
+SPDX_PATTERN = re.compile(rf"{_SPDX_ID}(?: (?:AND|OR|WITH) {_SPDX_ID})*", re.ASCII)
+"""The shape of an SPDX licence expression (``CC-BY-4.0``, ``MIT OR Apache-2.0``). The
+shape only: the SPDX list grows, and a plugin may use a licence newer than this coprod."""
 URL_PATTERN = re.compile(r"https?://[^\s/$.?#][^\s]*", re.ASCII)
 
 
@@ -113,6 +117,15 @@ def check_toolkit(toolkit: object) -> list[str]:
         problems.add("version", f"{toolkit.version!r} is not a semantic version such as '1.0.0'")
     if not isinstance(toolkit.source_url, str) or not URL_PATTERN.fullmatch(toolkit.source_url):
         problems.add("source_url", f"{toolkit.source_url!r} is not an http(s) URL")
+    problems.text("adapted_from", toolkit.adapted_from, required=False)
+    if not isinstance(toolkit.licence_id, str) or (
+        toolkit.licence_id and not SPDX_PATTERN.fullmatch(toolkit.licence_id)
+    ):
+        problems.add(
+            "licence_id",
+            f"{toolkit.licence_id!r} is not an SPDX licence id such as 'CC-BY-4.0' "
+            "(or 'LicenseRef-<name>' for a licence SPDX does not list)",
+        )
     if not isinstance(toolkit.stage_flow, StageFlow):
         problems.add("stage_flow", f"must be a StageFlow, not {toolkit.stage_flow!r}")
 
@@ -138,6 +151,9 @@ def check_toolkit(toolkit: object) -> list[str]:
     stage_keys = _keys(stages)
     dimension_keys = _keys(dimensions)
     evidence_keys = _keys(evidence_types)
+    for index, evidence_type in enumerate(evidence_types):
+        path = f"evidence_types[{index}].stages"
+        problems.references(path, evidence_type.stages, stage_keys, "stage")
     for index, activity in enumerate(activity_types):
         path = f"activity_types[{index}]"
         problems.key(f"{path}.key", activity.key)

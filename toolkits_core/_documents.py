@@ -17,6 +17,10 @@ STAGE_FLOW_EXPLANATIONS = {
     StageFlow.SEQUENTIAL: "forward one stage at a time; no going back",
     StageFlow.REVISITABLE: "forward one stage at a time; back to any stage already reached",
     StageFlow.CYCLIC: "forward one stage at a time; after the last, a new cycle begins",
+    StageFlow.ITERATIVE: (
+        "forward one stage at a time; back to any earlier stage of the round; after the "
+        "last, a new round begins"
+    ),
 }
 
 
@@ -29,7 +33,9 @@ def toolkit_summary_document(toolkit: Toolkit, plugin: PluginInfo | None = None)
         "summary": toolkit.summary,
         "publisher": toolkit.publisher,
         "licence": toolkit.licence,
+        "licence_id": toolkit.licence_id or None,
         "attribution": toolkit.attribution,
+        "adapted_from": toolkit.adapted_from or None,
         "source_url": toolkit.source_url,
         "stage_flow": toolkit.stage_flow.value,
         "counts": {
@@ -87,6 +93,7 @@ def toolkit_document(toolkit: Toolkit, plugin: PluginInfo | None = None) -> dict
             "kind": e.kind.value,
             "has_file": e.kind.has_file,
             "summary": e.summary,
+            "stages": list(e.stages),
             "payload_schema": e.json_schema(),
         }
         for e in toolkit.evidence_types

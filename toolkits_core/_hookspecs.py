@@ -8,8 +8,8 @@ argument is a minor change; removing or changing a hook or argument is a major o
 A plugin may set a module attribute ``PLUGIN_API = <major>``; the host refuses, by name,
 a plugin that asks for a major version it does not provide.
 
-Routing: the three rule hooks (evidence, transitions, summaries) are asked about a
-toolkit only of the plugin that registered it and of plugins whose module attribute
+Routing: the rule hooks (evidence, activities, transitions, advice, summaries) are asked
+about a toolkit only of the plugin that registered it and of plugins whose module attribute
 ``RULES_FOR`` names it (a sequence of toolkit keys, or ``"*"`` for every toolkit, as a
 council's local policy would). A hook never has to check ``toolkit.key``, and a careless
 rules plugin cannot break the toolkits it does not speak for.
@@ -25,14 +25,14 @@ from collections.abc import Callable, Iterable
 
 import pluggy
 
-from toolkits_core._outcomes import AssessmentSummary, Blocker, Problem, Transition
-from toolkits_core._views import AssessmentView, EvidenceView, InitiativeView
+from toolkits_core._outcomes import Advice, AssessmentSummary, Blocker, Problem, Transition
+from toolkits_core._views import ActivityView, AssessmentView, EvidenceView, InitiativeView
 from toolkits_core._vocabulary import Scale, Toolkit
 
 PROJECT_NAME = "toolkits_core"
 """The pluggy project name; also the entry-point group plugins are published under."""
 
-PLUGIN_API_VERSION = "1.0"
+PLUGIN_API_VERSION = "1.1"
 
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
@@ -69,6 +69,24 @@ def coprod_validate_evidence(
 
 
 @hookspec
+def coprod_validate_activity(
+    toolkit: Toolkit, initiative: InitiativeView | None, activity: ActivityView
+) -> Iterable[Problem] | None:
+    """Return problems with an activity that the toolkit's vocabulary cannot express.
+
+    New in plugin API 1.1. Called for every activity recorded or changed in an initiative
+    run with ``toolkit``, after the core's own checks have passed (the activity type,
+    stage, cycle and dimensions exist, and the type fits the stage): for example "a
+    co-design workshop needs a person who uses the service", using ``activity.participants``
+    (each with their consent; count those who ``takes_part``). ``initiative`` is ``None``
+    when the activity is checked on its own.
+
+    Routed as ``coprod_validate_evidence`` is. Return an iterable of ``Problem`` (``field``
+    such as ``participant_ids``), or ``None``. The host fills in ``Problem.plugin``.
+    """
+
+
+@hookspec
 def coprod_transition_blockers(
     toolkit: Toolkit, initiative: InitiativeView, transition: Transition
 ) -> Iterable[Blocker] | None:
@@ -81,6 +99,20 @@ def coprod_transition_blockers(
     initiative see all that stands in their way at once. Return an iterable of ``Blocker``
     with a stable ``code`` and a ``message`` that says what would lift it, or ``None``. The
     host fills in ``Blocker.plugin``.
+    """
+
+
+@hookspec
+def coprod_transition_advice(
+    toolkit: Toolkit, initiative: InitiativeView, transition: Transition
+) -> Iterable[Advice] | None:
+    """Return advice on ``transition`` that should not stop it (new in plugin API 1.1).
+
+    Asked exactly when ``coprod_transition_blockers`` is, and routed the same way: for
+    example "consider a show-and-tell with the people you met before moving on". Advice
+    is shown beside the blockers in progress and never refuses a move. Return an iterable
+    of ``Advice`` with a stable ``code`` and a ``message``, or ``None``. The host fills in
+    ``Advice.plugin``.
     """
 
 

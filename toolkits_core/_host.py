@@ -34,6 +34,7 @@ from toolkits_core._discovery import (
     strict_from,
 )
 from toolkits_core._outcomes import (
+    Advice,
     AssessmentSummary,
     Blocker,
     Problem,
@@ -360,7 +361,11 @@ class PluginHost:
             yield impl.plugin_name, answer
 
     def _collect(
-        self, hook: str, toolkit: str, kwargs: Mapping[str, Any], kind: type[Problem | Blocker]
+        self,
+        hook: str,
+        toolkit: str,
+        kwargs: Mapping[str, Any],
+        kind: type[Problem | Blocker | Advice],
     ) -> list[Any]:
         collected = []
         for plugin, answer in self._answers(hook, toolkit, kwargs, many=True):
@@ -416,8 +421,13 @@ class PluginHost:
     def check_activity(
         self, activity: ActivityView, *, toolkit: str, initiative: InitiativeView | None = None
     ) -> list[Problem]:
-        """Problems with an activity: its type, stage, cycle and dimensions."""
-        return check_activity(self._toolkit_of(toolkit, initiative), initiative, activity)
+        """Every problem with an activity: the core's checks (its type, stage, cycle and
+        dimensions), then the plugins' (``coprod_validate_activity``)."""
+        definition = self._toolkit_of(toolkit, initiative)
+        if problems := check_activity(definition, initiative, activity):
+            return problems
+        kwargs = {"toolkit": definition, "initiative": initiative, "activity": activity}
+        return self._collect("coprod_validate_activity", toolkit, kwargs, Problem)
 
     def check_evidence(
         self, evidence: EvidenceView, *, toolkit: str, initiative: InitiativeView | None = None
@@ -437,7 +447,8 @@ class PluginHost:
             return TransitionDecision(to_stage, None, (planned,))
         kwargs = {"toolkit": definition, "initiative": initiative, "transition": planned}
         blockers = self._collect("coprod_transition_blockers", definition.key, kwargs, Blocker)
-        return TransitionDecision(to_stage, planned, tuple(blockers))
+        advice = self._collect("coprod_transition_advice", definition.key, kwargs, Advice)
+        return TransitionDecision(to_stage, planned, tuple(blockers), tuple(advice))
 
     def check_assessment(
         self, assessment: AssessmentView, *, toolkit: str, initiative: InitiativeView | None = None

@@ -39,13 +39,29 @@ class Blocker:
     plugin: str = CORE
 
 
+@dataclass(frozen=True, slots=True)
+class Advice:
+    """A note on a move that does not block it (plugin API 1.1), such as "consider a
+    show-and-tell before moving on".
+
+    Shown beside the blockers in progress; a move with only advice is allowed. ``code`` is
+    stable and machine-readable; ``plugin`` is filled in by the host.
+    """
+
+    code: str
+    message: str
+    plugin: str = CORE
+
+
 class TransitionKind(enum.StrEnum):
     ADVANCE = "advance"
     """To the next stage."""
     REVISIT = "revisit"
-    """Back to a stage reached before (revisitable toolkits)."""
+    """Back to a stage reached before (revisitable toolkits), or to an earlier stage of the
+    current round (iterative toolkits)."""
     NEW_CYCLE = "new_cycle"
-    """From the last stage to the first, starting the next cycle (cyclic toolkits)."""
+    """From the last stage to the first, starting the next cycle (cyclic and iterative
+    toolkits)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,14 +76,22 @@ class Transition:
 
 @dataclass(frozen=True, slots=True)
 class TransitionDecision:
-    """The answer to a transition request: allowed when nothing blocks it."""
+    """The answer to a transition request: allowed when nothing blocks it.
+
+    ``transition`` is ``None`` when the toolkit's stage flow itself forbids the move (an
+    unknown stage, a skipped stage, going back where the flow does not allow it): then
+    ``blockers`` holds the one core blocker saying why, and no plugin was asked. When the
+    flow allows it, ``transition`` is the move it would be and ``blockers`` the plugins'.
+    ``advice`` (plugin API 1.1) holds the plugins' non-blocking notes on the move.
+    """
 
     to_stage: str
     transition: Transition | None
     blockers: Sequence[Blocker] = ()
+    advice: Sequence[Advice] = ()
 
     def __post_init__(self) -> None:
-        freeze_fields(self, "blockers")
+        freeze_fields(self, "blockers", "advice")
 
     @property
     def allowed(self) -> bool:

@@ -13,7 +13,13 @@ from toolkits_core import _hookspecs
 
 HOOK_PREFIX = "coprod_"
 RULE_HOOKS = frozenset(
-    {"coprod_validate_evidence", "coprod_transition_blockers", "coprod_summarise_assessment"}
+    {
+        "coprod_validate_evidence",
+        "coprod_validate_activity",
+        "coprod_transition_blockers",
+        "coprod_transition_advice",
+        "coprod_summarise_assessment",
+    }
 )
 """Hooks asked about one toolkit at a time, and so routed to the plugins that speak for it."""
 ALL_TOOLKITS = "*"

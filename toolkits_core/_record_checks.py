@@ -73,6 +73,16 @@ def check_evidence(
             )
         )
     problems += _stage_problems(toolkit, initiative, evidence.stage, evidence.cycle)
+    stages = evidence_type.stages if evidence_type is not None else ()
+    if evidence_type is not None and stages and evidence.stage not in stages:
+        problems.append(
+            Problem(
+                "evidence_type_not_in_stage",
+                f"{evidence_type.name} is recorded in {', '.join(stages)}, "
+                f"not in {evidence.stage!r}.",
+                "stage",
+            )
+        )
     if evidence.activity_type is not None:
         activity_type = toolkit.activity_type(evidence.activity_type)
         if activity_type is None:
@@ -159,14 +169,15 @@ def _stage_problems(
     if initiative is None or cycle != initiative.cycle:
         return []
     here = toolkit.stage_index(initiative.stage)
-    if toolkit.stage_flow is StageFlow.CYCLIC:
+    rounds_so_far = toolkit.stage_flow is StageFlow.ITERATIVE and initiative.cycle > 1
+    if toolkit.stage_flow is StageFlow.CYCLIC or rounds_so_far:
         reached = here is not None and index <= here
     else:
         reached = stage in initiative.reached_stages
     if reached:
         return []
     name = toolkit.stages[index].name
-    when = f" in cycle {cycle}" if toolkit.stage_flow is StageFlow.CYCLIC else ""
+    when = f" in cycle {cycle}" if toolkit.stage_flow is StageFlow.CYCLIC or rounds_so_far else ""
     return [
         Problem("stage_not_reached", f"The initiative has not reached {name}{when} yet.", "stage")
     ]

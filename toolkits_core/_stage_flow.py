@@ -10,6 +10,9 @@ from toolkits_core._outcomes import Blocker, Transition, TransitionKind
 from toolkits_core._views import InitiativeView
 from toolkits_core._vocabulary import StageFlow, Toolkit
 
+_ROUNDS = frozenset({StageFlow.CYCLIC, StageFlow.ITERATIVE})
+"""The flows in which the last stage leads round to the first, starting a new cycle."""
+
 
 def plan_transition(
     toolkit: Toolkit, initiative: InitiativeView, to_stage: str
@@ -29,7 +32,7 @@ def plan_transition(
 
     if there == here + 1:
         return Transition(initiative.stage, to_stage, TransitionKind.ADVANCE, initiative.cycle)
-    if toolkit.stage_flow is StageFlow.CYCLIC and here == last and there == 0:
+    if toolkit.stage_flow in _ROUNDS and here == last and there == 0:
         return Transition(
             initiative.stage, to_stage, TransitionKind.NEW_CYCLE, initiative.cycle + 1
         )
@@ -41,6 +44,10 @@ def plan_transition(
             "stage_skipped",
             f"{toolkit.name} moves one stage at a time: go to {following} before {target.name}.",
         )
+    if toolkit.stage_flow is StageFlow.ITERATIVE:
+        # Forward moves are one at a time from the round's first stage, so every stage
+        # behind the current one was reached in this round.
+        return Transition(initiative.stage, to_stage, TransitionKind.REVISIT, initiative.cycle)
     if toolkit.stage_flow is StageFlow.REVISITABLE and to_stage in initiative.reached_stages:
         return Transition(initiative.stage, to_stage, TransitionKind.REVISIT, initiative.cycle)
     if toolkit.stage_flow is StageFlow.REVISITABLE:

@@ -30,6 +30,11 @@ class StageFlow(enum.StrEnum):
     """Forward one stage at a time, and back to any stage already reached."""
     CYCLIC = "cyclic"
     """Forward one stage at a time; after the last stage a new cycle starts at the first."""
+    ITERATIVE = "iterative"
+    """Rounds that can loop back (plugin API 1.1): forward one stage at a time, back to any
+    earlier stage of the current round (a ``revisit``), and from the last stage round to
+    the first, starting a new round (a ``new_cycle``). From the last stage, the first
+    stage always means a new round; going back to it within the round is from any other."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +131,8 @@ class EvidenceType:
     """Something that can be gathered as evidence, with the schema of its payload.
 
     ``payload_schema`` is a JSON Schema (draft 2020-12) for the payload object; leave it
-    out to use the core's standard schema for the evidence ``kind``.
+    out to use the core's standard schema for the evidence ``kind``. ``stages`` (plugin
+    API 1.1) lists the stages it may be recorded in; empty, the default, is any stage.
     """
 
     key: str
@@ -134,8 +140,10 @@ class EvidenceType:
     kind: EvidenceKind
     summary: str
     payload_schema: Mapping[str, Any] | None = field(default=None, hash=False)
+    stages: Sequence[str] = ()
 
     def __post_init__(self) -> None:
+        freeze_fields(self, "stages")
         if isinstance(self.payload_schema, Mapping):
             object.__setattr__(self, "payload_schema", freeze(self.payload_schema))
 
@@ -178,6 +186,11 @@ class Toolkit:
 
     The attribution, licence and source URL travel with the toolkit and are shown
     wherever it is shown: most toolkits are someone else's work, used with credit.
+    ``licence`` is the licence in words; since plugin API 1.1, ``licence_id`` is its SPDX
+    identifier (such as ``"CC-BY-4.0"``, or ``"LicenseRef-..."`` for one SPDX does not
+    list) and ``adapted_from`` says what the toolkit was adapted from and how, as CC BY
+    asks ("Adapted from ... : the stages renamed and the indicators added"); empty when
+    the toolkit is the original work or unchanged.
     """
 
     key: str
@@ -194,6 +207,8 @@ class Toolkit:
     scales: Sequence[Scale] = ()
     activity_types: Sequence[ActivityType] = ()
     evidence_types: Sequence[EvidenceType] = ()
+    licence_id: str = ""
+    adapted_from: str = ""
 
     def __post_init__(self) -> None:
         freeze_fields(self, "stages", "dimensions", "scales", "activity_types", "evidence_types")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import pathlib
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -31,6 +32,7 @@ from toolkits_core._documents import (
 )
 from toolkits_core._host import PluginHost, load_plugins
 from toolkits_core._plugin_errors import PluginLoadError, UnknownToolkitError
+from toolkits_core._scaffold import ScaffoldError, scaffold
 from toolkits_core._store.audit import Actor, Channel, act_as
 from toolkits_core._vocabulary import Toolkit
 from toolkits_core.service import (
@@ -158,6 +160,31 @@ def plugins_check(as_json: bool) -> None:
         click.echo(summary if ok else f"{summary}: fix or disable them ({ENV_DISABLE}).")
     if not ok:
         sys.exit(1)
+
+
+@plugins.command("new")
+@click.argument("name")
+@click.option(
+    "--directory",
+    type=click.Path(file_okay=False, path_type=pathlib.Path),
+    default=pathlib.Path("."),
+    show_default=True,
+    help="Where to make the plugin's folder.",
+)
+def plugins_new(name: str, directory: pathlib.Path) -> None:
+    """Make a new toolkit plugin, NAME (such as double-diamond), ready to install and test.
+
+    It holds a pyproject with the entry point, a toolkit with one stage, tests using
+    coprod's pytest plugin, a README asking for the credit and licence, and a tox.ini.
+    """
+    try:
+        root = scaffold(name, directory)
+    except ScaffoldError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Made {root}. Next:")
+    click.echo(f"  cd {root}")
+    click.echo("  pip install -e '.[test]' && pytest && coprod plugins check")
+    click.echo("Then fill in the credit and licence (README.md says what to write).")
 
 
 @main.group()

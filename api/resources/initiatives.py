@@ -105,6 +105,12 @@ class BlockerSchema(ma.Schema):
     plugin = ma.fields.String(metadata={"description": "Whose rule it is (core or a plugin)."})
 
 
+class AdviceSchema(ma.Schema):
+    code = ma.fields.String(metadata={"description": "Stable and machine-readable."})
+    message = ma.fields.String(metadata={"description": "What the toolkit suggests."})
+    plugin = ma.fields.String(metadata={"description": "Whose rule it is (a plugin)."})
+
+
 class MoveSchema(ma.Schema):
     to_stage = ma.fields.String()
     kind = ma.fields.String(
@@ -112,6 +118,10 @@ class MoveSchema(ma.Schema):
     )
     allowed = ma.fields.Boolean()
     blockers = ma.fields.List(ma.fields.Nested(BlockerSchema))
+    advice = ma.fields.List(
+        ma.fields.Nested(AdviceSchema),
+        metadata={"description": "Notes on the move from the toolkit's rules; never block it."},
+    )
 
 
 class ProgressSchema(ma.Schema):
@@ -277,6 +287,7 @@ def progress(initiative_id: str) -> dict[str, Any]:
                 "kind": move.transition.kind.value if move.transition else None,
                 "allowed": move.allowed,
                 "blockers": list(move.blockers),
+                "advice": list(move.advice),
             }
             for move in found.moves
         ],

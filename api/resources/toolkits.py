@@ -37,7 +37,15 @@ class ToolkitSummarySchema(ma.Schema):
     summary = ma.fields.String()
     publisher = ma.fields.String()
     licence = ma.fields.String()
+    licence_id = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "The licence's SPDX identifier, such as CC-BY-4.0."},
+    )
     attribution = ma.fields.String()
+    adapted_from = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "What the toolkit was adapted from, and how (as CC BY asks)."},
+    )
     source_url = ma.fields.String()
     stage_flow = ma.fields.String()
     counts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())

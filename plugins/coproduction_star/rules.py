@@ -25,6 +25,7 @@ from plugins.coproduction_star.toolkit import (
     PEOPLE_IT,
 )
 from toolkits_core import (
+    ALL_CYCLES,
     AssessmentSummary,
     AssessmentView,
     Blocker,
@@ -52,15 +53,17 @@ def transition_blockers(
     """Every Star rule that stands in the way of leaving the current step.
 
     Only forward moves are gated: the Star's flow allows nothing else, and a rule about
-    leaving a step should not fire if a future flow lets people look back at one. The
-    Star runs once, so the current cycle is always the first; the stage look-ups still go
-    through ``activities_in`` and ``evidence_in``, which read the current cycle.
+    leaving a step should not fire if a future flow lets people look back at one. Each
+    rule is an aggregate question (``has_activities``, ``has_evidence``,
+    ``count_participants``), which the database answers from an index, so leaving a step
+    costs the same whether the initiative holds ten pieces of evidence or a million.
+    The Star runs once, so the current cycle (the questions' default) is the first.
     """
     if transition.kind is not TransitionKind.ADVANCE:
         return []
     leaving = transition.from_stage
     blockers: list[Blocker] = []
-    if leaving == MAP_IT and not initiative.activities_in(MAP_IT):
+    if leaving == MAP_IT and not initiative.has_activities(stage=MAP_IT):
         blockers.append(
             Blocker(
                 NO_MAPPING_RECORDED,
@@ -69,7 +72,7 @@ def transition_blockers(
                 "rests on a picture of the co-production that exists and could exist.",
             )
         )
-    if leaving == FOCUS_IT and not initiative.evidence_in(FOCUS_IT):
+    if leaving == FOCUS_IT and not initiative.has_evidence(stage=FOCUS_IT):
         blockers.append(
             Blocker(
                 NO_FOCUS_RECORDED,
@@ -78,7 +81,7 @@ def transition_blockers(
                 "in People it know what they are being asked to work on.",
             )
         )
-    if _at_or_after(toolkit, leaving, PEOPLE_IT) and not initiative.participants_in_role(
+    if _at_or_after(toolkit, leaving, PEOPLE_IT) and not initiative.count_participants(
         ParticipantRole.PERSON_USING_SERVICES
     ):
         blockers.append(
@@ -162,7 +165,7 @@ def _dimension_name(toolkit: Toolkit, key: str) -> str:
 
 
 def _charter_recorded(initiative: InitiativeView) -> bool:
-    return any(item.evidence_type == CHARTER_EVIDENCE for item in initiative.evidence)
+    return initiative.has_evidence(evidence_type=CHARTER_EVIDENCE, cycle=ALL_CYCLES)
 
 
 def _at_or_after(toolkit: Toolkit, stage: str, reference: str) -> bool:

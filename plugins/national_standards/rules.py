@@ -11,7 +11,8 @@ round that starts before the Review is scored loses what the last round taught.
 
 Every gate counts only the records of the current cycle: last round's agreed outcomes,
 evidence and Review score do not open this round's gates, since each round plans, does
-and reviews its own work.
+and reviews its own work. The evidence gates are aggregate questions (``has_evidence``),
+which the database answers from an index, so they cost the same at any size.
 """
 
 from __future__ import annotations
@@ -48,16 +49,6 @@ REVIEW_NOT_SCORED = "review_not_scored"
 CHECKLIST_LINE_NEEDS_ONE_INDICATOR = "checklist_line_needs_one_indicator"
 
 
-def _speaks_to_planning(evidence: EvidenceView) -> bool:
-    """Tagged with the Planning standard.
-
-    Evidence citing one of the Planning checklist lines counts too: the core refuses
-    evidence that cites an indicator without being tagged with its standard, so checking
-    the tag covers both.
-    """
-    return PLANNING in evidence.dimensions
-
-
 def transition_blockers(
     toolkit: Toolkit, initiative: InitiativeView, transition: Transition
 ) -> list[Blocker]:
@@ -78,8 +69,13 @@ def transition_blockers(
 
 
 def _outcomes_agreed(toolkit: Toolkit, initiative: InitiativeView) -> list[Blocker]:
-    """Leaving Plan needs this round's agreed outcomes: Review measures the work against them."""
-    if any(_speaks_to_planning(item) for item in initiative.evidence_in(PLAN)):
+    """Leaving Plan needs this round's agreed outcomes: Review measures the work against them.
+
+    Evidence tagged with the Planning standard counts. Evidence citing one of the Planning
+    checklist lines counts too: the core refuses evidence that cites an indicator without
+    being tagged with its standard, so asking for the tag covers both.
+    """
+    if initiative.has_evidence(stage=PLAN, dimension=PLANNING):
         return []
     planning = toolkit.dimension(PLANNING)
     name = planning.name if planning else PLANNING
@@ -95,7 +91,7 @@ def _outcomes_agreed(toolkit: Toolkit, initiative: InitiativeView) -> list[Block
 
 def _evidence_gathered_in_do(toolkit: Toolkit, initiative: InitiativeView) -> list[Blocker]:
     """Leaving Do needs this round's Do evidence: a Review with nothing to look at is guesswork."""
-    if initiative.evidence_in(DO):
+    if initiative.has_evidence(stage=DO):
         return []
     return [
         Blocker(

@@ -9,6 +9,7 @@ costs what it costs in a new initiative.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 
 import pytest
 import sqlalchemy as sa
@@ -110,17 +111,33 @@ def workspace_of(org, database, plugin_host, app):
         ws.session.close()
 
 
+def without_links(items):
+    """The views as API 1.0 built them: the ids and links of 1.1 are pinned in
+    test_aggregate_questions.py."""
+    stripped = []
+    for item in items:
+        changes = {"id": None}
+        if isinstance(item, ActivityView):
+            changes["participants"] = ()
+        if isinstance(item, EvidenceView):
+            changes |= dict.fromkeys(
+                ("activity_id", "participant_id", "participant_role", "participant_consent")
+            )
+        stripped.append(dataclasses.replace(item, **changes))
+    return tuple(stripped)
+
+
 def test_a_view_holds_what_the_initiative_holds(initiative, workspace_of):
     ws = workspace_of()
     view = initiative_view(ws, ws.get(Initiative, initiative))
     assert view.stage == "map-it"
     assert view.reached_stages == ("map-it",)
-    assert view.participants == (
+    assert without_links(view.participants) == (
         ParticipantView(ParticipantRole.PROFESSIONAL, Consent.GIVEN),
         ParticipantView(ParticipantRole.PERSON_USING_SERVICES, Consent.NOT_RECORDED),
         ParticipantView(ParticipantRole.VOLUNTEER, Consent.WITHDRAWN),
     )
-    assert view.activities == (
+    assert without_links(view.activities) == (
         ActivityView(
             "co-production-mapping-session",
             "map-it",
@@ -130,7 +147,7 @@ def test_a_view_holds_what_the_initiative_holds(initiative, workspace_of):
         ),
         ActivityView("co-production-mapping-session", "map-it"),
     )
-    assert view.evidence == (  # evidence whose consent was withdrawn is left out
+    assert without_links(view.evidence) == (  # evidence whose consent was withdrawn is left out
         EvidenceView(
             "session-notes", "map-it", {"text": "one"}, ("co-design",), (),
             "co-production-mapping-session",

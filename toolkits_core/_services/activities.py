@@ -38,7 +38,7 @@ from toolkits_core._store.models import (
     activity_participants,
     utc_now,
 )
-from toolkits_core._views import ActivityView, Consent, ParticipantRole
+from toolkits_core._views import ActivityView, Consent, ParticipantRole, ParticipantView
 
 EDITABLE = frozenset(
     {
@@ -142,6 +142,9 @@ def _checked(ws: Workspace, initiative: Initiative, proposal: _Proposal) -> list
         tuple(proposal.dimensions),
         consenting_roles(participants),
         proposal.cycle,
+        participants=tuple(
+            ParticipantView(ParticipantRole(p.role), Consent(p.consent), p.id) for p in participants
+        ),
     )
     problems = ws.host.check_activity(
         view, toolkit=initiative.toolkit_key, initiative=initiative_view(ws, initiative)

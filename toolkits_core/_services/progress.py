@@ -39,10 +39,13 @@ def _candidates(toolkit: Toolkit, stage: str, reached: Sequence[str]) -> list[st
     if here is None:
         return []
     options = keys[here + 1 : here + 2]
-    if toolkit.stage_flow is StageFlow.CYCLIC and here == len(keys) - 1:
+    last = here == len(keys) - 1
+    if toolkit.stage_flow in {StageFlow.CYCLIC, StageFlow.ITERATIVE} and last:
         options.append(keys[0])
     if toolkit.stage_flow is StageFlow.REVISITABLE:
         options += [key for key in keys[:here] if key in reached]
+    if toolkit.stage_flow is StageFlow.ITERATIVE:
+        options += [key for key in keys[:here] if not (last and key == keys[0])]
     return options
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from toolkits_core._frozen import ReadOnDemand
 from toolkits_core._services.errors import ConflictError
@@ -21,13 +24,16 @@ from toolkits_core._store.models import (
     activity_participants,
 )
 from toolkits_core._views import (
+    ActivityQuery,
     ActivityView,
     AssessmentView,
     Consent,
+    EvidenceQuery,
     EvidenceView,
     InitiativeView,
     ParticipantRole,
     ParticipantView,
+    answered_by,
 )
 from toolkits_core._vocabulary import Toolkit
 
@@ -84,18 +90,22 @@ def initiative_view(
     """Everything the plugins may judge about an initiative, read as they ask for it.
 
     Where it stands (its stage, cycle and the stages it has reached) is read at once, in
-    one query. Its participants, activities, evidence and assessments are each read the
-    first time a plugin looks at them, in one query each, and only the columns a view
-    holds: a piece of evidence checked against the stages it may be recorded in costs
-    the same in an initiative with a million others as in a new one. Read them while
-    the request lasts: they come from its session. ``without_evidence`` leaves one piece
-    out (a change is judged against the initiative as it would be after it).
+    one query. The aggregate questions (``has_evidence`` and the rest) are each one
+    query the database answers from an index (``DatabaseTally``). Its participants,
+    activities, evidence and assessments are each read the first time a plugin looks at
+    them, in one query each, and only the columns a view holds. Read them while the
+    request lasts: they come from its session. ``without_evidence`` leaves one piece out
+    (a change is judged against the initiative as it would be after it).
     """
     ws.session.flush()  # as the session's own execute would: a new entry counts
     reached = ws.session.connection().execute(
         _REACHED, {"organisation_id": ws.organisation_id, "initiative_id": initiative.id}
     )
-    return InitiativeView(
+    toolkit = next(
+        (item for item in ws.host.toolkits() if item.key == initiative.toolkit_key), None
+    )
+    stages = tuple(stage.key for stage in toolkit.stages) if toolkit is not None else ()
+    view = InitiativeView(
         toolkit=initiative.toolkit_key,
         stage=initiative.stage,
         cycle=initiative.cycle,
@@ -104,7 +114,10 @@ def initiative_view(
         activities=ReadOnDemand(lambda: _activities(ws, initiative)),
         evidence=ReadOnDemand(lambda: _evidence(ws, initiative, without_evidence)),
         assessments=ReadOnDemand(lambda: _assessments(ws, initiative)),
+        id=initiative.id,
     )
+    tally = DatabaseTally(ws, initiative.id, initiative.cycle, stages, without_evidence)
+    return answered_by(view, tally)
 
 
 def _in(ws: Workspace, initiative: Initiative, model: type[Any]) -> list[sa.ColumnElement[bool]]:
@@ -113,35 +126,49 @@ def _in(ws: Workspace, initiative: Initiative, model: type[Any]) -> list[sa.Colu
 
 def _participants(ws: Workspace, initiative: Initiative) -> Iterator[ParticipantView]:
     rows = ws.session.execute(
-        sa.select(Participant.role, Participant.consent)
+        sa.select(Participant.role, Participant.consent, Participant.id)
         .where(*_in(ws, initiative, Participant))
         .order_by(Participant.id)
     )
-    for role, consent in rows:
-        yield ParticipantView(ParticipantRole(role), Consent(consent))
+    for role, consent, participant_id in rows:
+        yield ParticipantView(ParticipantRole(role), Consent(consent), participant_id)
 
 
 def _activities(ws: Workspace, initiative: Initiative) -> Iterator[ActivityView]:
-    # Only consenting participants count in the rules (as ``consenting_roles`` says).
-    roles: dict[str, list[ParticipantRole]] = {}
-    taking_part = ws.session.execute(
-        sa.select(activity_participants.c.activity_id, Participant.role)
+    # Every linked participant, with consent; ``participant_roles`` keeps the consenting.
+    linked: dict[str, list[ParticipantView]] = {}
+    rows = ws.session.execute(
+        sa.select(
+            activity_participants.c.activity_id,
+            Participant.role,
+            Participant.consent,
+            Participant.id,
+        )
         .join(Participant, Participant.id == activity_participants.c.participant_id)
-        .where(*_in(ws, initiative, Participant), Participant.consent == Consent.GIVEN.value)
+        .where(*_in(ws, initiative, Participant))
         .order_by(activity_participants.c.activity_id, Participant.id)
     )
-    for activity_id, role in taking_part:
-        roles.setdefault(activity_id, []).append(ParticipantRole(role))
-    rows = ws.session.execute(
+    for activity_id, role, consent, participant_id in rows:
+        linked.setdefault(activity_id, []).append(
+            ParticipantView(ParticipantRole(role), Consent(consent), participant_id)
+        )
+    activities = ws.session.execute(
         sa.select(
             Activity.id, Activity.activity_type, Activity.stage, Activity.dimensions, Activity.cycle
         )
         .where(*_in(ws, initiative, Activity))
         .order_by(Activity.id)
     )
-    for activity_id, activity_type, stage, dimensions, cycle in rows:
+    for activity_id, activity_type, stage, dimensions, cycle in activities:
+        people = tuple(linked.get(activity_id, ()))
         yield ActivityView(
-            activity_type, stage, tuple(dimensions), tuple(roles.get(activity_id, ())), cycle
+            activity_type,
+            stage,
+            tuple(dimensions),
+            tuple(p.role for p in people if p.takes_part),
+            cycle,
+            id=activity_id,
+            participants=people,
         )
 
 
@@ -155,21 +182,41 @@ def _evidence(ws: Workspace, initiative: Initiative, without: str | None) -> Ite
             Evidence.indicators,
             Activity.activity_type,
             Evidence.cycle,
+            Evidence.id,
+            Evidence.activity_id,
+            Evidence.participant_id,
+            Participant.role,
+            Participant.consent,
         )
         .outerjoin(
             Activity,
             sa.and_(Activity.id == Evidence.activity_id, *_in(ws, initiative, Activity)),
+        )
+        .outerjoin(
+            Participant,
+            sa.and_(Participant.id == Evidence.participant_id, *_in(ws, initiative, Participant)),
         )
         .where(*_in(ws, initiative, Evidence), consent_not_withdrawn())
         .order_by(Evidence.id)
     )
     if without is not None:
         statement = statement.where(Evidence.id != without)
-    for kind, stage, payload, dimensions, indicators, activity_type, cycle in ws.session.execute(
-        statement
-    ):
+    for row in ws.session.execute(statement):
+        (kind, stage, payload, dimensions, indicators, activity_type, cycle) = row[:7]
+        evidence_id, activity_id, participant_id, role, consent = row[7:]
         yield EvidenceView(
-            kind, stage, payload, tuple(dimensions), tuple(indicators), activity_type, cycle
+            kind,
+            stage,
+            payload,
+            tuple(dimensions),
+            tuple(indicators),
+            activity_type,
+            cycle,
+            id=evidence_id,
+            activity_id=activity_id,
+            participant_id=participant_id,
+            participant_role=ParticipantRole(role) if role is not None else None,
+            participant_consent=Consent(consent) if consent is not None else None,
         )
 
 
@@ -181,3 +228,122 @@ def _assessments(ws: Workspace, initiative: Initiative) -> Iterator[AssessmentVi
     )
     for scale, perspective, ratings, cycle in rows:
         yield AssessmentView(scale, ParticipantRole(perspective), ratings, cycle)
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseTally:
+    """The aggregate questions of one initiative, each answered by one query.
+
+    Evidence is found through ``ix_evidence_tally`` (initiative, stage, cycle, type):
+    a question that leaves the stage or cycle open lists the toolkit's stages and the
+    cycles so far, so the index is still walked from its start, and "is there any?"
+    (``at_most=1``) reads one entry. Tags (dimensions) are JSON lists, tested on the
+    rows the index found.
+    """
+
+    ws: Workspace
+    initiative_id: str
+    cycle: int
+    stages: Sequence[str]
+    without_evidence: str | None = None
+
+    def evidence(self, query: EvidenceQuery, at_most: int | None) -> int:
+        where: list[sa.ColumnElement[bool]] = [
+            self._owned(Evidence),
+            Evidence.initiative_id == self.initiative_id,
+            consent_not_withdrawn(),
+            *self._stage_and_cycle(Evidence, query.stage, query.cycle),
+        ]
+        statement = sa.select(Evidence.id)
+        if query.evidence_type is not None:
+            where.append(Evidence.evidence_type == query.evidence_type)
+        if query.dimension is not None:
+            where.append(self._tagged(Evidence.dimensions, query.dimension))
+        if self.without_evidence is not None:
+            where.append(Evidence.id != self.without_evidence)
+        if query.activity_type is not None:
+            statement = statement.join(Activity, Activity.id == Evidence.activity_id)
+            where.append(Activity.activity_type == query.activity_type)
+        if query.role is not None:
+            statement = statement.join(Participant, Participant.id == Evidence.participant_id)
+            where.append(Participant.role == query.role.value)
+            if query.consenting_only:
+                where.append(Participant.consent == Consent.GIVEN.value)
+        return self._count(statement.where(*where), at_most)
+
+    def activities(self, query: ActivityQuery, at_most: int | None) -> int:
+        where: list[sa.ColumnElement[bool]] = [
+            self._owned(Activity),
+            Activity.initiative_id == self.initiative_id,
+            *self._stage_and_cycle(Activity, query.stage, query.cycle),
+        ]
+        if query.activity_type is not None:
+            where.append(Activity.activity_type == query.activity_type)
+        if query.dimension is not None:
+            where.append(self._tagged(Activity.dimensions, query.dimension))
+        if query.role is not None:
+            people = sa.select(activity_participants.c.activity_id).join(
+                Participant, Participant.id == activity_participants.c.participant_id
+            )
+            people = people.where(
+                activity_participants.c.activity_id == Activity.id,
+                Participant.role == query.role.value,
+            )
+            if query.consenting_only:
+                people = people.where(Participant.consent == Consent.GIVEN.value)
+            where.append(people.exists())
+        return self._count(sa.select(Activity.id).where(*where), at_most)
+
+    def participants(self, role: ParticipantRole | None, consent: Consent | None) -> int:
+        statement = sa.select(sa.func.count()).where(
+            self._owned(Participant),
+            Participant.initiative_id == self.initiative_id,
+        )
+        if role is not None:
+            statement = statement.where(Participant.role == role.value)
+        if consent is not None:
+            statement = statement.where(Participant.consent == consent.value)
+        return int(self.ws.session.execute(statement).scalar_one())
+
+    def _owned(self, model: type[Any]) -> sa.ColumnElement[bool]:
+        """The organisation's rows, said so that SQLite walks the tally index.
+
+        SQLite has no statistics (nothing runs ANALYZE), and given a list of stages it
+        prefers the one-column index on the organisation, reading every row of it: 1.7 s
+        at 600,936 pieces against under a millisecond. Wrapped in an expression, the
+        condition still holds every query to the organisation but offers no index.
+        """
+        column = model.organisation_id
+        if self.ws.session.get_bind().dialect.name == "sqlite":
+            return sa.func.coalesce(column, "") == self.ws.organisation_id
+        return column == self.ws.organisation_id  # type: ignore[no-any-return]
+
+    def _stage_and_cycle(
+        self, model: type[Any], stage: str | None, cycle: int | None
+    ) -> list[sa.ColumnElement[bool]]:
+        """Conditions on the index's leading columns, listed out when left open."""
+        found: list[sa.ColumnElement[bool]] = []
+        if stage is not None:
+            found.append(model.stage == stage)
+        elif self.stages:
+            found.append(model.stage.in_(self.stages))
+        if cycle is not None:
+            found.append(model.cycle == cycle)
+        else:
+            found.append(model.cycle.in_(range(1, self.cycle + 1)))
+        return found
+
+    def _tagged(self, column: Any, key: str) -> sa.ColumnElement[bool]:
+        """The JSON list in ``column`` holds ``key``."""
+        if self.ws.session.get_bind().dialect.name == "postgresql":
+            return sa.cast(column, postgresql.JSONB).op("@>")(
+                sa.cast(sa.literal(json.dumps([key])), postgresql.JSONB)
+            )
+        tags = sa.func.json_each(column).table_valued("value")
+        return sa.exists(sa.select(1).select_from(tags).where(tags.c.value == key))
+
+    def _count(self, statement: sa.Select[Any], at_most: int | None) -> int:
+        if at_most is not None:
+            statement = statement.limit(at_most)
+        counted = sa.select(sa.func.count()).select_from(statement.subquery())
+        return int(self.ws.session.execute(counted).scalar_one())

@@ -270,6 +270,7 @@ class Activity(Mirrored, InInitiative, Base):
     __table_args__ = (
         sa.UniqueConstraint("initiative_id", "external_ref"),
         _page_index("activities", "initiative_id"),
+        sa.Index("ix_activities_tally", "initiative_id", "stage", "cycle", "activity_type"),
     )
 
     id: Mapped[str] = _id_column("act")
@@ -299,6 +300,7 @@ class Evidence(Mirrored, InInitiative, Base):
     __table_args__ = (
         sa.UniqueConstraint("initiative_id", "external_ref"),
         _page_index("evidence", "initiative_id"),
+        sa.Index("ix_evidence_tally", "initiative_id", "stage", "cycle", "evidence_type"),
     )
 
     id: Mapped[str] = _id_column("evd")

@@ -1,6 +1,8 @@
-"""Tests a plugin author writes: the plugin in a host of its own, hook by hook.
+"""Tests a plugin author writes: the plugin in a host of its own, hook by hook, then over HTTP.
 
 Run them with the plugin installed (``pip install .``), so that it has its entry-point name.
+The ``coprod_*`` fixtures come from coprod's pytest plugin; ``coprod_plugin = "tlap_ladder"``
+in pyproject.toml says which plugin is under test.
 """
 
 from collections.abc import Callable
@@ -10,6 +12,7 @@ import coprod_toolkit_tlap_ladder as plugin
 import pytest
 from coprod_toolkit_tlap_ladder import TOOLKIT
 
+from api.testing import CoprodClient
 from toolkits_core import (
     AssessmentView,
     InitiativeView,
@@ -31,8 +34,9 @@ def rating(perspective: ParticipantRole, **ratings: int) -> AssessmentView:
 
 
 @pytest.fixture
-def host() -> PluginHost:
-    return PluginHost.of((PLUGIN_NAME, plugin))
+def host(coprod_host: PluginHost) -> PluginHost:
+    """A strict host holding only this plugin, under its entry-point name."""
+    return coprod_host
 
 
 def test_the_toolkit_definition_passes_the_hosts_checks() -> None:
@@ -108,3 +112,19 @@ def test_the_host_asks_the_plugin_only_about_its_own_toolkit() -> None:
     assert host.decide_transition(unrated, "plan-the-climb").allowed
     low = rating(ParticipantRole.PROFESSIONAL, sharing_power=1)
     assert host.summarise_assessment(low, toolkit="another-ladder").summarised_by == "core"
+
+
+def test_a_team_climbs_the_ladder_over_http(coprod_client: CoprodClient) -> None:
+    api = coprod_client
+    initiative = api.start("Day services review")
+    api.assert_blocked(initiative, "plan-the-climb", BLOCKER)
+    api.created(
+        f"initiatives/{initiative}/assessments",
+        {
+            "scale": "ladder",
+            "perspective": "person_using_services",
+            "ratings": {"sharing-power": 3},
+        },
+    )
+    api.move(initiative, "plan-the-climb", "review")
+    assert api.progress(initiative)["stage"] == "review"
