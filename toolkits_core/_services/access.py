@@ -101,7 +101,8 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _clean_name(text: str, field: str, invalid: Invalid) -> str:
+def clean_name(text: str, field: str, invalid: Invalid) -> str:
+    """A credential's or organisation's name, trimmed; a problem in ``invalid`` if unusable."""
     text = text.strip() if isinstance(text, str) else ""
     if not text or len(text) > 200:
         invalid.add(field, "Give a name of 1 to 200 characters.")
@@ -110,7 +111,7 @@ def _clean_name(text: str, field: str, invalid: Invalid) -> str:
 
 def create_organisation(session: Session, name: str) -> Organisation:
     invalid = Invalid()
-    name = _clean_name(name, "name", invalid)
+    name = clean_name(name, "name", invalid)
     invalid.raise_if_any()
     organisation = Organisation(name=name)
     session.add(organisation)
@@ -132,12 +133,13 @@ def get_organisation(session: Session, organisation_id: str) -> Organisation:
 def parse_scopes(scopes: Iterable[str]) -> list[Scope]:
     """Scopes from their names; ``InvalidRequestError`` naming any that is not a scope."""
     invalid = Invalid()
-    chosen = _scopes(scopes, invalid)
+    chosen = chosen_scopes(scopes, invalid)
     invalid.raise_if_any()
     return chosen
 
 
-def _scopes(scopes: Iterable[str], invalid: Invalid) -> list[Scope]:
+def chosen_scopes(scopes: Iterable[str], invalid: Invalid) -> list[Scope]:
+    """Scopes from their names, once each; problems in ``invalid`` (for keys and clients)."""
     chosen: list[Scope] = []
     for index, name in enumerate(scopes):
         try:
@@ -168,8 +170,8 @@ def create_key(
     """
     get_organisation(session, organisation_id)
     invalid = Invalid()
-    name = _clean_name(name, "name", invalid)
-    chosen = _scopes(scopes, invalid)
+    name = clean_name(name, "name", invalid)
+    chosen = chosen_scopes(scopes, invalid)
     if expires_at is not None and not utc_now() < expires_at < _LATEST_EXPIRY:
         invalid.add("expires_at", "An expiry must be in the future, and before the year 9000.")
     invalid.raise_if_any()

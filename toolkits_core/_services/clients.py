@@ -23,8 +23,8 @@ from toolkits_core._services.access import (
     CLIENT_ID_PREFIX,
     TOKEN_PREFIX,
     Caller,
-    _clean_name,
-    _scopes,
+    chosen_scopes,
+    clean_name,
     digest,
     get_organisation,
 )
@@ -55,8 +55,8 @@ def create_client(
     """Register a client for an organisation; ``made_by`` may give only scopes it holds."""
     get_organisation(session, organisation_id)
     invalid = Invalid()
-    name = _clean_name(name, "name", invalid)
-    chosen = _scopes(scopes, invalid)
+    name = clean_name(name, "name", invalid)
+    chosen = chosen_scopes(scopes, invalid)
     invalid.raise_if_any()
     if made_by is not None:
         made_by.require_all(chosen)
