@@ -193,6 +193,37 @@ def throughput(url: str, workers: int, logs: pathlib.Path) -> dict[str, Any]:
     }
 
 
+def _wait_delivering(
+    database: Database,
+    organisation_id: str,
+    initiative_id: str,
+    host: Any,
+    files: LocalFileStore,
+    receiver: Counting,
+) -> None:
+    """Until the worker just started has caught up: a change made now has arrived."""
+    with database.session() as session:
+        act_as(session, Actor(Channel.CLI))
+        update_initiative(
+            Workspace(session, organisation_id, host, files),
+            initiative_id,
+            {"summary": f"ready {time.monotonic()}"},
+        )
+    seen = receiver.count
+    deadline = time.monotonic() + 120
+    while receiver.count == seen or not _idle(receiver):
+        if time.monotonic() > deadline:
+            raise RuntimeError("the worker delivered nothing within two minutes")
+        time.sleep(0.1)
+
+
+def _idle(receiver: Counting, quiet: float = 0.5) -> bool:
+    """Whether nothing arrived for ``quiet`` seconds (the backlog is delivered)."""
+    before = receiver.count
+    time.sleep(quiet)
+    return receiver.count == before
+
+
 def create_cost(url: str, load: LoadSettings, logs: pathlib.Path) -> dict[str, Any]:
     """Creates per second without and with an active subscription (and its worker)."""
     database = _fresh(url)
@@ -228,7 +259,7 @@ def create_cost(url: str, load: LoadSettings, logs: pathlib.Path) -> dict[str, A
             server.wait_idle()
             processes = _start_workers(url, 1, logs)
             try:
-                time.sleep(2)  # the worker is up, and has caught up with the round before
+                _wait_delivering(database, organisation.id, initiative.id, host, files, receiver)
                 before = receiver.count
                 rounds["delivering"].append(
                     run_wrk(server, requests, token, load.duration, load)["rps"]

@@ -21,7 +21,7 @@ from api import fields
 from api.auth import requires
 from api.context import services, workspace
 from api.lists import ListArgs, page_reply, page_schema
-from api.records import USES_IF_MATCH, if_match
+from api.records import USES_IF_MATCH, if_match, record_reply
 from api.resources.changes import event_document, read_retention
 from api.settings import ConfigurationError
 from api.spec import problem_doc
@@ -262,8 +262,7 @@ def create_webhook(body: dict[str, Any]) -> Any:
 @requires(Scope.WEBHOOKS_MANAGE)
 def show_webhook(webhook_id: str) -> Any:
     """Show a subscription: where it sends, what, and how delivery stands."""
-    found = get_subscription(workspace(), webhook_id)
-    return found, 200, {"ETag": etag_of(found)}
+    return record_reply(get_subscription(workspace(), webhook_id))
 
 
 @blueprint.route("/webhooks/<string:webhook_id>", methods=["PATCH"])
@@ -357,7 +356,7 @@ def list_webhook_deliveries(args: dict[str, Any], webhook_id: str) -> Any:
 
 
 @blueprint.route(
-    "/webhooks/<string:webhook_id>/deliveries/<string:delivery_id>/redeliver",
+    "/webhooks/<string:webhook_id>/deliveries/<string(maxlength=40):delivery_id>/redeliver",
     methods=["POST"],
 )
 @blueprint.response(200, DeliverySchema)

@@ -57,13 +57,14 @@ HOSTILE_CURSORS = [
 ]
 
 
-def list_paths(app, initiative: str) -> list[str]:
+def list_paths(app, initiative: str, webhook: str) -> list[str]:
     """Every list operation in the served document, its path filled in."""
     paths = []
     for path, item in openapi_document(app)["paths"].items():
         operation = item.get("get", {})
         if any(p["name"] == "cursor" for p in operation.get("parameters", [])):
-            paths.append(re.sub(r"\{initiative_id\}", initiative, path))
+            filled = re.sub(r"\{initiative_id\}", initiative, path)
+            paths.append(re.sub(r"\{webhook_id\}", webhook, filled))
     assert all("{" not in path for path in paths), paths
     return paths
 
@@ -72,7 +73,11 @@ def list_paths(app, initiative: str) -> list[str]:
 def test_a_cursor_that_is_not_ours_is_a_query_field_problem_on_every_list(app, org, cursor):
     admin = org.with_scope("admin")
     initiative = admin.post("initiatives", json={"toolkit": STAR, "title": "Walks"}).json["id"]
-    paths = list_paths(app, initiative)
+    webhook = admin.post(
+        "webhooks",
+        json={"url": "http://127.0.0.1:9/hook", "event_types": ["*"], "status": "paused"},
+    ).json["id"]
+    paths = list_paths(app, initiative, webhook)
     assert len(paths) >= 8
     for path in paths:
         body = problem(admin.get(f"{path}?cursor={cursor}"))
