@@ -22,10 +22,6 @@ def events(api, cursor_before):
         cursor = page["next_cursor"]
 
 
-def head(api):
-    return api.get("events", query_string={"limit": 1, "cursor": "eyJwb3NpdGlvbiI6MH0"}).json
-
-
 def feed_cursor(api):
     """A cursor at the feed's end now."""
     cursor = "eyJwb3NpdGlvbiI6MH0"  # position 0
