@@ -15,7 +15,7 @@ export interface paths {
         };
         /**
          * Show an activity.
-         * @description Needs an API key with scope `read`.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
          */
         get: operations["getActivity"];
         put?: never;
@@ -25,7 +25,7 @@ export interface paths {
          * @description Its participant links go; evidence recorded from it stays, with activity_id null and
          *     a new version. This cannot be undone.
          *
-         *     Needs an API key with scope `write`.
+         *     Needs an API key or OAuth2 token with scope `records:write`.
          */
         delete: operations["deleteActivity"];
         options?: never;
@@ -34,7 +34,7 @@ export interface paths {
          * Change an activity; the whole resulting record must still fit the toolkit.
          * @description participant_ids, when sent, replaces the list.
          *
-         *     Needs an API key with scope `write`.
+         *     Needs an API key or OAuth2 token with scope `records:write`.
          */
         patch: operations["updateActivity"];
         trace?: never;
@@ -50,14 +50,14 @@ export interface paths {
         };
         /**
          * Show an assessment with its summary.
-         * @description Needs an API key with scope `read`.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
          */
         get: operations["getAssessment"];
         put?: never;
         post?: never;
         /**
          * Delete an assessment. To keep the history, record a new assessment instead.
-         * @description Needs an API key with scope `write`.
+         * @description Needs an API key or OAuth2 token with scope `records:write`.
          */
         delete: operations["deleteAssessment"];
         options?: never;
@@ -66,7 +66,7 @@ export interface paths {
          * Change an assessment; the changed record is checked whole against the toolkit.
          * @description ratings, when sent, replaces the ratings rather than merging into them.
          *
-         *     Needs an API key with scope `write`.
+         *     Needs an API key or OAuth2 token with scope `records:write`.
          */
         patch: operations["updateAssessment"];
         trace?: never;
@@ -85,7 +85,7 @@ export interface paths {
          *     stage transitions, key creation and revocation, subject access exports and erasures.
          *     Reads are not logged. Nothing can change or delete an event.
          *
-         *     Needs an API key with scope `admin`.
+         *     Needs an API key or OAuth2 token with scope `audit:read`.
          */
         get: operations["listAuditEvents"];
         put?: never;
@@ -114,7 +114,7 @@ export interface paths {
          *     line (the others then answer 409 `bulk_rolled_back` or `bulk_not_attempted`). Every
          *     line counts against the key's rate limit, counted before any is written.
          *
-         *     Needs an API key with scope `write`.
+         *     Needs an API key or OAuth2 token with scope `records:write`.
          */
         post: operations["bulkUpsert"];
         delete?: never;
@@ -140,7 +140,7 @@ export interface paths {
          *     Without a cursor the feed starts at its oldest kept event; a cursor older than the
          *     retention (30 days by default) answers 410 `cursor_expired`.
          *
-         *     Needs an API key with scope `read`.
+         *     Needs an API key or OAuth2 token with scope `feed:read`.
          */
         get: operations["listEvents"];
         put?: never;
@@ -162,7 +162,7 @@ export interface paths {
         };
         /**
          * Show a piece of evidence, with its file's details if it has one.
-         * @description Needs an API key with scope `read`.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
          */
         get: operations["getEvidence"];
         put?: never;
@@ -171,7 +171,7 @@ export interface paths {
          * Delete a piece of evidence and its file.
          * @description This cannot be undone.
          *
-         *     Needs an API key with scope `write`.
+         *     Needs an API key or OAuth2 token with scope `records:write`.
          */
         delete: operations["deleteEvidence"];
         options?: never;
@@ -180,7 +180,7 @@ export interface paths {
          * Change a piece of evidence; the whole resulting record must still fit the toolkit.
          * @description A payload, when sent, replaces the stored one whole.
          *
-         *     Needs an API key with scope `write`.
+         *     Needs an API key or OAuth2 token with scope `records:write`.
          */
         patch: operations["updateEvidence"];
         trace?: never;
@@ -201,7 +201,7 @@ export interface paths {
          *     an If-Match that is not the file's ETag is answered 412 stale_etag, with no bytes.
          *     404 with code no_file when none has been uploaded.
          *
-         *     Needs an API key with scope `read`.
+         *     Needs an API key or OAuth2 token with scope `records:read`.
          */
         get: operations["downloadEvidenceFile"];
         /**
@@ -212,7 +212,7 @@ export interface paths {
          *     Evidence whose type takes no file answers 409 (code file_not_expected). Nothing is
          *     stored when the upload is refused. Answers the evidence with its new ETag.
          *
-         *     Needs an API key with scope `write`.
+         *     Needs an API key or OAuth2 token with scope `records:write`.
          */
         put: operations["uploadEvidenceFile"];
         post?: never;
@@ -221,7 +221,7 @@ export interface paths {
          * @description Answers the evidence, with file null and its new ETag; 404 with code no_file when it
          *     has none.
          *
-         *     Needs an API key with scope `write`.
+         *     Needs an API key or OAuth2 token with scope `records:write`.
          */
         delete: operations["deleteEvidenceFile"];
         options?: never;
@@ -246,7 +246,7 @@ export interface paths {
          *     stream is known. Memory stays flat however large the organisation. The export is in
          *     the audit log.
          *
-         *     Needs an API key with scope `read`.
+         *     Needs an API key or OAuth2 token with scope `feed:read`.
          */
         get: operations["exportRecords"];
         put?: never;
@@ -266,13 +266,13 @@ export interface paths {
         };
         /**
          * List your organisation's initiatives, oldest first.
-         * @description Needs an API key with scope `read`.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
          */
         get: operations["listInitiatives"];
         put?: never;
         /**
          * Start an initiative at the first stage of a toolkit, pinned to its version.
-         * @description Needs an API key with scope `write`.
+         * @description Needs an API key or OAuth2 token with scope `records:write`.
          */
         post: operations["createInitiative"];
         delete?: never;
@@ -302,7 +302,7 @@ export interface paths {
          *     that version only (412 when stale, or when no initiative has ref); If-None-Match: *
          *     makes it a create only (412 record_exists when one has).
          *
-         *     Needs an API key with scope `write`.
+         *     Needs an API key or OAuth2 token with scope `records:write`.
          */
         put: operations["upsertInitiative"];
         post?: never;
@@ -323,7 +323,7 @@ export interface paths {
         };
         /**
          * Show an initiative.
-         * @description Needs an API key with scope `read`.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
          */
         get: operations["getInitiative"];
         put?: never;
@@ -332,7 +332,7 @@ export interface paths {
          * Delete an initiative and everything recorded in it, uploaded files included.
          * @description This cannot be undone; to keep the record but stop changes, archive it instead.
          *
-         *     Needs an API key with scope `write`.
+         *     Needs an API key or OAuth2 token with scope `records:write`.
          */
         delete: operations["deleteInitiative"];
         options?: never;
@@ -342,7 +342,7 @@ export interface paths {
          * @description Its stage moves only by a transition. Archiving (status archived) makes it read-only;
          *     setting the status back reopens it.
          *
-         *     Needs an API key with scope `write`.
+         *     Needs an API key or OAuth2 token with scope `records:write`.
          */
         patch: operations["updateInitiative"];
         trace?: never;
@@ -358,7 +358,7 @@ export interface paths {
         };
         /**
          * List an initiative's activities, oldest first, each with its participant_ids.
-         * @description Needs an API key with scope `read`.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
          */
         get: operations["listActivities"];
         put?: never;
@@ -369,7 +369,7 @@ export interface paths {
          *     or names a participant who is not in this initiative; with 409 while the initiative
          *     is archived.
          *
-         *     Needs an API key with scope `write`.
+         *     Needs an API key or OAuth2 token with scope `records:write`.
          */
         post: operations["createActivity"];
         delete?: never;
@@ -401,7 +401,7 @@ export interface paths {
          *     stale, or when none has ref); If-None-Match: * makes it a create only (412
          *     record_exists when one has).
          *
-         *     Needs an API key with scope `write`.
+         *     Needs an API key or OAuth2 token with scope `records:write`.
          */
         put: operations["upsertActivity"];
         post?: never;
@@ -425,7 +425,7 @@ export interface paths {
          * @description Every perspective's assessments are kept side by side over time; filter by
          *     perspective, scale or cycle to follow one of them.
          *
-         *     Needs an API key with scope `read`.
+         *     Needs an API key or OAuth2 token with scope `records:read`.
          */
         get: operations["listAssessments"];
         put?: never;
@@ -435,7 +435,7 @@ export interface paths {
          *     or level, or a cycle not yet reached, is a 422 naming the field (ratings/<dimension>
          *     for a rating). An archived initiative is read-only (409).
          *
-         *     Needs an API key with scope `write`.
+         *     Needs an API key or OAuth2 token with scope `records:write`.
          */
         post: operations["createAssessment"];
         delete?: never;
@@ -459,7 +459,7 @@ export interface paths {
          *     the same way. For each perspective the latest assessment counts (the one assessed last);
          *     gaps lists the dimensions they rate differently, widest first.
          *
-         *     Needs an API key with scope `read`.
+         *     Needs an API key or OAuth2 token with scope `records:read`.
          */
         get: operations["compareAssessments"];
         put?: never;
@@ -481,7 +481,7 @@ export interface paths {
         };
         /**
          * List an initiative's evidence, oldest first.
-         * @description Needs an API key with scope `read`.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
          */
         get: operations["listEvidence"];
         put?: never;
@@ -493,7 +493,7 @@ export interface paths {
          *     initiative, or is public without consent; with 409 while the initiative is archived.
          *     A recording, photo, video or document gets its file by PUT .../file afterwards.
          *
-         *     Needs an API key with scope `write`.
+         *     Needs an API key or OAuth2 token with scope `records:write`.
          */
         post: operations["createEvidence"];
         delete?: never;
@@ -526,7 +526,7 @@ export interface paths {
          *     change of that version only (412 when stale, or when none has ref); If-None-Match: *
          *     makes it a create only (412 record_exists when one has).
          *
-         *     Needs an API key with scope `write`.
+         *     Needs an API key or OAuth2 token with scope `records:write`.
          */
         put: operations["upsertEvidence"];
         post?: never;
@@ -547,7 +547,7 @@ export interface paths {
         };
         /**
          * List an initiative's participants, oldest first.
-         * @description Needs an API key with scope `read`.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
          */
         get: operations["listParticipants"];
         put?: never;
@@ -556,7 +556,7 @@ export interface paths {
          * @description Giving or withdrawing consent stamps consent_recorded_at with the server's time.
          *     Refused with 409 while the initiative is archived.
          *
-         *     Needs an API key with scope `write`.
+         *     Needs an API key or OAuth2 token with scope `records:write`.
          */
         post: operations["createParticipant"];
         delete?: never;
@@ -588,7 +588,7 @@ export interface paths {
          *     (412 when stale, or when nobody has ref); If-None-Match: * makes it an add only (412
          *     record_exists when someone has).
          *
-         *     Needs an API key with scope `write`.
+         *     Needs an API key or OAuth2 token with scope `records:write`.
          */
         put: operations["upsertParticipant"];
         post?: never;
@@ -609,7 +609,7 @@ export interface paths {
         };
         /**
          * Where the initiative stands, and each move open from there with what blocks it.
-         * @description Needs an API key with scope `read`.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
          */
         get: operations["getInitiativeProgress"];
         put?: never;
@@ -631,7 +631,7 @@ export interface paths {
         };
         /**
          * The initiative's stage history, oldest first, from its start.
-         * @description Needs an API key with scope `read`.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
          */
         get: operations["listTransitions"];
         put?: never;
@@ -641,7 +641,7 @@ export interface paths {
          *     stage flow and its plugins, when it may not move yet; nothing changes then. If-Match
          *     takes the initiative's ETag, so that two people cannot both move it on.
          *
-         *     Needs an API key with scope `write`.
+         *     Needs an API key or OAuth2 token with scope `records:write`.
          */
         post: operations["createTransition"];
         delete?: never;
@@ -659,13 +659,13 @@ export interface paths {
         };
         /**
          * List your organisation's API keys (never their secrets), revoked ones included.
-         * @description Needs an API key with scope `admin`.
+         * @description Needs an API key or OAuth2 token with scope `keys:manage`.
          */
         get: operations["listKeys"];
         put?: never;
         /**
          * Make a new API key; its token is in this answer only, so keep it safe now.
-         * @description Needs an API key with scope `admin`.
+         * @description Needs an API key or OAuth2 token with scope `keys:manage`.
          */
         post: operations["createKey"];
         delete?: never;
@@ -685,7 +685,7 @@ export interface paths {
         };
         /**
          * Show one of your organisation's API keys (never its secret).
-         * @description Needs an API key with scope `admin`.
+         * @description Needs an API key or OAuth2 token with scope `keys:manage`.
          */
         get: operations["getKey"];
         put?: never;
@@ -694,9 +694,82 @@ export interface paths {
          * Revoke a key: it stops working at once. The record stays, for the audit trail.
          * @description Revoking is idempotent (a second revoke keeps the first time), so it takes no If-Match.
          *
-         *     Needs an API key with scope `admin`.
+         *     Needs an API key or OAuth2 token with scope `keys:manage`.
          */
         delete: operations["revokeKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oauth/clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List your organisation's OAuth2 clients (never their secrets), revoked ones included.
+         * @description Needs an API key or OAuth2 token with scope `clients:manage`.
+         */
+        get: operations["listOAuthClients"];
+        put?: never;
+        /**
+         * Register an OAuth2 client; its secret is in this answer only, so keep it safe now.
+         * @description Needs an API key or OAuth2 token with scope `clients:manage`.
+         */
+        post: operations["createOAuthClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oauth/clients/{client_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Show one of your organisation's OAuth2 clients (never its secret).
+         * @description Needs an API key or OAuth2 token with scope `clients:manage`.
+         */
+        get: operations["getOAuthClient"];
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a client: it gets no more tokens, and those it has stop working at once.
+         * @description Revoking is idempotent (a second revoke keeps the first time), so it takes no If-Match.
+         *
+         *     Needs an API key or OAuth2 token with scope `clients:manage`.
+         */
+        delete: operations["revokeOAuthClient"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oauth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Trade a client's id and secret for a bearer token (OAuth2 client credentials).
+         * @description Send them by HTTP Basic (client_secret_basic) or in the form (client_secret_post),
+         *     with grant_type=client_credentials and, optionally, the scopes wanted.
+         */
+        post: operations["createOAuthToken"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -711,7 +784,7 @@ export interface paths {
         };
         /**
          * Show the organisation your key belongs to.
-         * @description Needs an API key with scope `read`.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
          */
         get: operations["getOrganisation"];
         put?: never;
@@ -721,7 +794,7 @@ export interface paths {
         head?: never;
         /**
          * Rename your organisation.
-         * @description Needs an API key with scope `admin`.
+         * @description Needs an API key or OAuth2 token with scope `organisation:manage`.
          */
         patch: operations["updateOrganisation"];
         trace?: never;
@@ -739,7 +812,7 @@ export interface paths {
          *     initiative they take part in), or everyone changed since your last sync with
          *     updated_since, without walking every initiative.
          *
-         *     Needs an API key with scope `read`.
+         *     Needs an API key or OAuth2 token with scope `records:read`.
          */
         get: operations["listAllParticipants"];
         put?: never;
@@ -761,7 +834,7 @@ export interface paths {
         };
         /**
          * Show a participant.
-         * @description Needs an API key with scope `read`.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
          */
         get: operations["getParticipant"];
         put?: never;
@@ -771,7 +844,7 @@ export interface paths {
          * @description They are taken off every activity, and evidence they gave stays without their name
          *     (its participant_id becomes null); both get a new version. This cannot be undone.
          *
-         *     Needs an API key with scope `write`.
+         *     Needs an API key or OAuth2 token with scope `records:write`.
          */
         delete: operations["deleteParticipant"];
         options?: never;
@@ -782,7 +855,7 @@ export interface paths {
          *     status again keeps the time it was first recorded. Setting it to not_recorded clears
          *     the time.
          *
-         *     Needs an API key with scope `write`.
+         *     Needs an API key or OAuth2 token with scope `records:write`.
          */
         patch: operations["updateParticipant"];
         trace?: never;
@@ -807,7 +880,7 @@ export interface paths {
          *     participant_erased or evidence_erased) but can be deleted. Erasing again changes
          *     nothing. Works on archived initiatives and ones whose toolkit is no longer installed.
          *
-         *     Needs an API key with scope `admin`.
+         *     Needs an API key or OAuth2 token with scope `privacy:manage`.
          */
         post: operations["eraseParticipant"];
         delete?: never;
@@ -830,7 +903,7 @@ export interface paths {
          * @description The participant, the activities they took part in, every piece of evidence from them
          *     and the audit events about those records. Answering is logged as an export.
          *
-         *     Needs an API key with scope `admin`.
+         *     Needs an API key or OAuth2 token with scope `privacy:manage`.
          */
         get: operations["getSubjectAccess"];
         put?: never;
@@ -850,7 +923,7 @@ export interface paths {
         };
         /**
          * List the loaded plugins with their versions, and any that failed to load.
-         * @description Needs an API key with scope `read`.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
          */
         get: operations["listPlugins"];
         put?: never;
@@ -873,7 +946,7 @@ export interface paths {
          * @description A short list, never paged (next_cursor is always null), with each toolkit's
          *     attribution and licence note.
          *
-         *     Needs an API key with scope `read`.
+         *     Needs an API key or OAuth2 token with scope `records:read`.
          */
         get: operations["listToolkits"];
         put?: never;
@@ -895,7 +968,7 @@ export interface paths {
         };
         /**
          * Show a toolkit in full: stages, dimensions, scales, activity and evidence types.
-         * @description Needs an API key with scope `read`.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
          */
         get: operations["getToolkit"];
         put?: never;
@@ -918,11 +991,172 @@ export interface paths {
         };
         /**
          * The JSON Schema an evidence type's payload must match.
-         * @description Needs an API key with scope `read`.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
          */
         get: operations["getEvidenceTypeSchema"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List your organisation's webhook subscriptions (never their secrets).
+         * @description Needs an API key or OAuth2 token with scope `webhooks:manage`.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Subscribe a receiver to the change feed's events from now on.
+         * @description The URL must be https and resolve to public addresses only (422 `invalid_request`
+         *     with code `webhook_url_refused` on `url` otherwise). The answer holds the signing
+         *     secret, shown this once.
+         *
+         *     Needs an API key or OAuth2 token with scope `webhooks:manage`.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Show a subscription: where it sends, what, and how delivery stands.
+         * @description Needs an API key or OAuth2 token with scope `webhooks:manage`.
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a subscription and its delivery log: nothing more is sent to it.
+         * @description Needs an API key or OAuth2 token with scope `webhooks:manage`.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a subscription's URL, event types, description, or pause and resume it.
+         * @description Setting `status` to active on a disabled subscription resumes it from the first
+         *     event it did not deliver.
+         *
+         *     Needs an API key or OAuth2 token with scope `webhooks:manage`.
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Every delivery attempt to this subscription, oldest first: outcome, response
+         *     code, latency and the first bytes of the answer.
+         * @description Needs an API key or OAuth2 token with scope `webhooks:manage`.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery's event again now, with the same webhook-id, and log the attempt.
+         * @description The subscription's stream and its retries go on as they were; a receiver that has
+         *     the event already drops it by its webhook-id.
+         *
+         *     Needs an API key or OAuth2 token with scope `webhooks:manage`.
+         */
+        post: operations["redeliverWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a signed `webhook.ping` now and answer how it went (it is logged too).
+         * @description The body is `{"id": ..., "type": "webhook.ping", "webhook_id": ..., "occurred_at": ...}`,
+         *     signed like every delivery; it touches neither the event stream nor its retries.
+         *
+         *     Needs an API key or OAuth2 token with scope `webhooks:manage`.
+         */
+        post: operations["pingWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a new signing secret, shown this once.
+         * @description During `overlap_hours` (24 by default) each delivery is signed with the new and the
+         *     old secret (two signatures in webhook-signature), so the receiver can switch over
+         *     without refusing a delivery.
+         *
+         *     Needs an API key or OAuth2 token with scope `webhooks:manage`.
+         */
+        post: operations["rotateWebhookSecret"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1055,6 +1289,14 @@ export interface components {
             /** @description The API key that made it (null for the command line). */
             key_id: string | null;
         };
+        Advice: {
+            /** @description Stable and machine-readable. */
+            code: string;
+            /** @description What the toolkit suggests. */
+            message: string;
+            /** @description Whose rule it is (a plugin). */
+            plugin: string;
+        };
         ApiKey: {
             /** Format: date-time */
             readonly created_at: string;
@@ -1081,8 +1323,8 @@ export interface components {
             expires_at?: string | null;
             /** @description What the key is for, such as the CRM it connects. */
             name: string;
-            /** @description read < write < admin: a higher scope includes the lower. */
-            scopes: ("read" | "write" | "admin")[];
+            /** @description Fine scopes, or the bundles read < write < admin (docs/api.md has the table); only scopes you hold yourself. */
+            scopes: ("read" | "write" | "admin" | "records:read" | "records:write" | "feed:read" | "audit:read" | "privacy:manage" | "organisation:manage" | "keys:manage" | "clients:manage" | "webhooks:manage")[];
         };
         ApiKeyPage: {
             items: components["schemas"]["ApiKey"][];
@@ -1252,7 +1494,7 @@ export interface components {
             /** Format: date-time */
             occurred_at: string;
             record_id: string;
-            /** @description One of organisation, api_key, initiative, transition, participant, activity, evidence, assessment. */
+            /** @description One of organisation, api_key, oauth_client, initiative, transition, participant, activity, evidence, assessment. */
             record_type: string;
         };
         AuditEventPage: {
@@ -1302,6 +1544,31 @@ export interface components {
             assessment_id: string;
             perspective: string;
             stage: string;
+        };
+        Delivery: {
+            /** Format: date-time */
+            readonly attempted_at: string;
+            readonly error: string | null;
+            /** @description The event sent (null: ping). */
+            readonly event_id: string | null;
+            readonly event_type: string;
+            /** @description Opaque id: a type prefix and 26 characters; sorts by creation. */
+            readonly id: string;
+            readonly latency_ms: number;
+            /** @description The webhook-id header sent. */
+            readonly message_id: string;
+            /** @description delivered (2xx); retrying (5xx, 408, 429 or a network error); rejected (another answer: final, not retried); refused (the address is not public at connect time). */
+            readonly outcome: string;
+            /** @description The first 500 bytes of the answer. */
+            readonly response_excerpt: string | null;
+            readonly response_status: number | null;
+            /** @description worker, redeliver or ping. */
+            readonly trigger: string;
+        };
+        DeliveryPage: {
+            items: components["schemas"]["Delivery"][];
+            /** @description Pass as cursor for the next page; null at the end. */
+            next_cursor: string | null;
         };
         DimensionComparison: {
             dimension: string;
@@ -1560,6 +1827,8 @@ export interface components {
             title?: string;
         };
         Move: {
+            /** @description Notes on the move from the toolkit's rules; never block it. */
+            advice: components["schemas"]["Advice"][];
             allowed: boolean;
             blockers: components["schemas"]["Blocker"][];
             /** @description advance, revisit or new_cycle */
@@ -1584,6 +1853,81 @@ export interface components {
             readonly scopes: string[];
             /** @description The key to send as a bearer token. Shown now and never again. */
             readonly token: string;
+        };
+        NewOAuthClient: {
+            /** @description The client's id (its id), for the token request. */
+            readonly client_id: string;
+            /** @description The client's secret. Shown now and never again. */
+            readonly client_secret: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** @description Opaque id: a type prefix and 26 characters; sorts by creation. */
+            readonly id: string;
+            /**
+             * Format: date-time
+             * @description When it last got a token.
+             */
+            readonly last_used_at: string | null;
+            readonly name: string;
+            /** Format: date-time */
+            readonly revoked_at: string | null;
+            readonly scopes: string[];
+        };
+        NewWebhook: {
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly description: string;
+            /** @description Why it was disabled. */
+            readonly disabled_reason: string | null;
+            readonly event_types: string[];
+            /** Format: date-time */
+            readonly failing_since: string | null;
+            /** @description Opaque id: a type prefix and 26 characters; sorts by creation. */
+            readonly id: string;
+            /**
+             * Format: date-time
+             * @description When a retry is due.
+             */
+            readonly next_attempt_at: string | null;
+            /**
+             * Format: date-time
+             * @description Until when the secret before the last rotation signs too.
+             */
+            readonly previous_secret_expires_at: string | null;
+            /** @description The signing secret (whsec_...). Shown now and never again: give it to your receiver, which verifies webhook-signature with it. */
+            readonly secret: string;
+            /** @description active, paused, or disabled (after failing for too long). */
+            readonly status: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            readonly url: string;
+            readonly version: number;
+        };
+        OAuthClient: {
+            /** Format: date-time */
+            readonly created_at: string;
+            /** @description Opaque id: a type prefix and 26 characters; sorts by creation. */
+            readonly id: string;
+            /**
+             * Format: date-time
+             * @description When it last got a token.
+             */
+            readonly last_used_at: string | null;
+            readonly name: string;
+            /** Format: date-time */
+            readonly revoked_at: string | null;
+            readonly scopes: string[];
+        };
+        OAuthClientCreate: {
+            /** @description What the client is, such as the connector it serves. */
+            name: string;
+            /** @description What its tokens may hold; only scopes you hold yourself. */
+            scopes: ("read" | "write" | "admin" | "records:read" | "records:write" | "feed:read" | "audit:read" | "privacy:manage" | "organisation:manage" | "keys:manage" | "clients:manage" | "webhooks:manage")[];
+        };
+        OAuthClientPage: {
+            items: components["schemas"]["OAuthClient"][];
+            /** @description Pass as cursor for the next page; null at the end. */
+            next_cursor: string | null;
         };
         Organisation: {
             /** Format: date-time */
@@ -1731,6 +2075,10 @@ export interface components {
             detail?: string;
             /** @description only in problems with code external_ref_taken (whether the values sent differ from the existing record's; on initiatives, participants, activities and evidence) */
             differs?: boolean;
+            /** @description only in problems with code invalid_request, invalid_client, invalid_scope, unauthorized_client, unsupported_grant_type and insecure_transport, from the token endpoint (RFC 6749 section 5.2; the same as code) */
+            error?: string;
+            /** @description only in problems with code those of the token endpoint (as detail) */
+            error_description?: string;
             errors?: components["schemas"]["FieldError"][];
             /** @description only in problems with code file_not_expected */
             evidence_type?: string;
@@ -1774,6 +2122,13 @@ export interface components {
             stage: string;
             toolkit: string;
         };
+        Rotate: {
+            /**
+             * @description How long the old secret goes on signing too (0 to 168).
+             * @default 24
+             */
+            overlap_hours?: number;
+        };
         StageEntry: {
             cycle: number;
             /** Format: date-time */
@@ -1806,10 +2161,22 @@ export interface components {
             generated_at: string;
             participant: components["schemas"]["Participant"];
         };
+        Token: {
+            /** @description Send as Authorization: Bearer. */
+            access_token: string;
+            /** @description Seconds the token lasts. */
+            expires_in: number;
+            /** @description The scopes granted, space-separated. */
+            scope: string;
+            /** @example Bearer */
+            token_type: string;
+        };
         Toolkit: {
             activity_types: {
                 [key: string]: unknown;
             }[];
+            /** @description What the toolkit was adapted from, and how (as CC BY asks). */
+            adapted_from: string | null;
             attribution: string;
             counts: {
                 [key: string]: number;
@@ -1822,6 +2189,8 @@ export interface components {
             }[];
             key: string;
             licence: string;
+            /** @description The licence's SPDX identifier, such as CC-BY-4.0. */
+            licence_id: string | null;
             name: string;
             plugin: {
                 [key: string]: unknown;
@@ -1846,12 +2215,16 @@ export interface components {
             next_cursor: string | null;
         };
         ToolkitSummary: {
+            /** @description What the toolkit was adapted from, and how (as CC BY asks). */
+            adapted_from: string | null;
             attribution: string;
             counts: {
                 [key: string]: number;
             };
             key: string;
             licence: string;
+            /** @description The licence's SPDX identifier, such as CC-BY-4.0. */
+            licence_id: string | null;
             name: string;
             plugin: {
                 [key: string]: unknown;
@@ -1873,8 +2246,81 @@ export interface components {
             /** @description The stage to move to. */
             to_stage: string;
         };
+        Webhook: {
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly description: string;
+            /** @description Why it was disabled. */
+            readonly disabled_reason: string | null;
+            readonly event_types: string[];
+            /** Format: date-time */
+            readonly failing_since: string | null;
+            /** @description Opaque id: a type prefix and 26 characters; sorts by creation. */
+            readonly id: string;
+            /**
+             * Format: date-time
+             * @description When a retry is due.
+             */
+            readonly next_attempt_at: string | null;
+            /**
+             * Format: date-time
+             * @description Until when the secret before the last rotation signs too.
+             */
+            readonly previous_secret_expires_at: string | null;
+            /** @description active, paused, or disabled (after failing for too long). */
+            readonly status: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            readonly url: string;
+            readonly version: number;
+        };
+        WebhookCreate: {
+            /**
+             * @description What the receiver is, for people.
+             * @default
+             */
+            description?: string;
+            /** @description The events to send: types of the change feed (activity.created, activity.deleted, activity.updated, assessment.created, assessment.deleted, assessment.updated, evidence.consent_withdrawn, evidence.created, evidence.deleted, evidence.erased, evidence.updated, initiative.created, initiative.deleted, initiative.stage_changed, initiative.updated, participant.consent_withdrawn, participant.created, participant.deleted, participant.erased, participant.updated, transition.created, transition.updated), a record type with .* (such as participant.*), or * for all. */
+            event_types: string[];
+            /**
+             * @description active (the default) or paused.
+             * @default active
+             * @enum {string}
+             */
+            status?: "active" | "paused";
+            /** @description Where to POST: an https URL whose host resolves to public addresses only (redirects are not followed). */
+            url: string;
+        };
+        WebhookPage: {
+            items: components["schemas"]["Webhook"][];
+            /** @description Pass as cursor for the next page; null at the end. */
+            next_cursor: string | null;
+        };
+        WebhookPatch: {
+            /** @description What the receiver is, for people. */
+            description?: string;
+            /** @description The events to send: types of the change feed (activity.created, activity.deleted, activity.updated, assessment.created, assessment.deleted, assessment.updated, evidence.consent_withdrawn, evidence.created, evidence.deleted, evidence.erased, evidence.updated, initiative.created, initiative.deleted, initiative.stage_changed, initiative.updated, participant.consent_withdrawn, participant.created, participant.deleted, participant.erased, participant.updated, transition.created, transition.updated), a record type with .* (such as participant.*), or * for all. */
+            event_types?: string[];
+            /**
+             * @description paused stops deliveries (events wait); active resumes them, also after the subscription was disabled.
+             * @enum {string}
+             */
+            status?: "active" | "paused";
+            /** @description Where to POST: an https URL whose host resolves to public addresses only (redirects are not followed). */
+            url?: string;
+        };
     };
-    responses: never;
+    responses: {
+        /** @description Default error response */
+        DEFAULT_ERROR: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -2633,7 +3079,7 @@ export interface operations {
                 initiative_id?: string;
                 key_id?: string;
                 action?: "created" | "changed" | "deleted" | "exported" | "erased";
-                record_type?: "organisation" | "api_key" | "initiative" | "transition" | "participant" | "activity" | "evidence" | "assessment";
+                record_type?: "organisation" | "api_key" | "oauth_client" | "initiative" | "transition" | "participant" | "activity" | "evidence" | "assessment";
                 /** @description Only events at or after this RFC 3339 time. */
                 since?: string;
             };
@@ -2787,7 +3233,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is over 33554432 bytes (code body_too_large). */
+            /** @description The body is over 33554432 bytes (code body_too_large), or it has more lines than the rate limit allows in a whole window (code larger_than_quota). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3417,6 +3863,17 @@ export interface operations {
                 headers: {
                     /** @description The file's SHA-256 in hex, quoted: "<sha256>". */
                     ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Where the server keeps files in object storage and signs downloads (COPROD_FILES_PRESIGN=1): the file is at Location, a URL valid for a short while that answers with the same Content-Type and attachment Content-Disposition. Follow it with the same Range, if any. */
+            307: {
+                headers: {
+                    /** @description The file's SHA-256 in hex, quoted: "<sha256>". */
+                    ETag?: string;
+                    /** @description The signed URL of the file. */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7015,6 +7472,520 @@ export interface operations {
             };
         };
     };
+    listOAuthClients: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1 to 100). */
+                limit?: number;
+                /** @description next_cursor from the previous page, as it was given. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The next page, as <url>; rel="next" (absent on the last page). */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthClientPage"];
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createOAuthClient: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID) that makes this request safe to retry: a retry with the same key and the same request gets the first answer again, with Idempotent-Replayed: true, and changes nothing more. Kept 24 hours (by default) per API key; the same key with a different request is answered 422 idempotency_key_reused. See docs/api.md, "Safe retries with Idempotency-Key". */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OAuthClientCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description true when this is the answer first given to a request sent with the same Idempotency-Key, given again. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewOAuthClient"];
+                };
+            };
+            /** @description The body is not valid JSON, not UTF-8, or starts with a byte order mark (code malformed_json); or it could not be read to its end (code unreadable_body). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request clashes with the data (the problem's code says how); or a request with the same Idempotency-Key is still being answered (code idempotency_key_in_use: retry after Retry-After seconds), was done but its answer was lost (idempotency_answer_lost) or held a secret shown once (idempotency_answer_withheld). */
+            409: {
+                headers: {
+                    /** @description With code external_ref_taken: the URL of the record that has the external_ref. */
+                    Location?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The JSON body is over 1 MiB (code body_too_large; max_bytes says so). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON, or is in a charset other than UTF-8: send it as UTF-8 with Content-Type: application/json (code unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag; an Idempotency-Key that is not 1 to 255 printable ASCII characters is another, location header, code invalid_idempotency_key). A key used before with a different request is code idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOAuthClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthClient"];
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeOAuthClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthClient"];
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request clashes with the data (the problem's code says how). */
+            409: {
+                headers: {
+                    /** @description With code external_ref_taken: the URL of the record that has the external_ref. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createOAuthToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description client_secret_post: the client's id (else HTTP Basic). */
+                    client_id?: string;
+                    /** @description client_secret_post: the client's secret. */
+                    client_secret?: string;
+                    /** @enum {string} */
+                    grant_type: "client_credentials";
+                    /** @description Space-separated scopes, some of the client's; leave out for all of them. */
+                    scope?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Token"];
+                };
+            };
+            /** @description invalid_request, unsupported_grant_type, unauthorized_client, invalid_scope, or insecure_transport (not over HTTPS). A problem document that also carries RFC 6749 section 5.2's `error` and `error_description`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid_client: unknown or revoked client, or wrong secret.A problem document that also carries RFC 6749 section 5.2's `error` and `error_description`. */
+            401: {
+                headers: {
+                    /** @description With HTTP Basic: Basic error="invalid_client". */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The JSON body is over 1 MiB (code body_too_large; max_bytes says so). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
     getOrganisation: {
         parameters: {
             query?: never;
@@ -8236,6 +9207,1075 @@ export interface operations {
                 };
             };
             /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1 to 100). */
+                limit?: number;
+                /** @description next_cursor from the previous page, as it was given. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The next page, as <url>; rel="next" (absent on the last page). */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPage"];
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID) that makes this request safe to retry: a retry with the same key and the same request gets the first answer again, with Idempotent-Replayed: true, and changes nothing more. Kept 24 hours (by default) per API key; the same key with a different request is answered 422 idempotency_key_reused. See docs/api.md, "Safe retries with Idempotency-Key". */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description The record's version, to send back as If-Match. */
+                    ETag?: string;
+                    /** @description true when this is the answer first given to a request sent with the same Idempotency-Key, given again. */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description The new record's URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewWebhook"];
+                };
+            };
+            /** @description The body is not valid JSON, not UTF-8, or starts with a byte order mark (code malformed_json); or it could not be read to its end (code unreadable_body). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request clashes with the data (the problem's code says how); or a request with the same Idempotency-Key is still being answered (code idempotency_key_in_use: retry after Retry-After seconds), was done but its answer was lost (idempotency_answer_lost) or held a secret shown once (idempotency_answer_withheld). */
+            409: {
+                headers: {
+                    /** @description With code external_ref_taken: the URL of the record that has the external_ref. */
+                    Location?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The JSON body is over 1 MiB (code body_too_large; max_bytes says so). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON, or is in a charset other than UTF-8: send it as UTF-8 with Content-Type: application/json (code unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag; an Idempotency-Key that is not 1 to 255 printable ASCII characters is another, location header, code invalid_idempotency_key). A key used before with a different request is code idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold (or a comma-separated list of ETags, compared weakly, or * alone): if it is current, the answer is 304 with no body. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The record's version, to send back as If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description If-None-Match named the current version: you have it already (no body). */
+            304: {
+                headers: {
+                    /** @description The record's version, to send back as If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you last read (or a comma-separated list of ETags, or * alone); a stale one is answered 412 and changes nothing, a malformed one 422. */
+                "If-Match"?: string;
+            };
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request clashes with the data (the problem's code says how). */
+            409: {
+                headers: {
+                    /** @description With code external_ref_taken: the URL of the record that has the external_ref. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match named a version that is no longer current. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you last read (or a comma-separated list of ETags, or * alone); a stale one is answered 412 and changes nothing, a malformed one 422. */
+                "If-Match"?: string;
+                /** @description A key of your choosing (a UUID) that makes this request safe to retry: a retry with the same key and the same request gets the first answer again, with Idempotent-Replayed: true, and changes nothing more. Kept 24 hours (by default) per API key; the same key with a different request is answered 422 idempotency_key_reused. See docs/api.md, "Safe retries with Idempotency-Key". */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WebhookPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The record's version, to send back as If-Match. */
+                    ETag?: string;
+                    /** @description true when this is the answer first given to a request sent with the same Idempotency-Key, given again. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description The body is not valid JSON, not UTF-8, or starts with a byte order mark (code malformed_json); or it could not be read to its end (code unreadable_body). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request clashes with the data (the problem's code says how); or a request with the same Idempotency-Key is still being answered (code idempotency_key_in_use: retry after Retry-After seconds), was done but its answer was lost (idempotency_answer_lost) or held a secret shown once (idempotency_answer_withheld). */
+            409: {
+                headers: {
+                    /** @description With code external_ref_taken: the URL of the record that has the external_ref. */
+                    Location?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match named a version that is no longer current. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The JSON body is over 1 MiB (code body_too_large; max_bytes says so). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON, or is in a charset other than UTF-8: send it as UTF-8 with Content-Type: application/json (code unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag; an Idempotency-Key that is not 1 to 255 printable ASCII characters is another, location header, code invalid_idempotency_key). A key used before with a different request is code idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1 to 100). */
+                limit?: number;
+                /** @description next_cursor from the previous page, as it was given. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The next page, as <url>; rel="next" (absent on the last page). */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryPage"];
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    redeliverWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID) that makes this request safe to retry: a retry with the same key and the same request gets the first answer again, with Idempotent-Replayed: true, and changes nothing more. Kept 24 hours (by default) per API key; the same key with a different request is answered 422 idempotency_key_reused. See docs/api.md, "Safe retries with Idempotency-Key". */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                webhook_id: string;
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description true when this is the answer first given to a request sent with the same Idempotency-Key, given again. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request clashes with the data (the problem's code says how); or a request with the same Idempotency-Key is still being answered (code idempotency_key_in_use: retry after Retry-After seconds), was done but its answer was lost (idempotency_answer_lost) or held a secret shown once (idempotency_answer_withheld). */
+            409: {
+                headers: {
+                    /** @description With code external_ref_taken: the URL of the record that has the external_ref. */
+                    Location?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The event is older than the change feed keeps. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag; an Idempotency-Key that is not 1 to 255 printable ASCII characters is another, location header, code invalid_idempotency_key). A key used before with a different request is code idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pingWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID) that makes this request safe to retry: a retry with the same key and the same request gets the first answer again, with Idempotent-Replayed: true, and changes nothing more. Kept 24 hours (by default) per API key; the same key with a different request is answered 422 idempotency_key_reused. See docs/api.md, "Safe retries with Idempotency-Key". */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description true when this is the answer first given to a request sent with the same Idempotency-Key, given again. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request clashes with the data (the problem's code says how); or a request with the same Idempotency-Key is still being answered (code idempotency_key_in_use: retry after Retry-After seconds), was done but its answer was lost (idempotency_answer_lost) or held a secret shown once (idempotency_answer_withheld). */
+            409: {
+                headers: {
+                    /** @description With code external_ref_taken: the URL of the record that has the external_ref. */
+                    Location?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag; an Idempotency-Key that is not 1 to 255 printable ASCII characters is another, location header, code invalid_idempotency_key). A key used before with a different request is code idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you last read (or a comma-separated list of ETags, or * alone); a stale one is answered 412 and changes nothing, a malformed one 422. */
+                "If-Match"?: string;
+                /** @description A key of your choosing (a UUID) that makes this request safe to retry: a retry with the same key and the same request gets the first answer again, with Idempotent-Replayed: true, and changes nothing more. Kept 24 hours (by default) per API key; the same key with a different request is answered 422 idempotency_key_reused. See docs/api.md, "Safe retries with Idempotency-Key". */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Rotate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The record's version, to send back as If-Match. */
+                    ETag?: string;
+                    /** @description true when this is the answer first given to a request sent with the same Idempotency-Key, given again. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewWebhook"];
+                };
+            };
+            /** @description The body is not valid JSON, not UTF-8, or starts with a byte order mark (code malformed_json); or it could not be read to its end (code unreadable_body). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request clashes with the data (the problem's code says how); or a request with the same Idempotency-Key is still being answered (code idempotency_key_in_use: retry after Retry-After seconds), was done but its answer was lost (idempotency_answer_lost) or held a secret shown once (idempotency_answer_withheld). */
+            409: {
+                headers: {
+                    /** @description With code external_ref_taken: the URL of the record that has the external_ref. */
+                    Location?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match named a version that is no longer current. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The JSON body is over 1 MiB (code body_too_large; max_bytes says so). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON, or is in a charset other than UTF-8: send it as UTF-8 with Content-Type: application/json (code unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag; an Idempotency-Key that is not 1 to 255 printable ASCII characters is another, location header, code invalid_idempotency_key). A key used before with a different request is code idempotency_key_reused. */
             422: {
                 headers: {
                     [name: string]: unknown;

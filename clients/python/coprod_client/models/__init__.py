@@ -5,6 +5,7 @@ from .activity_input import ActivityInput
 from .activity_page import ActivityPage
 from .activity_patch import ActivityPatch
 from .actor import Actor
+from .advice import Advice
 from .api_key import ApiKey
 from .api_key_create import ApiKeyCreate
 from .api_key_create_scopes_item import ApiKeyCreateScopesItem
@@ -29,6 +30,10 @@ from .change import Change
 from .change_page import ChangePage
 from .change_record_type_0 import ChangeRecordType0
 from .compared_assessment import ComparedAssessment
+from .create_o_auth_token_body import CreateOAuthTokenBody
+from .create_o_auth_token_body_grant_type import CreateOAuthTokenBodyGrantType
+from .delivery import Delivery
+from .delivery_page import DeliveryPage
 from .dimension_comparison import DimensionComparison
 from .dimension_comparison_ratings import DimensionComparisonRatings
 from .evidence import Evidence
@@ -68,6 +73,12 @@ from .list_participants_consent import ListParticipantsConsent
 from .list_participants_role import ListParticipantsRole
 from .move import Move
 from .new_api_key import NewApiKey
+from .new_o_auth_client import NewOAuthClient
+from .new_webhook import NewWebhook
+from .o_auth_client import OAuthClient
+from .o_auth_client_create import OAuthClientCreate
+from .o_auth_client_create_scopes_item import OAuthClientCreateScopesItem
+from .o_auth_client_page import OAuthClientPage
 from .organisation import Organisation
 from .organisation_patch import OrganisationPatch
 from .pagination_metadata import PaginationMetadata
@@ -87,9 +98,11 @@ from .plugin_list import PluginList
 from .problem import Problem
 from .problem_blocker import ProblemBlocker
 from .progress import Progress
+from .rotate import Rotate
 from .stage_entry import StageEntry
 from .stage_entry_page import StageEntryPage
 from .subject_access import SubjectAccess
+from .token import Token
 from .toolkit import Toolkit
 from .toolkit_activity_types_item import ToolkitActivityTypesItem
 from .toolkit_counts import ToolkitCounts
@@ -103,6 +116,12 @@ from .toolkit_summary import ToolkitSummary
 from .toolkit_summary_counts import ToolkitSummaryCounts
 from .toolkit_summary_plugin import ToolkitSummaryPlugin
 from .transition_request import TransitionRequest
+from .webhook import Webhook
+from .webhook_create import WebhookCreate
+from .webhook_create_status import WebhookCreateStatus
+from .webhook_page import WebhookPage
+from .webhook_patch import WebhookPatch
+from .webhook_patch_status import WebhookPatchStatus
 
 __all__ = (
     "Activity",
@@ -110,6 +129,7 @@ __all__ = (
     "ActivityPage",
     "ActivityPatch",
     "Actor",
+    "Advice",
     "ApiKey",
     "ApiKeyCreate",
     "ApiKeyCreateScopesItem",
@@ -134,6 +154,10 @@ __all__ = (
     "ChangePage",
     "ChangeRecordType0",
     "ComparedAssessment",
+    "CreateOAuthTokenBody",
+    "CreateOAuthTokenBodyGrantType",
+    "Delivery",
+    "DeliveryPage",
     "DimensionComparison",
     "DimensionComparisonRatings",
     "Evidence",
@@ -173,6 +197,12 @@ __all__ = (
     "ListParticipantsRole",
     "Move",
     "NewApiKey",
+    "NewOAuthClient",
+    "NewWebhook",
+    "OAuthClient",
+    "OAuthClientCreate",
+    "OAuthClientCreateScopesItem",
+    "OAuthClientPage",
     "Organisation",
     "OrganisationPatch",
     "PaginationMetadata",
@@ -192,9 +222,11 @@ __all__ = (
     "Problem",
     "ProblemBlocker",
     "Progress",
+    "Rotate",
     "StageEntry",
     "StageEntryPage",
     "SubjectAccess",
+    "Token",
     "Toolkit",
     "ToolkitActivityTypesItem",
     "ToolkitCounts",
@@ -208,4 +240,10 @@ __all__ = (
     "ToolkitSummaryCounts",
     "ToolkitSummaryPlugin",
     "TransitionRequest",
+    "Webhook",
+    "WebhookCreate",
+    "WebhookCreateStatus",
+    "WebhookPage",
+    "WebhookPatch",
+    "WebhookPatchStatus",
 )

@@ -17,7 +17,8 @@ class ApiKeyCreate:
     """
     Attributes:
         name (str): What the key is for, such as the CRM it connects.
-        scopes (list[ApiKeyCreateScopesItem]): read < write < admin: a higher scope includes the lower.
+        scopes (list[ApiKeyCreateScopesItem]): Fine scopes, or the bundles read < write < admin (docs/api.md has the
+            table); only scopes you hold yourself.
         expires_at (datetime.datetime | None | Unset): Optional expiry.
     """
 

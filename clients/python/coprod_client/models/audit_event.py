@@ -22,8 +22,8 @@ class AuditEvent:
         key_id (None | str): The API key that did it; null for the command line.
         occurred_at (datetime.datetime):
         record_id (str):
-        record_type (str): One of organisation, api_key, initiative, transition, participant, activity, evidence,
-            assessment.
+        record_type (str): One of organisation, api_key, oauth_client, initiative, transition, participant, activity,
+            evidence, assessment.
     """
 
     action: str

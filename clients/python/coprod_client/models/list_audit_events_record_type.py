@@ -7,6 +7,7 @@ class ListAuditEventsRecordType(StrEnum):
     ASSESSMENT = "assessment"
     EVIDENCE = "evidence"
     INITIATIVE = "initiative"
+    OAUTH_CLIENT = "oauth_client"
     ORGANISATION = "organisation"
     PARTICIPANT = "participant"
     TRANSITION = "transition"

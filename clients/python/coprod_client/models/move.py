@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 
 if TYPE_CHECKING:
+    from ..models.advice import Advice
     from ..models.blocker import Blocker
 
 
@@ -16,18 +17,25 @@ T = TypeVar("T", bound="Move")
 class Move:
     """
     Attributes:
+        advice (list[Advice]): Notes on the move from the toolkit's rules; never block it.
         allowed (bool):
         blockers (list[Blocker]):
         kind (None | str): advance, revisit or new_cycle
         to_stage (str):
     """
 
+    advice: list[Advice]
     allowed: bool
     blockers: list[Blocker]
     kind: None | str
     to_stage: str
 
     def to_dict(self) -> dict[str, Any]:
+        advice = []
+        for advice_item_data in self.advice:
+            advice_item = advice_item_data.to_dict()
+            advice.append(advice_item)
+
         allowed = self.allowed
 
         blockers = []
@@ -44,6 +52,7 @@ class Move:
 
         field_dict.update(
             {
+                "advice": advice,
                 "allowed": allowed,
                 "blockers": blockers,
                 "kind": kind,
@@ -55,9 +64,17 @@ class Move:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.advice import Advice  # noqa: PLC0415
         from ..models.blocker import Blocker  # noqa: PLC0415
 
         d = dict(src_dict)
+        advice = []
+        _advice = d.pop("advice")
+        for advice_item_data in _advice:
+            advice_item = Advice.from_dict(advice_item_data)
+
+            advice.append(advice_item)
+
         allowed = d.pop("allowed")
 
         blockers = []
@@ -77,6 +94,7 @@ class Move:
         to_stage = d.pop("to_stage")
 
         move = cls(
+            advice=advice,
             allowed=allowed,
             blockers=blockers,
             kind=kind,

@@ -27,6 +27,10 @@ class Problem:
         detail (str | Unset):
         differs (bool | Unset): only in problems with code external_ref_taken (whether the values sent differ from the
             existing record's; on initiatives, participants, activities and evidence)
+        error (str | Unset): only in problems with code invalid_request, invalid_client, invalid_scope,
+            unauthorized_client, unsupported_grant_type and insecure_transport, from the token endpoint (RFC 6749 section
+            5.2; the same as code)
+        error_description (str | Unset): only in problems with code those of the token endpoint (as detail)
         errors (list[FieldError] | Unset):
         evidence_type (str | Unset): only in problems with code file_not_expected
         existing_etag (str | Unset): only in problems with code external_ref_taken (the existing record's ETag)
@@ -50,6 +54,8 @@ class Problem:
     declared: None | str | Unset = UNSET
     detail: str | Unset = UNSET
     differs: bool | Unset = UNSET
+    error: str | Unset = UNSET
+    error_description: str | Unset = UNSET
     errors: list[FieldError] | Unset = UNSET
     evidence_type: str | Unset = UNSET
     existing_etag: str | Unset = UNSET
@@ -89,6 +95,10 @@ class Problem:
         detail = self.detail
 
         differs = self.differs
+
+        error = self.error
+
+        error_description = self.error_description
 
         errors: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.errors, Unset):
@@ -138,6 +148,10 @@ class Problem:
             field_dict["detail"] = detail
         if differs is not UNSET:
             field_dict["differs"] = differs
+        if error is not UNSET:
+            field_dict["error"] = error
+        if error_description is not UNSET:
+            field_dict["error_description"] = error_description
         if errors is not UNSET:
             field_dict["errors"] = errors
         if evidence_type is not UNSET:
@@ -201,6 +215,10 @@ class Problem:
 
         differs = d.pop("differs", UNSET)
 
+        error = d.pop("error", UNSET)
+
+        error_description = d.pop("error_description", UNSET)
+
         _errors = d.pop("errors", UNSET)
         errors: list[FieldError] | Unset = UNSET
         if _errors is not UNSET:
@@ -242,6 +260,8 @@ class Problem:
             declared=declared,
             detail=detail,
             differs=differs,
+            error=error,
+            error_description=error_description,
             errors=errors,
             evidence_type=evidence_type,
             existing_etag=existing_etag,

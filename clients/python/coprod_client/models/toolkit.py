@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -24,12 +24,14 @@ class Toolkit:
     """
     Attributes:
         activity_types (list[ToolkitActivityTypesItem]):
+        adapted_from (None | str): What the toolkit was adapted from, and how (as CC BY asks).
         attribution (str):
         counts (ToolkitCounts):
         dimensions (list[ToolkitDimensionsItem]):
         evidence_types (list[ToolkitEvidenceTypesItem]):
         key (str):
         licence (str):
+        licence_id (None | str): The licence's SPDX identifier, such as CC-BY-4.0.
         name (str):
         plugin (ToolkitPlugin):
         publisher (str):
@@ -42,12 +44,14 @@ class Toolkit:
     """
 
     activity_types: list[ToolkitActivityTypesItem]
+    adapted_from: None | str
     attribution: str
     counts: ToolkitCounts
     dimensions: list[ToolkitDimensionsItem]
     evidence_types: list[ToolkitEvidenceTypesItem]
     key: str
     licence: str
+    licence_id: None | str
     name: str
     plugin: ToolkitPlugin
     publisher: str
@@ -64,6 +68,9 @@ class Toolkit:
         for activity_types_item_data in self.activity_types:
             activity_types_item = activity_types_item_data.to_dict()
             activity_types.append(activity_types_item)
+
+        adapted_from: None | str
+        adapted_from = self.adapted_from
 
         attribution = self.attribution
 
@@ -82,6 +89,9 @@ class Toolkit:
         key = self.key
 
         licence = self.licence
+
+        licence_id: None | str
+        licence_id = self.licence_id
 
         name = self.name
 
@@ -112,12 +122,14 @@ class Toolkit:
         field_dict.update(
             {
                 "activity_types": activity_types,
+                "adapted_from": adapted_from,
                 "attribution": attribution,
                 "counts": counts,
                 "dimensions": dimensions,
                 "evidence_types": evidence_types,
                 "key": key,
                 "licence": licence,
+                "licence_id": licence_id,
                 "name": name,
                 "plugin": plugin,
                 "publisher": publisher,
@@ -150,6 +162,13 @@ class Toolkit:
 
             activity_types.append(activity_types_item)
 
+        def _parse_adapted_from(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        adapted_from = _parse_adapted_from(d.pop("adapted_from"))
+
         attribution = d.pop("attribution")
 
         counts = ToolkitCounts.from_dict(d.pop("counts"))
@@ -171,6 +190,13 @@ class Toolkit:
         key = d.pop("key")
 
         licence = d.pop("licence")
+
+        def _parse_licence_id(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        licence_id = _parse_licence_id(d.pop("licence_id"))
 
         name = d.pop("name")
 
@@ -202,12 +228,14 @@ class Toolkit:
 
         toolkit = cls(
             activity_types=activity_types,
+            adapted_from=adapted_from,
             attribution=attribution,
             counts=counts,
             dimensions=dimensions,
             evidence_types=evidence_types,
             key=key,
             licence=licence,
+            licence_id=licence_id,
             name=name,
             plugin=plugin,
             publisher=publisher,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,10 +18,12 @@ T = TypeVar("T", bound="ToolkitSummary")
 class ToolkitSummary:
     """
     Attributes:
+        adapted_from (None | str): What the toolkit was adapted from, and how (as CC BY asks).
         attribution (str):
         counts (ToolkitSummaryCounts):
         key (str):
         licence (str):
+        licence_id (None | str): The licence's SPDX identifier, such as CC-BY-4.0.
         name (str):
         plugin (ToolkitSummaryPlugin):
         publisher (str):
@@ -31,10 +33,12 @@ class ToolkitSummary:
         version (str):
     """
 
+    adapted_from: None | str
     attribution: str
     counts: ToolkitSummaryCounts
     key: str
     licence: str
+    licence_id: None | str
     name: str
     plugin: ToolkitSummaryPlugin
     publisher: str
@@ -45,6 +49,9 @@ class ToolkitSummary:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        adapted_from: None | str
+        adapted_from = self.adapted_from
+
         attribution = self.attribution
 
         counts = self.counts.to_dict()
@@ -52,6 +59,9 @@ class ToolkitSummary:
         key = self.key
 
         licence = self.licence
+
+        licence_id: None | str
+        licence_id = self.licence_id
 
         name = self.name
 
@@ -71,10 +81,12 @@ class ToolkitSummary:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "adapted_from": adapted_from,
                 "attribution": attribution,
                 "counts": counts,
                 "key": key,
                 "licence": licence,
+                "licence_id": licence_id,
                 "name": name,
                 "plugin": plugin,
                 "publisher": publisher,
@@ -93,6 +105,14 @@ class ToolkitSummary:
         from ..models.toolkit_summary_plugin import ToolkitSummaryPlugin  # noqa: PLC0415
 
         d = dict(src_dict)
+
+        def _parse_adapted_from(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        adapted_from = _parse_adapted_from(d.pop("adapted_from"))
+
         attribution = d.pop("attribution")
 
         counts = ToolkitSummaryCounts.from_dict(d.pop("counts"))
@@ -100,6 +120,13 @@ class ToolkitSummary:
         key = d.pop("key")
 
         licence = d.pop("licence")
+
+        def _parse_licence_id(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        licence_id = _parse_licence_id(d.pop("licence_id"))
 
         name = d.pop("name")
 
@@ -116,10 +143,12 @@ class ToolkitSummary:
         version = d.pop("version")
 
         toolkit_summary = cls(
+            adapted_from=adapted_from,
             attribution=attribution,
             counts=counts,
             key=key,
             licence=licence,
+            licence_id=licence_id,
             name=name,
             plugin=plugin,
             publisher=publisher,

@@ -127,7 +127,7 @@ def sync_detailed(
     or names a participant who is not in this initiative; with 409 while the initiative
     is archived.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -169,7 +169,7 @@ def sync(
     or names a participant who is not in this initiative; with 409 while the initiative
     is archived.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -207,7 +207,7 @@ async def asyncio_detailed(
     or names a participant who is not in this initiative; with 409 while the initiative
     is archived.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -247,7 +247,7 @@ async def asyncio(
     or names a participant who is not in this initiative; with 409 while the initiative
     is archived.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):

@@ -106,7 +106,7 @@ def sync_detailed(
      Its participant links go; evidence recorded from it stays, with activity_id null and
     a new version. This cannot be undone.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         activity_id (str):
@@ -143,7 +143,7 @@ def sync(
      Its participant links go; evidence recorded from it stays, with activity_id null and
     a new version. This cannot be undone.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         activity_id (str):
@@ -176,7 +176,7 @@ async def asyncio_detailed(
      Its participant links go; evidence recorded from it stays, with activity_id null and
     a new version. This cannot be undone.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         activity_id (str):
@@ -211,7 +211,7 @@ async def asyncio(
      Its participant links go; evidence recorded from it stays, with activity_id null and
     a new version. This cannot be undone.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         activity_id (str):

@@ -103,7 +103,7 @@ def sync_detailed(
 ) -> Response[Activity | Any | Problem]:
     """Show an activity.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         activity_id (str):
@@ -137,7 +137,7 @@ def sync(
 ) -> Activity:
     """Show an activity.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         activity_id (str):
@@ -167,7 +167,7 @@ async def asyncio_detailed(
 ) -> Response[Activity | Any | Problem]:
     """Show an activity.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         activity_id (str):
@@ -199,7 +199,7 @@ async def asyncio(
 ) -> Activity:
     """Show an activity.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         activity_id (str):

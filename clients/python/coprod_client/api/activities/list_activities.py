@@ -132,7 +132,7 @@ def sync_detailed(
 ) -> Response[ActivityPage | Problem]:
     """List an initiative's activities, oldest first, each with its participant_ids.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):
@@ -187,7 +187,7 @@ def sync(
 ) -> ActivityPage:
     """List an initiative's activities, oldest first, each with its participant_ids.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):
@@ -238,7 +238,7 @@ async def asyncio_detailed(
 ) -> Response[ActivityPage | Problem]:
     """List an initiative's activities, oldest first, each with its participant_ids.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):
@@ -291,7 +291,7 @@ async def asyncio(
 ) -> ActivityPage:
     """List an initiative's activities, oldest first, each with its participant_ids.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):

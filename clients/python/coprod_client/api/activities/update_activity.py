@@ -135,7 +135,7 @@ def sync_detailed(
 
      participant_ids, when sent, replaces the list.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         activity_id (str):
@@ -177,7 +177,7 @@ def sync(
 
      participant_ids, when sent, replaces the list.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         activity_id (str):
@@ -215,7 +215,7 @@ async def asyncio_detailed(
 
      participant_ids, when sent, replaces the list.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         activity_id (str):
@@ -255,7 +255,7 @@ async def asyncio(
 
      participant_ids, when sent, replaces the list.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         activity_id (str):

@@ -154,7 +154,7 @@ def sync_detailed(
     stale, or when none has ref); If-None-Match: * makes it a create only (412
     record_exists when one has).
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -209,7 +209,7 @@ def sync(
     stale, or when none has ref); If-None-Match: * makes it a create only (412
     record_exists when one has).
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -260,7 +260,7 @@ async def asyncio_detailed(
     stale, or when none has ref); If-None-Match: * makes it a create only (412
     record_exists when one has).
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -313,7 +313,7 @@ async def asyncio(
     stale, or when none has ref); If-None-Match: * makes it a create only (412
     record_exists when one has).
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):

@@ -110,7 +110,7 @@ def sync_detailed(
     the same way. For each perspective the latest assessment counts (the one assessed last);
     gaps lists the dimensions they rate differently, widest first.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):
@@ -151,7 +151,7 @@ def sync(
     the same way. For each perspective the latest assessment counts (the one assessed last);
     gaps lists the dimensions they rate differently, widest first.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):
@@ -188,7 +188,7 @@ async def asyncio_detailed(
     the same way. For each perspective the latest assessment counts (the one assessed last);
     gaps lists the dimensions they rate differently, widest first.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):
@@ -227,7 +227,7 @@ async def asyncio(
     the same way. For each perspective the latest assessment counts (the one assessed last);
     gaps lists the dimensions they rate differently, widest first.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):

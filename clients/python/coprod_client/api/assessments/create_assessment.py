@@ -128,7 +128,7 @@ def sync_detailed(
     or level, or a cycle not yet reached, is a 422 naming the field (ratings/<dimension>
     for a rating). An archived initiative is read-only (409).
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -169,7 +169,7 @@ def sync(
     or level, or a cycle not yet reached, is a 422 naming the field (ratings/<dimension>
     for a rating). An archived initiative is read-only (409).
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -206,7 +206,7 @@ async def asyncio_detailed(
     or level, or a cycle not yet reached, is a 422 naming the field (ratings/<dimension>
     for a rating). An archived initiative is read-only (409).
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -245,7 +245,7 @@ async def asyncio(
     or level, or a cycle not yet reached, is a 422 naming the field (ratings/<dimension>
     for a rating). An archived initiative is read-only (409).
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):

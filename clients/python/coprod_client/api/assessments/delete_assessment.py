@@ -103,7 +103,7 @@ def sync_detailed(
 ) -> Response[Any | Problem]:
     """Delete an assessment. To keep the history, record a new assessment instead.
 
-     Needs an API key with scope `write`.
+     Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         assessment_id (str):
@@ -137,7 +137,7 @@ def sync(
 ) -> Any:
     """Delete an assessment. To keep the history, record a new assessment instead.
 
-     Needs an API key with scope `write`.
+     Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         assessment_id (str):
@@ -167,7 +167,7 @@ async def asyncio_detailed(
 ) -> Response[Any | Problem]:
     """Delete an assessment. To keep the history, record a new assessment instead.
 
-     Needs an API key with scope `write`.
+     Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         assessment_id (str):
@@ -199,7 +199,7 @@ async def asyncio(
 ) -> Any:
     """Delete an assessment. To keep the history, record a new assessment instead.
 
-     Needs an API key with scope `write`.
+     Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         assessment_id (str):

@@ -138,7 +138,7 @@ def sync_detailed(
      Every perspective's assessments are kept side by side over time; filter by
     perspective, scale or cycle to follow one of them.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):
@@ -193,7 +193,7 @@ def sync(
      Every perspective's assessments are kept side by side over time; filter by
     perspective, scale or cycle to follow one of them.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):
@@ -244,7 +244,7 @@ async def asyncio_detailed(
      Every perspective's assessments are kept side by side over time; filter by
     perspective, scale or cycle to follow one of them.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):
@@ -297,7 +297,7 @@ async def asyncio(
      Every perspective's assessments are kept side by side over time; filter by
     perspective, scale or cycle to follow one of them.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):

@@ -137,7 +137,7 @@ def sync_detailed(
 
      ratings, when sent, replaces the ratings rather than merging into them.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         assessment_id (str):
@@ -179,7 +179,7 @@ def sync(
 
      ratings, when sent, replaces the ratings rather than merging into them.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         assessment_id (str):
@@ -217,7 +217,7 @@ async def asyncio_detailed(
 
      ratings, when sent, replaces the ratings rather than merging into them.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         assessment_id (str):
@@ -257,7 +257,7 @@ async def asyncio(
 
      ratings, when sent, replaces the ratings rather than merging into them.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         assessment_id (str):

@@ -95,7 +95,7 @@ def sync_detailed(
     stream is known. Memory stays flat however large the organisation. The export is in
     the audit log.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `feed:read`.
 
     Args:
         initiative_id (str | Unset):
@@ -134,7 +134,7 @@ def sync(
     stream is known. Memory stays flat however large the organisation. The export is in
     the audit log.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `feed:read`.
 
     Args:
         initiative_id (str | Unset):
@@ -169,7 +169,7 @@ async def asyncio_detailed(
     stream is known. Memory stays flat however large the organisation. The export is in
     the audit log.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `feed:read`.
 
     Args:
         initiative_id (str | Unset):
@@ -206,7 +206,7 @@ async def asyncio(
     stream is known. Memory stays flat however large the organisation. The export is in
     the audit log.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `feed:read`.
 
     Args:
         initiative_id (str | Unset):

@@ -126,7 +126,7 @@ def sync_detailed(
     Without a cursor the feed starts at its oldest kept event; a cursor older than the
     retention (30 days by default) answers 410 `cursor_expired`.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `feed:read`.
 
     Args:
         limit (int | Unset):  Default: 50.
@@ -174,7 +174,7 @@ def sync(
     Without a cursor the feed starts at its oldest kept event; a cursor older than the
     retention (30 days by default) answers 410 `cursor_expired`.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `feed:read`.
 
     Args:
         limit (int | Unset):  Default: 50.
@@ -218,7 +218,7 @@ async def asyncio_detailed(
     Without a cursor the feed starts at its oldest kept event; a cursor older than the
     retention (30 days by default) answers 410 `cursor_expired`.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `feed:read`.
 
     Args:
         limit (int | Unset):  Default: 50.
@@ -264,7 +264,7 @@ async def asyncio(
     Without a cursor the feed starts at its oldest kept event; a cursor older than the
     retention (30 days by default) answers 410 `cursor_expired`.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `feed:read`.
 
     Args:
         limit (int | Unset):  Default: 50.

@@ -119,7 +119,7 @@ def sync_detailed(
     participant_erased or evidence_erased) but can be deleted. Erasing again changes
     nothing. Works on archived initiatives and ones whose toolkit is no longer installed.
 
-    Needs an API key with scope `admin`.
+    Needs an API key or OAuth2 token with scope `privacy:manage`.
 
     Args:
         participant_id (str):
@@ -163,7 +163,7 @@ def sync(
     participant_erased or evidence_erased) but can be deleted. Erasing again changes
     nothing. Works on archived initiatives and ones whose toolkit is no longer installed.
 
-    Needs an API key with scope `admin`.
+    Needs an API key or OAuth2 token with scope `privacy:manage`.
 
     Args:
         participant_id (str):
@@ -203,7 +203,7 @@ async def asyncio_detailed(
     participant_erased or evidence_erased) but can be deleted. Erasing again changes
     nothing. Works on archived initiatives and ones whose toolkit is no longer installed.
 
-    Needs an API key with scope `admin`.
+    Needs an API key or OAuth2 token with scope `privacy:manage`.
 
     Args:
         participant_id (str):
@@ -245,7 +245,7 @@ async def asyncio(
     participant_erased or evidence_erased) but can be deleted. Erasing again changes
     nothing. Works on archived initiatives and ones whose toolkit is no longer installed.
 
-    Needs an API key with scope `admin`.
+    Needs an API key or OAuth2 token with scope `privacy:manage`.
 
     Args:
         participant_id (str):

@@ -95,7 +95,7 @@ def sync_detailed(
      The participant, the activities they took part in, every piece of evidence from them
     and the audit events about those records. Answering is logged as an export.
 
-    Needs an API key with scope `admin`.
+    Needs an API key or OAuth2 token with scope `privacy:manage`.
 
     Args:
         participant_id (str):
@@ -129,7 +129,7 @@ def sync(
      The participant, the activities they took part in, every piece of evidence from them
     and the audit events about those records. Answering is logged as an export.
 
-    Needs an API key with scope `admin`.
+    Needs an API key or OAuth2 token with scope `privacy:manage`.
 
     Args:
         participant_id (str):
@@ -159,7 +159,7 @@ async def asyncio_detailed(
      The participant, the activities they took part in, every piece of evidence from them
     and the audit events about those records. Answering is logged as an export.
 
-    Needs an API key with scope `admin`.
+    Needs an API key or OAuth2 token with scope `privacy:manage`.
 
     Args:
         participant_id (str):
@@ -191,7 +191,7 @@ async def asyncio(
      The participant, the activities they took part in, every piece of evidence from them
     and the audit events about those records. Answering is logged as an export.
 
-    Needs an API key with scope `admin`.
+    Needs an API key or OAuth2 token with scope `privacy:manage`.
 
     Args:
         participant_id (str):

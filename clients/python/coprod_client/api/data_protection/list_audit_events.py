@@ -139,7 +139,7 @@ def sync_detailed(
     stage transitions, key creation and revocation, subject access exports and erasures.
     Reads are not logged. Nothing can change or delete an event.
 
-    Needs an API key with scope `admin`.
+    Needs an API key or OAuth2 token with scope `audit:read`.
 
     Args:
         limit (int | Unset):  Default: 50.
@@ -196,7 +196,7 @@ def sync(
     stage transitions, key creation and revocation, subject access exports and erasures.
     Reads are not logged. Nothing can change or delete an event.
 
-    Needs an API key with scope `admin`.
+    Needs an API key or OAuth2 token with scope `audit:read`.
 
     Args:
         limit (int | Unset):  Default: 50.
@@ -249,7 +249,7 @@ async def asyncio_detailed(
     stage transitions, key creation and revocation, subject access exports and erasures.
     Reads are not logged. Nothing can change or delete an event.
 
-    Needs an API key with scope `admin`.
+    Needs an API key or OAuth2 token with scope `audit:read`.
 
     Args:
         limit (int | Unset):  Default: 50.
@@ -304,7 +304,7 @@ async def asyncio(
     stage transitions, key creation and revocation, subject access exports and erasures.
     Reads are not logged. Nothing can change or delete an event.
 
-    Needs an API key with scope `admin`.
+    Needs an API key or OAuth2 token with scope `audit:read`.
 
     Args:
         limit (int | Unset):  Default: 50.

@@ -128,7 +128,7 @@ def sync_detailed(
     initiative, or is public without consent; with 409 while the initiative is archived.
     A recording, photo, video or document gets its file by PUT .../file afterwards.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -171,7 +171,7 @@ def sync(
     initiative, or is public without consent; with 409 while the initiative is archived.
     A recording, photo, video or document gets its file by PUT .../file afterwards.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -210,7 +210,7 @@ async def asyncio_detailed(
     initiative, or is public without consent; with 409 while the initiative is archived.
     A recording, photo, video or document gets its file by PUT .../file afterwards.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -251,7 +251,7 @@ async def asyncio(
     initiative, or is public without consent; with 409 while the initiative is archived.
     A recording, photo, video or document gets its file by PUT .../file afterwards.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):

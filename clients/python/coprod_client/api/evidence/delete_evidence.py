@@ -105,7 +105,7 @@ def sync_detailed(
 
      This cannot be undone.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         evidence_id (str):
@@ -141,7 +141,7 @@ def sync(
 
      This cannot be undone.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         evidence_id (str):
@@ -173,7 +173,7 @@ async def asyncio_detailed(
 
      This cannot be undone.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         evidence_id (str):
@@ -207,7 +207,7 @@ async def asyncio(
 
      This cannot be undone.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         evidence_id (str):

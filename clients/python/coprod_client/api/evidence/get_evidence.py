@@ -103,7 +103,7 @@ def sync_detailed(
 ) -> Response[Any | Evidence | Problem]:
     """Show a piece of evidence, with its file's details if it has one.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         evidence_id (str):
@@ -137,7 +137,7 @@ def sync(
 ) -> Evidence:
     """Show a piece of evidence, with its file's details if it has one.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         evidence_id (str):
@@ -167,7 +167,7 @@ async def asyncio_detailed(
 ) -> Response[Any | Evidence | Problem]:
     """Show a piece of evidence, with its file's details if it has one.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         evidence_id (str):
@@ -199,7 +199,7 @@ async def asyncio(
 ) -> Evidence:
     """Show a piece of evidence, with its file's details if it has one.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         evidence_id (str):

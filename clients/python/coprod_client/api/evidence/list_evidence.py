@@ -145,7 +145,7 @@ def sync_detailed(
 ) -> Response[EvidencePage | Problem]:
     """List an initiative's evidence, oldest first.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):
@@ -206,7 +206,7 @@ def sync(
 ) -> EvidencePage:
     """List an initiative's evidence, oldest first.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):
@@ -263,7 +263,7 @@ async def asyncio_detailed(
 ) -> Response[EvidencePage | Problem]:
     """List an initiative's evidence, oldest first.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):
@@ -322,7 +322,7 @@ async def asyncio(
 ) -> EvidencePage:
     """List an initiative's evidence, oldest first.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):

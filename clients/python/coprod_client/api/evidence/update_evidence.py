@@ -135,7 +135,7 @@ def sync_detailed(
 
      A payload, when sent, replaces the stored one whole.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         evidence_id (str):
@@ -177,7 +177,7 @@ def sync(
 
      A payload, when sent, replaces the stored one whole.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         evidence_id (str):
@@ -215,7 +215,7 @@ async def asyncio_detailed(
 
      A payload, when sent, replaces the stored one whole.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         evidence_id (str):
@@ -255,7 +255,7 @@ async def asyncio(
 
      A payload, when sent, replaces the stored one whole.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         evidence_id (str):

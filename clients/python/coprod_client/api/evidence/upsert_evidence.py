@@ -155,7 +155,7 @@ def sync_detailed(
     change of that version only (412 when stale, or when none has ref); If-None-Match: *
     makes it a create only (412 record_exists when one has).
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -211,7 +211,7 @@ def sync(
     change of that version only (412 when stale, or when none has ref); If-None-Match: *
     makes it a create only (412 record_exists when one has).
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -263,7 +263,7 @@ async def asyncio_detailed(
     change of that version only (412 when stale, or when none has ref); If-None-Match: *
     makes it a create only (412 record_exists when one has).
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -317,7 +317,7 @@ async def asyncio(
     change of that version only (412 when stale, or when none has ref); If-None-Match: *
     makes it a create only (412 record_exists when one has).
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):

@@ -108,7 +108,7 @@ def sync_detailed(
      Answers the evidence, with file null and its new ETag; 404 with code no_file when it
     has none.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         evidence_id (str):
@@ -145,7 +145,7 @@ def sync(
      Answers the evidence, with file null and its new ETag; 404 with code no_file when it
     has none.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         evidence_id (str):
@@ -178,7 +178,7 @@ async def asyncio_detailed(
      Answers the evidence, with file null and its new ETag; 404 with code no_file when it
     has none.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         evidence_id (str):
@@ -213,7 +213,7 @@ async def asyncio(
      Answers the evidence, with file null and its new ETag; 404 with code no_file when it
     has none.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         evidence_id (str):

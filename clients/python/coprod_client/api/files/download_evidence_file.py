@@ -58,6 +58,10 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_304 = cast(Any, None)
         return response_304
 
+    if response.status_code == 307:
+        response_307 = cast(Any, None)
+        return response_307
+
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
 
@@ -136,7 +140,7 @@ def sync_detailed(
     an If-Match that is not the file's ETag is answered 412 stale_etag, with no bytes.
     404 with code no_file when none has been uploaded.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         evidence_id (str):
@@ -184,7 +188,7 @@ def sync(
     an If-Match that is not the file's ETag is answered 412 stale_etag, with no bytes.
     404 with code no_file when none has been uploaded.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         evidence_id (str):
@@ -228,7 +232,7 @@ async def asyncio_detailed(
     an If-Match that is not the file's ETag is answered 412 stale_etag, with no bytes.
     404 with code no_file when none has been uploaded.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         evidence_id (str):
@@ -274,7 +278,7 @@ async def asyncio(
     an If-Match that is not the file's ETag is answered 412 stale_etag, with no bytes.
     404 with code no_file when none has been uploaded.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         evidence_id (str):

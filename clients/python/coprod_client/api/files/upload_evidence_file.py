@@ -138,7 +138,7 @@ def sync_detailed(
     Evidence whose type takes no file answers 409 (code file_not_expected). Nothing is
     stored when the upload is refused. Answers the evidence with its new ETag.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         evidence_id (str):
@@ -184,7 +184,7 @@ def sync(
     Evidence whose type takes no file answers 409 (code file_not_expected). Nothing is
     stored when the upload is refused. Answers the evidence with its new ETag.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         evidence_id (str):
@@ -226,7 +226,7 @@ async def asyncio_detailed(
     Evidence whose type takes no file answers 409 (code file_not_expected). Nothing is
     stored when the upload is refused. Answers the evidence with its new ETag.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         evidence_id (str):
@@ -270,7 +270,7 @@ async def asyncio(
     Evidence whose type takes no file answers 409 (code file_not_expected). Nothing is
     stored when the upload is refused. Answers the evidence with its new ETag.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         evidence_id (str):

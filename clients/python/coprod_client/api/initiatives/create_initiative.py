@@ -114,7 +114,7 @@ def sync_detailed(
 ) -> Response[Initiative | Problem]:
     """Start an initiative at the first stage of a toolkit, pinned to its version.
 
-     Needs an API key with scope `write`.
+     Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         idempotency_key (str | Unset):
@@ -148,7 +148,7 @@ def sync(
 ) -> Initiative:
     """Start an initiative at the first stage of a toolkit, pinned to its version.
 
-     Needs an API key with scope `write`.
+     Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         idempotency_key (str | Unset):
@@ -178,7 +178,7 @@ async def asyncio_detailed(
 ) -> Response[Initiative | Problem]:
     """Start an initiative at the first stage of a toolkit, pinned to its version.
 
-     Needs an API key with scope `write`.
+     Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         idempotency_key (str | Unset):
@@ -210,7 +210,7 @@ async def asyncio(
 ) -> Initiative:
     """Start an initiative at the first stage of a toolkit, pinned to its version.
 
-     Needs an API key with scope `write`.
+     Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         idempotency_key (str | Unset):

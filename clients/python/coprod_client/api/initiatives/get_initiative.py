@@ -103,7 +103,7 @@ def sync_detailed(
 ) -> Response[Any | Initiative | Problem]:
     """Show an initiative.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):
@@ -137,7 +137,7 @@ def sync(
 ) -> Initiative:
     """Show an initiative.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):
@@ -167,7 +167,7 @@ async def asyncio_detailed(
 ) -> Response[Any | Initiative | Problem]:
     """Show an initiative.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):
@@ -199,7 +199,7 @@ async def asyncio(
 ) -> Initiative:
     """Show an initiative.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):

@@ -121,7 +121,7 @@ def sync_detailed(
 ) -> Response[InitiativePage | Problem]:
     """List your organisation's initiatives, oldest first.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         limit (int | Unset):  Default: 50.
@@ -167,7 +167,7 @@ def sync(
 ) -> InitiativePage:
     """List your organisation's initiatives, oldest first.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         limit (int | Unset):  Default: 50.
@@ -209,7 +209,7 @@ async def asyncio_detailed(
 ) -> Response[InitiativePage | Problem]:
     """List your organisation's initiatives, oldest first.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         limit (int | Unset):  Default: 50.
@@ -253,7 +253,7 @@ async def asyncio(
 ) -> InitiativePage:
     """List your organisation's initiatives, oldest first.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         limit (int | Unset):  Default: 50.

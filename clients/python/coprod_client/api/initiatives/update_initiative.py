@@ -138,7 +138,7 @@ def sync_detailed(
      Its stage moves only by a transition. Archiving (status archived) makes it read-only;
     setting the status back reopens it.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -181,7 +181,7 @@ def sync(
      Its stage moves only by a transition. Archiving (status archived) makes it read-only;
     setting the status back reopens it.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -220,7 +220,7 @@ async def asyncio_detailed(
      Its stage moves only by a transition. Archiving (status archived) makes it read-only;
     setting the status back reopens it.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -261,7 +261,7 @@ async def asyncio(
      Its stage moves only by a transition. Archiving (status archived) makes it read-only;
     setting the status back reopens it.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):

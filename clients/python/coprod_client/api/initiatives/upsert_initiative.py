@@ -152,7 +152,7 @@ def sync_detailed(
     that version only (412 when stale, or when no initiative has ref); If-None-Match: *
     makes it a create only (412 record_exists when one has).
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         ref (str):
@@ -203,7 +203,7 @@ def sync(
     that version only (412 when stale, or when no initiative has ref); If-None-Match: *
     makes it a create only (412 record_exists when one has).
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         ref (str):
@@ -250,7 +250,7 @@ async def asyncio_detailed(
     that version only (412 when stale, or when no initiative has ref); If-None-Match: *
     makes it a create only (412 record_exists when one has).
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         ref (str):
@@ -299,7 +299,7 @@ async def asyncio(
     that version only (412 when stale, or when no initiative has ref); If-None-Match: *
     makes it a create only (412 record_exists when one has).
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         ref (str):

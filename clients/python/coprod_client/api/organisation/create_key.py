@@ -112,7 +112,7 @@ def sync_detailed(
 ) -> Response[NewApiKey | Problem]:
     """Make a new API key; its token is in this answer only, so keep it safe now.
 
-     Needs an API key with scope `admin`.
+     Needs an API key or OAuth2 token with scope `keys:manage`.
 
     Args:
         idempotency_key (str | Unset):
@@ -146,7 +146,7 @@ def sync(
 ) -> NewApiKey:
     """Make a new API key; its token is in this answer only, so keep it safe now.
 
-     Needs an API key with scope `admin`.
+     Needs an API key or OAuth2 token with scope `keys:manage`.
 
     Args:
         idempotency_key (str | Unset):
@@ -176,7 +176,7 @@ async def asyncio_detailed(
 ) -> Response[NewApiKey | Problem]:
     """Make a new API key; its token is in this answer only, so keep it safe now.
 
-     Needs an API key with scope `admin`.
+     Needs an API key or OAuth2 token with scope `keys:manage`.
 
     Args:
         idempotency_key (str | Unset):
@@ -208,7 +208,7 @@ async def asyncio(
 ) -> NewApiKey:
     """Make a new API key; its token is in this answer only, so keep it safe now.
 
-     Needs an API key with scope `admin`.
+     Needs an API key or OAuth2 token with scope `keys:manage`.
 
     Args:
         idempotency_key (str | Unset):

@@ -88,7 +88,7 @@ def sync_detailed(
 ) -> Response[ApiKey | Problem]:
     """Show one of your organisation's API keys (never its secret).
 
-     Needs an API key with scope `admin`.
+     Needs an API key or OAuth2 token with scope `keys:manage`.
 
     Args:
         key_id (str):
@@ -119,7 +119,7 @@ def sync(
 ) -> ApiKey:
     """Show one of your organisation's API keys (never its secret).
 
-     Needs an API key with scope `admin`.
+     Needs an API key or OAuth2 token with scope `keys:manage`.
 
     Args:
         key_id (str):
@@ -146,7 +146,7 @@ async def asyncio_detailed(
 ) -> Response[ApiKey | Problem]:
     """Show one of your organisation's API keys (never its secret).
 
-     Needs an API key with scope `admin`.
+     Needs an API key or OAuth2 token with scope `keys:manage`.
 
     Args:
         key_id (str):
@@ -175,7 +175,7 @@ async def asyncio(
 ) -> ApiKey:
     """Show one of your organisation's API keys (never its secret).
 
-     Needs an API key with scope `admin`.
+     Needs an API key or OAuth2 token with scope `keys:manage`.
 
     Args:
         key_id (str):

@@ -93,7 +93,7 @@ def sync_detailed(
 ) -> Response[Any | Organisation | Problem]:
     """Show the organisation your key belongs to.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         if_none_match (str | Unset):
@@ -124,7 +124,7 @@ def sync(
 ) -> Organisation:
     """Show the organisation your key belongs to.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         if_none_match (str | Unset):
@@ -151,7 +151,7 @@ async def asyncio_detailed(
 ) -> Response[Any | Organisation | Problem]:
     """Show the organisation your key belongs to.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         if_none_match (str | Unset):
@@ -180,7 +180,7 @@ async def asyncio(
 ) -> Organisation:
     """Show the organisation your key belongs to.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         if_none_match (str | Unset):

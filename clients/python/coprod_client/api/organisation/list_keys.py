@@ -94,7 +94,7 @@ def sync_detailed(
 ) -> Response[ApiKeyPage | Problem]:
     """List your organisation's API keys (never their secrets), revoked ones included.
 
-     Needs an API key with scope `admin`.
+     Needs an API key or OAuth2 token with scope `keys:manage`.
 
     Args:
         limit (int | Unset):  Default: 50.
@@ -128,7 +128,7 @@ def sync(
 ) -> ApiKeyPage:
     """List your organisation's API keys (never their secrets), revoked ones included.
 
-     Needs an API key with scope `admin`.
+     Needs an API key or OAuth2 token with scope `keys:manage`.
 
     Args:
         limit (int | Unset):  Default: 50.
@@ -158,7 +158,7 @@ async def asyncio_detailed(
 ) -> Response[ApiKeyPage | Problem]:
     """List your organisation's API keys (never their secrets), revoked ones included.
 
-     Needs an API key with scope `admin`.
+     Needs an API key or OAuth2 token with scope `keys:manage`.
 
     Args:
         limit (int | Unset):  Default: 50.
@@ -190,7 +190,7 @@ async def asyncio(
 ) -> ApiKeyPage:
     """List your organisation's API keys (never their secrets), revoked ones included.
 
-     Needs an API key with scope `admin`.
+     Needs an API key or OAuth2 token with scope `keys:manage`.
 
     Args:
         limit (int | Unset):  Default: 50.

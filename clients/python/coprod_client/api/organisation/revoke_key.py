@@ -95,7 +95,7 @@ def sync_detailed(
 
      Revoking is idempotent (a second revoke keeps the first time), so it takes no If-Match.
 
-    Needs an API key with scope `admin`.
+    Needs an API key or OAuth2 token with scope `keys:manage`.
 
     Args:
         key_id (str):
@@ -128,7 +128,7 @@ def sync(
 
      Revoking is idempotent (a second revoke keeps the first time), so it takes no If-Match.
 
-    Needs an API key with scope `admin`.
+    Needs an API key or OAuth2 token with scope `keys:manage`.
 
     Args:
         key_id (str):
@@ -157,7 +157,7 @@ async def asyncio_detailed(
 
      Revoking is idempotent (a second revoke keeps the first time), so it takes no If-Match.
 
-    Needs an API key with scope `admin`.
+    Needs an API key or OAuth2 token with scope `keys:manage`.
 
     Args:
         key_id (str):
@@ -188,7 +188,7 @@ async def asyncio(
 
      Revoking is idempotent (a second revoke keeps the first time), so it takes no If-Match.
 
-    Needs an API key with scope `admin`.
+    Needs an API key or OAuth2 token with scope `keys:manage`.
 
     Args:
         key_id (str):

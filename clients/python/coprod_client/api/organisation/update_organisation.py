@@ -125,7 +125,7 @@ def sync_detailed(
 ) -> Response[Organisation | Problem]:
     """Rename your organisation.
 
-     Needs an API key with scope `admin`.
+     Needs an API key or OAuth2 token with scope `organisation:manage`.
 
     Args:
         if_match (str | Unset):
@@ -162,7 +162,7 @@ def sync(
 ) -> Organisation:
     """Rename your organisation.
 
-     Needs an API key with scope `admin`.
+     Needs an API key or OAuth2 token with scope `organisation:manage`.
 
     Args:
         if_match (str | Unset):
@@ -195,7 +195,7 @@ async def asyncio_detailed(
 ) -> Response[Organisation | Problem]:
     """Rename your organisation.
 
-     Needs an API key with scope `admin`.
+     Needs an API key or OAuth2 token with scope `organisation:manage`.
 
     Args:
         if_match (str | Unset):
@@ -230,7 +230,7 @@ async def asyncio(
 ) -> Organisation:
     """Rename your organisation.
 
-     Needs an API key with scope `admin`.
+     Needs an API key or OAuth2 token with scope `organisation:manage`.
 
     Args:
         if_match (str | Unset):

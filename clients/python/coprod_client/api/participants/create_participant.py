@@ -127,7 +127,7 @@ def sync_detailed(
      Giving or withdrawing consent stamps consent_recorded_at with the server's time.
     Refused with 409 while the initiative is archived.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -167,7 +167,7 @@ def sync(
      Giving or withdrawing consent stamps consent_recorded_at with the server's time.
     Refused with 409 while the initiative is archived.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -203,7 +203,7 @@ async def asyncio_detailed(
      Giving or withdrawing consent stamps consent_recorded_at with the server's time.
     Refused with 409 while the initiative is archived.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -241,7 +241,7 @@ async def asyncio(
      Giving or withdrawing consent stamps consent_recorded_at with the server's time.
     Refused with 409 while the initiative is archived.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):

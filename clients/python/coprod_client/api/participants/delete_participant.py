@@ -106,7 +106,7 @@ def sync_detailed(
      They are taken off every activity, and evidence they gave stays without their name
     (its participant_id becomes null); both get a new version. This cannot be undone.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         participant_id (str):
@@ -143,7 +143,7 @@ def sync(
      They are taken off every activity, and evidence they gave stays without their name
     (its participant_id becomes null); both get a new version. This cannot be undone.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         participant_id (str):
@@ -176,7 +176,7 @@ async def asyncio_detailed(
      They are taken off every activity, and evidence they gave stays without their name
     (its participant_id becomes null); both get a new version. This cannot be undone.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         participant_id (str):
@@ -211,7 +211,7 @@ async def asyncio(
      They are taken off every activity, and evidence they gave stays without their name
     (its participant_id becomes null); both get a new version. This cannot be undone.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         participant_id (str):

@@ -103,7 +103,7 @@ def sync_detailed(
 ) -> Response[Any | Participant | Problem]:
     """Show a participant.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         participant_id (str):
@@ -137,7 +137,7 @@ def sync(
 ) -> Participant:
     """Show a participant.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         participant_id (str):
@@ -167,7 +167,7 @@ async def asyncio_detailed(
 ) -> Response[Any | Participant | Problem]:
     """Show a participant.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         participant_id (str):
@@ -199,7 +199,7 @@ async def asyncio(
 ) -> Participant:
     """Show a participant.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         participant_id (str):

@@ -130,7 +130,7 @@ def sync_detailed(
     initiative they take part in), or everyone changed since your last sync with
     updated_since, without walking every initiative.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         limit (int | Unset):  Default: 50.
@@ -180,7 +180,7 @@ def sync(
     initiative they take part in), or everyone changed since your last sync with
     updated_since, without walking every initiative.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         limit (int | Unset):  Default: 50.
@@ -226,7 +226,7 @@ async def asyncio_detailed(
     initiative they take part in), or everyone changed since your last sync with
     updated_since, without walking every initiative.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         limit (int | Unset):  Default: 50.
@@ -274,7 +274,7 @@ async def asyncio(
     initiative they take part in), or everyone changed since your last sync with
     updated_since, without walking every initiative.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         limit (int | Unset):  Default: 50.

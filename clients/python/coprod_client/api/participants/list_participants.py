@@ -136,7 +136,7 @@ def sync_detailed(
 ) -> Response[ParticipantPage | Problem]:
     """List an initiative's participants, oldest first.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):
@@ -185,7 +185,7 @@ def sync(
 ) -> ParticipantPage:
     """List an initiative's participants, oldest first.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):
@@ -230,7 +230,7 @@ async def asyncio_detailed(
 ) -> Response[ParticipantPage | Problem]:
     """List an initiative's participants, oldest first.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):
@@ -277,7 +277,7 @@ async def asyncio(
 ) -> ParticipantPage:
     """List an initiative's participants, oldest first.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):

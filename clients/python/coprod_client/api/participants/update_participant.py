@@ -139,7 +139,7 @@ def sync_detailed(
     status again keeps the time it was first recorded. Setting it to not_recorded clears
     the time.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         participant_id (str):
@@ -183,7 +183,7 @@ def sync(
     status again keeps the time it was first recorded. Setting it to not_recorded clears
     the time.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         participant_id (str):
@@ -223,7 +223,7 @@ async def asyncio_detailed(
     status again keeps the time it was first recorded. Setting it to not_recorded clears
     the time.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         participant_id (str):
@@ -265,7 +265,7 @@ async def asyncio(
     status again keeps the time it was first recorded. Setting it to not_recorded clears
     the time.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         participant_id (str):

@@ -156,7 +156,7 @@ def sync_detailed(
     (412 when stale, or when nobody has ref); If-None-Match: * makes it an add only (412
     record_exists when someone has).
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -211,7 +211,7 @@ def sync(
     (412 when stale, or when nobody has ref); If-None-Match: * makes it an add only (412
     record_exists when someone has).
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -262,7 +262,7 @@ async def asyncio_detailed(
     (412 when stale, or when nobody has ref); If-None-Match: * makes it an add only (412
     record_exists when someone has).
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -315,7 +315,7 @@ async def asyncio(
     (412 when stale, or when nobody has ref); If-None-Match: * makes it an add only (412
     record_exists when someone has).
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):

@@ -138,7 +138,7 @@ def sync_detailed(
     stage flow and its plugins, when it may not move yet; nothing changes then. If-Match
     takes the initiative's ETag, so that two people cannot both move it on.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -182,7 +182,7 @@ def sync(
     stage flow and its plugins, when it may not move yet; nothing changes then. If-Match
     takes the initiative's ETag, so that two people cannot both move it on.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -222,7 +222,7 @@ async def asyncio_detailed(
     stage flow and its plugins, when it may not move yet; nothing changes then. If-Match
     takes the initiative's ETag, so that two people cannot both move it on.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):
@@ -264,7 +264,7 @@ async def asyncio(
     stage flow and its plugins, when it may not move yet; nothing changes then. If-Match
     takes the initiative's ETag, so that two people cannot both move it on.
 
-    Needs an API key with scope `write`.
+    Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
         initiative_id (str):

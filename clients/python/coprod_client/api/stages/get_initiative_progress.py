@@ -88,7 +88,7 @@ def sync_detailed(
 ) -> Response[Problem | Progress]:
     """Where the initiative stands, and each move open from there with what blocks it.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):
@@ -119,7 +119,7 @@ def sync(
 ) -> Progress:
     """Where the initiative stands, and each move open from there with what blocks it.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):
@@ -146,7 +146,7 @@ async def asyncio_detailed(
 ) -> Response[Problem | Progress]:
     """Where the initiative stands, and each move open from there with what blocks it.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):
@@ -175,7 +175,7 @@ async def asyncio(
 ) -> Progress:
     """Where the initiative stands, and each move open from there with what blocks it.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):

@@ -106,7 +106,7 @@ def sync_detailed(
 ) -> Response[Problem | StageEntryPage]:
     """The initiative's stage history, oldest first, from its start.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):
@@ -143,7 +143,7 @@ def sync(
 ) -> StageEntryPage:
     """The initiative's stage history, oldest first, from its start.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):
@@ -176,7 +176,7 @@ async def asyncio_detailed(
 ) -> Response[Problem | StageEntryPage]:
     """The initiative's stage history, oldest first, from its start.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):
@@ -211,7 +211,7 @@ async def asyncio(
 ) -> StageEntryPage:
     """The initiative's stage history, oldest first, from its start.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         initiative_id (str):

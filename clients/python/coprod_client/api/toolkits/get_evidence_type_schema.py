@@ -89,7 +89,7 @@ def sync_detailed(
 ) -> Response[Any | Problem]:
     """The JSON Schema an evidence type's payload must match.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         key (str):
@@ -123,7 +123,7 @@ def sync(
 ) -> Any:
     """The JSON Schema an evidence type's payload must match.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         key (str):
@@ -153,7 +153,7 @@ async def asyncio_detailed(
 ) -> Response[Any | Problem]:
     """The JSON Schema an evidence type's payload must match.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         key (str):
@@ -185,7 +185,7 @@ async def asyncio(
 ) -> Any:
     """The JSON Schema an evidence type's payload must match.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         key (str):

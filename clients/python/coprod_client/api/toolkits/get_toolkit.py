@@ -88,7 +88,7 @@ def sync_detailed(
 ) -> Response[Problem | Toolkit]:
     """Show a toolkit in full: stages, dimensions, scales, activity and evidence types.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         key (str):
@@ -119,7 +119,7 @@ def sync(
 ) -> Toolkit:
     """Show a toolkit in full: stages, dimensions, scales, activity and evidence types.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         key (str):
@@ -146,7 +146,7 @@ async def asyncio_detailed(
 ) -> Response[Problem | Toolkit]:
     """Show a toolkit in full: stages, dimensions, scales, activity and evidence types.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         key (str):
@@ -175,7 +175,7 @@ async def asyncio(
 ) -> Toolkit:
     """Show a toolkit in full: stages, dimensions, scales, activity and evidence types.
 
-     Needs an API key with scope `read`.
+     Needs an API key or OAuth2 token with scope `records:read`.
 
     Args:
         key (str):

@@ -82,7 +82,7 @@ def sync_detailed(
      A short list, never paged (next_cursor is always null), with each toolkit's
     attribution and licence note.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `records:read`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -110,7 +110,7 @@ def sync(
      A short list, never paged (next_cursor is always null), with each toolkit's
     attribution and licence note.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `records:read`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -135,7 +135,7 @@ async def asyncio_detailed(
      A short list, never paged (next_cursor is always null), with each toolkit's
     attribution and licence note.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `records:read`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -161,7 +161,7 @@ async def asyncio(
      A short list, never paged (next_cursor is always null), with each toolkit's
     attribution and licence note.
 
-    Needs an API key with scope `read`.
+    Needs an API key or OAuth2 token with scope `records:read`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

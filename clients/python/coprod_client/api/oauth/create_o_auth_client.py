@@ -1,0 +1,234 @@
+from http import HTTPStatus
+from typing import Any, cast
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.new_o_auth_client import NewOAuthClient
+from ...models.o_auth_client_create import OAuthClientCreate
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: OAuthClientCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/oauth/clients",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> NewOAuthClient | Problem | None:
+    if response.status_code == 201:
+        response_201 = NewOAuthClient.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = Problem.from_dict(response.json())
+
+        return response_414
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 431:
+        response_431 = Problem.from_dict(response.json())
+
+        return response_431
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[NewOAuthClient | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: OAuthClientCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[NewOAuthClient | Problem]:
+    """Register an OAuth2 client; its secret is in this answer only, so keep it safe now.
+
+     Needs an API key or OAuth2 token with scope `clients:manage`.
+
+    Args:
+        idempotency_key (str | Unset):
+        body (OAuthClientCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[NewOAuthClient | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: OAuthClientCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> NewOAuthClient:
+    """Register an OAuth2 client; its secret is in this answer only, so keep it safe now.
+
+     Needs an API key or OAuth2 token with scope `clients:manage`.
+
+    Args:
+        idempotency_key (str | Unset):
+        body (OAuthClientCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        NewOAuthClient
+    """
+
+    response = sync_detailed(
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+    return cast(NewOAuthClient, errors.success_of(response))
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: OAuthClientCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[NewOAuthClient | Problem]:
+    """Register an OAuth2 client; its secret is in this answer only, so keep it safe now.
+
+     Needs an API key or OAuth2 token with scope `clients:manage`.
+
+    Args:
+        idempotency_key (str | Unset):
+        body (OAuthClientCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[NewOAuthClient | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: OAuthClientCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> NewOAuthClient:
+    """Register an OAuth2 client; its secret is in this answer only, so keep it safe now.
+
+     Needs an API key or OAuth2 token with scope `clients:manage`.
+
+    Args:
+        idempotency_key (str | Unset):
+        body (OAuthClientCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        NewOAuthClient
+    """
+
+    response = await asyncio_detailed(
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+    return cast(NewOAuthClient, errors.success_of(response))

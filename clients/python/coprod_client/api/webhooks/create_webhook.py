@@ -1,0 +1,248 @@
+from http import HTTPStatus
+from typing import Any, cast
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.new_webhook import NewWebhook
+from ...models.problem import Problem
+from ...models.webhook_create import WebhookCreate
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: WebhookCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/webhooks",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> NewWebhook | Problem | None:
+    if response.status_code == 201:
+        response_201 = NewWebhook.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 414:
+        response_414 = Problem.from_dict(response.json())
+
+        return response_414
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 431:
+        response_431 = Problem.from_dict(response.json())
+
+        return response_431
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[NewWebhook | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: WebhookCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[NewWebhook | Problem]:
+    """Subscribe a receiver to the change feed's events from now on.
+
+     The URL must be https and resolve to public addresses only (422 `invalid_request`
+    with code `webhook_url_refused` on `url` otherwise). The answer holds the signing
+    secret, shown this once.
+
+    Needs an API key or OAuth2 token with scope `webhooks:manage`.
+
+    Args:
+        idempotency_key (str | Unset):
+        body (WebhookCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[NewWebhook | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: WebhookCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> NewWebhook:
+    """Subscribe a receiver to the change feed's events from now on.
+
+     The URL must be https and resolve to public addresses only (422 `invalid_request`
+    with code `webhook_url_refused` on `url` otherwise). The answer holds the signing
+    secret, shown this once.
+
+    Needs an API key or OAuth2 token with scope `webhooks:manage`.
+
+    Args:
+        idempotency_key (str | Unset):
+        body (WebhookCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        NewWebhook
+    """
+
+    response = sync_detailed(
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+    return cast(NewWebhook, errors.success_of(response))
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: WebhookCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[NewWebhook | Problem]:
+    """Subscribe a receiver to the change feed's events from now on.
+
+     The URL must be https and resolve to public addresses only (422 `invalid_request`
+    with code `webhook_url_refused` on `url` otherwise). The answer holds the signing
+    secret, shown this once.
+
+    Needs an API key or OAuth2 token with scope `webhooks:manage`.
+
+    Args:
+        idempotency_key (str | Unset):
+        body (WebhookCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[NewWebhook | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: WebhookCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> NewWebhook:
+    """Subscribe a receiver to the change feed's events from now on.
+
+     The URL must be https and resolve to public addresses only (422 `invalid_request`
+    with code `webhook_url_refused` on `url` otherwise). The answer holds the signing
+    secret, shown this once.
+
+    Needs an API key or OAuth2 token with scope `webhooks:manage`.
+
+    Args:
+        idempotency_key (str | Unset):
+        body (WebhookCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        NewWebhook
+    """
+
+    response = await asyncio_detailed(
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+    return cast(NewWebhook, errors.success_of(response))
