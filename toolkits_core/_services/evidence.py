@@ -18,9 +18,11 @@ import datetime as dt
 import enum
 import pathlib
 import unicodedata
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO, TypeVar
+
+import sqlalchemy as sa
 
 from toolkits_core._evidence_kinds import EvidenceKind
 from toolkits_core._services.errors import (
@@ -560,6 +562,29 @@ def _remember_toolkit(ws: Workspace, initiative: Initiative) -> Toolkit | None:
         except ConflictError:
             known[initiative.id] = None
     return known[initiative.id]
+
+
+def remember_toolkits(ws: Workspace, initiative_ids: Iterable[str]) -> None:
+    """Read the toolkits of these initiatives in one query, kept for the request.
+
+    A page of the change feed shows evidence from many initiatives; asking
+    ``expects_file`` of each would read its initiative with a SELECT of its own. An
+    initiative that is gone (deleted since) is remembered as having no toolkit, so its
+    evidence falls back on the file it has, as for an unloaded plugin.
+    """
+    known: dict[str, Toolkit | None] = ws.session.info.setdefault(_TOOLKITS, {})
+    wanted = sorted(set(initiative_ids) - known.keys())
+    if not wanted:
+        return
+    found = ws.session.scalars(
+        sa.select(Initiative).where(
+            Initiative.organisation_id == ws.organisation_id, Initiative.id.in_(wanted)
+        )
+    )
+    for initiative in found:
+        _remember_toolkit(ws, initiative)
+    for missing in set(wanted) - known.keys():
+        known[missing] = None
 
 
 def expects_file(ws: Workspace, evidence: Evidence) -> bool:
