@@ -131,6 +131,9 @@ class _Proposal:
     external_ref: str | None
 
 
+_PROPOSAL_FIELDS = dataclasses.fields(_Proposal)
+
+
 @dataclass(frozen=True, slots=True)
 class EvidenceFile:
     """A stored file, open for reading, with what a download needs to describe it."""
@@ -346,7 +349,9 @@ def _file_fit_problems(
 
 def _values(proposal: _Proposal) -> dict[str, Any]:
     """A proposal's values as the record stores them."""
-    values = dataclasses.asdict(proposal)
+    # Field by field, not dataclasses.asdict, whose deep copy of the payload cost more
+    # than the rest of this function; the payload is owned by the new dict below.
+    values = {field.name: getattr(proposal, field.name) for field in _PROPOSAL_FIELDS}
     values["dimensions"] = list(proposal.dimensions)
     values["indicators"] = list(proposal.indicators)
     values["payload"] = dict(proposal.payload)
