@@ -455,7 +455,14 @@ def list_evidence(
         external_ref=external_ref,
         updated_since=updated_since,
     ).where(consent_not_withdrawn())
-    return paginate(ws.session, statement, Evidence.id, limit=limit, cursor=cursor)
+    return paginate(
+        ws.session,
+        statement,
+        Evidence.id,
+        limit=limit,
+        cursor=cursor,
+        by=None if updated_since is None else Evidence.updated_at,
+    )
 
 
 def update_evidence(
