@@ -174,7 +174,7 @@ def _item(change: Change) -> dict[str, Any]:
 
 
 @blueprint.route("/events")
-@blueprint.arguments(ChangeListArgs, location="query")
+@blueprint.arguments(ChangeListArgs(), location="query")
 @blueprint.response(200, ChangePageSchema)
 @requires(Scope.READ)
 def list_all(args: dict[str, Any]) -> Any:
