@@ -119,6 +119,7 @@ class _Held:
     """A key this request claimed, and whether its claim has committed or gone."""
 
     call: IdempotentCall
+    claimed_at: dt.datetime
     pending: bool = True
     """The claim is in the open transaction."""
     committed: bool = False
@@ -273,7 +274,7 @@ def claim_idempotency_key() -> Response | None:
         session.rollback()  # reused with another request: free the write lock at once
         raise
     if found.state is KeyState.CLAIMED:
-        held = _Held(call)
+        held = _Held(call, found.committed_at or dt.datetime.now(dt.UTC))
         _follow(session, held)
         setattr(g, _HELD, held)
         return None
@@ -290,7 +291,7 @@ def _follow(session: Session, held: _Held) -> None:
 
     def before_commit(committing: Session) -> None:
         if held.pending:
-            mark_committing(committing, held.call)
+            mark_committing(committing, held.call, held.claimed_at)
 
     def after_commit(_session: Session) -> None:
         if held.pending:

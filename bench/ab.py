@@ -30,7 +30,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bench.cases import CREATE_BODY
+from bench.cases import CREATE_BODY, build_cases
 from bench.load import (
     PRODUCT_APP,
     LoadSettings,
@@ -40,6 +40,7 @@ from bench.load import (
     run_wrk,
 )
 from bench.run import DEFAULT_POSTGRESQL, _log
+from bench.seed import bring_current, ensure_seeded, forget_bench_writes
 from bench.targets import Size, Target, postgresql_target, sqlite_target
 from toolkits_core.service import Database, database_url
 
@@ -154,22 +155,58 @@ def measure(
         "after": Server(PRODUCT_APP, copy.url, settings, folder, name="after"),
     }
     urls = {"before": target.url, "after": copy.url}
-    rounds: dict[str, list[dict[str, Any]]] = {side: [] for side in servers}
 
     def forget_all() -> None:
         for url in urls.values():
             _forget(url, seeded["organisation_id"], seeded["last"])
 
+    return _alternate(servers, requests, seeded["token"], load, target, forget_all)
+
+
+def measure_shared(
+    before: pathlib.Path, target: Target, case_key: str, load: LoadSettings, logs: pathlib.Path
+) -> dict[str, Any]:
+    """Both trees on one database the current tree seeds: for trees with one schema.
+
+    Any case of the suite can be measured so (reads included), with the requests the
+    suite sends; what writes added is deleted between rounds.
+    """
+    seeded = ensure_seeded(target, reseed=False, log=_log)
+    bring_current(seeded, _log)
+    cases = {case.key: case for case in build_cases(seeded)}
+    if case_key not in cases:
+        raise SystemExit(f"no case {case_key!r} here: one of {', '.join(sorted(cases))}")
+    requests = cases[case_key].requests
+    settings = ServerSettings()
+    folder = pathlib.Path(tempfile.mkdtemp(prefix=f"ab-{target.kind}-", dir=logs))
+    servers = {
+        "before": Server(PRODUCT_APP, target.url, settings, folder, root=before, name="before"),
+        "after": Server(PRODUCT_APP, target.url, settings, folder, name="after"),
+    }
+    return _alternate(servers, requests, seeded.token, load, target,
+                      lambda: forget_bench_writes(seeded))  # fmt: skip
+
+
+def _alternate(
+    servers: dict[str, Server],
+    requests: Requests,
+    token: str,
+    load: LoadSettings,
+    target: Target,
+    forget_all: Any,
+) -> dict[str, Any]:
+    """Warm both, then alternate measured rounds; each side's req/s and latencies."""
+    rounds: dict[str, list[dict[str, Any]]] = {side: [] for side in servers}
     try:
         for server in servers.values():
-            server.start(seeded["token"])
+            server.start(token)
         for server in servers.values():
-            run_wrk(server, requests, seeded["token"], load.warmup, load)
+            run_wrk(server, requests, token, load.warmup, load)
             server.wait_idle()
         forget_all()
         for _ in range(load.rounds):
             for side, server in servers.items():
-                result = run_wrk(server, requests, seeded["token"], load.duration, load)
+                result = run_wrk(server, requests, token, load.duration, load)
                 server.wait_idle()
                 rounds[side].append(result)
                 forget_all()
@@ -198,7 +235,7 @@ def measure(
 
 def markdown(run: dict[str, Any]) -> str:
     lines = [
-        f"## A/B: create evidence, {run['before_commit']} (before) against "
+        f"## A/B: {run['case']}, {run['before_commit']} (before) against "
         f"{run['after_commit']} (after)",
         "",
         "| database | evidence | before req/s | after req/s | after / before | "
@@ -230,6 +267,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--before", type=pathlib.Path, required=True, help="the before tree")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--evidence", type=int, default=1_000)
+    parser.add_argument("--case", default="create-evidence", help="a case key of the suite")
+    parser.add_argument(
+        "--shared",
+        action="store_true",
+        help="serve both trees on one database seeded by this tree (same schema only); "
+        "needed for any case but create-evidence",
+    )
+    parser.add_argument("--pg-prefix", default="coprod_bench", help="as for python -m bench")
     parser.add_argument("--duration", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--warmup", type=int, default=2)
@@ -251,28 +296,43 @@ def main(argv: list[str] | None = None) -> int:
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "before_commit": _git_head(args.before),
         "after_commit": _git_head(HERE.parent),
+        "case": args.case,
         "load": load.describe(),
         "load_average": [round(value, 2) for value in os.getloadavg()],
         "rows": [],
     }
     kinds = [kind.strip() for kind in args.databases.split(",") if kind.strip()]
     for kind in kinds:
+        if args.shared:
+            shared = (
+                sqlite_target(HERE / "data", size)
+                if kind == "sqlite"
+                else postgresql_target(args.postgresql, args.pg_prefix, size)
+            )
+            _log(f"A/B {args.case} on {shared.name}: before {args.before}, after {HERE.parent}")
+            row = measure_shared(args.before, shared, args.case, load, logs)
+            _log(f"  {json.dumps(row)}")
+            run["rows"].append(row)
+            continue
+        if args.case != "create-evidence":
+            raise SystemExit("only create-evidence without --shared")
         if kind == "sqlite":
             target = sqlite_target(args.data_dir / "before", size)
             copy = sqlite_target(args.data_dir / "after", size)
             assert copy.sqlite_file is not None
             copy.sqlite_file.parent.mkdir(parents=True, exist_ok=True)
         else:
-            target = postgresql_target(args.postgresql, "coprod_bench_ab_before", size)
-            copy = postgresql_target(args.postgresql, "coprod_bench_ab_after", size)
+            target = postgresql_target(args.postgresql, f"{args.pg_prefix}_ab_before", size)
+            copy = postgresql_target(args.postgresql, f"{args.pg_prefix}_ab_after", size)
         _log(f"A/B {target.name} {size.label}: before {args.before}, after {HERE.parent}")
         row = measure(args.before, target, copy, load, logs)
         _log(f"  {json.dumps(row)}")
         run["rows"].append(row)
     run["load_average_at_end"] = [round(value, 2) for value in os.getloadavg()]
     args.results.mkdir(parents=True, exist_ok=True)
-    (args.results / "ab.md").write_text(markdown(run))
-    (args.results / "ab.json").write_text(json.dumps(run, indent=2) + "\n")
+    stem = "ab" if args.case == "create-evidence" and not args.shared else f"ab-{args.case}"
+    (args.results / f"{stem}.md").write_text(markdown(run))
+    (args.results / f"{stem}.json").write_text(json.dumps(run, indent=2) + "\n")
     print(markdown(run))
     return 0
 

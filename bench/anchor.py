@@ -294,19 +294,25 @@ def _after() -> str | None:
     return after
 
 
-def _cursor(after_id: str) -> str:
-    raw = json.dumps({"after": after_id}, separators=(",", ":")).encode()
+def _cursor(after_id: str, at: str | None = None) -> str:
+    document = {"after": after_id} if at is None else {"after": after_id, "at": at}
+    raw = json.dumps(document, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def _page(
-    rows: Sequence[Any], limit: int, item: Callable[[Any], dict[str, Any]]
+    rows: Sequence[Any],
+    limit: int,
+    item: Callable[[Any], dict[str, Any]],
+    by_time: bool = False,
 ) -> tuple[dict[str, Any], dict[str, str]]:
+    """A page and its Link; ``by_time`` for a list paged along (updated_at, id), whose
+    cursor carries the time too."""
     headers: dict[str, str] = {}
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        next_cursor = _cursor(rows[-1].id)
+        next_cursor = _cursor(rows[-1].id, _time(rows[-1].updated_at) if by_time else None)
         query = {key: value for key, value in request.args.items() if key != "cursor"}
         query["cursor"] = next_cursor
         headers["Link"] = f'<{request.base_url}?{urlencode(query)}>; rel="next"'
@@ -532,6 +538,8 @@ class Anchor:
                 raise RefusedError(422, "invalid_request", "Give updated_since with its offset.")
             filters["updated_since"] = self.store.time(moment)
         if after:
+            if since is not None:
+                raise RefusedError(422, "invalid_request", "The anchor pages since only once.")
             filters["after"] = after
         shape = tuple(filters)
         sql = self._evidence_sql.get(shape)
@@ -543,9 +551,10 @@ class Anchor:
             where.append("consent != 'withdrawn'")
             if "after" in shape:
                 where.append("id > :after")
+            order = "updated_at, id" if "updated_since" in shape else "id"
             sql = sa.text(
                 f"SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE {' AND '.join(where)} "
-                "ORDER BY id LIMIT :n"
+                f"ORDER BY {order} LIMIT :n"
             )
             self._evidence_sql[shape] = sql
         with self.store.engine.begin() as connection:
@@ -556,7 +565,10 @@ class Anchor:
             ).all()
         toolkit_key = initiative.toolkit_key
         body, headers = _page(
-            rows, limit, lambda row: _evidence(row, self._expects_file(toolkit_key, row))
+            rows,
+            limit,
+            lambda row: _evidence(row, self._expects_file(toolkit_key, row)),
+            by_time=since is not None,
         )
         return _reply(body, headers=headers)
 

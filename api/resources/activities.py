@@ -127,7 +127,7 @@ def list_all(args: dict[str, Any], initiative_id: str) -> Any:
 
 
 @blueprint.route("/initiatives/<string:initiative_id>/activities", methods=["POST"])
-@blueprint.arguments(ActivitySchema)
+@blueprint.arguments(ActivitySchema())
 @blueprint.response(201, ActivitySchema)
 @requires(Scope.RECORDS_WRITE)
 def create(body: dict[str, Any], initiative_id: str) -> Any:
@@ -164,7 +164,7 @@ def create(body: dict[str, Any], initiative_id: str) -> Any:
     methods=["PUT"],
     parameters=[REF_PARAMETER],
 )
-@blueprint.arguments(ActivitySchema)
+@blueprint.arguments(ActivitySchema())
 @blueprint.response(200, ActivitySchema, description="Replaced, or unchanged (same ETag).")
 @blueprint.alt_response(201, schema=ActivitySchema, description=UPSERT_CREATED)
 @blueprint.doc(parameters=[IF_NONE_MATCH_PARAMETER])

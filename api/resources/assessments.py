@@ -277,7 +277,7 @@ def list_all(args: dict[str, Any], initiative_id: str) -> Any:
 
 
 @blueprint.route("/initiatives/<string:initiative_id>/assessments", methods=["POST"])
-@blueprint.arguments(AssessmentSchema)
+@blueprint.arguments(AssessmentSchema())
 @blueprint.response(201, AssessmentSchema)
 @requires(Scope.RECORDS_WRITE)
 def create(body: dict[str, Any], initiative_id: str) -> Any:

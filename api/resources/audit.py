@@ -71,7 +71,7 @@ class AuditEventListArgs(ListArgs):
 
 
 @blueprint.route("/audit-events")
-@blueprint.arguments(AuditEventListArgs, location="query")
+@blueprint.arguments(AuditEventListArgs(), location="query")
 @blueprint.response(200, page_schema(AuditEventSchema))
 @requires(Scope.AUDIT_READ)
 def list_all(args: dict[str, Any]) -> Any:

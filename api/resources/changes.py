@@ -38,6 +38,7 @@ from toolkits_core.service import (
     export_records,
     list_changes,
     log_export,
+    remember_toolkits,
     revived,
     snapshot_session,
 )
@@ -174,7 +175,7 @@ def event_document(change: Change) -> dict[str, Any]:
 
 
 @blueprint.route("/events")
-@blueprint.arguments(ChangeListArgs, location="query")
+@blueprint.arguments(ChangeListArgs(), location="query")
 @blueprint.response(200, ChangePageSchema)
 @requires(Scope.FEED_READ)
 def list_all(args: dict[str, Any]) -> Any:
@@ -189,8 +190,9 @@ def list_all(args: dict[str, Any]) -> Any:
     retention (30 days by default) answers 410 `cursor_expired`.
     """
     retention = read_retention(current_app.config)
+    ws = workspace()
     page = list_changes(
-        workspace(),
+        ws,
         limit=args["limit"],
         cursor=args.get("cursor"),
         event_types=args.get("type", ()),
@@ -201,6 +203,10 @@ def list_all(args: dict[str, Any]) -> Any:
     query = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
     query.append(("cursor", page.next_cursor))
     headers = {"Link": f'<{request.base_url}?{urlencode(query)}>; rel="next"'}
+    # Whether each shown evidence expects a file needs its initiative's toolkit: read
+    # them for the whole page at once, not with a SELECT per initiative.
+    shown = [c.initiative_id for c in page.items if c.record_type == "evidence" and c.record]
+    remember_toolkits(ws, [initiative_id for initiative_id in shown if initiative_id])
     body = {
         "items": [event_document(change) for change in page.items],
         "next_cursor": page.next_cursor,

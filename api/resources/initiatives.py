@@ -164,7 +164,7 @@ def list_all(args: dict[str, Any]) -> Any:
 
 
 @blueprint.route("/initiatives", methods=["POST"])
-@blueprint.arguments(InitiativeSchema)
+@blueprint.arguments(InitiativeSchema())
 @blueprint.response(201, InitiativeSchema)
 @requires(Scope.RECORDS_WRITE)
 def create(body: dict[str, Any]) -> Any:
@@ -187,7 +187,7 @@ def create(body: dict[str, Any]) -> Any:
 @blueprint.route(
     "/initiatives/by-external-ref/<path:ref>", methods=["PUT"], parameters=[REF_PARAMETER]
 )
-@blueprint.arguments(InitiativeSchema)
+@blueprint.arguments(InitiativeSchema())
 @blueprint.response(200, InitiativeSchema, description="Replaced, or unchanged (same ETag).")
 @blueprint.alt_response(201, schema=InitiativeSchema, description=UPSERT_CREATED)
 @blueprint.doc(parameters=[IF_NONE_MATCH_PARAMETER])

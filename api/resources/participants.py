@@ -142,7 +142,7 @@ def list_across(args: dict[str, Any]) -> Any:
 
 
 @blueprint.route("/initiatives/<string:initiative_id>/participants", methods=["POST"])
-@blueprint.arguments(ParticipantSchema)
+@blueprint.arguments(ParticipantSchema())
 @blueprint.response(201, ParticipantSchema)
 @requires(Scope.RECORDS_WRITE)
 def create(body: dict[str, Any], initiative_id: str) -> Any:
@@ -170,7 +170,7 @@ def create(body: dict[str, Any], initiative_id: str) -> Any:
     methods=["PUT"],
     parameters=[REF_PARAMETER],
 )
-@blueprint.arguments(ParticipantSchema)
+@blueprint.arguments(ParticipantSchema())
 @blueprint.response(200, ParticipantSchema, description="Replaced, or unchanged (same ETag).")
 @blueprint.alt_response(201, schema=ParticipantSchema, description=UPSERT_CREATED)
 @blueprint.doc(parameters=[IF_NONE_MATCH_PARAMETER])

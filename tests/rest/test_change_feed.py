@@ -273,3 +273,19 @@ def test_a_refused_write_leaves_no_event_and_takes_no_position(api, star, databa
         after = connection.execute(sa.text("SELECT position FROM change_clock")).scalar_one()
         highest = connection.execute(sa.text("SELECT max(position) FROM audit_events")).scalar()
     assert after == before == highest
+
+
+def test_evidence_of_an_initiative_deleted_since_is_still_told(api, star):
+    """The feed keeps telling an old change after the initiative went: a follower far
+    behind still reads it (whether it expects a file then rests on the file it has)."""
+    note = api.post(
+        f"initiatives/{star['id']}/evidence",
+        json={"evidence_type": "session-notes", "payload": {"text": "Kept in the feed"}},
+    )
+    assert note.status_code == 201, note.json
+    etag = api.get(f"initiatives/{star['id']}").headers["ETag"]
+    assert api.delete(f"initiatives/{star['id']}", headers={"If-Match": etag}).status_code == 204
+    items, _ = everything(api, record_type="evidence")
+    told = [item for item in items if item["record_id"] == note.json["id"]]
+    assert told[0]["type"] == "evidence.created"
+    assert told[0]["record"]["expects_file"] is False

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib
+import time
 import uuid
 
 import pytest
@@ -404,6 +405,35 @@ def test_a_write_whose_answer_was_never_saved_is_never_done_again(org, database,
     key_id = created[0]["actor"]["key_id"]
     assert key_id == claim.credential_id
     assert key_id in lost.json["detail"]
+
+
+@pytest.mark.parametrize("slow", [False, True])
+def test_a_slow_write_is_dated_by_its_commit_so_a_retry_is_not_told_its_answer_was_lost(
+    org, database, monkeypatch, slow
+):
+    """A retry tells a slow save from a lost one by how long ago the write committed: a
+    write that took longer than MARK_COMMIT_AFTER is dated again at its commit, a quick
+    one keeps its claim's time (at most that much earlier)."""
+    pause = dt.timedelta(milliseconds=300)
+    monkeypatch.setattr(kept, "MARK_COMMIT_AFTER", pause / 3)
+    real = initiatives_resource.create_initiative
+
+    def taking_its_time(*args, **kwargs):
+        if slow:
+            time.sleep(pause.total_seconds())
+        return real(*args, **kwargs)
+
+    def killed(*args, **kwargs):
+        raise SystemExit("the worker died before it saved the answer")
+
+    monkeypatch.setattr(initiatives_resource, "create_initiative", taking_its_time)
+    monkeypatch.setattr(hooks, "save_answer", killed)
+    sent_at = dt.datetime.now(dt.UTC)
+    with pytest.raises(SystemExit):
+        new_initiative(org.api, **with_key(key()))
+    [claim] = rows(database, org.id)
+    dated = claim.created_at.replace(tzinfo=dt.UTC) - sent_at
+    assert (dated >= pause) is slow, dated
 
 
 # Secrets are never kept --------------------------------------------------------------------

@@ -99,3 +99,22 @@ def test_a_list_costs_the_same_statements_whatever_its_length(collection, app, m
         counts[rows] = len(statements)
     assert counts[3] == counts[12], counts
     assert counts[3] <= 6, f"{counts[3]} statements for one page is more than a list needs"
+
+
+def test_a_feed_page_costs_the_same_statements_however_many_initiatives_it_shows(app, make_org):
+    """Each evidence the feed shows says whether it expects a file, which its initiative's
+    toolkit decides: the page reads those initiatives together, not one by one."""
+    counts = {}
+    for spread in (2, 8):
+        api = make_org(f"feed {spread}").api
+        for n in range(spread):
+            initiative = api.post("initiatives", json={"toolkit": STAR, "title": f"I{n}"})
+            add_evidence(api, initiative.json["id"], n)
+        with counting(app) as statements:
+            response = api.get("events", query_string={"limit": 100})
+        assert response.status_code == 200
+        shown = [item for item in response.json["items"] if item["record_type"] == "evidence"]
+        assert len(shown) == spread
+        assert all(item["record"]["expects_file"] is False for item in shown)
+        counts[spread] = len(statements)
+    assert counts[2] == counts[8], counts

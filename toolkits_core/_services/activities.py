@@ -275,7 +275,14 @@ def list_activities(
                 )
             )
         )
-    return paginate(ws.session, statement, Activity.id, limit=limit, cursor=cursor)
+    return paginate(
+        ws.session,
+        statement,
+        Activity.id,
+        limit=limit,
+        cursor=cursor,
+        by=None if updated_since is None else Activity.updated_at,
+    )
 
 
 def update_activity(

@@ -211,7 +211,14 @@ def list_assessments(
         external_ref=external_ref,
         updated_since=updated_since,
     )
-    return paginate(ws.session, statement, Assessment.id, limit=limit, cursor=cursor)
+    return paginate(
+        ws.session,
+        statement,
+        Assessment.id,
+        limit=limit,
+        cursor=cursor,
+        by=None if updated_since is None else Assessment.updated_at,
+    )
 
 
 def update_assessment(

@@ -120,20 +120,21 @@ def list_changes(
     after = decode_position(cursor) if cursor is not None else None
     if after is not None:
         _refuse_expired(ws, after, oldest_kept, retention)
-    events = sa.select(AuditEvent, EventData.external_ref, EventData.record).outerjoin(
-        EventData, EventData.event_id == AuditEvent.id
-    )
-    events = events.where(
-        AuditEvent.organisation_id == ws.organisation_id,
-        AuditEvent.record_type.in_(record_types or FEED_RECORD_TYPES),
-        AuditEvent.event_type.in_(event_types or EVENT_TYPES),
-    )
+    filters = {
+        "organisation_id": ws.organisation_id,
+        "record_types": list(record_types or FEED_RECORD_TYPES),
+        "event_types": list(event_types or EVENT_TYPES),
+        "limit": limit,
+    }
+    # One statement built at import, its compiled form cached by SQLAlchemy; rows read
+    # as plain tuples, not ORM entities: a page is read-only, and building the
+    # statement and 100 tracked objects per request cost half of the page's time.
+    connection = ws.session.connection()
     if after is not None:
-        events = events.where(AuditEvent.position > after)
+        rows = connection.execute(_PAGE_AFTER, {**filters, "after": after})
     else:
-        events = events.where(AuditEvent.occurred_at >= oldest_kept)
-    rows = ws.session.execute(events.order_by(AuditEvent.position).limit(limit)).all()
-    items = [_change(event, ref, record) for event, ref, record in rows]
+        rows = connection.execute(_PAGE_FROM_OLDEST, {**filters, "oldest": oldest_kept})
+    items = [_change(row) for row in rows]
     if items:
         last = items[-1].position
     elif after is not None:
@@ -143,20 +144,66 @@ def list_changes(
     return ChangePage(items, encode_position(last))
 
 
-def _change(event: AuditEvent, external_ref: str | None, record: Any) -> Change:
+_EVENTS = cast(sa.Table, AuditEvent.__table__)
+_DATA = cast(sa.Table, EventData.__table__)
+_COLUMNS = (
+    _EVENTS.c.id,
+    _EVENTS.c.position,
+    _EVENTS.c.event_type,
+    _EVENTS.c.occurred_at,
+    _EVENTS.c.record_type,
+    _EVENTS.c.record_id,
+    _EVENTS.c.initiative_id,
+    _DATA.c.external_ref,
+    _EVENTS.c.version,
+    _EVENTS.c.channel,
+    _EVENTS.c.key_id,
+    _EVENTS.c.fields,
+    _DATA.c.record,
+)
+"""The columns of a page, in the order of ``Change``'s fields."""
+_PAGE = (
+    sa.select(*_COLUMNS)
+    .select_from(_EVENTS.outerjoin(_DATA, _DATA.c.event_id == _EVENTS.c.id))
+    .where(
+        _EVENTS.c.organisation_id == sa.bindparam("organisation_id"),
+        _EVENTS.c.record_type.in_(sa.bindparam("record_types", expanding=True)),
+        _EVENTS.c.event_type.in_(sa.bindparam("event_types", expanding=True)),
+    )
+    .order_by(_EVENTS.c.position)
+    .limit(sa.bindparam("limit"))
+)
+_PAGE_AFTER = _PAGE.where(_EVENTS.c.position > sa.bindparam("after"))
+_PAGE_FROM_OLDEST = _PAGE.where(
+    _EVENTS.c.occurred_at >= sa.bindparam("oldest", type_=_EVENTS.c.occurred_at.type)
+)
+_REACHED = (
+    sa.select(_EVENTS.c.occurred_at)
+    .where(
+        _EVENTS.c.organisation_id == sa.bindparam("organisation_id"),
+        _EVENTS.c.position <= sa.bindparam("after"),
+    )
+    .order_by(_EVENTS.c.position.desc())
+    .limit(1)
+)
+
+
+def _change(row: Sequence[Any]) -> Change:
+    (id_, position, event_type, occurred_at, record_type, record_id, initiative_id,
+     external_ref, version, channel, key_id, fields, record) = row  # fmt: skip
     return Change(
-        id=event.id,
-        position=event.position,
-        event_type=event.event_type,
-        occurred_at=event.occurred_at,
-        record_type=event.record_type,
-        record_id=event.record_id,
-        initiative_id=event.initiative_id,
+        id=id_,
+        position=position,
+        event_type=event_type,
+        occurred_at=occurred_at,
+        record_type=record_type,
+        record_id=record_id,
+        initiative_id=initiative_id,
         external_ref=external_ref,
-        version=event.version,
-        channel=event.channel,
-        key_id=event.key_id,
-        fields=tuple(event.fields),
+        version=version,
+        channel=channel,
+        key_id=key_id,
+        fields=tuple(fields),
         record=record,
     )
 
@@ -175,12 +222,11 @@ def _refuse_expired(
     ws: Workspace, after: int, oldest_kept: dt.datetime, retention: dt.timedelta
 ) -> None:
     """410 ``cursor_expired`` for a cursor whose events the feed no longer keeps."""
-    reached = ws.session.execute(
-        sa.select(AuditEvent.occurred_at)
-        .where(AuditEvent.organisation_id == ws.organisation_id, AuditEvent.position <= after)
-        .order_by(AuditEvent.position.desc())
-        .limit(1)
-    ).scalar_one_or_none()
+    reached = (
+        ws.session.connection()
+        .execute(_REACHED, {"organisation_id": ws.organisation_id, "after": after})
+        .scalar_one_or_none()
+    )
     if reached is not None and reached < oldest_kept:
         raise GoneError(
             "cursor_expired",

@@ -18,9 +18,11 @@ import datetime as dt
 import enum
 import pathlib
 import unicodedata
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO, TypeVar
+
+import sqlalchemy as sa
 
 from toolkits_core._evidence_kinds import EvidenceKind
 from toolkits_core._services.errors import (
@@ -127,6 +129,9 @@ class _Proposal:
     visibility: str
     collected_on: dt.date | None
     external_ref: str | None
+
+
+_PROPOSAL_FIELDS = dataclasses.fields(_Proposal)
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,7 +349,9 @@ def _file_fit_problems(
 
 def _values(proposal: _Proposal) -> dict[str, Any]:
     """A proposal's values as the record stores them."""
-    values = dataclasses.asdict(proposal)
+    # Field by field, not dataclasses.asdict, whose deep copy of the payload cost more
+    # than the rest of this function; the payload is owned by the new dict below.
+    values = {field.name: getattr(proposal, field.name) for field in _PROPOSAL_FIELDS}
     values["dimensions"] = list(proposal.dimensions)
     values["indicators"] = list(proposal.indicators)
     values["payload"] = dict(proposal.payload)
@@ -448,7 +455,14 @@ def list_evidence(
         external_ref=external_ref,
         updated_since=updated_since,
     ).where(consent_not_withdrawn())
-    return paginate(ws.session, statement, Evidence.id, limit=limit, cursor=cursor)
+    return paginate(
+        ws.session,
+        statement,
+        Evidence.id,
+        limit=limit,
+        cursor=cursor,
+        by=None if updated_since is None else Evidence.updated_at,
+    )
 
 
 def update_evidence(
@@ -560,6 +574,29 @@ def _remember_toolkit(ws: Workspace, initiative: Initiative) -> Toolkit | None:
         except ConflictError:
             known[initiative.id] = None
     return known[initiative.id]
+
+
+def remember_toolkits(ws: Workspace, initiative_ids: Iterable[str]) -> None:
+    """Read the toolkits of these initiatives in one query, kept for the request.
+
+    A page of the change feed shows evidence from many initiatives; asking
+    ``expects_file`` of each would read its initiative with a SELECT of its own. An
+    initiative that is gone (deleted since) is remembered as having no toolkit, so its
+    evidence falls back on the file it has, as for an unloaded plugin.
+    """
+    known: dict[str, Toolkit | None] = ws.session.info.setdefault(_TOOLKITS, {})
+    wanted = sorted(set(initiative_ids) - known.keys())
+    if not wanted:
+        return
+    found = ws.session.scalars(
+        sa.select(Initiative).where(
+            Initiative.organisation_id == ws.organisation_id, Initiative.id.in_(wanted)
+        )
+    )
+    for initiative in found:
+        _remember_toolkit(ws, initiative)
+    for missing in set(wanted) - known.keys():
+        known[missing] = None
 
 
 def expects_file(ws: Workspace, evidence: Evidence) -> bool:

@@ -151,7 +151,14 @@ def list_initiatives(
         external_ref=external_ref,
         updated_since=updated_since,
     )
-    return paginate(ws.session, statement, Initiative.id, limit=limit, cursor=cursor)
+    return paginate(
+        ws.session,
+        statement,
+        Initiative.id,
+        limit=limit,
+        cursor=cursor,
+        by=None if updated_since is None else Initiative.updated_at,
+    )
 
 
 def update_initiative(

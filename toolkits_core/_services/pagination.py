@@ -1,7 +1,11 @@
 """Keyset pagination: page 1000 costs what page 1 costs.
 
 Ids sort in creation order, so a page is "the next ``limit`` rows after this id" and the
-cursor only has to carry that id. The cursor is opaque to callers (base64 of a small JSON
+cursor only has to carry that id. A list filtered by ``updated_since`` is paged along
+``(updated_at, id)`` instead (``by``), with an index of the same columns: walking it then
+reads only the rows changed since, however many the table holds, and a row changed again
+during the walk comes round again at the end instead of being missed; its cursor carries
+the time too. The cursor is opaque to callers (base64 of a small JSON
 document) so that its contents can change without breaking them.
 
 A session marked with ``read_records_only`` (the HTTP API marks those of requests that
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import json
 from collections import namedtuple
 from collections.abc import Sequence
@@ -41,8 +46,11 @@ class Page(Generic[Record]):
     next_cursor: str | None
 
 
-def encode_cursor(after_id: str) -> str:
-    raw = json.dumps({"after": after_id}, separators=(",", ":")).encode()
+def encode_cursor(after_id: str, at: dt.datetime | None = None) -> str:
+    document: dict[str, str] = {"after": after_id}
+    if at is not None:
+        document["at"] = at.astimezone(dt.UTC).isoformat()
+    raw = json.dumps(document, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -54,30 +62,54 @@ def decode_cursor(cursor: str) -> str:
     Anything else (a NUL or a lone surrogate escaped in the JSON, a huge or non-ASCII
     string, extra members) is refused here, before it can reach a query.
     """
+    after, at = _decoded(cursor)
+    if after is None or at is not None:
+        raise _not_ours()
+    return after
+
+
+def decode_timed_cursor(cursor: str) -> tuple[dt.datetime, str]:
+    """The (updated_at, id) a cursor of a list paged ``by`` time continues after."""
+    after, at = _decoded(cursor)
+    if after is None or at is None:
+        raise _not_ours()
+    return at, after
+
+
+def _decoded(cursor: str) -> tuple[str | None, dt.datetime | None]:
     after: object = None
+    at: object = None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         document = json.loads(raw.decode("ascii"))
-        if isinstance(document, dict) and set(document) == {"after"}:
+        if isinstance(document, dict) and set(document) in ({"after"}, {"after", "at"}):
             after = document["after"]
+            if "at" in document:
+                at = document["at"] if isinstance(document["at"], str) else None
+                at = dt.datetime.fromisoformat(at) if at is not None else None
+                after = after if at is not None and at.tzinfo is not None else None
     except (binascii.Error, ValueError, TypeError):  # UnicodeDecodeError is a ValueError
         after = None
     if (
         not isinstance(after, str)
         or not is_well_formed_id(after)
-        or encode_cursor(after) != cursor.rstrip("=")
+        or encode_cursor(after, at if isinstance(at, dt.datetime) else None) != cursor.rstrip("=")
     ):
-        raise InvalidRequestError(
-            [
-                FieldProblem(
-                    "cursor",
-                    "Not a cursor this API gave out: use next_cursor as it is.",
-                    "invalid_cursor",
-                    location="query",
-                )
-            ]
-        )
-    return after
+        return None, None
+    return after, at if isinstance(at, dt.datetime) else None
+
+
+def _not_ours() -> InvalidRequestError:
+    return InvalidRequestError(
+        [
+            FieldProblem(
+                "cursor",
+                "Not a cursor this API gave out: use next_cursor as it is.",
+                "invalid_cursor",
+                location="query",
+            )
+        ]
+    )
 
 
 def read_records_only(session: Session) -> None:
@@ -92,11 +124,20 @@ def paginate(
     *,
     limit: int = DEFAULT_LIMIT,
     cursor: str | None = None,
+    by: sa.orm.InstrumentedAttribute[dt.datetime] | None = None,
 ) -> Page[Record]:
-    """One page of ``statement``'s rows in id order, and the cursor of the next if any."""
-    if cursor is not None:
-        statement = statement.where(id_column > decode_cursor(cursor))
-    statement = statement.order_by(id_column).limit(limit + 1)
+    """One page of ``statement``'s rows in id order (or ``by`` a time, then id), and the
+    cursor of the next if any."""
+    if by is None:
+        if cursor is not None:
+            statement = statement.where(id_column > decode_cursor(cursor))
+        statement = statement.order_by(id_column).limit(limit + 1)
+    else:
+        if cursor is not None:
+            at, after = decode_timed_cursor(cursor)
+            statement = statement.where(sa.tuple_(by, id_column) > sa.tuple_(
+                sa.literal(at, by.type), sa.literal(after, id_column.type)))  # fmt: skip
+        statement = statement.order_by(by, id_column).limit(limit + 1)
     mapper = _plain_entity(statement) if session.info.get(_RECORDS_ONLY) else None
     rows: list[Any]
     if mapper is None:
@@ -110,7 +151,8 @@ def paginate(
     if len(rows) <= limit:
         return Page(rows, None)
     rows = rows[:limit]
-    return Page(rows, encode_cursor(rows[-1].id))
+    last = rows[-1]
+    return Page(rows, encode_cursor(last.id, getattr(last, by.key) if by is not None else None))
 
 
 def _plain_entity(statement: sa.Select[Any]) -> Mapper[Any] | None:

@@ -150,7 +150,14 @@ def list_participants(
         external_ref=external_ref,
         updated_since=updated_since,
     )
-    return paginate(ws.session, statement, Participant.id, limit=limit, cursor=cursor)
+    return paginate(
+        ws.session,
+        statement,
+        Participant.id,
+        limit=limit,
+        cursor=cursor,
+        by=None if updated_since is None else Participant.updated_at,
+    )
 
 
 def list_organisation_participants(
@@ -176,7 +183,14 @@ def list_organisation_participants(
         external_ref=external_ref,
         updated_since=updated_since,
     )
-    return paginate(ws.session, statement, Participant.id, limit=limit, cursor=cursor)
+    return paginate(
+        ws.session,
+        statement,
+        Participant.id,
+        limit=limit,
+        cursor=cursor,
+        by=None if updated_since is None else Participant.updated_at,
+    )
 
 
 def update_participant(

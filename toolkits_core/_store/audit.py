@@ -233,6 +233,8 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
 _CLOCK = cast(sa.Table, ChangeClock.__table__)
 _EVENTS = cast(sa.Table, AuditEvent.__table__)
 _DATA = cast(sa.Table, EventData.__table__)
+_INSERT_EVENTS = sa.insert(_EVENTS)
+_INSERT_DATA = sa.insert(_DATA)
 _TAKE_POSITIONS = (
     sa.update(_CLOCK)
     .where(_CLOCK.c.id == 1)
@@ -285,9 +287,9 @@ def _write_at_commit(session: Session) -> None:
         ref = record.get("external_ref") if record is not None else event.external_ref
         if record is not None or ref is not None:
             data.append({"event_id": event_id, "external_ref": ref, "record": record})
-    connection.execute(sa.insert(_EVENTS), rows)
+    connection.execute(_INSERT_EVENTS, rows)
     if data:
-        connection.execute(sa.insert(_DATA), data)
+        connection.execute(_INSERT_DATA, data)
 
 
 def _without_changes_to_erased(pending: list[_Pending]) -> list[_Pending]:

@@ -66,6 +66,13 @@ def _page_index(table: str, *scope: str) -> sa.Index:
     return sa.Index(f"ix_{table}_page", *scope, "id")
 
 
+def _changed_index(table: str, *scope: str) -> sa.Index:
+    """The index a list filtered by ``updated_since`` is paged along: its scope's
+    columns, then ``(updated_at, id)``. The walk then reads only the rows changed since,
+    so a page costs the same at 1 thousand rows as at 1 million."""
+    return sa.Index(f"ix_{table}_changed", *scope, "updated_at", "id")
+
+
 def _id_column(prefix: str) -> Mapped[str]:
     return mapped_column(sa.String(40), primary_key=True, default=lambda: new_id(prefix))
 
@@ -192,6 +199,7 @@ class Initiative(Mirrored, Owned, Base):
     __table_args__ = (
         sa.UniqueConstraint("organisation_id", "external_ref"),
         _page_index("initiatives", "organisation_id"),
+        _changed_index("initiatives", "organisation_id"),
     )
 
     id: Mapped[str] = _id_column("ini")
@@ -250,9 +258,11 @@ class Participant(Mirrored, InInitiative, Base):
     __table_args__ = (
         sa.UniqueConstraint("initiative_id", "external_ref"),
         _page_index("participants", "initiative_id"),
+        _changed_index("participants", "initiative_id"),
         # A CRM finds a contact across the organisation (GET /participants), by its id.
         sa.Index("ix_participants_organisation_ref", "organisation_id", "external_ref"),
         sa.Index("ix_participants_organisation_page", "organisation_id", "id"),
+        sa.Index("ix_participants_organisation_changed", "organisation_id", "updated_at", "id"),
     )
 
     id: Mapped[str] = _id_column("par")
@@ -271,6 +281,7 @@ class Activity(Mirrored, InInitiative, Base):
         sa.UniqueConstraint("initiative_id", "external_ref"),
         _page_index("activities", "initiative_id"),
         sa.Index("ix_activities_tally", "initiative_id", "stage", "cycle", "activity_type"),
+        _changed_index("activities", "initiative_id"),
     )
 
     id: Mapped[str] = _id_column("act")
@@ -301,6 +312,7 @@ class Evidence(Mirrored, InInitiative, Base):
         sa.UniqueConstraint("initiative_id", "external_ref"),
         _page_index("evidence", "initiative_id"),
         sa.Index("ix_evidence_tally", "initiative_id", "stage", "cycle", "evidence_type"),
+        _changed_index("evidence", "initiative_id"),
     )
 
     id: Mapped[str] = _id_column("evd")
@@ -345,6 +357,7 @@ class Assessment(Mirrored, InInitiative, Base):
     __table_args__ = (
         sa.UniqueConstraint("initiative_id", "external_ref"),
         _page_index("assessments", "initiative_id"),
+        _changed_index("assessments", "initiative_id"),
     )
 
     id: Mapped[str] = _id_column("asm")
