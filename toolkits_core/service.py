@@ -55,6 +55,7 @@ from toolkits_core._services.changes import (
     forget_expired_event_data,
     list_changes,
 )
+from toolkits_core._services.consent import ConsentGiver, publishable
 from toolkits_core._services.errors import (
     AuthenticationError,
     ConflictError,
@@ -219,6 +220,7 @@ __all__ = [
     "ChangePage",
     "Channel",
     "ConflictError",
+    "ConsentGiver",
     "Database",
     "DatabaseUnusableError",
     "DimensionComparison",
@@ -318,6 +320,7 @@ __all__ = [
     "parse_scopes",
     "pinned_toolkit",
     "prune_idempotent_requests",
+    "publishable",
     "read_records_only",
     "refuse",
     "remove_file",

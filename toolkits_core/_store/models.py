@@ -223,6 +223,13 @@ class Participant(Mirrored, InInitiative, Base):
     display_name: Mapped[str] = mapped_column(sa.String(200))
     consent: Mapped[str] = mapped_column(sa.String(20), default="not_recorded")
     consent_recorded_at: Mapped[dt.datetime | None]
+    consent_given_on: Mapped[dt.date | None]
+    """The date consent was given, as the caller knows it (the date on a paper form)."""
+    consent_given_by: Mapped[str | None] = mapped_column(sa.String(30))
+    """Who gave it: the person, or someone deciding for them (``ConsentGiver``)."""
+    publication_consent: Mapped[str] = mapped_column(sa.String(20), default="not_recorded")
+    """Consent to publish what came from them beyond the organisation: asked separately."""
+    publication_consent_recorded_at: Mapped[dt.datetime | None]
     erased_at: Mapped[dt.datetime | None]
 
 
@@ -278,6 +285,8 @@ class Evidence(Mirrored, InInitiative, Base):
     indicators: Mapped[list[str]] = mapped_column(default=list)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     consent: Mapped[str] = mapped_column(sa.String(20), default="not_recorded")
+    publication_consent: Mapped[str] = mapped_column(sa.String(20), default="not_recorded")
+    """Consent to publish this piece beyond the organisation (a photo, a voice)."""
     visibility: Mapped[str] = mapped_column(sa.String(20), default="organisation")
     collected_on: Mapped[dt.date | None]
     file_name: Mapped[str | None] = mapped_column(sa.String(255))
