@@ -4,6 +4,7 @@ from api.resources.activities import blueprint as activities
 from api.resources.assessments import blueprint as assessments
 from api.resources.audit import blueprint as audit
 from api.resources.bulk import blueprint as bulk
+from api.resources.case_studies import blueprint as case_studies
 from api.resources.changes import blueprint as changes
 from api.resources.evidence import blueprint as evidence
 from api.resources.initiatives import blueprint as initiatives
@@ -20,6 +21,7 @@ BLUEPRINTS = [
     activities,
     evidence,
     assessments,
+    case_studies,
     privacy,
     audit,
     changes,

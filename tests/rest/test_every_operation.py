@@ -78,6 +78,8 @@ VALID_BODIES = {
         "payload": {"caption": "An interview"},
     },
     ("post", "/api/v1/keys"): {"name": "CRM", "scopes": ["read"]},
+    ("post", "/api/v1/initiatives/{initiative_id}/case-studies"): {"kind": "retrospective"},
+    ("patch", "/api/v1/case-studies/{case_study_id}"): {"sections": {"next": "More walks."}},
 }
 MULTIPART = {("put", "/api/v1/evidence/{evidence_id}/file")}
 NDJSON_BODIES = {
@@ -196,7 +198,9 @@ def build_world(org):
               "ratings": {"co-design": 3}},
     ).json["id"]  # fmt: skip
     keys = org.with_scope("admin").get("keys").json["items"]
+    case_study = api.post(f"initiatives/{initiative}/case-studies", json={}).json["id"]
     return {
+        "case_study_id": case_study,
         "initiative_id": initiative,
         "participant_id": participant,
         "activity_id": activity,
@@ -240,6 +244,7 @@ def snapshot(org, world):
         f"activities/{world['activity_id']}",
         f"evidence/{world['evidence_id']}",
         f"assessments/{world['assessment_id']}",
+        f"case-studies/{world['case_study_id']}",
         "organisation",
         "keys",
         f"initiatives/{world['initiative_id']}/transitions",

@@ -28,6 +28,7 @@ from toolkits_core._store.models import (
     ApiKey,
     Assessment,
     AuditEvent,
+    CaseStudy,
     ChangeClock,
     EventData,
     Evidence,
@@ -52,6 +53,7 @@ RECORD_TYPES: dict[type[Any], str] = {
     Activity: "activity",
     Evidence: "evidence",
     Assessment: "assessment",
+    CaseStudy: "case_study",
 }
 """Every model whose writes are logged, with the name the log gives its records."""
 

@@ -327,6 +327,30 @@ class Assessment(Mirrored, InInitiative, Base):
     note: Mapped[str] = mapped_column(sa.Text, default="")
 
 
+class CaseStudy(InInitiative, Base):
+    """A case study of an initiative: section texts people edit, and the evidence it cites.
+
+    What it says about the initiative's people, steps, outcomes and assessments is read
+    from the records at every rendering; what it quotes is the cited evidence, by id, so
+    a withdrawal takes a voice out of every rendering at once.
+    """
+
+    __tablename__ = "case_studies"
+    __table_args__ = (_page_index("case_studies", "initiative_id"),)
+
+    id: Mapped[str] = _id_column("cst")
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    dated_on: Mapped[dt.date]
+    sections: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    cited_evidence_ids: Mapped[list[str]] = mapped_column(default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
 class AuditEvent(Owned, Base):
     """One write, export or erasure: who did it (which key), to which record, and when.
 
