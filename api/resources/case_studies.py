@@ -11,10 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
+from flask import Response, current_app
 from flask_smorest import Blueprint
 
-from api import fields
+from api import fields, renderings
 from api.auth import requires
+from api.charts import Chart, charts
 from api.context import workspace
 from api.lists import ListArgs, page_reply, page_schema
 from api.records import if_match, record_reply
@@ -312,3 +314,85 @@ def completeness(case_study_id: str) -> Any:
     """What is missing or thin, and any cited evidence whose consent does not allow the
     use, in the same form as a refused transition's blockers."""
     return completeness_document(case_study_content(workspace(), case_study_id))
+
+
+TEXT = {"type": "string"}
+
+
+def _text_response(body: str, mimetype: str, policy: str | None = None) -> Response:
+    response = current_app.response_class(body, content_type=f"{mimetype}; charset=utf-8")
+    if policy is not None:
+        response.headers["Content-Security-Policy"] = policy
+    return response
+
+
+def _organisation_media(evidence_id: str) -> str:
+    return f"/api/v1/evidence/{evidence_id}/file"
+
+
+def _rendered(case_study_id: str) -> tuple[dict[str, Any], dict[str, Chart]]:
+    found = case_study_content(workspace(), case_study_id)
+    return content_document(found), charts(found)
+
+
+@blueprint.route("/case-studies/<string:case_study_id>/case-study.md")
+@blueprint.response(200, TEXT, content_type="text/markdown", description="The case study.")
+@requires(Scope.READ)
+def markdown(case_study_id: str) -> Response:
+    """The case study as Markdown: every section, the voices with their transcripts, and
+    the charts' text alternatives. People's text is sanitised (nh3) and escaped."""
+    document, drawn = _rendered(case_study_id)
+    return _text_response(renderings.markdown(document, drawn), "text/markdown")
+
+
+@blueprint.route("/case-studies/<string:case_study_id>/case-study.html")
+@blueprint.response(200, TEXT, content_type="text/html", description="A standalone page.")
+@requires(Scope.READ)
+def html(case_study_id: str) -> Response:
+    """The case study as a standalone page that prints well: semantic headings, charts as
+    inline SVG with text alternatives, audio and video with their transcripts (played
+    from the evidence's file download, which needs your key), print CSS. Its
+    Content-Security-Policy allows its own inline styles by hash and nothing else."""
+    document, drawn = _rendered(case_study_id)
+    page = renderings.html(document, drawn, _organisation_media)
+    return _text_response(page, "text/html", renderings.page_policy(page))
+
+
+def _chart(case_study_id: str, key: str) -> Chart:
+    return charts(case_study_content(workspace(), case_study_id))[key]
+
+
+@blueprint.route("/case-studies/<string:case_study_id>/charts/radar.svg")
+@blueprint.response(200, TEXT, content_type="image/svg+xml", description="The radar, as SVG.")
+@requires(Scope.READ)
+def radar_svg(case_study_id: str) -> Response:
+    """The radar of the assessments on the toolkit's dimensions, one layer per perspective
+    and date (each perspective's latest three), drawn by pygal. The SVG names itself by
+    its title and describes itself by its text alternative (aria-labelledby)."""
+    chart = _chart(case_study_id, "radar")
+    return _text_response(chart.svg, "image/svg+xml", renderings.page_policy(chart.svg))
+
+
+@blueprint.route("/case-studies/<string:case_study_id>/charts/radar.txt")
+@blueprint.response(200, TEXT, content_type="text/plain", description="Its text alternative.")
+@requires(Scope.READ)
+def radar_text(case_study_id: str) -> Response:
+    """The radar's text alternative: every layer's rating on every dimension, in words."""
+    return _text_response(_chart(case_study_id, "radar").text, "text/plain")
+
+
+@blueprint.route("/case-studies/<string:case_study_id>/charts/timeline.svg")
+@blueprint.response(200, TEXT, content_type="image/svg+xml", description="The timeline, SVG.")
+@requires(Scope.READ)
+def timeline_svg(case_study_id: str) -> Response:
+    """The timeline of stage moves and activities, a row per stage, drawn by pygal."""
+    chart = _chart(case_study_id, "timeline")
+    return _text_response(chart.svg, "image/svg+xml", renderings.page_policy(chart.svg))
+
+
+@blueprint.route("/case-studies/<string:case_study_id>/charts/timeline.txt")
+@blueprint.response(200, TEXT, content_type="text/plain", description="Its text alternative.")
+@requires(Scope.READ)
+def timeline_text(case_study_id: str) -> Response:
+    """The timeline's text alternative: each dated step, in order."""
+    return _text_response(_chart(case_study_id, "timeline").text, "text/plain")
