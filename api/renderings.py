@@ -12,8 +12,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from html import unescape
 from typing import Any
+from urllib.parse import urlencode
 
 import jinja2
 import nh3
@@ -63,14 +65,37 @@ def html(
     document: dict[str, Any],
     charts: dict[str, Chart],
     media_url: Callable[[str], str],
-    chart_url: Callable[[str], str] | None = None,
+    back_link: str | None = None,
 ) -> str:
     return _ENVIRONMENT.get_template("case_study.html").render(
         doc=document,
         charts={key: (chart, Markup(chart.svg)) for key, chart in charts.items()},
         media_url=media_url,
-        chart_url=chart_url,
+        back_link=back_link,
     )
+
+
+def library_page(
+    entries: Sequence[Any], asked: Mapping[str, str], next_query: Mapping[str, str] | None
+) -> str:
+    """The library's front page: the search form, filled in as asked, and the results."""
+    return _ENVIRONMENT.get_template("library.html").render(
+        entries=entries,
+        asked=asked,
+        next_link="/library?" + urlencode(next_query) if next_query else None,
+    )
+
+
+def not_found_page() -> str:
+    return _ENVIRONMENT.get_template("not_found.html").render()
+
+
+def _style_texts(page: str) -> list[str]:
+    """The text of each ``<style>`` as the browser hashes it: an HTML page's own style is
+    raw text, but an inline SVG's (and a standalone SVG's) is parsed, its entities
+    decoded, so both forms are allowed."""
+    found = _STYLE.findall(page)
+    return [*found, *(unescape(style) for style in found)]
 
 
 def page_policy(page: str, *, media: str = "'self'") -> str:
@@ -78,7 +103,7 @@ def page_policy(page: str, *, media: str = "'self'") -> str:
     media; no script, no frames, no forms, nothing else."""
     hashes = " ".join(
         "'sha256-" + base64.b64encode(hashlib.sha256(style.encode()).digest()).decode() + "'"
-        for style in _STYLE.findall(page)
+        for style in dict.fromkeys(_style_texts(page))
     )
     return (
         f"default-src 'none'; style-src {hashes}; img-src 'self' data:; media-src {media}; "

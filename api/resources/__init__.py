@@ -8,6 +8,7 @@ from api.resources.case_studies import blueprint as case_studies
 from api.resources.changes import blueprint as changes
 from api.resources.evidence import blueprint as evidence
 from api.resources.initiatives import blueprint as initiatives
+from api.resources.library import blueprint as library
 from api.resources.organisation import blueprint as organisation
 from api.resources.participants import blueprint as participants
 from api.resources.privacy import blueprint as privacy
@@ -22,6 +23,7 @@ BLUEPRINTS = [
     evidence,
     assessments,
     case_studies,
+    library,
     privacy,
     audit,
     changes,

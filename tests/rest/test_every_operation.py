@@ -80,6 +80,10 @@ VALID_BODIES = {
     ("post", "/api/v1/keys"): {"name": "CRM", "scopes": ["read"]},
     ("post", "/api/v1/initiatives/{initiative_id}/case-studies"): {"kind": "retrospective"},
     ("patch", "/api/v1/case-studies/{case_study_id}"): {"sections": {"next": "More walks."}},
+    ("put", "/api/v1/case-studies/{case_study_id}/publication"): {
+        "owners_agree": True,
+        "agreed_by": "The walking group",
+    },
 }
 MULTIPART = {("put", "/api/v1/evidence/{evidence_id}/file")}
 NDJSON_BODIES = {
@@ -91,7 +95,8 @@ NDJSON_BODIES = {
 WITHOUT_BODY = {("post", "/api/v1/participants/{participant_id}/erasure")}
 
 # Path parameters that name toolkit definitions, which every organisation shares.
-SHARED_PARAMETERS = {"key", "evidence_type"}
+SHARED_PARAMETERS = {"key", "evidence_type", "slug"}
+# (a published case study's slug: the library is every organisation's to read)
 # Path parameters that are the integrator's own ids: each organisation has its own, so
 # another organisation's PUT by the same ref makes a record of its own (no 404).
 OWN_ID_PARAMETERS = {"ref"}
@@ -199,7 +204,13 @@ def build_world(org):
     ).json["id"]  # fmt: skip
     keys = org.with_scope("admin").get("keys").json["items"]
     case_study = api.post(f"initiatives/{initiative}/case-studies", json={}).json["id"]
+    published = api.put(
+        f"case-studies/{case_study}/publication",
+        json={"owners_agree": True, "agreed_by": "The walking group"},
+    )
+    assert published.status_code == 201, published.json
     return {
+        "slug": published.json["slug"],
         "case_study_id": case_study,
         "initiative_id": initiative,
         "participant_id": participant,
