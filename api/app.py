@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
-from api import auth, edge, hygiene, idempotency, oauth, problems, ratelimit
+from api import auth, edge, hygiene, idempotency, oauth, problems, public, ratelimit
 from api.context import EXTENSION, Services, close_workspace
 from api.file_settings import read_file_settings
 from api.resources import BLUEPRINTS
@@ -166,6 +166,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     webhook_settings(app)  # a bad COPROD_WEBHOOKS_* setting stops the app here
+    if public.public_library_on(settings):
+        public.install(app)
     app.add_url_rule(f"{SWAGGER_UI_ASSETS}<path:filename>", "swagger_ui_assets", swagger_ui_asset)
     # The edge, in the order a request meets it: CORS preflights need no key; an address
     # that spent its quota on bad keys, or a key known to have spent its own, is refused

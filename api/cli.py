@@ -95,7 +95,8 @@ def serve(host: str, port: int, demo: bool, with_webhooks: bool) -> None:
     be upgraded first (coprod db upgrade). Swagger UI is at /api/v1/docs.
     """
     _require_free_port(host, port)
-    app = _app()
+    # The demo shows the network library's public pages, which an operator turns on.
+    app = _app({"PUBLIC_LIBRARY": "1"} if demo else None)
     base = f"http://{_browser_host(host)}:{port}"
     if demo:
         # Content, not part of the API: loaded only when asked for.
@@ -146,6 +147,7 @@ def demo_instructions(summary: str, token: str, initiative_id: str, base: str) -
             f"    {token}",
             "",
             f"Swagger UI: {base}{DOCS_PATH}  (press Authorize and paste the key)",
+            f"The case study library (public pages, no key): {base}/library",
             "Try it:",
             "",
             f"    {curl}",

@@ -64,6 +64,16 @@ TAGS = [
         "perspective, kept over time and summarised by the toolkit's plugin.",
     ),
     Tag(
+        "case-studies",
+        "Case studies generated from an initiative's own records, edited by people, and "
+        'rendered as JSON, Markdown, a printable page and charts (docs/api.md, "Case studies").',
+    ),
+    Tag(
+        "library",
+        "The network library: publishing a case study for every organisation on the server "
+        'to read, and searching it (docs/api.md, "Case studies", "The network library").',
+    ),
+    Tag(
         "change-feed",
         "Every change to the organisation's records, in commit order, behind "
         'a cursor, and the full export to start from (docs/api.md, "The change feed").',
@@ -193,6 +203,57 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str]] = {
     ("get", f"{V1}/oauth/clients/{{client_id}}"): ("getOAuthClient", "oauth"),
     ("delete", f"{V1}/oauth/clients/{{client_id}}"): ("revokeOAuthClient", "oauth"),
     ("post", f"{V1}/oauth/token"): ("createOAuthToken", "oauth"),
+    ("get", f"{V1}/initiatives/{{initiative_id}}/case-studies"): (
+        "listCaseStudies",
+        "case-studies",
+    ),
+    ("post", f"{V1}/initiatives/{{initiative_id}}/case-studies"): (
+        "createCaseStudy",
+        "case-studies",
+    ),
+    ("get", f"{V1}/case-studies/{{case_study_id}}"): ("getCaseStudy", "case-studies"),
+    ("patch", f"{V1}/case-studies/{{case_study_id}}"): ("updateCaseStudy", "case-studies"),
+    ("delete", f"{V1}/case-studies/{{case_study_id}}"): ("deleteCaseStudy", "case-studies"),
+    ("get", f"{V1}/case-studies/{{case_study_id}}/content"): (
+        "getCaseStudyContent",
+        "case-studies",
+    ),
+    ("get", f"{V1}/case-studies/{{case_study_id}}/completeness"): (
+        "getCaseStudyCompleteness",
+        "case-studies",
+    ),
+    ("get", f"{V1}/case-studies/{{case_study_id}}/case-study.html"): (
+        "renderCaseStudyHtml",
+        "case-studies",
+    ),
+    ("get", f"{V1}/case-studies/{{case_study_id}}/case-study.md"): (
+        "renderCaseStudyMarkdown",
+        "case-studies",
+    ),
+    ("get", f"{V1}/case-studies/{{case_study_id}}/charts/radar.svg"): (
+        "getCaseStudyRadar",
+        "case-studies",
+    ),
+    ("get", f"{V1}/case-studies/{{case_study_id}}/charts/radar.txt"): (
+        "getCaseStudyRadarText",
+        "case-studies",
+    ),
+    ("get", f"{V1}/case-studies/{{case_study_id}}/charts/timeline.svg"): (
+        "getCaseStudyTimeline",
+        "case-studies",
+    ),
+    ("get", f"{V1}/case-studies/{{case_study_id}}/charts/timeline.txt"): (
+        "getCaseStudyTimelineText",
+        "case-studies",
+    ),
+    ("get", f"{V1}/case-studies/{{case_study_id}}/publication"): ("getPublication", "library"),
+    ("put", f"{V1}/case-studies/{{case_study_id}}/publication"): ("publishCaseStudy", "library"),
+    ("delete", f"{V1}/case-studies/{{case_study_id}}/publication"): (
+        "unpublishCaseStudy",
+        "library",
+    ),
+    ("get", f"{V1}/library"): ("searchLibrary", "library"),
+    ("get", f"{V1}/library/{{slug}}"): ("getLibraryEntry", "library"),
     ("get", f"{V1}/webhooks"): ("listWebhooks", "webhooks"),
     ("post", f"{V1}/webhooks"): ("createWebhook", "webhooks"),
     ("get", f"{V1}/webhooks/{{webhook_id}}"): ("getWebhook", "webhooks"),

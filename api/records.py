@@ -71,6 +71,7 @@ _COLLECTIONS = {
     "Activity": "activities",
     "Evidence": "evidence",
     "Assessment": "assessments",
+    "CaseStudy": "case-studies",
     "ApiKey": "keys",
 }
 _PREFIXES = {

@@ -49,6 +49,10 @@ class Person:
     role: str
     display_name: str
     consent: str = "given"
+    given_by: str | None = "self"
+    """Who signed the consent form: the person, or someone deciding for them."""
+    publish: bool = False
+    """Whether they also agreed to what they said being published beyond the council."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +91,8 @@ class Record:
     person: str | None = None
     visibility: str = "organisation"
     attachment: Attachment | None = None
+    publish: bool = False
+    """Public, with consent to publish: may go into the network library's copy."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,14 +106,14 @@ class Chapter:
 
 
 PEOPLE = [
-    Person("isla", "person_using_services", "Isla G."),
-    Person("duncan", "person_using_services", "Duncan F."),
+    Person("isla", "person_using_services", "Isla G.", given_by="welfare_attorney", publish=True),
+    Person("duncan", "person_using_services", "Duncan F.", publish=True),
     Person("morag", "family_member_or_carer", "Morag F. (Duncan's wife)"),
     Person("adeyemi", "neighbour_or_community_member", "Mr Adeyemi (allotment society)"),
     Person("kerry", "professional", "Kerry, dementia link worker"),
     Person("priya", "professional", "Priya, activities coordinator at Larchfield Lodge"),
     Person("pupils", "volunteer", "Brackenford High pupil volunteers"),
-    Person("sam", "volunteer", "Sam (S6 pupil; consent form not back yet)", "not_recorded"),
+    Person("sam", "volunteer", "Sam (S6 pupil; consent form not back yet)", "not_recorded", None),
     Person("walking_group", "partner_organisation", "Brackenford Walking Group"),
 ]
 
@@ -386,6 +392,7 @@ CHAPTERS = [
                     ),
                     "context": "On the canal walk, at the second bench.",
                 },
+                publish=True,
             ),
             Record(
                 evidence_type="audio-interview",
@@ -402,6 +409,7 @@ CHAPTERS = [
                     "duration_seconds": 2,
                 },
                 attachment=Attachment("cafe-interview.wav", "audio/wav", "interview_wav"),
+                publish=True,
             ),
             Record(
                 evidence_type="unexpected-outcome",
@@ -480,3 +488,27 @@ ASSESSMENTS = [
     ),
 ]
 """The same initiative rated by the people using the service and by the staff."""
+
+
+CONSENT_DAYS_AGO = 70
+"""When the demo's consent forms were signed, counted back from today."""
+
+CASE_STUDY_SECTIONS = {
+    "learning": (
+        "Walking at the pace of the slowest walker mattered more than the route. People "
+        "living with dementia led best when a familiar face walked beside them, and the "
+        "pupils learned as much from Isla and Duncan as they gave.\n\n"
+        "What was hard: getting consent forms back from young volunteers in time, and "
+        "keeping the café going through the school holidays."
+    ),
+    "next": (
+        "Keep the café running all year with adult volunteers in the holidays, and offer "
+        "the walks to a second care home."
+    ),
+    "credits": (
+        "Told by the people of Out and About in Brackenford (a fictional demo): walkers, "
+        "families, pupils, Larchfield Lodge and the Brackenford Walking Group."
+    ),
+}
+CASE_STUDY_PLACE = "Brackenford"
+CASE_STUDY_AGREED_BY = "The Out and About steering group (demo)"

@@ -24,7 +24,11 @@ from sqlalchemy.orm import Session
 from api.context import services
 from coprod_demo.content import (
     ASSESSMENTS,
+    CASE_STUDY_AGREED_BY,
+    CASE_STUDY_PLACE,
+    CASE_STUDY_SECTIONS,
     CHAPTERS,
+    CONSENT_DAYS_AGO,
     INITIATIVE,
     INITIATIVE_REF,
     ORGANISATION_NAME,
@@ -152,6 +156,7 @@ def _record_story(client: _Client, today: dt.date) -> str:
     initiative_id: str = initiative["id"]
     try:
         _record_chapters(client, initiative_id, today)
+        _publish_case_study(client, initiative_id)
         client.call(
             "PATCH", f"/initiatives/{initiative_id}", 200, json={"external_ref": INITIATIVE_REF}
         )
@@ -179,6 +184,13 @@ def _record_chapters(client: _Client, initiative_id: str, today: dt.date) -> Non
                 "role": person.role,
                 "display_name": person.display_name,
                 "consent": person.consent,
+                "consent_given_by": person.given_by,
+                "consent_given_on": (
+                    (today - dt.timedelta(days=CONSENT_DAYS_AGO)).isoformat()
+                    if person.given_by
+                    else None
+                ),
+                "publication_consent": "given" if person.publish else "not_recorded",
             },
         )["id"]
         for person in PEOPLE
@@ -221,7 +233,8 @@ def _record_chapters(client: _Client, initiative_id: str, today: dt.date) -> Non
                 "dimensions": record.dimensions,
                 "indicators": record.indicators,
                 "consent": consent[record.person] if record.person else "given",
-                "visibility": record.visibility,
+                "visibility": "public" if record.publish else record.visibility,
+                "publication_consent": "given" if record.publish else "not_recorded",
             }
             if record.activity is not None:
                 body["activity_id"] = activities[record.activity]
@@ -244,6 +257,22 @@ def _record_chapters(client: _Client, initiative_id: str, today: dt.date) -> Non
                 "assessed_on": (today - dt.timedelta(days=rating.days_ago)).isoformat(),
             },
         )
+
+
+def _publish_case_study(client: _Client, initiative_id: str) -> None:
+    """A case study of the story, with the people's words added, in the library."""
+    made = client.call("POST", f"/initiatives/{initiative_id}/case-studies", 201, json={})
+    client.call("PATCH", f"/case-studies/{made['id']}", 200, json={"sections": CASE_STUDY_SECTIONS})
+    client.call(
+        "PUT",
+        f"/case-studies/{made['id']}/publication",
+        201,
+        json={
+            "owners_agree": True,
+            "agreed_by": CASE_STUDY_AGREED_BY,
+            "place": CASE_STUDY_PLACE,
+        },
+    )
 
 
 def _upload(client: _Client, evidence_id: str, attachment: Attachment) -> None:

@@ -8,16 +8,35 @@ from alembic.runtime.migration import MigrationContext
 
 from api import create_app
 from api.context import services
-from toolkits_core._store.models import Base
+from toolkits_core._store.models import Base, modelled
 from toolkits_core.service import Database, SchemaNotCurrentError
 
 
 def test_the_migrated_schema_matches_the_models(database):
     """Run on SQLite and on PostgreSQL: a model change without a migration fails here."""
     with database.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": modelled}
+        )
         differences = compare_metadata(context, Base.metadata)
     assert differences == [], "write a migration: " + repr(differences)
+    assert database.is_current()
+
+
+def test_the_library_has_a_full_text_index_on_either_database(database):
+    """Only the full-text search is left out of the comparison above: check it is there."""
+    with database.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            found = connection.exec_driver_sql(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_library_entries_search'"
+            ).scalar_one()
+            assert "to_tsvector" in found
+            assert "gin" in found
+        else:
+            found = connection.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE name = 'library_search'"
+            ).scalar_one()
+            assert "fts5" in found
     assert database.is_current()
 
 

@@ -6,6 +6,7 @@ a function the tests call directly.
 
 from __future__ import annotations
 
+import re
 import shlex
 import socket
 
@@ -287,3 +288,24 @@ def test_serve_on_a_file_that_is_not_a_database_says_so(served, tmp_path):
 def test_serve_without_an_organisation_says_how_to_make_one(served):
     result = CliRunner().invoke(main, ["serve"], catch_exceptions=False)
     assert "There is no organisation yet" in result.output
+
+
+def test_serve_demo_shows_the_case_study_library_with_its_audio_and_radar(served):
+    result = CliRunner().invoke(main, ["serve", "--demo", "--port", "8124"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:8124/library" in result.output
+    [(app, _)] = served
+    browser = app.test_client()
+    listing = browser.get("/library").get_data(as_text=True)
+    assert "Out and About in Brackenford" in listing
+    slug = re.search(r'href="/library/([\w-]+)"', listing).group(1)
+    page = browser.get(f"/library/{slug}").get_data(as_text=True)
+    audio = re.search(r'<audio controls preload="metadata" src="([^"]+)"', page).group(1)
+    played = browser.get(audio)
+    assert played.status_code == 200
+    assert played.mimetype == "audio/wav"
+    played.close()
+    for label in ("Co-commissioning", "Co-design", "Co-delivery", "Co-assessment"):
+        assert f">{label}</text>" in page
+    assert "Sam (S6 pupil" not in page  # names never appear; roles do
+    assert "Isla and a pupil volunteer" in page

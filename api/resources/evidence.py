@@ -74,6 +74,12 @@ blueprint = Blueprint(
 blueprint.after_request(locate_existing)
 
 CONSENTS = [consent.value for consent in Consent]
+PUBLICATION_CONSENT_DESCRIPTION = (
+    "given, not_recorded or withdrawn: whether it may be published beyond your organisation "
+    "(the network library), asked separately from consent to use. Given only with consent "
+    "given; consent leaving given takes it along. Only public evidence with both, from a "
+    "participant (if any) who agreed to publication too, ever leaves the organisation."
+)
 VISIBILITIES = [visibility.value for visibility in EvidenceVisibility]
 
 TYPE_DESCRIPTION = (
@@ -178,6 +184,11 @@ class EvidenceSchema(fields.Timestamps):
         validate=ma.validate.OneOf(CONSENTS),
         metadata={"description": CONSENT_DESCRIPTION},
     )
+    publication_consent = ma.fields.String(
+        load_default=Consent.NOT_RECORDED.value,
+        validate=ma.validate.OneOf(CONSENTS),
+        metadata={"description": PUBLICATION_CONSENT_DESCRIPTION},
+    )
     visibility = ma.fields.String(
         load_default=EvidenceVisibility.ORGANISATION.value,
         validate=ma.validate.OneOf(VISIBILITIES),
@@ -223,6 +234,10 @@ class EvidencePatchSchema(ma.Schema):
     payload = _payload()
     consent = ma.fields.String(
         validate=ma.validate.OneOf(CONSENTS), metadata={"description": CONSENT_DESCRIPTION}
+    )
+    publication_consent = ma.fields.String(
+        validate=ma.validate.OneOf(CONSENTS),
+        metadata={"description": PUBLICATION_CONSENT_DESCRIPTION},
     )
     visibility = ma.fields.String(
         validate=ma.validate.OneOf(VISIBILITIES),

@@ -28,6 +28,7 @@ from api.records import (
 )
 from toolkits_core import Consent, ParticipantRole
 from toolkits_core.service import (
+    ConsentGiver,
     Participant,
     Scope,
     Upserted,
@@ -60,11 +61,64 @@ NAME_DESCRIPTION = (
 )
 CONSENT_DESCRIPTION = (
     "given, not_recorded or withdrawn. Only participants whose consent is given count as "
-    "taking part in the toolkits' rules."
+    "taking part in the toolkits' rules. Withdrawing it withdraws consent to publish too."
+)
+GIVERS = [giver.value for giver in ConsentGiver]
+GIVEN_ON_DESCRIPTION = (
+    "The date consent was given, as you know it (the date on a signed paper form), not the "
+    "day it is typed in; not in the future. Null while unknown."
+)
+GIVEN_BY_DESCRIPTION = (
+    "Who gave consent: self (the person; in Scotland a child of 12 or over is presumed "
+    "able to), welfare_attorney or guardian (for an adult who cannot decide, under the "
+    "Adults with Incapacity (Scotland) Act 2000), or parent (for a young child). Null "
+    "while unknown."
+)
+PUBLICATION_DESCRIPTION = (
+    "given, not_recorded or withdrawn: whether what came from them (their words, voice, "
+    "picture) may be published beyond your organisation, asked separately from consent to "
+    "take part. Given only with consent given and with consent_given_on and "
+    "consent_given_by recorded. Existing participants start at not_recorded."
 )
 
 
-class ParticipantSchema(fields.Timestamps):
+class ConsentRecordPatch(ma.Schema):
+    """The consent record's fields as a PATCH takes them: only what is sent changes."""
+
+    consent_given_on = ma.fields.Date(
+        allow_none=True, metadata={"description": GIVEN_ON_DESCRIPTION}
+    )
+    consent_given_by = ma.fields.String(
+        allow_none=True,
+        validate=ma.validate.OneOf(GIVERS),
+        metadata={"description": GIVEN_BY_DESCRIPTION},
+    )
+    publication_consent = ma.fields.String(
+        validate=ma.validate.OneOf(CONSENTS), metadata={"description": PUBLICATION_DESCRIPTION}
+    )
+
+
+class ConsentRecord(ma.Schema):
+    """The consent record's fields in a whole participant (POST and PUT): those not sent
+    take their defaults, as every field of a replaced record does."""
+
+    consent_given_on = ma.fields.Date(
+        allow_none=True, load_default=None, metadata={"description": GIVEN_ON_DESCRIPTION}
+    )
+    consent_given_by = ma.fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=ma.validate.OneOf(GIVERS),
+        metadata={"description": GIVEN_BY_DESCRIPTION},
+    )
+    publication_consent = ma.fields.String(
+        load_default=Consent.NOT_RECORDED.value,
+        validate=ma.validate.OneOf(CONSENTS),
+        metadata={"description": PUBLICATION_DESCRIPTION},
+    )
+
+
+class ParticipantSchema(ConsentRecord, fields.Timestamps):
     id = fields.record_id()
     initiative_id = ma.fields.String(dump_only=True)
     role = ma.fields.String(
@@ -86,6 +140,14 @@ class ParticipantSchema(fields.Timestamps):
             "null while it is not recorded."
         },
     )
+    publication_consent_recorded_at = ma.fields.AwareDateTime(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "When consent to publish was last given or withdrawn, set by the "
+            "server; null while it is not recorded."
+        },
+    )
     external_ref = fields.external_ref()
     erased_at = ma.fields.AwareDateTime(
         dump_only=True,
@@ -97,7 +159,7 @@ class ParticipantSchema(fields.Timestamps):
     )
 
 
-class ParticipantPatchSchema(ma.Schema):
+class ParticipantPatchSchema(ConsentRecordPatch):
     role = ma.fields.String(
         validate=ma.validate.OneOf(ROLES), metadata={"description": ROLE_DESCRIPTION}
     )
@@ -148,7 +210,8 @@ def list_across(args: dict[str, Any]) -> Any:
 def create(body: dict[str, Any], initiative_id: str) -> Any:
     """Add a participant to an initiative.
 
-    Giving or withdrawing consent stamps consent_recorded_at with the server's time.
+    Giving or withdrawing consent stamps consent_recorded_at with the server's time;
+    consent_given_on is the date you say it was given. Consent to publish is separate.
     Refused with 409 while the initiative is archived.
     """
     ws = workspace()
@@ -160,6 +223,9 @@ def create(body: dict[str, Any], initiative_id: str) -> Any:
         consent=body["consent"],
         external_ref=body.get("external_ref"),
         sent=sent_fields(ParticipantSchema),
+        consent_given_on=body["consent_given_on"],
+        consent_given_by=body["consent_given_by"],
+        publication_consent=body["publication_consent"],
     )
     ws.commit()
     return record_reply(participant, 201)
@@ -209,6 +275,9 @@ def write_by_ref(
         consent=fields["consent"],
         if_match=if_match,
         if_none_match=if_none_match,
+        consent_given_on=fields["consent_given_on"],
+        consent_given_by=fields["consent_given_by"],
+        publication_consent=fields["publication_consent"],
     )
 
 

@@ -32,6 +32,7 @@ from conftest import ApiClient
 from flask import Flask
 
 from api.context import services
+from toolkits_core._store.models import modelled
 from toolkits_core.service import Database, create_client, create_key, create_organisation
 
 STAR = "coproduction-star"
@@ -210,8 +211,8 @@ class FuzzWorld:
         """
         self.queries = []
         for name, table in sorted(metadata.tables.items()):
-            if name == "alembic_version":
-                continue
+            if name == "alembic_version" or not modelled(name, "table", {}):
+                continue  # the full-text index follows library_entries, watched below
             columns = [c for c in table.c if (name, c.name) not in VOLATILE_COLUMNS]
             query = sa.select(*columns).order_by(*table.primary_key.columns)
             if "organisation_id" in table.c:

@@ -27,6 +27,7 @@ def record_paths(world):
         f"activities/{world['activity_id']}",
         f"evidence/{world['evidence_id']}",
         f"assessments/{world['assessment_id']}",
+        f"case-studies/{world['case_study_id']}",
         "organisation",
     ]
 
@@ -103,6 +104,7 @@ def test_the_document_says_which_reads_answer_304(app):
         "/api/v1/activities/{activity_id}",
         "/api/v1/evidence/{evidence_id}",
         "/api/v1/assessments/{assessment_id}",
+        "/api/v1/case-studies/{case_study_id}",
         "/api/v1/evidence/{evidence_id}/file",
         "/api/v1/webhooks/{webhook_id}",
     }

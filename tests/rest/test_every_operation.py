@@ -91,6 +91,12 @@ VALID_BODIES = {
     },
     ("patch", "/api/v1/webhooks/{webhook_id}"): {"description": "Renamed"},
     ("post", "/api/v1/webhooks/{webhook_id}/rotate-secret"): {"overlap_hours": 1},
+    ("post", "/api/v1/initiatives/{initiative_id}/case-studies"): {"kind": "retrospective"},
+    ("patch", "/api/v1/case-studies/{case_study_id}"): {"sections": {"next": "More walks."}},
+    ("put", "/api/v1/case-studies/{case_study_id}/publication"): {
+        "owners_agree": True,
+        "agreed_by": "The walking group",
+    },
 }
 MULTIPART = {("put", "/api/v1/evidence/{evidence_id}/file")}
 NDJSON_BODIES = {
@@ -106,7 +112,8 @@ WITHOUT_BODY = {
 }
 
 # Path parameters that name toolkit definitions, which every organisation shares.
-SHARED_PARAMETERS = {"key", "evidence_type"}
+SHARED_PARAMETERS = {"key", "evidence_type", "slug"}
+# (a published case study's slug: the library is every organisation's to read)
 # Path parameters that are the integrator's own ids: each organisation has its own, so
 # another organisation's PUT by the same ref makes a record of its own (no 404).
 OWN_ID_PARAMETERS = {"ref"}
@@ -220,7 +227,15 @@ def build_world(org):
     admin = org.with_scope("admin")
     webhook = admin.post("webhooks", json=VALID_BODIES[("post", "/api/v1/webhooks")]).json["id"]
     delivery = admin.post(f"webhooks/{webhook}/ping").json["id"]  # refused at once: logged
+    case_study = api.post(f"initiatives/{initiative}/case-studies", json={}).json["id"]
+    published = api.put(
+        f"case-studies/{case_study}/publication",
+        json={"owners_agree": True, "agreed_by": "The walking group"},
+    )
+    assert published.status_code == 201, published.json
     return {
+        "slug": published.json["slug"],
+        "case_study_id": case_study,
         "initiative_id": initiative,
         "participant_id": participant,
         "activity_id": activity,
@@ -267,6 +282,7 @@ def snapshot(org, world):
         f"activities/{world['activity_id']}",
         f"evidence/{world['evidence_id']}",
         f"assessments/{world['assessment_id']}",
+        f"case-studies/{world['case_study_id']}",
         "organisation",
         "keys",
         "oauth/clients",

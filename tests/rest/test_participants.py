@@ -10,6 +10,8 @@ STANDARDS = "national-standards"
 FIELDS = {
     "id", "initiative_id", "role", "display_name", "consent", "consent_recorded_at",
     "external_ref", "created_at", "updated_at", "version", "erased_at",
+    "consent_given_on", "consent_given_by", "publication_consent",
+    "publication_consent_recorded_at",
 }  # fmt: skip
 
 

@@ -40,6 +40,8 @@ EVENT_TYPES = tuple(
             *(f"{kind}.deleted" for kind in FEED_RECORD_TYPES if kind != "transition"),
             "participant.consent_withdrawn",
             "evidence.consent_withdrawn",
+            "participant.publication_consent_withdrawn",
+            "evidence.publication_consent_withdrawn",
             "participant.erased",
             "evidence.erased",
             "initiative.stage_changed",

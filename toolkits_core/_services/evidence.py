@@ -25,9 +25,11 @@ from typing import Any, BinaryIO, TypeVar
 import sqlalchemy as sa
 
 from toolkits_core._evidence_kinds import EvidenceKind
+from toolkits_core._services.consent import check_evidence_consent
 from toolkits_core._services.errors import (
     ConflictError,
     FieldProblem,
+    Invalid,
     InvalidRequestError,
     NotFoundError,
     ServiceError,
@@ -79,6 +81,7 @@ EDITABLE = frozenset(
         "indicators",
         "payload",
         "consent",
+        "publication_consent",
         "visibility",
         "collected_on",
         "external_ref",
@@ -129,6 +132,7 @@ class _Proposal:
     visibility: str
     collected_on: dt.date | None
     external_ref: str | None
+    publication_consent: str = Consent.NOT_RECORDED
 
 
 _PROPOSAL_FIELDS = dataclasses.fields(_Proposal)
@@ -273,6 +277,12 @@ def _check(
         plugin = None if problem.plugin == "core" else problem.plugin
         problems.append(FieldProblem(field, problem.message, problem.code, plugin))
     problems += _consent_problems(proposal, participant)
+    invalid = Invalid()
+    check_evidence_consent(
+        {"consent": proposal.consent, "publication_consent": proposal.publication_consent},
+        invalid,
+    )
+    problems += invalid.problems
     if record is not None and record.file_sha256 is not None:
         problems += _file_fit_problems(toolkit, proposal.evidence_type, record)
     if problems:
@@ -388,6 +398,7 @@ def create_evidence(
     collected_on: dt.date | None = None,
     external_ref: str | None = None,
     sent: Collection[str] | None = None,
+    publication_consent: str = Consent.NOT_RECORDED,
 ) -> Evidence:
     """A new piece of evidence, by default where its activity was done.
 
@@ -413,6 +424,7 @@ def create_evidence(
         visibility=_choice(EvidenceVisibility, visibility, "visibility"),
         collected_on=collected_on,
         external_ref=external_ref,
+        publication_consent=_choice(Consent, publication_consent, "publication_consent"),
     )
     _check(ws, initiative, proposal, linked, sent=sent)
     evidence = Evidence(organisation_id=ws.organisation_id, initiative_id=initiative.id)
@@ -486,12 +498,24 @@ def update_evidence(
     merged["dimensions"] = list(dict.fromkeys(merged["dimensions"]))
     merged["indicators"] = list(dict.fromkeys(merged["indicators"]))
     merged["consent"] = _choice(Consent, merged["consent"], "consent")
+    if merged["consent"] != Consent.GIVEN and "publication_consent" not in changes:
+        merged["publication_consent"] = _follow(merged["consent"], evidence.publication_consent)
+    merged["publication_consent"] = _choice(
+        Consent, merged["publication_consent"], "publication_consent"
+    )
     merged["visibility"] = _choice(EvidenceVisibility, merged["visibility"], "visibility")
     proposal = _Proposal(**merged)
     linked = _Linked.lock(ws, initiative, proposal.participant_id, proposal.activity_id)
     _check(ws, initiative, proposal, linked, evidence, sent=changes)
     _store(ws, evidence, proposal)
     return evidence
+
+
+def _follow(consent: str, publication: str) -> str:
+    """Consent to use leaving ``given`` takes consent to publish with it."""
+    if publication != Consent.GIVEN:
+        return publication
+    return Consent.WITHDRAWN.value if consent == Consent.WITHDRAWN else Consent.NOT_RECORDED.value
 
 
 def upsert_evidence(
@@ -512,6 +536,7 @@ def upsert_evidence(
     collected_on: dt.date | None = None,
     if_match: str | None = None,
     if_none_match: str | None = None,
+    publication_consent: str = Consent.NOT_RECORDED,
 ) -> Upserted[Evidence]:
     """The initiative's evidence the caller knows as ``external_ref``, made or replaced.
 
@@ -531,6 +556,7 @@ def upsert_evidence(
         "dimensions": list(dimensions),
         "indicators": list(indicators),
         "consent": consent,
+        "publication_consent": publication_consent,
         "visibility": visibility,
         "collected_on": collected_on,
     }

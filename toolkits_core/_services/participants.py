@@ -5,8 +5,9 @@ pseudonym, a consent status with the time it was last recorded, and the integrat
 reference. Nothing else about a person is asked for or stored, so nothing else can leak.
 
 Consent is what decides whether someone counts as taking part (the toolkits' rules read
-it), so the moment it was given or withdrawn is stamped by the server, never sent by the
-caller: a mirror cannot backdate it.
+it), so the moment it was recorded or withdrawn is stamped by the server, never sent by the
+caller: a mirror cannot backdate it. The date consent was given (on a paper form, say) and
+who gave it are the caller's to say, with consent to publish beside it (``consent``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from toolkits_core._services.consent import (
+    check_participant_consent,
+    consent_date,
+    consent_giver,
+    consent_status,
+    follow_consent,
+)
 from toolkits_core._services.errors import FieldProblem, Invalid, InvalidRequestError
 from toolkits_core._services.external_refs import (
     Upserted,
@@ -43,7 +51,18 @@ from toolkits_core._store.models import (
 )
 from toolkits_core._views import Consent, ParticipantRole
 
-EDITABLE = frozenset({"role", "display_name", "consent", "external_ref"})
+EDITABLE = frozenset(
+    {
+        "role",
+        "display_name",
+        "consent",
+        "external_ref",
+        "consent_given_on",
+        "consent_given_by",
+        "publication_consent",
+    }
+)
+CONSENT_RECORD = ("consent_given_on", "consent_given_by", "publication_consent")
 NAME_LENGTH = 200
 
 
@@ -90,6 +109,9 @@ def create_participant(
     consent: str = Consent.NOT_RECORDED,
     external_ref: str | None = None,
     sent: Collection[str] | None = None,
+    consent_given_on: dt.date | None = None,
+    consent_given_by: str | None = None,
+    publication_consent: str = Consent.NOT_RECORDED,
 ) -> Participant:
     """A new participant in an initiative that can still change.
 
@@ -98,11 +120,16 @@ def create_participant(
     """
     initiative = writable_initiative(ws, initiative_id)
     invalid = Invalid()
-    values = {
+    values: dict[str, Any] = {
         "role": _role(role, invalid),
         "display_name": _display_name(display_name, invalid),
         "consent": _consent(consent, invalid),
+        "consent_given_on": consent_date(consent_given_on, invalid),
+        "consent_given_by": consent_giver(consent_given_by, invalid),
+        "publication_consent": consent_status(publication_consent, invalid, "publication_consent"),
     }
+    invalid.raise_if_any()
+    check_participant_consent(values, invalid)
     invalid.raise_if_any()
     refuse_erased_ref(ws, external_ref)
     ensure_external_ref_free(
@@ -117,6 +144,7 @@ def create_participant(
         initiative_id=initiative.id,
         external_ref=external_ref,
         consent_recorded_at=_consent_recorded_at(values["consent"]),
+        publication_consent_recorded_at=_consent_recorded_at(values["publication_consent"]),
         **values,
     )
     ws.session.add(participant)
@@ -218,6 +246,17 @@ def update_participant(
         cleaned["display_name"] = _display_name(changes["display_name"], invalid)
     if "consent" in changes:
         cleaned["consent"] = _consent(changes["consent"], invalid)
+    if "consent_given_on" in changes:
+        cleaned["consent_given_on"] = consent_date(changes["consent_given_on"], invalid)
+    if "consent_given_by" in changes:
+        cleaned["consent_given_by"] = consent_giver(changes["consent_given_by"], invalid)
+    if "publication_consent" in changes:
+        cleaned["publication_consent"] = consent_status(
+            changes["publication_consent"], invalid, "publication_consent"
+        )
+    invalid.raise_if_any()
+    follow_consent(cleaned, participant.publication_consent)
+    check_participant_consent(_merged(participant, cleaned), invalid)
     invalid.raise_if_any()
     if "external_ref" in changes:
         refuse_erased_ref(ws, changes["external_ref"])
@@ -233,9 +272,17 @@ def update_participant(
         cleaned["consent_recorded_at"] = _consent_recorded_at(cleaned["consent"])
         if cleaned["consent"] == Consent.WITHDRAWN:
             _withdraw_contributions(ws, participant)
+    publication = cleaned.get("publication_consent", participant.publication_consent)
+    if publication != participant.publication_consent:
+        cleaned["publication_consent_recorded_at"] = _consent_recorded_at(publication)
     if apply_changes(participant, cleaned):
         ws.session.flush()
     return participant
+
+
+def _merged(participant: Participant, changes: dict[str, Any]) -> dict[str, Any]:
+    names = ("consent", *CONSENT_RECORD)
+    return {name: changes.get(name, getattr(participant, name)) for name in names}
 
 
 def upsert_participant(
@@ -248,6 +295,9 @@ def upsert_participant(
     consent: str = Consent.NOT_RECORDED,
     if_match: str | None = None,
     if_none_match: str | None = None,
+    consent_given_on: dt.date | None = None,
+    consent_given_by: str | None = None,
+    publication_consent: str = Consent.NOT_RECORDED,
 ) -> Upserted[Participant]:
     """The initiative's participant the caller knows as ``external_ref``, made or replaced.
 
@@ -260,7 +310,14 @@ def upsert_participant(
     """
     initiative = writable_initiative(ws, initiative_id)
     refuse_erased_ref(ws, external_ref)
-    changes = {"role": role, "display_name": display_name, "consent": consent}
+    changes: dict[str, Any] = {
+        "role": role,
+        "display_name": display_name,
+        "consent": consent,
+        "consent_given_on": consent_given_on,
+        "consent_given_by": consent_given_by,
+        "publication_consent": publication_consent,
+    }
     return create_or_replace(
         ws,
         external_ref,
@@ -268,7 +325,7 @@ def upsert_participant(
             ws, Participant, external_ref, initiative_id=initiative.id, lock=True
         ),
         create=lambda: create_participant(ws, initiative.id, external_ref=external_ref, **changes),
-        replace=lambda found: update_participant(ws, found.id, changes, if_match=if_match),
+        replace=lambda found: update_participant(ws, found.id, dict(changes), if_match=if_match),
         if_match=if_match,
         if_none_match=if_none_match,
     )
@@ -290,6 +347,10 @@ def _withdraw_contributions(ws: Workspace, participant: Participant) -> None:
         )
         .values(
             consent=Consent.WITHDRAWN.value,
+            publication_consent=sa.case(
+                (Evidence.publication_consent == Consent.GIVEN.value, Consent.WITHDRAWN.value),
+                else_=Evidence.publication_consent,
+            ),
             visibility=sa.case(
                 (Evidence.visibility == "public", "organisation"), else_=Evidence.visibility
             ),
@@ -304,7 +365,7 @@ def _withdraw_contributions(ws: Workspace, participant: Participant) -> None:
         changed,
         organisation_id=ws.organisation_id,
         initiative_id=participant.initiative_id,
-        fields=("consent", "visibility"),
+        fields=("consent", "publication_consent", "visibility"),
         event_type="evidence.consent_withdrawn",
     )
 

@@ -161,6 +161,9 @@ def erase_participant(
     if participant.consent != Consent.WITHDRAWN.value:
         participant.consent = Consent.WITHDRAWN.value
         participant.consent_recorded_at = now
+    if participant.publication_consent == Consent.GIVEN.value:
+        participant.publication_consent = Consent.WITHDRAWN.value
+        participant.publication_consent_recorded_at = now
     participant.erased_at = now
     erased = [participant.id]
     for evidence in _evidence_of(ws, participant):
@@ -171,6 +174,8 @@ def erase_participant(
         evidence.payload = {}
         evidence.external_ref = None  # a CRM's id for it may be derived from the person
         evidence.consent = Consent.WITHDRAWN.value
+        if evidence.publication_consent == Consent.GIVEN.value:
+            evidence.publication_consent = Consent.WITHDRAWN.value
         if evidence.visibility == "public":
             evidence.visibility = "organisation"
         evidence.erased_at = now

@@ -28,6 +28,7 @@ from toolkits_core._store.models import (
     ApiKey,
     Assessment,
     AuditEvent,
+    CaseStudy,
     ChangeClock,
     EventData,
     Evidence,
@@ -54,6 +55,7 @@ RECORD_TYPES: dict[type[Any], str] = {
     Activity: "activity",
     Evidence: "evidence",
     Assessment: "assessment",
+    CaseStudy: "case_study",
 }
 """Every model whose writes are logged, with the name the log gives its records."""
 
@@ -196,10 +198,18 @@ def _event(action: AuditAction, record: Any, fields: Iterable[str] = ()) -> Even
 
 
 def _special_type(record: Any, fields: tuple[str, ...]) -> str | None:
-    """The changes integrators are told of by name: consent withdrawn, a stage moved."""
+    """The changes integrators are told of by name: consent (to use, or to publish)
+    withdrawn, a stage moved."""
     withdrawn = "consent" in fields and getattr(record, "consent", None) == "withdrawn"
     if isinstance(record, Participant | Evidence) and withdrawn:
         return f"{RECORD_TYPES[type(record)]}.consent_withdrawn"
+    unpublished = getattr(record, "publication_consent", None) == "withdrawn"
+    if (
+        isinstance(record, Participant | Evidence)
+        and unpublished
+        and "publication_consent" in fields
+    ):
+        return f"{RECORD_TYPES[type(record)]}.publication_consent_withdrawn"
     if isinstance(record, Initiative) and "stage" in fields:
         return "initiative.stage_changed"
     return None

@@ -31,6 +31,16 @@ NAMING_CONVENTION = {
 }
 
 
+FULL_TEXT_SEARCH = ("library_search", "ix_library_entries_search")
+"""What the library's full-text search adds that the models cannot say: SQLite's FTS5 table
+(and its shadow tables, named after it) and PostgreSQL's expression GIN index."""
+
+
+def modelled(name: str | None, type_: Any, _parents: Any) -> bool:
+    """Alembic's ``include_name``: whether the schema comparison should look at ``name``."""
+    return not (name or "").startswith(FULL_TEXT_SEARCH)
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -270,6 +280,13 @@ class Participant(Mirrored, InInitiative, Base):
     display_name: Mapped[str] = mapped_column(sa.String(200))
     consent: Mapped[str] = mapped_column(sa.String(20), default="not_recorded")
     consent_recorded_at: Mapped[dt.datetime | None]
+    consent_given_on: Mapped[dt.date | None]
+    """The date consent was given, as the caller knows it (the date on a paper form)."""
+    consent_given_by: Mapped[str | None] = mapped_column(sa.String(30))
+    """Who gave it: the person, or someone deciding for them (``ConsentGiver``)."""
+    publication_consent: Mapped[str] = mapped_column(sa.String(20), default="not_recorded")
+    """Consent to publish what came from them beyond the organisation: asked separately."""
+    publication_consent_recorded_at: Mapped[dt.datetime | None]
     erased_at: Mapped[dt.datetime | None]
 
 
@@ -329,6 +346,8 @@ class Evidence(Mirrored, InInitiative, Base):
     indicators: Mapped[list[str]] = mapped_column(default=list)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     consent: Mapped[str] = mapped_column(sa.String(20), default="not_recorded")
+    publication_consent: Mapped[str] = mapped_column(sa.String(20), default="not_recorded")
+    """Consent to publish this piece beyond the organisation (a photo, a voice)."""
     visibility: Mapped[str] = mapped_column(sa.String(20), default="organisation")
     collected_on: Mapped[dt.date | None]
     file_name: Mapped[str | None] = mapped_column(sa.String(255))
@@ -368,6 +387,68 @@ class Assessment(Mirrored, InInitiative, Base):
     ratings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     assessed_on: Mapped[dt.date]
     note: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class CaseStudy(InInitiative, Base):
+    """A case study of an initiative: section texts people edit, and the evidence it cites.
+
+    What it says about the initiative's people, steps, outcomes and assessments is read
+    from the records at every rendering; what it quotes is the cited evidence, by id, so
+    a withdrawal takes a voice out of every rendering at once.
+    """
+
+    __tablename__ = "case_studies"
+    __table_args__ = (_page_index("case_studies", "initiative_id"),)
+
+    id: Mapped[str] = _id_column("cst")
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    dated_on: Mapped[dt.date]
+    sections: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    cited_evidence_ids: Mapped[list[str]] = mapped_column(default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class LibraryEntry(Owned, Base):
+    """A case study published to the network's library, readable by every organisation.
+
+    It keeps the texts and citations as they were published; what it quotes is read from
+    the cited evidence at every reading, and only while it is ``publishable``, so a
+    withdrawal or erasure takes a voice out of it in the transaction that makes it.
+    ``search_text`` holds only what people wrote for publication (title, section texts,
+    themes, place, organisation), never the voices.
+    """
+
+    __tablename__ = "library_entries"
+    __table_args__ = (sa.Index("ix_library_entries_page", "id"),)
+
+    id: Mapped[str] = _id_column("lib")
+    slug: Mapped[str] = mapped_column(sa.String(140), unique=True)
+    case_study_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("case_studies.id", ondelete="CASCADE"), unique=True
+    )
+    initiative_id: Mapped[str] = mapped_column(sa.String(40))
+    organisation_name: Mapped[str] = mapped_column(sa.String(200))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    dated_on: Mapped[dt.date]
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    toolkit_key: Mapped[str] = mapped_column(sa.String(100), index=True)
+    stage_reached: Mapped[str] = mapped_column(sa.String(100))
+    themes: Mapped[list[str]] = mapped_column(default=list)
+    themes_key: Mapped[str] = mapped_column(sa.Text, default="|")
+    """The themes as ``|a|b|``, lower-cased: filtered on alike in SQLite and PostgreSQL."""
+    place: Mapped[str] = mapped_column(sa.String(100), default="")
+    year: Mapped[int] = mapped_column(index=True)
+    sections: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    cited_evidence_ids: Mapped[list[str]] = mapped_column(default=list)
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    owners_agreed_by: Mapped[str] = mapped_column(sa.String(200))
+    published_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
 
 
 class AuditEvent(Owned, Base):

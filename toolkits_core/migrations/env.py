@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from toolkits_core._store.models import Base
+from toolkits_core._store.models import Base, modelled
 
 config = context.config
 engine = config.attributes["engine"]
@@ -15,6 +15,7 @@ with engine.begin() as connection:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=modelled,
     )
     with context.begin_transaction():
         context.run_migrations()
