@@ -123,6 +123,261 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/case-studies/{case_study_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_study_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Show what people wrote: the title, date, section texts and cited evidence ids.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
+         */
+        get: operations["getCaseStudy"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a case study.
+         * @description Needs an API key or OAuth2 token with scope `records:write`.
+         */
+        delete: operations["deleteCaseStudy"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit the title, date, some sections' texts, or the cited evidence (replaced whole).
+         * @description Citing evidence that is not of the case study's initiative is 422
+         *     (evidence_not_in_initiative), whoever's it is.
+         *
+         *     Needs an API key or OAuth2 token with scope `records:write`.
+         */
+        patch: operations["updateCaseStudy"];
+        trace?: never;
+    };
+    "/api/v1/case-studies/{case_study_id}/case-study.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_study_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The case study as a standalone page that prints well: semantic headings, charts as
+         *     inline SVG with text alternatives, audio and video with their transcripts (played
+         *     from the evidence's file download, which needs your key), print CSS. Its
+         *     Content-Security-Policy allows its own inline styles by hash and nothing else.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
+         */
+        get: operations["renderCaseStudyHtml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-studies/{case_study_id}/case-study.md": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_study_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The case study as Markdown: every section, the voices with their transcripts, and
+         *     the charts' text alternatives. People's text is sanitised (nh3) and escaped.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
+         */
+        get: operations["renderCaseStudyMarkdown"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-studies/{case_study_id}/charts/radar.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_study_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The radar of the assessments on the toolkit's dimensions, one layer per perspective
+         *     and date (each perspective's latest three), drawn by pygal. The SVG names itself by
+         *     its title and describes itself by its text alternative (aria-labelledby).
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
+         */
+        get: operations["getCaseStudyRadar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-studies/{case_study_id}/charts/radar.txt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_study_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The radar's text alternative: every layer's rating on every dimension, in words.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
+         */
+        get: operations["getCaseStudyRadarText"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-studies/{case_study_id}/charts/timeline.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_study_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The timeline of stage moves and activities, a row per stage, drawn by pygal.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
+         */
+        get: operations["getCaseStudyTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-studies/{case_study_id}/charts/timeline.txt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_study_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The timeline's text alternative: each dated step, in order.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
+         */
+        get: operations["getCaseStudyTimelineText"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-studies/{case_study_id}/completeness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_study_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * What is missing or thin, and any cited evidence whose consent does not allow the
+         *     use, in the same form as a refused transition's blockers.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
+         */
+        get: operations["getCaseStudyCompleteness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-studies/{case_study_id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_study_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The case study as it reads now, section by section, with its completeness check.
+         * @description Facts come from the records at this moment (roles as counts, never names; the
+         *     timeline; the assessments by perspective); cited evidence appears only while its
+         *     consent allows use in the organisation, so a withdrawal takes it out at once.
+         *
+         *     Needs an API key or OAuth2 token with scope `records:read`.
+         */
+        get: operations["getCaseStudyContent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-studies/{case_study_id}/publication": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_study_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The case study's entry in the library; 404 when it is not published.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
+         */
+        get: operations["getPublication"];
+        /**
+         * Publish the case study to the network library, or republish it as it now reads.
+         * @description owners_agree must be true (422 owners_must_agree otherwise). The library keeps a copy
+         *     of its texts and citations; of the evidence it cites, only what is public, consented
+         *     for use and for publication (by the person it came from too) and not erased is ever
+         *     shown, and a withdrawal or erasure takes it out at once.
+         *
+         *     Needs an API key or OAuth2 token with scope `records:write`.
+         */
+        put: operations["publishCaseStudy"];
+        post?: never;
+        /**
+         * Take the case study out of the library.
+         * @description Needs an API key or OAuth2 token with scope `records:write`.
+         */
+        delete: operations["unpublishCaseStudy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -470,6 +725,36 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/initiatives/{initiative_id}/case-studies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                initiative_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * List an initiative's case studies, oldest first.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
+         */
+        get: operations["listCaseStudies"];
+        put?: never;
+        /**
+         * Generate a case study from the initiative's records, for people to edit.
+         * @description Its sections start as drafts from the records; it cites the latest voices and
+         *     outcome evidence its consent allows. A futuring case study must be dated in the
+         *     future (422 futuring_not_in_future), a retrospective one not (retrospective_in_future).
+         *
+         *     Needs an API key or OAuth2 token with scope `records:write`.
+         */
+        post: operations["createCaseStudy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/initiatives/{initiative_id}/evidence": {
         parameters: {
             query?: never;
@@ -553,7 +838,8 @@ export interface paths {
         put?: never;
         /**
          * Add a participant to an initiative.
-         * @description Giving or withdrawing consent stamps consent_recorded_at with the server's time.
+         * @description Giving or withdrawing consent stamps consent_recorded_at with the server's time;
+         *     consent_given_on is the date you say it was given. Consent to publish is separate.
          *     Refused with 409 while the initiative is archived.
          *
          *     Needs an API key or OAuth2 token with scope `records:write`.
@@ -697,6 +983,51 @@ export interface paths {
          *     Needs an API key or OAuth2 token with scope `keys:manage`.
          */
         delete: operations["revokeKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/library": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the library of every organisation on the server, oldest published first.
+         * @description q searches the title, the organisation, the place, the themes and the section texts
+         *     (SQLite FTS5; PostgreSQL full text); the filters narrow it; pages by cursor.
+         *
+         *     Needs an API key or OAuth2 token with scope `records:read`.
+         */
+        get: operations["searchLibrary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/library/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * A published case study as it reads now, with only publishable evidence.
+         * @description Needs an API key or OAuth2 token with scope `records:read`.
+         */
+        get: operations["getLibraryEntry"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1494,7 +1825,7 @@ export interface components {
             /** Format: date-time */
             occurred_at: string;
             record_id: string;
-            /** @description One of organisation, api_key, oauth_client, initiative, transition, participant, activity, evidence, assessment. */
+            /** @description One of organisation, api_key, oauth_client, initiative, transition, participant, activity, evidence, assessment, case_study. */
             record_type: string;
         };
         AuditEventPage: {
@@ -1509,6 +1840,67 @@ export interface components {
             message: string;
             /** @description Whose rule it is (core or a plugin). */
             plugin: string;
+        };
+        CaseStudy: {
+            /** @description The evidence the case study cites, by id, in the order shown: each must be evidence of the same initiative. Shown only while its consent allows the use. */
+            readonly cited_evidence_ids: string[];
+            /** Format: date-time */
+            readonly created_at: string;
+            /**
+             * Format: date
+             * @description The date it speaks from.
+             */
+            readonly dated_on: string;
+            /** @description Opaque id: a type prefix and 26 characters; sorts by creation. */
+            readonly id: string;
+            readonly initiative_id: string;
+            /** @description retrospective (what happened) or futuring (written from a date in the future looking back at how change happened: imagined, and marked so wherever it is shown). */
+            readonly kind: string;
+            /** @description Section texts by key (context, people, steps, voices, outcomes, assessments, learning, next, credits); a PATCH changes only the sections it names. */
+            readonly sections: {
+                [key: string]: string;
+            };
+            /** @description What the case study is called. */
+            title: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /** @description Rises with every change; the ETag is built from it. */
+            readonly version: number;
+        };
+        CaseStudyCreate: {
+            /**
+             * Format: date
+             * @description The date it speaks from: today by default for a retrospective (never later); for a futuring case study a date in the future (five years on by default).
+             */
+            dated_on?: string;
+            /**
+             * @description retrospective (what happened) or futuring (written from a date in the future looking back at how change happened: imagined, and marked so wherever it is shown).
+             * @default retrospective
+             * @enum {string}
+             */
+            kind?: "retrospective" | "futuring";
+            /** @description What it is called; the initiative's title if not given. */
+            title?: string;
+        };
+        CaseStudyPage: {
+            items: components["schemas"]["CaseStudy"][];
+            /** @description Pass as cursor for the next page; null at the end. */
+            next_cursor: string | null;
+        };
+        CaseStudyPatch: {
+            /** @description The evidence the case study cites, by id, in the order shown: each must be evidence of the same initiative. Shown only while its consent allows the use. */
+            cited_evidence_ids?: string[];
+            /**
+             * Format: date
+             * @description The date it speaks from.
+             */
+            dated_on?: string;
+            /** @description Section texts by key (context, people, steps, voices, outcomes, assessments, learning, next, credits); a PATCH changes only the sections it names. */
+            sections?: {
+                [key: string]: string;
+            };
+            /** @description What it is called. */
+            title?: string;
         };
         Change: {
             actor: components["schemas"]["Actor"];
@@ -1528,7 +1920,7 @@ export interface components {
             record_id: string;
             /** @description One of initiative, transition, participant, activity, evidence, assessment. */
             record_type: string;
-            /** @description What happened: activity.created, activity.deleted, activity.updated, assessment.created, assessment.deleted, assessment.updated, evidence.consent_withdrawn, evidence.created, evidence.deleted, evidence.erased, evidence.updated, initiative.created, initiative.deleted, initiative.stage_changed, initiative.updated, participant.consent_withdrawn, participant.created, participant.deleted, participant.erased, participant.updated, transition.created, transition.updated. */
+            /** @description What happened: activity.created, activity.deleted, activity.updated, assessment.created, assessment.deleted, assessment.updated, evidence.consent_withdrawn, evidence.created, evidence.deleted, evidence.erased, evidence.publication_consent_withdrawn, evidence.updated, initiative.created, initiative.deleted, initiative.stage_changed, initiative.updated, participant.consent_withdrawn, participant.created, participant.deleted, participant.erased, participant.publication_consent_withdrawn, participant.updated, transition.created, transition.updated. */
             type: string;
             /** @description The record's version just after the change; null when it is gone. */
             version: number | null;
@@ -1544,6 +1936,31 @@ export interface components {
             assessment_id: string;
             perspective: string;
             stage: string;
+        };
+        Completeness: {
+            /** @description What is missing or thin, in the form of transition blockers. */
+            blockers: components["schemas"]["Blocker"][];
+            /** @description True when nothing is missing. */
+            complete: boolean;
+        };
+        Content: {
+            completeness: components["schemas"]["Completeness"];
+            /** Format: date */
+            dated_on: string;
+            id: string;
+            /** @description True for a futuring case study: what it tells is imagined. */
+            imagined: boolean;
+            initiative_id: string;
+            kind: string;
+            notice: string | null;
+            organisation: string;
+            sections: {
+                [key: string]: unknown;
+            }[];
+            title: string;
+            toolkit: {
+                [key: string]: unknown;
+            };
         };
         Delivery: {
             /** Format: date-time */
@@ -1625,6 +2042,12 @@ export interface components {
             payload: {
                 [key: string]: unknown;
             };
+            /**
+             * @description given, not_recorded or withdrawn: whether it may be published beyond your organisation (the network library), asked separately from consent to use. Given only with consent given; consent leaving given takes it along. Only public evidence with both, from a participant (if any) who agreed to publication too, ever leaves the organisation.
+             * @default not_recorded
+             * @enum {string}
+             */
+            publication_consent: "given" | "not_recorded" | "withdrawn";
             /** @description The stage it was gathered in: one the initiative has reached. By default the stage of its activity, or without one the initiative's current stage. */
             stage: string;
             /** Format: date-time */
@@ -1682,6 +2105,12 @@ export interface components {
             payload: {
                 [key: string]: unknown;
             };
+            /**
+             * @description given, not_recorded or withdrawn: whether it may be published beyond your organisation (the network library), asked separately from consent to use. Given only with consent given; consent leaving given takes it along. Only public evidence with both, from a participant (if any) who agreed to publication too, ever leaves the organisation.
+             * @default not_recorded
+             * @enum {string}
+             */
+            publication_consent?: "given" | "not_recorded" | "withdrawn";
             /** @description The stage it was gathered in: one the initiative has reached. By default the stage of its activity, or without one the initiative's current stage. */
             stage?: string;
             /**
@@ -1722,6 +2151,11 @@ export interface components {
             payload?: {
                 [key: string]: unknown;
             };
+            /**
+             * @description given, not_recorded or withdrawn: whether it may be published beyond your organisation (the network library), asked separately from consent to use. Given only with consent given; consent leaving given takes it along. Only public evidence with both, from a participant (if any) who agreed to publication too, ever leaves the organisation.
+             * @enum {string}
+             */
+            publication_consent?: "given" | "not_recorded" | "withdrawn";
             /** @description The stage it was gathered in: one the initiative has reached. By default the stage of its activity, or without one the initiative's current stage. */
             stage?: string;
             /**
@@ -1825,6 +2259,29 @@ export interface components {
             themes?: string[];
             /** @description What the initiative is called. */
             title?: string;
+        };
+        LibraryEntry: {
+            /** Format: date */
+            dated_on: string;
+            /** @description retrospective or futuring (imagined). */
+            kind: string;
+            organisation: string;
+            place: string;
+            /** Format: date-time */
+            published_at: string;
+            /** @description Its address in the library. */
+            slug: string;
+            stage_reached: string;
+            summary: string;
+            themes: string[];
+            title: string;
+            toolkit: string;
+            year: number;
+        };
+        LibraryEntryPage: {
+            items: components["schemas"]["LibraryEntry"][];
+            /** @description Pass as cursor for the next page; null at the end. */
+            next_cursor: string | null;
         };
         Move: {
             /** @description Notes on the move from the toolkit's rules; never block it. */
@@ -1962,11 +2419,23 @@ export interface components {
         };
         Participant: {
             /**
-             * @description given, not_recorded or withdrawn. Only participants whose consent is given count as taking part in the toolkits' rules.
+             * @description given, not_recorded or withdrawn. Only participants whose consent is given count as taking part in the toolkits' rules. Withdrawing it withdraws consent to publish too.
              * @default not_recorded
              * @enum {string}
              */
             consent: "given" | "not_recorded" | "withdrawn";
+            /**
+             * @description Who gave consent: self (the person; in Scotland a child of 12 or over is presumed able to), welfare_attorney or guardian (for an adult who cannot decide, under the Adults with Incapacity (Scotland) Act 2000), or parent (for a young child). Null while unknown.
+             * @default null
+             * @enum {string|null}
+             */
+            consent_given_by: "self" | "welfare_attorney" | "guardian" | "parent" | null;
+            /**
+             * Format: date
+             * @description The date consent was given, as you know it (the date on a signed paper form), not the day it is typed in; not in the future. Null while unknown.
+             * @default null
+             */
+            consent_given_on: string | null;
             /**
              * Format: date-time
              * @description When consent was last given or withdrawn, set by the server; null while it is not recorded.
@@ -1987,6 +2456,17 @@ export interface components {
             readonly id: string;
             readonly initiative_id: string;
             /**
+             * @description given, not_recorded or withdrawn: whether what came from them (their words, voice, picture) may be published beyond your organisation, asked separately from consent to take part. Given only with consent given and with consent_given_on and consent_given_by recorded. Existing participants start at not_recorded.
+             * @default not_recorded
+             * @enum {string}
+             */
+            publication_consent: "given" | "not_recorded" | "withdrawn";
+            /**
+             * Format: date-time
+             * @description When consent to publish was last given or withdrawn, set by the server; null while it is not recorded.
+             */
+            readonly publication_consent_recorded_at: string | null;
+            /**
              * @description The part they play: person_using_services, family_member_or_carer, neighbour_or_community_member, professional, volunteer, partner_organisation, commissioner.
              * @enum {string}
              */
@@ -1998,15 +2478,33 @@ export interface components {
         };
         ParticipantInput: {
             /**
-             * @description given, not_recorded or withdrawn. Only participants whose consent is given count as taking part in the toolkits' rules.
+             * @description given, not_recorded or withdrawn. Only participants whose consent is given count as taking part in the toolkits' rules. Withdrawing it withdraws consent to publish too.
              * @default not_recorded
              * @enum {string}
              */
             consent?: "given" | "not_recorded" | "withdrawn";
+            /**
+             * @description Who gave consent: self (the person; in Scotland a child of 12 or over is presumed able to), welfare_attorney or guardian (for an adult who cannot decide, under the Adults with Incapacity (Scotland) Act 2000), or parent (for a young child). Null while unknown.
+             * @default null
+             * @enum {string|null}
+             */
+            consent_given_by?: "self" | "welfare_attorney" | "guardian" | "parent" | null;
+            /**
+             * Format: date
+             * @description The date consent was given, as you know it (the date on a signed paper form), not the day it is typed in; not in the future. Null while unknown.
+             * @default null
+             */
+            consent_given_on?: string | null;
             /** @description A name or pseudonym to show: nothing else about the person is stored, so use a pseudonym where a name is not needed. */
             display_name: string;
             /** @description Your own system's id for this record (for example a CRM id): unique where it is used, and a filter on lists. */
             external_ref?: string | null;
+            /**
+             * @description given, not_recorded or withdrawn: whether what came from them (their words, voice, picture) may be published beyond your organisation, asked separately from consent to take part. Given only with consent given and with consent_given_on and consent_given_by recorded. Existing participants start at not_recorded.
+             * @default not_recorded
+             * @enum {string}
+             */
+            publication_consent?: "given" | "not_recorded" | "withdrawn";
             /**
              * @description The part they play: person_using_services, family_member_or_carer, neighbour_or_community_member, professional, volunteer, partner_organisation, commissioner.
              * @enum {string}
@@ -2020,14 +2518,29 @@ export interface components {
         };
         ParticipantPatch: {
             /**
-             * @description given, not_recorded or withdrawn. Only participants whose consent is given count as taking part in the toolkits' rules.
+             * @description given, not_recorded or withdrawn. Only participants whose consent is given count as taking part in the toolkits' rules. Withdrawing it withdraws consent to publish too.
              * @enum {string}
              */
             consent?: "given" | "not_recorded" | "withdrawn";
+            /**
+             * @description Who gave consent: self (the person; in Scotland a child of 12 or over is presumed able to), welfare_attorney or guardian (for an adult who cannot decide, under the Adults with Incapacity (Scotland) Act 2000), or parent (for a young child). Null while unknown.
+             * @enum {string|null}
+             */
+            consent_given_by?: "self" | "welfare_attorney" | "guardian" | "parent" | null;
+            /**
+             * Format: date
+             * @description The date consent was given, as you know it (the date on a signed paper form), not the day it is typed in; not in the future. Null while unknown.
+             */
+            consent_given_on?: string | null;
             /** @description A name or pseudonym to show: nothing else about the person is stored, so use a pseudonym where a name is not needed. */
             display_name?: string;
             /** @description Your own system's id for this record (for example a CRM id): unique where it is used, and a filter on lists. */
             external_ref?: string | null;
+            /**
+             * @description given, not_recorded or withdrawn: whether what came from them (their words, voice, picture) may be published beyond your organisation, asked separately from consent to take part. Given only with consent given and with consent_given_on and consent_given_by recorded. Existing participants start at not_recorded.
+             * @enum {string}
+             */
+            publication_consent?: "given" | "not_recorded" | "withdrawn";
             /**
              * @description The part they play: person_using_services, family_member_or_carer, neighbour_or_community_member, professional, volunteer, partner_organisation, commissioner.
              * @enum {string}
@@ -2121,6 +2634,52 @@ export interface components {
             reached_stages: string[];
             stage: string;
             toolkit: string;
+        };
+        Publication: {
+            /** Format: date */
+            dated_on: string;
+            /** @description retrospective or futuring (imagined). */
+            kind: string;
+            organisation: string;
+            owners_agreed_by: string;
+            place: string;
+            /** Format: date-time */
+            published_at: string;
+            /** @description Its address in the library. */
+            slug: string;
+            stage_reached: string;
+            summary: string;
+            themes: string[];
+            title: string;
+            toolkit: string;
+            year: number;
+        };
+        Publish: {
+            /** @description Who agreed, such as a name and role; kept with the entry. */
+            agreed_by: string;
+            /** @description true: you confirm that the initiative's owners agree to publishing this case study to every organisation on the server (and, if the operator turns public pages on, to anyone). */
+            owners_agree: boolean;
+            /**
+             * @description The local authority area it happened in, for the filters.
+             * @default
+             */
+            place?: string;
+        };
+        Published: {
+            /** Format: date */
+            dated_on: string;
+            imagined: boolean;
+            kind: string;
+            notice: string | null;
+            organisation: string;
+            sections: {
+                [key: string]: unknown;
+            }[];
+            slug: string;
+            title: string;
+            toolkit: {
+                [key: string]: unknown;
+            };
         };
         Rotate: {
             /**
@@ -2280,7 +2839,7 @@ export interface components {
              * @default
              */
             description?: string;
-            /** @description The events to send: types of the change feed (activity.created, activity.deleted, activity.updated, assessment.created, assessment.deleted, assessment.updated, evidence.consent_withdrawn, evidence.created, evidence.deleted, evidence.erased, evidence.updated, initiative.created, initiative.deleted, initiative.stage_changed, initiative.updated, participant.consent_withdrawn, participant.created, participant.deleted, participant.erased, participant.updated, transition.created, transition.updated), a record type with .* (such as participant.*), or * for all. */
+            /** @description The events to send: types of the change feed (activity.created, activity.deleted, activity.updated, assessment.created, assessment.deleted, assessment.updated, evidence.consent_withdrawn, evidence.created, evidence.deleted, evidence.erased, evidence.publication_consent_withdrawn, evidence.updated, initiative.created, initiative.deleted, initiative.stage_changed, initiative.updated, participant.consent_withdrawn, participant.created, participant.deleted, participant.erased, participant.publication_consent_withdrawn, participant.updated, transition.created, transition.updated), a record type with .* (such as participant.*), or * for all. */
             event_types: string[];
             /**
              * @description active (the default) or paused.
@@ -2299,7 +2858,7 @@ export interface components {
         WebhookPatch: {
             /** @description What the receiver is, for people. */
             description?: string;
-            /** @description The events to send: types of the change feed (activity.created, activity.deleted, activity.updated, assessment.created, assessment.deleted, assessment.updated, evidence.consent_withdrawn, evidence.created, evidence.deleted, evidence.erased, evidence.updated, initiative.created, initiative.deleted, initiative.stage_changed, initiative.updated, participant.consent_withdrawn, participant.created, participant.deleted, participant.erased, participant.updated, transition.created, transition.updated), a record type with .* (such as participant.*), or * for all. */
+            /** @description The events to send: types of the change feed (activity.created, activity.deleted, activity.updated, assessment.created, assessment.deleted, assessment.updated, evidence.consent_withdrawn, evidence.created, evidence.deleted, evidence.erased, evidence.publication_consent_withdrawn, evidence.updated, initiative.created, initiative.deleted, initiative.stage_changed, initiative.updated, participant.consent_withdrawn, participant.created, participant.deleted, participant.erased, participant.publication_consent_withdrawn, participant.updated, transition.created, transition.updated), a record type with .* (such as participant.*), or * for all. */
             event_types?: string[];
             /**
              * @description paused stops deliveries (events wait); active resumes them, also after the subscription was disabled.
@@ -3079,7 +3638,7 @@ export interface operations {
                 initiative_id?: string;
                 key_id?: string;
                 action?: "created" | "changed" | "deleted" | "exported" | "erased";
-                record_type?: "organisation" | "api_key" | "oauth_client" | "initiative" | "transition" | "participant" | "activity" | "evidence" | "assessment";
+                record_type?: "organisation" | "api_key" | "oauth_client" | "initiative" | "transition" | "participant" | "activity" | "evidence" | "assessment" | "case_study";
                 /** @description Only events at or after this RFC 3339 time. */
                 since?: string;
             };
@@ -3295,6 +3854,1446 @@ export interface operations {
             };
         };
     };
+    getCaseStudy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold (or a comma-separated list of ETags, compared weakly, or * alone): if it is current, the answer is 304 with no body. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                case_study_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The record's version, to send back as If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseStudy"];
+                };
+            };
+            /** @description If-None-Match named the current version: you have it already (no body). */
+            304: {
+                headers: {
+                    /** @description The record's version, to send back as If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteCaseStudy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you last read (or a comma-separated list of ETags, or * alone); a stale one is answered 412 and changes nothing, a malformed one 422. */
+                "If-Match"?: string;
+            };
+            path: {
+                case_study_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request clashes with the data (the problem's code says how). */
+            409: {
+                headers: {
+                    /** @description With code external_ref_taken: the URL of the record that has the external_ref. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match named a version that is no longer current. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateCaseStudy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you last read (or a comma-separated list of ETags, or * alone); a stale one is answered 412 and changes nothing, a malformed one 422. */
+                "If-Match"?: string;
+                /** @description A key of your choosing (a UUID) that makes this request safe to retry: a retry with the same key and the same request gets the first answer again, with Idempotent-Replayed: true, and changes nothing more. Kept 24 hours (by default) per API key; the same key with a different request is answered 422 idempotency_key_reused. See docs/api.md, "Safe retries with Idempotency-Key". */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                case_study_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CaseStudyPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The record's version, to send back as If-Match. */
+                    ETag?: string;
+                    /** @description true when this is the answer first given to a request sent with the same Idempotency-Key, given again. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseStudy"];
+                };
+            };
+            /** @description The body is not valid JSON, not UTF-8, or starts with a byte order mark (code malformed_json); or it could not be read to its end (code unreadable_body). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request clashes with the data (the problem's code says how); or a request with the same Idempotency-Key is still being answered (code idempotency_key_in_use: retry after Retry-After seconds), was done but its answer was lost (idempotency_answer_lost) or held a secret shown once (idempotency_answer_withheld). */
+            409: {
+                headers: {
+                    /** @description With code external_ref_taken: the URL of the record that has the external_ref. */
+                    Location?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match named a version that is no longer current. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The JSON body is over 1 MiB (code body_too_large; max_bytes says so). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON, or is in a charset other than UTF-8: send it as UTF-8 with Content-Type: application/json (code unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag; an Idempotency-Key that is not 1 to 255 printable ASCII characters is another, location header, code invalid_idempotency_key). A key used before with a different request is code idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    renderCaseStudyHtml: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_study_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A standalone page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    renderCaseStudyMarkdown: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_study_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case study. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/markdown": string;
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCaseStudyRadar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_study_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The radar, as SVG. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCaseStudyRadarText: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_study_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its text alternative. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCaseStudyTimeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_study_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The timeline, SVG. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCaseStudyTimelineText: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_study_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its text alternative. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCaseStudyCompleteness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_study_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Completeness"];
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCaseStudyContent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_study_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Content"];
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPublication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_study_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publication"];
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publishCaseStudy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID) that makes this request safe to retry: a retry with the same key and the same request gets the first answer again, with Idempotent-Replayed: true, and changes nothing more. Kept 24 hours (by default) per API key; the same key with a different request is answered 422 idempotency_key_reused. See docs/api.md, "Safe retries with Idempotency-Key". */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                case_study_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Publish"];
+            };
+        };
+        responses: {
+            /** @description Republished: the copy is replaced. */
+            200: {
+                headers: {
+                    /** @description true when this is the answer first given to a request sent with the same Idempotency-Key, given again. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publication"];
+                };
+            };
+            /** @description Published. */
+            201: {
+                headers: {
+                    /** @description true when this is the answer first given to a request sent with the same Idempotency-Key, given again. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publication"];
+                };
+            };
+            /** @description The body is not valid JSON, not UTF-8, or starts with a byte order mark (code malformed_json); or it could not be read to its end (code unreadable_body). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request clashes with the data (the problem's code says how); or a request with the same Idempotency-Key is still being answered (code idempotency_key_in_use: retry after Retry-After seconds), was done but its answer was lost (idempotency_answer_lost) or held a secret shown once (idempotency_answer_withheld). */
+            409: {
+                headers: {
+                    /** @description With code external_ref_taken: the URL of the record that has the external_ref. */
+                    Location?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The JSON body is over 1 MiB (code body_too_large; max_bytes says so). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON, or is in a charset other than UTF-8: send it as UTF-8 with Content-Type: application/json (code unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag; an Idempotency-Key that is not 1 to 255 printable ASCII characters is another, location header, code invalid_idempotency_key). A key used before with a different request is code idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unpublishCaseStudy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_study_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request clashes with the data (the problem's code says how). */
+            409: {
+                headers: {
+                    /** @description With code external_ref_taken: the URL of the record that has the external_ref. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listEvents: {
         parameters: {
             query?: {
@@ -3303,7 +5302,7 @@ export interface operations {
                 /** @description next_cursor from the previous page, as it was given. */
                 cursor?: string;
                 /** @description Only events of these types (repeat the parameter). */
-                type?: ("activity.created" | "activity.deleted" | "activity.updated" | "assessment.created" | "assessment.deleted" | "assessment.updated" | "evidence.consent_withdrawn" | "evidence.created" | "evidence.deleted" | "evidence.erased" | "evidence.updated" | "initiative.created" | "initiative.deleted" | "initiative.stage_changed" | "initiative.updated" | "participant.consent_withdrawn" | "participant.created" | "participant.deleted" | "participant.erased" | "participant.updated" | "transition.created" | "transition.updated")[];
+                type?: ("activity.created" | "activity.deleted" | "activity.updated" | "assessment.created" | "assessment.deleted" | "assessment.updated" | "evidence.consent_withdrawn" | "evidence.created" | "evidence.deleted" | "evidence.erased" | "evidence.publication_consent_withdrawn" | "evidence.updated" | "initiative.created" | "initiative.deleted" | "initiative.stage_changed" | "initiative.updated" | "participant.consent_withdrawn" | "participant.created" | "participant.deleted" | "participant.erased" | "participant.publication_consent_withdrawn" | "participant.updated" | "transition.created" | "transition.updated")[];
                 /** @description Only events about these kinds of record. */
                 record_type?: ("initiative" | "transition" | "participant" | "activity" | "evidence" | "assessment")[];
             };
@@ -4337,7 +6336,7 @@ export interface operations {
                 cursor?: string;
                 /** @description Only the record with this external reference. */
                 external_ref?: string;
-                /** @description Only records changed at or after this RFC 3339 time. */
+                /** @description Only records changed at or after this RFC 3339 time, listed in the order they last changed (updated_at, then id): a record changed during the walk comes round again at its end. */
                 updated_since?: string;
                 status?: "active" | "paused" | "completed" | "archived";
                 toolkit?: string;
@@ -5104,7 +7103,7 @@ export interface operations {
                 cursor?: string;
                 /** @description Only the record with this external reference. */
                 external_ref?: string;
-                /** @description Only records changed at or after this RFC 3339 time. */
+                /** @description Only records changed at or after this RFC 3339 time, listed in the order they last changed (updated_at, then id): a record changed during the walk comes round again at its end. */
                 updated_since?: string;
                 /** @description Only activities in this stage. */
                 stage?: string;
@@ -5530,7 +7529,7 @@ export interface operations {
                 cursor?: string;
                 /** @description Only the record with this external reference. */
                 external_ref?: string;
-                /** @description Only records changed at or after this RFC 3339 time. */
+                /** @description Only records changed at or after this RFC 3339 time, listed in the order they last changed (updated_at, then id): a record changed during the walk comes round again at its end. */
                 updated_since?: string;
                 /** @description Only this perspective's assessments. */
                 perspective?: "person_using_services" | "family_member_or_carer" | "neighbour_or_community_member" | "professional" | "volunteer" | "partner_organisation" | "commissioner";
@@ -5869,6 +7868,248 @@ export interface operations {
             };
         };
     };
+    listCaseStudies: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1 to 100). */
+                limit?: number;
+                /** @description next_cursor from the previous page, as it was given. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                initiative_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The next page, as <url>; rel="next" (absent on the last page). */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseStudyPage"];
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCaseStudy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID) that makes this request safe to retry: a retry with the same key and the same request gets the first answer again, with Idempotent-Replayed: true, and changes nothing more. Kept 24 hours (by default) per API key; the same key with a different request is answered 422 idempotency_key_reused. See docs/api.md, "Safe retries with Idempotency-Key". */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                initiative_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseStudyCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description The record's version, to send back as If-Match. */
+                    ETag?: string;
+                    /** @description true when this is the answer first given to a request sent with the same Idempotency-Key, given again. */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description The new record's URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseStudy"];
+                };
+            };
+            /** @description The body is not valid JSON, not UTF-8, or starts with a byte order mark (code malformed_json); or it could not be read to its end (code unreadable_body). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request clashes with the data (the problem's code says how); or a request with the same Idempotency-Key is still being answered (code idempotency_key_in_use: retry after Retry-After seconds), was done but its answer was lost (idempotency_answer_lost) or held a secret shown once (idempotency_answer_withheld). */
+            409: {
+                headers: {
+                    /** @description With code external_ref_taken: the URL of the record that has the external_ref. */
+                    Location?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The JSON body is over 1 MiB (code body_too_large; max_bytes says so). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON, or is in a charset other than UTF-8: send it as UTF-8 with Content-Type: application/json (code unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag; an Idempotency-Key that is not 1 to 255 printable ASCII characters is another, location header, code invalid_idempotency_key). A key used before with a different request is code idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listEvidence: {
         parameters: {
             query?: {
@@ -5878,7 +8119,7 @@ export interface operations {
                 cursor?: string;
                 /** @description Only the record with this external reference. */
                 external_ref?: string;
-                /** @description Only records changed at or after this RFC 3339 time. */
+                /** @description Only records changed at or after this RFC 3339 time, listed in the order they last changed (updated_at, then id): a record changed during the walk comes round again at its end. */
                 updated_since?: string;
                 /** @description Only evidence gathered in this stage. */
                 stage?: string;
@@ -6308,7 +8549,7 @@ export interface operations {
                 cursor?: string;
                 /** @description Only the record with this external reference. */
                 external_ref?: string;
-                /** @description Only records changed at or after this RFC 3339 time. */
+                /** @description Only records changed at or after this RFC 3339 time, listed in the order they last changed (updated_at, then id): a record changed during the walk comes round again at its end. */
                 updated_since?: string;
                 /** @description Only this role. */
                 role?: "person_using_services" | "family_member_or_carer" | "neighbour_or_community_member" | "professional" | "volunteer" | "partner_organisation" | "commissioner";
@@ -7472,6 +9713,196 @@ export interface operations {
             };
         };
     };
+    searchLibrary: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1 to 100). */
+                limit?: number;
+                /** @description next_cursor from the previous page, as it was given. */
+                cursor?: string;
+                /** @description Words to find in what was written (full text). */
+                q?: string;
+                /** @description Only case studies of initiatives run with this toolkit. */
+                toolkit?: string;
+                /** @description Only those whose initiative had reached this stage when published. */
+                stage?: string;
+                /** @description Only this theme. */
+                theme?: string;
+                /** @description Only this local authority area. */
+                place?: string;
+                /** @description Only case studies dated in this year. */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The next page, as <url>; rel="next" (absent on the last page). */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LibraryEntryPage"];
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLibraryEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Published"];
+                };
+            };
+            /** @description No API key, or one that is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your organisation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line is longer than the server reads (8190 bytes with the gunicorn configuration coprod ships; code request_line_too_long): shorten the query. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; errors lists each field's problem (a query parameter this operation does not take is one, code unknown_field; an If-Match or If-None-Match that is neither * nor a list of ETags is another, location header, code malformed_etag). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this key, or without a valid key from this address (code rate_limited): wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of it, as "key";r=<remaining>;t=<seconds to reset> (on every answer). */
+                    RateLimit?: string;
+                    /** @description The quota, as "key";q=<requests>;w=<seconds> (draft-ietf-httpapi-ratelimit-headers-10; on every answer). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request's headers are more or longer than the server reads (code request_headers_too_large). */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listOAuthClients: {
         parameters: {
             query?: {
@@ -8231,7 +10662,7 @@ export interface operations {
                 cursor?: string;
                 /** @description Only the record with this external reference. */
                 external_ref?: string;
-                /** @description Only records changed at or after this RFC 3339 time. */
+                /** @description Only records changed at or after this RFC 3339 time, listed in the order they last changed (updated_at, then id): a record changed during the walk comes round again at its end. */
                 updated_since?: string;
                 /** @description Only this role. */
                 role?: "person_using_services" | "family_member_or_carer" | "neighbour_or_community_member" | "professional" | "volunteer" | "partner_organisation" | "commissioner";

@@ -26,10 +26,21 @@ from .assessment_summary_type_1_type_0 import AssessmentSummaryType1Type0
 from .audit_event import AuditEvent
 from .audit_event_page import AuditEventPage
 from .blocker import Blocker
+from .case_study import CaseStudy
+from .case_study_create import CaseStudyCreate
+from .case_study_create_kind import CaseStudyCreateKind
+from .case_study_page import CaseStudyPage
+from .case_study_patch import CaseStudyPatch
+from .case_study_patch_sections import CaseStudyPatchSections
+from .case_study_sections import CaseStudySections
 from .change import Change
 from .change_page import ChangePage
 from .change_record_type_0 import ChangeRecordType0
 from .compared_assessment import ComparedAssessment
+from .completeness import Completeness
+from .content import Content
+from .content_sections_item import ContentSectionsItem
+from .content_toolkit import ContentToolkit
 from .create_o_auth_token_body import CreateOAuthTokenBody
 from .create_o_auth_token_body_grant_type import CreateOAuthTokenBodyGrantType
 from .delivery import Delivery
@@ -43,13 +54,16 @@ from .evidence_file_type_1_type_0 import EvidenceFileType1Type0
 from .evidence_input import EvidenceInput
 from .evidence_input_consent import EvidenceInputConsent
 from .evidence_input_payload import EvidenceInputPayload
+from .evidence_input_publication_consent import EvidenceInputPublicationConsent
 from .evidence_input_visibility import EvidenceInputVisibility
 from .evidence_page import EvidencePage
 from .evidence_patch import EvidencePatch
 from .evidence_patch_consent import EvidencePatchConsent
 from .evidence_patch_payload import EvidencePatchPayload
+from .evidence_patch_publication_consent import EvidencePatchPublicationConsent
 from .evidence_patch_visibility import EvidencePatchVisibility
 from .evidence_payload import EvidencePayload
+from .evidence_publication_consent import EvidencePublicationConsent
 from .evidence_visibility import EvidenceVisibility
 from .field_error import FieldError
 from .file_upload import FileUpload
@@ -60,6 +74,8 @@ from .initiative_page import InitiativePage
 from .initiative_patch import InitiativePatch
 from .initiative_patch_status import InitiativePatchStatus
 from .initiative_status import InitiativeStatus
+from .library_entry import LibraryEntry
+from .library_entry_page import LibraryEntryPage
 from .list_all_participants_consent import ListAllParticipantsConsent
 from .list_all_participants_role import ListAllParticipantsRole
 from .list_assessments_perspective import ListAssessmentsPerspective
@@ -84,13 +100,25 @@ from .organisation_patch import OrganisationPatch
 from .pagination_metadata import PaginationMetadata
 from .participant import Participant
 from .participant_consent import ParticipantConsent
+from .participant_consent_given_by_type_1 import ParticipantConsentGivenByType1
+from .participant_consent_given_by_type_2_type_1 import ParticipantConsentGivenByType2Type1
+from .participant_consent_given_by_type_3_type_1 import ParticipantConsentGivenByType3Type1
 from .participant_input import ParticipantInput
 from .participant_input_consent import ParticipantInputConsent
+from .participant_input_consent_given_by_type_1 import ParticipantInputConsentGivenByType1
+from .participant_input_consent_given_by_type_2_type_1 import ParticipantInputConsentGivenByType2Type1
+from .participant_input_consent_given_by_type_3_type_1 import ParticipantInputConsentGivenByType3Type1
+from .participant_input_publication_consent import ParticipantInputPublicationConsent
 from .participant_input_role import ParticipantInputRole
 from .participant_page import ParticipantPage
 from .participant_patch import ParticipantPatch
 from .participant_patch_consent import ParticipantPatchConsent
+from .participant_patch_consent_given_by_type_1 import ParticipantPatchConsentGivenByType1
+from .participant_patch_consent_given_by_type_2_type_1 import ParticipantPatchConsentGivenByType2Type1
+from .participant_patch_consent_given_by_type_3_type_1 import ParticipantPatchConsentGivenByType3Type1
+from .participant_patch_publication_consent import ParticipantPatchPublicationConsent
 from .participant_patch_role import ParticipantPatchRole
+from .participant_publication_consent import ParticipantPublicationConsent
 from .participant_role import ParticipantRole
 from .plugin import Plugin
 from .plugin_failure import PluginFailure
@@ -98,6 +126,11 @@ from .plugin_list import PluginList
 from .problem import Problem
 from .problem_blocker import ProblemBlocker
 from .progress import Progress
+from .publication import Publication
+from .publish import Publish
+from .published import Published
+from .published_sections_item import PublishedSectionsItem
+from .published_toolkit import PublishedToolkit
 from .rotate import Rotate
 from .stage_entry import StageEntry
 from .stage_entry_page import StageEntryPage
@@ -150,10 +183,21 @@ __all__ = (
     "AuditEvent",
     "AuditEventPage",
     "Blocker",
+    "CaseStudy",
+    "CaseStudyCreate",
+    "CaseStudyCreateKind",
+    "CaseStudyPage",
+    "CaseStudyPatch",
+    "CaseStudyPatchSections",
+    "CaseStudySections",
     "Change",
     "ChangePage",
     "ChangeRecordType0",
     "ComparedAssessment",
+    "Completeness",
+    "Content",
+    "ContentSectionsItem",
+    "ContentToolkit",
     "CreateOAuthTokenBody",
     "CreateOAuthTokenBodyGrantType",
     "Delivery",
@@ -167,13 +211,16 @@ __all__ = (
     "EvidenceInput",
     "EvidenceInputConsent",
     "EvidenceInputPayload",
+    "EvidenceInputPublicationConsent",
     "EvidenceInputVisibility",
     "EvidencePage",
     "EvidencePatch",
     "EvidencePatchConsent",
     "EvidencePatchPayload",
+    "EvidencePatchPublicationConsent",
     "EvidencePatchVisibility",
     "EvidencePayload",
+    "EvidencePublicationConsent",
     "EvidenceVisibility",
     "FieldError",
     "FileUpload",
@@ -184,6 +231,8 @@ __all__ = (
     "InitiativePatch",
     "InitiativePatchStatus",
     "InitiativeStatus",
+    "LibraryEntry",
+    "LibraryEntryPage",
     "ListAllParticipantsConsent",
     "ListAllParticipantsRole",
     "ListAssessmentsPerspective",
@@ -208,13 +257,25 @@ __all__ = (
     "PaginationMetadata",
     "Participant",
     "ParticipantConsent",
+    "ParticipantConsentGivenByType1",
+    "ParticipantConsentGivenByType2Type1",
+    "ParticipantConsentGivenByType3Type1",
     "ParticipantInput",
     "ParticipantInputConsent",
+    "ParticipantInputConsentGivenByType1",
+    "ParticipantInputConsentGivenByType2Type1",
+    "ParticipantInputConsentGivenByType3Type1",
+    "ParticipantInputPublicationConsent",
     "ParticipantInputRole",
     "ParticipantPage",
     "ParticipantPatch",
     "ParticipantPatchConsent",
+    "ParticipantPatchConsentGivenByType1",
+    "ParticipantPatchConsentGivenByType2Type1",
+    "ParticipantPatchConsentGivenByType3Type1",
+    "ParticipantPatchPublicationConsent",
     "ParticipantPatchRole",
+    "ParticipantPublicationConsent",
     "ParticipantRole",
     "Plugin",
     "PluginFailure",
@@ -222,6 +283,11 @@ __all__ = (
     "Problem",
     "ProblemBlocker",
     "Progress",
+    "Publication",
+    "Publish",
+    "Published",
+    "PublishedSectionsItem",
+    "PublishedToolkit",
     "Rotate",
     "StageEntry",
     "StageEntryPage",

@@ -32,8 +32,9 @@ class Change:
         record_type (str): One of initiative, transition, participant, activity, evidence, assessment.
         type_ (str): What happened: activity.created, activity.deleted, activity.updated, assessment.created,
             assessment.deleted, assessment.updated, evidence.consent_withdrawn, evidence.created, evidence.deleted,
-            evidence.erased, evidence.updated, initiative.created, initiative.deleted, initiative.stage_changed,
-            initiative.updated, participant.consent_withdrawn, participant.created, participant.deleted, participant.erased,
+            evidence.erased, evidence.publication_consent_withdrawn, evidence.updated, initiative.created,
+            initiative.deleted, initiative.stage_changed, initiative.updated, participant.consent_withdrawn,
+            participant.created, participant.deleted, participant.erased, participant.publication_consent_withdrawn,
             participant.updated, transition.created, transition.updated.
         version (int | None): The record's version just after the change; null when it is gone.
     """

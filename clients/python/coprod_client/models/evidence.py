@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 
 from ..models.evidence_consent import EvidenceConsent
+from ..models.evidence_publication_consent import EvidencePublicationConsent
 from ..models.evidence_visibility import EvidenceVisibility
 
 if TYPE_CHECKING:
@@ -49,6 +50,10 @@ class Evidence:
         payload (EvidencePayload): What the evidence says, as an object fitting the type's JSON Schema (GET
             /toolkits/{key}/evidence-types/{evidence_type}/schema); stored as given. On PATCH it replaces the stored payload
             whole.
+        publication_consent (EvidencePublicationConsent): given, not_recorded or withdrawn: whether it may be published
+            beyond your organisation (the network library), asked separately from consent to use. Given only with consent
+            given; consent leaving given takes it along. Only public evidence with both, from a participant (if any) who
+            agreed to publication too, ever leaves the organisation. Default: EvidencePublicationConsent.NOT_RECORDED.
         stage (str): The stage it was gathered in: one the initiative has reached. By default the stage of its activity,
             or without one the initiative's current stage.
         updated_at (datetime.datetime):
@@ -77,6 +82,7 @@ class Evidence:
     updated_at: datetime.datetime
     version: int
     consent: EvidenceConsent = EvidenceConsent.NOT_RECORDED
+    publication_consent: EvidencePublicationConsent = EvidencePublicationConsent.NOT_RECORDED
     visibility: EvidenceVisibility = EvidenceVisibility.ORGANISATION
 
     def to_dict(self) -> dict[str, Any]:
@@ -132,6 +138,8 @@ class Evidence:
 
         payload = self.payload.to_dict()
 
+        publication_consent = self.publication_consent.value
+
         stage = self.stage
 
         updated_at = self.updated_at.isoformat()
@@ -160,6 +168,7 @@ class Evidence:
                 "initiative_id": initiative_id,
                 "participant_id": participant_id,
                 "payload": payload,
+                "publication_consent": publication_consent,
                 "stage": stage,
                 "updated_at": updated_at,
                 "version": version,
@@ -271,6 +280,8 @@ class Evidence:
 
         payload = EvidencePayload.from_dict(d.pop("payload"))
 
+        publication_consent = EvidencePublicationConsent(d.pop("publication_consent"))
+
         stage = d.pop("stage")
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
@@ -296,6 +307,7 @@ class Evidence:
             initiative_id=initiative_id,
             participant_id=participant_id,
             payload=payload,
+            publication_consent=publication_consent,
             stage=stage,
             updated_at=updated_at,
             version=version,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 
 from ..models.evidence_input_consent import EvidenceInputConsent
+from ..models.evidence_input_publication_consent import EvidenceInputPublicationConsent
 from ..models.evidence_input_visibility import EvidenceInputVisibility
 from ..types import UNSET, Unset
 
@@ -40,6 +41,11 @@ class EvidenceInput:
             among the dimensions.
         participant_id (None | str | Unset): The participant of the same initiative it came from (whose words, voice or
             picture it holds), if any.
+        publication_consent (EvidenceInputPublicationConsent | Unset): given, not_recorded or withdrawn: whether it may
+            be published beyond your organisation (the network library), asked separately from consent to use. Given only
+            with consent given; consent leaving given takes it along. Only public evidence with both, from a participant (if
+            any) who agreed to publication too, ever leaves the organisation. Default:
+            EvidenceInputPublicationConsent.NOT_RECORDED.
         stage (str | Unset): The stage it was gathered in: one the initiative has reached. By default the stage of its
             activity, or without one the initiative's current stage.
         visibility (EvidenceInputVisibility | Unset): Who may see it: private (the people running the initiative),
@@ -57,6 +63,7 @@ class EvidenceInput:
     external_ref: None | str | Unset = UNSET
     indicators: list[str] | Unset = UNSET
     participant_id: None | str | Unset = UNSET
+    publication_consent: EvidenceInputPublicationConsent | Unset = EvidenceInputPublicationConsent.NOT_RECORDED
     stage: str | Unset = UNSET
     visibility: EvidenceInputVisibility | Unset = EvidenceInputVisibility.ORGANISATION
 
@@ -105,6 +112,10 @@ class EvidenceInput:
         else:
             participant_id = self.participant_id
 
+        publication_consent: str | Unset = UNSET
+        if not isinstance(self.publication_consent, Unset):
+            publication_consent = self.publication_consent.value
+
         stage = self.stage
 
         visibility: str | Unset = UNSET
@@ -135,6 +146,8 @@ class EvidenceInput:
             field_dict["indicators"] = indicators
         if participant_id is not UNSET:
             field_dict["participant_id"] = participant_id
+        if publication_consent is not UNSET:
+            field_dict["publication_consent"] = publication_consent
         if stage is not UNSET:
             field_dict["stage"] = stage
         if visibility is not UNSET:
@@ -208,6 +221,13 @@ class EvidenceInput:
 
         participant_id = _parse_participant_id(d.pop("participant_id", UNSET))
 
+        _publication_consent = d.pop("publication_consent", UNSET)
+        publication_consent: EvidenceInputPublicationConsent | Unset
+        if isinstance(_publication_consent, Unset):
+            publication_consent = UNSET
+        else:
+            publication_consent = EvidenceInputPublicationConsent(_publication_consent)
+
         stage = d.pop("stage", UNSET)
 
         _visibility = d.pop("visibility", UNSET)
@@ -228,6 +248,7 @@ class EvidenceInput:
             external_ref=external_ref,
             indicators=indicators,
             participant_id=participant_id,
+            publication_consent=publication_consent,
             stage=stage,
             visibility=visibility,
         )

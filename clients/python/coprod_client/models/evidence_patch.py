@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 
 from ..models.evidence_patch_consent import EvidencePatchConsent
+from ..models.evidence_patch_publication_consent import EvidencePatchPublicationConsent
 from ..models.evidence_patch_visibility import EvidencePatchVisibility
 from ..types import UNSET, Unset
 
@@ -38,6 +39,10 @@ class EvidencePatch:
         payload (EvidencePatchPayload | Unset): What the evidence says, as an object fitting the type's JSON Schema (GET
             /toolkits/{key}/evidence-types/{evidence_type}/schema); stored as given. On PATCH it replaces the stored payload
             whole.
+        publication_consent (EvidencePatchPublicationConsent | Unset): given, not_recorded or withdrawn: whether it may
+            be published beyond your organisation (the network library), asked separately from consent to use. Given only
+            with consent given; consent leaving given takes it along. Only public evidence with both, from a participant (if
+            any) who agreed to publication too, ever leaves the organisation.
         stage (str | Unset): The stage it was gathered in: one the initiative has reached. By default the stage of its
             activity, or without one the initiative's current stage.
         visibility (EvidencePatchVisibility | Unset): Who may see it: private (the people running the initiative),
@@ -54,6 +59,7 @@ class EvidencePatch:
     indicators: list[str] | Unset = UNSET
     participant_id: None | str | Unset = UNSET
     payload: EvidencePatchPayload | Unset = UNSET
+    publication_consent: EvidencePatchPublicationConsent | Unset = UNSET
     stage: str | Unset = UNSET
     visibility: EvidencePatchVisibility | Unset = UNSET
 
@@ -104,6 +110,10 @@ class EvidencePatch:
         if not isinstance(self.payload, Unset):
             payload = self.payload.to_dict()
 
+        publication_consent: str | Unset = UNSET
+        if not isinstance(self.publication_consent, Unset):
+            publication_consent = self.publication_consent.value
+
         stage = self.stage
 
         visibility: str | Unset = UNSET
@@ -133,6 +143,8 @@ class EvidencePatch:
             field_dict["participant_id"] = participant_id
         if payload is not UNSET:
             field_dict["payload"] = payload
+        if publication_consent is not UNSET:
+            field_dict["publication_consent"] = publication_consent
         if stage is not UNSET:
             field_dict["stage"] = stage
         if visibility is not UNSET:
@@ -212,6 +224,13 @@ class EvidencePatch:
         else:
             payload = EvidencePatchPayload.from_dict(_payload)
 
+        _publication_consent = d.pop("publication_consent", UNSET)
+        publication_consent: EvidencePatchPublicationConsent | Unset
+        if isinstance(_publication_consent, Unset):
+            publication_consent = UNSET
+        else:
+            publication_consent = EvidencePatchPublicationConsent(_publication_consent)
+
         stage = d.pop("stage", UNSET)
 
         _visibility = d.pop("visibility", UNSET)
@@ -232,6 +251,7 @@ class EvidencePatch:
             indicators=indicators,
             participant_id=participant_id,
             payload=payload,
+            publication_consent=publication_consent,
             stage=stage,
             visibility=visibility,
         )

@@ -5,6 +5,7 @@ class ListAuditEventsRecordType(StrEnum):
     ACTIVITY = "activity"
     API_KEY = "api_key"
     ASSESSMENT = "assessment"
+    CASE_STUDY = "case_study"
     EVIDENCE = "evidence"
     INITIATIVE = "initiative"
     OAUTH_CLIENT = "oauth_client"

@@ -7,6 +7,10 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 
 from ..models.participant_consent import ParticipantConsent
+from ..models.participant_consent_given_by_type_1 import ParticipantConsentGivenByType1
+from ..models.participant_consent_given_by_type_2_type_1 import ParticipantConsentGivenByType2Type1
+from ..models.participant_consent_given_by_type_3_type_1 import ParticipantConsentGivenByType3Type1
+from ..models.participant_publication_consent import ParticipantPublicationConsent
 from ..models.participant_role import ParticipantRole
 
 T = TypeVar("T", bound="Participant")
@@ -17,7 +21,14 @@ class Participant:
     """
     Attributes:
         consent (ParticipantConsent): given, not_recorded or withdrawn. Only participants whose consent is given count
-            as taking part in the toolkits' rules. Default: ParticipantConsent.NOT_RECORDED.
+            as taking part in the toolkits' rules. Withdrawing it withdraws consent to publish too. Default:
+            ParticipantConsent.NOT_RECORDED.
+        consent_given_by (None | ParticipantConsentGivenByType1 | ParticipantConsentGivenByType2Type1 |
+            ParticipantConsentGivenByType3Type1): Who gave consent: self (the person; in Scotland a child of 12 or over is
+            presumed able to), welfare_attorney or guardian (for an adult who cannot decide, under the Adults with
+            Incapacity (Scotland) Act 2000), or parent (for a young child). Null while unknown.
+        consent_given_on (datetime.date | None): The date consent was given, as you know it (the date on a signed paper
+            form), not the day it is typed in; not in the future. Null while unknown.
         consent_recorded_at (datetime.datetime | None): When consent was last given or withdrawn, set by the server;
             null while it is not recorded.
         created_at (datetime.datetime):
@@ -29,12 +40,25 @@ class Participant:
             and a filter on lists.
         id (str): Opaque id: a type prefix and 26 characters; sorts by creation.
         initiative_id (str):
+        publication_consent (ParticipantPublicationConsent): given, not_recorded or withdrawn: whether what came from
+            them (their words, voice, picture) may be published beyond your organisation, asked separately from consent to
+            take part. Given only with consent given and with consent_given_on and consent_given_by recorded. Existing
+            participants start at not_recorded. Default: ParticipantPublicationConsent.NOT_RECORDED.
+        publication_consent_recorded_at (datetime.datetime | None): When consent to publish was last given or withdrawn,
+            set by the server; null while it is not recorded.
         role (ParticipantRole): The part they play: person_using_services, family_member_or_carer,
             neighbour_or_community_member, professional, volunteer, partner_organisation, commissioner.
         updated_at (datetime.datetime):
         version (int): Rises with every change; the ETag is built from it.
     """
 
+    consent_given_by: (
+        None
+        | ParticipantConsentGivenByType1
+        | ParticipantConsentGivenByType2Type1
+        | ParticipantConsentGivenByType3Type1
+    )
+    consent_given_on: datetime.date | None
     consent_recorded_at: datetime.datetime | None
     created_at: datetime.datetime
     display_name: str
@@ -42,13 +66,31 @@ class Participant:
     external_ref: None | str
     id: str
     initiative_id: str
+    publication_consent_recorded_at: datetime.datetime | None
     role: ParticipantRole
     updated_at: datetime.datetime
     version: int
     consent: ParticipantConsent = ParticipantConsent.NOT_RECORDED
+    publication_consent: ParticipantPublicationConsent = ParticipantPublicationConsent.NOT_RECORDED
 
     def to_dict(self) -> dict[str, Any]:
         consent = self.consent.value
+
+        consent_given_by: None | str
+        if isinstance(self.consent_given_by, ParticipantConsentGivenByType1):
+            consent_given_by = self.consent_given_by.value
+        elif isinstance(self.consent_given_by, ParticipantConsentGivenByType2Type1):
+            consent_given_by = self.consent_given_by.value
+        elif isinstance(self.consent_given_by, ParticipantConsentGivenByType3Type1):
+            consent_given_by = self.consent_given_by.value
+        else:
+            consent_given_by = self.consent_given_by
+
+        consent_given_on: None | str
+        if isinstance(self.consent_given_on, datetime.date):
+            consent_given_on = self.consent_given_on.isoformat()
+        else:
+            consent_given_on = self.consent_given_on
 
         consent_recorded_at: None | str
         if isinstance(self.consent_recorded_at, datetime.datetime):
@@ -73,6 +115,14 @@ class Participant:
 
         initiative_id = self.initiative_id
 
+        publication_consent = self.publication_consent.value
+
+        publication_consent_recorded_at: None | str
+        if isinstance(self.publication_consent_recorded_at, datetime.datetime):
+            publication_consent_recorded_at = self.publication_consent_recorded_at.isoformat()
+        else:
+            publication_consent_recorded_at = self.publication_consent_recorded_at
+
         role = self.role.value
 
         updated_at = self.updated_at.isoformat()
@@ -84,6 +134,8 @@ class Participant:
         field_dict.update(
             {
                 "consent": consent,
+                "consent_given_by": consent_given_by,
+                "consent_given_on": consent_given_on,
                 "consent_recorded_at": consent_recorded_at,
                 "created_at": created_at,
                 "display_name": display_name,
@@ -91,6 +143,8 @@ class Participant:
                 "external_ref": external_ref,
                 "id": id,
                 "initiative_id": initiative_id,
+                "publication_consent": publication_consent,
+                "publication_consent_recorded_at": publication_consent_recorded_at,
                 "role": role,
                 "updated_at": updated_at,
                 "version": version,
@@ -103,6 +157,65 @@ class Participant:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         consent = ParticipantConsent(d.pop("consent"))
+
+        def _parse_consent_given_by(
+            data: object,
+        ) -> (
+            None
+            | ParticipantConsentGivenByType1
+            | ParticipantConsentGivenByType2Type1
+            | ParticipantConsentGivenByType3Type1
+        ):
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                consent_given_by_type_1 = ParticipantConsentGivenByType1(data)
+
+                return consent_given_by_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                consent_given_by_type_2_type_1 = ParticipantConsentGivenByType2Type1(data)
+
+                return consent_given_by_type_2_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                consent_given_by_type_3_type_1 = ParticipantConsentGivenByType3Type1(data)
+
+                return consent_given_by_type_3_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(
+                None
+                | ParticipantConsentGivenByType1
+                | ParticipantConsentGivenByType2Type1
+                | ParticipantConsentGivenByType3Type1,
+                data,
+            )
+
+        consent_given_by = _parse_consent_given_by(d.pop("consent_given_by"))
+
+        def _parse_consent_given_on(data: object) -> datetime.date | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                consent_given_on_type_0 = datetime.date.fromisoformat(data)
+
+                return consent_given_on_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | None, data)
+
+        consent_given_on = _parse_consent_given_on(d.pop("consent_given_on"))
 
         def _parse_consent_recorded_at(data: object) -> datetime.datetime | None:
             if data is None:
@@ -149,6 +262,25 @@ class Participant:
 
         initiative_id = d.pop("initiative_id")
 
+        publication_consent = ParticipantPublicationConsent(d.pop("publication_consent"))
+
+        def _parse_publication_consent_recorded_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                publication_consent_recorded_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return publication_consent_recorded_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        publication_consent_recorded_at = _parse_publication_consent_recorded_at(
+            d.pop("publication_consent_recorded_at")
+        )
+
         role = ParticipantRole(d.pop("role"))
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
@@ -157,6 +289,8 @@ class Participant:
 
         participant = cls(
             consent=consent,
+            consent_given_by=consent_given_by,
+            consent_given_on=consent_given_on,
             consent_recorded_at=consent_recorded_at,
             created_at=created_at,
             display_name=display_name,
@@ -164,6 +298,8 @@ class Participant:
             external_ref=external_ref,
             id=id,
             initiative_id=initiative_id,
+            publication_consent=publication_consent,
+            publication_consent_recorded_at=publication_consent_recorded_at,
             role=role,
             updated_at=updated_at,
             version=version,

@@ -17,10 +17,11 @@ class WebhookCreate:
     Attributes:
         event_types (list[str]): The events to send: types of the change feed (activity.created, activity.deleted,
             activity.updated, assessment.created, assessment.deleted, assessment.updated, evidence.consent_withdrawn,
-            evidence.created, evidence.deleted, evidence.erased, evidence.updated, initiative.created, initiative.deleted,
-            initiative.stage_changed, initiative.updated, participant.consent_withdrawn, participant.created,
-            participant.deleted, participant.erased, participant.updated, transition.created, transition.updated), a record
-            type with .* (such as participant.*), or * for all.
+            evidence.created, evidence.deleted, evidence.erased, evidence.publication_consent_withdrawn, evidence.updated,
+            initiative.created, initiative.deleted, initiative.stage_changed, initiative.updated,
+            participant.consent_withdrawn, participant.created, participant.deleted, participant.erased,
+            participant.publication_consent_withdrawn, participant.updated, transition.created, transition.updated), a
+            record type with .* (such as participant.*), or * for all.
         url (str): Where to POST: an https URL whose host resolves to public addresses only (redirects are not
             followed).
         description (str | Unset): What the receiver is, for people. Default: ''.

@@ -124,7 +124,8 @@ def sync_detailed(
 ) -> Response[Participant | Problem]:
     """Add a participant to an initiative.
 
-     Giving or withdrawing consent stamps consent_recorded_at with the server's time.
+     Giving or withdrawing consent stamps consent_recorded_at with the server's time;
+    consent_given_on is the date you say it was given. Consent to publish is separate.
     Refused with 409 while the initiative is archived.
 
     Needs an API key or OAuth2 token with scope `records:write`.
@@ -164,7 +165,8 @@ def sync(
 ) -> Participant:
     """Add a participant to an initiative.
 
-     Giving or withdrawing consent stamps consent_recorded_at with the server's time.
+     Giving or withdrawing consent stamps consent_recorded_at with the server's time;
+    consent_given_on is the date you say it was given. Consent to publish is separate.
     Refused with 409 while the initiative is archived.
 
     Needs an API key or OAuth2 token with scope `records:write`.
@@ -200,7 +202,8 @@ async def asyncio_detailed(
 ) -> Response[Participant | Problem]:
     """Add a participant to an initiative.
 
-     Giving or withdrawing consent stamps consent_recorded_at with the server's time.
+     Giving or withdrawing consent stamps consent_recorded_at with the server's time;
+    consent_given_on is the date you say it was given. Consent to publish is separate.
     Refused with 409 while the initiative is archived.
 
     Needs an API key or OAuth2 token with scope `records:write`.
@@ -238,7 +241,8 @@ async def asyncio(
 ) -> Participant:
     """Add a participant to an initiative.
 
-     Giving or withdrawing consent stamps consent_recorded_at with the server's time.
+     Giving or withdrawing consent stamps consent_recorded_at with the server's time;
+    consent_given_on is the date you say it was given. Consent to publish is separate.
     Refused with 409 while the initiative is archived.
 
     Needs an API key or OAuth2 token with scope `records:write`.

@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class EvidencePublicationConsent(StrEnum):
+    GIVEN = "given"
+    NOT_RECORDED = "not_recorded"
+    WITHDRAWN = "withdrawn"
+
+    def __str__(self) -> str:
+        return str(self.value)
