@@ -10,6 +10,8 @@ import pytest
 
 pytest.importorskip("selenium")
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 CO_S = ["Co-commissioning", "Co-design", "Co-delivery", "Co-assessment"]
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
@@ -21,8 +23,17 @@ def open_case_study(browser, site):
     field = browser.find_element(By.ID, "q")
     field.send_keys("Brackenford café")
     field.submit()
-    link = browser.find_element(By.PARTIAL_LINK_TEXT, "Out and About in Brackenford")
+    # The search answers with a new page: wait for it, or the link found may be the old
+    # page's, gone stale by the time it is clicked (seen on a loaded machine).
+    wait = WebDriverWait(browser, 30)
+    wait.until(lambda b: "q=" in b.current_url)
+    link = wait.until(
+        expected_conditions.element_to_be_clickable(
+            (By.PARTIAL_LINK_TEXT, "Out and About in Brackenford")
+        )
+    )
     link.click()
+    wait.until(lambda b: "/library/" in b.current_url and "q=" not in b.current_url)
     return browser.current_url
 
 
