@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 
-from api import create_app
+from api import cli, create_app
 from api.cli import main
 from api.context import services
 from coprod_demo import seed_demo
@@ -107,6 +107,8 @@ def served(monkeypatch, tmp_path):
     """Where ``serve`` would have listened, instead of listening; run in an empty folder."""
     calls = []
     monkeypatch.setattr(Flask, "run", lambda app, **options: calls.append((app, options)))
+    check = cli._require_free_port  # the default port may be taken by a real coprod serve
+    monkeypatch.setattr(cli, "_require_free_port", lambda h, p: p == 8000 or check(h, p))
     monkeypatch.delenv("COPROD_DATABASE_URL", raising=False)
     monkeypatch.delenv("COPROD_FILES_DIR", raising=False)
     monkeypatch.chdir(tmp_path)
