@@ -100,3 +100,12 @@ def test_the_scaffold_never_writes_over_a_folder(tmp_path):
     scaffold("walks", tmp_path)
     with pytest.raises(ScaffoldError, match="already exists"):
         scaffold("walks", tmp_path)
+
+
+@pytest.mark.parametrize("name", ["coproduction-star", "coproduction_star"])
+def test_the_name_of_an_installed_plugin_is_refused(tmp_path, name):
+    # Installed beside the shipped plugin, a second coproduction_star would make coprod
+    # skip both, and the Co-Production Star would vanish.
+    with pytest.raises(ScaffoldError, match="already installed"):
+        scaffold(name, tmp_path)
+    assert list(tmp_path.iterdir()) == []

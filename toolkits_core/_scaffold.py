@@ -8,9 +8,12 @@ scaffolds, installs and runs one (tests/test_plugin_scaffold.py).
 
 from __future__ import annotations
 
+import importlib.metadata
 import pathlib
 import re
 from string import Template
+
+from toolkits_core._discovery import ENTRY_POINT_GROUP
 
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*", re.ASCII)
 
@@ -40,6 +43,13 @@ def names(name: str) -> dict[str, str]:
 def scaffold(name: str, parent: pathlib.Path) -> pathlib.Path:
     """Write the plugin ``name`` into a new folder under ``parent``: that folder."""
     values = names(name)
+    installed = {ep.name for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
+    if values["entry"] in installed:
+        # Installed beside it, the new plugin would be published twice under one name,
+        # and coprod skips both: the installed toolkit would vanish with it.
+        raise ScaffoldError(
+            f"A plugin named {values['entry']!r} is already installed: choose another name."
+        )
     root = parent / values["distribution"]
     if root.exists():
         raise ScaffoldError(f"{root} already exists: choose another name or folder.")
