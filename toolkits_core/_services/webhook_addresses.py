@@ -103,6 +103,13 @@ def check_webhook_url(
 
 
 def _url_problem(url: str, allow_private: bool, resolve: Resolver) -> str | None:
+    if any(c.isspace() or not c.isprintable() for c in url):
+        # urlsplit drops tabs and line breaks where httpx refuses them: what was checked
+        # would not be what is sent, and every delivery would fail.
+        return (
+            "Leave spaces and control characters out of the URL (percent-encode them, "
+            "such as %20 for a space)."
+        )
     try:
         parts = urlsplit(url)
         port = parts.port
