@@ -17,6 +17,7 @@ import base64
 import binascii
 import logging
 import os
+import urllib.parse
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -201,15 +202,18 @@ def _refusal_before_authlib() -> OAuth2Error | None:
     kind, _, credentials = authorization.partition(" ")
     if kind.lower() != "basic":
         return None
-    if "client_secret" in request.form or "client_id" in request.form:
+    try:
+        pair = base64.b64decode(credentials.strip(), validate=False).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return InvalidClientError(status_code=401)
+    basic_id = urllib.parse.unquote(pair.partition(":")[0])
+    form_id = request.form.get("client_id")
+    if "client_secret" in request.form or (form_id is not None and form_id != basic_id):
+        # A client_id in the form that repeats Basic's is tolerated: some libraries send it.
         return InvalidRequestError(
             description="Authenticate the client one way only: by HTTP Basic or with "
             "client_id and client_secret in the form, not both."
         )
-    try:
-        base64.b64decode(credentials.strip(), validate=False).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return InvalidClientError(status_code=401)
     return None
 
 

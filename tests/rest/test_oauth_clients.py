@@ -424,17 +424,20 @@ def test_basic_credentials_that_are_not_utf8_are_invalid_client_not_a_crash(data
 
 
 @pytest.mark.parametrize("basic_secret", ["right", "wrong"])
-def test_authenticating_by_basic_and_form_at_once_is_invalid_request(database, org, basic_secret):
+@pytest.mark.parametrize("form", ["secret", "another client_id"])
+def test_authenticating_by_basic_and_form_at_once_is_invalid_request(
+    database, org, basic_secret, form
+):
     client = register(org)
+    other = register(org)
     secret = client["client_secret"] if basic_secret == "right" else "wrong"
+    sent = {"grant_type": "client_credentials"}
+    if form == "secret":
+        sent |= {"client_id": client["client_id"], "client_secret": client["client_secret"]}
+    else:
+        sent |= {"client_id": other["client_id"]}
     response = org.api.as_key(None).post(
-        TOKEN,
-        data={
-            "grant_type": "client_credentials",
-            "client_id": client["client_id"],
-            "client_secret": client["client_secret"],
-        },
-        headers=basic(client["client_id"], secret),
+        TOKEN, data=sent, headers=basic(client["client_id"], secret)
     )
     body = assert_oauth_problem(response, 400, "invalid_request")
     assert "one way" in body["detail"]
@@ -459,3 +462,15 @@ def test_a_parameter_sent_twice_is_invalid_request(database, org, form):
     body = assert_oauth_problem(response, 400, "invalid_request")
     assert "more than once" in body["detail"]
     assert tokens_stored(database, org) == 0
+
+
+def test_basic_with_the_same_client_id_repeated_in_the_form_still_gets_a_token(database, org):
+    """Some OAuth2 libraries send client_id in the form beside HTTP Basic: not a second
+    authentication, so it is taken."""
+    client = register(org)
+    response = org.api.as_key(None).post(
+        TOKEN,
+        data={"grant_type": "client_credentials", "client_id": client["client_id"]},
+        headers=basic(client["client_id"], client["client_secret"]),
+    )
+    assert response.status_code == 200, response.json
