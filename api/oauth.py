@@ -13,18 +13,27 @@ a problem, so one body serves both (docs/api.md says so).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import os
+import urllib.parse
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import ClientMixin
-from authlib.oauth2.rfc6749.errors import InsecureTransportError, InvalidScopeError, OAuth2Error
+from authlib.oauth2.rfc6749.errors import (
+    InsecureTransportError,
+    InvalidClientError,
+    InvalidRequestError,
+    InvalidScopeError,
+    OAuth2Error,
+)
 from authlib.oauth2.rfc6749.grants import ClientCredentialsGrant
 from authlib.oauth2.rfc6749.util import scope_to_list
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request
 
 from api.context import request_session
 from api.problems import problem_response
@@ -134,7 +143,7 @@ class _ClientCredentials(ClientCredentialsGrant):  # type: ignore[misc]
         beyond = scopes_beyond(client.row, scope_to_list(self.request.payload.scope) or [])
         if beyond:
             raise InvalidScopeError(
-                description=f"This client may not have {', '.join(beyond)}; it holds "
+                description=f"This client may not have {_printable(', '.join(beyond))}; it holds "
                 f"{' '.join(client.row.scopes)} (ask for some of those, or none for all)."
             )
 
@@ -165,6 +174,47 @@ class _Server(AuthorizationServer):  # type: ignore[misc]
             extra={"error": code, "error_description": detail},
             headers={k: v for k, v in headers if k.lower() != "content-type"},
         )
+
+
+def _printable(text: str) -> str:
+    """``text`` with every character RFC 6749 keeps out of an ``error_description`` (a
+    quote, a backslash, anything not printable ASCII) as ``?``: a requested scope is echoed
+    back, and Authlib raises (a 500) rather than send a forbidden character."""
+    return "".join(c if " " <= c <= "~" and c not in '"\\' else "?" for c in text)
+
+
+def _refusal_before_authlib() -> OAuth2Error | None:
+    """What Authlib would let through or crash on, refused in RFC 6749's terms.
+
+    A parameter sent twice (section 3.2 forbids it; Authlib reads one of them), a client
+    authenticated both by HTTP Basic and in the form (section 2.3: one method a request,
+    else the two could name different clients or one could be a wrong secret let pass), and
+    Basic credentials that are not base64 of UTF-8 text (Authlib raises a decode error).
+    """
+    for values in (request.form, request.args):
+        repeated = sorted(name for name, found in values.lists() if len(found) > 1)
+        if repeated:
+            return InvalidRequestError(
+                description=f"Send each parameter once; sent more than once: "
+                f"{_printable(', '.join(repeated))}."
+            )
+    authorization = request.headers.get("Authorization", "")
+    kind, _, credentials = authorization.partition(" ")
+    if kind.lower() != "basic":
+        return None
+    try:
+        pair = base64.b64decode(credentials.strip(), validate=False).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return InvalidClientError(status_code=401)
+    basic_id = urllib.parse.unquote(pair.partition(":")[0])
+    form_id = request.form.get("client_id")
+    if "client_secret" in request.form or (form_id is not None and form_id != basic_id):
+        # A client_id in the form that repeats Basic's is tolerated: some libraries send it.
+        return InvalidRequestError(
+            description="Authenticate the client one way only: by HTTP Basic or with "
+            "client_id and client_secret in the form, not both."
+        )
+    return None
 
 
 def _query_client(client_id: str) -> _Client:
@@ -208,6 +258,9 @@ def token_response() -> Response:
     is seen as the HTTPS one it was.
     """
     server: _Server = current_app.extensions[EXTENSION]
+    refusal = _refusal_before_authlib()
+    if refusal is not None:
+        return server.handle_error_response(None, refusal)
     try:
         answer: Response = server.create_token_response()
     except InsecureTransportError as error:

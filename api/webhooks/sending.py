@@ -97,6 +97,8 @@ def send(
             elapsed(),
             error=f"{'refused' if refused else 'cannot connect'}: {error}"[:1000],
         )
+    except httpx.InvalidURL as error:  # stored before the API refused such URLs
+        return Attempt(Outcome.RETRYING, elapsed(), error=f"invalid URL: {error}"[:1000])
     except httpx.TimeoutException as error:
         return Attempt(Outcome.RETRYING, elapsed(), error=f"timed out: {error}"[:1000])
     except httpx.HTTPError as error:

@@ -382,3 +382,95 @@ def test_behind_a_trusted_tls_proxy_the_token_request_is_taken(make_app, org):
         base_url="http://coprod.council.example",
     )
     assert response.status_code == 200, response.json
+
+
+# Hostile token requests, found by probing a running server from outside: a scope with a
+# character Authlib will not put in an error_description (a quote, a backslash, a control
+# or non-ASCII character) and HTTP Basic credentials that are not UTF-8 both crashed the
+# endpoint (500); a request that authenticated the client two ways at once, or repeated a
+# parameter, got a token although RFC 6749 (sections 2.3 and 3.2) forbids both.
+
+
+def tokens_stored(database, org) -> int:
+    with database.session() as session:
+        return session.scalar(
+            sa.select(sa.func.count()).where(OAuthToken.organisation_id == org.id)
+        )
+
+
+@pytest.mark.parametrize(
+    "scope", ['records:read"', "records:read\\", "records:read\x00", "r\u00e9cords:read", "\x7f"]
+)
+def test_a_scope_with_characters_rfc_6749_forbids_is_invalid_scope(database, org, scope):
+    client = register(org, scopes=("records:read",))
+    response = org.api.as_key(None).post(
+        TOKEN,
+        data={"grant_type": "client_credentials", "scope": scope},
+        headers=basic(client["client_id"], client["client_secret"]),
+    )
+    body = assert_oauth_problem(response, 400, "invalid_scope")
+    assert all(0x20 <= ord(c) <= 0x7E and c not in '"\\' for c in body["error_description"])
+    assert tokens_stored(database, org) == 0
+
+
+def test_basic_credentials_that_are_not_utf8_are_invalid_client_not_a_crash(database, org):
+    register(org)
+    pair = base64.b64encode(b"\xff\xfe:\xff").decode()
+    response = org.api.as_key(None).post(
+        TOKEN, data={"grant_type": "client_credentials"}, headers={"Authorization": f"Basic {pair}"}
+    )
+    assert_oauth_problem(response, 401, "invalid_client")
+    assert response.headers["WWW-Authenticate"].startswith("Basic")
+
+
+@pytest.mark.parametrize("basic_secret", ["right", "wrong"])
+@pytest.mark.parametrize("form", ["secret", "another client_id"])
+def test_authenticating_by_basic_and_form_at_once_is_invalid_request(
+    database, org, basic_secret, form
+):
+    client = register(org)
+    other = register(org)
+    secret = client["client_secret"] if basic_secret == "right" else "wrong"
+    sent = {"grant_type": "client_credentials"}
+    if form == "secret":
+        sent |= {"client_id": client["client_id"], "client_secret": client["client_secret"]}
+    else:
+        sent |= {"client_id": other["client_id"]}
+    response = org.api.as_key(None).post(
+        TOKEN, data=sent, headers=basic(client["client_id"], secret)
+    )
+    body = assert_oauth_problem(response, 400, "invalid_request")
+    assert "one way" in body["detail"]
+    assert tokens_stored(database, org) == 0
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        "grant_type=client_credentials&grant_type=password",
+        "grant_type=client_credentials&scope=records:read&scope=admin",
+    ],
+)
+def test_a_parameter_sent_twice_is_invalid_request(database, org, form):
+    client = register(org, scopes=("admin",))
+    response = org.api.as_key(None).post(
+        TOKEN,
+        data=form,
+        content_type="application/x-www-form-urlencoded",
+        headers=basic(client["client_id"], client["client_secret"]),
+    )
+    body = assert_oauth_problem(response, 400, "invalid_request")
+    assert "more than once" in body["detail"]
+    assert tokens_stored(database, org) == 0
+
+
+def test_basic_with_the_same_client_id_repeated_in_the_form_still_gets_a_token(database, org):
+    """Some OAuth2 libraries send client_id in the form beside HTTP Basic: not a second
+    authentication, so it is taken."""
+    client = register(org)
+    response = org.api.as_key(None).post(
+        TOKEN,
+        data={"grant_type": "client_credentials", "client_id": client["client_id"]},
+        headers=basic(client["client_id"], client["client_secret"]),
+    )
+    assert response.status_code == 200, response.json

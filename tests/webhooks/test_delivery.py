@@ -173,3 +173,31 @@ def test_a_paused_webhook_waits_and_then_gets_what_happened_meanwhile(
     admin.patch(f"webhooks/{made['id']}", json={"status": "active"})
     deliver(lambda: len(receiver.received) >= 1)
     assert receiver.received[0].document()["record_id"] == made_while_paused["id"]
+
+
+def test_a_stored_url_httpx_refuses_is_a_logged_failure_not_a_failed_round(
+    api, org, subscribe, deliver, database
+):
+    """A URL saved before the API refused control characters (or put in by hand): each
+    attempt is logged and retried until the webhook is disabled, as for a receiver that
+    is down, instead of the worker's round raising on it for ever (found by probing)."""
+    import sqlalchemy as sa
+
+    from toolkits_core._store.models import WebhookSubscription
+
+    made = subscribe("https://crm.example.org/hook")
+    with database.session() as session:
+        session.execute(
+            sa.update(WebhookSubscription)
+            .where(WebhookSubscription.id == made["id"])
+            .values(url="https://crm.example.org/hook\r\nX-Injected: 1")
+        )
+        session.commit()
+    admin = org.with_scope("admin")
+    api.post("initiatives", json={"toolkit": STAR, "title": "Walks"})
+    status = lambda: admin.get(f"webhooks/{made['id']}").json["status"]  # noqa: E731
+    deliver(lambda: status() == "disabled", give_up_after=dt.timedelta(seconds=0.5))
+    log = admin.get(f"webhooks/{made['id']}/deliveries").json["items"]
+    assert log
+    assert all(d["outcome"] == "retrying" for d in log)
+    assert all(d["error"].startswith("invalid URL") for d in log)

@@ -72,6 +72,40 @@ def test_a_webhook_to_a_non_public_address_or_not_https_is_refused_with_422(stri
     assert strict_admin.get("webhooks").json["items"] == []
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://crm.example.org/hook\r\nX-Injected: 1",
+        "https://crm.example.org/ho\nok",
+        "https://crm.example.org/hook\t",
+        "https://crm.example.org/hook\x7f",
+        "https://crm.example.org/a hook",
+        " https://crm.example.org/hook",
+    ],
+)
+@pytest.mark.parametrize("private_allowed", [False, True])
+def test_a_url_with_whitespace_or_control_characters_is_refused_with_422(
+    strict_admin, org, url, private_allowed
+):
+    """Python's urlsplit drops tabs and line breaks, so the check passed a URL httpx then
+    refused at every delivery: found by probing, its ping was a 500 and the worker failed
+    every round on it, for ever, without disabling it."""
+    admin = org.with_scope("admin") if private_allowed else strict_admin
+    response = admin.post("webhooks", json={"url": url, "event_types": ["*"]})
+    assert response.status_code == 422, response.json
+    [problem] = response.json["errors"]
+    assert problem["code"] == "webhook_url_refused"
+    assert "control characters" in problem["message"]
+    assert admin.get("webhooks").json["items"] == []
+    made = admin.post(
+        "webhooks", json={"url": "https://crm.example.org/hook", "event_types": ["*"]}
+    )
+    moved = admin.patch(f"webhooks/{made.json['id']}", json={"url": url})
+    assert moved.status_code == 422
+    assert admin.get(f"webhooks/{made.json['id']}").json["url"] == "https://crm.example.org/hook"
+    admin.delete(f"webhooks/{made.json['id']}")
+
+
 def test_a_public_https_url_is_accepted_and_a_change_to_a_private_one_is_not(strict_admin):
     made = strict_admin.post(
         "webhooks", json={"url": "https://crm.example.org/hook", "event_types": ["*"]}
@@ -110,6 +144,49 @@ def test_the_connection_to_loopback_is_refused_at_delivery(receiver):
 )
 def test_private_and_metadata_addresses_are_refused_before_connecting(address, why):
     assert why in refused_connect(f"https://{address}/hook")
+
+
+# IPv6 addresses that carry an IPv4 address inside them reach that IPv4 address through
+# a translator (NAT64's 64:ff9b::/96, on IPv6-only networks such as a cloud's with DNS64),
+# a 6to4 relay (2002::/16) or a dual stack (the deprecated IPv4-compatible ::/96), so they
+# are judged as the IPv4 address they carry (a local translator's 64:ff9b:1::/48 is never
+# public). Python's ipaddress calls them all global;
+# probing a running server found each accepted.
+EMBEDDED_PRIVATE = [
+    ("64:ff9b::7f00:1", "loopback"),
+    ("64:ff9b::a9fe:a9fe", "link-local"),
+    ("64:ff9b::a00:5", "private"),
+    ("64:ff9b:1::a00:5", "local NAT64"),
+    ("2002:7f00:1::", "loopback"),
+    ("2002:a9fe:a9fe::1", "link-local"),
+    ("2002:c0a8:10a::", "private"),
+    ("::127.0.0.1", "loopback"),
+    ("::10.0.0.5", "private"),
+]
+
+
+@pytest.mark.parametrize(("address", "why"), EMBEDDED_PRIVATE)
+def test_ipv6_carrying_a_non_public_ipv4_address_is_refused_when_saved(strict_admin, address, why):
+    response = strict_admin.post(
+        "webhooks", json={"url": f"https://[{address}]/hook", "event_types": ["*"]}
+    )
+    assert response.status_code == 422, response.json
+    [problem] = response.json["errors"]
+    assert problem["code"] == "webhook_url_refused"
+    assert why in problem["message"]
+    assert strict_admin.get("webhooks").json["items"] == []
+
+
+@pytest.mark.parametrize(("address", "why"), EMBEDDED_PRIVATE)
+def test_ipv6_carrying_a_non_public_ipv4_address_is_refused_before_connecting(address, why):
+    assert why in refused_connect(f"https://[{address}]/hook")
+
+
+@pytest.mark.parametrize("address", ["64:ff9b::5db8:d70e", "2002:5db8:d70e::1"])
+def test_ipv6_carrying_a_public_ipv4_address_is_still_allowed(address):
+    from toolkits_core.service import refused_address
+
+    assert refused_address(address) is None
 
 
 def test_a_name_resolving_to_loopback_is_refused_at_delivery(receiver):

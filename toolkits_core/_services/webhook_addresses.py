@@ -43,14 +43,17 @@ def refused_address(address: str) -> str | None:
     Public means globally routable: loopback, private ranges (10/8, 172.16/12,
     192.168/16, fc00::/7), link-local (169.254/16, where cloud metadata lives), shared,
     reserved, documentation, multicast and unspecified addresses are all refused, and an
-    IPv4 address wrapped in IPv6 is judged as the IPv4 address it is.
+    IPv6 address that carries an IPv4 one (mapped, NAT64, 6to4, IPv4-compatible) is
+    judged as the IPv4 address it reaches.
     """
     try:
         ip: Address = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return f"{address!r} is not an IP address"
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _LOCAL_NAT64:
+            return f"{ip} is a local NAT64 address, not a public one"
+        ip = _carried_ipv4(ip) or ip
     if ip.is_loopback:
         return f"{ip} is a loopback address"
     if ip.is_link_local:
@@ -59,6 +62,33 @@ def refused_address(address: str) -> str | None:
         return f"{ip} is a private address"
     if not ip.is_global or ip.is_multicast:
         return f"{ip} is not a public address"
+    return None
+
+
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052's well-known prefix
+_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+"""RFC 8215's prefix for a network's own translators: where the IPv4 address sits in it
+depends on the operator's layout, so no address in it is taken as public."""
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+
+
+def _carried_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address reaches, where it carries one.
+
+    IPv4-mapped (``::ffff:a.b.c.d``), NAT64 (``64:ff9b::a.b.c.d``: an IPv6-only network's
+    translator connects to a.b.c.d, private ones included), 6to4 (``2002:AABB:CCDD::``)
+    and the deprecated IPv4-compatible form (``::a.b.c.d``) all end at an IPv4 address,
+    and Python's ``ipaddress`` calls the last three global whatever they carry. ``::``
+    and ``::1`` are themselves (unspecified, loopback).
+    """
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip in _IPV4_COMPATIBLE and int(ip) > 1:
+        return ipaddress.IPv4Address(int(ip))
     return None
 
 
@@ -73,6 +103,13 @@ def check_webhook_url(
 
 
 def _url_problem(url: str, allow_private: bool, resolve: Resolver) -> str | None:
+    if any(c.isspace() or not c.isprintable() for c in url):
+        # urlsplit drops tabs and line breaks where httpx refuses them: what was checked
+        # would not be what is sent, and every delivery would fail.
+        return (
+            "Leave spaces and control characters out of the URL (percent-encode them, "
+            "such as %20 for a space)."
+        )
     try:
         parts = urlsplit(url)
         port = parts.port
