@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -153,6 +153,21 @@ class ChangeListArgs(ListArgs):
     )
 
 
+def remember_shown_toolkits(ws: Workspace, changes: Iterable[Change]) -> None:
+    """Read, in one query, the toolkits a page of events needs before it is rendered.
+
+    Whether each evidence shown expects a file needs its initiative's toolkit; without
+    this, ``event_document`` would read each initiative with a SELECT of its own. The feed
+    and the webhook worker render the same pages, so both call it.
+    """
+    shown = {
+        change.initiative_id
+        for change in changes
+        if change.record_type == "evidence" and change.record and change.initiative_id
+    }
+    remember_toolkits(ws, shown)
+
+
 def event_document(change: Change) -> dict[str, Any]:
     """An event as the feed shows it: also the body of its webhook deliveries."""
     record = None
@@ -203,10 +218,7 @@ def list_all(args: dict[str, Any]) -> Any:
     query = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
     query.append(("cursor", page.next_cursor))
     headers = {"Link": f'<{request.base_url}?{urlencode(query)}>; rel="next"'}
-    # Whether each shown evidence expects a file needs its initiative's toolkit: read
-    # them for the whole page at once, not with a SELECT per initiative.
-    shown = [c.initiative_id for c in page.items if c.record_type == "evidence" and c.record]
-    remember_toolkits(ws, [initiative_id for initiative_id in shown if initiative_id])
+    remember_shown_toolkits(ws, page.items)
     body = {
         "items": [event_document(change) for change in page.items],
         "next_cursor": page.next_cursor,

@@ -36,7 +36,7 @@ import tenacity
 from flask import Flask, g
 
 from api.context import services
-from api.resources.changes import event_document
+from api.resources.changes import event_document, remember_shown_toolkits
 from api.webhooks.guard import guarded_client
 from api.webhooks.sending import Attempt, Message, send
 from toolkits_core.service import (
@@ -251,6 +251,7 @@ class Worker:
                 return None
             with self.app.app_context():
                 g.workspace = ws  # what the schemas ask for, as in a request
+                remember_shown_toolkits(ws, page.items)
                 due = [
                     _Due(
                         change.position,
