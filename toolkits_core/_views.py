@@ -379,16 +379,17 @@ class InitiativeView:
         consenting_only: bool = True,
     ) -> bool:
         """Whether any evidence matches (the filters of ``count_evidence``); stops at one."""
-        query = EvidenceQuery(
-            stage,
-            self._cycle(cycle),
-            evidence_type,
-            dimension,
-            activity_type,
-            role,
-            consenting_only,
+        found = self.count_evidence(
+            stage=stage,
+            cycle=cycle,
+            evidence_type=evidence_type,
+            dimension=dimension,
+            activity_type=activity_type,
+            role=role,
+            consenting_only=consenting_only,
+            at_most=1,
         )
-        return self._tally().evidence(query, 1) > 0
+        return found > 0
 
     def count_activities(
         self,
@@ -424,10 +425,16 @@ class InitiativeView:
         consenting_only: bool = True,
     ) -> bool:
         """Whether any activity matches (the filters of ``count_activities``); stops at one."""
-        query = ActivityQuery(
-            stage, self._cycle(cycle), activity_type, dimension, role, consenting_only
+        found = self.count_activities(
+            stage=stage,
+            cycle=cycle,
+            activity_type=activity_type,
+            dimension=dimension,
+            role=role,
+            consenting_only=consenting_only,
+            at_most=1,
         )
-        return self._tally().activities(query, 1) > 0
+        return found > 0
 
     def activities_in(self, stage: str, cycle: int | None = None) -> tuple[ActivityView, ...]:
         """Activities done in ``stage`` during ``cycle`` (by default the current one).
