@@ -6,6 +6,7 @@ only ``toolkits_core``'s own exports, and never touch storage). Service function
 and raise ``ServiceError`` subclasses that say which HTTP status fits.
 """
 
+from toolkits_core._roles import ROLE_DESCRIPTIONS, RoleDescription
 from toolkits_core._services.access import (
     Caller,
     NewKey,
@@ -83,7 +84,7 @@ from toolkits_core._services.clients import (
     secret_matches,
     store_token,
 )
-from toolkits_core._services.consent import ConsentGiver, publishable
+from toolkits_core._services.consent import AgeBand, ConsentGiver, publishable
 from toolkits_core._services.errors import (
     AuthenticationError,
     ConflictError,
@@ -97,6 +98,7 @@ from toolkits_core._services.errors import (
     refuse,
 )
 from toolkits_core._services.evidence import (
+    MAX_PEOPLE,
     EvidenceFile,
     EvidenceVisibility,
     attach_file,
@@ -311,13 +313,16 @@ __all__ = [
     "GC_AFTER_VARIABLE",
     "LIFETIME_VARIABLE",
     "MAX_LIMIT",
+    "MAX_PEOPLE",
     "RECORD_TYPE_NAMES",
     "RETENTION_VARIABLE",
+    "ROLE_DESCRIPTIONS",
     "SCOPE_DESCRIPTIONS",
     "SECTION_KEYS",
     "SECTION_TEXT_LENGTH",
     "Activity",
     "Actor",
+    "AgeBand",
     "ApiKey",
     "Assessment",
     "AssessmentComparison",
@@ -372,6 +377,7 @@ __all__ = [
     "PreconditionFailedError",
     "Progress",
     "Resolver",
+    "RoleDescription",
     "SchemaNotCurrentError",
     "Scope",
     "ServiceError",

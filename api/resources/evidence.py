@@ -44,6 +44,7 @@ from api.records import (
 )
 from toolkits_core import Consent, EvidenceKind
 from toolkits_core.service import (
+    MAX_PEOPLE,
     Evidence,
     EvidenceVisibility,
     PreconditionFailedError,
@@ -104,6 +105,20 @@ CONSENT_DESCRIPTION = (
     "Withdrawn evidence is left out of every list and of the toolkits' rules, and its file "
     "is not given out; it can still be read and changed by its id."
 )
+PARTICIPANT_ID_DESCRIPTION = (
+    "The first of participant_ids, or null when it came from nobody in particular: kept "
+    "for clients that know one person per piece. Sent alone, it means participant_ids is "
+    "[it] (null: []); sent with participant_ids, it must be their first (422 "
+    "participants_disagree otherwise)."
+)
+PARTICIPANT_IDS_DESCRIPTION = (
+    "The participants of the same initiative it came from (whose words, voices or pictures "
+    "it holds), in the order given, duplicates dropped; at most 100. An id that is not of "
+    "this initiative is 422 at participant_ids/<index>. Its consent is the strictest of "
+    "theirs: it is published only if every one agreed to publication, and when any one "
+    "withdraws consent or is erased, so is it (withdrawn; erased empties it). Not sent: "
+    "from participant_id, or none."
+)
 VISIBILITY_DESCRIPTION = (
     "Who may see it: private (the people running the initiative), organisation, or "
     "public (may be published; needs consent given, and not withdrawn by the linked "
@@ -122,6 +137,15 @@ def _record_id(description: str) -> ma.fields.String:
         allow_none=True,
         validate=ma.validate.Length(min=1, max=40),
         metadata={"description": description},
+    )
+
+
+def _participant_ids(**options: Any) -> ma.fields.List[str]:
+    return ma.fields.List(
+        ma.fields.String(validate=ma.validate.Length(min=1, max=40)),
+        validate=ma.validate.Length(max=MAX_PEOPLE),
+        metadata={"description": PARTICIPANT_IDS_DESCRIPTION},
+        **options,
     )
 
 
@@ -169,10 +193,8 @@ class EvidenceSchema(fields.Timestamps):
     stage = fields.key(STAGE_DESCRIPTION)
     cycle = fields.cycle(CYCLE_DESCRIPTION)
     activity_id = _record_id("The activity of the same initiative it came from, if any.")
-    participant_id = _record_id(
-        "The participant of the same initiative it came from (whose words, voice or "
-        "picture it holds), if any."
-    )
+    participant_id = _record_id(PARTICIPANT_ID_DESCRIPTION)
+    participant_ids = _participant_ids()
     dimensions = fields.key_list("Keys of the toolkit's dimensions it speaks to.")
     indicators = fields.key_list(
         "Keys of the checklist indicators it speaks to; each one's dimension must be "
@@ -228,7 +250,8 @@ class EvidencePatchSchema(ma.Schema):
     stage = fields.key(STAGE_DESCRIPTION)
     cycle = fields.cycle(CYCLE_DESCRIPTION)
     activity_id = _record_id("The activity of the same initiative it came from, or null.")
-    participant_id = _record_id("The participant of the same initiative it came from, or null.")
+    participant_id = _record_id(PARTICIPANT_ID_DESCRIPTION)
+    participant_ids = _participant_ids()
     dimensions = fields.key_list("Keys of the toolkit's dimensions it speaks to.")
     indicators = fields.key_list("Keys of the checklist indicators it speaks to.")
     payload = _payload()
@@ -257,7 +280,10 @@ class EvidenceListArgs(MirrorArgs):
     )
     participant_id = ma.fields.String(
         validate=ma.validate.Length(min=1, max=40),
-        metadata={"description": "Only evidence from this participant."},
+        metadata={
+            "description": "Only evidence from this participant (alone or among its "
+            "participant_ids)."
+        },
     )
     visibility = ma.fields.String(
         validate=ma.validate.OneOf(VISIBILITIES),
@@ -381,6 +407,7 @@ def create(body: dict[str, Any], initiative_id: str) -> Any:
     dimension or indicator, a payload that breaks the type's schema, a stage the
     initiative has not reached), names an activity or participant that is not in this
     initiative, or is public without consent; with 409 while the initiative is archived.
+    Name the people it came from in participant_ids (participant_id alone still works).
     A recording, photo, video or document gets its file by PUT .../file afterwards.
     """
     ws = workspace()
@@ -406,7 +433,7 @@ def upsert(body: dict[str, Any], initiative_id: str, ref: str) -> Any:
     gives it; a different one is 422). None in the initiative has ref: it is recorded
     (201, with Location). One has: it is replaced (200) and the whole result must fit the
     toolkit and the consent rules; fields not sent go back to their defaults (consent to
-    not_recorded, visibility to organisation, no activity or participant), except stage
+    not_recorded, visibility to organisation, no activity or participants), except stage
     and cycle, which keep where it was gathered. Its file, uploaded separately, stays.
     Evidence with nothing to change keeps its version and ETag. If-Match makes it a
     change of that version only (412 when stale, or when none has ref); If-None-Match: *
@@ -450,7 +477,8 @@ def show(evidence_id: str) -> Any:
 def update(changes: dict[str, Any], evidence_id: str) -> Any:
     """Change a piece of evidence; the whole resulting record must still fit the toolkit.
 
-    A payload, when sent, replaces the stored one whole.
+    A payload, when sent, replaces the stored one whole, as participant_ids, when sent,
+    replaces the list (participant_id alone makes it that one person).
     """
     ws = workspace()
     evidence = update_evidence(ws, evidence_id, changes, if_match=if_match())

@@ -1,7 +1,8 @@
 """Participants: the people and organisations taking part in an initiative.
 
-Only a role, a display name or pseudonym and a consent status are kept about anyone;
-the API asks for nothing more, so an integrator cannot send more by mistake.
+Only a role, a display name or pseudonym, an affiliation, an age band and a consent
+record are kept about anyone; the API asks for nothing more, so an integrator cannot send
+more by mistake.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from api.records import (
 )
 from toolkits_core import Consent, ParticipantRole
 from toolkits_core.service import (
+    ROLE_DESCRIPTIONS,
+    AgeBand,
     ConsentGiver,
     Participant,
     Scope,
@@ -54,7 +57,29 @@ blueprint.after_request(locate_existing)
 ROLES = [role.value for role in ParticipantRole]
 CONSENTS = [consent.value for consent in Consent]
 
-ROLE_DESCRIPTION = "The part they play: " + ", ".join(ROLES) + "."
+ROLE_DESCRIPTION = (
+    "The part they play in this initiative (not their job title; where they come from is "
+    "affiliation). Choose by what they do here:\n\n"
+    + "\n".join(f"- {role.key.value}: {role.description}" for role in ROLE_DESCRIPTIONS)
+    + "\n\nGET /toolkits/{key} lists the same roles with labels."
+)
+AGE_BANDS = [band.value for band in AgeBand]
+AGE_BAND_DESCRIPTION = (
+    "adult (18 or over; the default, and what every participant recorded before this field "
+    "is), 16-17, or under_16. It decides who may give consent. under_16: consent (to take "
+    "part or to publish) must be given by a parent or guardian, so recording it needs "
+    "consent_given_by parent or guardian (422 consent_needs_parent otherwise, also when "
+    "age_band changes to under_16 while the consent recorded was the person's own: send the "
+    "parent's consent in the same change, or set consent to not_recorded). 16-17: in "
+    "Scotland a young person of 16 or 17 can usually decide for themself, so self or "
+    "parent may give it, but consent_given_by must be recorded (422 consent_giver_needed). "
+    "Withdrawing consent is never refused."
+)
+AFFILIATION_DESCRIPTION = (
+    "The organisation or group they come from, as free text (Café Brio, St Ninian's High "
+    "School, the local dementia network), whatever their role; null for none. Keep job "
+    "titles and organisations out of display_name."
+)
 NAME_DESCRIPTION = (
     "A name or pseudonym to show: nothing else about the person is stored, so use a "
     "pseudonym where a name is not needed."
@@ -69,10 +94,11 @@ GIVEN_ON_DESCRIPTION = (
     "day it is typed in; not in the future. Null while unknown."
 )
 GIVEN_BY_DESCRIPTION = (
-    "Who gave consent: self (the person; in Scotland a child of 12 or over is presumed "
-    "able to), welfare_attorney or guardian (for an adult who cannot decide, under the "
-    "Adults with Incapacity (Scotland) Act 2000), or parent (for a young child). Null "
-    "while unknown."
+    "Who gave consent: self (the person), welfare_attorney or guardian (for an adult who "
+    "cannot decide, under the Adults with Incapacity (Scotland) Act 2000; guardian also for "
+    "a child's legal guardian), or parent (someone with parental responsibility). For an "
+    "age_band of under_16 it must be parent or guardian; for 16-17 it must be recorded. "
+    "Null while unknown."
 )
 PUBLICATION_DESCRIPTION = (
     "given, not_recorded or withdrawn: whether what came from them (their words, voice, "
@@ -96,6 +122,9 @@ class ConsentRecordPatch(ma.Schema):
     publication_consent = ma.fields.String(
         validate=ma.validate.OneOf(CONSENTS), metadata={"description": PUBLICATION_DESCRIPTION}
     )
+    age_band = ma.fields.String(
+        validate=ma.validate.OneOf(AGE_BANDS), metadata={"description": AGE_BAND_DESCRIPTION}
+    )
 
 
 class ConsentRecord(ma.Schema):
@@ -116,6 +145,11 @@ class ConsentRecord(ma.Schema):
         validate=ma.validate.OneOf(CONSENTS),
         metadata={"description": PUBLICATION_DESCRIPTION},
     )
+    age_band = ma.fields.String(
+        load_default=AgeBand.ADULT.value,
+        validate=ma.validate.OneOf(AGE_BANDS),
+        metadata={"description": AGE_BAND_DESCRIPTION},
+    )
 
 
 class ParticipantSchema(ConsentRecord, fields.Timestamps):
@@ -127,6 +161,7 @@ class ParticipantSchema(ConsentRecord, fields.Timestamps):
         metadata={"description": ROLE_DESCRIPTION},
     )
     display_name = fields.title(NAME_DESCRIPTION, required=True)
+    affiliation = fields.title(AFFILIATION_DESCRIPTION, allow_none=True, load_default=None)
     consent = ma.fields.String(
         load_default=Consent.NOT_RECORDED.value,
         validate=ma.validate.OneOf(CONSENTS),
@@ -164,6 +199,7 @@ class ParticipantPatchSchema(ConsentRecordPatch):
         validate=ma.validate.OneOf(ROLES), metadata={"description": ROLE_DESCRIPTION}
     )
     display_name = fields.title(NAME_DESCRIPTION)
+    affiliation = fields.title(AFFILIATION_DESCRIPTION, allow_none=True)
     consent = ma.fields.String(
         validate=ma.validate.OneOf(CONSENTS), metadata={"description": CONSENT_DESCRIPTION}
     )
@@ -212,7 +248,8 @@ def create(body: dict[str, Any], initiative_id: str) -> Any:
 
     Giving or withdrawing consent stamps consent_recorded_at with the server's time;
     consent_given_on is the date you say it was given. Consent to publish is separate.
-    Refused with 409 while the initiative is archived.
+    An under-16's consent must be given by a parent or guardian (422 on consent_given_by
+    otherwise). Refused with 409 while the initiative is archived.
     """
     ws = workspace()
     participant = create_participant(
@@ -226,6 +263,8 @@ def create(body: dict[str, Any], initiative_id: str) -> Any:
         consent_given_on=body["consent_given_on"],
         consent_given_by=body["consent_given_by"],
         publication_consent=body["publication_consent"],
+        affiliation=body["affiliation"],
+        age_band=body["age_band"],
     )
     ws.commit()
     return record_reply(participant, 201)
@@ -278,6 +317,8 @@ def write_by_ref(
         consent_given_on=fields["consent_given_on"],
         consent_given_by=fields["consent_given_by"],
         publication_consent=fields["publication_consent"],
+        affiliation=fields["affiliation"],
+        age_band=fields["age_band"],
     )
 
 
@@ -294,11 +335,15 @@ def show(participant_id: str) -> Any:
 @blueprint.response(200, ParticipantSchema)
 @requires(Scope.RECORDS_WRITE)
 def update(changes: dict[str, Any], participant_id: str) -> Any:
-    """Change a participant's role, display name, consent or external_ref.
+    """Change a participant's role, display name, affiliation, age band, consent or
+    external_ref.
 
     consent_recorded_at moves only when the consent status changes: sending the same
     status again keeps the time it was first recorded. Setting it to not_recorded clears
-    the time.
+    the time. The consent rules judge the participant as the change leaves them: changing
+    age_band to under_16 while their given consent was their own is refused (422
+    consent_needs_parent on consent_given_by) unless the change records a parent's or
+    guardian's consent, or sets consent to not_recorded.
     """
     ws = workspace()
     participant = update_participant(ws, participant_id, changes, if_match=if_match())
@@ -313,7 +358,8 @@ def delete(participant_id: str) -> None:
     """Delete a participant.
 
     They are taken off every activity, and evidence they gave stays without their name
-    (its participant_id becomes null); both get a new version. This cannot be undone.
+    (they leave its participant_ids, and participant_id becomes the next person or null);
+    both get a new version. This cannot be undone.
     """
     ws = workspace()
     delete_participant(ws, participant_id, if_match=if_match())

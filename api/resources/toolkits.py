@@ -17,7 +17,7 @@ from toolkits_core import (
     toolkit_document,
     toolkit_summary_document,
 )
-from toolkits_core.service import NotFoundError, Scope
+from toolkits_core.service import ROLE_DESCRIPTIONS, NotFoundError, Scope
 
 blueprint = Blueprint(
     "toolkits",
@@ -52,7 +52,24 @@ class ToolkitSummarySchema(ma.Schema):
     plugin = ma.fields.Dict()
 
 
+class ParticipantRoleSchema(ma.Schema):
+    """A role a participant can have: the same in every toolkit."""
+
+    key = ma.fields.String(metadata={"description": "The value of a participant's role."})
+    label = ma.fields.String(metadata={"description": "A short name to show for it."})
+    description = ma.fields.String(
+        metadata={"description": "What it means, and how to choose it over a similar one."}
+    )
+
+
 class ToolkitSchema(ToolkitSummarySchema):
+    roles = ma.fields.List(
+        ma.fields.Nested(ParticipantRoleSchema),
+        metadata={
+            "description": "The roles participants can have, described: the same for every "
+            "toolkit, and what its rules and assessments count by."
+        },
+    )
     stages = ma.fields.List(ma.fields.Dict())
     dimensions = ma.fields.List(ma.fields.Dict())
     scales = ma.fields.List(ma.fields.Dict())
@@ -117,9 +134,17 @@ def list_toolkits() -> dict[str, Any]:
 @blueprint.response(200, ToolkitSchema)
 @requires(Scope.RECORDS_READ)
 def show_toolkit(key: str) -> dict[str, Any]:
-    """Show a toolkit in full: stages, dimensions, scales, activity and evidence types."""
+    """Show a toolkit in full: stages, dimensions, scales, activity and evidence types,
+    and the participant roles, each with what it means."""
     toolkit, plugin = _toolkit(key)
-    return toolkit_document(toolkit, plugin)
+    return {**toolkit_document(toolkit, plugin), "roles": _roles()}
+
+
+def _roles() -> list[dict[str, str]]:
+    return [
+        {"key": role.key.value, "label": role.label, "description": role.description}
+        for role in ROLE_DESCRIPTIONS
+    ]
 
 
 @blueprint.route("/toolkits/<string:key>/evidence-types/<string:evidence_type>/schema")

@@ -11,7 +11,7 @@ FIELDS = {
     "id", "initiative_id", "role", "display_name", "consent", "consent_recorded_at",
     "external_ref", "created_at", "updated_at", "version", "erased_at",
     "consent_given_on", "consent_given_by", "publication_consent",
-    "publication_consent_recorded_at",
+    "publication_consent_recorded_at", "affiliation", "age_band",
 }  # fmt: skip
 
 
@@ -57,6 +57,8 @@ def test_a_participant_is_stored_with_only_a_role_a_name_and_consent(api):
     assert body["consent"] == "given"
     assert body["external_ref"] == "CRM-P1"
     assert body["version"] == 1
+    assert body["affiliation"] is None
+    assert body["age_band"] == "adult"
     recorded = moment(body["consent_recorded_at"])
     assert recorded.tzinfo is not None
     assert before - dt.timedelta(seconds=1) <= recorded <= dt.datetime.now(dt.UTC)

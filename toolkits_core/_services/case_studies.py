@@ -27,7 +27,7 @@ import sqlalchemy as sa
 
 from toolkits_core._evidence_kinds import EvidenceKind
 from toolkits_core._outcomes import Blocker
-from toolkits_core._services.consent import publishable
+from toolkits_core._services.consent import publishable, someone_disagrees
 from toolkits_core._services.errors import Invalid
 from toolkits_core._services.pagination import Page, paginate
 from toolkits_core._services.workspace import Workspace, apply_changes, check_if_match
@@ -441,21 +441,15 @@ def _generated_citations(
 
 
 def _usable(use: Use) -> sa.ColumnElement[bool]:
+    """Evidence a case study may quote for ``use``: with evidence from several people,
+    every one of them must have agreed (the strictest of their consents)."""
     if use == Use.PUBLICATION:
         return publishable()
-    person_agrees = (
-        sa.select(Participant.id)
-        .where(
-            Participant.id == Evidence.participant_id,
-            Participant.consent == Consent.GIVEN.value,
-        )
-        .exists()
-    )
     return sa.and_(
         Evidence.consent == Consent.GIVEN.value,
         Evidence.visibility != "private",
         Evidence.erased_at.is_(None),
-        sa.or_(Evidence.participant_id.is_(None), person_agrees),
+        sa.not_(someone_disagrees(publication=False)),
     )
 
 

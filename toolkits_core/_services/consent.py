@@ -13,7 +13,16 @@ status the toolkits' rules read:
   it changes. It can only be given on top of consent to use, with its date and giver.
 
 Evidence has its own ``publication_consent`` too (a photo of a group has no one
-participant). What may leave the organisation is decided by ``publishable``.
+participant). What may leave the organisation is decided by ``publishable``: evidence
+from several people (``participant_ids``) needs every one of them to have agreed.
+
+A participant's ``age_band`` (``AgeBand``) says who may give their consent. Under 16,
+it is a parent or guardian (``consent_given_by`` parent or guardian), never the child
+alone: a safeguarding choice, stricter than the law's minimum (a Scottish child of 12
+or over may often consent to the use of their own data), because projects record
+children's words and faces and publish them. At 16 or 17 a young person can usually
+decide for themself in Scotland, so they may give their own consent, but who gave it
+must be recorded.
 """
 
 from __future__ import annotations
@@ -26,7 +35,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from toolkits_core._services.errors import Invalid
-from toolkits_core._store.models import Evidence, Participant, utc_now
+from toolkits_core._store.models import Evidence, Participant, evidence_participants, utc_now
 from toolkits_core._views import Consent
 
 
@@ -41,6 +50,22 @@ class ConsentGiver(enum.StrEnum):
     """A welfare guardian appointed by a court for an adult who cannot decide."""
     PARENT = "parent"
     """A parent or someone with parental responsibility, for a young child."""
+
+
+class AgeBand(enum.StrEnum):
+    """How old a participant is, as far as consent is concerned: a band, never a birth date."""
+
+    ADULT = "adult"
+    """18 or over (and every participant recorded before age bands existed)."""
+    SIXTEEN_OR_SEVENTEEN = "16-17"
+    """A young person who can usually consent for themself in Scotland: self or a parent,
+    recorded."""
+    UNDER_16 = "under_16"
+    """A child: consent is given by a parent or guardian on their behalf."""
+
+
+CHILD_CONSENT_GIVERS = (ConsentGiver.PARENT, ConsentGiver.GUARDIAN)
+"""Who may give consent for a participant under 16."""
 
 
 LATEST_OFFSET = dt.timedelta(hours=14)
@@ -87,6 +112,15 @@ def consent_giver(value: object, invalid: Invalid) -> str | None:
         return None
 
 
+def age_band(value: object, invalid: Invalid) -> str:
+    try:
+        return AgeBand(str(value)).value
+    except ValueError:
+        choices = ", ".join(band.value for band in AgeBand)
+        invalid.add("age_band", f"{value!r} is not an age band ({choices}).", "unknown_age_band")
+        return AgeBand.ADULT.value
+
+
 def consent_status(value: object, invalid: Invalid, field: str) -> str:
     try:
         return Consent(str(value)).value
@@ -117,6 +151,39 @@ def check_participant_consent(merged: Mapping[str, Any], invalid: Invalid) -> No
                 "Say when and by whom consent was given before recording consent to publish.",
                 "publication_needs_consent_record",
             )
+
+
+def check_consent_for_age(merged: Mapping[str, Any], invalid: Invalid) -> None:
+    """Consent given for a child is a parent's or guardian's; a 16- or 17-year-old's
+    says who gave it.
+
+    ``merged`` is the participant as it would be after the change, so this refuses both
+    recording a child's own consent and making someone whose consent was their own into
+    a child (their consent would silently become one they could not give): the caller
+    records the parent's consent in the same change, or sets consent to not_recorded.
+    Withdrawing consent needs nobody's say-so.
+    """
+    recorded = Consent.GIVEN in (merged.get("consent"), merged.get("publication_consent"))
+    if not recorded:
+        return
+    band = merged.get("age_band", AgeBand.ADULT)
+    giver = merged.get("consent_given_by")
+    if band == AgeBand.UNDER_16 and giver not in CHILD_CONSENT_GIVERS:
+        invalid.add(
+            "consent_given_by",
+            "This participant is under 16: their consent must be given by a parent or "
+            "guardian. Send consent_given_by parent or guardian (and consent_given_on) with "
+            f"it; {giver or 'nobody'!s} cannot give it for them. To make someone under 16 "
+            "whose consent was their own, record the parent's consent in the same change or "
+            "set consent to not_recorded.",
+            "consent_needs_parent",
+        )
+    elif band == AgeBand.SIXTEEN_OR_SEVENTEEN and giver is None:
+        invalid.add(
+            "consent_given_by",
+            "This participant is 16 or 17: say who gave their consent (self, or parent).",
+            "consent_giver_needed",
+        )
 
 
 def check_evidence_consent(merged: Mapping[str, Any], invalid: Invalid) -> None:
@@ -150,25 +217,34 @@ def follow_consent(changes: dict[str, Any], current_publication: str) -> None:
 
 def publishable() -> sa.ColumnElement[bool]:
     """Evidence that may leave the organisation: public, consented for use and for
-    publication, not erased, and (if it came from someone) with their consent to publish.
+    publication, not erased, and (if it came from people) with every one's consent to
+    publish.
 
     Evaluated at every read of a published copy, so a withdrawal or erasure takes effect
     in the transaction that makes it.
     """
-    person_agrees = (
-        sa.select(Participant.id)
-        .where(
-            Participant.id == Evidence.participant_id,
-            Participant.consent == Consent.GIVEN.value,
-            Participant.publication_consent == Consent.GIVEN.value,
-            Participant.erased_at.is_(None),
-        )
-        .exists()
-    )
     return sa.and_(
         Evidence.visibility == "public",
         Evidence.consent == Consent.GIVEN.value,
         Evidence.publication_consent == Consent.GIVEN.value,
         Evidence.erased_at.is_(None),
-        sa.or_(Evidence.participant_id.is_(None), person_agrees),
+        sa.not_(someone_disagrees(publication=True)),
+    )
+
+
+def someone_disagrees(*, publication: bool) -> sa.Exists:
+    """Whether any of the evidence's people has not agreed (to its use, and with
+    ``publication`` to its publication too) or was erased: the strictest of their consents.
+
+    One seek in ``evidence_participants``' primary key per piece of evidence; evidence from
+    nobody has no row, and no one to disagree.
+    """
+    agrees = [Participant.consent == Consent.GIVEN.value, Participant.erased_at.is_(None)]
+    if publication:
+        agrees.append(Participant.publication_consent == Consent.GIVEN.value)
+    return (
+        sa.select(evidence_participants.c.participant_id)
+        .join(Participant, Participant.id == evidence_participants.c.participant_id)
+        .where(evidence_participants.c.evidence_id == Evidence.id, sa.not_(sa.and_(*agrees)))
+        .exists()
     )

@@ -8,7 +8,10 @@ initiative? may it be public?) is checked here, and the caller hears of all at o
 
 People's words, voices and faces are personal data: evidence can be public only when the
 person it came from agreed, and a file is served only as a download under the type its
-bytes were checked to be.
+bytes were checked to be. Evidence may come from several people (``participant_ids``, an
+interview with two pupils): then every one of them must agree, and a withdrawal or an
+erasure by any one applies to it. ``participant_id`` is the first of them, for clients
+that know only one.
 """
 
 from __future__ import annotations
@@ -54,7 +57,14 @@ from toolkits_core._services.pagination import Page, paginate
 from toolkits_core._services.privacy import consent_not_withdrawn, refuse_if_erased
 from toolkits_core._services.views import initiative_view, pinned_toolkit
 from toolkits_core._services.workspace import Workspace, check_if_match, matching
-from toolkits_core._store.models import Activity, Evidence, Initiative, Participant, utc_now
+from toolkits_core._store.models import (
+    Activity,
+    Evidence,
+    Initiative,
+    Participant,
+    evidence_participants,
+    utc_now,
+)
 from toolkits_core._views import Consent, EvidenceView, InitiativeView
 from toolkits_core._vocabulary import Toolkit
 
@@ -77,6 +87,7 @@ EDITABLE = frozenset(
         "cycle",
         "activity_id",
         "participant_id",
+        "participant_ids",
         "dimensions",
         "indicators",
         "payload",
@@ -89,6 +100,8 @@ EDITABLE = frozenset(
 )
 
 FILE_NAME_LENGTH = 255
+MAX_PEOPLE = 100
+"""The most people one piece of evidence names: beyond a group interview, count them."""
 
 Linked = TypeVar("Linked", Activity, Participant)
 
@@ -125,6 +138,7 @@ class _Proposal:
     cycle: int
     activity_id: str | None
     participant_id: str | None
+    participant_ids: Sequence[str]
     dimensions: Sequence[str]
     indicators: Sequence[str]
     payload: Mapping[str, Any]
@@ -164,17 +178,17 @@ def _choice(choices: type[enum.StrEnum], value: str, field: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Linked:
-    """The participant and activity a piece of evidence names, locked until the commit.
+    """The people and activity a piece of evidence names, locked until the commit.
 
-    What evidence may say depends on them: whether its person has consented or been
-    erased, and where its activity was done. Locking them (shared, participant first, as
-    ``Workspace.lock`` orders) before reading them orders this write against a
-    withdrawal, an erasure or a change of the activity: evidence committed beside one of
+    What evidence may say depends on them: whether its people have consented or been
+    erased, and where its activity was done. Locking them (shared, participants first in
+    id order, as ``Workspace.lock`` orders) before reading them orders this write against
+    a withdrawal, an erasure or a change of the activity: evidence committed beside one of
     those is either in it or refused by it. An id of another initiative, or of another
     organisation, reads as none.
     """
 
-    participant: Participant | None
+    participants: Mapping[str, Participant]
     activity: Activity | None
 
     @classmethod
@@ -182,13 +196,85 @@ class _Linked:
         cls,
         ws: Workspace,
         initiative: Initiative,
-        participant_id: str | None,
+        participant_ids: Sequence[str],
         activity_id: str | None,
     ) -> _Linked:
         return cls(
-            _locked_in(ws, Participant, participant_id, initiative.id),
+            _locked_people(ws, initiative, participant_ids),
             _locked_in(ws, Activity, activity_id, initiative.id),
         )
+
+
+def _locked_people(
+    ws: Workspace, initiative: Initiative, participant_ids: Sequence[str]
+) -> dict[str, Participant]:
+    """The initiative's own participants among these ids, by id, locked for sharing."""
+    if not participant_ids:
+        return {}
+    ws.hold_write_lock()
+    return {
+        participant.id: participant
+        for participant in ws.session.scalars(
+            ws.select(Participant)
+            .where(
+                Participant.initiative_id == initiative.id,
+                Participant.id.in_(sorted(set(participant_ids))),
+            )
+            .order_by(Participant.id)
+            .with_for_update(read=True)
+            .execution_options(populate_existing=True)
+        )
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _People:
+    """Who a write says the evidence came from, and which field the caller said it in."""
+
+    ids: list[str]
+    field: str
+    """``participant_ids`` if the caller sent it, else ``participant_id``."""
+
+
+def _people(
+    participant_id: str | None,
+    participant_ids: Sequence[str] | None,
+    *,
+    sent_id: bool = True,
+) -> _People:
+    """The evidence's people from the two fields that can say it.
+
+    ``participant_ids`` says it (duplicates dropped, order kept); ``participant_id``
+    alone means that one person (or nobody, if null). Sent together they must agree:
+    ``participant_id`` is the first of ``participant_ids`` (null with an empty list).
+    ``sent_id`` is false when ``participant_id`` was not sent (a PATCH of the list only).
+    """
+    if participant_ids is None:
+        return _People([] if participant_id is None else [participant_id], "participant_id")
+    ids = list(dict.fromkeys(participant_ids))
+    problems = []
+    if len(ids) > MAX_PEOPLE:
+        problems.append(
+            FieldProblem(
+                "participant_ids",
+                f"Name at most {MAX_PEOPLE} people; for a larger group, record a count.",
+                "too_many_participants",
+            )
+        )
+    first = ids[0] if ids else None
+    if sent_id and participant_id != first:
+        problems.append(
+            FieldProblem(
+                "participant_id",
+                f"participant_id ({participant_id!r}) and participant_ids disagree: "
+                f"participant_id must be the first of participant_ids ({first!r}). Send "
+                "participant_ids alone.",
+                "participants_disagree",
+            )
+        )
+    if problems:
+        raise InvalidRequestError(problems)
+    return _People(ids, "participant_ids")
 
 
 def _locked_in(
@@ -220,6 +306,7 @@ def _check(
     linked: _Linked,
     record: Evidence | None = None,
     sent: Collection[str] | None = None,
+    people_field: str = "participant_ids",
 ) -> None:
     """Refuse the proposal with every problem it has, or let it through.
 
@@ -238,25 +325,7 @@ def _check(
                 "unknown_activity",
             )
         )
-    participant = linked.participant
-    if proposal.participant_id is not None:
-        if participant is None:
-            problems.append(
-                FieldProblem(
-                    "participant_id",
-                    f"There is no participant {proposal.participant_id!r} in this initiative.",
-                    "unknown_participant",
-                )
-            )
-        elif participant.erased_at is not None:
-            problems.append(
-                FieldProblem(
-                    "participant_id",
-                    f"Participant {participant.id} was erased: nothing new can be recorded "
-                    "as coming from them.",
-                    "participant_erased",
-                )
-            )
+    problems += _people_problems(proposal, linked, people_field)
     view = EvidenceView(
         proposal.evidence_type,
         proposal.stage,
@@ -276,7 +345,7 @@ def _check(
         field = "activity_id" if problem.field == "activity_type" else problem.field
         plugin = None if problem.plugin == "core" else problem.plugin
         problems.append(FieldProblem(field, problem.message, problem.code, plugin))
-    problems += _consent_problems(proposal, participant)
+    problems += _consent_problems(proposal, linked)
     invalid = Invalid()
     check_evidence_consent(
         {"consent": proposal.consent, "publication_consent": proposal.publication_consent},
@@ -301,8 +370,36 @@ def _check(
     )
 
 
-def _consent_problems(proposal: _Proposal, participant: Participant | None) -> list[FieldProblem]:
-    """Public evidence needs the agreement of the person it came from, and no withdrawal."""
+def _people_problems(proposal: _Proposal, linked: _Linked, field: str) -> list[FieldProblem]:
+    """Each person named must be the initiative's, and not erased; ``field`` is where the
+    caller named them (``participant_ids/<index>``, or ``participant_id``)."""
+    problems = []
+    for index, participant_id in enumerate(proposal.participant_ids):
+        at = f"participant_ids/{index}" if field == "participant_ids" else "participant_id"
+        participant = linked.participants.get(participant_id)
+        if participant is None:
+            problems.append(
+                FieldProblem(
+                    at,
+                    f"There is no participant {participant_id!r} in this initiative.",
+                    "unknown_participant",
+                )
+            )
+        elif participant.erased_at is not None:
+            problems.append(
+                FieldProblem(
+                    at,
+                    f"Participant {participant.id} was erased: nothing new can be recorded "
+                    "as coming from them.",
+                    "participant_erased",
+                )
+            )
+    return problems
+
+
+def _consent_problems(proposal: _Proposal, linked: _Linked) -> list[FieldProblem]:
+    """Public evidence needs the agreement of the people it came from, and no withdrawal
+    by any one of them."""
     if proposal.visibility != EvidenceVisibility.PUBLIC:
         return []
     problems = []
@@ -310,21 +407,23 @@ def _consent_problems(proposal: _Proposal, participant: Participant | None) -> l
         problems.append(
             FieldProblem(
                 "visibility",
-                "Evidence can be public only with the agreement of the person it came from: "
+                "Evidence can be public only with the agreement of the people it came from: "
                 f"its consent is {proposal.consent}. Record consent as given once they have "
                 "agreed, or keep it to the organisation or private.",
                 "public_needs_consent",
             )
         )
-    if participant is not None and participant.consent == Consent.WITHDRAWN:
-        problems.append(
-            FieldProblem(
-                "visibility",
-                f"Participant {participant.id} has withdrawn their consent, so what came "
-                "from them cannot be public: keep it to the organisation or private.",
-                "participant_consent_withdrawn",
+    for participant_id in proposal.participant_ids:
+        participant = linked.participants.get(participant_id)
+        if participant is not None and participant.consent == Consent.WITHDRAWN:
+            problems.append(
+                FieldProblem(
+                    "visibility",
+                    f"Participant {participant.id} has withdrawn their consent, so what came "
+                    "from them cannot be public: keep it to the organisation or private.",
+                    "participant_consent_withdrawn",
+                )
             )
-        )
     return problems
 
 
@@ -362,6 +461,8 @@ def _values(proposal: _Proposal) -> dict[str, Any]:
     # Field by field, not dataclasses.asdict, whose deep copy of the payload cost more
     # than the rest of this function; the payload is owned by the new dict below.
     values = {field.name: getattr(proposal, field.name) for field in _PROPOSAL_FIELDS}
+    values["participant_ids"] = list(proposal.participant_ids)
+    values["participant_id"] = proposal.participant_ids[0] if proposal.participant_ids else None
     values["dimensions"] = list(proposal.dimensions)
     values["indicators"] = list(proposal.indicators)
     values["payload"] = dict(proposal.payload)
@@ -371,14 +472,33 @@ def _values(proposal: _Proposal) -> dict[str, Any]:
 def _store(ws: Workspace, record: Evidence, proposal: _Proposal) -> None:
     """Write a checked proposal; an unchanged record keeps its version and ETag."""
     values = _values(proposal)
+    new = record not in ws.session
+    people_changed = new or list(record.participant_ids) != values["participant_ids"]
     changed = False
     for name, value in values.items():
         if getattr(record, name) != value:
             setattr(record, name, value)
             changed = True
-    if changed or record not in ws.session:
+    if changed or new:
         ws.session.add(record)
         ws.session.flush()
+    if people_changed:
+        _link_people(ws, record.id, values["participant_ids"], new=new)
+
+
+def _link_people(ws: Workspace, evidence_id: str, ids: Sequence[str], *, new: bool) -> None:
+    """Make ``evidence_participants`` name exactly ``ids`` for this evidence."""
+    if not new:
+        ws.session.execute(
+            sa.delete(evidence_participants).where(
+                evidence_participants.c.evidence_id == evidence_id
+            )
+        )
+    if ids:
+        ws.session.execute(
+            sa.insert(evidence_participants),
+            [{"evidence_id": evidence_id, "participant_id": person} for person in ids],
+        )
 
 
 def create_evidence(
@@ -399,6 +519,7 @@ def create_evidence(
     external_ref: str | None = None,
     sent: Collection[str] | None = None,
     publication_consent: str = Consent.NOT_RECORDED,
+    participant_ids: Sequence[str] | None = None,
 ) -> Evidence:
     """A new piece of evidence, by default where its activity was done.
 
@@ -407,16 +528,24 @@ def create_evidence(
     was; evidence of no activity takes the initiative's current stage and cycle.
     ``sent`` names the fields the caller sent; if ``external_ref`` is taken, the refusal
     says whether those differ from the evidence that has it. None: all of them.
+    The people it came from are ``participant_ids``, or ``participant_id`` alone
+    (``_people``).
     """
     initiative = writable_initiative(ws, initiative_id)
-    linked = _Linked.lock(ws, initiative, participant_id, activity_id)
+    people = _people(
+        participant_id,
+        participant_ids,
+        sent_id=participant_id is not None or (sent is not None and "participant_id" in sent),
+    )
+    linked = _Linked.lock(ws, initiative, people.ids, activity_id)
     where = linked.activity or initiative
     proposal = _Proposal(
         evidence_type=evidence_type,
         stage=where.stage if stage is None else stage,
         cycle=where.cycle if cycle is None else cycle,
         activity_id=activity_id,
-        participant_id=participant_id,
+        participant_id=people.ids[0] if people.ids else None,
+        participant_ids=people.ids,
         dimensions=list(dict.fromkeys(dimensions)),
         indicators=list(dict.fromkeys(indicators)),
         payload=payload,
@@ -426,7 +555,7 @@ def create_evidence(
         external_ref=external_ref,
         publication_consent=_choice(Consent, publication_consent, "publication_consent"),
     )
-    _check(ws, initiative, proposal, linked, sent=sent)
+    _check(ws, initiative, proposal, linked, sent=sent, people_field=people.field)
     evidence = Evidence(organisation_id=ws.organisation_id, initiative_id=initiative.id)
     _store(ws, evidence, proposal)
     return evidence
@@ -451,7 +580,10 @@ def list_evidence(
     external_ref: str | None = None,
     updated_since: dt.datetime | None = None,
 ) -> Page[Evidence]:
-    """An initiative's evidence, oldest first, in two queries whatever the page holds."""
+    """An initiative's evidence, oldest first, in two queries whatever the page holds.
+
+    ``participant_id`` finds the evidence that came from that person, alone or with others.
+    """
     initiative = ws.get(Initiative, initiative_id)
     _remember_toolkit(ws, initiative)
     statement = matching(
@@ -462,11 +594,18 @@ def list_evidence(
         evidence_type=evidence_type,
         cycle=cycle,
         activity_id=activity_id,
-        participant_id=participant_id,
         visibility=visibility,
         external_ref=external_ref,
         updated_since=updated_since,
     ).where(consent_not_withdrawn())
+    if participant_id is not None:
+        statement = statement.where(
+            Evidence.id.in_(
+                sa.select(evidence_participants.c.evidence_id).where(
+                    evidence_participants.c.participant_id == participant_id
+                )
+            )
+        )
     return paginate(
         ws.session,
         statement,
@@ -495,6 +634,9 @@ def update_evidence(
     initiative = writable_initiative(ws, evidence.initiative_id)
     current = {field.name: getattr(evidence, field.name) for field in dataclasses.fields(_Proposal)}
     merged = {**current, **changes}
+    people = _changed_people(evidence, changes)
+    merged["participant_ids"] = people.ids
+    merged["participant_id"] = people.ids[0] if people.ids else None
     merged["dimensions"] = list(dict.fromkeys(merged["dimensions"]))
     merged["indicators"] = list(dict.fromkeys(merged["indicators"]))
     merged["consent"] = _choice(Consent, merged["consent"], "consent")
@@ -505,10 +647,23 @@ def update_evidence(
     )
     merged["visibility"] = _choice(EvidenceVisibility, merged["visibility"], "visibility")
     proposal = _Proposal(**merged)
-    linked = _Linked.lock(ws, initiative, proposal.participant_id, proposal.activity_id)
-    _check(ws, initiative, proposal, linked, evidence, sent=changes)
+    linked = _Linked.lock(ws, initiative, proposal.participant_ids, proposal.activity_id)
+    _check(ws, initiative, proposal, linked, evidence, sent=changes, people_field=people.field)
     _store(ws, evidence, proposal)
     return evidence
+
+
+def _changed_people(evidence: Evidence, changes: Mapping[str, Any]) -> _People:
+    """The people a change leaves the evidence with: those it sends, else those it had."""
+    if "participant_ids" in changes:
+        return _people(
+            changes.get("participant_id"),
+            changes["participant_ids"],
+            sent_id="participant_id" in changes,
+        )
+    if "participant_id" in changes:
+        return _people(changes["participant_id"], None)
+    return _People(list(evidence.participant_ids), "participant_ids")
 
 
 def _follow(consent: str, publication: str) -> str:
@@ -537,6 +692,7 @@ def upsert_evidence(
     if_match: str | None = None,
     if_none_match: str | None = None,
     publication_consent: str = Consent.NOT_RECORDED,
+    participant_ids: Sequence[str] | None = None,
 ) -> Upserted[Evidence]:
     """The initiative's evidence the caller knows as ``external_ref``, made or replaced.
 
@@ -552,7 +708,6 @@ def upsert_evidence(
         "evidence_type": evidence_type,
         "payload": payload,
         "activity_id": activity_id,
-        "participant_id": participant_id,
         "dimensions": list(dimensions),
         "indicators": list(indicators),
         "consent": consent,
@@ -560,6 +715,12 @@ def upsert_evidence(
         "visibility": visibility,
         "collected_on": collected_on,
     }
+    # A whole record: the people are participant_ids if sent, else participant_id (a
+    # null participant_id beside a list is one not sent).
+    if participant_ids is None or participant_id is not None:
+        changes["participant_id"] = participant_id
+    if participant_ids is not None:
+        changes["participant_ids"] = list(participant_ids)
     placed: dict[str, Any] = {"stage": stage, "cycle": cycle}
     kept = {name: value for name, value in placed.items() if value is not None}
     return create_or_replace(

@@ -22,7 +22,7 @@ from toolkits_core._services.errors import (
     ServiceError,
 )
 from toolkits_core._services.workspace import Workspace, check_if_match, entity_tags, etag_of
-from toolkits_core._store.models import activity_participants
+from toolkits_core._store.models import Activity, activity_participants
 
 Record = TypeVar("Record")
 
@@ -113,7 +113,7 @@ def ensure_external_ref_free(
 def _differs(ws: Workspace, record: Any, sent: Mapping[str, Any]) -> bool:
     """Whether any value sent differs from the record's (lists of ids compared as sets)."""
     for name, value in sent.items():
-        if name == "participant_ids":
+        if name == "participant_ids" and isinstance(record, Activity):
             linked = ws.session.scalars(
                 sa.select(activity_participants.c.participant_id)
                 .where(activity_participants.c.activity_id == record.id)

@@ -1,8 +1,10 @@
 """Participants: the people and organisations taking part in an initiative.
 
 A participant is kept as little as co-production needs: a role, a display name or
-pseudonym, a consent status with the time it was last recorded, and the integrator's own
-reference. Nothing else about a person is asked for or stored, so nothing else can leak.
+pseudonym, where they come from (``affiliation``), an age band (adult, 16-17 or under_16,
+which decides who may give their consent), a consent status with the time it was last
+recorded, and the integrator's own reference. Nothing else about a person is asked for or
+stored, so nothing else can leak.
 
 Consent is what decides whether someone counts as taking part (the toolkits' rules read
 it), so the moment it was recorded or withdrawn is stamped by the server, never sent by the
@@ -19,12 +21,15 @@ from typing import Any
 import sqlalchemy as sa
 
 from toolkits_core._services.consent import (
+    AgeBand,
+    check_consent_for_age,
     check_participant_consent,
     consent_date,
     consent_giver,
     consent_status,
     follow_consent,
 )
+from toolkits_core._services.consent import age_band as _age_band
 from toolkits_core._services.errors import FieldProblem, Invalid, InvalidRequestError
 from toolkits_core._services.external_refs import (
     Upserted,
@@ -47,6 +52,7 @@ from toolkits_core._store.models import (
     Initiative,
     Participant,
     activity_participants,
+    evidence_participants,
     utc_now,
 )
 from toolkits_core._views import Consent, ParticipantRole
@@ -60,10 +66,13 @@ EDITABLE = frozenset(
         "consent_given_on",
         "consent_given_by",
         "publication_consent",
+        "affiliation",
+        "age_band",
     }
 )
-CONSENT_RECORD = ("consent_given_on", "consent_given_by", "publication_consent")
+CONSENT_RECORD = ("consent_given_on", "consent_given_by", "publication_consent", "age_band")
 NAME_LENGTH = 200
+AFFILIATION_LENGTH = 200
 
 
 def _role(value: str, invalid: Invalid) -> str:
@@ -95,6 +104,27 @@ def _display_name(value: object, invalid: Invalid) -> str:
     return name
 
 
+def _affiliation(value: object, invalid: Invalid) -> str | None:
+    """Where someone comes from, trimmed; None for none."""
+    if value is None:
+        return None
+    text = value.strip() if isinstance(value, str) else ""
+    if not text or len(text) > AFFILIATION_LENGTH:
+        invalid.add(
+            "affiliation",
+            f"Give the organisation or group they come from in 1 to {AFFILIATION_LENGTH} "
+            "characters, or null.",
+            "invalid_affiliation",
+        )
+        return None
+    return text
+
+
+def _check_consent(merged: dict[str, Any], invalid: Invalid) -> None:
+    check_participant_consent(merged, invalid)
+    check_consent_for_age(merged, invalid)
+
+
 def _consent_recorded_at(consent: str) -> dt.datetime | None:
     """When consent was given or withdrawn: now; a status of not_recorded has no time."""
     return None if consent == Consent.NOT_RECORDED else utc_now()
@@ -112,6 +142,8 @@ def create_participant(
     consent_given_on: dt.date | None = None,
     consent_given_by: str | None = None,
     publication_consent: str = Consent.NOT_RECORDED,
+    affiliation: str | None = None,
+    age_band: str = AgeBand.ADULT,
 ) -> Participant:
     """A new participant in an initiative that can still change.
 
@@ -127,9 +159,11 @@ def create_participant(
         "consent_given_on": consent_date(consent_given_on, invalid),
         "consent_given_by": consent_giver(consent_given_by, invalid),
         "publication_consent": consent_status(publication_consent, invalid, "publication_consent"),
+        "affiliation": _affiliation(affiliation, invalid),
+        "age_band": _age_band(age_band, invalid),
     }
     invalid.raise_if_any()
-    check_participant_consent(values, invalid)
+    _check_consent(values, invalid)
     invalid.raise_if_any()
     refuse_erased_ref(ws, external_ref)
     ensure_external_ref_free(
@@ -224,10 +258,12 @@ def list_organisation_participants(
 def update_participant(
     ws: Workspace, participant_id: str, changes: dict[str, Any], *, if_match: str | None = None
 ) -> Participant:
-    """Change a participant's role, name, consent or external_ref.
+    """Change a participant's role, name, affiliation, age band, consent or external_ref.
 
     The consent time moves only when the status actually changes: resending the same
-    status (as a mirror does on every sync) must not make old consent look new.
+    status (as a mirror does on every sync) must not make old consent look new. The
+    consent rules judge the participant as the change leaves them: making someone under
+    16 whose given consent was their own is refused (``check_consent_for_age``).
     """
     participant = locked_participant(ws, participant_id, exclusive=True)
     check_if_match(participant, if_match)
@@ -254,9 +290,13 @@ def update_participant(
         cleaned["publication_consent"] = consent_status(
             changes["publication_consent"], invalid, "publication_consent"
         )
+    if "affiliation" in changes:
+        cleaned["affiliation"] = _affiliation(changes["affiliation"], invalid)
+    if "age_band" in changes:
+        cleaned["age_band"] = _age_band(changes["age_band"], invalid)
     invalid.raise_if_any()
     follow_consent(cleaned, participant.publication_consent)
-    check_participant_consent(_merged(participant, cleaned), invalid)
+    _check_consent(_merged(participant, cleaned), invalid)
     invalid.raise_if_any()
     if "external_ref" in changes:
         refuse_erased_ref(ws, changes["external_ref"])
@@ -298,6 +338,8 @@ def upsert_participant(
     consent_given_on: dt.date | None = None,
     consent_given_by: str | None = None,
     publication_consent: str = Consent.NOT_RECORDED,
+    affiliation: str | None = None,
+    age_band: str = AgeBand.ADULT,
 ) -> Upserted[Participant]:
     """The initiative's participant the caller knows as ``external_ref``, made or replaced.
 
@@ -317,6 +359,8 @@ def upsert_participant(
         "consent_given_on": consent_given_on,
         "consent_given_by": consent_given_by,
         "publication_consent": publication_consent,
+        "affiliation": affiliation,
+        "age_band": age_band,
     }
     return create_or_replace(
         ws,
@@ -337,12 +381,14 @@ def _withdraw_contributions(ws: Workspace, participant: Participant) -> None:
     Consent covers a person's contributions being used, so withdrawing it withdraws it
     from their evidence too, in the same transaction: nothing they said stays public a
     moment longer, and each changed record gets a new version for mirrors to pick up.
+    Evidence from several people is withdrawn when any one of them withdraws: their
+    voices cannot be taken apart.
     """
     changed = ws.session.execute(
         sa.update(Evidence)
         .where(
             Evidence.organisation_id == ws.organisation_id,
-            Evidence.participant_id == participant.id,
+            Evidence.id.in_(_evidence_from(participant)),
             sa.or_(Evidence.consent != Consent.WITHDRAWN.value, Evidence.visibility == "public"),
         )
         .values(
@@ -370,8 +416,16 @@ def _withdraw_contributions(ws: Workspace, participant: Participant) -> None:
     )
 
 
+def _evidence_from(participant: Participant) -> sa.Select[tuple[str]]:
+    """The ids of the evidence that came from ``participant`` (alone or with others)."""
+    return sa.select(evidence_participants.c.evidence_id).where(
+        evidence_participants.c.participant_id == participant.id
+    )
+
+
 def delete_participant(ws: Workspace, participant_id: str, *, if_match: str | None = None) -> None:
-    """Delete a participant: their activity links go, evidence stays without their name.
+    """Delete a participant: their activity links go, evidence stays without their name
+    (and with the other people it came from, if any).
 
     The database would unlink both on its own (``ON DELETE CASCADE`` and ``SET NULL``),
     but silently: the activities and evidence would change without a new version or
@@ -402,22 +456,36 @@ def delete_participant(ws: Workspace, participant_id: str, *, if_match: str | No
         initiative_id=participant.initiative_id,
         fields=("participant_ids",),
     )
-    evidence = ws.session.execute(
-        sa.update(Evidence)
-        .where(
+    named = ws.session.execute(
+        sa.select(Evidence.id, Evidence.participant_ids).where(
             Evidence.organisation_id == ws.organisation_id,
-            Evidence.participant_id == participant.id,
+            Evidence.id.in_(_evidence_from(participant)),
         )
-        .values(participant_id=None, updated_at=now, version=Evidence.version + 1)
-        .returning(Evidence.id)
-    ).scalars()
+    ).all()
+    for evidence_id, ids in named:
+        kept = [other for other in ids if other != participant.id]
+        ws.session.execute(
+            sa.update(Evidence)
+            .where(Evidence.organisation_id == ws.organisation_id, Evidence.id == evidence_id)
+            .values(
+                participant_ids=kept,
+                participant_id=kept[0] if kept else None,
+                updated_at=now,
+                version=Evidence.version + 1,
+            )
+        )
+    ws.session.execute(
+        sa.delete(evidence_participants).where(
+            evidence_participants.c.participant_id == participant.id
+        )
+    )
     record_bulk_change(
         ws.session,
         "evidence",
-        evidence,
+        [evidence_id for evidence_id, _ids in named],
         organisation_id=ws.organisation_id,
         initiative_id=participant.initiative_id,
-        fields=("participant_id",),
+        fields=("participant_id", "participant_ids"),
     )
     ws.session.delete(participant)
     ws.session.flush()

@@ -11,6 +11,9 @@
   links, so counts and the stage history still add up. It is logged as an erasure, and
   works whatever state the initiative is in (archived, or its toolkit gone), because a
   person's right to erasure cannot wait for a plugin.
+- Evidence from several people (``participant_ids``) is theirs as much as anyone's: a
+  withdrawal or an erasure by any one of them applies to the whole piece, since one
+  voice cannot be cut out of a recording or a shared story.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from toolkits_core._store.models import (
     Organisation,
     Participant,
     activity_participants,
+    evidence_participants,
     utc_now,
 )
 from toolkits_core._views import Consent
@@ -90,7 +94,13 @@ def _evidence_of(ws: Workspace, participant: Participant) -> list[Evidence]:
     return list(
         ws.session.scalars(
             ws.select(Evidence)
-            .where(Evidence.participant_id == participant.id)
+            .where(
+                Evidence.id.in_(
+                    sa.select(evidence_participants.c.evidence_id).where(
+                        evidence_participants.c.participant_id == participant.id
+                    )
+                )
+            )
             .order_by(Evidence.id)
         )
     )

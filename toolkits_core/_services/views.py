@@ -22,6 +22,7 @@ from toolkits_core._store.models import (
     Participant,
     StageEntry,
     activity_participants,
+    evidence_participants,
 )
 from toolkits_core._views import (
     ActivityQuery,
@@ -265,10 +266,18 @@ class DatabaseTally:
             statement = statement.join(Activity, Activity.id == Evidence.activity_id)
             where.append(Activity.activity_type == query.activity_type)
         if query.role is not None:
-            statement = statement.join(Participant, Participant.id == Evidence.participant_id)
-            where.append(Participant.role == query.role.value)
+            # Evidence from several people counts for each of their roles.
+            people = (
+                sa.select(evidence_participants.c.evidence_id)
+                .join(Participant, Participant.id == evidence_participants.c.participant_id)
+                .where(
+                    evidence_participants.c.evidence_id == Evidence.id,
+                    Participant.role == query.role.value,
+                )
+            )
             if query.consenting_only:
-                where.append(Participant.consent == Consent.GIVEN.value)
+                people = people.where(Participant.consent == Consent.GIVEN.value)
+            where.append(people.exists())
         return self._count(statement.where(*where), at_most)
 
     def activities(self, query: ActivityQuery, at_most: int | None) -> int:

@@ -8,7 +8,8 @@ that SQLAlchemy checks on every update: a write based on a stale read fails inst
 silently overwriting someone else's.
 
 Personal data is kept to what co-production needs: a participant is a role, a display
-name or pseudonym and a consent status; nothing else about a person is stored.
+name or pseudonym, where they come from (an affiliation), an age band (so that a child's
+consent is asked of a parent) and a consent status; nothing else about a person is stored.
 """
 
 from __future__ import annotations
@@ -288,6 +289,34 @@ class Participant(Mirrored, InInitiative, Base):
     """Consent to publish what came from them beyond the organisation: asked separately."""
     publication_consent_recorded_at: Mapped[dt.datetime | None]
     erased_at: Mapped[dt.datetime | None]
+    affiliation: Mapped[str | None] = mapped_column(sa.String(200))
+    """The organisation or group they come from, as free text (a café, a school, a team)."""
+    age_band: Mapped[str] = mapped_column(sa.String(20), default="adult")
+    """``AgeBand``: adult, 16-17 or under_16; an under-16's consent is a parent's or
+    guardian's."""
+
+
+evidence_participants = sa.Table(
+    "evidence_participants",
+    Base.metadata,
+    sa.Column(
+        "evidence_id",
+        sa.String(40),
+        sa.ForeignKey("evidence.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "participant_id",
+        sa.String(40),
+        sa.ForeignKey("participants.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+"""Which people each piece of evidence came from, indexed both ways: by evidence (the
+primary key) and by participant, so that a withdrawal or an erasure finds everything
+that came from someone in one seek. ``Evidence.participant_ids`` holds the same ids in
+the order given, for reading a page of evidence without a join."""
 
 
 class Activity(Mirrored, InInitiative, Base):
@@ -342,6 +371,9 @@ class Evidence(Mirrored, InInitiative, Base):
     participant_id: Mapped[str | None] = mapped_column(
         sa.ForeignKey("participants.id", ondelete="SET NULL"), index=True
     )
+    """The first of ``participant_ids`` (null without any): what API 1.x clients read."""
+    participant_ids: Mapped[list[str]] = mapped_column(default=list)
+    """The people it came from, in the order given; ``evidence_participants`` indexes them."""
     dimensions: Mapped[list[str]] = mapped_column(default=list)
     indicators: Mapped[list[str]] = mapped_column(default=list)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
