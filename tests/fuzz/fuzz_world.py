@@ -300,13 +300,19 @@ def _seed_initiative(api: ApiClient, vocabulary: Vocabulary) -> SeededInitiative
                                       "external_ref": f"fuzz-{vocabulary.toolkit}"})
     )["id"]  # fmt: skip
     ref = record_ref(vocabulary.toolkit)
+    # An adult from a local business, and a young carer under 16 with a parent's consent.
+    people = [
+        ("person_using_services", {"affiliation": "Café Brio"}),
+        ("family_member_or_carer", {"age_band": "under_16", "consent_given_by": "parent",
+                                    "consent_given_on": "2026-01-15"}),
+    ]  # fmt: skip
     participants = [
         _made(
             api.post(f"initiatives/{ini}/participants",
                      json={"role": role, "display_name": f"Person {n}", "consent": "given",
-                           "external_ref": ref if n == 1 else None})
+                           "external_ref": ref if n == 1 else None, **more})
         )["id"]
-        for n, role in enumerate(["person_using_services", "family_member_or_carer"])
+        for n, (role, more) in enumerate(people)
     ]  # fmt: skip
     activity = _made(
         api.post(f"initiatives/{ini}/activities",
@@ -320,7 +326,7 @@ def _seed_initiative(api: ApiClient, vocabulary: Vocabulary) -> SeededInitiative
     ]  # fmt: skip
     file_evidence = _made(
         api.post(f"initiatives/{ini}/evidence",
-                 json={**seed["file_evidence"], "participant_id": participants[0],
+                 json={**seed["file_evidence"], "participant_ids": participants,
                        "consent": "given"})
     )["id"]  # fmt: skip
     _made(api.put(f"evidence/{file_evidence}/file", data=_upload()))
