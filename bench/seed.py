@@ -500,6 +500,13 @@ def _seed(target: Target, log: Log) -> Seeded:
             _with_events(log_events, _evidence_rows(plan))
         )
         mark = step(f"evidence ({loaded} rows)", mark)
+        _run(  # the people index, as the application writes it beside each piece
+            database,
+            [
+                "INSERT INTO evidence_participants (evidence_id, participant_id) "
+                "SELECT id, participant_id FROM evidence WHERE participant_id IS NOT NULL"
+            ],
+        )
         _run(database, [sql for _, sql in indexes])
         mark = step("evidence indexes", mark)
         try:
@@ -712,6 +719,7 @@ def _evidence_rows(plan: _Plan) -> Iterator[dict[str, Any]]:
             updated = moment + (plan.now - moment) * rng.random()
             version = 2
         evidence_id = new_id("evd")
+        speaker = owner.participant_ids[0] if kind.value in {"quote", "story"} else None
         if owner is plan.long:
             plan.long_ids.append(evidence_id)
         plan.last_evidence_id = evidence_id
@@ -723,9 +731,8 @@ def _evidence_rows(plan: _Plan) -> Iterator[dict[str, Any]]:
             "stage": stage,
             "cycle": 1,
             "activity_id": None,
-            "participant_id": owner.participant_ids[0]
-            if kind.value in {"quote", "story"}
-            else None,
+            "participant_id": speaker,
+            "participant_ids": [] if speaker is None else [speaker],
             "dimensions": dimensions,
             "indicators": [],
             "payload": payload,
