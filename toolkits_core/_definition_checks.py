@@ -18,10 +18,10 @@ from jsonschema.exceptions import SchemaError
 from toolkits_core._evidence_kinds import EvidenceKind
 from toolkits_core._vocabulary import (
     ActivityType,
-    ListsAre,
     Dimension,
     EvidenceType,
     Indicator,
+    ListsAre,
     Scale,
     ScaleBand,
     ScaleLevel,
