@@ -325,7 +325,9 @@ def list_activities(
     invalid, given = Invalid(), Invalid()
     wanted_tags = normalised_tags(tag, given)
     invalid.problems.extend(
-        FieldProblem("tag", problem.message, problem.code, location="query")
+        FieldProblem(
+            problem.field.replace("tags", "tag", 1), problem.message, problem.code, location="query"
+        )
         for problem in given.problems
     )
     if on_or_after is not None and on_or_before is not None and on_or_before < on_or_after:
