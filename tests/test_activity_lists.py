@@ -62,7 +62,8 @@ def test_a_type_that_does_not_say_keeps_its_lists_as_suggestions():
     assert evidence_problems(toolkit, "headcount", HEADCOUNT) == []
     advice = activity_advice(toolkit, "meeting", ["voice", "action"])
     assert [(a.code, a.plugin) for a in advice] == [("dimension_not_for_activity_type", "core")]
-    assert "Action" in advice[0].message and "suggestion" in advice[0].message
+    assert "Action" in advice[0].message
+    assert "suggestion" in advice[0].message
     assert [a.code for a in evidence_advice(toolkit, "meeting", "headcount")] == [
         "evidence_type_not_for_activity_type"
     ]

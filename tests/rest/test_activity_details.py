@@ -122,7 +122,8 @@ def test_a_put_by_external_ref_replaces_the_details_whole(api):
     assert again.json == made.json, "resending what is stored changes nothing"
     replaced = api.put(url, json={"activity_type": MAPPING, "title": "Walk"})
     assert replaced.status_code == 200
-    assert replaced.json["tags"] == [] and replaced.json["attendance"] is None
+    assert replaced.json["tags"] == []
+    assert replaced.json["attendance"] is None
     assert listed(api, initiative, "tag=walk") == []
 
 
@@ -332,4 +333,5 @@ def test_under_suggestions_evidence_of_another_type_comes_back_as_advice(api):
         f"initiatives/{initiative}/evidence",
         json={"evidence_type": "audio-interview", "payload": {"caption": "On its own"}},
     )
-    assert unlinked.status_code == 201 and "advice" not in unlinked.json
+    assert unlinked.status_code == 201
+    assert "advice" not in unlinked.json
