@@ -335,3 +335,12 @@ def test_under_suggestions_evidence_of_another_type_comes_back_as_advice(api):
     )
     assert unlinked.status_code == 201
     assert "advice" not in unlinked.json
+
+
+def test_a_bad_tag_and_a_misfit_are_reported_together(api):
+    initiative = new_initiative(api)
+    response = post(api, initiative, activity_type=REVIEW, tags=[" "], dimensions=["co-design"])
+    assert problems(response) == [
+        ("json", "tags/0", "invalid_tag"),
+        ("json", "dimensions/0", "dimension_not_for_activity_type"),
+    ]

@@ -172,9 +172,11 @@ def consenting_roles(participants: Sequence[Participant]) -> tuple[ParticipantRo
     )
 
 
-def _checked(ws: Workspace, initiative: Initiative, proposal: _Proposal) -> list[Participant]:
-    """The proposal's participants, if the whole proposal fits; every problem if not."""
-    invalid = Invalid()
+def _checked(
+    ws: Workspace, initiative: Initiative, proposal: _Proposal, invalid: Invalid
+) -> list[Participant]:
+    """The proposal's participants, if the whole proposal fits; every problem if not,
+    together with those already found in ``invalid``."""
     participants = _participants(ws, initiative, proposal.participant_ids, invalid)
     if (
         proposal.starts_on is not None
@@ -250,8 +252,7 @@ def create_activity(
     )
     invalid = Invalid()
     stored_tags = normalised_tags(tags, invalid)
-    invalid.raise_if_any()
-    participants = _checked(ws, initiative, proposal)
+    participants = _checked(ws, initiative, proposal, invalid)
     values = {
         "activity_type": proposal.activity_type,
         "stage": proposal.stage,
@@ -414,7 +415,6 @@ def update_activity(
     invalid = Invalid()
     if "tags" in changes:
         changes = {**changes, "tags": normalised_tags(changes["tags"], invalid)}
-    invalid.raise_if_any()
     if "place" in changes:
         changes = {**changes, "place": _tidy_place(changes["place"])}
     initiative = writable_initiative(ws, activity.initiative_id)
@@ -427,7 +427,7 @@ def update_activity(
         ends_on=changes.get("ends_on", activity.ends_on),
         participant_ids=changes.get("participant_ids", activity.participant_ids),
     )
-    participants = _checked(ws, initiative, proposal)
+    participants = _checked(ws, initiative, proposal, invalid)
     # Evidence takes its stage and cycle from its activity: a change to the activity waits
     # for evidence being recorded from it, and evidence recorded after sees the change.
     ws.lock(Activity, activity.id, exclusive=True, reread=False)
