@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import marshmallow as ma
@@ -12,6 +12,7 @@ from flask import Response, current_app, request
 from api.context import workspace
 from api.problems import PROBLEM_JSON
 from api.serialise import compiled
+from toolkits_core import Advice
 from toolkits_core.service import FieldProblem, InvalidRequestError, Upserted, etag_of
 
 USES_IF_MATCH = {"x-uses-if-match": True}
@@ -53,6 +54,30 @@ def record_reply(
     if schema is None:
         return record, status, headers
     return current_app.json.response(compiled(schema)(record)), status, headers
+
+
+def advice_field(description: str) -> ma.fields.List[Any]:
+    """The ``advice`` of a write's answer: the toolkit's notes on the record as written."""
+    from api.resources.initiatives import AdviceSchema  # the schema progress publishes
+
+    return ma.fields.List(
+        ma.fields.Nested(AdviceSchema), dump_only=True, metadata={"description": description}
+    )
+
+
+def advised_reply(
+    record: Any, status: int, schema: type[ma.Schema], advice: Sequence[Advice]
+) -> tuple[Any, int, dict[str, str]]:
+    """A written record's answer (``record_reply``), with the toolkit's ``advice`` on it
+    when it has some. Left out when there is none, so that the answer is the record as
+    a read shows it."""
+    _record, status, headers = record_reply(record, status)
+    body = compiled(schema)(record)
+    if advice:
+        body["advice"] = [
+            {"code": item.code, "message": item.message, "plugin": item.plugin} for item in advice
+        ]
+    return current_app.json.response(body), status, headers
 
 
 def _not_modified(etag: str) -> bool:

@@ -32,7 +32,7 @@ def test_the_exported_names_are_pinned():
             "ActivityView", "Advice",
             "AssessmentSummary", "AssessmentView", "Blocker", "Consent", "Dimension",
             "EvidenceKind", "EvidenceType", "EvidenceView", "Indicator", "InitiativeView",
-            "InvalidRecordError", "ParticipantRole", "ParticipantView", "PluginFailure",
+            "InvalidRecordError", "ListsAre", "ParticipantRole", "ParticipantView", "PluginFailure",
             "PluginHookError", "PluginHost", "PluginInfo", "PluginLoadError", "Problem",
             "Scale", "ScaleBand", "ScaleLevel", "Stage", "StageFlow", "Toolkit", "Transition",
             "TransitionDecision", "TransitionKind", "UnknownToolkitError", "check_toolkit",

@@ -21,6 +21,7 @@ from toolkits_core._vocabulary import (
     Dimension,
     EvidenceType,
     Indicator,
+    ListsAre,
     Scale,
     ScaleBand,
     ScaleLevel,
@@ -164,6 +165,9 @@ def check_toolkit(toolkit: object) -> list[str]:
         problems.references(
             f"{path}.evidence_types", activity.evidence_types, evidence_keys, "evidence type"
         )
+        if not isinstance(activity.lists_are, ListsAre):
+            choices = " or ".join(repr(item.value) for item in ListsAre)
+            problems.add(f"{path}.lists_are", f"must be {choices}, not {activity.lists_are!r}")
     problems.unique("activity_types", (item.key for item in activity_types))
     return problems.items
 

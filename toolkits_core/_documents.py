@@ -83,6 +83,7 @@ def toolkit_document(toolkit: Toolkit, plugin: PluginInfo | None = None) -> dict
             "stages": list(a.stages),
             "dimensions": list(a.dimensions),
             "evidence_types": list(a.evidence_types),
+            "lists_are": a.lists_are.value,
         }
         for a in toolkit.activity_types
     ]

@@ -15,6 +15,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from toolkits_core._activity_lists import activity_rule_problems, evidence_rule_problems
 from toolkits_core._frozen import thaw
 from toolkits_core._outcomes import Problem
 from toolkits_core._views import (
@@ -46,6 +47,7 @@ def check_activity(
     problems += _stage_problems(toolkit, initiative, activity.stage, activity.cycle)
     problems += _activity_stage_problems(activity_type, activity.stage)
     problems += _unknown_dimensions(toolkit, activity.dimensions)
+    problems += activity_rule_problems(toolkit, activity_type, activity.dimensions)
     roles = activity.participant_roles
     problems += _not_a_list(roles, "participant_roles", "participant roles")
     for index, role in enumerate(roles if isinstance(roles, tuple) else ()):
@@ -94,6 +96,7 @@ def check_evidence(
                 )
             )
         problems += _activity_stage_problems(activity_type, evidence.stage)
+        problems += evidence_rule_problems(toolkit, activity_type, evidence.evidence_type)
     problems += _unknown_dimensions(toolkit, evidence.dimensions)
     problems += _indicator_problems(toolkit, evidence)
     if evidence_type is not None:

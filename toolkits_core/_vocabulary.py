@@ -161,12 +161,32 @@ class EvidenceType:
         return schema
 
 
+class ListsAre(enum.StrEnum):
+    """What an activity type's ``dimensions`` and ``evidence_types`` lists mean (plugin
+    API 1.2).
+
+    Either way an empty list restricts nothing and suggests nothing.
+    """
+
+    SUGGESTIONS = "suggestions"
+    """What such an activity usually touches and produces: a record that strays from the
+    lists is accepted, and the answer to the write carries advice saying so. The default,
+    and what every list meant before plugin API 1.2."""
+    RULES = "rules"
+    """What such an activity may touch and produce: the core refuses (422) an activity
+    naming a dimension its type does not list (``dimension_not_for_activity_type``), and
+    evidence from it of a type its type does not list
+    (``evidence_type_not_for_activity_type``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ActivityType:
     """Something that can be done in an initiative, such as a co-design workshop.
 
     ``stages`` lists where it fits (empty: any stage); ``dimensions`` what it touches;
-    ``evidence_types`` what it usually produces, to prompt the people recording it.
+    ``evidence_types`` what it produces. ``lists_are`` (plugin API 1.2) says whether those
+    two lists are rules the core enforces or suggestions it only advises on; a plugin may
+    give it as a ``ListsAre`` or as its string value.
     """
 
     key: str
@@ -175,9 +195,18 @@ class ActivityType:
     stages: Sequence[str] = ()
     dimensions: Sequence[str] = ()
     evidence_types: Sequence[str] = ()
+    lists_are: ListsAre = ListsAre.SUGGESTIONS
 
     def __post_init__(self) -> None:
         freeze_fields(self, "stages", "dimensions", "evidence_types")
+        if not isinstance(self.lists_are, ListsAre) and self.lists_are in set(ListsAre):
+            # A plain "rules" from an untyped plugin: kept as the enum, so that comparing
+            # with ListsAre.RULES works. Anything else is left for the definition checks.
+            object.__setattr__(self, "lists_are", ListsAre(self.lists_are))
+
+    @property
+    def lists_are_rules(self) -> bool:
+        return self.lists_are is ListsAre.RULES
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,10 @@ from toolkits_core._services.access import (
     revoke_key,
 )
 from toolkits_core._services.activities import (
+    MAX_TAG_LENGTH,
+    MAX_TAGS,
+    advice_on_activity,
+    advice_on_evidence,
     create_activity,
     delete_activity,
     get_activity,
@@ -314,6 +318,8 @@ __all__ = [
     "LIFETIME_VARIABLE",
     "MAX_LIMIT",
     "MAX_PEOPLE",
+    "MAX_TAGS",
+    "MAX_TAG_LENGTH",
     "RECORD_TYPE_NAMES",
     "RETENTION_VARIABLE",
     "ROLE_DESCRIPTIONS",
@@ -397,6 +403,8 @@ __all__ = [
     "act_as",
     "active_client",
     "advance_cursor",
+    "advice_on_activity",
+    "advice_on_evidence",
     "allow_private_from_environ",
     "apply_changes",
     "as_utc",

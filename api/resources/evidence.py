@@ -35,6 +35,8 @@ from api.records import (
     REF_PARAMETER,
     UPSERT_CREATED,
     USES_IF_MATCH,
+    advice_field,
+    advised_reply,
     body_without_ref,
     if_match,
     locate_existing,
@@ -52,6 +54,7 @@ from toolkits_core.service import (
     Upserted,
     Workspace,
     accepted_media_types,
+    advice_on_evidence,
     attach_file,
     create_evidence,
     delete_evidence,
@@ -396,9 +399,17 @@ def list_all(args: dict[str, Any], initiative_id: str) -> Any:
     return page_reply(list_evidence(workspace(), initiative_id, **args), EvidenceSchema)
 
 
+class EvidenceWrittenSchema(EvidenceSchema):
+    advice = advice_field(
+        "Notes from the toolkit on the evidence as written, only when there is something to "
+        "say: its type, when the type of the activity it came from suggests others (code "
+        "evidence_type_not_for_activity_type). Advice never refuses a write."
+    )
+
+
 @blueprint.route("/initiatives/<string:initiative_id>/evidence", methods=["POST"])
 @blueprint.arguments(EvidenceSchema())
-@blueprint.response(201, EvidenceSchema)
+@blueprint.response(201, EvidenceWrittenSchema)
 @requires(Scope.RECORDS_WRITE)
 def create(body: dict[str, Any], initiative_id: str) -> Any:
     """Record a piece of evidence, by default where its activity was done (else now).
@@ -408,12 +419,15 @@ def create(body: dict[str, Any], initiative_id: str) -> Any:
     initiative has not reached), names an activity or participant that is not in this
     initiative, or is public without consent; with 409 while the initiative is archived.
     Name the people it came from in participant_ids (participant_id alone still works).
-    A recording, photo, video or document gets its file by PUT .../file afterwards.
+    A recording, photo, video or document gets its file by PUT .../file afterwards. From
+    an activity whose type's lists are rules, a type the list leaves out is refused
+    (evidence_type_not_for_activity_type); where they are suggestions, advice says so.
     """
     ws = workspace()
     evidence = create_evidence(ws, initiative_id, **body, sent=sent_fields(EvidenceSchema))
+    advice = advice_on_evidence(ws, evidence)
     ws.commit()
-    return record_reply(evidence, 201, EvidenceSchema)
+    return advised_reply(evidence, 201, EvidenceSchema, advice)
 
 
 @blueprint.route(

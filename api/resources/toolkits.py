@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from api.auth import requires
 from api.context import services
 from toolkits_core import (
+    ListsAre,
     UnknownToolkitError,
     evidence_payload_schema,
     failure_document,
@@ -62,6 +63,34 @@ class ParticipantRoleSchema(ma.Schema):
     )
 
 
+class ActivityTypeSchema(ma.Schema):
+    key = ma.fields.String(metadata={"description": "What activities give as activity_type."})
+    name = ma.fields.String()
+    summary = ma.fields.String()
+    stages = ma.fields.List(
+        ma.fields.String(), metadata={"description": "Stage keys it fits; empty: any stage."}
+    )
+    dimensions = ma.fields.List(
+        ma.fields.String(),
+        metadata={"description": "Dimension keys it speaks to; empty: no list."},
+    )
+    evidence_types = ma.fields.List(
+        ma.fields.String(),
+        metadata={"description": "Evidence type keys it produces; empty: no list."},
+    )
+    lists_are = ma.fields.String(
+        validate=ma.validate.OneOf([item.value for item in ListsAre]),
+        metadata={
+            "description": "What dimensions and evidence_types mean. rules: an activity of "
+            "this type naming another dimension, or evidence from it of another type, is "
+            "refused (422 dimension_not_for_activity_type, "
+            "evidence_type_not_for_activity_type). suggestions: it is kept, and the answer "
+            "to the write carries advice with the same code.",
+            "enum": [item.value for item in ListsAre],
+        },
+    )
+
+
 class ToolkitSchema(ToolkitSummarySchema):
     roles = ma.fields.List(
         ma.fields.Nested(ParticipantRoleSchema),
@@ -73,7 +102,7 @@ class ToolkitSchema(ToolkitSummarySchema):
     stages = ma.fields.List(ma.fields.Dict())
     dimensions = ma.fields.List(ma.fields.Dict())
     scales = ma.fields.List(ma.fields.Dict())
-    activity_types = ma.fields.List(ma.fields.Dict())
+    activity_types = ma.fields.List(ma.fields.Nested(ActivityTypeSchema))
     evidence_types = ma.fields.List(ma.fields.Dict())
 
 

@@ -81,6 +81,8 @@ TOOLKIT = Toolkit(
         ),
     ],
     scales=[LADDER],
+    # The ladder talk's dimension list is a suggestion (plugin API 1.2, the default): a talk
+    # about who holds power often turns to the other dimensions too, and should be recorded.
     activity_types=[
         ActivityType(
             LADDER_TALK,

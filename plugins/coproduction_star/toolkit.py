@@ -15,6 +15,7 @@ from toolkits_core import (
     EvidenceKind,
     EvidenceType,
     Indicator,
+    ListsAre,
     Scale,
     ScaleBand,
     ScaleLevel,
@@ -362,6 +363,14 @@ EVIDENCE_TYPES = (
     ),
 )
 
+# Whether each type's dimensions and evidence types are rules or suggestions (plugin API 1.2).
+# Rules where the Star describes desk work with a known output: the review of what is known
+# reads existing material (documents, figures, surveys, links), and the charter session
+# writes the charter down; a photo or a quote recorded against them belongs to another
+# activity. Suggestions for everything people do together, the mapping session included:
+# a mapping session is a conversation as much as a map, and the voices heard there (a
+# quote, an interview) are worth keeping; what comes out of walks, workshops, meetings,
+# co-delivered sessions and roadshows is as varied as the people there.
 ACTIVITY_TYPES = (
     ActivityType(
         "co-production-mapping-session",
@@ -398,6 +407,7 @@ ACTIVITY_TYPES = (
         stages=(MAP_IT, FOCUS_IT),
         dimensions=(CO_COMMISSIONING, CO_ASSESSMENT),
         evidence_types=("document", "metric", "survey-result", "link"),
+        lists_are=ListsAre.RULES,
     ),
     ActivityType(
         "co-producer-recruitment",
@@ -434,6 +444,7 @@ ACTIVITY_TYPES = (
         stages=(MARKET_IT,),
         dimensions=(CO_DELIVERY, CO_DESIGN),
         evidence_types=(CHARTER_EVIDENCE, "session-notes"),
+        lists_are=ListsAre.RULES,
     ),
     ActivityType(
         "co-delivered-activity",

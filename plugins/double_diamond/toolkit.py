@@ -64,6 +64,9 @@ STAGES = (
     ),
 )
 
+# Every type's evidence list is a suggestion (plugin API 1.2, the default): a design round
+# borrows whatever evidence helps, a photo of a prototype at a listening visit as much as a
+# quote at a pilot, and the lists are there to prompt, not to police.
 ACTIVITY_TYPES = (
     ActivityType(
         "listening-visit",

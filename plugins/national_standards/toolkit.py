@@ -18,6 +18,7 @@ from toolkits_core import (
     EvidenceKind,
     EvidenceType,
     Indicator,
+    ListsAre,
     Scale,
     ScaleLevel,
     Stage,
@@ -472,6 +473,12 @@ EVIDENCE_TYPES: tuple[EvidenceType, ...] = (
 )
 
 
+# Whether each type's dimensions and evidence types are rules or suggestions (plugin API 1.2).
+# Rules for the desk work of analysing and planning (the community profile, the stakeholder
+# map, the engagement plan): the Standards say what each is for and what it yields, and a
+# standard it does not speak to, or a recording, is a sign the record belongs elsewhere.
+# Suggestions for the engagement itself (meetings, support, focus groups, consultation,
+# feedback and review): people bring what they bring, and the lists only prompt.
 ACTIVITY_TYPES: tuple[ActivityType, ...] = (
     ActivityType(
         "community-profile",
@@ -481,6 +488,7 @@ ACTIVITY_TYPES: tuple[ActivityType, ...] = (
         stages=(ANALYSE,),
         dimensions=("inclusion", PLANNING),
         evidence_types=("document", "metric", "link", "note"),
+        lists_are=ListsAre.RULES,
     ),
     ActivityType(
         "stakeholder-mapping",
@@ -489,6 +497,7 @@ ACTIVITY_TYPES: tuple[ActivityType, ...] = (
         stages=(ANALYSE, PLAN),
         dimensions=("inclusion", "working-together"),
         evidence_types=("document", "photo", "note", INDICATOR_CHECK),
+        lists_are=ListsAre.RULES,
     ),
     ActivityType(
         "engagement-plan",
@@ -498,6 +507,7 @@ ACTIVITY_TYPES: tuple[ActivityType, ...] = (
         stages=(PLAN,),
         dimensions=(PLANNING, "working-together", "support", "methods"),
         evidence_types=("document", "note", INDICATOR_CHECK),
+        lists_are=ListsAre.RULES,
     ),
     ActivityType(
         "participant-support",

@@ -272,7 +272,11 @@ def _vocabulary(api: ApiClient, toolkit: str) -> Vocabulary:
 # What each toolkit's seeded initiative holds: valid at its first stage.
 SEEDS = {
     STAR: {
-        "activity": {"activity_type": "co-production-mapping-session", "title": "Mapping"},
+        "activity": {"activity_type": "co-production-mapping-session", "title": "Mapping",
+                     "tags": ["walk", "Oral history"], "place": "The café",
+                     "starts_on": "2026-03-02", "ends_on": "2026-03-30",
+                     "recurrence": {"frequency": "weekly", "note": "Tuesdays"},
+                     "attendance": {"person_using_services": 6, "family_member_or_carer": 4}},
         "evidence": [
             {"evidence_type": "session-notes", "payload": {"text": "What was said"}},
         ],
@@ -281,7 +285,10 @@ SEEDS = {
                        "ratings": {"co-design": 3}},
     },
     STANDARDS: {
-        "activity": {"activity_type": "community-profile", "title": "Who cares for whom"},
+        "activity": {"activity_type": "community-profile", "title": "Who cares for whom",
+                     "tags": ["profile"], "starts_on": "2026-01-05",
+                     "recurrence": {"frequency": "other", "note": "Each term"},
+                     "attendance": {"professional": 2}},
         "evidence": [
             {"evidence_type": "document", "payload": {"title": "Agreed outcomes"}},
             {"evidence_type": "metric", "payload": {"name": "carers who came", "value": 14}},

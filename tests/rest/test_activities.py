@@ -10,7 +10,7 @@ WALK = "asset-mapping-walk"
 FIELDS = {
     "id", "initiative_id", "activity_type", "stage", "cycle", "title", "description",
     "dimensions", "starts_on", "ends_on", "participant_ids", "outcomes", "external_ref",
-    "created_at", "updated_at", "version",
+    "created_at", "updated_at", "version", "tags", "place", "recurrence", "attendance",
 }  # fmt: skip
 
 
@@ -77,7 +77,14 @@ def test_an_activity_is_recorded_in_the_current_stage_and_cycle_by_default(api):
         external_ref="CRM-A1",
     )
     body = response.json
+    assert "advice" not in body  # the mapping session's lists cover both dimensions
     assert set(body) == FIELDS
+    assert (body["tags"], body["place"], body["recurrence"], body["attendance"]) == (
+        [],
+        None,
+        None,
+        None,
+    )
     assert body["id"].startswith("act_")
     assert body["initiative_id"] == initiative
     assert body["activity_type"] == MAPPING

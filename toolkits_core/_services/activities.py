@@ -17,7 +17,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from toolkits_core._outcomes import Problem
+from toolkits_core._activity_lists import activity_advice, evidence_advice
+from toolkits_core._outcomes import Advice, Problem
 from toolkits_core._services.errors import FieldProblem, Invalid, InvalidRequestError, refuse
 from toolkits_core._services.external_refs import (
     Upserted,
@@ -36,6 +37,7 @@ from toolkits_core._store.models import (
     Initiative,
     Participant,
     activity_participants,
+    activity_tags,
     utc_now,
 )
 from toolkits_core._views import ActivityView, Consent, ParticipantRole, ParticipantView
@@ -53,8 +55,16 @@ EDITABLE = frozenset(
         "participant_ids",
         "outcomes",
         "external_ref",
+        "tags",
+        "place",
+        "recurrence",
+        "attendance",
     }
 )
+
+MAX_TAGS = 20
+MAX_TAG_LENGTH = 50
+"""Tags are short labels ("walk", "oral history"), a few to an activity."""
 
 WITH_PARTICIPANTS = (selectinload(Activity.participants),)
 """Load the participant links with the activities, in one more query however many rows."""
@@ -109,6 +119,46 @@ def _participants(
     return sorted(found.values(), key=lambda participant: participant.id)
 
 
+def normalised_tags(tags: Sequence[str], invalid: Invalid) -> list[str]:
+    """The tags as stored: trimmed, inner spaces made single, lower case, each once, in the
+    order first given; a problem for each that is then empty or too long, or too many.
+
+    Normalised so that "Walk", " walk " and "WALK" are one tag, found by one filter.
+    """
+    found: list[str] = []
+    for index, tag in enumerate(tags):
+        tidy = " ".join(tag.split()).lower()
+        if not 1 <= len(tidy) <= MAX_TAG_LENGTH:
+            invalid.add(
+                f"tags/{index}",
+                f"A tag is 1 to {MAX_TAG_LENGTH} characters, not only blanks.",
+                "invalid_tag",
+            )
+        elif tidy not in found:
+            found.append(tidy)
+    if len(found) > MAX_TAGS:
+        invalid.add("tags", f"Give at most {MAX_TAGS} tags.", "too_many_tags")
+    return found
+
+
+def _store_tags(ws: Workspace, activity: Activity) -> None:
+    """Write the activity's tags into ``activity_tags``, which lists filter on."""
+    ws.session.execute(sa.delete(activity_tags).where(activity_tags.c.activity_id == activity.id))
+    if activity.tags:
+        ws.session.execute(
+            sa.insert(activity_tags),
+            [
+                {"activity_id": activity.id, "tag": tag, "initiative_id": activity.initiative_id}
+                for tag in activity.tags
+            ],
+        )
+
+
+def _tidy_place(place: str | None) -> str | None:
+    """A place as stored: trimmed, and none rather than blank."""
+    return (place.strip() or None) if place is not None else None
+
+
 def consenting_roles(participants: Sequence[Participant]) -> tuple[ParticipantRole, ...]:
     """The roles of those who took part and have consented: the only ones rules count.
 
@@ -122,9 +172,11 @@ def consenting_roles(participants: Sequence[Participant]) -> tuple[ParticipantRo
     )
 
 
-def _checked(ws: Workspace, initiative: Initiative, proposal: _Proposal) -> list[Participant]:
-    """The proposal's participants, if the whole proposal fits; every problem if not."""
-    invalid = Invalid()
+def _checked(
+    ws: Workspace, initiative: Initiative, proposal: _Proposal, invalid: Invalid
+) -> list[Participant]:
+    """The proposal's participants, if the whole proposal fits; every problem if not,
+    together with those already found in ``invalid``."""
     participants = _participants(ws, initiative, proposal.participant_ids, invalid)
     if (
         proposal.starts_on is not None
@@ -176,6 +228,10 @@ def create_activity(
     ends_on: dt.date | None = None,
     participant_ids: Sequence[str] = (),
     outcomes: str = "",
+    tags: Sequence[str] = (),
+    place: str | None = None,
+    recurrence: dict[str, Any] | None = None,
+    attendance: dict[str, int] | None = None,
     external_ref: str | None = None,
     sent: Collection[str] | None = None,
 ) -> Activity:
@@ -194,7 +250,9 @@ def create_activity(
         ends_on=ends_on,
         participant_ids=participant_ids,
     )
-    participants = _checked(ws, initiative, proposal)
+    invalid = Invalid()
+    stored_tags = normalised_tags(tags, invalid)
+    participants = _checked(ws, initiative, proposal, invalid)
     values = {
         "activity_type": proposal.activity_type,
         "stage": proposal.stage,
@@ -205,6 +263,10 @@ def create_activity(
         "starts_on": starts_on,
         "ends_on": ends_on,
         "outcomes": outcomes,
+        "tags": stored_tags,
+        "place": _tidy_place(place),
+        "recurrence": recurrence,
+        "attendance": attendance,
     }
     ensure_external_ref_free(
         ws,
@@ -226,6 +288,7 @@ def create_activity(
     )
     ws.session.add(activity)
     ws.session.flush()
+    _store_tags(ws, activity)
     return activity
 
 
@@ -244,14 +307,40 @@ def list_activities(
     activity_type: str | None = None,
     cycle: int | None = None,
     participant_id: str | None = None,
+    tag: Sequence[str] = (),
+    place: str | None = None,
+    on_or_after: dt.date | None = None,
+    on_or_before: dt.date | None = None,
     external_ref: str | None = None,
     updated_since: dt.datetime | None = None,
 ) -> Page[Activity]:
     """An initiative's activities, oldest first, each with its participant ids.
 
     A page costs the same number of queries however many activities it holds: the links
-    are loaded for the whole page at once.
+    are loaded for the whole page at once. ``tag`` keeps the activities with every tag
+    given (normalised as stored); ``place`` those recorded at exactly that place;
+    ``on_or_after`` and ``on_or_before`` those whose days (``starts_on`` to ``ends_on``,
+    either alone standing for both) overlap the range, so an activity with no dates is in
+    no list filtered by date.
     """
+    invalid, given = Invalid(), Invalid()
+    wanted_tags = normalised_tags(tag, given)
+    invalid.problems.extend(
+        FieldProblem(
+            problem.field.replace("tags", "tag", 1), problem.message, problem.code, location="query"
+        )
+        for problem in given.problems
+    )
+    if on_or_after is not None and on_or_before is not None and on_or_before < on_or_after:
+        invalid.problems.append(
+            FieldProblem(
+                "on_or_before",
+                f"The range ends ({on_or_before}) before it starts ({on_or_after}).",
+                "empty_date_range",
+                location="query",
+            )
+        )
+    invalid.raise_if_any()
     initiative = ws.get(Initiative, initiative_id)
     statement = (
         ws.select(Activity)
@@ -267,6 +356,28 @@ def list_activities(
         external_ref=external_ref,
         updated_since=updated_since,
     )
+    for wanted in wanted_tags:
+        # A join per tag: the page walks the activities in id order, and each row's tag is
+        # one primary-key seek, so a deep page costs what the first does.
+        tagged = activity_tags.alias()
+        statement = statement.join(
+            tagged,
+            sa.and_(
+                tagged.c.activity_id == Activity.id,
+                tagged.c.initiative_id == initiative.id,
+                tagged.c.tag == wanted,
+            ),
+        )
+    if place is not None:
+        statement = statement.where(Activity.place == _tidy_place(place))
+    if on_or_after is not None:
+        statement = statement.where(
+            sa.func.coalesce(Activity.ends_on, Activity.starts_on) >= on_or_after
+        )
+    if on_or_before is not None:
+        statement = statement.where(
+            sa.func.coalesce(Activity.starts_on, Activity.ends_on) <= on_or_before
+        )
     if participant_id is not None:
         statement = statement.where(
             Activity.id.in_(
@@ -301,6 +412,11 @@ def update_activity(
         raise InvalidRequestError(
             [FieldProblem(name, "This field cannot be changed here.") for name in unknown]
         )
+    invalid = Invalid()
+    if "tags" in changes:
+        changes = {**changes, "tags": normalised_tags(changes["tags"], invalid)}
+    if "place" in changes:
+        changes = {**changes, "place": _tidy_place(changes["place"])}
     initiative = writable_initiative(ws, activity.initiative_id)
     proposal = _Proposal(
         activity_type=changes.get("activity_type", activity.activity_type),
@@ -311,7 +427,7 @@ def update_activity(
         ends_on=changes.get("ends_on", activity.ends_on),
         participant_ids=changes.get("participant_ids", activity.participant_ids),
     )
-    participants = _checked(ws, initiative, proposal)
+    participants = _checked(ws, initiative, proposal, invalid)
     # Evidence takes its stage and cycle from its activity: a change to the activity waits
     # for evidence being recorded from it, and evidence recorded after sees the change.
     ws.lock(Activity, activity.id, exclusive=True, reread=False)
@@ -330,7 +446,10 @@ def update_activity(
             except_id=activity.id,
             compare=compare,
         )
+    old_tags = list(activity.tags)
     changed = apply_changes(activity, fields)
+    if activity.tags != old_tags:
+        _store_tags(ws, activity)
     if [p.id for p in participants] != activity.participant_ids:
         activity.participants = participants
         if not changed:
@@ -358,6 +477,10 @@ def upsert_activity(
     ends_on: dt.date | None = None,
     participant_ids: Sequence[str] = (),
     outcomes: str = "",
+    tags: Sequence[str] = (),
+    place: str | None = None,
+    recurrence: dict[str, Any] | None = None,
+    attendance: dict[str, int] | None = None,
     if_match: str | None = None,
     if_none_match: str | None = None,
 ) -> Upserted[Activity]:
@@ -380,6 +503,10 @@ def upsert_activity(
         "ends_on": ends_on,
         "participant_ids": list(participant_ids),
         "outcomes": outcomes,
+        "tags": list(tags),
+        "place": place,
+        "recurrence": recurrence,
+        "attendance": attendance,
     }
     placed: dict[str, Any] = {"stage": stage, "cycle": cycle}
     kept = {name: value for name, value in placed.items() if value is not None}
@@ -425,3 +552,24 @@ def delete_activity(ws: Workspace, activity_id: str, *, if_match: str | None = N
     )
     ws.session.delete(activity)
     ws.session.flush()
+
+
+def advice_on_activity(ws: Workspace, activity: Activity) -> list[Advice]:
+    """The toolkit's notes on an activity as stored: the dimensions it names that its
+    type's suggestion lists leave out. Never a refusal (a rule's misfit was one already)."""
+    initiative = ws.get(Initiative, activity.initiative_id)
+    toolkit = ws.host.toolkit(initiative.toolkit_key)
+    return activity_advice(toolkit, activity.activity_type, activity.dimensions)
+
+
+def advice_on_evidence(ws: Workspace, evidence: Evidence) -> list[Advice]:
+    """The toolkit's notes on a piece of evidence as stored: its type, when the type of
+    the activity it came from suggests others."""
+    if evidence.activity_id is None:
+        return []
+    activity = ws.session.get(Activity, evidence.activity_id)
+    if activity is None or activity.organisation_id != ws.organisation_id:
+        return []
+    initiative = ws.get(Initiative, evidence.initiative_id)
+    toolkit = ws.host.toolkit(initiative.toolkit_key)
+    return evidence_advice(toolkit, activity.activity_type, evidence.evidence_type)

@@ -328,6 +328,10 @@ class Activity(Mirrored, InInitiative, Base):
         _page_index("activities", "initiative_id"),
         sa.Index("ix_activities_tally", "initiative_id", "stage", "cycle", "activity_type"),
         _changed_index("activities", "initiative_id"),
+        # The lists filtered by type or by place are paged along these (a seek, then a walk
+        # in id order), as the unfiltered list is along its page index.
+        sa.Index("ix_activities_type_page", "initiative_id", "activity_type", "id"),
+        sa.Index("ix_activities_place_page", "initiative_id", "place", "id"),
     )
 
     id: Mapped[str] = _id_column("act")
@@ -340,6 +344,13 @@ class Activity(Mirrored, InInitiative, Base):
     starts_on: Mapped[dt.date | None]
     ends_on: Mapped[dt.date | None]
     outcomes: Mapped[str] = mapped_column(sa.Text, default="")
+    tags: Mapped[list[str]] = mapped_column(default=list)
+    """Short labels, normalised; each is also a row of ``activity_tags``, which lists filter on."""
+    place: Mapped[str | None] = mapped_column(sa.String(200))
+    recurrence: Mapped[dict[str, Any] | None]
+    """How often it recurs: ``{"frequency": ..., "note": ...}``; none for a one-off."""
+    attendance: Mapped[dict[str, Any] | None]
+    """How many came, by participant role: counts only, never names."""
 
     participants: Mapped[list[Participant]] = relationship(
         secondary=activity_participants, order_by=Participant.id, lazy="raise"
@@ -348,6 +359,24 @@ class Activity(Mirrored, InInitiative, Base):
     @property
     def participant_ids(self) -> list[str]:
         return [participant.id for participant in self.participants]
+
+
+activity_tags = sa.Table(
+    "activity_tags",
+    Base.metadata,
+    sa.Column(
+        "activity_id",
+        sa.String(40),
+        sa.ForeignKey("activities.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("tag", sa.String(50), primary_key=True),
+    sa.Column("initiative_id", sa.String(40), nullable=False),
+    sa.Index("ix_activity_tags_page", "initiative_id", "tag", "activity_id"),
+)
+"""An activity's tags, one row each, for lists filtered by tag: the index finds an
+initiative's activities with a tag in id order, the order lists are paged in. The activity's
+``tags`` column holds the same tags for reading; the activities service writes both."""
 
 
 class Evidence(Mirrored, InInitiative, Base):
