@@ -32,7 +32,7 @@ from toolkits_core._vocabulary import Scale, Toolkit
 PROJECT_NAME = "toolkits_core"
 """The pluggy project name; also the entry-point group plugins are published under."""
 
-PLUGIN_API_VERSION = "1.1"
+PLUGIN_API_VERSION = "1.2"
 
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
