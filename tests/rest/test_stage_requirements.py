@@ -114,7 +114,10 @@ def test_a_metric_does_not_write_the_focus_down(api):
     created(
         api.post(
             f"initiatives/{ini}/evidence",
-            json={"evidence_type": "metric", "payload": {"name": "people at the vote", "value": 12}},
+            json={
+                "evidence_type": "metric",
+                "payload": {"name": "people at the vote", "value": 12},
+            },
         )
     )
     assert requirements(api, ini) == {"no_focus_recorded": False}
@@ -203,8 +206,8 @@ def test_any_plugins_checked_requirement_is_met_once_its_blocker_is_lifted(gated
 
 def test_a_checked_requirement_with_no_move_out_of_the_stage_is_not_reported(gated):
     ini = created(gated.post("initiatives", json={"toolkit": "gated", "title": "T"}))["id"]
-    created(gated.post(f"initiatives/{ini}/evidence", json={"evidence_type": "note",
-                                                              "payload": {"text": "x"}}))  # fmt: skip
+    note = {"evidence_type": "note", "payload": {"text": "x"}}
+    created(gated.post(f"initiatives/{ini}/evidence", json=note))
     for stage in ("second", "third"):
         created(gated.post(f"initiatives/{ini}/transitions", json={"to_stage": stage}))
     # The last stage of a toolkit without rounds: nothing leaves it, so nothing to judge by.
@@ -215,8 +218,8 @@ def test_stages_from_older_plugins_publish_no_requirements(gated):
     """build_toolkit's stages are written as a plugin for API 1.0 or 1.1 writes them."""
     assert all(stage.requirements == () for stage in build_toolkit().stages)
     ini = created(gated.post("initiatives", json={"toolkit": "gated", "title": "T"}))["id"]
-    created(gated.post(f"initiatives/{ini}/evidence", json={"evidence_type": "note",
-                                                              "payload": {"text": "x"}}))  # fmt: skip
+    note = {"evidence_type": "note", "payload": {"text": "x"}}
+    created(gated.post(f"initiatives/{ini}/evidence", json=note))
     created(gated.post(f"initiatives/{ini}/transitions", json={"to_stage": "second"}))
     assert progress(gated, ini)["requirements"] == []
     assert gated.get("toolkits/gated").json["stages"][1]["requirements"] == []
