@@ -12,7 +12,7 @@ import pytest
 from conftest import ApiClient, build_toolkit
 from walking import created, move, refused
 
-from toolkits_core import PluginHost, StageFlow, hookimpl
+from toolkits_core import InitiativeView, PluginHost, StageFlow, TransitionKind, hookimpl
 
 STAR = "coproduction-star"
 CHARTER = {
@@ -212,3 +212,23 @@ def test_new_round_must_be_a_boolean(api):
     response = new_round(api, ini, new_round="twice")
     assert response.status_code == 422
     assert api.get(f"initiatives/{ini}").json["cycle"] == 1
+
+
+class Revisitable:
+    """A revisitable toolkit that also allows new rounds: back to the first stage is
+    either a revisit or a new round, and only new_round says which."""
+
+    @hookimpl
+    def coprod_register_toolkits(self, register):
+        register(build_toolkit(stage_flow=StageFlow.REVISITABLE, allows_new_rounds=True))
+
+
+def test_a_revisitable_toolkit_with_rounds_tells_a_revisit_from_a_new_round():
+    host = PluginHost.of(("revisitable", Revisitable()))
+    at_last = InitiativeView("tiny", "third", reached_stages=("first", "second", "third"))
+    back = host.decide_transition(at_last, "first").transition
+    assert back is not None
+    assert (back.kind, back.cycle) == (TransitionKind.REVISIT, 1)
+    again = host.decide_transition(at_last, "first", new_round=True).transition
+    assert again is not None
+    assert (again.kind, again.cycle) == (TransitionKind.NEW_CYCLE, 2)
