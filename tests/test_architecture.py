@@ -34,6 +34,7 @@ def test_the_exported_names_are_pinned():
             "EvidenceKind", "EvidenceType", "EvidenceView", "Indicator", "InitiativeView",
             "InvalidRecordError", "ListsAre", "ParticipantRole", "ParticipantView", "PluginFailure",
             "PluginHookError", "PluginHost", "PluginInfo", "PluginLoadError", "Problem",
+            "Requirement",  # plugin API 1.2
             "Scale", "ScaleBand", "ScaleLevel", "Stage", "StageFlow", "Toolkit", "Transition",
             "TransitionDecision", "TransitionKind", "UnknownToolkitError", "check_toolkit",
             "default_payload_schema", "default_summary", "hookimpl", "hookspec", "load_plugins",

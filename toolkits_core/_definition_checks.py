@@ -22,6 +22,7 @@ from toolkits_core._vocabulary import (
     EvidenceType,
     Indicator,
     ListsAre,
+    Requirement,
     Scale,
     ScaleBand,
     ScaleLevel,
@@ -129,6 +130,10 @@ def check_toolkit(toolkit: object) -> list[str]:
         )
     if not isinstance(toolkit.stage_flow, StageFlow):
         problems.add("stage_flow", f"must be a StageFlow, not {toolkit.stage_flow!r}")
+    if not isinstance(toolkit.allows_new_rounds, bool):
+        problems.add(
+            "allows_new_rounds", f"must be True or False, not {toolkit.allows_new_rounds!r}"
+        )
 
     stages = problems.sequence_of("stages", toolkit.stages, Stage)
     if not toolkit.stages:
@@ -183,7 +188,19 @@ def _check_stages(problems: _Problems, stages: Sequence[Stage]) -> None:
         problems.text(f"stages[{index}].name", stage.name)
         problems.text(f"stages[{index}].summary", stage.summary)
         problems.text(f"stages[{index}].guidance", stage.guidance, required=False)
+        _check_requirements(problems, f"stages[{index}].requirements", stage.requirements)
     problems.unique("stages", (stage.key for stage in stages))
+
+
+def _check_requirements(problems: _Problems, path: str, value: object) -> None:
+    """A stage's requirements (plugin API 1.2): keyed, worded, unique within the stage."""
+    requirements = problems.sequence_of(path, value, Requirement)
+    for index, requirement in enumerate(requirements):
+        problems.key(f"{path}[{index}].key", requirement.key)
+        problems.text(f"{path}[{index}].text", requirement.text)
+        if not isinstance(requirement.checked, bool):
+            problems.add(f"{path}[{index}].checked", "must be True or False")
+    problems.unique(path, (requirement.key for requirement in requirements))
 
 
 def _check_dimensions(problems: _Problems, dimensions: Sequence[Dimension]) -> None:

@@ -38,6 +38,7 @@ def toolkit_summary_document(toolkit: Toolkit, plugin: PluginInfo | None = None)
         "adapted_from": toolkit.adapted_from or None,
         "source_url": toolkit.source_url,
         "stage_flow": toolkit.stage_flow.value,
+        "allows_new_rounds": toolkit.has_rounds(),
         "counts": {
             "stages": len(toolkit.stages),
             "dimensions": len(toolkit.dimensions),
@@ -61,6 +62,9 @@ def toolkit_document(toolkit: Toolkit, plugin: PluginInfo | None = None) -> dict
             "summary": s.summary,
             "guidance": s.guidance,
             "position": i + 1,
+            "requirements": [
+                {"key": r.key, "text": r.text, "checked": r.checked} for r in s.requirements
+            ],
         }
         for i, s in enumerate(toolkit.stages)
     ]

@@ -439,10 +439,15 @@ class PluginHost:
         kwargs = {"toolkit": definition, "initiative": initiative, "evidence": evidence}
         return self._collect("coprod_validate_evidence", toolkit, kwargs, Problem)
 
-    def decide_transition(self, initiative: InitiativeView, to_stage: str) -> TransitionDecision:
-        """Whether ``initiative`` may move to ``to_stage``, with every blocker if not."""
+    def decide_transition(
+        self, initiative: InitiativeView, to_stage: str, *, new_round: bool = False
+    ) -> TransitionDecision:
+        """Whether ``initiative`` may move to ``to_stage``, with every blocker if not.
+
+        ``new_round`` asks for a new round at the first stage (plugin API 1.2).
+        """
         definition = self.toolkit(initiative.toolkit)
-        planned = plan_transition(definition, initiative, to_stage)
+        planned = plan_transition(definition, initiative, to_stage, new_round=new_round)
         if not isinstance(planned, Transition):
             return TransitionDecision(to_stage, None, (planned,))
         kwargs = {"toolkit": definition, "initiative": initiative, "transition": planned}

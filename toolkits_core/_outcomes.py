@@ -61,7 +61,7 @@ class TransitionKind(enum.StrEnum):
     current round (iterative toolkits)."""
     NEW_CYCLE = "new_cycle"
     """From the last stage to the first, starting the next cycle (cyclic and iterative
-    toolkits)."""
+    toolkits, and since plugin API 1.2 any toolkit with ``allows_new_rounds``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,9 +15,14 @@ _ROUNDS = frozenset({StageFlow.CYCLIC, StageFlow.ITERATIVE})
 
 
 def plan_transition(
-    toolkit: Toolkit, initiative: InitiativeView, to_stage: str
+    toolkit: Toolkit, initiative: InitiativeView, to_stage: str, *, new_round: bool = False
 ) -> Transition | Blocker:
-    """The transition that moving to ``to_stage`` would be, or why the flow forbids it."""
+    """The transition that moving to ``to_stage`` would be, or why the flow forbids it.
+
+    ``new_round`` asks for a new round: from the last stage to the first, only where the
+    toolkit has rounds (``Toolkit.has_rounds``). Without it, the last stage leads round to
+    the first only in cyclic and iterative flows, as before plugin API 1.2.
+    """
     here = toolkit.stage_index(initiative.stage)
     there = toolkit.stage_index(to_stage)
     if there is None:
@@ -29,6 +34,8 @@ def plan_transition(
         )
     target = toolkit.stages[there]
     last = len(toolkit.stages) - 1
+    if new_round:
+        return _new_round(toolkit, initiative, here, there)
 
     if there == here + 1:
         return Transition(initiative.stage, to_stage, TransitionKind.ADVANCE, initiative.cycle)
@@ -54,6 +61,12 @@ def plan_transition(
         return Blocker(
             "not_reached", f"{target.name} has not been reached, so it cannot be revisited."
         )
+    if toolkit.allows_new_rounds and here == last and there == 0:
+        return Blocker(
+            "no_going_back",
+            f"{toolkit.name}'s stages are sequential: to go round again from "
+            f"{toolkit.stages[0].name}, ask for a new round (new_round true).",
+        )
     if toolkit.stage_flow is StageFlow.CYCLIC:
         return Blocker(
             "cycle_order",
@@ -63,3 +76,29 @@ def plan_transition(
     return Blocker(
         "no_going_back", f"{toolkit.name}'s stages are sequential: {target.name} is behind you."
     )
+
+
+def _new_round(
+    toolkit: Toolkit, initiative: InitiativeView, here: int, there: int
+) -> Transition | Blocker:
+    """A new round from the last stage to the first, or why it cannot start."""
+    first = toolkit.stages[0]
+    last = toolkit.stages[-1]
+    if not toolkit.has_rounds():
+        return Blocker(
+            "new_round_not_allowed",
+            f"{toolkit.name} runs its stages once and does not start new rounds: "
+            "record the next piece of work as a new initiative.",
+        )
+    if there != 0:
+        return Blocker(
+            "new_round_at_first_stage",
+            f"A new round starts at {first.name}, not at {toolkit.stages[there].name}.",
+        )
+    if here != len(toolkit.stages) - 1:
+        return Blocker(
+            "round_not_finished",
+            f"A new round starts once this one has reached {last.name}; the initiative is "
+            f"at {toolkit.stages[here].name}.",
+        )
+    return Transition(last.key, first.key, TransitionKind.NEW_CYCLE, initiative.cycle + 1)

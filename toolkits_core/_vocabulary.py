@@ -38,13 +38,38 @@ class StageFlow(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Requirement:
+    """What a stage needs before an initiative leaves it, in the plugin's words (plugin API
+    1.2), published so that people see it before a blocker tells them.
+
+    ``key`` is stable and unique within the stage. ``checked`` says that the toolkit's
+    transition rules enforce it with a ``Blocker`` whose ``code`` is ``key``: the core can
+    then tell, for an initiative, whether it is met (the move out of the stage raises no
+    blocker with that code). An unchecked requirement is guidance: published, and never
+    reported as met or not met.
+    """
+
+    key: str
+    text: str
+    checked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Stage:
-    """One stage of a toolkit's process, such as a step, phase or point of a cycle."""
+    """One stage of a toolkit's process, such as a step, phase or point of a cycle.
+
+    ``requirements`` (plugin API 1.2) say what the stage needs before an initiative leaves
+    it; empty, the default, publishes none.
+    """
 
     key: str
     name: str
     summary: str
     guidance: str = ""
+    requirements: Sequence[Requirement] = ()
+
+    def __post_init__(self) -> None:
+        freeze_fields(self, "requirements")
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +245,11 @@ class Toolkit:
     list) and ``adapted_from`` says what the toolkit was adapted from and how, as CC BY
     asks ("Adapted from ... : the stages renamed and the indicators added"); empty when
     the toolkit is the original work or unchanged.
+
+    ``allows_new_rounds`` (plugin API 1.2) lets an initiative that has reached the last
+    stage start a new round at the first, keeping what earlier rounds recorded; cyclic and
+    iterative flows always allow it, so the flag matters for sequential and revisitable
+    ones. The default, ``False``, means the stages run once.
     """
 
     key: str
@@ -238,9 +268,14 @@ class Toolkit:
     evidence_types: Sequence[EvidenceType] = ()
     licence_id: str = ""
     adapted_from: str = ""
+    allows_new_rounds: bool = False
 
     def __post_init__(self) -> None:
         freeze_fields(self, "stages", "dimensions", "scales", "activity_types", "evidence_types")
+
+    def has_rounds(self) -> bool:
+        """Whether an initiative at the last stage may start a new round at the first."""
+        return self.allows_new_rounds or self.stage_flow in {StageFlow.CYCLIC, StageFlow.ITERATIVE}
 
     def stage(self, key: str) -> Stage | None:
         return next((stage for stage in self.stages if stage.key == key), None)

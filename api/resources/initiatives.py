@@ -50,6 +50,18 @@ blueprint = Blueprint(
 blueprint.after_request(locate_existing)
 
 STATUSES = [status.value for status in InitiativeStatus]
+STATUS_DESCRIPTION = (
+    "active: everything may be written. paused: the stage does not move (transitions and "
+    "new rounds are refused with 409 initiative_paused), while records may still be added "
+    "and changed. completed: nothing more is recorded and the stage does not move (409 "
+    "initiative_completed for creating, changing or deleting participants, activities, "
+    "evidence, files and assessments, and for transitions). archived: read-only (409 "
+    "initiative_archived for all of those, and for changing the initiative's own fields "
+    "other than its status). In every status, withdrawing consent (a change that only sets "
+    "consent or publication_consent to withdrawn, and visibility away from public), "
+    "deleting a participant and erasing one are allowed. Setting the status back to active "
+    "reopens the initiative."
+)
 
 
 class InitiativeSchema(fields.Timestamps):
@@ -68,7 +80,7 @@ class InitiativeSchema(fields.Timestamps):
     status = ma.fields.String(
         load_default=InitiativeStatus.ACTIVE.value,
         validate=ma.validate.OneOf(STATUSES),
-        metadata={"description": "archived makes it read-only until set back to active."},
+        metadata={"description": STATUS_DESCRIPTION},
     )
     themes = ma.fields.List(
         ma.fields.String(validate=ma.validate.Length(min=1, max=100)),
@@ -79,14 +91,20 @@ class InitiativeSchema(fields.Timestamps):
     external_ref = fields.external_ref()
     stage = ma.fields.String(dump_only=True, metadata={"description": "The current stage's key."})
     cycle = ma.fields.Integer(
-        dump_only=True, metadata={"description": "The round of the stages (cyclic toolkits)."}
+        dump_only=True,
+        metadata={
+            "description": "The current round of the stages, from 1; a new round (POST "
+            ".../transitions with new_round true) adds one."
+        },
     )
 
 
 class InitiativePatchSchema(ma.Schema):
     title = fields.title("What the initiative is called.")
     summary = fields.text(5000, "What it sets out to do, and with whom.")
-    status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
+    status = ma.fields.String(
+        validate=ma.validate.OneOf(STATUSES), metadata={"description": STATUS_DESCRIPTION}
+    )
     themes = ma.fields.List(
         ma.fields.String(validate=ma.validate.Length(min=1, max=100)),
         validate=ma.validate.Length(max=20),
@@ -116,6 +134,9 @@ class MoveSchema(ma.Schema):
     kind = ma.fields.String(
         allow_none=True, metadata={"description": "advance, revisit or new_cycle"}
     )
+    new_round = ma.fields.Boolean(
+        metadata={"description": "Send new_round true with to_stage to make this move."}
+    )
     allowed = ma.fields.Boolean()
     blockers = ma.fields.List(ma.fields.Nested(BlockerSchema))
     advice = ma.fields.List(
@@ -124,11 +145,31 @@ class MoveSchema(ma.Schema):
     )
 
 
+class RequirementStatusSchema(ma.Schema):
+    key = ma.fields.String(metadata={"description": "Stable within the stage."})
+    text = ma.fields.String(metadata={"description": "What is needed, in the toolkit's words."})
+    checked = ma.fields.Boolean(
+        metadata={"description": "Whether a rule of the toolkit checks it before a move."}
+    )
+    met = ma.fields.Boolean(
+        allow_none=True,
+        metadata={
+            "description": "Whether the initiative meets it now: null when no rule checks it "
+            "or no move leaves the stage."
+        },
+    )
+
+
 class ProgressSchema(ma.Schema):
     initiative_id = ma.fields.String()
     toolkit = ma.fields.String()
+    status = ma.fields.String(metadata={"description": STATUS_DESCRIPTION})
     stage = ma.fields.String()
-    cycle = ma.fields.Integer()
+    cycle = ma.fields.Integer(metadata={"description": "The current round, from 1."})
+    requirements = ma.fields.List(
+        ma.fields.Nested(RequirementStatusSchema),
+        metadata={"description": "What the current stage needs before the initiative leaves it."},
+    )
     reached_stages = ma.fields.List(ma.fields.String())
     moves = ma.fields.List(
         ma.fields.Nested(MoveSchema),
@@ -141,6 +182,15 @@ class ProgressSchema(ma.Schema):
 class TransitionRequestSchema(ma.Schema):
     to_stage = fields.key("The stage to move to.", required=True)
     note = fields.text(2000, "Why, or what was agreed.", load_default="")
+    new_round = ma.fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Start a new round: from the last stage to the first (to_stage), "
+            "where the toolkit allows new rounds (allows_new_rounds in GET /toolkits/{key}). "
+            "Refused with 409 transition_refused and a blocker new_round_not_allowed, "
+            "round_not_finished or new_round_at_first_stage."
+        },
+    )
 
 
 class StageEntrySchema(ma.Schema):
@@ -148,7 +198,7 @@ class StageEntrySchema(ma.Schema):
     initiative_id = ma.fields.String()
     from_stage = ma.fields.String(allow_none=True)
     stage = ma.fields.String()
-    cycle = ma.fields.Integer()
+    cycle = ma.fields.Integer(metadata={"description": "The round this entry belongs to."})
     kind = ma.fields.String(metadata={"description": "start, advance, revisit or new_cycle"})
     note = ma.fields.String()
     entered_at = ma.fields.AwareDateTime()
@@ -278,13 +328,16 @@ def progress(initiative_id: str) -> dict[str, Any]:
     return {
         "initiative_id": initiative.id,
         "toolkit": initiative.toolkit_key,
+        "status": initiative.status,
         "stage": initiative.stage,
         "cycle": initiative.cycle,
+        "requirements": list(found.requirements),
         "reached_stages": list(found.reached_stages),
         "moves": [
             {
                 "to_stage": move.to_stage,
                 "kind": move.transition.kind.value if move.transition else None,
+                "new_round": bool(move.transition and move.transition.kind == "new_cycle"),
                 "allowed": move.allowed,
                 "blockers": list(move.blockers),
                 "advice": list(move.advice),
@@ -300,14 +353,25 @@ def progress(initiative_id: str) -> dict[str, Any]:
 @blueprint.doc(**USES_IF_MATCH)
 @requires(Scope.RECORDS_WRITE)
 def move(body: dict[str, Any], initiative_id: str) -> Any:
-    """Move the initiative to another stage.
+    """Move the initiative to another stage, or start a new round (new_round true).
 
     Refused with 409 (code transition_refused) and every blocker, from the toolkit's
-    stage flow and its plugins, when it may not move yet; nothing changes then. If-Match
-    takes the initiative's ETag, so that two people cannot both move it on.
+    stage flow and its plugins, when it may not move yet; nothing changes then. A paused,
+    completed or archived initiative does not move (409 initiative_paused,
+    initiative_completed or initiative_archived). A new round goes from the last stage to
+    the first where the toolkit allows it; what earlier rounds recorded stays, each record
+    under its cycle. If-Match takes the initiative's ETag, so that two people cannot both
+    move it on.
     """
     ws = workspace()
-    entry = transition(ws, initiative_id, body["to_stage"], note=body["note"], if_match=if_match())
+    entry = transition(
+        ws,
+        initiative_id,
+        body["to_stage"],
+        note=body["note"],
+        if_match=if_match(),
+        new_round=body["new_round"],
+    )
     etag = etag_of(get_initiative(ws, initiative_id))
     ws.commit()
     return entry, 201, {"ETag": etag}

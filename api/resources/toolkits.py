@@ -49,6 +49,12 @@ class ToolkitSummarySchema(ma.Schema):
     )
     source_url = ma.fields.String()
     stage_flow = ma.fields.String()
+    allows_new_rounds = ma.fields.Boolean(
+        metadata={
+            "description": "Whether an initiative at the last stage may start a new round at "
+            "the first (POST .../transitions with new_round true), keeping earlier rounds."
+        }
+    )
     counts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
     plugin = ma.fields.Dict()
 
@@ -91,6 +97,29 @@ class ActivityTypeSchema(ma.Schema):
     )
 
 
+class RequirementSchema(ma.Schema):
+    key = ma.fields.String(metadata={"description": "Stable within the stage."})
+    text = ma.fields.String(metadata={"description": "What is needed, in the toolkit's words."})
+    checked = ma.fields.Boolean(
+        metadata={
+            "description": "Whether a rule of the toolkit checks it before the initiative "
+            "leaves the stage (progress then says whether it is met)."
+        }
+    )
+
+
+class StageSchema(ma.Schema):
+    key = ma.fields.String()
+    name = ma.fields.String()
+    summary = ma.fields.String()
+    guidance = ma.fields.String()
+    position = ma.fields.Integer(metadata={"description": "1 for the first stage."})
+    requirements = ma.fields.List(
+        ma.fields.Nested(RequirementSchema),
+        metadata={"description": "What the stage needs before an initiative leaves it."},
+    )
+
+
 class ToolkitSchema(ToolkitSummarySchema):
     roles = ma.fields.List(
         ma.fields.Nested(ParticipantRoleSchema),
@@ -99,7 +128,7 @@ class ToolkitSchema(ToolkitSummarySchema):
             "toolkit, and what its rules and assessments count by."
         },
     )
-    stages = ma.fields.List(ma.fields.Dict())
+    stages = ma.fields.List(ma.fields.Nested(StageSchema))
     dimensions = ma.fields.List(ma.fields.Dict())
     scales = ma.fields.List(ma.fields.Dict())
     activity_types = ma.fields.List(ma.fields.Nested(ActivityTypeSchema))

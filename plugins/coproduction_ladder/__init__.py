@@ -4,6 +4,11 @@ Two parts (docs/plugins.md, "The Ladder of Co-production", says why): the ladder
 scale with a short toolkit of its own, and, through ``RULES_FOR = "*"``, advice on every
 toolkit's stages saying how high on the ladder their work could reach given who took
 part. Credit: TLAP and its National Co-production Advisory Group (see ``toolkit.py``).
+
+The ladder's toolkit does not start new rounds (``allows_new_rounds`` is left off): its
+flow is revisitable, so after Look back a team goes back to Climb (or to Where are we?)
+in the same initiative, and every rating stays beside the earlier ones. A round would add
+nothing the ladder's one piece of work, rated again and again, does not already have.
 """
 
 from __future__ import annotations

@@ -11,7 +11,13 @@ may rightly be staff work, and the toolkit's own rules decide what is required.
 
 from __future__ import annotations
 
-from plugins.coproduction_ladder.toolkit import INFORMING, LADDER, TOOLKIT_KEY, WHERE_ARE_WE
+from plugins.coproduction_ladder.toolkit import (
+    INFORMING,
+    LADDER,
+    NOT_PLACED_TOGETHER,
+    TOOLKIT_KEY,
+    WHERE_ARE_WE,
+)
 from toolkits_core import (
     Advice,
     Blocker,
@@ -28,7 +34,6 @@ CO_PRODUCERS = (
     ParticipantRole.NEIGHBOUR_OR_COMMUNITY_MEMBER,
 )
 STAFF_ONLY = "ladder_staff_only_stage"
-NOT_PLACED_TOGETHER = "ladder_not_placed_together"
 
 
 def ceiling(initiative: InitiativeView, stage: str) -> int | None:

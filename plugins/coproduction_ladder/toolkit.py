@@ -13,6 +13,7 @@ from toolkits_core import (
     Dimension,
     EvidenceKind,
     EvidenceType,
+    Requirement,
     Scale,
     ScaleLevel,
     Stage,
@@ -26,6 +27,9 @@ CLIMB = "climb"
 LOOK_BACK = "look-back"
 LADDER_TALK = "ladder-talk"
 SCALE_KEY = "ladder"
+
+NOT_PLACED_TOGETHER = "ladder_not_placed_together"
+"""The rule's blocker code, and the key of the requirement it checks."""
 
 INFORMING = 3
 """The highest rung work can reach with nobody but staff taking part."""
@@ -69,9 +73,40 @@ TOOLKIT = Toolkit(
             WHERE_ARE_WE,
             "Where are we?",
             "Agree, with the people it is for, the rung the work stands on.",
+            requirements=(
+                Requirement(
+                    NOT_PLACED_TOGETHER,
+                    "A ladder talk or other activity here in which a person who uses the "
+                    "service, a family member or a neighbour took part with consent: the "
+                    "rung is agreed with them, not for them.",
+                    checked=True,
+                ),
+            ),
         ),
-        Stage(CLIMB, "Climb", "Take the steps chosen to lift the work a rung."),
-        Stage(LOOK_BACK, "Look back", "Rate again, together: did the work climb?"),
+        Stage(
+            CLIMB,
+            "Climb",
+            "Take the steps chosen to lift the work a rung.",
+            requirements=(
+                Requirement(
+                    "steps-recorded",
+                    "The steps taken to lift the work, recorded as activities here, so "
+                    "that Look back has something to judge.",
+                ),
+            ),
+        ),
+        Stage(
+            LOOK_BACK,
+            "Look back",
+            "Rate again, together: did the work climb?",
+            requirements=(
+                Requirement(
+                    "rated-again",
+                    "A new rating on the ladder, made with the people the work is for, to "
+                    "set beside the first.",
+                ),
+            ),
+        ),
     ],
     dimensions=[
         Dimension(

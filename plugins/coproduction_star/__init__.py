@@ -6,6 +6,15 @@ coprod runs them as sequential stages. Its Four Co's (co-commissioning, co-desig
 co-delivery, co-assessment) are the ways citizens take part, and coprod uses them as the
 dimensions that activities and evidence are tagged with and that a team rates itself on.
 
+The Star can go round again (``allows_new_rounds``): after Grow it, an initiative may
+start a new round at Map it, keeping every earlier round's records under its round number.
+Governance International presents co-production as ongoing work rather than a project
+with an end, and Grow it's review of the whole service is where the next map starts: a
+second year of the same work (PRESENT's, say) belongs in the same initiative, not a new
+one. Leaving Grow it for a new round asks for an activity recorded there, so the next map
+has something to start from. Within a round the steps stay sequential: each step's gate
+asks about the current round's records.
+
 Attribution: the Co-Production Star is the work of Governance International
 (https://www.govint.org/our-services/co-production/), copyright Governance International,
 all rights reserved. This plugin uses the model's names as the vocabulary of the field;

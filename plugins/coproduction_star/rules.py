@@ -19,9 +19,16 @@ from plugins.coproduction_star.toolkit import (
     CHARTER_EVIDENCE,
     CITIZEN_ACTION,
     CITIZEN_VOICE,
+    FOCUS_EVIDENCE,
     FOCUS_IT,
+    GROW_IT,
     MAP_IT,
     MARKET_IT,
+    NO_CO_PRODUCTION_CHARTER,
+    NO_FOCUS_RECORDED,
+    NO_GROWTH_RECORDED,
+    NO_MAPPING_RECORDED,
+    NO_PEOPLE_USING_SERVICES,
     PEOPLE_IT,
 )
 from toolkits_core import (
@@ -38,10 +45,15 @@ from toolkits_core import (
     default_summary,
 )
 
-NO_MAPPING_RECORDED = "no_mapping_recorded"
-NO_FOCUS_RECORDED = "no_focus_recorded"
-NO_PEOPLE_USING_SERVICES = "no_people_using_services"
-NO_CO_PRODUCTION_CHARTER = "no_co_production_charter"
+__all__ = [
+    "NO_CO_PRODUCTION_CHARTER",
+    "NO_FOCUS_RECORDED",
+    "NO_GROWTH_RECORDED",
+    "NO_MAPPING_RECORDED",
+    "NO_PEOPLE_USING_SERVICES",
+    "summarise",
+    "transition_blockers",
+]
 
 # Where a voice/action gap (in scale levels) is worth a note rather than noise.
 NOTABLE_GAP = 1.0
@@ -52,14 +64,15 @@ def transition_blockers(
 ) -> list[Blocker]:
     """Every Star rule that stands in the way of leaving the current step.
 
-    Only forward moves are gated: the Star's flow allows nothing else, and a rule about
-    leaving a step should not fire if a future flow lets people look back at one. Each
-    rule is an aggregate question (``has_activities``, ``has_evidence``,
+    Only moves that leave a step behind are gated (forward, and from Grow it into a new
+    round): a rule about leaving a step should not fire if a future flow lets people look
+    back at one. Each rule is an aggregate question (``has_activities``, ``has_evidence``,
     ``count_participants``), which the database answers from an index, so leaving a step
-    costs the same whether the initiative holds ten pieces of evidence or a million.
-    The Star runs once, so the current cycle (the questions' default) is the first.
+    costs the same whether the initiative holds ten pieces of evidence or a million. The
+    questions ask about the current round (their default): each round of the Star leaves
+    its own trace. Each blocker's code is the key of the stage requirement it checks.
     """
-    if transition.kind is not TransitionKind.ADVANCE:
+    if transition.kind not in {TransitionKind.ADVANCE, TransitionKind.NEW_CYCLE}:
         return []
     leaving = transition.from_stage
     blockers: list[Blocker] = []
@@ -72,13 +85,14 @@ def transition_blockers(
                 "rests on a picture of the co-production that exists and could exist.",
             )
         )
-    if leaving == FOCUS_IT and not initiative.has_evidence(stage=FOCUS_IT):
+    if leaving == FOCUS_IT and not _focus_written_down(initiative):
         blockers.append(
             Blocker(
                 NO_FOCUS_RECORDED,
-                "Write the focus down: record evidence in Focus it (session notes or a "
-                "document) saying which area was chosen and why, so that the people found "
-                "in People it know what they are being asked to work on.",
+                "Write the focus down: record session notes or a document in Focus it "
+                "(evidence type session-notes or document) saying which area was chosen "
+                "and why, so that the people found in People it know what they are being "
+                "asked to work on. Other evidence, such as a count, does not say that.",
             )
         )
     if _at_or_after(toolkit, leaving, PEOPLE_IT) and not initiative.count_participants(
@@ -99,6 +113,15 @@ def transition_blockers(
                 "Record the co-production charter as evidence (type 'co-production-charter'): "
                 "the roles, responsibilities and incentives agreed with co-producers are "
                 "what Grow it spreads.",
+            )
+        )
+    if leaving == GROW_IT and not initiative.has_activities(stage=GROW_IT):
+        blockers.append(
+            Blocker(
+                NO_GROWTH_RECORDED,
+                "Record at least one activity in Grow it this round (for example a "
+                "co-production roadshow or a whole-service review) before starting a new "
+                "round, so that the next Map it starts from what spread and what did not.",
             )
         )
     return blockers
@@ -162,6 +185,13 @@ def _group_mean(toolkit: Toolkit, assessment: AssessmentView, group: str) -> flo
 def _dimension_name(toolkit: Toolkit, key: str) -> str:
     dimension = toolkit.dimension(key)
     return dimension.name if dimension is not None else key
+
+
+def _focus_written_down(initiative: InitiativeView) -> bool:
+    """Whether this round's Focus it holds session notes or a document: what says the focus."""
+    return any(
+        initiative.has_evidence(stage=FOCUS_IT, evidence_type=kind) for kind in FOCUS_EVIDENCE
+    )
 
 
 def _charter_recorded(initiative: InitiativeView) -> bool:

@@ -16,6 +16,7 @@ from toolkits_core import (
     EvidenceType,
     Indicator,
     ListsAre,
+    Requirement,
     Scale,
     ScaleBand,
     ScaleLevel,
@@ -46,6 +47,22 @@ SELF_ASSESSMENT_SCALE = "star-self-assessment"
 
 # Evidence types the rules look for.
 CHARTER_EVIDENCE = "co-production-charter"
+FOCUS_EVIDENCE = ("session-notes", "document")
+"""What writes the focus down: the evidence types leaving Focus it asks for."""
+
+# The rules' blocker codes, which are also the keys of the stage requirements they check.
+NO_MAPPING_RECORDED = "no_mapping_recorded"
+NO_FOCUS_RECORDED = "no_focus_recorded"
+NO_PEOPLE_USING_SERVICES = "no_people_using_services"
+NO_CO_PRODUCTION_CHARTER = "no_co_production_charter"
+NO_GROWTH_RECORDED = "no_growth_recorded"
+
+PEOPLE_USING_SERVICES_TAKE_PART = Requirement(
+    NO_PEOPLE_USING_SERVICES,
+    "At least one person who uses the service takes part as a participant, with their "
+    "consent given: from People it on, the work needs them as co-producers, not only staff.",
+    checked=True,
+)
 
 STAGES = (
     Stage(
@@ -59,6 +76,15 @@ STAGES = (
             "Ask staff, people who use the service and local groups who already contributes "
             "what, including the informal help nobody has ever counted. Record each mapping "
             "activity so that the picture can be checked and redrawn later."
+        ),
+        requirements=(
+            Requirement(
+                NO_MAPPING_RECORDED,
+                "At least one activity recorded in Map it this round, such as a mapping "
+                "session or an asset-mapping walk, so that the focus rests on a picture of "
+                "the co-production there is and could be.",
+                checked=True,
+            ),
         ),
     ),
     Stage(
@@ -74,6 +100,15 @@ STAGES = (
             "everything at once. Write the choice and the reasons down: the later steps "
             "build on it."
         ),
+        requirements=(
+            Requirement(
+                NO_FOCUS_RECORDED,
+                "The focus written down in Focus it this round, as session notes or a "
+                "document (evidence type session-notes or document): which area was chosen "
+                "and why. A count, a photo or a quote does not say that on its own.",
+                checked=True,
+            ),
+        ),
     ),
     Stage(
         key=PEOPLE_IT,
@@ -88,6 +123,7 @@ STAGES = (
             "using the service, their families, neighbours and frontline staff. Record "
             "each person's consent as they join."
         ),
+        requirements=(PEOPLE_USING_SERVICES_TAKE_PART,),
     ),
     Stage(
         key=MARKET_IT,
@@ -101,6 +137,16 @@ STAGES = (
             "easy and worthwhile. Agree a co-production charter that says who does what, "
             "what each side can count on, and what incentives are on offer."
         ),
+        requirements=(
+            PEOPLE_USING_SERVICES_TAKE_PART,
+            Requirement(
+                NO_CO_PRODUCTION_CHARTER,
+                "A co-production charter recorded as evidence (type co-production-charter): "
+                "the roles, responsibilities and incentives agreed with the co-producers, "
+                "which Grow it spreads (a charter agreed in an earlier round still counts).",
+                checked=True,
+            ),
+        ),
     ),
     Stage(
         key=GROW_IT,
@@ -111,6 +157,16 @@ STAGES = (
             "to find where co-production can be built in next. Take the story to other "
             "teams and places, and help co-producers back each other up through networks "
             "of peers."
+        ),
+        requirements=(
+            PEOPLE_USING_SERVICES_TAKE_PART,
+            Requirement(
+                NO_GROWTH_RECORDED,
+                "Before a new round: at least one activity recorded in Grow it this round, "
+                "such as a roadshow, a whole-service review or a peer network meeting, so "
+                "that the next Map it starts from what spread and what did not.",
+                checked=True,
+            ),
         ),
     ),
 )
@@ -515,6 +571,7 @@ TOOLKIT = Toolkit(
     ),
     source_url=SOURCE_URL,
     stage_flow=StageFlow.SEQUENTIAL,
+    allows_new_rounds=True,
     stages=STAGES,
     dimensions=DIMENSIONS,
     scales=SCALES,

@@ -1,8 +1,12 @@
 """The Design Council's Double Diamond (CC BY 4.0), as a coprod toolkit plugin.
 
 The four phases run on the iterative flow of plugin API 1.1: back within a round, and
-round again after Deliver. See ``toolkit.py`` for the credit and what was adapted, and
-``rules.py`` for the gates between phases.
+round again after Deliver. New rounds are part of the model itself, not an option: what
+Deliver teaches is meant to send the team back to Discover, so the iterative flow always
+allows them (``allows_new_rounds`` adds nothing here). Each phase publishes what it needs
+before it is left (plugin API 1.2), in the words of the rules that check it. See
+``toolkit.py`` for the credit and what was adapted, and ``rules.py`` for the gates
+between phases.
 """
 
 from __future__ import annotations

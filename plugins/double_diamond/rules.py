@@ -15,6 +15,10 @@ from plugins.double_diamond.toolkit import (
     DELIVER,
     DEVELOP,
     DISCOVER,
+    NO_PROBLEM_STATEMENT,
+    NOBODY_MET,
+    NOTHING_TESTED,
+    NOTHING_TO_LEARN_FROM,
     PROBLEM_STATEMENT,
     PROTOTYPE_FEEDBACK,
 )
@@ -29,10 +33,6 @@ from toolkits_core import (
     TransitionKind,
 )
 
-NOBODY_MET = "discover_met_nobody_using_the_service"
-NO_PROBLEM_STATEMENT = "no_problem_statement"
-NOTHING_TESTED = "no_prototype_feedback"
-NOTHING_TO_LEARN_FROM = "nothing_delivered_to_learn_from"
 NOT_TESTED_WITH_PEOPLE = "not_tested_with_people_using_the_service"
 WORKSHOP_WITHOUT_CO_DESIGNERS = "co_design_without_people_using_the_service"
 

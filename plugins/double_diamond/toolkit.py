@@ -13,7 +13,15 @@ a note of changes: both are in ``ATTRIBUTION`` and ``ADAPTED_FROM``.
 
 from __future__ import annotations
 
-from toolkits_core import ActivityType, EvidenceKind, EvidenceType, Stage, StageFlow, Toolkit
+from toolkits_core import (
+    ActivityType,
+    EvidenceKind,
+    EvidenceType,
+    Requirement,
+    Stage,
+    StageFlow,
+    Toolkit,
+)
 
 TOOLKIT_KEY = "double-diamond"
 
@@ -25,6 +33,12 @@ DELIVER = "deliver"
 PROBLEM_STATEMENT = "problem-statement"
 PROTOTYPE_FEEDBACK = "prototype-feedback"
 CO_DESIGN_WORKSHOP = "co-design-workshop"
+
+# The rules' blocker codes, which are also the keys of the stage requirements they check.
+NOBODY_MET = "discover_met_nobody_using_the_service"
+NO_PROBLEM_STATEMENT = "no_problem_statement"
+NOTHING_TESTED = "no_prototype_feedback"
+NOTHING_TO_LEARN_FROM = "nothing_delivered_to_learn_from"
 
 SOURCE_URL = "https://www.designcouncil.org.uk/our-resources/the-double-diamond/"
 ATTRIBUTION = (
@@ -43,24 +57,55 @@ STAGES = (
         "Discover",
         "Open out: learn how things are for the people involved before deciding anything.",
         "Spend time with people who use the service, in their places and on their terms.",
+        requirements=(
+            Requirement(
+                NOBODY_MET,
+                "This round, an activity in Discover in which someone who uses the service, "
+                "or a family member or neighbour, took part with consent.",
+                checked=True,
+            ),
+        ),
     ),
     Stage(
         DEFINE,
         "Define",
         "Narrow down: agree, with the people involved, which problem to work on.",
         "Write the problem down in words everyone recognises.",
+        requirements=(
+            Requirement(
+                NO_PROBLEM_STATEMENT,
+                "This round's problem written down in Define, as a problem statement.",
+                checked=True,
+            ),
+        ),
     ),
     Stage(
         DEVELOP,
         "Develop",
         "Open out again: try several answers, rough and early, with the people they are for.",
         "If testing shows the problem was framed wrongly, go back to Define.",
+        requirements=(
+            Requirement(
+                NOTHING_TESTED,
+                "Feedback on an early version of the answer, recorded in Develop this round "
+                "as prototype feedback, before it is delivered.",
+                checked=True,
+            ),
+        ),
     ),
     Stage(
         DELIVER,
         "Deliver",
         "Narrow down: put the answer that worked into practice, and learn from it.",
         "What was learned starts the next round at Discover.",
+        requirements=(
+            Requirement(
+                NOTHING_TO_LEARN_FROM,
+                "Before a new round: evidence recorded in Deliver this round of what the "
+                "answer did, for the next Discover to start from.",
+                checked=True,
+            ),
+        ),
     ),
 )
 

@@ -8,6 +8,11 @@ Do, Review) and scores the Review on a six-point scale adapted from HMIE's "How 
 our..." scale. This plugin gives coprod that shape: the standards as dimensions, the
 steps as a cycle, the scale, and a few rules for moving round the cycle.
 
+New rounds come with the model: VOiCE's steps repeat, each Review feeding the next Analyse,
+so the cyclic flow always starts a new round after Review (``allows_new_rounds`` adds
+nothing here). Each step publishes what it needs before it is left (plugin API 1.2), in
+the words of the rules that check it.
+
 Credit: SCDC, https://www.scdc.org.uk/what/national-standards/ . The names are SCDC's
 (they are the field's vocabulary); every description is coprod's own wording.
 

@@ -37,15 +37,15 @@ from .toolkit import (
     DO,
     INDICATOR_CHECK,
     NEEDS_ACTION_AT_OR_BELOW,
+    NO_EVIDENCE_FROM_DO,
+    OUTCOMES_NOT_AGREED,
     PLAN,
     PLANNING,
     REVIEW,
+    REVIEW_NOT_SCORED,
     REVIEW_SCALE,
 )
 
-OUTCOMES_NOT_AGREED = "outcomes_not_agreed"
-NO_EVIDENCE_FROM_DO = "no_evidence_from_do"
-REVIEW_NOT_SCORED = "review_not_scored"
 CHECKLIST_LINE_NEEDS_ONE_INDICATOR = "checklist_line_needs_one_indicator"
 
 

@@ -19,6 +19,7 @@ from toolkits_core import (
     EvidenceType,
     Indicator,
     ListsAre,
+    Requirement,
     Scale,
     ScaleLevel,
     Stage,
@@ -27,6 +28,11 @@ from toolkits_core import (
 )
 
 TOOLKIT_KEY = "national-standards"
+
+# The rules' blocker codes, which are also the keys of the stage requirements they check.
+OUTCOMES_NOT_AGREED = "outcomes_not_agreed"
+NO_EVIDENCE_FROM_DO = "no_evidence_from_do"
+REVIEW_NOT_SCORED = "review_not_scored"
 
 # Stages of the cycle.
 ANALYSE = "analyse"
@@ -290,6 +296,13 @@ STAGES: tuple[Stage, ...] = (
             "goes unheard and why. Find out what earlier engagement already learned, so "
             "nobody is asked the same questions twice."
         ),
+        requirements=(
+            Requirement(
+                "picture-of-the-community",
+                "A picture of the community and of who has a stake, noting who usually goes "
+                "unheard: guidance for going into Plan, not checked by a rule.",
+            ),
+        ),
     ),
     Stage(
         key=PLAN,
@@ -303,6 +316,14 @@ STAGES: tuple[Stage, ...] = (
             "with the Planning standard: in every round, moving on to Do waits for that "
             "round's agreed outcomes."
         ),
+        requirements=(
+            Requirement(
+                OUTCOMES_NOT_AGREED,
+                "The outcomes partners agreed for this round, recorded as evidence in Plan "
+                "tagged with the Planning standard.",
+                checked=True,
+            ),
+        ),
     ),
     Stage(
         key=DO,
@@ -314,6 +335,14 @@ STAGES: tuple[Stage, ...] = (
             "words, photos, and anything nobody expected. Change methods that are not "
             "working. Moving on to Review waits for at least one piece of evidence "
             "recorded here in the current round."
+        ),
+        requirements=(
+            Requirement(
+                NO_EVIDENCE_FROM_DO,
+                "At least one piece of evidence from the engagement recorded in Do this "
+                "round, such as attendance, people's own words or survey results.",
+                checked=True,
+            ),
         ),
     ),
     Stage(
@@ -329,6 +358,14 @@ STAGES: tuple[Stage, ...] = (
             "ideally from more than one perspective. Tell participants what came of their "
             "contributions. A new round starts at Analyse only once this round's review "
             "has been scored."
+        ),
+        requirements=(
+            Requirement(
+                REVIEW_NOT_SCORED,
+                "Before a new round: this round's review scored, as an assessment on the "
+                "six-point review scale rating the standards.",
+                checked=True,
+            ),
         ),
     ),
 )

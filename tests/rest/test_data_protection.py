@@ -112,7 +112,11 @@ def move_to(api, ini, stage):
 
 def test_withdrawn_consent_takes_evidence_out_of_every_list_and_rule_at_once(api, story):
     ini = story["ini"]
-    assert set(listed_evidence(api, ini)) == {story["interview"], story["notes"]}
+    # The walker's own notes write the focus down (an interview alone does not, for the Star).
+    focus = {"evidence_type": "session-notes", "participant_id": story["walker"],
+             "payload": {"text": "We chose the canal path."}, "consent": "given"}  # fmt: skip
+    written = ok(api.post(f"initiatives/{ini}/evidence", json=focus), 201)["id"]
+    assert set(listed_evidence(api, ini)) == {story["interview"], story["notes"], written}
     assert move_to(api, ini, "people-it")["allowed"] is True
 
     ok(api.patch(f"participants/{story['walker']}", json={"consent": "withdrawn"}))

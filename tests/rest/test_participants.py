@@ -231,8 +231,7 @@ def test_an_archived_initiatives_participants_are_read_only(api):
             json={"role": "volunteer", "display_name": "Late"},
         ),
         api.patch(path, json={"consent": "given"}),
-        api.delete(path),
-    ]
+    ]  # withdrawing consent and deleting are people's rights: tests/rest/test_status_semantics.py
     for response in refusals:
         assert response.status_code == 409
         assert response.json["code"] == "initiative_archived"

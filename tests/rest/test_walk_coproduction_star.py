@@ -187,12 +187,15 @@ def test_a_dementia_project_walks_through_the_five_steps(api):
         )
         assert assessment["summary"]["summarised_by"] == "coproduction_star"
         assert assessment["summary"]["band"] is not None
-    # A sequential toolkit ends at its last step: there is no way back.
+    # The steps are sequential: no plain way back. A new round is asked for as one
+    # (tests/rest/test_new_round.py), and progress offers it.
     refused(
         api.post(f"initiatives/{ini}/transitions", json={"to_stage": "map-it"}),
         409,
         "transition_refused",
     )
+    [offered] = api.get(f"initiatives/{ini}/progress").json["moves"]
+    assert (offered["to_stage"], offered["new_round"]) == ("map-it", True)
 
     # Everything, listed and paged back two at a time.
     participants, pages = page_through(api, f"initiatives/{ini}/participants")

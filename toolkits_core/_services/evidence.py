@@ -44,7 +44,7 @@ from toolkits_core._services.external_refs import (
     find_by_external_ref,
 )
 from toolkits_core._services.files import ByteSource, FileTooLargeError
-from toolkits_core._services.initiatives import writable_initiative
+from toolkits_core._services.initiatives import Write, writable_initiative, write_of
 from toolkits_core._services.media import (
     ACCEPTED,
     CheckedStream,
@@ -631,7 +631,7 @@ def update_evidence(
         raise InvalidRequestError(
             [FieldProblem(name, "This field cannot be changed here.") for name in unknown]
         )
-    initiative = writable_initiative(ws, evidence.initiative_id)
+    initiative = writable_initiative(ws, evidence.initiative_id, write=write_of(evidence, changes))
     current = {field.name: getattr(evidence, field.name) for field in dataclasses.fields(_Proposal)}
     merged = {**current, **changes}
     people = _changed_people(evidence, changes)
@@ -703,7 +703,8 @@ def upsert_evidence(
     evidence takes its activity's (or the initiative's current ones) and replaced evidence
     keeps where it was gathered. An uploaded file is not a field: it stays.
     """
-    initiative = writable_initiative(ws, initiative_id)
+    # Making or replacing checks the status for what it does: a withdrawal passes.
+    initiative = writable_initiative(ws, initiative_id, write=Write.PEOPLES_RIGHTS)
     changes: dict[str, Any] = {
         "evidence_type": evidence_type,
         "payload": payload,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,11 +30,89 @@ from toolkits_core._store.models import Evidence, Initiative, StageEntry
 
 
 class InitiativeStatus(enum.StrEnum):
+    """Where an initiative is in its life; each status but ``active`` refuses some writes
+    (``REFUSED``), and setting the status back to ``active`` reopens it."""
+
     ACTIVE = "active"
+    """Everything may be recorded and the stages may move."""
     PAUSED = "paused"
+    """On hold: its stage does not move (no transitions, no new round), but what was done
+    may still be recorded."""
     COMPLETED = "completed"
+    """Finished: nothing more is recorded and its stage does not move, until it is reopened."""
     ARCHIVED = "archived"
     """Kept for the record and read-only: nothing in it can change until it is reopened."""
+
+
+class Write(enum.StrEnum):
+    """The kinds of write an initiative's status may refuse."""
+
+    RECORD = "record"
+    """Adding, changing or deleting a record in it (participant, activity, evidence, file,
+    assessment)."""
+    TRANSITION = "transition"
+    """Moving its stage, a new round included."""
+    PEOPLES_RIGHTS = "peoples_rights"
+    """Withdrawing consent, removing a participant or erasing one: never refused, because a
+    person's rights over their own data do not wait for an initiative to reopen."""
+
+
+REFUSED: dict[InitiativeStatus, frozenset[Write]] = {
+    InitiativeStatus.ACTIVE: frozenset(),
+    InitiativeStatus.PAUSED: frozenset({Write.TRANSITION}),
+    InitiativeStatus.COMPLETED: frozenset({Write.RECORD, Write.TRANSITION}),
+    InitiativeStatus.ARCHIVED: frozenset({Write.RECORD, Write.TRANSITION}),
+}
+"""What each status refuses, with 409 and the code ``initiative_<status>``."""
+
+_WHY = {
+    InitiativeStatus.PAUSED: "is paused, so its stage cannot move",
+    InitiativeStatus.COMPLETED: "is completed, so nothing more can be recorded in it and its "
+    "stage cannot move",
+    InitiativeStatus.ARCHIVED: "is archived, so it is read-only",
+}
+
+_WITHDRAWALS = {"consent": "withdrawn", "publication_consent": "withdrawn"}
+"""The fields a withdrawal of consent sets, and the value it sets them to."""
+
+
+def only_withdraws_consent(changed: Mapping[str, Any]) -> bool:
+    """Whether a change does nothing but withdraw consent (or nothing at all).
+
+    ``changed`` holds only the fields whose value would differ from the stored one. Taking
+    a record out of public view (``visibility`` away from ``public``) goes with a withdrawal,
+    so it counts as part of one.
+    """
+    for name, value in changed.items():
+        if name == "visibility" and value != "public":
+            continue
+        if _WITHDRAWALS.get(name) != value:
+            return False
+    return True
+
+
+def write_of(record: object, changes: Mapping[str, Any]) -> Write:
+    """The kind of write that applying ``changes`` to ``record`` would be.
+
+    A change that only withdraws consent (the fields it would really change, compared with
+    the stored values) is one of ``PEOPLES_RIGHTS``; anything else is a ``RECORD`` write.
+    """
+    changed = {
+        name: value for name, value in changes.items() if getattr(record, name, None) != value
+    }
+    return Write.PEOPLES_RIGHTS if only_withdraws_consent(changed) else Write.RECORD
+
+
+def refuse_by_status(initiative: Initiative, write: Write) -> None:
+    """Raise ``ConflictError`` (``initiative_<status>``) if the status refuses ``write``."""
+    status = InitiativeStatus(initiative.status)
+    if write in REFUSED[status]:
+        raise ConflictError(
+            f"initiative_{status.value}",
+            f"Initiative {initiative.id} {_WHY[status]}: set its status back to active to "
+            "reopen it. Withdrawing consent and erasing a participant are always allowed.",
+            initiative_status=status.value,
+        )
 
 
 EDITABLE = frozenset({"title", "summary", "status", "themes", "external_ref"})
@@ -109,9 +187,18 @@ def get_initiative(ws: Workspace, initiative_id: str) -> Initiative:
 
 
 def writable_initiative(
-    ws: Workspace, initiative_id: str, *, if_match: str | None = None, exclusive: bool = False
+    ws: Workspace,
+    initiative_id: str,
+    *,
+    if_match: str | None = None,
+    exclusive: bool = False,
+    write: Write = Write.RECORD,
 ) -> Initiative:
-    """An initiative whose records may change: not archived, its toolkit still loaded.
+    """An initiative whose status allows ``write`` (``REFUSED``), its toolkit still loaded.
+
+    Every write to an initiative's records goes through here, so the status is checked in
+    one place for every path (single, bulk, upsert by external_ref, file upload), before
+    anything is written.
 
     It is locked until the commit (``Workspace.lock``): shared by writes to its records,
     which depend on its status and stage, and ``exclusive`` for writes that change those
@@ -123,12 +210,7 @@ def writable_initiative(
     """
     initiative = ws.lock(Initiative, initiative_id, exclusive=exclusive)
     check_if_match(initiative, if_match)
-    if initiative.status == InitiativeStatus.ARCHIVED:
-        raise ConflictError(
-            "initiative_archived",
-            f"Initiative {initiative.id} is archived, so it is read-only: set its status "
-            "back to active to change it.",
-        )
+    refuse_by_status(initiative, write)
     pinned_toolkit(ws, initiative)
     return initiative
 
@@ -177,11 +259,7 @@ def update_initiative(
         )
     reopening = changes.get("status", InitiativeStatus.ARCHIVED) != InitiativeStatus.ARCHIVED
     if initiative.status == InitiativeStatus.ARCHIVED and not reopening:
-        raise ConflictError(
-            "initiative_archived",
-            f"Initiative {initiative.id} is archived, so it is read-only: set its status "
-            "back to active to change it.",
-        )
+        refuse_by_status(initiative, Write.RECORD)
     if "themes" in changes:
         changes = {**changes, "themes": list(dict.fromkeys(changes["themes"]))}
     if "status" in changes:

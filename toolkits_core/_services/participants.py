@@ -37,7 +37,7 @@ from toolkits_core._services.external_refs import (
     ensure_external_ref_free,
     find_by_external_ref,
 )
-from toolkits_core._services.initiatives import writable_initiative
+from toolkits_core._services.initiatives import Write, writable_initiative, write_of
 from toolkits_core._services.pagination import Page, paginate
 from toolkits_core._services.privacy import (
     locked_participant,
@@ -273,7 +273,7 @@ def update_participant(
         raise InvalidRequestError(
             [FieldProblem(name, "This field cannot be changed here.") for name in unknown]
         )
-    writable_initiative(ws, participant.initiative_id)
+    writable_initiative(ws, participant.initiative_id, write=write_of(participant, changes))
     invalid = Invalid()
     cleaned = dict(changes)
     if "role" in changes:
@@ -350,7 +350,8 @@ def upsert_participant(
     ``participant_erased``) either way, so that a CRM cannot bring them back. The
     initiative is locked first, then the participant, as every writer orders them.
     """
-    initiative = writable_initiative(ws, initiative_id)
+    # Making or replacing checks the status for what it does: a withdrawal passes.
+    initiative = writable_initiative(ws, initiative_id, write=Write.PEOPLES_RIGHTS)
     refuse_erased_ref(ws, external_ref)
     changes: dict[str, Any] = {
         "role": role,
@@ -435,7 +436,7 @@ def delete_participant(ws: Workspace, participant_id: str, *, if_match: str | No
     """
     participant = locked_participant(ws, participant_id, exclusive=True)
     check_if_match(participant, if_match)
-    writable_initiative(ws, participant.initiative_id)
+    writable_initiative(ws, participant.initiative_id, write=Write.PEOPLES_RIGHTS)
     now = utc_now()
     linked = (
         sa.select(activity_participants.c.activity_id)
