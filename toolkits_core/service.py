@@ -207,6 +207,8 @@ from toolkits_core._services.progress import (
     transition,
 )
 from toolkits_core._services.races import explain_lost_race
+from toolkits_core._services.record_search import QUERY_LENGTH as SEARCH_QUERY_LENGTH
+from toolkits_core._services.record_search import words_of
 from toolkits_core._services.scopes import (
     BUNDLES,
     FINE_SCOPES,
@@ -314,6 +316,7 @@ __all__ = [
     "RECORD_TYPE_NAMES",
     "RETENTION_VARIABLE",
     "SCOPE_DESCRIPTIONS",
+    "SEARCH_QUERY_LENGTH",
     "SECTION_KEYS",
     "SECTION_TEXT_LENGTH",
     "Activity",
@@ -524,5 +527,6 @@ __all__ = [
     "utc_now",
     "wants",
     "withhold_answers_naming",
+    "words_of",
     "writable_initiative",
 ]

@@ -28,7 +28,7 @@ from werkzeug.http import dump_options_header
 from api import fields
 from api.auth import requires
 from api.context import services, workspace
-from api.lists import MirrorArgs, page_reply, page_schema
+from api.lists import SearchArgs, page_reply, page_schema
 from api.problems import PROBLEM_JSON, problem_response
 from api.records import (
     IF_NONE_MATCH_PARAMETER,
@@ -247,7 +247,7 @@ class EvidencePatchSchema(ma.Schema):
     external_ref = fields.external_ref()
 
 
-class EvidenceListArgs(MirrorArgs):
+class EvidenceListArgs(SearchArgs):
     stage = fields.key("Only evidence gathered in this stage.")
     evidence_type = fields.key("Only evidence of this type.")
     cycle = fields.cycle("Only evidence of this cycle.", strict=False)
