@@ -66,7 +66,7 @@ def matching_text(
     if not words:
         return statement.where(sa.false())
     if session.get_bind().dialect.name == "postgresql":
-        document = sa.literal_column(_POSTGRESQL_DOCUMENTS[model])
+        document: sa.ColumnElement[Any] = sa.literal_column(_POSTGRESQL_DOCUMENTS[model])
         query = sa.func.plainto_tsquery(sa.literal_column("'english'"), " ".join(words))
         return statement.where(document.op("@@")(query))
     found = sa.text(
