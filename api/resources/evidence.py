@@ -35,6 +35,7 @@ from api.records import (
     REF_PARAMETER,
     UPSERT_CREATED,
     USES_IF_MATCH,
+    absolute_url,
     body_without_ref,
     if_match,
     locate_existing,
@@ -148,8 +149,12 @@ class EvidenceFileSchema(ma.Schema):
     )
     uploaded_at = ma.fields.AwareDateTime(attribute="file_uploaded_at")
     url = ma.fields.Function(
-        lambda evidence: f"/api/v1/evidence/{evidence.id}/file",
-        metadata={"type": "string", "description": "Where to download it (GET)."},
+        lambda evidence: absolute_url(f"/api/v1/evidence/{evidence.id}/file"),
+        metadata={
+            "type": "string",
+            "format": "uri",
+            "description": "Where to download it (GET): a full URL, as every URL the API gives.",
+        },
     )
 
 
