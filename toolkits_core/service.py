@@ -6,6 +6,7 @@ only ``toolkits_core``'s own exports, and never touch storage). Service function
 and raise ``ServiceError`` subclasses that say which HTTP status fits.
 """
 
+from toolkits_core._documents import STAGE_FLOW_EXPLANATIONS
 from toolkits_core._services.access import (
     Caller,
     NewKey,
@@ -319,6 +320,7 @@ __all__ = [
     "SEARCH_QUERY_LENGTH",
     "SECTION_KEYS",
     "SECTION_TEXT_LENGTH",
+    "STAGE_FLOW_EXPLANATIONS",
     "Activity",
     "Actor",
     "ApiKey",
