@@ -272,3 +272,23 @@ def test_operators_typed_are_matched_as_words(api):
     assert found(api, evidence, q="(walk") == [walked]
     assert found(api, evidence, q="walk NEAR canal") == [walked]  # "near" is in its text
     assert found(api, evidence, q="title:walk") == []  # "title" is a word it does not hold
+
+
+def test_a_deleted_initiative_leaves_nothing_of_its_records_in_the_index(api, database):
+    """Deleting an initiative deletes its activities and evidence by cascade: the index
+    follows them (on SQLite the triggers fire for cascaded rows too)."""
+    initiative = new_initiative(api, "Short-lived")
+    activity = new_activity(api, initiative, "Gone soon")
+    evidence = new_evidence(api, initiative, "Also gone")
+    assert api.delete(f"initiatives/{initiative}").status_code == 204
+    with database.engine.connect() as connection:
+        if connection.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL's indexes are over the rows themselves")
+        kept = connection.exec_driver_sql(
+            "SELECT count(*) FROM record_search_keys WHERE record_id IN (?, ?, ?)",
+            (initiative, activity, evidence),
+        ).scalar_one()
+        indexed = connection.exec_driver_sql("SELECT count(*) FROM record_search_keys").scalar_one()
+        rows = connection.exec_driver_sql("SELECT count(*) FROM record_search").scalar_one()
+    assert kept == 0
+    assert rows == indexed  # no text without its record
