@@ -72,7 +72,7 @@ def test_the_lists_of_records_have_full_text_indexes_on_either_database(database
             } == set(triggers)
 
 
-def test_upgrading_indexes_the_records_already_there(tmp_path, app):
+def test_upgrading_indexes_the_records_already_there(tmp_path):
     """A database with records from before the search finds them once upgraded."""
     database = Database(f"sqlite:///{tmp_path / 'before.sqlite3'}")
     command.upgrade(database._alembic_config(), "0011c")
