@@ -10,7 +10,7 @@ import marshmallow as ma
 from flask import current_app, request
 
 from api.serialise import compiled
-from toolkits_core.service import DEFAULT_LIMIT, MAX_LIMIT, Page
+from toolkits_core.service import DEFAULT_LIMIT, MAX_LIMIT, SEARCH_QUERY_LENGTH, Page, words_of
 
 EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 LATEST = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)
@@ -44,6 +44,26 @@ class MirrorArgs(ListArgs):
             "description": "Only records changed at or after this RFC 3339 time, listed "
             "in the order they last changed (updated_at, then id): a record changed during "
             "the walk comes round again at its end."
+        },
+    )
+
+
+def _has_a_word(text: str) -> None:
+    if not words_of(text):
+        raise ma.ValidationError("Give at least one word (letters or digits) to look for.")
+
+
+class SearchArgs(MirrorArgs):
+    """The filters of a list of records people write in, with a full-text search."""
+
+    q = ma.fields.String(
+        validate=[ma.validate.Length(min=1, max=SEARCH_QUERY_LENGTH), _has_a_word],
+        metadata={
+            "description": "Only records holding every word of this text, in what people "
+            "wrote (titles, summaries and descriptions, evidence payloads' texts), "
+            "matched in any form of the word (walks finds walk). Only words count: "
+            "quotes, operators and other punctuation are ignored. The list keeps its order "
+            "and its keyset pages, and q combines with every other filter."
         },
     )
 

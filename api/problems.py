@@ -33,9 +33,28 @@ PROBLEM_TYPE_PREFIX = "urn:coprod:problem:"
 logger = logging.getLogger("api.problems")
 
 
+ERROR_LOCATIONS = {
+    "json": "the JSON body",
+    "query": "a query parameter",
+    "path": "a part of the path (an id or a key)",
+    "header": "a request header (If-Match, If-None-Match, Idempotency-Key)",
+    "files": "the file of a multipart upload (PUT /evidence/{evidence_id}/file)",
+    "body": "the body as a whole, where it is not JSON (the lines of POST /bulk)",
+}
+"""Where in a request a field problem is: the ``location`` of an ``errors`` entry. The
+API document lists these as an enum and docs/api.md in words; a test holds both to this,
+and every location the code gives to it."""
+
+
 class FieldErrorSchema(ma.Schema):
     location = ma.fields.String(
-        metadata={"description": "json, query, path, header or files", "example": "json"}
+        validate=ma.validate.OneOf(list(ERROR_LOCATIONS)),
+        metadata={
+            "description": "Where in the request the problem is: "
+            + "; ".join(f"{name}: {where}" for name, where in ERROR_LOCATIONS.items())
+            + ".",
+            "example": "json",
+        },
     )
     field = ma.fields.String(
         metadata={"description": "path to the field, parts joined by /", "example": "title"}

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import marshmallow as ma
-from flask import Response, current_app, request
+from flask import Response, current_app, has_request_context, request
 
 from api.context import workspace
 from api.problems import PROBLEM_JSON
 from api.serialise import compiled
 from toolkits_core import Advice
+from api.settings import ConfigurationError, setting, source
 from toolkits_core.service import FieldProblem, InvalidRequestError, Upserted, etag_of
 
 USES_IF_MATCH = {"x-uses-if-match": True}
@@ -22,6 +24,30 @@ NO_IF_MATCH = {"x-uses-if-match": False}
 
 REF_LENGTH = 200
 """As long as an ``external_ref`` field may be."""
+
+PUBLIC_URL_VARIABLE = "COPROD_PUBLIC_URL"
+_PUBLIC_URL = re.compile(r"https?://[^\s/?#]+(/[^\s?#]*)?")
+
+
+def absolute_url(path: str) -> str:
+    """The full URL of ``path`` (from the server root), as every body and header gives it.
+
+    In a request it is on the host the request came to, as ``Location`` and ``Link`` are;
+    outside one (the webhook worker rendering a payload) it is on ``PUBLIC_URL`` (else
+    ``COPROD_PUBLIC_URL``), the server's public address. Without that setting there is no
+    address to give, and the path is left as it is.
+    """
+    if has_request_context():
+        return f"{request.host_url.rstrip('/')}{path}"
+    base = str(setting(current_app.config, "PUBLIC_URL", PUBLIC_URL_VARIABLE, "") or "")
+    if not base:
+        return path
+    if not _PUBLIC_URL.fullmatch(base):
+        raise ConfigurationError(
+            f"{source(current_app.config, 'PUBLIC_URL', PUBLIC_URL_VARIABLE)} is {base!r}: "
+            "give the server's public address, such as https://coprod.council.example."
+        )
+    return f"{base.rstrip('/')}{path}"
 
 
 def if_match() -> str | None:
@@ -50,7 +76,7 @@ def record_reply(
     if status == 200 and request.method in {"GET", "HEAD"} and _not_modified(headers["ETag"]):
         return current_app.response_class(status=304), 304, headers
     if status == 201:
-        headers["Location"] = f"{request.host_url.rstrip('/')}{_path_of(record)}"
+        headers["Location"] = absolute_url(_path_of(record))
     if schema is None:
         return record, status, headers
     return current_app.json.response(compiled(schema)(record)), status, headers
@@ -222,6 +248,5 @@ def locate_existing(response: Response) -> Response:
     existing = body.get("existing_id") if isinstance(body, dict) else None
     collection = _PREFIXES.get(existing.split("_", 1)[0]) if isinstance(existing, str) else None
     if collection is not None:
-        base = request.host_url.rstrip("/")
-        response.headers["Location"] = f"{base}/api/v1/{collection}/{existing}"
+        response.headers["Location"] = absolute_url(f"/api/v1/{collection}/{existing}")
     return response

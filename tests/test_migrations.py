@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -38,6 +39,83 @@ def test_the_library_has_a_full_text_index_on_either_database(database):
             ).scalar_one()
             assert "fts5" in found
     assert database.is_current()
+
+
+RECORD_SEARCH_INDEXES = ("ix_initiatives_search", "ix_activities_search", "ix_evidence_search")
+
+
+def test_the_lists_of_records_have_full_text_indexes_on_either_database(database):
+    """``q`` on the lists: PostgreSQL's GIN expression indexes, SQLite's FTS5 table and the
+    triggers that keep it in step with every write (all left out of the comparison)."""
+    with database.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            for name in RECORD_SEARCH_INDEXES:
+                found = connection.exec_driver_sql(
+                    "SELECT indexdef FROM pg_indexes WHERE indexname = %(name)s",
+                    {"name": name},
+                ).scalar_one()
+                assert "to_tsvector" in found
+                assert "gin" in found
+        else:
+            found = connection.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE name = 'record_search'"
+            ).scalar_one()
+            assert "fts5" in found
+            triggers = connection.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND name LIKE 'record_search_%'"
+            ).scalars()
+            assert {
+                f"record_search_{table}_{event}"
+                for table in ("initiatives", "activities", "evidence")
+                for event in ("insert", "update", "delete")
+            } == set(triggers)
+
+
+def test_upgrading_indexes_the_records_already_there(tmp_path):
+    """A database with records from before the search finds them once upgraded."""
+    database = Database(f"sqlite:///{tmp_path / 'before.sqlite3'}")
+    command.upgrade(database._alembic_config(), "0011c")
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO organisations (id, name, created_at, updated_at, version) "
+            "VALUES ('org_1', 'Council', '2026-01-01', '2026-01-01', 1)"
+        )
+        mirrored = "external_ref, created_at, updated_at, version, organisation_id"
+        stamps = "NULL, '2026-01-01', '2026-01-01', 1, 'org_1'"
+        connection.exec_driver_sql(
+            f"INSERT INTO initiatives (id, toolkit_key, toolkit_version, title, summary, status, "
+            f"themes, stage, cycle, {mirrored}) VALUES ('ini_1', 'tiny', '1', "
+            f"'Memory walks', 'Weekly', 'active', '[]', 'a', 1, {stamps})"
+        )
+        connection.exec_driver_sql(
+            f"INSERT INTO activities (id, initiative_id, activity_type, stage, cycle, title, "
+            f"description, dimensions, outcomes, {mirrored}) VALUES ('act_1', 'ini_1', 't', "
+            f"'a', 1, 'Canal', 'Along the towpath', '[]', '', {stamps})"
+        )
+        connection.exec_driver_sql(
+            f"INSERT INTO evidence (id, initiative_id, evidence_type, stage, cycle, dimensions, "
+            f"indicators, payload, consent, publication_consent, visibility, {mirrored}) "
+            f"VALUES ('evd_1', 'ini_1', 'n', 'a', 1, '[]', '[]', "
+            f"'{{\"text\": \"the lock gates\"}}', 'given', 'not_recorded', 'organisation', "
+            f"{stamps})"
+        )
+    database.upgrade()
+    with database.engine.connect() as connection:
+
+        def found(word: str) -> list[str]:
+            return list(
+                connection.exec_driver_sql(
+                    "SELECT record_id FROM record_search_keys WHERE id IN (SELECT rowid FROM "
+                    "record_search WHERE record_search MATCH ?) ORDER BY record_id",
+                    (word,),
+                ).scalars()
+            )
+
+        assert found("walk") == ["ini_1"]
+        assert found("towpath") == ["act_1"]
+        assert found("gates") == ["evd_1"]
+    database.dispose()
 
 
 def test_a_database_upgrades_from_nothing_and_says_so(tmp_path):

@@ -7,6 +7,7 @@ and raise ``ServiceError`` subclasses that say which HTTP status fits.
 """
 
 from toolkits_core._roles import ROLE_DESCRIPTIONS, RoleDescription
+from toolkits_core._documents import STAGE_FLOW_EXPLANATIONS
 from toolkits_core._services.access import (
     Caller,
     NewKey,
@@ -213,6 +214,8 @@ from toolkits_core._services.progress import (
     transition,
 )
 from toolkits_core._services.races import explain_lost_race
+from toolkits_core._services.record_search import QUERY_LENGTH as SEARCH_QUERY_LENGTH
+from toolkits_core._services.record_search import words_of
 from toolkits_core._services.scopes import (
     BUNDLES,
     FINE_SCOPES,
@@ -324,8 +327,10 @@ __all__ = [
     "RETENTION_VARIABLE",
     "ROLE_DESCRIPTIONS",
     "SCOPE_DESCRIPTIONS",
+    "SEARCH_QUERY_LENGTH",
     "SECTION_KEYS",
     "SECTION_TEXT_LENGTH",
+    "STAGE_FLOW_EXPLANATIONS",
     "Activity",
     "Actor",
     "AgeBand",
@@ -538,5 +543,6 @@ __all__ = [
     "utc_now",
     "wants",
     "withhold_answers_naming",
+    "words_of",
     "writable_initiative",
 ]

@@ -15,7 +15,7 @@ from flask_smorest import Blueprint
 from api import fields
 from api.auth import requires
 from api.context import workspace
-from api.lists import MirrorArgs, page_reply, page_schema
+from api.lists import SearchArgs, page_reply, page_schema
 from api.records import (
     IF_NONE_MATCH_PARAMETER,
     REF_PARAMETER,
@@ -204,7 +204,7 @@ class ActivityPatchSchema(ma.Schema):
     external_ref = fields.external_ref()
 
 
-class ActivityListArgs(MirrorArgs):
+class ActivityListArgs(SearchArgs):
     stage = fields.key("Only activities in this stage.")
     activity_type = fields.key("Only activities of this type.")
     cycle = fields.cycle("Only activities of this cycle.", strict=False)

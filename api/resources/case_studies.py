@@ -19,7 +19,7 @@ from api.auth import requires
 from api.charts import Chart, charts
 from api.context import workspace
 from api.lists import ListArgs, page_reply, page_schema
-from api.records import if_match, record_reply
+from api.records import absolute_url, if_match, record_reply
 from api.resources.initiatives import BlockerSchema
 from toolkits_core.service import (
     SECTION_KEYS,
@@ -327,7 +327,7 @@ def _text_response(body: str, mimetype: str, policy: str | None = None) -> Respo
 
 
 def _organisation_media(evidence_id: str) -> str:
-    return f"/api/v1/evidence/{evidence_id}/file"
+    return absolute_url(f"/api/v1/evidence/{evidence_id}/file")
 
 
 def _rendered(case_study_id: str) -> tuple[dict[str, Any], dict[str, Chart]]:

@@ -28,7 +28,7 @@ from werkzeug.http import dump_options_header
 from api import fields
 from api.auth import requires
 from api.context import services, workspace
-from api.lists import MirrorArgs, page_reply, page_schema
+from api.lists import SearchArgs, page_reply, page_schema
 from api.problems import PROBLEM_JSON, problem_response
 from api.records import (
     IF_NONE_MATCH_PARAMETER,
@@ -37,6 +37,7 @@ from api.records import (
     USES_IF_MATCH,
     advice_field,
     advised_reply,
+    absolute_url,
     body_without_ref,
     if_match,
     locate_existing,
@@ -175,8 +176,12 @@ class EvidenceFileSchema(ma.Schema):
     )
     uploaded_at = ma.fields.AwareDateTime(attribute="file_uploaded_at")
     url = ma.fields.Function(
-        lambda evidence: f"/api/v1/evidence/{evidence.id}/file",
-        metadata={"type": "string", "description": "Where to download it (GET)."},
+        lambda evidence: absolute_url(f"/api/v1/evidence/{evidence.id}/file"),
+        metadata={
+            "type": "string",
+            "format": "uri",
+            "description": "Where to download it (GET): a full URL, as every URL the API gives.",
+        },
     )
 
 
@@ -273,7 +278,7 @@ class EvidencePatchSchema(ma.Schema):
     external_ref = fields.external_ref()
 
 
-class EvidenceListArgs(MirrorArgs):
+class EvidenceListArgs(SearchArgs):
     stage = fields.key("Only evidence gathered in this stage.")
     evidence_type = fields.key("Only evidence of this type.")
     cycle = fields.cycle("Only evidence of this cycle.", strict=False)

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from api import fields
 from api.auth import requires
 from api.context import workspace
-from api.lists import ListArgs, MirrorArgs, page_reply, page_schema
+from api.lists import ListArgs, SearchArgs, page_reply, page_schema
 from api.records import (
     IF_NONE_MATCH_PARAMETER,
     REF_PARAMETER,
@@ -112,7 +112,7 @@ class InitiativePatchSchema(ma.Schema):
     external_ref = fields.external_ref()
 
 
-class InitiativeListArgs(MirrorArgs):
+class InitiativeListArgs(SearchArgs):
     status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
     toolkit = ma.fields.String(validate=ma.validate.Length(min=1, max=100))
 

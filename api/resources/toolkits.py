@@ -10,7 +10,9 @@ from flask_smorest import Blueprint
 from api.auth import requires
 from api.context import services
 from toolkits_core import (
+    EvidenceKind,
     ListsAre,
+    StageFlow,
     UnknownToolkitError,
     evidence_payload_schema,
     failure_document,
@@ -18,7 +20,12 @@ from toolkits_core import (
     toolkit_document,
     toolkit_summary_document,
 )
-from toolkits_core.service import ROLE_DESCRIPTIONS, NotFoundError, Scope
+from toolkits_core.service import (
+    ROLE_DESCRIPTIONS,
+    STAGE_FLOW_EXPLANATIONS,
+    NotFoundError,
+    Scope,
+)
 
 blueprint = Blueprint(
     "toolkits",
@@ -28,111 +35,265 @@ blueprint = Blueprint(
 )
 
 
+def _text(description: str, **options: Any) -> ma.fields.String:
+    return ma.fields.String(required=True, metadata={"description": description}, **options)
+
+
+def _keys(description: str) -> ma.fields.List[Any]:
+    return ma.fields.List(ma.fields.String(), required=True, metadata={"description": description})
+
+
+class ToolkitCountsSchema(ma.Schema):
+    """How many of each part the toolkit defines."""
+
+    stages = ma.fields.Integer(required=True, metadata={"description": "Stages."})
+    dimensions = ma.fields.Integer(required=True, metadata={"description": "Dimensions."})
+    scales = ma.fields.Integer(required=True, metadata={"description": "Rating scales."})
+    activity_types = ma.fields.Integer(required=True, metadata={"description": "Activity types."})
+    evidence_types = ma.fields.Integer(required=True, metadata={"description": "Evidence types."})
+
+
+class ProvidingPluginSchema(ma.Schema):
+    """The plugin that provides a toolkit."""
+
+    name = _text("The plugin's name (its entry point), as GET /plugins lists it.")
+    version = _text("The installed version of the plugin's package.")
+
+
 class ToolkitSummarySchema(ma.Schema):
     class Meta:
         unknown = ma.INCLUDE
 
-    key = ma.fields.String()
-    name = ma.fields.String()
-    version = ma.fields.String()
-    summary = ma.fields.String()
-    publisher = ma.fields.String()
-    licence = ma.fields.String()
+    key = _text("The toolkit's key: what an initiative's toolkit field names.")
+    name = _text("Its name, for people.")
+    version = _text(
+        "The version of its definition; an initiative is pinned to the version it started with."
+    )
+    summary = _text("What the toolkit is for, in a sentence or two.")
+    publisher = _text("Who publishes the toolkit the definition follows.")
+    licence = _text("The licence of the toolkit's content, in words.")
     licence_id = ma.fields.String(
+        required=True,
         allow_none=True,
         metadata={"description": "The licence's SPDX identifier, such as CC-BY-4.0."},
     )
-    attribution = ma.fields.String()
+    attribution = _text("The attribution the licence asks for, to show with the content.")
     adapted_from = ma.fields.String(
+        required=True,
         allow_none=True,
         metadata={"description": "What the toolkit was adapted from, and how (as CC BY asks)."},
     )
-    source_url = ma.fields.String()
-    stage_flow = ma.fields.String()
+    source_url = _text("Where the published toolkit can be read (a full URL).")
+    stage_flow = _text(
+        "How an initiative moves between its stages: "
+        + "; ".join(f"{flow.value}: {words}" for flow, words in STAGE_FLOW_EXPLANATIONS.items())
+        + ".",
+        validate=ma.validate.OneOf([flow.value for flow in StageFlow]),
+    )
     allows_new_rounds = ma.fields.Boolean(
+        required=True,
         metadata={
             "description": "Whether an initiative at the last stage may start a new round at "
             "the first (POST .../transitions with new_round true), keeping earlier rounds."
-        }
+        },
     )
-    counts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
-    plugin = ma.fields.Dict()
+    counts = ma.fields.Nested(
+        ToolkitCountsSchema,
+        required=True,
+        metadata={"description": "How many of each part it defines."},
+    )
+    plugin = ma.fields.Nested(
+        ProvidingPluginSchema,
+        metadata={"description": "The plugin that provides it (left out when none is known)."},
+    )
+
+
+class RequirementSchema(ma.Schema):
+    """What a stage needs before an initiative leaves it."""
+
+    key = _text("Stable within the stage.")
+    text = _text("What is needed, in the toolkit's words.")
+    checked = ma.fields.Boolean(
+        required=True,
+        metadata={
+            "description": "Whether a rule of the toolkit checks it before the initiative "
+            "leaves the stage (progress then says whether it is met)."
+        },
+    )
+
+
+class StageSchema(ma.Schema):
+    """A stage an initiative passes through."""
+
+    key = _text("The stage's key: what stage fields and transitions name.")
+    name = _text("Its name, for people.")
+    summary = _text("What happens in it.")
+    guidance = _text("Practice guidance for the people running the stage.")
+    position = ma.fields.Integer(
+        required=True, metadata={"description": "Its place in the toolkit's order, from 1."}
+    )
+    requirements = ma.fields.List(
+        ma.fields.Nested(RequirementSchema),
+        required=True,
+        metadata={"description": "What the stage needs before an initiative leaves it."},
+    )
+
+
+class IndicatorSchema(ma.Schema):
+    """A checklist indicator of a dimension."""
+
+    key = _text("The indicator's key: what evidence's indicators field names.")
+    text = _text("What the indicator asks, in the toolkit's words.")
+
+
+class DimensionSchema(ma.Schema):
+    """An aspect of co-production that assessments rate and evidence speaks to."""
+
+    key = _text("The dimension's key: what ratings and dimensions fields name.")
+    name = _text("Its name, for people.")
+    summary = _text("What it means.")
+    group = ma.fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The group of dimensions it belongs to, if the toolkit has any."},
+    )
+    indicators = ma.fields.List(
+        ma.fields.Nested(IndicatorSchema),
+        required=True,
+        metadata={"description": "Its checklist indicators (none for most toolkits)."},
+    )
+
+
+class ScaleLevelSchema(ma.Schema):
+    """One labelled point of a scale."""
+
+    value = ma.fields.Integer(required=True, metadata={"description": "The rating's value."})
+    label = _text("Its label, for people.")
+    summary = _text("What the point means.")
+    group = ma.fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The group of points it belongs to, if any."},
+    )
+
+
+class ScaleBandSchema(ma.Schema):
+    """A labelled range of totals, both ends included."""
+
+    minimum = ma.fields.Integer(required=True, metadata={"description": "The lowest total."})
+    maximum = ma.fields.Integer(required=True, metadata={"description": "The highest total."})
+    label = _text("The band's label.")
+    summary = _text("What a total in the band means.")
+
+
+class ScaleSchema(ma.Schema):
+    """An ordinal scale that assessments rate dimensions on."""
+
+    key = _text("The scale's key: what an assessment's scale field names.")
+    name = _text("Its name, for people.")
+    summary = _text("What it measures, and how.")
+    provenance = ma.fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Where the scale comes from, if it is adapted from another."},
+    )
+    levels = ma.fields.List(
+        ma.fields.Nested(ScaleLevelSchema),
+        required=True,
+        metadata={"description": "Its points, lowest first: the values a rating may take."},
+    )
+    bands = ma.fields.List(
+        ma.fields.Nested(ScaleBandSchema),
+        required=True,
+        metadata={"description": "Labelled ranges of an assessment's total, if any."},
+    )
+
+
+class ActivityTypeSchema(ma.Schema):
+    """A kind of activity the toolkit expects."""
+
+    key = _text("The type's key: what an activity's activity_type names.")
+    name = _text("Its name, for people.")
+    summary = _text("What the activity is.")
+    stages = _keys("Keys of the stages it belongs in (empty: any stage).")
+    dimensions = _keys("Keys of the dimensions it usually speaks to.")
+    evidence_types = _keys("Keys of the evidence types it usually produces.")
+    lists_are = _text(
+        "What dimensions and evidence_types mean. rules: an activity of this type naming "
+        "another dimension, or evidence from it of another type, is refused (422 "
+        "dimension_not_for_activity_type, evidence_type_not_for_activity_type). "
+        "suggestions: it is kept, and the answer to the write carries advice with the "
+        "same code.",
+        validate=ma.validate.OneOf([item.value for item in ListsAre]),
+    )
 
 
 class ParticipantRoleSchema(ma.Schema):
     """A role a participant can have: the same in every toolkit."""
 
-    key = ma.fields.String(metadata={"description": "The value of a participant's role."})
-    label = ma.fields.String(metadata={"description": "A short name to show for it."})
-    description = ma.fields.String(
-        metadata={"description": "What it means, and how to choose it over a similar one."}
-    )
+    key = _text("The value of a participant's role.")
+    label = _text("A short name to show for it.")
+    description = _text("What it means, and how to choose it over a similar one.")
 
 
-class ActivityTypeSchema(ma.Schema):
-    key = ma.fields.String(metadata={"description": "What activities give as activity_type."})
-    name = ma.fields.String()
-    summary = ma.fields.String()
-    stages = ma.fields.List(
-        ma.fields.String(), metadata={"description": "Stage keys it fits; empty: any stage."}
+class EvidenceTypeSchema(ma.Schema):
+    """A kind of evidence the toolkit takes, with the schema its payload must match."""
+
+    key = _text("The type's key: what evidence's evidence_type names.")
+    name = _text("Its name, for people.")
+    kind = _text(
+        "The form it takes, one of the core's kinds.",
+        validate=ma.validate.OneOf([kind.value for kind in EvidenceKind]),
     )
-    dimensions = ma.fields.List(
-        ma.fields.String(),
-        metadata={"description": "Dimension keys it speaks to; empty: no list."},
+    has_file = ma.fields.Boolean(
+        required=True,
+        metadata={"description": "Whether it carries a file (PUT /evidence/{id}/file)."},
     )
-    evidence_types = ma.fields.List(
-        ma.fields.String(),
-        metadata={"description": "Evidence type keys it produces; empty: no list."},
-    )
-    lists_are = ma.fields.String(
-        validate=ma.validate.OneOf([item.value for item in ListsAre]),
+    summary = _text("What it is.")
+    stages = _keys("Keys of the stages it is gathered in (empty: any stage).")
+    payload_schema = ma.fields.Dict(
+        required=True,
         metadata={
-            "description": "What dimensions and evidence_types mean. rules: an activity of "
-            "this type naming another dimension, or evidence from it of another type, is "
-            "refused (422 dimension_not_for_activity_type, "
-            "evidence_type_not_for_activity_type). suggestions: it is kept, and the answer "
-            "to the write carries advice with the same code.",
-            "enum": [item.value for item in ListsAre],
+            "description": "The JSON Schema (draft 2020-12) its payload must match; also "
+            "at GET /toolkits/{key}/evidence-types/{evidence_type}/schema."
         },
-    )
-
-
-class RequirementSchema(ma.Schema):
-    key = ma.fields.String(metadata={"description": "Stable within the stage."})
-    text = ma.fields.String(metadata={"description": "What is needed, in the toolkit's words."})
-    checked = ma.fields.Boolean(
-        metadata={
-            "description": "Whether a rule of the toolkit checks it before the initiative "
-            "leaves the stage (progress then says whether it is met)."
-        }
-    )
-
-
-class StageSchema(ma.Schema):
-    key = ma.fields.String()
-    name = ma.fields.String()
-    summary = ma.fields.String()
-    guidance = ma.fields.String()
-    position = ma.fields.Integer(metadata={"description": "1 for the first stage."})
-    requirements = ma.fields.List(
-        ma.fields.Nested(RequirementSchema),
-        metadata={"description": "What the stage needs before an initiative leaves it."},
     )
 
 
 class ToolkitSchema(ToolkitSummarySchema):
     roles = ma.fields.List(
         ma.fields.Nested(ParticipantRoleSchema),
+        required=True,
         metadata={
             "description": "The roles participants can have, described: the same for every "
             "toolkit, and what its rules and assessments count by."
         },
     )
-    stages = ma.fields.List(ma.fields.Nested(StageSchema))
-    dimensions = ma.fields.List(ma.fields.Dict())
-    scales = ma.fields.List(ma.fields.Dict())
-    activity_types = ma.fields.List(ma.fields.Nested(ActivityTypeSchema))
-    evidence_types = ma.fields.List(ma.fields.Dict())
+    stages = ma.fields.List(
+        ma.fields.Nested(StageSchema),
+        required=True,
+        metadata={"description": "Its stages, in order."},
+    )
+    dimensions = ma.fields.List(
+        ma.fields.Nested(DimensionSchema),
+        required=True,
+        metadata={"description": "What assessments rate and evidence speaks to."},
+    )
+    scales = ma.fields.List(
+        ma.fields.Nested(ScaleSchema),
+        required=True,
+        metadata={"description": "The scales assessments rate dimensions on."},
+    )
+    activity_types = ma.fields.List(
+        ma.fields.Nested(ActivityTypeSchema),
+        required=True,
+        metadata={"description": "The kinds of activity it expects."},
+    )
+    evidence_types = ma.fields.List(
+        ma.fields.Nested(EvidenceTypeSchema),
+        required=True,
+        metadata={"description": "The kinds of evidence it takes."},
+    )
 
 
 class ToolkitListSchema(ma.Schema):

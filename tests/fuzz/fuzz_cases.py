@@ -171,6 +171,9 @@ BODY_VOCABULARY = {
 }
 
 
+SEARCH_WORDS = ("Seeded", "mapping", "what was said", "carers", "outcomes", "care (who)")
+"""Searches (``q``) that find seeded records: their titles' and payloads' words."""
+
 SEEDED: set[str] = set()
 """The ids of cases that name seeded records (a Case takes no attributes of ours)."""
 
@@ -201,6 +204,8 @@ def with_seeded_ids(
             if isinstance(case.body.get(name), str):
                 ids = world.ids_for(name, initiative)
                 case.body[name] = ids[next(pick) % len(ids)]
+    if isinstance(case.query, dict) and isinstance(case.query.get("q"), str):
+        case.query["q"] = SEARCH_WORDS[next(pick) % len(SEARCH_WORDS)]
     if path:
         SEEDED.add(case.id)
     return case

@@ -54,7 +54,9 @@ def test_the_page_stands_alone_with_headings_audio_transcript_and_print_css(api,
     assert page.count("<h1>") == 1
     assert page.count("<h2 ") == 9
     assert re.search(
-        r'<audio controls preload="metadata" src="/api/v1/evidence/evd_\w+/file"', page
+        r'<audio controls preload="metadata" '
+        r'src="http://localhost/api/v1/evidence/evd_\w+/file"',
+        page,
     )
     assert "We went slowly." in page
     assert "@media print" in page

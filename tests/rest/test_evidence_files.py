@@ -103,7 +103,7 @@ def test_an_uploaded_recording_downloads_byte_for_byte(api, app, org, interview)
     assert body["file"]["content_type"] == "audio/wav"
     assert body["file"]["size"] == len(audio)
     assert body["file"]["sha256"] == digest
-    assert body["file"]["url"] == f"/api/v1/{path}"
+    assert body["file"]["url"] == f"http://localhost/api/v1/{path}"
     assert body["file"]["uploaded_at"]
     assert body["version"] == 2
     assert response.headers["ETag"] != created.headers["ETag"]

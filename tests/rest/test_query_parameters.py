@@ -39,8 +39,8 @@ def test_a_misspelt_filter_is_refused_not_ignored(api):
     )
     message = body["errors"][0]["message"]
     assert "evidence_type" in message  # it names what the operation does take
-    unknown(api.get("initiatives?q=walk"), "q")
-    unknown(api.get("initiatives?limit=5&q=walk&sort=title"), "q", "sort")
+    unknown(api.get("initiatives?search=walk"), "search")  # q is the search
+    unknown(api.get("initiatives?limit=5&search=walk&sort=title"), "search", "sort")
     # What is declared still works, and the real filter still filters.
     listed = api.get(f"initiatives/{initiative}/evidence?evidence_type=metric&limit=5")
     assert listed.status_code == 200

@@ -28,6 +28,7 @@ from toolkits_core._services.external_refs import (
 )
 from toolkits_core._services.initiatives import writable_initiative
 from toolkits_core._services.pagination import Page, paginate
+from toolkits_core._services.record_search import matching_text
 from toolkits_core._services.views import initiative_view
 from toolkits_core._services.workspace import Workspace, apply_changes, check_if_match, matching
 from toolkits_core._store.audit import record_bulk_change
@@ -313,6 +314,7 @@ def list_activities(
     on_or_before: dt.date | None = None,
     external_ref: str | None = None,
     updated_since: dt.datetime | None = None,
+    q: str | None = None,
 ) -> Page[Activity]:
     """An initiative's activities, oldest first, each with its participant ids.
 
@@ -386,6 +388,7 @@ def list_activities(
                 )
             )
         )
+    statement = matching_text(ws.session, statement, Activity, q)
     return paginate(
         ws.session,
         statement,

@@ -55,6 +55,7 @@ from toolkits_core._services.media import (
 )
 from toolkits_core._services.pagination import Page, paginate
 from toolkits_core._services.privacy import consent_not_withdrawn, refuse_if_erased
+from toolkits_core._services.record_search import matching_text
 from toolkits_core._services.views import initiative_view, pinned_toolkit
 from toolkits_core._services.workspace import Workspace, check_if_match, matching
 from toolkits_core._store.models import (
@@ -579,6 +580,7 @@ def list_evidence(
     visibility: str | None = None,
     external_ref: str | None = None,
     updated_since: dt.datetime | None = None,
+    q: str | None = None,
 ) -> Page[Evidence]:
     """An initiative's evidence, oldest first, in two queries whatever the page holds.
 
@@ -606,6 +608,7 @@ def list_evidence(
                 )
             )
         )
+    statement = matching_text(ws.session, statement, Evidence, q)
     return paginate(
         ws.session,
         statement,

@@ -19,6 +19,7 @@ from toolkits_core._services.external_refs import (  # also here, where it used 
     ensure_external_ref_free as ensure_external_ref_free,
 )
 from toolkits_core._services.pagination import Page, paginate
+from toolkits_core._services.record_search import matching_text
 from toolkits_core._services.views import pinned_toolkit
 from toolkits_core._services.workspace import (
     Workspace,
@@ -224,6 +225,7 @@ def list_initiatives(
     toolkit: str | None = None,
     external_ref: str | None = None,
     updated_since: dt.datetime | None = None,
+    q: str | None = None,
 ) -> Page[Initiative]:
     statement = matching(
         ws.select(Initiative),
@@ -233,6 +235,7 @@ def list_initiatives(
         external_ref=external_ref,
         updated_since=updated_since,
     )
+    statement = matching_text(ws.session, statement, Initiative, q)
     return paginate(
         ws.session,
         statement,

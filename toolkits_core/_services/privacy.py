@@ -31,6 +31,7 @@ from sqlalchemy.orm import selectinload
 
 from toolkits_core._services.errors import ConflictError
 from toolkits_core._services.idempotency import withhold_answers_naming
+from toolkits_core._services.record_search import forget_erased_text
 from toolkits_core._services.workspace import Workspace, check_if_match
 from toolkits_core._store.audit import AuditAction, Event, record_events
 from toolkits_core._store.models import (
@@ -191,6 +192,7 @@ def erase_participant(
         evidence.erased_at = now
         erased.append(evidence.id)
     ws.session.flush()
+    forget_erased_text(ws.session)
     _forget_what_events_showed(ws, erased)
     withhold_answers_naming(ws.session, ws.organisation_id, erased)
     record_events(

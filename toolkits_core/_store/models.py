@@ -32,9 +32,17 @@ NAMING_CONVENTION = {
 }
 
 
-FULL_TEXT_SEARCH = ("library_search", "ix_library_entries_search")
-"""What the library's full-text search adds that the models cannot say: SQLite's FTS5 table
-(and its shadow tables, named after it) and PostgreSQL's expression GIN index."""
+FULL_TEXT_SEARCH = (
+    "library_search",
+    "ix_library_entries_search",
+    "record_search",
+    "ix_initiatives_search",
+    "ix_activities_search",
+    "ix_evidence_search",
+)
+"""What the full-text searches (the library's, and ``q`` on the lists of records) add that
+the models cannot say: SQLite's FTS5 tables (and their shadow and key tables, named after
+them) and PostgreSQL's expression GIN indexes."""
 
 
 def modelled(name: str | None, type_: Any, _parents: Any) -> bool:
