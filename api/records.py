@@ -13,8 +13,8 @@ from flask import Response, current_app, has_request_context, request
 from api.context import workspace
 from api.problems import PROBLEM_JSON
 from api.serialise import compiled
-from toolkits_core import Advice
 from api.settings import ConfigurationError, setting, source
+from toolkits_core import Advice
 from toolkits_core.service import FieldProblem, InvalidRequestError, Upserted, etag_of
 
 USES_IF_MATCH = {"x-uses-if-match": True}

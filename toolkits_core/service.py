@@ -6,8 +6,8 @@ only ``toolkits_core``'s own exports, and never touch storage). Service function
 and raise ``ServiceError`` subclasses that say which HTTP status fits.
 """
 
-from toolkits_core._roles import ROLE_DESCRIPTIONS, RoleDescription
 from toolkits_core._documents import STAGE_FLOW_EXPLANATIONS
+from toolkits_core._roles import ROLE_DESCRIPTIONS, RoleDescription
 from toolkits_core._services.access import (
     Caller,
     NewKey,

@@ -5,7 +5,7 @@ FTS5 table in step with triggers, so that every write (ORM, bulk update, cascade
 the index with it. Both index the rows already there: upgrading makes them findable.
 
 Revision ID: 0015
-Revises: 0011c
+Revises: 0013
 Create Date: 2026-12-04
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0015"
-down_revision = "0011c"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
