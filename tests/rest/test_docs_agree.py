@@ -19,6 +19,7 @@ import pytest
 from api.problems import ERROR_LOCATIONS
 from api.spec import openapi_document
 from toolkits_core import toolkit_document
+from toolkits_core.service import ROLE_DESCRIPTIONS
 
 ROOT = pathlib.Path(__file__).parents[2]
 DOCS = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
@@ -156,7 +157,8 @@ def test_every_value_a_field_may_take_is_explained_in_the_docs_or_the_document(d
 @pytest.mark.parametrize(
     "name",
     ["ToolkitSummary", "Toolkit", "ToolkitCounts", "ProvidingPlugin", "Stage", "Dimension",
-     "Indicator", "Scale", "ScaleLevel", "ScaleBand", "ActivityType", "EvidenceType"],
+     "Indicator", "Scale", "ScaleLevel", "ScaleBand", "ActivityType", "EvidenceType",
+     "Requirement", "ParticipantRole"],
 )  # fmt: skip
 def test_every_toolkit_field_is_typed_and_described(document, name):
     schema = document["components"]["schemas"][name]
@@ -176,7 +178,11 @@ def test_the_typed_toolkit_schema_shows_every_part_of_every_toolkit(api, app):
         shown = api.get(f"toolkits/{toolkit.key}")
         assert shown.status_code == 200
         whole = toolkit_document(toolkit, host.provider_of(toolkit.key))
-        assert shown.json == _as_json(whole)
+        body = dict(shown.json)
+        roles = body.pop("roles")
+        assert body == _as_json(whole)
+        assert [role["key"] for role in roles] == [role.key.value for role in ROLE_DESCRIPTIONS]
+        assert all(role["label"] and role["description"] for role in roles)
     listed = api.get("toolkits").json["items"]
     assert [item["key"] for item in listed] == [toolkit.key for toolkit in host.toolkits()]
 
