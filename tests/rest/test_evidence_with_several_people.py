@@ -149,6 +149,38 @@ def test_public_evidence_needs_none_of_its_people_to_have_withdrawn(api, school)
     assert problems(refused) == {("visibility", "participant_consent_withdrawn")}
 
 
+def test_nothing_from_someone_who_withdrew_is_kept_with_consent(api, school):
+    """Withdrawn before the evidence is recorded, or consent given again after: either way
+    their words would be listed and found by search while they have said no."""
+    api.patch(f"participants/{school['carer']}", json={"consent": "withdrawn"})
+    quiet = {"visibility": "organisation", "publication_consent": "not_recorded"}
+    for consent in ("given", "not_recorded"):
+        refused = record(
+            api, school, "zebra crossing", participant_ids=[school["first"], school["carer"]],
+            **quiet, consent=consent,
+        )  # fmt: skip
+        assert problems(refused) == {("consent", "participant_consent_withdrawn")}
+    assert listed(api, school, q="zebra") == []
+    # Recorded as withdrawn it is kept (the organisation's own record) and never listed.
+    kept = made(
+        record(
+            api, school, "zebra crossing", participant_ids=[school["carer"]], **quiet,
+            consent="withdrawn",
+        )
+    )  # fmt: skip
+    # One of a pair withdraws; giving the pair's evidence consent again is refused.
+    pair = made(
+        record(api, school, "okapi", participant_ids=[school["first"], school["second"]], **quiet)
+    )
+    api.patch(f"participants/{school['second']}", json={"consent": "withdrawn"})
+    again = api.patch(f"evidence/{pair['id']}", json={"consent": "given"})
+    assert problems(again) == {("consent", "participant_consent_withdrawn")}
+    assert api.get(f"evidence/{pair['id']}").json["consent"] == "withdrawn"
+    assert listed(api, school) == []
+    assert listed(api, school, q="okapi") == []
+    assert kept["consent"] == "withdrawn"
+
+
 def _case_study(api, school, cited):
     study = made(api.post(f"initiatives/{school['initiative']}/case-studies", json={}))["id"]
     changed = api.patch(

@@ -399,10 +399,11 @@ def _people_problems(proposal: _Proposal, linked: _Linked, field: str) -> list[F
 
 
 def _consent_problems(proposal: _Proposal, linked: _Linked) -> list[FieldProblem]:
-    """Public evidence needs the agreement of the people it came from, and no withdrawal
-    by any one of them."""
+    """Evidence's consent is the strictest of its people's: one withdrawal withdraws it,
+    whether the person withdrew before or after it was recorded. Public evidence needs the
+    agreement of the people it came from."""
     if proposal.visibility != EvidenceVisibility.PUBLIC:
-        return []
+        return _withdrawn_people_problems(proposal, linked)
     problems = []
     if proposal.consent != Consent.GIVEN:
         problems.append(
@@ -426,6 +427,31 @@ def _consent_problems(proposal: _Proposal, linked: _Linked) -> list[FieldProblem
                 )
             )
     return problems
+
+
+def _withdrawn_people_problems(proposal: _Proposal, linked: _Linked) -> list[FieldProblem]:
+    """Evidence naming someone who has withdrawn must be withdrawn itself, so that it can
+    neither be recorded with another consent nor have its consent given again (public
+    evidence is refused on ``visibility`` for the same reason)."""
+    if proposal.consent == Consent.WITHDRAWN:
+        return []
+    withdrawn = [
+        participant_id
+        for participant_id in proposal.participant_ids
+        if (found := linked.participants.get(participant_id)) is not None
+        and found.consent == Consent.WITHDRAWN
+        and found.erased_at is None  # reported as participant_erased
+    ]
+    return [
+        FieldProblem(
+            "consent",
+            f"Participant {participant_id} has withdrawn their consent, so evidence that "
+            "came from them is withdrawn too: send consent withdrawn, or leave them out of "
+            "participant_ids.",
+            "participant_consent_withdrawn",
+        )
+        for participant_id in withdrawn
+    ]
 
 
 def _file_fit_problems(
