@@ -30,6 +30,23 @@ def text(max_length: int, description: str, **options: Any) -> ma.fields.String:
     )
 
 
+class Trimmed(ma.fields.String):
+    """A string trimmed before it is validated, so that its limits count what is stored."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        return text.strip() if isinstance(text, str) else text
+
+
+def trimmed(max_length: int, description: str, *, min_length: int = 0, **options: Any) -> Trimmed:
+    """Free text stored trimmed: a limit is on the trimmed text, as the docs state it."""
+    return Trimmed(
+        validate=ma.validate.Length(min=min_length, max=max_length),
+        metadata={"description": description},
+        **options,
+    )
+
+
 def title(description: str = "A short title.", **options: Any) -> ma.fields.String:
     return ma.fields.String(
         validate=[ma.validate.Length(min=1, max=200), _not_blank],

@@ -170,7 +170,7 @@ class ActivitySchema(fields.Timestamps):
     participant_ids = _participant_ids(load_default=list)
     outcomes = fields.text(5000, "What came of it.", load_default="")
     tags = _tags(load_default=list)
-    place = fields.text(200, PLACE_DESCRIPTION, allow_none=True)
+    place = fields.trimmed(200, PLACE_DESCRIPTION, allow_none=True)
     recurrence = _recurrence()
     attendance = _attendance()
     external_ref = fields.external_ref()
@@ -198,7 +198,7 @@ class ActivityPatchSchema(ma.Schema):
     participant_ids = _participant_ids()
     outcomes = fields.text(5000, "What came of it.")
     tags = _tags()
-    place = fields.text(200, PLACE_DESCRIPTION, allow_none=True)
+    place = fields.trimmed(200, PLACE_DESCRIPTION, allow_none=True)
     recurrence = _recurrence()
     attendance = _attendance()
     external_ref = fields.external_ref()
@@ -221,9 +221,10 @@ class ActivityListArgs(SearchArgs):
             "every tag given."
         },
     )
-    place = ma.fields.String(
-        validate=ma.validate.Length(min=1, max=200),
-        metadata={"description": "Only activities at this place, exactly as recorded (trimmed)."},
+    place = fields.trimmed(
+        200,
+        "Only activities at this place, exactly as recorded (trimmed; blank is 422).",
+        min_length=1,
     )
     on_or_after = ma.fields.Date(
         metadata={

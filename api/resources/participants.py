@@ -161,7 +161,9 @@ class ParticipantSchema(ConsentRecord, fields.Timestamps):
         metadata={"description": ROLE_DESCRIPTION},
     )
     display_name = fields.title(NAME_DESCRIPTION, required=True)
-    affiliation = fields.title(AFFILIATION_DESCRIPTION, allow_none=True, load_default=None)
+    affiliation = fields.trimmed(
+        200, AFFILIATION_DESCRIPTION, min_length=1, allow_none=True, load_default=None
+    )
     consent = ma.fields.String(
         load_default=Consent.NOT_RECORDED.value,
         validate=ma.validate.OneOf(CONSENTS),
@@ -199,7 +201,7 @@ class ParticipantPatchSchema(ConsentRecordPatch):
         validate=ma.validate.OneOf(ROLES), metadata={"description": ROLE_DESCRIPTION}
     )
     display_name = fields.title(NAME_DESCRIPTION)
-    affiliation = fields.title(AFFILIATION_DESCRIPTION, allow_none=True)
+    affiliation = fields.trimmed(200, AFFILIATION_DESCRIPTION, min_length=1, allow_none=True)
     consent = ma.fields.String(
         validate=ma.validate.OneOf(CONSENTS), metadata={"description": CONSENT_DESCRIPTION}
     )
