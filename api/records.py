@@ -14,6 +14,7 @@ from api.context import workspace
 from api.problems import PROBLEM_JSON
 from api.serialise import compiled
 from api.settings import ConfigurationError, setting, source
+from api.spec import ONLY_WHEN_ANY
 from toolkits_core import Advice
 from toolkits_core.service import FieldProblem, InvalidRequestError, Upserted, etag_of
 
@@ -87,7 +88,9 @@ def advice_field(description: str) -> ma.fields.List[Any]:
     from api.resources.initiatives import AdviceSchema  # the schema progress publishes
 
     return ma.fields.List(
-        ma.fields.Nested(AdviceSchema), dump_only=True, metadata={"description": description}
+        ma.fields.Nested(AdviceSchema),
+        dump_only=True,
+        metadata={"description": description, ONLY_WHEN_ANY: True},
     )
 
 

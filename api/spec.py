@@ -395,6 +395,12 @@ def _operations(document: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+ONLY_WHEN_ANY = "x-only-when-any"
+"""Marks the one kind of answer field that is left out when empty, and so not required:
+the ``advice`` on a write, so that a write with nothing to say answers the record exactly
+as a read shows it."""
+
+
 def separate_requests_from_responses(document: dict[str, Any]) -> None:
     """Give a record's request bodies a schema without its read-only fields, and make its
     answers' schemas say which fields are always there.
@@ -404,7 +410,8 @@ def separate_requests_from_responses(document: dict[str, Any]) -> None:
     ignore, so a generated ``Initiative`` model would ask a caller for an ``id``. So a
     request body whose schema has read-only fields gets a copy of it without them,
     ``<Name>Input``. What is left only in answers lists every field as ``required``,
-    because coprod always sends every field of what it answers with (null when empty):
+    because coprod always sends every field of what it answers with (null when empty; the
+    one exception is a field marked ``ONLY_WHEN_ANY``):
     generated models then give ``initiative.id`` as a ``str``, not as "maybe unset".
     The fuzz tests' response-schema check holds the server to that.
     """
@@ -447,7 +454,11 @@ def separate_requests_from_responses(document: dict[str, Any]) -> None:
     )
     for name in sorted(answered - sent):
         properties = schemas[name].get("properties", {})
-        always = [field for field, prop in properties.items() if not prop.get("writeOnly")]
+        always = [
+            field
+            for field, prop in properties.items()
+            if not prop.get("writeOnly") and not prop.get(ONLY_WHEN_ANY)
+        ]
         if always:
             schemas[name]["required"] = sorted(always)
 
