@@ -149,8 +149,10 @@ def coprod_case_study_sections(
     ``initiative`` holds only the evidence that ``case_study.use`` allows (consent given,
     not private, not erased; for ``"publication"`` only what may be published), and its
     aggregate questions count only that; cited evidence the use does not allow is taken
-    out by the core all the same. Ask aggregate questions with ``at_most`` rather than
-    reading ``initiative.evidence``: a case study is rendered at every reading.
+    out by the core all the same. ``case_study.cited`` holds the evidence the case study
+    cites that the use allows. A case study is rendered at every reading: ask aggregate
+    questions rather than reading ``initiative.evidence``, and do not count evidence by
+    dimension (no index reaches a tag, so a rare one reads every piece).
 
     Routed as the rule hooks are (the toolkit's provider first, then plugins naming it in
     ``RULES_FOR``). A hook that raises or returns something wrong is named in the case
