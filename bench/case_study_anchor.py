@@ -254,9 +254,13 @@ class CaseStudyAnchor:
         for dimension in toolkit.dimensions:
             values = {**where, "stages": stages, "cycles": cycles, "dim": dimension.key,
                       "tag": json.dumps([dimension.key])}  # fmt: skip
-            counts.append({"value": connection.execute(activities, values).scalar_one()})
+            counted = connection.execute(activities, values).scalar_one()
+            counts.append({"label": dimension.name, "value": counted})
         tags = [_loaded(item["dimensions"]) for item in cited]
-        measures = [counts, [{"value": sum(d.key in t for t in tags)} for d in toolkit.dimensions]]
+        by_tag = [
+            {"label": d.name, "value": sum(d.key in t for t in tags)} for d in toolkit.dimensions
+        ]
+        measures = [counts, by_tag]
         connection.execute(
             sa.text(
                 "SELECT scale, perspective, ratings, cycle FROM assessments "

@@ -669,13 +669,17 @@ def _toolkit_sections(
         ws.host.toolkit(initiative.toolkit_key)
     except UnknownToolkitError:
         return [], []
-    activity_types = dict(
-        ws.session.execute(
-            sa.select(Activity.id, Activity.activity_type).where(
-                Activity.organisation_id == ws.organisation_id,
-                Activity.id.in_({c.evidence.activity_id for c in cited if c.evidence.activity_id}),
-            )
-        ).all()
+    linked = {c.evidence.activity_id for c in cited if c.evidence.activity_id}
+    activity_types = (
+        dict(
+            ws.session.execute(
+                sa.select(Activity.id, Activity.activity_type).where(
+                    Activity.organisation_id == ws.organisation_id, Activity.id.in_(linked)
+                )
+            ).all()
+        )
+        if linked
+        else {}
     )
     view = CaseStudyView(
         id=case_study.id,
@@ -693,8 +697,10 @@ def _toolkit_sections(
         if isinstance(block, Citations)
         for evidence_id in block.evidence_ids
     ]
+    # What the case study cites is resolved already, for this use: ask only for the rest.
+    known = {item.evidence.id: item for item in cited}
     toolkit = _toolkit(ws, initiative)
-    shown = _cite(ws, initiative, toolkit, wanted, use)
+    shown = {**known, **_cite(ws, initiative, toolkit, [i for i in wanted if i not in known], use)}
     sections = [
         ToolkitSection(
             plugin,
