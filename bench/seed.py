@@ -55,8 +55,9 @@ from toolkits_core.service import (
     create_organisation,
 )
 
-SEED_VERSION = 2
-"""Bump when what is seeded changes: cached databases are seeded again (2: feed events)."""
+SEED_VERSION = 3
+"""Bump when what is seeded changes: cached databases are seeded again (2: feed events;
+3: consent to publish, which issue 12 keeps apart from consent to use)."""
 RANDOM_SEED = 20_260_505
 HOT_INITIATIVES = 20
 HOT_EVIDENCE = 10
@@ -633,6 +634,8 @@ def _participant_rows(plan: _Plan) -> Iterator[dict[str, Any]]:
                 "display_name": content.pseudonym(plan.rng),
                 "consent": Consent.GIVEN.value,
                 "consent_recorded_at": moment,
+                # As the migration took everyone: no one is taken to agree to publication.
+                "publication_consent": Consent.NOT_RECORDED.value,
                 "external_ref": None,
                 "created_at": moment,
                 "updated_at": moment,
@@ -701,8 +704,14 @@ def _evidence_rows(plan: _Plan) -> Iterator[dict[str, Any]]:
         else:
             evidence_type, kind = rng.choice(plan.templates[toolkit.key])
             stage = rng.choice(owner.reached)
+            allowed = toolkit.evidence_type(evidence_type)
+            while allowed is not None and allowed.stages and stage not in allowed.stages:
+                # A type kept to stages (API 1.1) goes where it is allowed, or another is drawn.
+                evidence_type, kind = rng.choice(plan.templates[toolkit.key])
+                allowed = toolkit.evidence_type(evidence_type)
         payload = content.payload(kind, rng, number)
-        dimensions = rng.sample([item.key for item in toolkit.dimensions], rng.randint(1, 2))
+        keys = [item.key for item in toolkit.dimensions]  # some toolkits have one, or none
+        dimensions = rng.sample(keys, rng.randint(min(1, len(keys)), min(2, len(keys))))
         if (toolkit.key, evidence_type, stage) not in checked or number % 997 == 0:
             _check(plan, owner, evidence_type, stage, payload, dimensions)
             checked.add((toolkit.key, evidence_type, stage))
@@ -737,6 +746,10 @@ def _evidence_rows(plan: _Plan) -> Iterator[dict[str, Any]]:
             "indicators": [],
             "payload": payload,
             "consent": consent,
+            # Public evidence was marked so to be shown: its consent to publish is given.
+            "publication_consent": (
+                Consent.GIVEN.value if visibility == "public" else Consent.NOT_RECORDED.value
+            ),
             "visibility": visibility,
             "collected_on": moment.date(),
             "external_ref": f"crm-ev-{number}" if number % 5 == 0 else None,

@@ -41,6 +41,9 @@ def test_the_exported_names_are_pinned():
             # The published shapes of toolkits and plugins, for the CLI and the HTTP API.
             "evidence_payload_schema", "failure_document", "plugin_document", "toolkit_document",
             "toolkit_summary_document",
+            # Plugin API 1.2: toolkit-specific case-study sections, as data.
+            "Block", "CaseStudySection", "CaseStudyView", "Citations", "Measure", "Measures",
+            "Paragraph", "Table",
         ]
     )  # fmt: skip
     for name in toolkits_core.__all__:

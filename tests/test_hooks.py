@@ -7,6 +7,7 @@ keeps it that way when hooks are added.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import inspect
 import pathlib
 import sys
@@ -15,14 +16,20 @@ import pytest
 from conftest import build_toolkit
 
 from toolkits_core import (
+    ALL_CYCLES,
     ActivityView,
     Advice,
     AssessmentView,
     Blocker,
+    CaseStudySection,
+    CaseStudyView,
     Consent,
     EvidenceView,
     InitiativeView,
     InvalidRecordError,
+    Measure,
+    Measures,
+    Paragraph,
     ParticipantRole,
     ParticipantView,
     PluginHookError,
@@ -387,6 +394,87 @@ def test_a_partial_assessment_gets_no_band_and_names_what_was_not_rated():
     assert summary.headline.endswith("range 3-3; 1 not rated.")
 
 
+# coprod_case_study_sections ------------------------------------------------------------
+
+CASE_STUDY = CaseStudyView("cst_1", "retrospective", dt.date(2026, 12, 1), "organisation")
+
+
+class VoiceAndAction(TinyRules):
+    """Counts the initiative's voice and action evidence into a section of its own."""
+
+    @hookimpl
+    def coprod_case_study_sections(self, toolkit, initiative, case_study):
+        counts = [
+            Measure(d.name, initiative.count_evidence(dimension=d.key, cycle=ALL_CYCLES), "pieces")
+            for d in toolkit.dimensions
+        ]
+        return [
+            CaseStudySection(
+                "voice-and-action",
+                f"Voice and action ({case_study.use})",
+                [Paragraph("How the work divided."), Measures(counts)],
+            )
+        ]
+
+
+def test_hook_coprod_case_study_sections():
+    quote = EvidenceView("quote", "first", {"text": "Hello"}, dimensions=["voice"])
+    view = at("first", evidence=[quote, quote, EvidenceView("quote", "first", {"text": "x"})])
+    sections, failures = PluginHost.of(Tiny(), VoiceAndAction()).case_study_sections(
+        view, CASE_STUDY, reserved=["context"]
+    )
+    assert failures == []
+    [(plugin, section)] = sections
+    assert plugin == "VoiceAndAction"
+    assert section.title == "Voice and action (organisation)"
+    assert section.blocks[1] == Measures(
+        [Measure("Voice", 2, "pieces"), Measure("Action", 0, "pieces")]
+    )
+
+
+@pytest.mark.parametrize(
+    ("answer", "problem"),
+    [
+        ("a string", "expected an iterable of sections"),
+        (["not a section"], "expected a CaseStudySection"),
+        ([CaseStudySection("context", "Mine now")], "'context' is one of the core's sections"),
+        ([CaseStudySection("Bad Key", "Title")], "is not lower-case words joined by hyphens"),
+        ([CaseStudySection("ok", "")], "section 'ok' title is empty"),
+        ([CaseStudySection("ok", "T", ["<p>markup</p>"])], "expected one of Paragraph"),
+        ([CaseStudySection("ok", "T", [Paragraph(3)])], "text is 3, expected text"),
+        ([CaseStudySection("ok", "T"), CaseStudySection("ok", "U")], "'ok' is given twice"),
+    ],
+)
+def test_a_wrong_case_study_section_costs_only_its_plugin_and_is_named(answer, problem):
+    class Wrong(TinyRules):
+        @hookimpl
+        def coprod_case_study_sections(self):
+            return answer
+
+    host = PluginHost.of(Tiny(), Wrong(), VoiceAndAction())
+    sections, failures = host.case_study_sections(at("first"), CASE_STUDY, reserved=["context"])
+    assert [plugin for plugin, _ in sections] == ["VoiceAndAction"]
+    [failure] = failures
+    assert failure.plugin == "Wrong"
+    assert failure.hook == "coprod_case_study_sections"
+    assert problem in str(failure)
+
+
+def test_a_case_study_hook_that_raises_costs_only_its_plugin():
+    class Crashes(TinyRules):
+        @hookimpl
+        def coprod_case_study_sections(self):
+            raise ZeroDivisionError("division by zero")
+
+    sections, failures = PluginHost.of(Tiny(), Crashes(), VoiceAndAction()).case_study_sections(
+        at("first"), CASE_STUDY
+    )
+    assert [plugin for plugin, _ in sections] == ["VoiceAndAction"]
+    assert str(failures[0]) == (
+        "plugin 'Crashes' failed in coprod_case_study_sections: ZeroDivisionError: division by zero"
+    )
+
+
 # A hook that misbehaves at run time is named, loudly ------------------------------------
 
 
@@ -445,6 +533,7 @@ def test_every_hook_has_a_test():
 
 def test_the_hook_list_is_what_the_docs_and_tests_above_cover():
     assert HOOKS == [
+        "coprod_case_study_sections",
         "coprod_register_toolkits",
         "coprod_summarise_assessment",
         "coprod_transition_advice",

@@ -72,6 +72,7 @@ def test_the_strict_host_loads_the_plugin_with_its_toolkit_and_hooks(host: Plugi
     assert host.toolkit(KEY) is TOOLKIT
     assert host.provider_of(KEY).name == PLUGIN  # its entry-point name, as in production
     assert set(host.provider_of(KEY).hooks) == {
+        "coprod_case_study_sections",
         "coprod_register_toolkits",
         "coprod_transition_blockers",
         "coprod_summarise_assessment",

@@ -150,6 +150,7 @@ def test_plugin_loads_strictly_and_provides_the_toolkit_and_its_hooks(host: Plug
     assert host.toolkit(KEY) is TOOLKIT
     assert host.provider_of(KEY).name == PLUGIN
     assert host.provider_of(KEY).hooks == (
+        "coprod_case_study_sections",
         "coprod_register_toolkits",
         "coprod_summarise_assessment",
         "coprod_transition_blockers",

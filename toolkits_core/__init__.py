@@ -6,6 +6,16 @@ by ``PLUGIN_API_VERSION`` (see ``docs/plugins.md``).
 """
 
 from toolkits_core._assessment_summary import default_summary
+from toolkits_core._case_study_sections import (
+    Block,
+    CaseStudySection,
+    CaseStudyView,
+    Citations,
+    Measure,
+    Measures,
+    Paragraph,
+    Table,
+)
 from toolkits_core._definition_checks import check_toolkit
 from toolkits_core._discovery import ENTRY_POINT_GROUP
 from toolkits_core._documents import (
@@ -68,7 +78,11 @@ __all__ = [
     "Advice",
     "AssessmentSummary",
     "AssessmentView",
+    "Block",
     "Blocker",
+    "CaseStudySection",
+    "CaseStudyView",
+    "Citations",
     "Consent",
     "Dimension",
     "EvidenceKind",
@@ -78,6 +92,9 @@ __all__ = [
     "InitiativeView",
     "InvalidRecordError",
     "ListsAre",
+    "Measure",
+    "Measures",
+    "Paragraph",
     "ParticipantRole",
     "ParticipantView",
     "PluginFailure",
@@ -92,6 +109,7 @@ __all__ = [
     "ScaleLevel",
     "Stage",
     "StageFlow",
+    "Table",
     "Toolkit",
     "Transition",
     "TransitionDecision",

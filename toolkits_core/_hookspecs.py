@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 
 import pluggy
 
+from toolkits_core._case_study_sections import CaseStudySection, CaseStudyView
 from toolkits_core._outcomes import Advice, AssessmentSummary, Blocker, Problem, Transition
 from toolkits_core._views import ActivityView, AssessmentView, EvidenceView, InitiativeView
 from toolkits_core._vocabulary import Scale, Toolkit
@@ -128,4 +129,33 @@ def coprod_summarise_assessment(
     already been checked against the scale. Build on
     ``toolkits_core.default_summary(toolkit, scale, assessment)`` and add notes with
     ``dataclasses.replace`` rather than starting from nothing.
+    """
+
+
+@hookspec
+def coprod_case_study_sections(
+    toolkit: Toolkit, initiative: InitiativeView, case_study: CaseStudyView
+) -> Iterable[CaseStudySection] | None:
+    """Return toolkit-specific sections for a case study of ``initiative`` (new in 1.2).
+
+    For example, for a toolkit whose dimensions split into citizens' voice and citizens'
+    action, how the work divided between them; for one scored at review, each standard's
+    scores. Sections are data, never markup: a ``CaseStudySection`` with a stable ``key``
+    (lower-case words joined by hyphens, not a core section's key), a ``title`` and
+    ``blocks`` (``Paragraph``, ``Table``, ``Measures`` of ``Measure``, ``Citations`` of
+    evidence ids). The core places them after the assessments, lets people add their own
+    text to each (stored under its key), and renders them as JSON, Markdown and HTML.
+
+    ``initiative`` holds only the evidence that ``case_study.use`` allows (consent given,
+    not private, not erased; for ``"publication"`` only what may be published), and its
+    aggregate questions count only that; cited evidence the use does not allow is taken
+    out by the core all the same. ``case_study.cited`` holds the evidence the case study
+    cites that the use allows. A case study is rendered at every reading: ask aggregate
+    questions rather than reading ``initiative.evidence``, and do not count evidence by
+    dimension (no index reaches a tag, so a rare one reads every piece).
+
+    Routed as the rule hooks are (the toolkit's provider first, then plugins naming it in
+    ``RULES_FOR``). A hook that raises or returns something wrong is named in the case
+    study's completeness check and in the log, and its sections are left out; the rest of
+    the case study is shown.
     """

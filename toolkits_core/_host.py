@@ -26,6 +26,11 @@ import pluggy
 
 from toolkits_core import _hookspecs
 from toolkits_core._assessment_summary import default_summary
+from toolkits_core._case_study_sections import (
+    CaseStudySection,
+    CaseStudyView,
+    section_problems,
+)
 from toolkits_core._definition_checks import check_toolkit
 from toolkits_core._discovery import (
     ENTRY_POINT_GROUP,
@@ -484,6 +489,52 @@ class PluginHost:
                 )
             return replace(answer, summarised_by=plugin)
         return default_summary(definition, scale, assessment)
+
+    def case_study_sections(
+        self,
+        initiative: InitiativeView,
+        case_study: CaseStudyView,
+        *,
+        reserved: Iterable[str] = (),
+    ) -> tuple[list[tuple[str, CaseStudySection]], list[PluginHookError]]:
+        """Each routed plugin's case-study sections, with the plugin's name, and the
+        failures of those whose hook raised or answered wrongly.
+
+        A broken plugin loses its own sections only: its failure is returned (and
+        logged) for the case study to name, and the other plugins' sections still show.
+        ``reserved`` are keys a section may not take (the core's own sections); a key
+        given twice is a failure of the plugin that gave it second.
+        """
+        definition = self.toolkit(initiative.toolkit)
+        kwargs = {"toolkit": definition, "initiative": initiative, "case_study": case_study}
+        hook = "coprod_case_study_sections"
+        taken = set(reserved)
+        sections: list[tuple[str, CaseStudySection]] = []
+        failures: list[PluginHookError] = []
+        for impl in self._routed(hook, definition.key):
+            plugin = impl.plugin_name
+            try:
+                answer = impl.function(*(kwargs[arg] for arg in impl.argnames))
+                answer = [] if answer is None else answer
+                if not isinstance(answer, Iterable) or isinstance(answer, str | bytes):
+                    raise TypeError(f"returned {answer!r}, expected an iterable of sections")
+                given = list(answer)
+            except Exception as error:
+                failures.append(PluginHookError(plugin, hook, f"{type(error).__name__}: {error}"))
+                continue
+            problems = [p for item in given for p in section_problems(item, sorted(taken))]
+            keys = [item.key for item in given if isinstance(item, CaseStudySection)]
+            problems += [
+                f"section key {k!r} is given twice" for k in set(keys) if keys.count(k) > 1
+            ]
+            if problems:
+                failures.append(PluginHookError(plugin, hook, "; ".join(problems)))
+                continue
+            taken.update(keys)
+            sections += [(plugin, item) for item in given]
+        for failure in failures:
+            logger.error("case-study sections left out: %s", failure)
+        return sections, failures
 
 
 def _filled(*texts: object) -> bool:

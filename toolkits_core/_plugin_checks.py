@@ -19,6 +19,7 @@ RULE_HOOKS = frozenset(
         "coprod_transition_blockers",
         "coprod_transition_advice",
         "coprod_summarise_assessment",
+        "coprod_case_study_sections",
     }
 )
 """Hooks asked about one toolkit at a time, and so routed to the plugins that speak for it."""

@@ -21,6 +21,7 @@ from api.context import workspace
 from api.lists import ListArgs, page_reply, page_schema
 from api.records import absolute_url, if_match, record_reply
 from api.resources.initiatives import BlockerSchema
+from toolkits_core import Citations, Measures, Paragraph, Table
 from toolkits_core.service import (
     SECTION_KEYS,
     SECTION_TEXT_LENGTH,
@@ -28,6 +29,7 @@ from toolkits_core.service import (
     CaseStudyKind,
     Cited,
     Scope,
+    ToolkitSection,
     case_study_content,
     create_case_study,
     delete_case_study,
@@ -50,9 +52,11 @@ KIND_DESCRIPTION = (
     "back at how change happened: imagined, and marked so wherever it is shown)."
 )
 SECTIONS_DESCRIPTION = (
-    "Section texts by key (" + ", ".join(SECTION_KEYS) + "); a PATCH changes only the "
-    "sections it names."
+    "Section texts by key (" + ", ".join(SECTION_KEYS) + ", and the keys of the sections "
+    "the toolkit's plugin adds, as /content lists them); a PATCH changes only the sections "
+    "it names."
 )
+SECTION_KEY_PATTERN = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
 CITED_DESCRIPTION = (
     "The evidence the case study cites, by id, in the order shown: each must be evidence of "
     "the same initiative. Shown only while its consent allows the use."
@@ -62,7 +66,12 @@ CITED_DESCRIPTION = (
 class _SectionTexts(ma.fields.Dict):
     def __init__(self, **options: Any) -> None:
         super().__init__(
-            keys=ma.fields.String(validate=ma.validate.OneOf(SECTION_KEYS)),
+            keys=ma.fields.String(
+                validate=[
+                    ma.validate.Length(min=1, max=40),
+                    ma.validate.Regexp(SECTION_KEY_PATTERN),
+                ]
+            ),
             values=ma.fields.String(validate=ma.validate.Length(max=SECTION_TEXT_LENGTH)),
             metadata={"description": SECTIONS_DESCRIPTION},
             **options,
@@ -133,7 +142,16 @@ class ContentSchema(ma.Schema):
     dated_on = ma.fields.Date()
     organisation = ma.fields.String()
     toolkit = ma.fields.Dict()
-    sections = ma.fields.List(ma.fields.Dict())
+    sections = ma.fields.List(
+        ma.fields.Dict(),
+        metadata={
+            "description": "Every section in order: key, title, text and the facts read from "
+            "the records. Sections the toolkit's plugin adds come after the assessments, "
+            "with toolkit_section true, the plugin's name, and blocks: paragraph (text), "
+            "table (caption, columns, rows), measures (caption, items of label, value, "
+            "scale) and citations (caption, evidence: only what consent allows)."
+        },
+    )
     completeness = ma.fields.Nested(CompletenessSchema)
 
 
@@ -180,6 +198,18 @@ def content_document(content: CaseStudyContent) -> dict[str, Any]:
         },
         "credits": {"attribution": toolkit.attribution if toolkit else None},
     }
+    sections: list[dict[str, Any]] = []
+    for spec in content.sections:
+        sections.append(
+            {
+                "key": spec.key,
+                "title": spec.title,
+                "text": content.section_text(spec.key),
+                **facts.get(spec.key, {}),
+            }
+        )
+        if spec.key == "assessments":
+            sections += [_toolkit_section(content, item) for item in content.toolkit_sections]
     return {
         "id": case_study.id,
         "initiative_id": case_study.initiative_id,
@@ -197,16 +227,54 @@ def content_document(content: CaseStudyContent) -> dict[str, Any]:
             "attribution": toolkit.attribution if toolkit else None,
             "source_url": toolkit.source_url if toolkit else None,
         },
-        "sections": [
-            {
-                "key": spec.key,
-                "title": spec.title,
-                "text": content.section_text(spec.key),
-                **facts.get(spec.key, {}),
-            }
-            for spec in content.sections
-        ],
+        "sections": sections,
         "completeness": completeness_document(content),
+    }
+
+
+def _toolkit_section(content: CaseStudyContent, item: ToolkitSection) -> dict[str, Any]:
+    """A plugin's section as data: its blocks, its citations only as the use allows."""
+    section = item.section
+    blocks: list[dict[str, Any]] = []
+    for block in section.blocks:
+        if isinstance(block, Paragraph):
+            blocks.append({"type": "paragraph", "text": block.text})
+        elif isinstance(block, Table):
+            blocks.append(
+                {
+                    "type": "table",
+                    "caption": block.caption,
+                    "columns": list(block.columns),
+                    "rows": [list(row) for row in block.rows],
+                }
+            )
+        elif isinstance(block, Measures):
+            blocks.append(
+                {
+                    "type": "measures",
+                    "caption": block.caption,
+                    "items": [
+                        {"label": m.label, "value": m.value, "scale": m.scale} for m in block.items
+                    ],
+                }
+            )
+        elif isinstance(block, Citations):
+            shown = [item.cited[i] for i in dict.fromkeys(block.evidence_ids) if i in item.cited]
+            blocks.append(
+                {
+                    "type": "citations",
+                    "caption": block.caption,
+                    "evidence": [_cited(cited) for cited in shown],
+                }
+            )
+    return {
+        "key": section.key,
+        "title": section.title,
+        "text": content.section_text(section.key),
+        "asks": section.asks,
+        "toolkit_section": True,
+        "plugin": item.plugin,
+        "blocks": blocks,
     }
 
 

@@ -31,11 +31,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from plugins.coproduction_star import rules
+from plugins.coproduction_star.case_study import sections as voice_and_action
 from plugins.coproduction_star.toolkit import TOOLKIT
 from toolkits_core import (
     AssessmentSummary,
     AssessmentView,
     Blocker,
+    CaseStudySection,
+    CaseStudyView,
     InitiativeView,
     Scale,
     Toolkit,
@@ -48,6 +51,7 @@ PLUGIN_API = 1
 __all__ = [
     "PLUGIN_API",
     "TOOLKIT",
+    "coprod_case_study_sections",
     "coprod_register_toolkits",
     "coprod_summarise_assessment",
     "coprod_transition_blockers",
@@ -74,3 +78,11 @@ def coprod_summarise_assessment(
 ) -> AssessmentSummary:
     """Read a self-assessment the Star's way: voice against action, bands only when whole."""
     return rules.summarise(toolkit, scale, assessment)
+
+
+@hookimpl
+def coprod_case_study_sections(
+    toolkit: Toolkit, initiative: InitiativeView, case_study: CaseStudyView
+) -> list[CaseStudySection]:
+    """Citizen voice against citizen action, for a case study (plugin API 1.2)."""
+    return voice_and_action(toolkit, initiative, case_study)

@@ -30,6 +30,8 @@ from toolkits_core import (
     AssessmentSummary,
     AssessmentView,
     Blocker,
+    CaseStudySection,
+    CaseStudyView,
     EvidenceView,
     InitiativeView,
     Problem,
@@ -40,6 +42,7 @@ from toolkits_core import (
 )
 
 from . import rules
+from .case_study import sections as standards_at_review
 from .toolkit import TOOLKIT
 
 PLUGIN_API = 1
@@ -73,3 +76,11 @@ def coprod_summarise_assessment(
 ) -> AssessmentSummary | None:
     """The default summary, with the standards that need action and those left unrated."""
     return rules.summarise_review(toolkit, scale, assessment)
+
+
+@hookimpl
+def coprod_case_study_sections(
+    toolkit: Toolkit, initiative: InitiativeView, case_study: CaseStudyView
+) -> list[CaseStudySection]:
+    """The seven standards' review scores, for a case study (plugin API 1.2)."""
+    return standards_at_review(toolkit, initiative, case_study)

@@ -51,8 +51,9 @@ def test_a_case_study_is_generated_from_the_records_in_the_fields_sections(api, 
     assert made.json["cited_evidence_ids"] == [walks["quote"]]
     document = content(api, made.json["id"])
     assert [s["key"] for s in document["sections"]] == [
-        "context", "people", "steps", "voices", "outcomes", "assessments", "learning",
-        "next", "credits",
+        "context", "people", "steps", "voices", "outcomes", "assessments",
+        "voice-and-action",  # the Star's own section (plugin API 1.2)
+        "learning", "next", "credits",
     ]  # fmt: skip
     assert "Walks for people living with dementia" in section(document, "context")["text"]
     assert section(document, "people")["roles"] == {"person_using_services": 1}

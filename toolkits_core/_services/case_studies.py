@@ -25,11 +25,19 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from toolkits_core._case_study_sections import (
+    SECTION_KEY,
+    CaseStudySection,
+    CaseStudyView,
+    Citations,
+)
 from toolkits_core._evidence_kinds import EvidenceKind
 from toolkits_core._outcomes import Blocker
+from toolkits_core._plugin_errors import PluginHookError, UnknownToolkitError
 from toolkits_core._services.consent import publishable, someone_disagrees
 from toolkits_core._services.errors import Invalid
 from toolkits_core._services.pagination import Page, paginate
+from toolkits_core._services.views import initiative_view
 from toolkits_core._services.workspace import Workspace, apply_changes, check_if_match
 from toolkits_core._store.models import (
     Activity,
@@ -42,7 +50,7 @@ from toolkits_core._store.models import (
     StageEntry,
     utc_now,
 )
-from toolkits_core._views import Consent
+from toolkits_core._views import Consent, EvidenceView, ParticipantRole
 from toolkits_core._vocabulary import Toolkit
 
 
@@ -142,6 +150,16 @@ class Rating:
 
 
 @dataclass(frozen=True, slots=True)
+class ToolkitSection:
+    """A section a plugin added (``coprod_case_study_sections``), its citations resolved:
+    ``cited`` holds, by evidence id, only the cited evidence this use may show."""
+
+    plugin: str
+    section: CaseStudySection
+    cited: Mapping[str, Cited]
+
+
+@dataclass(frozen=True, slots=True)
 class CaseStudyContent:
     """Everything a case study says, for one use: what every rendering is built from."""
 
@@ -162,6 +180,10 @@ class CaseStudyContent:
     activity_outcomes: Sequence[tuple[str, str]]
     withheld: Sequence[str]
     """Cited evidence ids this use may not show (consent, visibility, erasure, gone)."""
+    toolkit_sections: Sequence[ToolkitSection] = field(default_factory=tuple)
+    """What the toolkit's plugins add, placed after the assessments."""
+    plugin_failures: Sequence[PluginHookError] = field(default_factory=tuple)
+    """Plugins whose sections were left out because their hook failed."""
     blockers: Sequence[Blocker] = field(default_factory=tuple)
 
     @property
@@ -237,9 +259,10 @@ def update_case_study(
         _check_date(case_study.kind, changes["dated_on"], invalid)
         cleaned["dated_on"] = changes["dated_on"]
     if "sections" in changes:
+        extra = _toolkit_section_keys(ws, case_study, changes["sections"])
         cleaned["sections"] = {
             **case_study.sections,
-            **_section_texts(changes["sections"], invalid),
+            **_section_texts(changes["sections"], invalid, extra),
         }
     if "cited_evidence_ids" in changes:
         cleaned["cited_evidence_ids"] = _citable(
@@ -306,16 +329,19 @@ def _title(value: object, invalid: Invalid) -> str:
     return title
 
 
-def _section_texts(value: object, invalid: Invalid) -> dict[str, str]:
+def _section_texts(
+    value: object, invalid: Invalid, toolkit_keys: Sequence[str] = ()
+) -> dict[str, str]:
     if not isinstance(value, Mapping):
         invalid.add("sections", "Give an object of section texts by key.", "invalid_sections")
         return {}
     texts = {}
     for key, text in value.items():
-        if key not in SECTION_KEYS:
+        if key not in SECTION_KEYS and key not in toolkit_keys:
+            known = ", ".join([*SECTION_KEYS, *toolkit_keys])
             invalid.add(
                 f"sections/{key}",
-                f"{key!r} is not a section ({', '.join(SECTION_KEYS)}).",
+                f"{key!r} is not a section of this case study ({known}).",
                 "unknown_section",
             )
         elif not isinstance(text, str) or len(text) > SECTION_TEXT_LENGTH:
@@ -327,6 +353,18 @@ def _section_texts(value: object, invalid: Invalid) -> dict[str, str]:
         else:
             texts[key] = text
     return texts
+
+
+def _toolkit_section_keys(ws: Workspace, case_study: CaseStudy, asked: object) -> list[str]:
+    """The keys of the sections the toolkit's plugins add to this case study, asked only
+    when a change names a key that is not a core section's."""
+    if not isinstance(asked, Mapping) or all(key in SECTION_KEYS for key in asked):
+        return []
+    if not any(isinstance(key, str) and SECTION_KEY.match(key) for key in asked):
+        return []
+    initiative = ws.get(Initiative, case_study.initiative_id)
+    found, _ = _toolkit_sections(ws, initiative, case_study, Use.ORGANISATION, [])
+    return [item.section.key for item in found]
 
 
 def _citable(ws: Workspace, initiative_id: str, value: object, invalid: Invalid) -> list[str]:
@@ -529,39 +567,9 @@ def content_of(ws: Workspace, case_study: CaseStudy, *, use: Use) -> CaseStudyCo
     toolkit = _toolkit(ws, initiative)
     organisation = ws.session.get(Organisation, ws.organisation_id)
     cited_ids = list(case_study.cited_evidence_ids)
-    shown = {
-        evidence.id: evidence
-        for evidence in ws.session.scalars(
-            ws.select(Evidence).where(
-                Evidence.initiative_id == initiative.id,
-                Evidence.id.in_(cited_ids),
-                _usable(use),
-            )
-        )
-    }
-    kinds = {t.key: t for t in toolkit.evidence_types} if toolkit is not None else {}
-    speakers = {e.participant_id for e in shown.values() if e.participant_id is not None}
-    roles_of: dict[str, str] = dict(
-        ws.session.execute(
-            sa.select(Participant.id, Participant.role).where(
-                Participant.organisation_id == ws.organisation_id,
-                Participant.id.in_(speakers),
-            )
-        ).all()
-    )
-    cited = []
-    for evidence_id in cited_ids:
-        evidence = shown.get(evidence_id)
-        if evidence is not None:
-            kind = kinds.get(evidence.evidence_type)
-            cited.append(
-                Cited(
-                    evidence,
-                    kind.kind if kind is not None else None,
-                    kind.name if kind is not None else evidence.evidence_type,
-                    roles_of.get(evidence.participant_id or ""),
-                )
-            )
+    shown = _cite(ws, initiative, toolkit, cited_ids, use)
+    cited = [shown[evidence_id] for evidence_id in cited_ids if evidence_id in shown]
+    toolkit_sections, failures = _toolkit_sections(ws, initiative, case_study, use, cited)
     activities = ws.select(Activity).where(Activity.initiative_id == initiative.id)
     activity_count = ws.session.scalar(activities.with_only_columns(sa.func.count()).order_by(None))
     outcomes = [
@@ -595,8 +603,131 @@ def content_of(ws: Workspace, case_study: CaseStudy, *, use: Use) -> CaseStudyCo
         other_evidence=[item for item in cited if not item.is_voice and not item.is_outcome],
         activity_outcomes=outcomes,
         withheld=[evidence_id for evidence_id in cited_ids if evidence_id not in shown],
+        toolkit_sections=toolkit_sections,
+        plugin_failures=failures,
     )
     return _with_blockers(content)
+
+
+def _cite(
+    ws: Workspace,
+    initiative: Initiative,
+    toolkit: Toolkit | None,
+    evidence_ids: Sequence[str],
+    use: Use,
+) -> dict[str, Cited]:
+    """The evidence of ``initiative`` among ``evidence_ids`` that ``use`` may show, by id."""
+    if not evidence_ids:
+        return {}
+    shown = list(
+        ws.session.scalars(
+            ws.select(Evidence).where(
+                Evidence.initiative_id == initiative.id,
+                Evidence.id.in_(list(dict.fromkeys(evidence_ids))),
+                _usable(use),
+            )
+        )
+    )
+    kinds = {t.key: t for t in toolkit.evidence_types} if toolkit is not None else {}
+    speakers = {e.participant_id for e in shown if e.participant_id is not None}
+    roles_of: dict[str, str] = dict(
+        ws.session.execute(
+            sa.select(Participant.id, Participant.role).where(
+                Participant.organisation_id == ws.organisation_id,
+                Participant.id.in_(speakers),
+            )
+        ).all()
+    )
+    found = {}
+    for evidence in shown:
+        kind = kinds.get(evidence.evidence_type)
+        found[evidence.id] = Cited(
+            evidence,
+            kind.kind if kind is not None else None,
+            kind.name if kind is not None else evidence.evidence_type,
+            roles_of.get(evidence.participant_id or ""),
+        )
+    return found
+
+
+def _toolkit_sections(
+    ws: Workspace,
+    initiative: Initiative,
+    case_study: CaseStudy,
+    use: Use,
+    cited: Sequence[Cited],
+) -> tuple[list[ToolkitSection], list[PluginHookError]]:
+    """The sections the toolkit's plugins add, each citation kept only while ``use``
+    allows it. The plugins see a view holding only the evidence ``use`` allows."""
+    try:
+        ws.host.toolkit(initiative.toolkit_key)
+    except UnknownToolkitError:
+        return [], []
+    linked = {c.evidence.activity_id for c in cited if c.evidence.activity_id}
+    activity_types = (
+        dict(
+            ws.session.execute(
+                sa.select(Activity.id, Activity.activity_type).where(
+                    Activity.organisation_id == ws.organisation_id, Activity.id.in_(linked)
+                )
+            ).all()
+        )
+        if linked
+        else {}
+    )
+    view = CaseStudyView(
+        id=case_study.id,
+        kind=case_study.kind,
+        dated_on=case_study.dated_on,
+        use=use.value,
+        cited=tuple(_evidence_view(item, activity_types) for item in cited),
+    )
+    allowed = initiative_view(ws, initiative, evidence_allowed=_usable(use))
+    given, failures = ws.host.case_study_sections(allowed, view, reserved=SECTION_KEYS)
+    wanted = [
+        evidence_id
+        for _, section in given
+        for block in section.blocks
+        if isinstance(block, Citations)
+        for evidence_id in block.evidence_ids
+    ]
+    # What the case study cites is resolved already, for this use: ask only for the rest.
+    known = {item.evidence.id: item for item in cited}
+    toolkit = _toolkit(ws, initiative)
+    shown = {**known, **_cite(ws, initiative, toolkit, [i for i in wanted if i not in known], use)}
+    sections = [
+        ToolkitSection(
+            plugin,
+            section,
+            {
+                evidence_id: shown[evidence_id]
+                for block in section.blocks
+                if isinstance(block, Citations)
+                for evidence_id in block.evidence_ids
+                if evidence_id in shown
+            },
+        )
+        for plugin, section in given
+    ]
+    return sections, failures
+
+
+def _evidence_view(item: Cited, activity_types: Mapping[str, str]) -> EvidenceView:
+    evidence = item.evidence
+    return EvidenceView(
+        evidence.evidence_type,
+        evidence.stage,
+        dict(evidence.payload),
+        tuple(evidence.dimensions),
+        tuple(evidence.indicators),
+        activity_types.get(evidence.activity_id or ""),
+        evidence.cycle,
+        id=evidence.id,
+        activity_id=evidence.activity_id,
+        participant_id=evidence.participant_id,
+        participant_role=ParticipantRole(item.speaker_role) if item.speaker_role else None,
+        participant_consent=Consent.GIVEN if item.speaker_role else None,
+    )
 
 
 def _with_blockers(content: CaseStudyContent) -> CaseStudyContent:
@@ -651,6 +782,15 @@ def completeness(content: CaseStudyContent) -> list[Blocker]:
     if not content.ratings:
         found.append(
             Blocker("no_assessments", "Record an assessment, from at least one perspective.")
+        )
+    for failure in content.plugin_failures:
+        found.append(
+            Blocker(
+                "toolkit_sections_failed",
+                f"The toolkit's sections from plugin {failure.plugin!r} are left out: {failure}. "
+                "Tell whoever looks after the plugin; the rest of the case study is shown.",
+                failure.plugin,
+            )
         )
     for evidence_id in content.withheld:
         found.append(

@@ -86,7 +86,11 @@ _REACHED = (
 
 
 def initiative_view(
-    ws: Workspace, initiative: Initiative, *, without_evidence: str | None = None
+    ws: Workspace,
+    initiative: Initiative,
+    *,
+    without_evidence: str | None = None,
+    evidence_allowed: sa.ColumnElement[bool] | None = None,
 ) -> InitiativeView:
     """Everything the plugins may judge about an initiative, read as they ask for it.
 
@@ -96,7 +100,9 @@ def initiative_view(
     activities, evidence and assessments are each read the first time a plugin looks at
     them, in one query each, and only the columns a view holds. Read them while the
     request lasts: they come from its session. ``without_evidence`` leaves one piece out
-    (a change is judged against the initiative as it would be after it).
+    (a change is judged against the initiative as it would be after it);
+    ``evidence_allowed`` keeps only the evidence it holds for, in the list and in every
+    count (a case study shows plugins only what its use allows).
     """
     ws.session.flush()  # as the session's own execute would: a new entry counts
     reached = ws.session.connection().execute(
@@ -113,11 +119,15 @@ def initiative_view(
         reached_stages=tuple(dict.fromkeys(stage for (stage,) in reached)),
         participants=ReadOnDemand(lambda: _participants(ws, initiative)),
         activities=ReadOnDemand(lambda: _activities(ws, initiative)),
-        evidence=ReadOnDemand(lambda: _evidence(ws, initiative, without_evidence)),
+        evidence=ReadOnDemand(
+            lambda: _evidence(ws, initiative, without_evidence, evidence_allowed)
+        ),
         assessments=ReadOnDemand(lambda: _assessments(ws, initiative)),
         id=initiative.id,
     )
-    tally = DatabaseTally(ws, initiative.id, initiative.cycle, stages, without_evidence)
+    tally = DatabaseTally(
+        ws, initiative.id, initiative.cycle, stages, without_evidence, evidence_allowed
+    )
     return answered_by(view, tally)
 
 
@@ -173,7 +183,12 @@ def _activities(ws: Workspace, initiative: Initiative) -> Iterator[ActivityView]
         )
 
 
-def _evidence(ws: Workspace, initiative: Initiative, without: str | None) -> Iterator[EvidenceView]:
+def _evidence(
+    ws: Workspace,
+    initiative: Initiative,
+    without: str | None,
+    allowed: sa.ColumnElement[bool] | None = None,
+) -> Iterator[EvidenceView]:
     statement = (
         sa.select(
             Evidence.evidence_type,
@@ -202,6 +217,8 @@ def _evidence(ws: Workspace, initiative: Initiative, without: str | None) -> Ite
     )
     if without is not None:
         statement = statement.where(Evidence.id != without)
+    if allowed is not None:
+        statement = statement.where(allowed)
     for row in ws.session.execute(statement):
         (kind, stage, payload, dimensions, indicators, activity_type, cycle) = row[:7]
         evidence_id, activity_id, participant_id, role, consent = row[7:]
@@ -247,6 +264,7 @@ class DatabaseTally:
     cycle: int
     stages: Sequence[str]
     without_evidence: str | None = None
+    evidence_allowed: sa.ColumnElement[bool] | None = None
 
     def evidence(self, query: EvidenceQuery, at_most: int | None) -> int:
         where: list[sa.ColumnElement[bool]] = [
@@ -262,6 +280,8 @@ class DatabaseTally:
             where.append(self._tagged(Evidence.dimensions, query.dimension))
         if self.without_evidence is not None:
             where.append(Evidence.id != self.without_evidence)
+        if self.evidence_allowed is not None:
+            where.append(self.evidence_allowed)
         if query.activity_type is not None:
             statement = statement.join(Activity, Activity.id == Evidence.activity_id)
             where.append(Activity.activity_type == query.activity_type)
