@@ -298,13 +298,14 @@ def markdown(run: dict[str, Any]) -> str:
         f"## Benchmark: coprod against a hand-written anchor ({run['profile']} run)",
         "",
         "| database | evidence | case | product req/s | anchor req/s | product / anchor "
+        "| SQLAlchemy Core anchor req/s | product / Core anchor "
         "| p50 ms product / anchor | p99 ms product / anchor | SQL per request product "
         "/ anchor | peak worker RSS MiB product / anchor |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     notes: list[str] = []
     for row in rows:
-        product, anchor = row["product"], row["anchor"]
+        product, anchor, core = row["product"], row["anchor"], row.get("core")
         mark = ""
         failed = _failed(product), _failed(anchor)
         if any(failed) or not row["check"]["ok"]:
@@ -325,6 +326,7 @@ def markdown(run: dict[str, Any]) -> str:
         lines.append(
             f"| {row['database']} | {row['evidence']} | {row['title']}{mark} "
             f"| {_rps(product['rps'])} | {_rps(anchor['rps'])} | {_ratio(row['ratio'])} "
+            f"| {_rps(core['rps']) if core else 'not run'} | {_ratio(row.get('core_ratio'))} "
             f"| {_ms(product['latency_us']['p50'])} / {_ms(anchor['latency_us']['p50'])} "
             f"| {_ms(product['latency_us']['p99'])} / {_ms(anchor['latency_us']['p99'])} "
             f"| {row['check']['product_sql']} / {row['check']['anchor_sql']} "
