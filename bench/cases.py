@@ -194,7 +194,12 @@ def _apps(url: str, core: bool) -> Iterator[tuple[Flask, dict[str, Flask]]]:
     """The product, the honest anchor and (with ``core``) the SQLAlchemy Core anchor."""
     with tempfile.TemporaryDirectory(prefix="coprod-bench-files-") as files:
         product = create_product(
-            {"DATABASE_URL": url, "FILES_DIR": files, "FEED_RETENTION_DAYS": FEED_RETENTION_DAYS}
+            {
+                "DATABASE_URL": url,
+                "FILES_DIR": files,
+                "FEED_RETENTION_DAYS": FEED_RETENTION_DAYS,
+                "RATE_LIMIT": "off",  # as served under load
+            }
         )
         os.environ["COPROD_FEED_RETENTION_DAYS"] = FEED_RETENTION_DAYS
         anchors = {"anchor": anchor.create_app(url)}
