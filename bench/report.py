@@ -409,6 +409,13 @@ def _about(run: dict[str, Any]) -> list[str]:
         + "; the feed pages read 100 events after a cursor early in the caller's events "
         "(deep) and a page and a half before the head (recent), with the feed's retention "
         "set to 100 years so that the seeded three years are all kept.",
+        "The anchor is the hand-written minimum (issue 16): a plain Flask view on the driver "
+        "itself (stdlib sqlite3, or psycopg 3 with prepared statements), one connection per "
+        "thread, reads in autocommit, the key's row read and its SHA-256 compared on every "
+        "request, the product's SQL, the same JSON by json.dumps. The SQLAlchemy Core anchor "
+        "runs the same endpoints through SQLAlchemy Core's text(), pooled engine and "
+        "transactions (bench/'s anchor before issue 16): the gap between the two anchors is "
+        "what the engine alone costs.",
         "Latencies are wrk's (no coordinated-omission correction), averaged over the rounds; "
         "SQL per request comes "
         "from one in-process request per case; RSS is the largest any one worker reached "
