@@ -108,6 +108,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="skip the single requests on the long initiative (seconds each at 1M evidence)",
     )
     parser.add_argument(
+        "--sizes",
+        help="comma-separated sizes of the profile to run, by label (1k, 1M; default all)",
+    )
+    parser.add_argument(
         "--no-core-anchor",
         dest="core",
         action="store_false",
@@ -145,6 +149,14 @@ def main(argv: list[str] | None = None) -> int:
             if value is not None
         },
     )
+    if args.sizes:
+        chosen = {label.strip().lower() for label in args.sizes.split(",")}
+        sizes = tuple(size for size in profile.sizes if size.label.lower() in chosen)
+        if not sizes:
+            known = ", ".join(size.label for size in profile.sizes)
+            print(f"No such size in the {profile.name} run: choose from {known}.")
+            return 2
+        profile = dataclasses.replace(profile, sizes=sizes)
     kinds = [kind.strip() for kind in args.databases.split(",") if kind.strip()]
     postgresql: str | None = args.postgresql if "postgresql" in kinds else None
     if postgresql is not None:
@@ -212,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     run["load_average_at_end"] = [round(value, 2) for value in os.getloadavg()]
     table = report.markdown(run)
     args.results.mkdir(parents=True, exist_ok=True)
-    stem = "latest" if profile is FULL else "quick"
+    stem = "latest" if profile.name == "full" else "quick"
     (args.results / f"{stem}.md").write_text(table)
     (args.results / f"{stem}.json").write_text(json.dumps(run, indent=2) + "\n")
     if args.explain:
