@@ -36,6 +36,7 @@ from urllib.parse import urlencode
 from flask import Flask, Response, request
 
 from bench.anchor_store import CoreStore, RawStore, Session, Store, day_value, in_list, time_value
+from bench.anchor_tally import SqlTally
 from toolkits_core import (
     ActivityView,
     AssessmentView,
@@ -51,6 +52,7 @@ from toolkits_core import (
 )
 from toolkits_core._frozen import ReadOnDemand
 from toolkits_core._store.ids import new_id
+from toolkits_core._views import answered_by
 from toolkits_core.service import EVENT_TYPES, FEED_RECORD_TYPES
 
 STORE = "bench_anchor_store"
@@ -82,7 +84,7 @@ STAGES_SQL = (
     "WHERE organisation_id = :org AND initiative_id = :initiative ORDER BY id"
 )
 PARTICIPANTS_SQL = (
-    "SELECT role, consent FROM participants "
+    "SELECT role, consent, id FROM participants "
     "WHERE organisation_id = :org AND initiative_id = :initiative ORDER BY id"
 )
 ACTIVITY_ROLES_SQL = (
@@ -591,7 +593,7 @@ class Anchor:
 
         def participants() -> Iterator[ParticipantView]:
             for row in connection.all(PARTICIPANTS_SQL, where):
-                yield ParticipantView(ParticipantRole(row.role), Consent(row.consent))
+                yield ParticipantView(ParticipantRole(row.role), Consent(row.consent), row.id)
 
         def activities() -> Iterator[ActivityView]:
             roles: dict[str, list[ParticipantRole]] = {}
@@ -624,7 +626,7 @@ class Anchor:
                     row.scale, ParticipantRole(row.perspective), _loaded(row.ratings), row.cycle
                 )
 
-        return InitiativeView(
+        view = InitiativeView(
             toolkit=initiative.toolkit_key,
             stage=initiative.stage,
             cycle=initiative.cycle,
@@ -633,7 +635,15 @@ class Anchor:
             activities=ReadOnDemand(activities),
             evidence=ReadOnDemand(evidence),
             assessments=ReadOnDemand(assessments),
+            id=initiative.id,
         )
+        # The aggregate questions, answered by the database as the product's are.
+        toolkit = self.toolkits.get(initiative.toolkit_key)
+        stages = tuple(stage.key for stage in toolkit.stages) if toolkit is not None else ()
+        tally = SqlTally(
+            connection, self.store.sqlite, org, initiative.id, initiative.cycle, stages
+        )
+        return answered_by(view, tally)
 
     def list_events(self) -> Response:
         """A page of the change feed from a cursor (the bench always sends one)."""
