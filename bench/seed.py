@@ -685,6 +685,7 @@ def _evidence_rows(plan: _Plan) -> Iterator[dict[str, Any]]:
     rng = plan.rng
     checked: set[tuple[str, str, str]] = set()
     founding = {plan.long.id, *(item.id for item in plan.hot)}
+    kept_in: dict[str, dict[str, tuple[str, ...]]] = {}
     for number, (owner, moment) in enumerate(plan.owners()):
         toolkit = owner.toolkit
         if owner.id in founding:
@@ -694,7 +695,11 @@ def _evidence_rows(plan: _Plan) -> Iterator[dict[str, Any]]:
             )
             stage = "focus-it"
         else:  # a type recorded in a stage the initiative reached (API 1.1's stages)
-            kept = {item.key: tuple(item.stages) for item in toolkit.evidence_types}
+            kept = kept_in.get(toolkit.key)
+            if kept is None:
+                kept = kept_in[toolkit.key] = {
+                    item.key: tuple(item.stages) for item in toolkit.evidence_types
+                }
             fits = [
                 (key, kind, [s for s in owner.reached if not kept[key] or s in kept[key]])
                 for key, kind in plan.templates[toolkit.key]
