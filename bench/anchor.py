@@ -1,20 +1,24 @@
-"""The anchor: the hot paths written by hand, to measure the product's framework costs against.
+"""The anchors: the hot paths written by hand, to measure the product's framework costs against.
 
 A plain Flask app with no flask-smorest, no ORM and no marshmallow. Each endpoint
 authenticates as the product does at the SQL level (one SELECT of the key by id, a
 SHA-256 compared in constant time, ``last_used_at`` touched at most every five minutes),
-runs the SQL the product runs for the same page (SQLAlchemy Core ``text``, the same
-filters, the same keyset predicate, the same pooled engine and SQLite pragmas), and
-writes the same JSON body by hand with the standard library. Progress asks the same
-plugin host the same question, since the toolkit's rules are the work itself, not
-framework, over a view read as the product reads it (where the initiative stands at
-once, the rest on demand with the core's ``ReadOnDemand``). Creating evidence inserts
-the same row, and the audit event the product writes beside it, with hand-written SQL,
-and does not validate the payload.
+runs the SQL the product runs for the same page (the same filters, the same keyset
+predicate, the same SQLite pragmas), and writes the same JSON body by hand with the
+standard library. Progress asks the same plugin host the same question, since the
+toolkit's rules are the work itself, not framework, over a view read as the product
+reads it (where the initiative stands at once, the rest on demand with the core's
+``ReadOnDemand``). Creating evidence inserts the same row, and the audit event the
+product writes beside it, with hand-written SQL, and does not validate the payload.
 
-Serve it exactly like the product: ``gunicorn 'bench.anchor:create_app()'`` with
-``COPROD_DATABASE_URL`` set.
-"""
+The same endpoints serve two anchors (bench/anchor_store.py): the honest one,
+``create_app``, talks to the driver itself (stdlib ``sqlite3``, or psycopg 3 with
+prepared statements, one connection per thread, reads in autocommit), and
+``create_core_app`` sends the same SQL through SQLAlchemy Core's ``text()`` and pooled
+engine, as bench/ measured against before issue 16.
+
+Serve them exactly like the product: ``gunicorn 'bench.anchor:create_app()'`` (or
+``'bench.anchor:create_core_app()'``) with ``COPROD_DATABASE_URL`` set."""
 
 from __future__ import annotations
 
@@ -29,9 +33,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-import sqlalchemy as sa
 from flask import Flask, Response, request
 
+from bench.anchor_store import CoreStore, RawStore, Session, Store, day_value, in_list, time_value
+from bench.anchor_tally import SqlTally
 from toolkits_core import (
     ActivityView,
     AssessmentView,
@@ -47,9 +52,10 @@ from toolkits_core import (
 )
 from toolkits_core._frozen import ReadOnDemand
 from toolkits_core._store.ids import new_id
+from toolkits_core._views import answered_by
 from toolkits_core.service import EVENT_TYPES, FEED_RECORD_TYPES
 
-ENGINE = "bench_anchor_engine"
+STORE = "bench_anchor_store"
 JSON_TYPE = "application/json"
 MAX_LIMIT = 100
 RANK = {"read": 1, "write": 2, "admin": 3}
@@ -61,37 +67,37 @@ INITIATIVE_COLUMNS = (
 )
 EVIDENCE_COLUMNS = (
     "id, evidence_type, stage, cycle, activity_id, participant_id, dimensions, indicators, "
-    "payload, consent, visibility, collected_on, file_name, file_content_type, file_size, "
-    "file_sha256, file_uploaded_at, erased_at, external_ref, created_at, updated_at, "
-    "version, initiative_id, organisation_id"
+    "payload, consent, publication_consent, visibility, collected_on, file_name, "
+    "file_content_type, file_size, file_sha256, file_uploaded_at, erased_at, external_ref, "
+    "created_at, updated_at, version, initiative_id, organisation_id"
 )
-KEY_SQL = sa.text(
+KEY_SQL = (
     "SELECT organisation_id, secret_sha256, scopes, expires_at, revoked_at, last_used_at "
     "FROM api_keys WHERE id = :id"
 )
-TOUCH_KEY_SQL = sa.text("UPDATE api_keys SET last_used_at = :now WHERE id = :id")
-INITIATIVE_SQL = sa.text(
+TOUCH_KEY_SQL = "UPDATE api_keys SET last_used_at = :now WHERE id = :id"
+INITIATIVE_SQL = (
     f"SELECT {INITIATIVE_COLUMNS} FROM initiatives WHERE id = :id AND organisation_id = :org"
 )
-STAGES_SQL = sa.text(
+STAGES_SQL = (
     "SELECT stage FROM stage_entries "
     "WHERE organisation_id = :org AND initiative_id = :initiative ORDER BY id"
 )
-PARTICIPANTS_SQL = sa.text(
-    "SELECT role, consent FROM participants "
+PARTICIPANTS_SQL = (
+    "SELECT role, consent, id FROM participants "
     "WHERE organisation_id = :org AND initiative_id = :initiative ORDER BY id"
 )
-ACTIVITY_ROLES_SQL = sa.text(
+ACTIVITY_ROLES_SQL = (
     "SELECT activity_participants.activity_id, participants.role FROM activity_participants "
     "JOIN participants ON participants.id = activity_participants.participant_id "
     "WHERE participants.organisation_id = :org AND participants.initiative_id = :initiative "
     "ORDER BY activity_participants.activity_id, participants.id"
 )
-ACTIVITIES_SQL = sa.text(
+ACTIVITIES_SQL = (
     "SELECT id, activity_type, stage, dimensions, cycle FROM activities "
     "WHERE organisation_id = :org AND initiative_id = :initiative ORDER BY id"
 )
-VIEW_EVIDENCE_SQL = sa.text(
+VIEW_EVIDENCE_SQL = (
     "SELECT evidence.evidence_type, evidence.stage, evidence.payload, evidence.dimensions, "
     "evidence.indicators, activities.activity_type, evidence.cycle FROM evidence "
     "LEFT OUTER JOIN activities ON activities.id = evidence.activity_id "
@@ -99,44 +105,45 @@ VIEW_EVIDENCE_SQL = sa.text(
     "WHERE evidence.organisation_id = :org AND evidence.initiative_id = :initiative "
     "AND evidence.consent != 'withdrawn' ORDER BY evidence.id"
 )
-ASSESSMENTS_SQL = sa.text(
+ASSESSMENTS_SQL = (
     "SELECT scale, perspective, ratings, cycle FROM assessments "
     "WHERE organisation_id = :org AND initiative_id = :initiative ORDER BY id"
 )
-INSERT_EVIDENCE_SQL = sa.text(
+INSERT_EVIDENCE_SQL = (
     f"INSERT INTO evidence ({EVIDENCE_COLUMNS}) VALUES (:id, :evidence_type, :stage, :cycle, "
     ":activity_id, :participant_id, :dimensions, :indicators, :payload, :consent, "
-    ":visibility, :collected_on, NULL, NULL, NULL, NULL, NULL, NULL, :external_ref, "
+    ":publication_consent, :visibility, :collected_on, NULL, NULL, NULL, NULL, NULL, NULL, "
+    ":external_ref, "
     ":created_at, :updated_at, 1, :initiative_id, :organisation_id)"
 )
 LOCKED_INITIATIVE_SQL = {
     "sqlite": INITIATIVE_SQL,  # SQLite is locked whole, by BEGIN IMMEDIATE before the read
-    "postgresql": sa.text(
+    "postgresql": (
         f"SELECT {INITIATIVE_COLUMNS} FROM initiatives WHERE id = :id AND organisation_id = :org "
         "FOR SHARE"
     ),
 }
-TAKE_POSITION_SQL = sa.text(
+TAKE_POSITION_SQL = (
     "UPDATE change_clock SET position = change_clock.position + 1 WHERE change_clock.id = 1 "
     "RETURNING change_clock.position"
 )
-INSERT_AUDIT_SQL = sa.text(
+INSERT_AUDIT_SQL = (
     "INSERT INTO audit_events (id, occurred_at, key_id, channel, action, record_type, "
     "record_id, initiative_id, fields, position, event_type, version, organisation_id) "
     "VALUES (:id, :now, :key, 'api', 'created', 'evidence', :record, :initiative, '[]', "
     ":position, 'evidence.created', 1, :org)"
 )
-INSERT_EVENT_DATA_SQL = sa.text(
+INSERT_EVENT_DATA_SQL = (
     "INSERT INTO event_data (event_id, external_ref, record) VALUES (:event, :ref, :record)"
 )
 IDEMPOTENCY_TTL = dt.timedelta(hours=24)
-CLAIM_KEY_SQL = sa.text(
+CLAIM_KEY_SQL = (
     "INSERT INTO idempotent_requests (credential_id, idempotency_key, request_sha256, "
     "method, path, status, headers, body, created_at, expires_at, organisation_id) "
     "VALUES (:key, :idempotency_key, :sha, :method, :path, NULL, '{}', NULL, :now, "
     ":expires, :org) ON CONFLICT (credential_id, idempotency_key) DO NOTHING"
 )
-SAVE_ANSWER_SQL = sa.text(
+SAVE_ANSWER_SQL = (
     "UPDATE idempotent_requests SET status = :status, headers = :headers, body = :body "
     "WHERE credential_id = :key AND idempotency_key = :idempotency_key "
     "AND organisation_id = :org AND status IS NULL"
@@ -149,14 +156,14 @@ FEED_COLUMNS = (
     "audit_events.fields, audit_events.position, audit_events.event_type, "
     "audit_events.version, event_data.external_ref, event_data.record"
 )
-FEED_SQL = sa.text(
+FEED_SQL = (
     f"SELECT {FEED_COLUMNS} FROM audit_events LEFT OUTER JOIN event_data "
     "ON event_data.event_id = audit_events.id WHERE audit_events.organisation_id = :org "
     f"AND audit_events.record_type IN {FEED_TYPES} "
     f"AND audit_events.event_type IN {FEED_EVENT_TYPES} "
     "AND audit_events.position > :after ORDER BY audit_events.position LIMIT :n"
 )
-FEED_REACHED_SQL = sa.text(
+FEED_REACHED_SQL = (
     "SELECT occurred_at FROM audit_events WHERE organisation_id = :org AND position <= :after "
     "ORDER BY position DESC LIMIT 1"
 )
@@ -170,20 +177,6 @@ class RefusedError(Exception):
         self.status = status
         self.code = code
         self.detail = detail
-
-
-def _driver_url(url: str) -> str:
-    if url.startswith(("postgresql://", "postgres://")):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url
-
-
-def _on_sqlite_connect(connection: Any, _record: Any) -> None:
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
 
 
 # Values as the drivers give them: SQLite keeps JSON and times as text -----------------
@@ -214,31 +207,10 @@ def _day(value: Any) -> str | None:
     return day
 
 
-class Store:
-    """The engine and what differs between SQLite and PostgreSQL when binding values."""
-
-    def __init__(self, url: str) -> None:
-        self.engine = sa.create_engine(_driver_url(url))
-        self.dialect = self.engine.dialect.name
-        self.sqlite = self.dialect == "sqlite"
-        if self.sqlite:
-            sa.event.listen(self.engine, "connect", _on_sqlite_connect)
-
-    def time(self, moment: dt.datetime) -> Any:
-        """A UTC moment as the product stores it: naive UTC."""
-        naive = moment.astimezone(dt.UTC).replace(tzinfo=None)
-        return naive.strftime("%Y-%m-%d %H:%M:%S.%f") if self.sqlite else naive
-
-    def day(self, value: dt.date | None) -> Any:
-        if value is None:
-            return None
-        return value.isoformat() if self.sqlite else value
-
-
 # Authentication ------------------------------------------------------------------------
 
 
-def _caller(connection: sa.Connection, store: Store, scope: str) -> tuple[str, str]:
+def _caller(connection: Session, store: Store, scope: str) -> tuple[str, str]:
     """(organisation id, key id) of the bearer key, if it holds ``scope``."""
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
@@ -250,7 +222,7 @@ def _caller(connection: sa.Connection, store: Store, scope: str) -> tuple[str, s
     refused = RefusedError(401, "invalid_key", "The API key is not valid.")
     if body == token or not key_id or not secret or len(token) > 200:
         raise refused
-    key = connection.execute(KEY_SQL, {"id": key_id}).first()
+    key = connection.first(KEY_SQL, {"id": key_id})
     digest = hashlib.sha256(secret.encode()).hexdigest()
     if key is None or not hmac.compare_digest(key.secret_sha256, digest):
         raise refused
@@ -262,7 +234,7 @@ def _caller(connection: sa.Connection, store: Store, scope: str) -> tuple[str, s
         raise RefusedError(403, "missing_scope", f"This operation needs the {scope!r} scope.")
     last = _moment(key.last_used_at)
     if last is None or now - last > KEY_TOUCH:
-        connection.execute(TOUCH_KEY_SQL, {"now": store.time(now), "id": key_id})
+        connection.run(TOUCH_KEY_SQL, {"now": time_value(store.sqlite, now), "id": key_id})
     return str(key.organisation_id), key_id
 
 
@@ -387,6 +359,7 @@ def _evidence(row: Any, expects_file: bool) -> dict[str, Any]:
         "initiative_id": row.initiative_id,
         "participant_id": row.participant_id,
         "payload": _loaded(row.payload),
+        "publication_consent": row.publication_consent,
         "stage": row.stage,
         "updated_at": _time(row.updated_at),
         "version": row.version,
@@ -410,6 +383,8 @@ def _transition(row: Any) -> dict[str, Any]:
 def _participant(row: Any) -> dict[str, Any]:
     return {
         "consent": row.consent,
+        "consent_given_by": row.consent_given_by,
+        "consent_given_on": _day(row.consent_given_on),
         "consent_recorded_at": _time(row.consent_recorded_at),
         "created_at": _time(row.created_at),
         "display_name": row.display_name,
@@ -417,6 +392,8 @@ def _participant(row: Any) -> dict[str, Any]:
         "external_ref": row.external_ref,
         "id": row.id,
         "initiative_id": row.initiative_id,
+        "publication_consent": row.publication_consent,
+        "publication_consent_recorded_at": _time(row.publication_consent_recorded_at),
         "role": row.role,
         "updated_at": _time(row.updated_at),
         "version": row.version,
@@ -487,12 +464,12 @@ class Anchor:
             for toolkit in self.toolkits.values()
             for kind in toolkit.evidence_types
         }
-        self._evidence_sql: dict[tuple[str, ...], sa.TextClause] = {}
+        self._evidence_sql: dict[tuple[str, ...], str] = {}
         days = os.environ.get("COPROD_FEED_RETENTION_DAYS") or "30"
         self.feed_retention = dt.timedelta(days=int(days))
 
-    def _initiative_row(self, connection: sa.Connection, org: str, initiative_id: str) -> Any:
-        row = connection.execute(INITIATIVE_SQL, {"id": initiative_id, "org": org}).first()
+    def _initiative_row(self, connection: Session, org: str, initiative_id: str) -> Any:
+        row = connection.first(INITIATIVE_SQL, {"id": initiative_id, "org": org})
         if row is None:
             raise RefusedError(404, "not_found", f"There is no initiative {initiative_id!r}.")
         return row
@@ -508,16 +485,14 @@ class Anchor:
             + (" AND id > :after" if after else "")
             + " ORDER BY id LIMIT :n"
         )
-        with self.store.engine.begin() as connection:
+        with self.store.reading() as connection:
             org, _ = _caller(connection, self.store, "read")
-            rows = connection.execute(
-                sa.text(sql), {"org": org, "after": after, "n": limit + 1}
-            ).all()
+            rows = connection.all(sql, {"org": org, "after": after, "n": limit + 1})
         body, headers = _page(rows, limit, _initiative)
         return _reply(body, headers=headers)
 
     def show_initiative(self, initiative_id: str) -> Response:
-        with self.store.engine.begin() as connection:
+        with self.store.reading() as connection:
             org, _ = _caller(connection, self.store, "read")
             row = self._initiative_row(connection, org, initiative_id)
         return _reply(_initiative(row), headers={"ETag": f'"{row.id}.{row.version}"'})
@@ -536,7 +511,7 @@ class Anchor:
                 raise RefusedError(422, "invalid_request", "updated_since is not a time.") from None
             if moment.tzinfo is None:
                 raise RefusedError(422, "invalid_request", "Give updated_since with its offset.")
-            filters["updated_since"] = self.store.time(moment)
+            filters["updated_since"] = time_value(self.store.sqlite, moment)
         if after:
             if since is not None:
                 raise RefusedError(422, "invalid_request", "The anchor pages since only once.")
@@ -552,17 +527,17 @@ class Anchor:
             if "after" in shape:
                 where.append("id > :after")
             order = "updated_at, id" if "updated_since" in shape else "id"
-            sql = sa.text(
+            sql = (
                 f"SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE {' AND '.join(where)} "
                 f"ORDER BY {order} LIMIT :n"
             )
             self._evidence_sql[shape] = sql
-        with self.store.engine.begin() as connection:
+        with self.store.reading() as connection:
             org, _ = _caller(connection, self.store, "read")
             initiative = self._initiative_row(connection, org, initiative_id)
-            rows = connection.execute(
+            rows = connection.all(
                 sql, {"org": org, "initiative": initiative.id, "n": limit + 1, **filters}
-            ).all()
+            )
         toolkit_key = initiative.toolkit_key
         body, headers = _page(
             rows,
@@ -574,7 +549,7 @@ class Anchor:
 
     def progress(self, initiative_id: str) -> Response:
         moves: list[dict[str, Any]] = []
-        with self.store.engine.begin() as connection:
+        with self.store.reading() as connection:
             org, _ = _caller(connection, self.store, "read")
             initiative = self._initiative_row(connection, org, initiative_id)
             view = self._view(connection, org, initiative)
@@ -587,6 +562,10 @@ class Anchor:
                     decision = self.host.decide_transition(view, target)
                     moves.append(
                         {
+                            "advice": [
+                                {"code": a.code, "message": a.message, "plugin": a.plugin}
+                                for a in decision.advice
+                            ],
                             "allowed": decision.allowed,
                             "blockers": [
                                 {"code": b.code, "message": b.message, "plugin": b.plugin}
@@ -606,21 +585,21 @@ class Anchor:
         }
         return _reply(body)
 
-    def _view(self, connection: sa.Connection, org: str, initiative: Any) -> InitiativeView:
+    def _view(self, connection: Session, org: str, initiative: Any) -> InitiativeView:
         """What the plugins judge, read as the product reads it: where it stands at once,
         the rest only when a rule looks at it (the core's read-on-demand sequences)."""
         where = {"org": org, "initiative": initiative.id}
-        reached = connection.execute(STAGES_SQL, where).scalars().all()
+        reached = [row.stage for row in connection.all(STAGES_SQL, where)]
 
         def participants() -> Iterator[ParticipantView]:
-            for row in connection.execute(PARTICIPANTS_SQL, where):
-                yield ParticipantView(ParticipantRole(row.role), Consent(row.consent))
+            for row in connection.all(PARTICIPANTS_SQL, where):
+                yield ParticipantView(ParticipantRole(row.role), Consent(row.consent), row.id)
 
         def activities() -> Iterator[ActivityView]:
             roles: dict[str, list[ParticipantRole]] = {}
-            for link in connection.execute(ACTIVITY_ROLES_SQL, where):
+            for link in connection.all(ACTIVITY_ROLES_SQL, where):
                 roles.setdefault(link.activity_id, []).append(ParticipantRole(link.role))
-            for row in connection.execute(ACTIVITIES_SQL, where):
+            for row in connection.all(ACTIVITIES_SQL, where):
                 yield ActivityView(
                     row.activity_type,
                     row.stage,
@@ -630,7 +609,7 @@ class Anchor:
                 )
 
         def evidence() -> Iterator[EvidenceView]:
-            for row in connection.execute(VIEW_EVIDENCE_SQL, where):
+            for row in connection.all(VIEW_EVIDENCE_SQL, where):
                 yield EvidenceView(
                     row.evidence_type,
                     row.stage,
@@ -642,12 +621,12 @@ class Anchor:
                 )
 
         def assessments() -> Iterator[AssessmentView]:
-            for row in connection.execute(ASSESSMENTS_SQL, where):
+            for row in connection.all(ASSESSMENTS_SQL, where):
                 yield AssessmentView(
                     row.scale, ParticipantRole(row.perspective), _loaded(row.ratings), row.cycle
                 )
 
-        return InitiativeView(
+        view = InitiativeView(
             toolkit=initiative.toolkit_key,
             stage=initiative.stage,
             cycle=initiative.cycle,
@@ -656,7 +635,15 @@ class Anchor:
             activities=ReadOnDemand(activities),
             evidence=ReadOnDemand(evidence),
             assessments=ReadOnDemand(assessments),
+            id=initiative.id,
         )
+        # The aggregate questions, answered by the database as the product's are.
+        toolkit = self.toolkits.get(initiative.toolkit_key)
+        stages = tuple(stage.key for stage in toolkit.stages) if toolkit is not None else ()
+        tally = SqlTally(
+            connection, self.store.sqlite, org, initiative.id, initiative.cycle, stages
+        )
+        return answered_by(view, tally)
 
     def list_events(self) -> Response:
         """A page of the change feed from a cursor (the bench always sends one)."""
@@ -665,12 +652,12 @@ class Anchor:
         if after is None:
             raise RefusedError(422, "invalid_request", "The anchor reads the feed by cursor.")
         now = dt.datetime.now(dt.UTC)
-        with self.store.engine.begin() as connection:
+        with self.store.reading() as connection:
             org, _ = _caller(connection, self.store, "read")
-            reached = connection.execute(FEED_REACHED_SQL, {"org": org, "after": after}).scalar()
+            reached = connection.scalar(FEED_REACHED_SQL, {"org": org, "after": after})
             if reached is not None and _moment(reached) < now - self.feed_retention:  # type: ignore[operator]
                 raise RefusedError(410, "cursor_expired", "This cursor is past the retention.")
-            page = connection.execute(FEED_SQL, {"org": org, "after": after, "n": limit}).all()
+            page = connection.all(FEED_SQL, {"org": org, "after": after, "n": limit})
             toolkits = self._toolkits_of(connection, org, page)
         items = [self._change(row, toolkits) for row in page]
         last = page[-1].position if page else after
@@ -680,9 +667,7 @@ class Anchor:
         headers = {"Link": f'<{request.base_url}?{urlencode(query)}>; rel="next"'}
         return _reply({"items": items, "next_cursor": next_cursor}, headers=headers)
 
-    def _toolkits_of(
-        self, connection: sa.Connection, org: str, rows: Sequence[Any]
-    ) -> dict[str, str]:
+    def _toolkits_of(self, connection: Session, org: str, rows: Sequence[Any]) -> dict[str, str]:
         """The toolkit of each initiative whose evidence the page shows (whether its type
         takes a file), in one statement."""
         wanted = sorted(
@@ -690,12 +675,10 @@ class Anchor:
         )
         if not wanted:
             return {}
-        found = connection.execute(
-            sa.text(
-                "SELECT id, toolkit_key FROM initiatives WHERE organisation_id = :org "
-                "AND id IN :ids"
-            ).bindparams(sa.bindparam("ids", expanding=True)),
-            {"org": org, "ids": wanted},
+        ids, params = in_list("ids", wanted)
+        found = connection.all(
+            f"SELECT id, toolkit_key FROM initiatives WHERE organisation_id = :org AND id IN {ids}",
+            {"org": org, **params},
         )
         return {row.id: row.toolkit_key for row in found}
 
@@ -742,14 +725,10 @@ class Anchor:
         evidence_type = str(body.get("evidence_type"))
         now = dt.datetime.now(dt.UTC)
         store = self.store
-        with store.engine.begin() as connection:
+        with store.writing() as connection:  # on SQLite, the write lock before the reads
             org, key_id = _caller(connection, store, "write")
-            if store.sqlite:  # the write lock before the reads the write depends on
-                driver: Any = connection.connection.dbapi_connection
-                if not driver.in_transaction:
-                    connection.exec_driver_sql("BEGIN IMMEDIATE")
             if idempotency_key is not None:  # the claim commits with the write, or not at all
-                claimed = connection.execute(
+                claimed = connection.run(
                     CLAIM_KEY_SQL,
                     {
                         "key": key_id,
@@ -757,17 +736,16 @@ class Anchor:
                         "sha": _fingerprint(),
                         "method": request.method,
                         "path": request.path,
-                        "now": store.time(now),
-                        "expires": store.time(now + IDEMPOTENCY_TTL),
+                        "now": time_value(store.sqlite, now),
+                        "expires": time_value(store.sqlite, now + IDEMPOTENCY_TTL),
                         "org": org,
                     },
-                    execution_options={"preserve_rowcount": True},
                 )
-                if claimed.rowcount != 1:
+                if claimed != 1:
                     raise RefusedError(409, "idempotency_key_taken", "The anchor replays nothing.")
-            initiative = connection.execute(
+            initiative = connection.first(
                 LOCKED_INITIATIVE_SQL[store.dialect], {"id": initiative_id, "org": org}
-            ).first()
+            )
             if initiative is None:
                 raise RefusedError(404, "not_found", f"There is no initiative {initiative_id!r}.")
             if initiative.status == "archived":
@@ -776,11 +754,15 @@ class Anchor:
                 raise RefusedError(
                     422, "invalid_request", f"Unknown evidence type {evidence_type!r}."
                 )
+            stage = body.get("stage") or initiative.stage
+            reached = connection.all(STAGES_SQL, {"org": org, "initiative": initiative.id})
+            if stage not in {item.stage for item in reached}:  # as the product checks it
+                raise RefusedError(422, "invalid_request", f"Stage {stage!r} is not reached.")
             collected = body.get("collected_on")
             row = {
                 "id": new_id("evd"),
                 "evidence_type": evidence_type,
-                "stage": body.get("stage") or initiative.stage,
+                "stage": stage,
                 "cycle": body.get("cycle") or initiative.cycle,
                 "activity_id": body.get("activity_id"),
                 "participant_id": body.get("participant_id"),
@@ -788,21 +770,22 @@ class Anchor:
                 "indicators": list(dict.fromkeys(body.get("indicators", []))),
                 "payload": body["payload"],
                 "consent": body.get("consent", "not_recorded"),
+                "publication_consent": body.get("publication_consent", "not_recorded"),
                 "visibility": body.get("visibility", "organisation"),
                 "collected_on": dt.date.fromisoformat(collected) if collected else None,
                 "external_ref": body.get("external_ref"),
                 "initiative_id": initiative.id,
                 "organisation_id": org,
             }
-            stored_time = store.time(now)
-            connection.execute(
+            stored_time = time_value(store.sqlite, now)
+            connection.run(
                 INSERT_EVIDENCE_SQL,
                 {
                     **row,
                     "dimensions": json.dumps(row["dimensions"]),
                     "indicators": json.dumps(row["indicators"]),
                     "payload": json.dumps(row["payload"]),
-                    "collected_on": store.day(row["collected_on"]),
+                    "collected_on": day_value(store.sqlite, row["collected_on"]),
                     "created_at": stored_time,
                     "updated_at": stored_time,
                 },
@@ -822,9 +805,9 @@ class Anchor:
                 "updated_at": now.isoformat(),
                 "version": 1,
             }
-            position = connection.execute(TAKE_POSITION_SQL).scalar_one()
+            position = connection.scalar(TAKE_POSITION_SQL)
             event_id = new_id("aud")
-            connection.execute(
+            connection.run(
                 INSERT_AUDIT_SQL,
                 {
                     "id": event_id,
@@ -836,7 +819,7 @@ class Anchor:
                     "org": org,
                 },
             )
-            connection.execute(
+            connection.run(
                 INSERT_EVENT_DATA_SQL,
                 {"event": event_id, "ref": row["external_ref"], "record": json.dumps(shown)},
             )
@@ -857,6 +840,7 @@ class Anchor:
             "initiative_id": initiative.id,
             "participant_id": row["participant_id"],
             "payload": row["payload"],
+            "publication_consent": row["publication_consent"],
             "stage": row["stage"],
             "updated_at": now.isoformat(),
             "version": 1,
@@ -868,8 +852,8 @@ class Anchor:
         }
         reply = _reply(record, 201, headers)
         if idempotency_key is not None:  # the answer, for a retry, once the write committed
-            with store.engine.begin() as connection:
-                connection.execute(
+            with store.writing() as connection:
+                connection.run(
                     SAVE_ANSWER_SQL,
                     {
                         "status": 201,
@@ -890,19 +874,30 @@ def _candidates(toolkit: Toolkit, stage: str, reached: Sequence[str]) -> list[st
         return []
     here = keys.index(stage)
     options = keys[here + 1 : here + 2]
-    if toolkit.stage_flow is StageFlow.CYCLIC and here == len(keys) - 1:
+    last = here == len(keys) - 1
+    if toolkit.stage_flow in {StageFlow.CYCLIC, StageFlow.ITERATIVE} and last:
         options.append(keys[0])
     if toolkit.stage_flow is StageFlow.REVISITABLE:
         options += [key for key in keys[:here] if key in reached]
+    if toolkit.stage_flow is StageFlow.ITERATIVE:
+        options += [key for key in keys[:here] if not (last and key == keys[0])]
     return options
 
 
 def create_app(url: str | None = None) -> Flask:
-    """The anchor app on ``url`` (else ``COPROD_DATABASE_URL``), with the installed plugins."""
-    store = Store(url or os.environ["COPROD_DATABASE_URL"])
+    """The honest anchor on ``url`` (else ``COPROD_DATABASE_URL``): the driver by hand."""
+    return _app(RawStore(url or os.environ["COPROD_DATABASE_URL"]))
+
+
+def create_core_app(url: str | None = None) -> Flask:
+    """The second anchor: the same endpoints through SQLAlchemy Core's engine."""
+    return _app(CoreStore(url or os.environ["COPROD_DATABASE_URL"]))
+
+
+def _app(store: Store) -> Flask:
     anchor = Anchor(store, load_plugins())
     app = Flask("bench_anchor")
-    app.extensions[ENGINE] = store.engine
+    app.extensions[STORE] = store
     app.add_url_rule("/api/v1/initiatives", "list_initiatives", anchor.list_initiatives)
     app.add_url_rule(
         "/api/v1/initiatives/<initiative_id>", "show_initiative", anchor.show_initiative

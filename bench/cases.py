@@ -157,7 +157,7 @@ def long_cases(seeded: Seeded) -> list[Case]:
 
 @dataclass(slots=True)
 class Check:
-    """What the one-off run found for one case."""
+    """What the one-off run found for one case (the anchors' figures keyed by anchor)."""
 
     product_status: int = 0
     anchor_status: int = 0
@@ -166,10 +166,18 @@ class Check:
     same: bool = False
     notes: list[str] = field(default_factory=list)
     product_statements: list[str] = field(default_factory=list)
+    anchor_statements: list[str] = field(default_factory=list)
+    product_body: Any = None
+    anchor_bodies: dict[str, Any] = field(default_factory=dict)
+    core_status: int = 0
+    core_sql: int = 0
 
     @property
     def ok(self) -> bool:
-        return self.same and self.product_status == self.anchor_status
+        statuses = {self.product_status, self.anchor_status} | (
+            {self.core_status} if self.core_status else set()
+        )
+        return self.same and len(statuses) == 1
 
 
 class _Counter:
@@ -182,28 +190,35 @@ class _Counter:
 
 
 @contextmanager
-def _apps(url: str) -> Iterator[tuple[Flask, Flask]]:
+def _apps(url: str, core: bool) -> Iterator[tuple[Flask, dict[str, Flask]]]:
+    """The product, the honest anchor and (with ``core``) the SQLAlchemy Core anchor."""
     with tempfile.TemporaryDirectory(prefix="coprod-bench-files-") as files:
         product = create_product(
-            {"DATABASE_URL": url, "FILES_DIR": files, "FEED_RETENTION_DAYS": FEED_RETENTION_DAYS}
+            {
+                "DATABASE_URL": url,
+                "FILES_DIR": files,
+                "FEED_RETENTION_DAYS": FEED_RETENTION_DAYS,
+                "RATE_LIMIT": "off",  # as served under load
+            }
         )
         os.environ["COPROD_FEED_RETENTION_DAYS"] = FEED_RETENTION_DAYS
-        anchor_app = anchor.create_app(url)
+        anchors = {"anchor": anchor.create_app(url)}
+        if core:
+            anchors["core"] = anchor.create_core_app(url)
         try:
-            yield product, anchor_app
+            yield product, anchors
         finally:
             services(product).database.dispose()
-            anchor_app.extensions[anchor.ENGINE].dispose()
+            for app in anchors.values():
+                app.extensions[anchor.STORE].dispose()
 
 
-def check_cases(seeded: Seeded, cases: list[Case]) -> dict[str, Check]:
-    """Request each case once from both apps: statuses, bodies and SQL statements."""
+def check_cases(seeded: Seeded, cases: list[Case], *, core: bool = True) -> dict[str, Check]:
+    """Request each case once from the product and the anchors: statuses, bodies and SQL."""
     headers = {"Authorization": f"Bearer {seeded.token}"}
     found: dict[str, Check] = {}
-    with _apps(seeded.target.url) as (product, anchor_app):
+    with _apps(seeded.target.url, core) as (product, anchors):
         product_count = _Counter(services(product).database.engine)
-        anchor_count = _Counter(anchor_app.extensions[anchor.ENGINE])
-        clients = product.test_client(), anchor_app.test_client()
         for case in cases:
             check = Check()
             path = case.requests.paths[0]
@@ -216,20 +231,35 @@ def check_cases(seeded: Seeded, cases: list[Case]) -> dict[str, Check]:
                     return client.post(path, headers=sent, json=case.requests.body)
                 return client.get(path, headers=headers)
 
-            answers = []
-            for client, counter in zip(clients, (product_count, anchor_count), strict=True):
-                if not case.writes:
-                    ask(client)  # warm: the first request of a process reads more
-                counter.statements.clear()
-                answers.append(ask(client))
-            mine, theirs = answers
-            check.product_status, check.anchor_status = mine.status_code, theirs.status_code
+            client = product.test_client()
+            if not case.writes:
+                ask(client)  # warm: the first request of a process reads more
+            product_count.statements.clear()
+            mine = ask(client)
+            check.product_status = mine.status_code
             check.product_sql = len(product_count.statements)
-            check.anchor_sql = len(anchor_count.statements)
             check.product_statements = list(product_count.statements)
-            check.same = _same(
-                case, mine.get_json(silent=True), theirs.get_json(silent=True), check
-            )
+            check.product_body = mine.get_json(silent=True)
+            check.same = True
+            for name, app in anchors.items():
+                store = app.extensions[anchor.STORE]
+                anchor_client = app.test_client()
+                if not case.writes:
+                    ask(anchor_client)
+                store.trace = []
+                theirs = ask(anchor_client)
+                statements, store.trace = store.trace, None
+                body = theirs.get_json(silent=True)
+                check.anchor_bodies[name] = body
+                if name == "anchor":
+                    check.anchor_status = theirs.status_code
+                    check.anchor_sql = len(statements)
+                    check.anchor_statements = [" ".join(item.split()) for item in statements]
+                else:
+                    check.core_status = theirs.status_code
+                    check.core_sql = len(statements)
+                if not _same(case, check.product_body, body, check, name):
+                    check.same = False
             if case.key.startswith("feed-") and check.product_sql > check.anchor_sql:
                 check.notes.append(
                     f"the product sent {check.product_sql} SQL statements and the anchor "
@@ -243,17 +273,17 @@ def check_cases(seeded: Seeded, cases: list[Case]) -> dict[str, Check]:
                     f"{check.anchor_sql}: the anchor may need updating to the product's SQL"
                 )
             if case.key == "list-evidence":
-                _check_cursor(mine.get_json(silent=True), check)
+                _check_cursor(check.product_body, check)
             if case.key == "far-page":
-                _check_far_page(seeded, mine.get_json(silent=True), check)
+                _check_far_page(seeded, check.product_body, check)
             found[case.key] = check
     forget_bench_writes(seeded)
     return found
 
 
-def _same(case: Case, mine: Any, theirs: Any, check: Check) -> bool:
+def _same(case: Case, mine: Any, theirs: Any, check: Check, name: str = "anchor") -> bool:
     if not isinstance(mine, dict) or not isinstance(theirs, dict):
-        check.notes.append("an answer is not a JSON object")
+        check.notes.append(f"an answer is not a JSON object ({name})")
         return False
     if case.writes:
         # Ids and times differ between two creations; the fields and the rest must not.
@@ -262,7 +292,7 @@ def _same(case: Case, mine: Any, theirs: Any, check: Check) -> bool:
         theirs = {key: value for key, value in theirs.items() if key not in varying}
     if mine == theirs:
         return True
-    check.notes.append(f"bodies differ: {_difference(mine, theirs)}")
+    check.notes.append(f"bodies differ ({name}): {_difference(mine, theirs)}")
     return False
 
 

@@ -28,6 +28,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 LUA = pathlib.Path(__file__).resolve().parent / "wrk" / "case.lua"
 PRODUCT_APP = "api:create_app()"
 ANCHOR_APP = "bench.anchor:create_app()"
+CORE_ANCHOR_APP = "bench.anchor:create_core_app()"
 FEED_RETENTION_DAYS = "36500"
 """The seeded events span three years: both apps keep them all in the feed (the default
 30 days would answer a cursor into them 410 cursor_expired)."""

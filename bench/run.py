@@ -24,6 +24,7 @@ from bench.cases import Case, build_cases, check_cases, long_cases
 from bench.explain import explain
 from bench.load import (
     ANCHOR_APP,
+    CORE_ANCHOR_APP,
     PRODUCT_APP,
     WRK_INSTALL,
     LoadSettings,
@@ -107,6 +108,16 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="skip the single requests on the long initiative (seconds each at 1M evidence)",
     )
     parser.add_argument(
+        "--sizes",
+        help="comma-separated sizes of the profile to run, by label (1k, 1M; default all)",
+    )
+    parser.add_argument(
+        "--no-core-anchor",
+        dest="core",
+        action="store_false",
+        help="skip the second anchor (the same SQL through SQLAlchemy Core), a third less time",
+    )
+    parser.add_argument(
         "--explain",
         action="store_true",
         help="also write the plans of the product's queries at the largest size",
@@ -138,6 +149,14 @@ def main(argv: list[str] | None = None) -> int:
             if value is not None
         },
     )
+    if args.sizes:
+        chosen = {label.strip().lower() for label in args.sizes.split(",")}
+        sizes = tuple(size for size in profile.sizes if size.label.lower() in chosen)
+        if not sizes:
+            known = ", ".join(size.label for size in profile.sizes)
+            print(f"No such size in the {profile.name} run: choose from {known}.")
+            return 2
+        profile = dataclasses.replace(profile, sizes=sizes)
     kinds = [kind.strip() for kind in args.databases.split(",") if kind.strip()]
     postgresql: str | None = args.postgresql if "postgresql" in kinds else None
     if postgresql is not None:
@@ -194,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
             for case in long_cases(item)
             if args.long and (wanted is None or case.key in wanted)
         ]
-        rows, single = _measure(item, cases, long, load, logs)
+        rows, single = _measure(item, cases, long, load, logs, core=args.core)
         run["rows"] += rows
         run["single"] += single
     run["goals"] = [dataclasses.asdict(goal) for goal in report.goals(run["rows"], run["single"])]
@@ -205,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     run["load_average_at_end"] = [round(value, 2) for value in os.getloadavg()]
     table = report.markdown(run)
     args.results.mkdir(parents=True, exist_ok=True)
-    stem = "latest" if profile is FULL else "quick"
+    stem = "latest" if profile.name == "full" else "quick"
     (args.results / f"{stem}.md").write_text(table)
     (args.results / f"{stem}.json").write_text(json.dumps(run, indent=2) + "\n")
     if args.explain:
@@ -221,12 +240,14 @@ def _measure(
     long: list[Case],
     load: LoadSettings,
     logs: pathlib.Path,
+    *,
+    core: bool = True,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Every case on the product and the anchor, served side by side on one database."""
+    """Every case on the product and the anchors, served side by side on one database."""
     target = seeded.target
     bring_current(seeded, _log)
     _log(f"{target.name} {target.size.label}: checking {len(cases)} cases in process")
-    checks = check_cases(seeded, cases)
+    checks = check_cases(seeded, cases, core=core)
     for key, check in checks.items():
         if not check.ok:
             _log(f"  {key}: product and anchor disagree: {'; '.join(check.notes)}")
@@ -236,6 +257,8 @@ def _measure(
         "product": Server(PRODUCT_APP, target.url, settings, folder),
         "anchor": Server(ANCHOR_APP, target.url, settings, folder),
     }
+    if core:
+        servers["core"] = Server(CORE_ANCHOR_APP, target.url, settings, folder, name="core")
     rows: list[dict[str, Any]] = []
     try:
         for server in servers.values():
@@ -244,11 +267,16 @@ def _measure(
             figures = _load_case(seeded, case, servers, load)
             product, anchor = figures["product"], figures["anchor"]
             ratio = product["rps"] / anchor["rps"] if anchor["rps"] else None
+            core_side = figures.get("core")
+            core_ratio = (
+                product["rps"] / core_side["rps"] if core_side and core_side["rps"] else None
+            )
             check = checks[case.key]
             _log(
                 f"  {target.name} {target.size.label} {case.key}: product "
                 f"{product['rps']:.0f} req/s, anchor {anchor['rps']:.0f} req/s, "
                 f"ratio {ratio if ratio is None else round(ratio, 2)}"
+                + (f", Core anchor {core_side['rps']:.0f} req/s" if core_side else "")
             )
             rows.append(
                 {
@@ -259,11 +287,14 @@ def _measure(
                     "ratio": ratio,
                     "product": product,
                     "anchor": anchor,
+                    "core": core_side,
+                    "core_ratio": core_ratio,
                     "check": {
                         "ok": check.ok,
                         "notes": check.notes,
                         "product_sql": check.product_sql,
                         "anchor_sql": check.anchor_sql,
+                        "core_sql": check.core_sql,
                         "product_status": check.product_status,
                         "anchor_status": check.anchor_status,
                         "product_statements": check.product_statements,

@@ -386,6 +386,8 @@ class _Loader:
         for column, processor in zip(self.columns, self.processors, strict=True):
             if column.name in row:
                 value = row[column.name]
+            elif column.default is not None and column.default.is_scalar:
+                value = column.default.arg  # a column added since: what the model writes
             elif column.nullable:
                 value = None
             else:
@@ -693,6 +695,7 @@ def _evidence_rows(plan: _Plan) -> Iterator[dict[str, Any]]:
     rng = plan.rng
     checked: set[tuple[str, str, str]] = set()
     founding = {plan.long.id, *(item.id for item in plan.hot)}
+    kept_in: dict[str, dict[str, tuple[str, ...]]] = {}
     for number, (owner, moment) in enumerate(plan.owners()):
         toolkit = owner.toolkit
         if owner.id in founding:
@@ -701,16 +704,20 @@ def _evidence_rows(plan: _Plan) -> Iterator[dict[str, Any]]:
                 (key, kind) for key, kind in plan.templates[toolkit.key] if key == "session-notes"
             )
             stage = "focus-it"
-        else:
-            evidence_type, kind = rng.choice(plan.templates[toolkit.key])
-            stage = rng.choice(owner.reached)
-            allowed = toolkit.evidence_type(evidence_type)
-            while allowed is not None and allowed.stages and stage not in allowed.stages:
-                # A type kept to stages (API 1.1) goes where it is allowed, or another is drawn.
-                evidence_type, kind = rng.choice(plan.templates[toolkit.key])
-                allowed = toolkit.evidence_type(evidence_type)
+        else:  # a type recorded in a stage the initiative reached (API 1.1's stages)
+            kept = kept_in.get(toolkit.key)
+            if kept is None:
+                kept = kept_in[toolkit.key] = {
+                    item.key: tuple(item.stages) for item in toolkit.evidence_types
+                }
+            fits = [
+                (key, kind, [s for s in owner.reached if not kept[key] or s in kept[key]])
+                for key, kind in plan.templates[toolkit.key]
+            ]
+            evidence_type, kind, stages = rng.choice([item for item in fits if item[2]])
+            stage = rng.choice(stages)
         payload = content.payload(kind, rng, number)
-        keys = [item.key for item in toolkit.dimensions]  # some toolkits have one, or none
+        keys = [item.key for item in toolkit.dimensions]  # a toolkit may have only one
         dimensions = rng.sample(keys, rng.randint(min(1, len(keys)), min(2, len(keys))))
         if (toolkit.key, evidence_type, stage) not in checked or number % 997 == 0:
             _check(plan, owner, evidence_type, stage, payload, dimensions)

@@ -66,6 +66,14 @@ def load_json(text: str | bytes) -> Any:
     anything else (such as a document with surrounding whitespace, or no document at all)
     goes to ``json.loads`` itself, so the result, or the error, is always its own.
     """
+    if isinstance(text, str):  # SQLite's text: the scanner, without loads' two regex trims
+        try:
+            value, end = _scan_json(text, 0)
+        except (StopIteration, ValueError):
+            return json.loads(text)
+        if end == len(text):
+            return value
+        return json.loads(text)
     if isinstance(text, bytes) and not text.startswith(b"\xef\xbb\xbf") and 0 not in text[:4]:
         decoded = text.decode("utf-8", "surrogatepass")
         try:
