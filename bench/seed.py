@@ -678,6 +678,7 @@ def _activity_rows(plan: _Plan) -> tuple[list[dict[str, Any]], list[dict[str, An
                     "starts_on": moment.date(),
                     "ends_on": moment.date(),
                     "outcomes": "",
+                    "tags": [],  # no labels: the filtered lists are not benched yet
                     "external_ref": None,
                     "created_at": moment,
                     "updated_at": moment,
