@@ -85,5 +85,11 @@ def test_walking_the_star_over_http(coprod_client):
     api.created(f"initiatives/{initiative}/evidence", charter)
     entry = api.move(initiative, "grow-it")
     assert entry["stage"] == "grow-it"
-    assert api.progress(initiative)["moves"] == []  # the end of the Star's road
+    # The end of the round: the Star goes round again, once Grow it has left a trace.
+    [offered] = api.progress(initiative)["moves"]
+    assert (offered["to_stage"], offered["new_round"], offered["allowed"]) == (
+        "map-it",
+        True,
+        False,
+    )
     assert api.with_scope("read").post("initiatives", json={}).status_code == 403
