@@ -1,19 +1,27 @@
 """``python -m bench.files``: evidence file throughput, local folder and object storage.
 
 Uploads (PUT /api/v1/evidence/{id}/file) and downloads (GET .../file) of the same bytes
-through gunicorn (2 gthread workers of 4 threads, as the main suite serves), once with
-the local folder and once with object storage on moto's S3 server (``moto_server``, a
-process of its own on loopback), beside the anchor: raw boto3 putting and getting the
-same bytes in the same moto server (``upload_fileobj``, which sends parts in parallel
-threads, and ``get_object`` read in chunks). Each figure is MiB/s over ``--rounds``
-transfers after one warm-up, for a file under one part (4 MiB) and one of several parts
-(48 MiB). Writes ``bench/results/files.md`` and ``files.json``.
+through gunicorn (2 gthread workers of 4 threads, as the main suite serves), on the local
+folder and on object storage on moto's S3 server (``moto_server``, a process of its own
+on loopback), beside the anchor: raw boto3 putting and getting the same bytes in the same
+moto server (``upload_fileobj``, which sends parts in parallel threads, and
+``get_object`` read in chunks). With ``--before PATH`` (another checkout's tree, such as
+``git archive main | tar -x -C PATH``), that tree's product is served beside this one's,
+on the same database and store, and measured in the same runs.
+
+Each figure is MiB/s over ``--rounds`` transfers after one warm-up, for a file under one
+part (4 MiB) and one of several parts (48 MiB). The whole set is measured ``--runs`` times,
+every server and the anchor in turn within each run (the order turning from run to run),
+so that the load of the rest of the machine falls on all alike; the table gives the
+median of the runs and their spread, and each path's ratio to the anchor of its own run.
+Writes ``bench/results/files.md`` and ``files.json``.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import hashlib
 import http.client
 import io
@@ -22,6 +30,7 @@ import os
 import pathlib
 import secrets
 import socket
+import statistics
 import struct
 import subprocess
 import sys
@@ -36,6 +45,9 @@ from toolkits_core.service import Database, create_key, create_organisation
 MiB = 1024 * 1024
 SIZES = {"4 MiB": 4 * MiB, "48 MiB": 48 * MiB}
 RESULTS = pathlib.Path(__file__).parent / "results"
+Figures = dict[str, float]
+Runs = dict[str, dict[str, list[Figures]]]
+"""size label -> path -> one figure per run."""
 ACCESS = {
     "AWS_ACCESS_KEY_ID": "bench",
     "AWS_SECRET_ACCESS_KEY": "bench",
@@ -62,9 +74,15 @@ def _wait_for(port: int, process: subprocess.Popen[bytes], what: str) -> None:
 
 
 @contextlib.contextmanager
-def _process(command: list[str], env: dict[str, str], port: int, what: str) -> Iterator[None]:
+def _process(
+    command: list[str],
+    env: dict[str, str],
+    port: int,
+    what: str,
+    cwd: pathlib.Path | None = None,
+) -> Iterator[None]:
     process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
         _wait_for(port, process, what)
@@ -123,7 +141,8 @@ def _timed(action: Callable[[], None], rounds: int) -> float:
     return (time.perf_counter() - started) / rounds
 
 
-def measure_product(port: int, token: str, content: bytes, rounds: int) -> dict[str, float]:
+def product_measurer(port: int, token: str, content: bytes, rounds: int) -> Callable[[], Figures]:
+    """Make a piece of evidence on the server, and a measurement of its file's transfers."""
     api = Api(port, token)
     status, body = api.call(
         "POST",
@@ -154,10 +173,14 @@ def measure_product(port: int, token: str, content: bytes, rounds: int) -> dict[
         assert digest == expected, "the download is the bytes uploaded"
 
     size = len(content) / MiB
-    return {"upload": size / _timed(put, rounds), "download": size / _timed(get, rounds)}
+
+    def measure() -> Figures:
+        return {"upload": size / _timed(put, rounds), "download": size / _timed(get, rounds)}
+
+    return measure
 
 
-def measure_anchor(endpoint: str, bucket: str, content: bytes, rounds: int) -> dict[str, float]:
+def measure_anchor(endpoint: str, bucket: str, content: bytes, rounds: int) -> Figures:
     import boto3
 
     client = boto3.client("s3", endpoint_url=endpoint, **_credentials())
@@ -205,9 +228,19 @@ def _database(postgresql: str | None, prefix: str, work: pathlib.Path) -> Databa
     return database
 
 
+def _gunicorn(port: int) -> list[str]:
+    return [
+        sys.executable, "-m", "gunicorn", "--config=python:api.gunicorn_conf",
+        "--workers=2", "--threads=4", f"--bind=127.0.0.1:{port}", "--timeout=300",
+        "api:create_app()",
+    ]  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.files", description=__doc__)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=5, help="transfers per figure")
+    parser.add_argument("--runs", type=int, default=5, help="runs of the whole set")
+    parser.add_argument("--before", type=pathlib.Path, help="another tree to serve beside")
     parser.add_argument(
         "--postgresql",
         default=os.environ.get("COPROD_BENCH_POSTGRESQL", "postgresql://postgres@127.0.0.1:5432"),
@@ -231,8 +264,12 @@ def main(argv: list[str] | None = None) -> int:
         "COPROD_MAX_UPLOAD_BYTES": str(128 * MiB),
     }
     moto = [str(pathlib.Path(sys.executable).with_name("moto_server")), "-p", str(moto_port)]
-    results: dict[str, dict[str, dict[str, float]]] = {}
-    with _process(moto, env, moto_port, "moto_server"):
+    trees = {"": pathlib.Path(__file__).resolve().parent.parent}
+    if args.before:
+        trees["before: "] = args.before.resolve()
+    runs: Runs = {}
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_process(moto, env, moto_port, "moto_server"))
         import boto3
 
         bucket = f"bench-{secrets.token_hex(4)}"
@@ -241,45 +278,80 @@ def main(argv: list[str] | None = None) -> int:
             "local folder": {"COPROD_FILES_DIR": str(work / "files"), "COPROD_FILES_URL": ""},
             "object store": {"COPROD_FILES_URL": f"s3://{bucket}/coprod"},
         }
-        for label, size in SIZES.items():
-            content = wav(size)
-            results[label] = {
-                "anchor (raw boto3)": measure_anchor(endpoint, bucket, content, args.rounds)
-            }
+        servers: dict[str, int] = {}
+        for tree_label, tree in trees.items():
             for store, settings in stores.items():
                 port = _free_port()
-                command = [
-                    sys.executable, "-m", "gunicorn", "--config=python:api.gunicorn_conf",
-                    "--workers=2", "--threads=4", f"--bind=127.0.0.1:{port}", "--timeout=300",
-                    "api:create_app()",
-                ]  # fmt: skip
-                with _process(command, {**env, **settings}, port, "gunicorn"):
-                    results[label][store] = measure_product(port, token, content, args.rounds)
-                print(f"{label} {store}: {results[label][store]}", flush=True)
+                served = {**env, **settings, "PYTHONPATH": str(tree)}
+                stack.enter_context(_process(_gunicorn(port), served, port, "gunicorn", tree))
+                servers[tree_label + store] = port
+        for label, size in SIZES.items():
+            content = wav(size)
+            runs[label] = {}
+            paths: list[tuple[str, Callable[[], Figures]]] = [
+                (ANCHOR, functools.partial(measure_anchor, endpoint, bucket, content, args.rounds))
+            ]
+            for path, port in servers.items():
+                measure = _product_measure(port, token, content, args.rounds)
+                paths.append((path, measure))
+            for run in range(args.runs):
+                turned = paths[run % len(paths) :] + paths[: run % len(paths)]
+                for path, measure in turned:
+                    runs[label].setdefault(path, []).append(measure())
+                print(f"{label} run {run + 1}: " + ", ".join(
+                    f"{path} {runs[label][path][-1]['upload']:.0f}/"
+                    f"{runs[label][path][-1]['download']:.0f}"
+                    for path, _ in paths
+                ), flush=True)  # fmt: skip
     database.dispose()
-    report = _report(results, args.rounds)
+    report = _report(runs, args.rounds)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "files.md").write_text(report)
-    (RESULTS / "files.json").write_text(json.dumps(results, indent=2))
+    (RESULTS / "files.json").write_text(json.dumps(runs, indent=2))
     print(report)
     return 0
 
 
-def _report(results: dict[str, dict[str, dict[str, float]]], rounds: int) -> str:
+ANCHOR = "anchor (raw boto3)"
+
+
+def _product_measure(port: int, token: str, content: bytes, rounds: int) -> Callable[[], Figures]:
+    """Measuring one server: the evidence made once, then uploads and downloads each run."""
+    made: list[Callable[[], Figures]] = []
+
+    def measure() -> Figures:
+        if not made:
+            made.append(product_measurer(port, token, content, rounds))
+        return made[0]()
+
+    return measure
+
+
+def _spread(values: list[float], digits: int) -> str:
+    low, middle, high = min(values), statistics.median(values), max(values)
+    return f"{middle:.{digits}f} ({low:.{digits}f}-{high:.{digits}f})"
+
+
+def _report(runs: Runs, rounds: int) -> str:
+    count = len(next(iter(next(iter(runs.values())).values())))
     lines = [
-        f"# Evidence file throughput (MiB/s, mean of {rounds} transfers after a warm-up)",
+        f"# Evidence file throughput (MiB/s: the median of {count} runs, each the mean of "
+        f"{rounds} transfers after a warm-up; the runs' lowest and highest in brackets)",
+        "",
+        "Ratios are to the anchor of the same run. 'before:' is the tree given with "
+        "--before, served beside this one in the same runs.",
         "",
         "| file | path | upload | of anchor | download | of anchor |",
         "| --- | --- | ---: | ---: | ---: | ---: |",
     ]
-    for label, by_path in results.items():
-        anchor = by_path["anchor (raw boto3)"]
+    for label, by_path in runs.items():
+        anchor = by_path[ANCHOR]
         for path, figures in by_path.items():
-            lines.append(
-                f"| {label} | {path} | {figures['upload']:.0f} | "
-                f"{figures['upload'] / anchor['upload']:.2f} | {figures['download']:.0f} | "
-                f"{figures['download'] / anchor['download']:.2f} |"
-            )
+            cells = []
+            for way in ("upload", "download"):
+                ratios = [f[way] / a[way] for f, a in zip(figures, anchor, strict=True)]
+                cells += [_spread([f[way] for f in figures], 0), _spread(ratios, 2)]
+            lines.append(f"| {label} | {path} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 

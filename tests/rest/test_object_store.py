@@ -158,6 +158,75 @@ def test_a_large_file_goes_up_in_parts_and_comes_back_whole_and_in_ranges(app, o
     assert tail.get_data() == content[-10:]
 
 
+def upload_form(content: bytes) -> tuple[bytes, str]:
+    boundary = secrets.token_hex(8)
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.wav"\r\n'
+        "Content-Type: audio/wav\r\n\r\n"
+    ).encode()
+    return head + content + f"\r\n--{boundary}--\r\n".encode(), (
+        f"multipart/form-data; boundary={boundary}"
+    )
+
+
+def unfinished_uploads(store: ObjectFileStore, organisation_id: str) -> list[str]:
+    answer = store.client.list_multipart_uploads(
+        Bucket=store.bucket, Prefix=f"{store.prefix}{organisation_id}/"
+    )
+    return [upload["Key"] for upload in answer.get("Uploads", [])]
+
+
+def test_a_file_of_several_parts_is_written_once_under_its_digest(app, org):
+    """Straight to its key: no temporary object (not even as a version the bucket keeps)
+    and no upload left unfinished."""
+    _, evidence, _ = new_interview(org.api)
+    content = big_wav(12)
+    stored = ok(put_big(org.api, f"evidence/{evidence}/file", content))["file"]
+    digest = hashlib.sha256(content).hexdigest()
+    assert stored["sha256"] == digest
+    store = services(app).files
+    key = f"{store.prefix}{org.id}/{evidence}/{digest}"
+    assert versions_under(store, org.id) == [key], "one version of one object, ever"
+    assert unfinished_uploads(store, org.id) == []
+    head = store.client.head_object(Bucket=store.bucket, Key=key)
+    assert head["ContentLength"] == len(content)
+    assert head["ETag"].endswith('-2"'), "the ETag of an upload of two parts, not of a copy"
+
+
+@pytest.mark.parametrize("way", ["over the limit", "client gone"])
+def test_an_upload_refused_or_cut_mid_body_leaves_no_object_no_parts_and_no_row(
+    make_app, versioned_url, org, way
+):
+    """Past one part of the body, whether the limit refuses it or the client goes: the
+    bucket keeps nothing of it (no object, no version, no unfinished upload) and the
+    record is unchanged."""
+    app = make_app(FILES_URL=versioned_url, MAX_UPLOAD_BYTES=10 * MiB)
+    api = ApiClient(app.test_client(), org.tokens["write"])
+    _, evidence, _ = new_interview(api)
+    before = api.get(f"evidence/{evidence}")
+    path = f"evidence/{evidence}/file"
+    body, kind = upload_form(big_wav(12))
+    if way == "over the limit":
+        response = api.put(
+            path,
+            input_stream=io.BytesIO(body),
+            headers={"Content-Type": kind, "Transfer-Encoding": "chunked"},
+            environ_overrides={"wsgi.input_terminated": True},
+        )
+        refused(response, 413, "file_too_large")
+    else:
+        cut = io.BytesIO(body[: 9 * MiB])
+        response = api.put(path, input_stream=cut, content_length=len(body), content_type=kind)
+        refused(response, 400, "unreadable_body")
+    store = services(app).files
+    assert versions_under(store, org.id) == []
+    assert unfinished_uploads(store, org.id) == []
+    after = api.get(f"evidence/{evidence}")
+    assert after.json == before.json
+    assert after.headers["ETag"] == before.headers["ETag"]
+    refused(api.get(path), 404, "no_file")
+
+
 # Signed download URLs ------------------------------------------------------------------
 
 
