@@ -9,19 +9,20 @@ moto server (``upload_fileobj``, which sends parts in parallel threads, and
 ``git archive main | tar -x -C PATH``), that tree's product is served beside this one's,
 on the same database and store, and measured in the same runs.
 
-Each figure is MiB/s over ``--rounds`` transfers after one warm-up, for a file under one
-part (4 MiB) and one of several parts (48 MiB). The whole set is measured ``--runs`` times,
-every server and the anchor in turn within each run (the order turning from run to run),
-so that the load of the rest of the machine falls on all alike; the table gives the
-median of the runs and their spread, and each path's ratio to the anchor of its own run.
-Writes ``bench/results/files.md`` and ``files.json``.
+The anchor and every server take turns one transfer at a time: each uploads the file
+once, in turn, then each downloads it once, round after round (``--rounds``, after one
+warm-up each), the order turning every round, so that the load of the rest of the machine
+(shared with other work) falls on all alike and each transfer has the anchor's of the same
+round to be compared with. Files: one under one part (4 MiB) and one of several parts (48
+MiB). The table gives MiB/s over the median transfer time with the quartiles, and the
+median of the rounds' ratios to the anchor with theirs. Writes ``bench/results/files.md``
+and ``files.json`` (every transfer's seconds).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import hashlib
 import http.client
 import io
@@ -45,9 +46,8 @@ from toolkits_core.service import Database, create_key, create_organisation
 MiB = 1024 * 1024
 SIZES = {"4 MiB": 4 * MiB, "48 MiB": 48 * MiB}
 RESULTS = pathlib.Path(__file__).parent / "results"
-Figures = dict[str, float]
-Runs = dict[str, dict[str, list[Figures]]]
-"""size label -> path -> one figure per run."""
+Times = dict[str, dict[str, dict[str, list[float]]]]
+"""size label -> path -> upload or download -> seconds of each transfer."""
 ACCESS = {
     "AWS_ACCESS_KEY_ID": "bench",
     "AWS_SECRET_ACCESS_KEY": "bench",
@@ -133,16 +133,24 @@ class Api:
         return answer.status, digest.hexdigest().encode() if method == "GET" else data
 
 
-def _timed(action: Callable[[], None], rounds: int) -> float:
-    action()  # warm-up
-    started = time.perf_counter()
-    for _ in range(rounds):
-        action()
-    return (time.perf_counter() - started) / rounds
+class Transfers:
+    """One path's upload and download of the same file, each timed alone (seconds)."""
+
+    def __init__(self, put: Callable[[], None], get: Callable[[], None]) -> None:
+        self._actions = {"upload": put, "download": get}
+
+    def warm(self) -> None:
+        for action in self._actions.values():
+            action()
+
+    def time(self, way: str) -> float:
+        started = time.perf_counter()
+        self._actions[way]()
+        return time.perf_counter() - started
 
 
-def product_measurer(port: int, token: str, content: bytes, rounds: int) -> Callable[[], Figures]:
-    """Make a piece of evidence on the server, and a measurement of its file's transfers."""
+def product_transfers(port: int, token: str, content: bytes) -> Transfers:
+    """Make a piece of evidence on the server; its file's upload and download."""
     api = Api(port, token)
     status, body = api.call(
         "POST",
@@ -172,15 +180,10 @@ def product_measurer(port: int, token: str, content: bytes, rounds: int) -> Call
         assert status == 200, status
         assert digest == expected, "the download is the bytes uploaded"
 
-    size = len(content) / MiB
-
-    def measure() -> Figures:
-        return {"upload": size / _timed(put, rounds), "download": size / _timed(get, rounds)}
-
-    return measure
+    return Transfers(put, get)
 
 
-def measure_anchor(endpoint: str, bucket: str, content: bytes, rounds: int) -> Figures:
+def anchor_transfers(endpoint: str, bucket: str, content: bytes) -> Transfers:
     import boto3
 
     client = boto3.client("s3", endpoint_url=endpoint, **_credentials())
@@ -197,8 +200,7 @@ def measure_anchor(endpoint: str, bucket: str, content: bytes, rounds: int) -> F
             digest.update(chunk)
         assert digest.hexdigest() == expected
 
-    size = len(content) / MiB
-    return {"upload": size / _timed(put, rounds), "download": size / _timed(get, rounds)}
+    return Transfers(put, get)
 
 
 def _credentials() -> dict[str, str]:
@@ -238,8 +240,7 @@ def _gunicorn(port: int) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.files", description=__doc__)
-    parser.add_argument("--rounds", type=int, default=5, help="transfers per figure")
-    parser.add_argument("--runs", type=int, default=5, help="runs of the whole set")
+    parser.add_argument("--rounds", type=int, default=15, help="transfers per path and way")
     parser.add_argument("--before", type=pathlib.Path, help="another tree to serve beside")
     parser.add_argument(
         "--postgresql",
@@ -267,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     trees = {"": pathlib.Path(__file__).resolve().parent.parent}
     if args.before:
         trees["before: "] = args.before.resolve()
-    runs: Runs = {}
+    times: Times = {}
     with contextlib.ExitStack() as stack:
         stack.enter_context(_process(moto, env, moto_port, "moto_server"))
         import boto3
@@ -287,70 +288,64 @@ def main(argv: list[str] | None = None) -> int:
                 servers[tree_label + store] = port
         for label, size in SIZES.items():
             content = wav(size)
-            runs[label] = {}
-            paths: list[tuple[str, Callable[[], Figures]]] = [
-                (ANCHOR, functools.partial(measure_anchor, endpoint, bucket, content, args.rounds))
-            ]
-            for path, port in servers.items():
-                measure = _product_measure(port, token, content, args.rounds)
-                paths.append((path, measure))
-            for run in range(args.runs):
-                turned = paths[run % len(paths) :] + paths[: run % len(paths)]
-                for path, measure in turned:
-                    runs[label].setdefault(path, []).append(measure())
-                print(f"{label} run {run + 1}: " + ", ".join(
-                    f"{path} {runs[label][path][-1]['upload']:.0f}/"
-                    f"{runs[label][path][-1]['download']:.0f}"
-                    for path, _ in paths
-                ), flush=True)  # fmt: skip
+            paths = {ANCHOR: anchor_transfers(endpoint, bucket, content)}
+            paths |= {
+                path: product_transfers(port, token, content) for path, port in servers.items()
+            }
+            for transfers in paths.values():
+                transfers.warm()
+            times[label] = {path: {"upload": [], "download": []} for path in paths}
+            names = list(paths)
+            for round_ in range(args.rounds):
+                turned = names[round_ % len(names) :] + names[: round_ % len(names)]
+                for way in ("upload", "download"):
+                    for path in turned:
+                        times[label][path][way].append(paths[path].time(way))
+            print(_report({label: times[label]}, SIZES), flush=True)
     database.dispose()
-    report = _report(runs, args.rounds)
+    report = _report(times, SIZES)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "files.md").write_text(report)
-    (RESULTS / "files.json").write_text(json.dumps(runs, indent=2))
+    (RESULTS / "files.json").write_text(json.dumps(times, indent=2))
     print(report)
     return 0
 
 
 ANCHOR = "anchor (raw boto3)"
+WAYS = ("upload", "download")
 
 
-def _product_measure(port: int, token: str, content: bytes, rounds: int) -> Callable[[], Figures]:
-    """Measuring one server: the evidence made once, then uploads and downloads each run."""
-    made: list[Callable[[], Figures]] = []
-
-    def measure() -> Figures:
-        if not made:
-            made.append(product_measurer(port, token, content, rounds))
-        return made[0]()
-
-    return measure
+def _quartiles(values: list[float]) -> tuple[float, float, float]:
+    low, middle, high = statistics.quantiles(values, n=4, method="inclusive")
+    return low, middle, high
 
 
-def _spread(values: list[float], digits: int) -> str:
-    low, middle, high = min(values), statistics.median(values), max(values)
-    return f"{middle:.{digits}f} ({low:.{digits}f}-{high:.{digits}f})"
-
-
-def _report(runs: Runs, rounds: int) -> str:
-    count = len(next(iter(next(iter(runs.values())).values())))
+def _report(times: Times, sizes: dict[str, int]) -> str:
+    rounds = len(next(iter(next(iter(times.values())).values()))["upload"])
     lines = [
-        f"# Evidence file throughput (MiB/s: the median of {count} runs, each the mean of "
-        f"{rounds} transfers after a warm-up; the runs' lowest and highest in brackets)",
+        f"# Evidence file throughput (MiB/s, {rounds} transfers of each path each way)",
         "",
-        "Ratios are to the anchor of the same run. 'before:' is the tree given with "
-        "--before, served beside this one in the same runs.",
+        "Every path (the anchor and each server) uploads once in turn, then downloads once in "
+        "turn, round after round, the order turning each round, so that the load of the rest "
+        "of the machine falls on all alike. MiB/s is the file's size over the median "
+        "transfer time, with the quartiles in brackets; 'of anchor' is the median of each "
+        "round's ratio to the anchor's transfer in the same round, with its quartiles. "
+        "'before:' is the tree given with --before, served beside this one.",
         "",
         "| file | path | upload | of anchor | download | of anchor |",
         "| --- | --- | ---: | ---: | ---: | ---: |",
     ]
-    for label, by_path in runs.items():
+    for label, by_path in times.items():
+        size = sizes[label] / MiB
         anchor = by_path[ANCHOR]
-        for path, figures in by_path.items():
+        for path, ways in by_path.items():
             cells = []
-            for way in ("upload", "download"):
-                ratios = [f[way] / a[way] for f, a in zip(figures, anchor, strict=True)]
-                cells += [_spread([f[way] for f in figures], 0), _spread(ratios, 2)]
+            for way in WAYS:
+                slow, middle, fast = _quartiles([size / t for t in ways[way]])
+                ratios = [a / t for a, t in zip(anchor[way], ways[way], strict=True)]
+                low, ratio, high = _quartiles(ratios)
+                cells.append(f"{middle:.0f} ({slow:.0f}-{fast:.0f})")
+                cells.append(f"{ratio:.2f} ({low:.2f}-{high:.2f})")
             lines.append(f"| {label} | {path} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

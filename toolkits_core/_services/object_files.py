@@ -7,15 +7,16 @@ boto3's own: ``AWS_ENDPOINT_URL``, ``AWS_REGION`` and the credentials chain (var
 profile, instance or container role), as for any AWS tool.
 
 An object's key is its digest, which is known only once every byte has been read. So a
-file that fits one part (8 MiB) is read into memory, hashed and written to its key in one
-request that S3 checks against the digest (``ChecksumSHA256``). A larger one is spooled
-to a temporary file on the API's machine as it arrives, hashed on the way, and then sent
-to its key in parts, several at once, as boto3's own transfers send them. Either way an
-object appears under its digest only whole, and it is written once: no temporary object
-in the bucket and no copy inside the store (which on S3 costs a request per 5 GiB and, on
-a small server such as MinIO or moto, reads and writes every byte again). A multipart
-upload that fails is aborted at once; one cut short by a crash is an unfinished upload,
-which ``coprod files gc`` aborts after the clean-up interval.
+file that fits one part (8 MiB) is read into memory, hashed, and written to its key in
+one request; a larger one is spooled to a temporary file on the API's machine as it
+arrives, hashed on the way, and then sent to its key: in one request up to 100 MiB, in
+parts above that, several at once, as boto3's own transfers send them. A file sent in
+one request is checked by the store against its SHA-256 (``ChecksumSHA256``). Either way
+an object appears under its digest only whole, and it is written once: no temporary
+object in the bucket and no copy inside the store (which on S3 costs a request per 5 GiB
+and, on a small server such as MinIO or moto, reads and writes every byte again). A
+multipart upload that fails is aborted at once; one cut short by a crash is an
+unfinished upload, which ``coprod files gc`` aborts after the clean-up interval.
 
 Deleting a file removes every version of its key, so on a bucket that keeps versions an
 erased person's recording is not left behind as a noncurrent version; the store's
@@ -49,8 +50,13 @@ S3Client = Any
 """boto3's S3 client (boto3 ships no type hints)."""
 
 PART_BYTES = 8 * 1024 * 1024
-"""One part of a multipart upload, and the largest file written in one request (boto3's
-own threshold and part size)."""
+"""One part of a multipart upload (boto3's own part size), and the largest file held in
+memory: a larger one is spooled to a temporary file as it arrives."""
+SINGLE_PUT_BYTES = 100 * 1024 * 1024
+"""The largest file written in one request, from its spool; a larger one goes in parts.
+AWS's own advice is to consider multipart uploads from 100 MB on; below that, one request
+costs the store least (no parts to keep and join), and S3 checks the whole file against
+its SHA-256 (``ChecksumSHA256``), which it cannot do for a file sent in parts."""
 PARTS_IN_FLIGHT = 4
 MOST_PARTS = 10_000
 """The most parts S3 takes in one upload: a larger file is sent in larger parts."""
@@ -149,7 +155,12 @@ class ObjectFileStore:
     """Files in a bucket: ``s3://<bucket>/<prefix>/<organisation>/<evidence>/<sha256>``."""
 
     def __init__(
-        self, url: str, *, client: S3Client | None = None, part_bytes: int = PART_BYTES
+        self,
+        url: str,
+        *,
+        client: S3Client | None = None,
+        part_bytes: int = PART_BYTES,
+        single_put_bytes: int = SINGLE_PUT_BYTES,
     ) -> None:
         parsed = urllib.parse.urlsplit(url)
         if parsed.scheme != "s3" or not parsed.netloc or parsed.query or parsed.fragment:
@@ -160,6 +171,7 @@ class ObjectFileStore:
         prefix = parsed.path.strip("/")
         self.prefix = f"{prefix}/" if prefix else ""
         self.part_bytes = part_bytes
+        self.single_put_bytes = max(single_put_bytes, part_bytes - 1)
         if client is None:
             boto3 = _boto3()
             from botocore.config import Config
@@ -190,11 +202,8 @@ class ObjectFileStore:
         try:
             if len(first) < self.part_bytes:
                 stored = intake.stored()
-                self.client.put_object(
-                    Bucket=self.bucket,
-                    Key=self._key(organisation_id, evidence_id, stored.sha256),
-                    Body=first,
-                    ChecksumSHA256=base64.b64encode(intake.digest.digest()).decode("ascii"),
+                self._put_whole(
+                    self._key(organisation_id, evidence_id, stored.sha256), first, intake
                 )
                 return stored
             with tempfile.TemporaryFile(prefix="coprod-upload-") as spool:
@@ -204,12 +213,25 @@ class ObjectFileStore:
                     spool.write(chunk)
                 spool.flush()
                 stored = intake.stored()
-                self._put_in_parts(
-                    self._key(organisation_id, evidence_id, stored.sha256), spool, stored.size
-                )
+                key = self._key(organisation_id, evidence_id, stored.sha256)
+                if stored.size <= self.single_put_bytes:
+                    spool.seek(0)
+                    self._put_whole(key, spool, intake)
+                else:
+                    self._put_in_parts(key, spool, stored.size)
                 return stored
         except _store_errors() as error:
             raise FileStoreError(f"could not store the file in {self.url()}: {error}") from error
+
+    def _put_whole(self, key: str, body: bytes | BinaryIO, intake: Intake) -> None:
+        """One request, which the store checks against the file's SHA-256."""
+        self.client.put_object(
+            Bucket=self.bucket,
+            Key=key,
+            Body=body,
+            ContentLength=intake.size,
+            ChecksumSHA256=base64.b64encode(intake.digest.digest()).decode("ascii"),
+        )
 
     def _put_in_parts(self, key: str, spool: BinaryIO, size: int) -> None:
         """Send a spooled file to its key in parts, PARTS_IN_FLIGHT at a time (as boto3's
