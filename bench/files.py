@@ -7,7 +7,7 @@ on loopback), beside the anchor: raw boto3 putting and getting the same bytes in
 moto server (``upload_fileobj``, which sends parts in parallel threads, and
 ``get_object`` read in chunks). With ``--before PATH`` (another checkout's tree, such as
 ``git archive main | tar -x -C PATH``), that tree's product is served beside this one's,
-on the same database and store, and measured in the same runs.
+on the same database and store, and measured in the same rounds.
 
 The anchor and every server take turns one transfer at a time: each uploads the file
 once, in turn, then each downloads it once, round after round (``--rounds``, after one
