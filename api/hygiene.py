@@ -21,11 +21,11 @@ from urllib.parse import parse_qsl
 
 from flask import Flask, current_app, request
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
-from werkzeug.formparser import FormDataParser
 
 from api.context import services
 from api.declared import current_view, declares, layers
 from api.spec import openapi_document
+from api.upload_form import StreamingUploadParser, unreadable_body
 from toolkits_core.service import FieldProblem, InvalidRequestError, ServiceError, entity_tags
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,14 +44,6 @@ UTF8_NAMES = frozenset({"utf-8", "utf8"})
 
 
 class JsonTooLargeError(ServiceError):
-    status = 413
-    title = "Content Too Large"
-
-
-class UploadFormTooLargeError(ServiceError):
-    """An upload's form (not its file) is past a limit: too many parts, or a text part
-    too large to hold in memory."""
-
     status = 413
     title = "Content Too Large"
 
@@ -242,83 +234,11 @@ class _ServerInput:
             raise ValueError(f"the request body could not be read: {error}") from error
 
 
-def _unreadable() -> ServiceError:
-    return ServiceError(
-        "unreadable_body",
-        "The body could not be read to its end: its chunked framing is broken, or the "
-        "client stopped sending it. Nothing was stored.",
-    )
+class _UploadParser(StreamingUploadParser):
+    """An upload's form, read as it arrives (``api.upload_form``), of at most
+    ``MAX_UPLOAD_PARTS`` parts."""
 
-
-class _PartCounter:
-    """An upload's body as the form parser reads it, counting the parts' delimiters as
-    they go by, so that a body of thousands of tiny parts is refused for what it is."""
-
-    def __init__(self, stream: IO[bytes], boundary: bytes, most: int) -> None:
-        self._stream = stream
-        self._delimiter = b"--" + boundary
-        self._tail = b""
-        self._seen = 0
-        self._most = most
-        self.bytes_read = 0
-
-    def read(self, size: int = -1) -> bytes:
-        chunk = self._stream.read(size)
-        self.bytes_read += len(chunk)
-        window = self._tail + chunk
-        self._seen += window.count(self._delimiter)  # none fits in the tail alone
-        self._tail = window[-(len(self._delimiter) - 1) :]
-        if self._seen > self._most + 1:  # a delimiter opens each part, one more closes
-            raise UploadFormTooLargeError(
-                "too_many_parts",
-                f"An upload is sent as one part, named file; this form has more than "
-                f"{self._most} parts. Nothing was stored.",
-                max_parts=self._most,
-            )
-        return chunk
-
-
-class _UploadFormParser(FormDataParser):
-    """Werkzeug's form parser, saying which of an upload's limits a refused form broke:
-    its parts (``too_many_parts``), a text part (``part_too_large``), or the body's size
-    (werkzeug's ``RequestEntityTooLarge``, answered ``file_too_large``)."""
-
-    def _parse_multipart(
-        self,
-        stream: IO[bytes],
-        mimetype: str,
-        content_length: int | None,
-        options: dict[str, str],
-    ) -> Any:
-        boundary = options.get("boundary", "").encode("latin-1")
-        counted = _PartCounter(stream, boundary, MAX_UPLOAD_PARTS)
-        opened: list[IO[bytes]] = []
-        make_file = self.stream_factory
-
-        def spool(*args: Any, **kwargs: Any) -> IO[bytes]:
-            opened.append(make_file(*args, **kwargs))
-            return opened[-1]
-
-        self.stream_factory = spool
-        try:
-            return super()._parse_multipart(counted, mimetype, content_length, options)  # type: ignore[arg-type]
-        except BaseException as error:
-            for file in opened:  # a refused form leaves no temporary file open
-                file.close()
-            if isinstance(error, ClientDisconnected):
-                raise _unreadable() from None
-            if not isinstance(error, RequestEntityTooLarge):
-                raise
-            limit = self.max_content_length
-            if limit is not None and counted.bytes_read >= limit:
-                raise  # the body's size: the file
-            memory = self.max_form_memory_size
-            raise UploadFormTooLargeError(
-                "part_too_large",
-                f"A part of the form other than the file is over {memory} bytes: send the "
-                "file in the part named file, with a filename. Nothing was stored.",
-                max_bytes=memory,
-            ) from None
+    most_parts = MAX_UPLOAD_PARTS
 
 
 def limit_the_body() -> None:
@@ -335,8 +255,7 @@ def limit_the_body() -> None:
     view = current_view()
     if view is not None and not request.is_json and declares(view, "files"):
         request.max_content_length = services().max_upload_bytes + MULTIPART_OVERHEAD
-        request.max_form_parts = MAX_UPLOAD_PARTS + 1  # the part counter speaks first
-        request.form_data_parser_class = _UploadFormParser
+        request.form_data_parser_class = _UploadParser
     else:
         # One byte over: werkzeug's stream stops silently at its limit when read whole, so
         # reading one more than a body may hold is how a longer one is told apart.
@@ -379,7 +298,7 @@ def _json_body() -> Any:
     except RequestEntityTooLarge:
         raise _too_large() from None
     except ClientDisconnected:
-        raise _unreadable() from None
+        raise unreadable_body() from None
     if len(raw) > MAX_JSON_BYTES:
         raise _too_large()
     if raw.startswith(codecs.BOM_UTF8):

@@ -1,13 +1,22 @@
 """``python -m bench.files``: evidence file throughput, local folder and object storage.
 
 Uploads (PUT /api/v1/evidence/{id}/file) and downloads (GET .../file) of the same bytes
-through gunicorn (2 gthread workers of 4 threads, as the main suite serves), once with
-the local folder and once with object storage on moto's S3 server (``moto_server``, a
-process of its own on loopback), beside the anchor: raw boto3 putting and getting the
-same bytes in the same moto server (``upload_fileobj``, which sends parts in parallel
-threads, and ``get_object`` read in chunks). Each figure is MiB/s over ``--rounds``
-transfers after one warm-up, for a file under one part (4 MiB) and one of several parts
-(48 MiB). Writes ``bench/results/files.md`` and ``files.json``.
+through gunicorn (2 gthread workers of 4 threads, as the main suite serves), on the local
+folder and on object storage on moto's S3 server (``moto_server``, a process of its own
+on loopback), beside the anchor: raw boto3 putting and getting the same bytes in the same
+moto server (``upload_fileobj``, which sends parts in parallel threads, and
+``get_object`` read in chunks). With ``--before PATH`` (another checkout's tree, such as
+``git archive main | tar -x -C PATH``), that tree's product is served beside this one's,
+on the same database and store, and measured in the same rounds.
+
+The anchor and every server take turns one transfer at a time: each uploads the file
+once, in turn, then each downloads it once, round after round (``--rounds``, after one
+warm-up each), the order turning every round, so that the load of the rest of the machine
+(shared with other work) falls on all alike and each transfer has the anchor's of the same
+round to be compared with. Files: one under one part (4 MiB) and one of several parts (48
+MiB). The table gives MiB/s over the median transfer time with the quartiles, and the
+median of the rounds' ratios to the anchor with theirs. Writes ``bench/results/files.md``
+and ``files.json`` (every transfer's seconds).
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ import os
 import pathlib
 import secrets
 import socket
+import statistics
 import struct
 import subprocess
 import sys
@@ -36,6 +46,8 @@ from toolkits_core.service import Database, create_key, create_organisation
 MiB = 1024 * 1024
 SIZES = {"4 MiB": 4 * MiB, "48 MiB": 48 * MiB}
 RESULTS = pathlib.Path(__file__).parent / "results"
+Times = dict[str, dict[str, dict[str, list[float]]]]
+"""size label -> path -> upload or download -> seconds of each transfer."""
 ACCESS = {
     "AWS_ACCESS_KEY_ID": "bench",
     "AWS_SECRET_ACCESS_KEY": "bench",
@@ -62,9 +74,15 @@ def _wait_for(port: int, process: subprocess.Popen[bytes], what: str) -> None:
 
 
 @contextlib.contextmanager
-def _process(command: list[str], env: dict[str, str], port: int, what: str) -> Iterator[None]:
+def _process(
+    command: list[str],
+    env: dict[str, str],
+    port: int,
+    what: str,
+    cwd: pathlib.Path | None = None,
+) -> Iterator[None]:
     process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
         _wait_for(port, process, what)
@@ -115,15 +133,24 @@ class Api:
         return answer.status, digest.hexdigest().encode() if method == "GET" else data
 
 
-def _timed(action: Callable[[], None], rounds: int) -> float:
-    action()  # warm-up
-    started = time.perf_counter()
-    for _ in range(rounds):
-        action()
-    return (time.perf_counter() - started) / rounds
+class Transfers:
+    """One path's upload and download of the same file, each timed alone (seconds)."""
+
+    def __init__(self, put: Callable[[], None], get: Callable[[], None]) -> None:
+        self._actions = {"upload": put, "download": get}
+
+    def warm(self) -> None:
+        for action in self._actions.values():
+            action()
+
+    def time(self, way: str) -> float:
+        started = time.perf_counter()
+        self._actions[way]()
+        return time.perf_counter() - started
 
 
-def measure_product(port: int, token: str, content: bytes, rounds: int) -> dict[str, float]:
+def product_transfers(port: int, token: str, content: bytes) -> Transfers:
+    """Make a piece of evidence on the server; its file's upload and download."""
     api = Api(port, token)
     status, body = api.call(
         "POST",
@@ -153,11 +180,10 @@ def measure_product(port: int, token: str, content: bytes, rounds: int) -> dict[
         assert status == 200, status
         assert digest == expected, "the download is the bytes uploaded"
 
-    size = len(content) / MiB
-    return {"upload": size / _timed(put, rounds), "download": size / _timed(get, rounds)}
+    return Transfers(put, get)
 
 
-def measure_anchor(endpoint: str, bucket: str, content: bytes, rounds: int) -> dict[str, float]:
+def anchor_transfers(endpoint: str, bucket: str, content: bytes) -> Transfers:
     import boto3
 
     client = boto3.client("s3", endpoint_url=endpoint, **_credentials())
@@ -174,8 +200,7 @@ def measure_anchor(endpoint: str, bucket: str, content: bytes, rounds: int) -> d
             digest.update(chunk)
         assert digest.hexdigest() == expected
 
-    size = len(content) / MiB
-    return {"upload": size / _timed(put, rounds), "download": size / _timed(get, rounds)}
+    return Transfers(put, get)
 
 
 def _credentials() -> dict[str, str]:
@@ -205,9 +230,18 @@ def _database(postgresql: str | None, prefix: str, work: pathlib.Path) -> Databa
     return database
 
 
+def _gunicorn(port: int) -> list[str]:
+    return [
+        sys.executable, "-m", "gunicorn", "--config=python:api.gunicorn_conf",
+        "--workers=2", "--threads=4", f"--bind=127.0.0.1:{port}", "--timeout=300",
+        "api:create_app()",
+    ]  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.files", description=__doc__)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=15, help="transfers per path and way")
+    parser.add_argument("--before", type=pathlib.Path, help="another tree to serve beside")
     parser.add_argument(
         "--postgresql",
         default=os.environ.get("COPROD_BENCH_POSTGRESQL", "postgresql://postgres@127.0.0.1:5432"),
@@ -231,8 +265,12 @@ def main(argv: list[str] | None = None) -> int:
         "COPROD_MAX_UPLOAD_BYTES": str(128 * MiB),
     }
     moto = [str(pathlib.Path(sys.executable).with_name("moto_server")), "-p", str(moto_port)]
-    results: dict[str, dict[str, dict[str, float]]] = {}
-    with _process(moto, env, moto_port, "moto_server"):
+    trees = {"": pathlib.Path(__file__).resolve().parent.parent}
+    if args.before:
+        trees["before: "] = args.before.resolve()
+    times: Times = {}
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_process(moto, env, moto_port, "moto_server"))
         import boto3
 
         bucket = f"bench-{secrets.token_hex(4)}"
@@ -241,45 +279,74 @@ def main(argv: list[str] | None = None) -> int:
             "local folder": {"COPROD_FILES_DIR": str(work / "files"), "COPROD_FILES_URL": ""},
             "object store": {"COPROD_FILES_URL": f"s3://{bucket}/coprod"},
         }
-        for label, size in SIZES.items():
-            content = wav(size)
-            results[label] = {
-                "anchor (raw boto3)": measure_anchor(endpoint, bucket, content, args.rounds)
-            }
+        servers: dict[str, int] = {}
+        for tree_label, tree in trees.items():
             for store, settings in stores.items():
                 port = _free_port()
-                command = [
-                    sys.executable, "-m", "gunicorn", "--config=python:api.gunicorn_conf",
-                    "--workers=2", "--threads=4", f"--bind=127.0.0.1:{port}", "--timeout=300",
-                    "api:create_app()",
-                ]  # fmt: skip
-                with _process(command, {**env, **settings}, port, "gunicorn"):
-                    results[label][store] = measure_product(port, token, content, args.rounds)
-                print(f"{label} {store}: {results[label][store]}", flush=True)
+                served = {**env, **settings, "PYTHONPATH": str(tree)}
+                stack.enter_context(_process(_gunicorn(port), served, port, "gunicorn", tree))
+                servers[tree_label + store] = port
+        for label, size in SIZES.items():
+            content = wav(size)
+            paths = {ANCHOR: anchor_transfers(endpoint, bucket, content)}
+            paths |= {
+                path: product_transfers(port, token, content) for path, port in servers.items()
+            }
+            for transfers in paths.values():
+                transfers.warm()
+            times[label] = {path: {"upload": [], "download": []} for path in paths}
+            names = list(paths)
+            for round_ in range(args.rounds):
+                turned = names[round_ % len(names) :] + names[: round_ % len(names)]
+                for way in ("upload", "download"):
+                    for path in turned:
+                        times[label][path][way].append(paths[path].time(way))
+            print(_report({label: times[label]}, SIZES), flush=True)
     database.dispose()
-    report = _report(results, args.rounds)
+    report = _report(times, SIZES)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "files.md").write_text(report)
-    (RESULTS / "files.json").write_text(json.dumps(results, indent=2))
+    (RESULTS / "files.json").write_text(json.dumps(times, indent=2))
     print(report)
     return 0
 
 
-def _report(results: dict[str, dict[str, dict[str, float]]], rounds: int) -> str:
+ANCHOR = "anchor (raw boto3)"
+WAYS = ("upload", "download")
+
+
+def _quartiles(values: list[float]) -> tuple[float, float, float]:
+    low, middle, high = statistics.quantiles(values, n=4, method="inclusive")
+    return low, middle, high
+
+
+def _report(times: Times, sizes: dict[str, int]) -> str:
+    rounds = len(next(iter(next(iter(times.values())).values()))["upload"])
     lines = [
-        f"# Evidence file throughput (MiB/s, mean of {rounds} transfers after a warm-up)",
+        f"# Evidence file throughput (MiB/s, {rounds} transfers of each path each way)",
+        "",
+        "Every path (the anchor and each server) uploads once in turn, then downloads once in "
+        "turn, round after round, the order turning each round, so that the load of the rest "
+        "of the machine falls on all alike. MiB/s is the file's size over the median "
+        "transfer time, with the quartiles in brackets; 'of anchor' is the median of each "
+        "round's ratio to the anchor's transfer in the same round, with its quartiles. "
+        "'before:' is the tree given with --before, served beside this one.",
         "",
         "| file | path | upload | of anchor | download | of anchor |",
         "| --- | --- | ---: | ---: | ---: | ---: |",
     ]
-    for label, by_path in results.items():
-        anchor = by_path["anchor (raw boto3)"]
-        for path, figures in by_path.items():
-            lines.append(
-                f"| {label} | {path} | {figures['upload']:.0f} | "
-                f"{figures['upload'] / anchor['upload']:.2f} | {figures['download']:.0f} | "
-                f"{figures['download'] / anchor['download']:.2f} |"
-            )
+    for label, by_path in times.items():
+        size = sizes[label] / MiB
+        anchor = by_path[ANCHOR]
+        for path, ways in by_path.items():
+            cells = []
+            for way in WAYS:
+                slow, middle, fast = _quartiles([size / t for t in ways[way]])
+                ratios = [a / t for a, t in zip(anchor[way], ways[way], strict=True)]
+                low, ratio, high = _quartiles(ratios)
+                cells.append(f"{middle:.0f} ({slow:.0f}-{fast:.0f})")
+                cells.append(f"{ratio:.2f} ({low:.2f}-{high:.2f})")
+            lines.append(f"| {label} | {path} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 

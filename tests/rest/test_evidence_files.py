@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import secrets
 import struct
 
 import media_samples
@@ -20,6 +21,7 @@ STAR = "coproduction-star"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 40
+MiB = 1024 * 1024
 
 
 def wav_bytes(samples: int = 800, level: int = 0) -> bytes:
@@ -217,6 +219,123 @@ def test_a_request_over_the_servers_body_limit_is_a_413_problem(
     problem = refused(api.put(path, data=part(wav_bytes(5000))), 413, "file_too_large")
     assert problem["status"] == 413
     assert_nothing_stored(api, small, org, created, path)
+
+
+def big_wav(mebibytes: int) -> bytes:
+    """A valid WAV of this size whose samples vary, so that no two parts of it are alike."""
+    noise = secrets.token_bytes(MiB)
+    body = (noise * mebibytes)[: mebibytes * MiB - 44]
+    header = b"RIFF" + struct.pack("<I", 36 + len(body)) + b"WAVEfmt "
+    header += struct.pack("<IHHIIHH", 16, 1, 1, 8000, 16000, 2, 16) + b"data"
+    return header + struct.pack("<I", len(body)) + body
+
+
+def upload_form(content: bytes) -> tuple[bytes, str]:
+    """An upload's body, as a client sends it, and its Content-Type (werkzeug's test client
+    would spool a large ``data`` dict to a temporary file it never closes)."""
+    boundary = secrets.token_hex(8)
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="long.wav"\r\n'
+        "Content-Type: audio/wav\r\n\r\n"
+    ).encode()
+    tail = f"\r\n--{boundary}--\r\n".encode()
+    return head + content + tail, f"multipart/form-data; boundary={boundary}"
+
+
+def test_a_file_larger_than_one_part_round_trips_with_its_digest_and_ranges(
+    api, app, org, interview
+):
+    created, path = interview
+    content = big_wav(12)  # over one 8 MiB part of object storage
+    body, kind = upload_form(content)
+    answer = api.put(path, data=body, content_type=kind)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    digest = hashlib.sha256(content).hexdigest()
+    assert answer.json["file"]["sha256"] == digest
+    assert answer.json["file"]["size"] == len(content)
+    assert stored_paths(app, org.id) == {(created.json["id"], digest)}, "nothing else kept"
+    whole = api.get(path)
+    assert whole.status_code == 200
+    assert hashlib.sha256(whole.get_data()).hexdigest() == digest
+    assert whole.headers["Repr-Digest"] == (
+        f"sha-256=:{base64.b64encode(hashlib.sha256(content).digest()).decode()}:"
+    )
+    across = api.get(path, headers={"Range": f"bytes={8 * MiB - 100}-{8 * MiB + 99}"})
+    assert across.status_code == 206
+    assert across.headers["Content-Range"] == (
+        f"bytes {8 * MiB - 100}-{8 * MiB + 99}/{len(content)}"
+    )
+    assert across.get_data() == content[8 * MiB - 100 : 8 * MiB + 100]
+    assert api.get(path, headers={"Range": "bytes=-7"}).get_data() == content[-7:]
+
+
+def test_an_over_size_upload_is_refused_while_it_streams_and_leaves_nothing(
+    make_app, file_store_settings, org, interview
+):
+    """Sent chunked (no Content-Length to refuse it by), past one part: the limit is kept
+    on the stream, the reading stops soon after it, and nothing is kept of what came."""
+    created, path = interview
+    limit = 9 * MiB
+    small = make_app(MAX_UPLOAD_BYTES=limit, **file_store_settings)
+    api = ApiClient(small.test_client(), org.tokens["write"])
+    body, kind = upload_form(big_wav(12))
+    stream = io.BytesIO(body)
+    response = api.put(
+        path,
+        input_stream=stream,
+        headers={"Content-Type": kind, "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},  # as servers set for chunked bodies
+    )
+    problem = refused(response, 413, "file_too_large")
+    assert problem["max_bytes"] == limit
+    assert stream.tell() < limit + MiB, "the body is not read to its end"
+    assert_nothing_stored(api, small, org, created, path)
+
+
+@pytest.mark.parametrize("cut", [2 * MiB, 10 * MiB])
+def test_a_client_gone_mid_body_leaves_no_file_and_no_change(api, app, org, interview, cut):
+    """The body ends before its Content-Length says (the client went away): 400, and
+    neither a file, a partial upload, nor a changed row is left, within one part or past it."""
+    created, path = interview
+    body, kind = upload_form(big_wav(12))
+    response = api.put(
+        path, input_stream=io.BytesIO(body[:cut]), content_length=len(body), content_type=kind
+    )
+    refused(response, 400, "unreadable_body")
+    assert_nothing_stored(api, app, org, created, path)
+
+
+def test_a_form_broken_after_the_file_stores_nothing(api, app, org, interview):
+    """The file's part is whole but the form never closes: it is not an upload to keep."""
+    created, path = interview
+    body, kind = upload_form(wav_bytes(400))
+    refused(
+        api.put(path, data=body[: body.rindex(b"\r\n--")], content_type=kind),
+        400,
+        "unreadable_body",
+    )
+    assert_nothing_stored(api, app, org, created, path)
+
+
+def with_notes_after(content: bytes, notes: int) -> tuple[bytes, str]:
+    """An upload whose form has ``notes`` text parts after the file's."""
+    body, kind = upload_form(content)
+    boundary = kind.rsplit("=", 1)[1].encode()
+    closing = b"--%b--\r\n" % boundary
+    note = b'--%b\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n' % boundary
+    return body[: -len(closing)] + note * notes + closing, kind
+
+
+def test_parts_after_the_file_are_counted_and_too_many_store_nothing(api, app, org, interview):
+    created, path = interview
+    body, kind = with_notes_after(wav_bytes(400), 12)
+    problem = refused(api.put(path, data=body, content_type=kind), 413, "too_many_parts")
+    assert problem["max_parts"] == 10
+    assert_nothing_stored(api, app, org, created, path)
+    body, kind = with_notes_after(wav_bytes(400), 2)
+    taken = api.put(path, data=body, content_type=kind)
+    assert taken.status_code == 200, taken.get_data(as_text=True)
+    assert api.get(path).get_data() == wav_bytes(400)
 
 
 def test_a_media_type_the_kind_does_not_take_is_415(api, app, org, interview):

@@ -4,10 +4,16 @@ Each piece of evidence has its own place inside its organisation's, and its file
 by the SHA-256 of its content, so the digest the API reports is the name the bytes are
 kept under and one organisation's files never share a place with another's. No two
 records share a file: deleting one can never take away another's bytes, whatever two
-requests do at the same moment. Every store writes a file under a temporary name first
-and moves it into place whole, so a crash leaves either the whole file or none of it
-under its real name; whatever is left under a temporary name, or under a name no
-committed record gives, is swept up by ``coprod files gc`` (``file_upkeep``).
+requests do at the same moment. Every store makes a file appear under its real name
+only whole (the folder writes it under a temporary name and renames it; object storage
+writes it in one request, or as a multipart upload that shows nothing until it is
+completed), so a crash leaves either the whole file or none of it under its real name;
+whatever is left under a temporary name or unfinished, or under a name no committed
+record gives, is swept up by ``coprod files gc`` (``file_upkeep``).
+
+An upload reaches a store as a stream that the API reads off the request as it arrives,
+not spooled first: the store's ``put`` is where its bytes are read, hashed and held to
+the limit, once.
 
 Two stores keep this promise: the local folder (``local_files``, the embedded default)
 and S3-compatible object storage (``object_files``, the ``coprod[s3]`` extra), chosen by

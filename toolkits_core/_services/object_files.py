@@ -7,13 +7,16 @@ boto3's own: ``AWS_ENDPOINT_URL``, ``AWS_REGION`` and the credentials chain (var
 profile, instance or container role), as for any AWS tool.
 
 An object's key is its digest, which is known only once every byte has been read. So a
-file that fits one part (8 MiB) is read into memory, hashed and written to its key in one
-request that S3 checks against the digest (``ChecksumSHA256``); a larger one is sent
-part by part, hashed on the way, to a temporary key (``.upload-<random>``), then copied
-to its key inside the store, and the temporary object is removed. Either way an object
-appears under its digest only whole; an upload cut short leaves an unfinished multipart
-upload or a temporary object, which ``coprod files gc`` removes after the clean-up
-interval, and which the store itself tries to remove at once.
+file that fits one part (8 MiB) is read into memory, hashed, and written to its key in
+one request; a larger one is spooled to a temporary file on the API's machine as it
+arrives, hashed on the way, and then sent to its key: in one request up to 100 MiB, in
+parts above that, several at once, as boto3's own transfers send them. A file sent in
+one request is checked by the store against its SHA-256 (``ChecksumSHA256``). Either way
+an object appears under its digest only whole, and it is written once: no temporary
+object in the bucket and no copy inside the store (which on S3 costs a request per 5 GiB
+and, on a small server such as MinIO or moto, reads and writes every byte again). A
+multipart upload that fails is aborted at once; one cut short by a crash is an
+unfinished upload, which ``coprod files gc`` aborts after the clean-up interval.
 
 Deleting a file removes every version of its key, so on a bucket that keeps versions an
 erased person's recording is not left behind as a noncurrent version; the store's
@@ -25,11 +28,11 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
-import secrets
+import os
+import tempfile
 import urllib.parse
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, BinaryIO, cast
 
 from toolkits_core._services.files import (
@@ -47,12 +50,16 @@ S3Client = Any
 """boto3's S3 client (boto3 ships no type hints)."""
 
 PART_BYTES = 8 * 1024 * 1024
-"""One part of a multipart upload, and the largest file written in one request (boto3's
-own threshold and part size)."""
+"""One part of a multipart upload (boto3's own part size), and the largest file held in
+memory: a larger one is spooled to a temporary file as it arrives."""
+SINGLE_PUT_BYTES = 100 * 1024 * 1024
+"""The largest file written in one request, from its spool; a larger one goes in parts.
+AWS's own advice is to consider multipart uploads from 100 MB on; below that, one request
+costs the store least (no parts to keep and join), and S3 checks the whole file against
+its SHA-256 (``ChecksumSHA256``), which it cannot do for a file sent in parts."""
 PARTS_IN_FLIGHT = 4
-COPY_LIMIT = 5 * 1024**3
-"""The largest object S3 copies in one request; larger ones are copied part by part."""
-TEMPORARY = ".upload-"
+MOST_PARTS = 10_000
+"""The most parts S3 takes in one upload: a larger file is sent in larger parts."""
 
 
 def _boto3() -> Any:
@@ -148,7 +155,12 @@ class ObjectFileStore:
     """Files in a bucket: ``s3://<bucket>/<prefix>/<organisation>/<evidence>/<sha256>``."""
 
     def __init__(
-        self, url: str, *, client: S3Client | None = None, part_bytes: int = PART_BYTES
+        self,
+        url: str,
+        *,
+        client: S3Client | None = None,
+        part_bytes: int = PART_BYTES,
+        single_put_bytes: int = SINGLE_PUT_BYTES,
     ) -> None:
         parsed = urllib.parse.urlsplit(url)
         if parsed.scheme != "s3" or not parsed.netloc or parsed.query or parsed.fragment:
@@ -159,6 +171,7 @@ class ObjectFileStore:
         prefix = parsed.path.strip("/")
         self.prefix = f"{prefix}/" if prefix else ""
         self.part_bytes = part_bytes
+        self.single_put_bytes = max(single_put_bytes, part_bytes - 1)
         if client is None:
             boto3 = _boto3()
             from botocore.config import Config
@@ -189,77 +202,74 @@ class ObjectFileStore:
         try:
             if len(first) < self.part_bytes:
                 stored = intake.stored()
-                self.client.put_object(
-                    Bucket=self.bucket,
-                    Key=self._key(organisation_id, evidence_id, stored.sha256),
-                    Body=first,
-                    ChecksumSHA256=base64.b64encode(intake.digest.digest()).decode("ascii"),
+                self._put_whole(
+                    self._key(organisation_id, evidence_id, stored.sha256), first, intake
                 )
                 return stored
-            return self._put_in_parts(organisation_id, evidence_id, intake, first)
+            with tempfile.TemporaryFile(prefix="coprod-upload-") as spool:
+                spool.write(first)
+                del first
+                while chunk := intake.read():
+                    spool.write(chunk)
+                spool.flush()
+                stored = intake.stored()
+                key = self._key(organisation_id, evidence_id, stored.sha256)
+                if stored.size <= self.single_put_bytes:
+                    spool.seek(0)
+                    self._put_whole(key, spool, intake)
+                else:
+                    self._put_in_parts(key, spool, stored.size)
+                return stored
         except _store_errors() as error:
             raise FileStoreError(f"could not store the file in {self.url()}: {error}") from error
 
-    def _put_in_parts(
-        self, organisation_id: str, evidence_id: str, intake: Intake, first: bytes
-    ) -> StoredFile:
-        temporary = self._key(organisation_id, evidence_id, TEMPORARY + secrets.token_hex(8))
-        upload = self.client.create_multipart_upload(Bucket=self.bucket, Key=temporary)
-        upload_id, completed = upload["UploadId"], False
-        parts: list[dict[str, Any]] = []
+    def _put_whole(self, key: str, body: bytes | BinaryIO, intake: Intake) -> None:
+        """One request, which the store checks against the file's SHA-256."""
+        self.client.put_object(
+            Bucket=self.bucket,
+            Key=key,
+            Body=body,
+            ContentLength=intake.size,
+            ChecksumSHA256=base64.b64encode(intake.digest.digest()).decode("ascii"),
+        )
+
+    def _put_in_parts(self, key: str, spool: BinaryIO, size: int) -> None:
+        """Send a spooled file to its key in parts, PARTS_IN_FLIGHT at a time (as boto3's
+        own transfers send them); an upload that fails is aborted, so no part is left."""
+        upload_id = self.client.create_multipart_upload(Bucket=self.bucket, Key=key)["UploadId"]
         try:
-            # Parts go up PARTS_IN_FLIGHT at a time, as boto3's own transfers send them,
-            # while the next part is read and hashed: at most that many parts in memory.
+            step = max(self.part_bytes, -(-size // MOST_PARTS))
             with ThreadPoolExecutor(PARTS_IN_FLIGHT) as pool:
-                sending: deque[Future[dict[str, Any]]] = deque()
-                part, number = first, 0
+                sending = [
+                    pool.submit(self._send_part, key, upload_id, spool, number, offset, step)
+                    for number, offset in enumerate(range(0, size, step), 1)
+                ]
                 try:
-                    while part:
-                        number += 1
-                        sending.append(
-                            pool.submit(self._send_part, temporary, upload_id, number, part)
-                        )
-                        if len(sending) >= PARTS_IN_FLIGHT:
-                            parts.append(sending.popleft().result())
-                        part = intake.read_up_to(self.part_bytes)
-                    parts.extend(future.result() for future in list(sending))
+                    parts = [future.result() for future in sending]
                 finally:
                     for future in sending:
                         future.cancel()
             self.client.complete_multipart_upload(
-                Bucket=self.bucket,
-                Key=temporary,
-                UploadId=upload_id,
-                MultipartUpload={"Parts": parts},
+                Bucket=self.bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts}
             )
-            completed = True
-            stored = intake.stored()
-            final = self._key(organisation_id, evidence_id, stored.sha256)
-            source = {"Bucket": self.bucket, "Key": temporary}
-            if stored.size <= COPY_LIMIT:
-                self.client.copy_object(Bucket=self.bucket, Key=final, CopySource=source)
-            else:
-                self.client.copy(source, self.bucket, final)  # part by part
         except BaseException:
-            self._forget_upload(temporary, upload_id, completed)
+            self._abort(key, upload_id)
             raise
-        self._forget_upload(temporary, upload_id, completed)
-        return stored
 
-    def _send_part(self, key: str, upload_id: str, number: int, part: bytes) -> dict[str, Any]:
+    def _send_part(
+        self, key: str, upload_id: str, spool: BinaryIO, number: int, offset: int, size: int
+    ) -> dict[str, Any]:
+        part = os.pread(spool.fileno(), size, offset)
         sent = self.client.upload_part(
             Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=part
         )
         return {"PartNumber": number, "ETag": sent["ETag"]}
 
-    def _forget_upload(self, key: str, upload_id: str, completed: bool) -> None:
-        """Remove an upload's temporary object (or its parts); what cannot be removed now
-        is left for ``coprod files gc``, never reported over the answer the client gets."""
+    def _abort(self, key: str, upload_id: str) -> None:
+        """Abort an unfinished upload, dropping its parts; what cannot be aborted now is
+        left for ``coprod files gc``, never reported over the answer the client gets."""
         try:
-            if completed:
-                self._erase(key)
-            else:
-                self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)
+            self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)
         except Exception as error:
             if not isinstance(error, (*_store_errors(), OSError)):
                 raise

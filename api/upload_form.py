@@ -1,0 +1,229 @@
+"""An upload's ``multipart/form-data`` body, read as it arrives: the file is never spooled.
+
+Werkzeug's form parser reads a whole form before the view runs, writing each file part to
+a temporary file, which the file store then reads again to send it on. Here the form is
+read only up to the file's part (named ``file``, with a filename): the text parts before
+it are kept, small, as the form, and the file is handed to the view as a stream that
+reads the body on demand, so the store (the local folder, or object storage) takes the
+bytes as they come off the network, hashing them on the way.
+
+The form's limits are kept on the stream: the parts are counted as they go by (more than
+``most_parts`` is ``too_many_parts``), a text part may hold at most the form's memory
+limit (``part_too_large``), and the body as a whole is limited by werkzeug's stream
+(``RequestEntityTooLarge``, answered ``file_too_large``). Whatever follows the file's
+part is read to the end of the body before the file's stream ends, so a form broken
+after the file fails the upload too. Every refusal, and a client that stops sending, is
+raised from a read of the file's stream: the store then keeps nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import IO, Any
+
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
+from werkzeug.formparser import FormDataParser
+from werkzeug.sansio.multipart import (
+    Data,
+    Epilogue,
+    Event,
+    Field,
+    File,
+    MultipartDecoder,
+    NeedData,
+)
+
+from toolkits_core.service import ServiceError
+
+READ_BYTES = 64 * 1024
+"""How much of the body is read at a time (werkzeug's own parser reads as much)."""
+FILE_PART = "file"
+
+
+class UploadFormTooLargeError(ServiceError):
+    """An upload's form (not its file) is past a limit: too many parts, or a text part
+    too large to hold in memory."""
+
+    status = 413
+    title = "Content Too Large"
+
+
+def unreadable_body() -> ServiceError:
+    return ServiceError(
+        "unreadable_body",
+        "The body could not be read to its end: its chunked framing is broken, or the "
+        "client stopped sending it. Nothing was stored.",
+    )
+
+
+def _too_many_parts(most: int) -> UploadFormTooLargeError:
+    return UploadFormTooLargeError(
+        "too_many_parts",
+        f"An upload is sent as one part, named file; this form has more than {most} "
+        "parts. Nothing was stored.",
+        max_parts=most,
+    )
+
+
+def _part_too_large(memory: int) -> UploadFormTooLargeError:
+    return UploadFormTooLargeError(
+        "part_too_large",
+        f"A part of the form other than the file is over {memory} bytes: send the file in "
+        "the part named file, with a filename. Nothing was stored.",
+        max_bytes=memory,
+    )
+
+
+class StreamedForm:
+    """One upload's body, decoded as it is read: events come out, the limits kept."""
+
+    def __init__(self, stream: IO[bytes], boundary: bytes, *, most_parts: int, memory: int) -> None:
+        self._read: Callable[[int], bytes] = stream.read
+        self._decoder = MultipartDecoder(boundary, max_form_memory_size=memory)
+        self._most_parts, self._memory = most_parts, memory
+        self._parts = 0
+        self._events = self._decode()
+        self.in_file = False
+        """Whether the file's part has begun: from then on a broken form is a broken
+        body (before it, werkzeug's parser reads it as no form, and the view says what
+        is missing)."""
+
+    def next(self) -> Event:
+        """The next event; ``Epilogue`` once, at the end of the body."""
+        try:
+            return next(self._events)
+        except ClientDisconnected:
+            raise unreadable_body() from None
+        except ValueError:
+            if not self.in_file:
+                raise
+            # The form's framing is broken where it should close: a body cut short, or
+            # one that never ends its last part.
+            raise unreadable_body() from None
+
+    def _decode(self) -> Iterator[Event]:
+        decoder = self._decoder
+        while True:
+            event = decoder.next_event()
+            if isinstance(event, NeedData):
+                data = self._read(READ_BYTES)  # RequestEntityTooLarge past the body's limit
+                try:
+                    decoder.receive_data(data or None)
+                except RequestEntityTooLarge:
+                    raise _part_too_large(self._memory) from None  # headers past any sense
+                continue
+            if isinstance(event, (Field, File)):
+                self._parts += 1
+                if self._parts > self._most_parts:
+                    raise _too_many_parts(self._most_parts)
+            yield event
+            if isinstance(event, Epilogue):
+                return
+
+
+class FilePart:
+    """The file part's bytes, read from the body as they are asked for.
+
+    Past the part's last byte it reads the rest of the form (counting its parts, keeping
+    none) before it answers the end, so the end is reported only for a whole form.
+    """
+
+    def __init__(self, form: StreamedForm) -> None:
+        self._form = form
+        self._pending = b""
+        self._done = False
+
+    def read(self, size: int = -1, /) -> bytes:
+        while not self._pending and not self._done:
+            self._pending = self._next_data()
+        if size < 0 or size >= len(self._pending):
+            chunk, self._pending = self._pending, b""
+        else:
+            chunk, self._pending = self._pending[:size], self._pending[size:]
+        return chunk
+
+    def _next_data(self) -> bytes:
+        event = self._form.next()
+        if isinstance(event, Data):
+            if not event.more_data:
+                self._finish()
+            return event.data
+        raise AssertionError(f"{type(event).__name__} inside the file's part")  # pragma: no cover
+
+    def _finish(self) -> None:
+        """Read what follows the file's part, to the end of the body."""
+        while not isinstance(self._form.next(), Epilogue):
+            pass
+        self._done = True
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self._done = True
+        self._pending = b""
+
+
+class StreamingUploadParser(FormDataParser):
+    """Werkzeug's form parser for an upload, stopping at the file's part (``FilePart``)."""
+
+    most_parts = 10
+
+    def _parse_multipart(
+        self,
+        stream: IO[bytes],
+        mimetype: str,
+        content_length: int | None,
+        options: dict[str, str],
+    ) -> Any:
+        boundary = options.get("boundary", "").encode("latin-1")
+        if not boundary:
+            raise ValueError("Missing boundary")  # no form: werkzeug's parser says the same
+        memory = self.max_form_memory_size or 500_000
+        form = StreamedForm(stream, boundary, most_parts=self.most_parts, memory=memory)
+        fields: list[tuple[str, str]] = []
+        files: list[tuple[str, FileStorage]] = []
+        while not isinstance(event := form.next(), Epilogue):
+            if isinstance(event, File) and event.name == FILE_PART:
+                form.in_file = True
+                part = FilePart(form)
+                files.append(
+                    (
+                        event.name,
+                        FileStorage(part, event.filename, event.name, headers=event.headers),  # type: ignore[arg-type]
+                    )
+                )
+                break
+            if isinstance(event, Field):
+                fields.append((event.name, self._text(form, event, memory)))
+            elif isinstance(event, File):
+                self._skip(form)  # a file the operation does not take: not kept
+        return stream, MultiDict(fields), MultiDict(files)
+
+    @staticmethod
+    def _text(form: StreamedForm, field: Field, memory: int) -> str:
+        parts, size = [], 0
+        while True:
+            event = _data(form)
+            size += len(event.data)
+            if size > memory:
+                raise _part_too_large(memory)
+            parts.append(event.data)
+            if not event.more_data:
+                charset = field.headers.get("content-type", "")
+                encoding = "latin-1" if "iso-8859-1" in charset.lower() else "utf-8"
+                return b"".join(parts).decode(encoding, "replace")
+
+    @staticmethod
+    def _skip(form: StreamedForm) -> None:
+        while _data(form).more_data:
+            pass
+
+
+def _data(form: StreamedForm) -> Data:
+    """The next of a part's bytes (werkzeug's decoder gives nothing else inside a part)."""
+    event = form.next()
+    if not isinstance(event, Data):  # pragma: no cover - the decoder's own promise
+        raise ValueError(f"{type(event).__name__} inside a part")
+    return event
