@@ -433,7 +433,8 @@ export interface paths {
         head?: never;
         /**
          * Change a piece of evidence; the whole resulting record must still fit the toolkit.
-         * @description A payload, when sent, replaces the stored one whole.
+         * @description A payload, when sent, replaces the stored one whole, as participant_ids, when sent,
+         *     replaces the list (participant_id alone makes it that one person).
          *
          *     Needs an API key or OAuth2 token with scope `records:write`.
          */
@@ -622,7 +623,9 @@ export interface paths {
          * @description Refused with 422, one error per field, when it does not fit the toolkit (unknown type
          *     or dimension, a stage the type does not belong to or the initiative has not reached)
          *     or names a participant who is not in this initiative; with 409 while the initiative
-         *     is archived.
+         *     is archived. Where the activity type's lists are rules, a dimension the type does not
+         *     list is refused too (dimension_not_for_activity_type); where they are suggestions, the
+         *     answer's advice says so instead.
          *
          *     Needs an API key or OAuth2 token with scope `records:write`.
          */
@@ -776,7 +779,10 @@ export interface paths {
          *     dimension or indicator, a payload that breaks the type's schema, a stage the
          *     initiative has not reached), names an activity or participant that is not in this
          *     initiative, or is public without consent; with 409 while the initiative is archived.
-         *     A recording, photo, video or document gets its file by PUT .../file afterwards.
+         *     Name the people it came from in participant_ids (participant_id alone still works).
+         *     A recording, photo, video or document gets its file by PUT .../file afterwards. From
+         *     an activity whose type's lists are rules, a type the list leaves out is refused
+         *     (evidence_type_not_for_activity_type); where they are suggestions, advice says so.
          *
          *     Needs an API key or OAuth2 token with scope `records:write`.
          */
@@ -805,7 +811,7 @@ export interface paths {
          *     gives it; a different one is 422). None in the initiative has ref: it is recorded
          *     (201, with Location). One has: it is replaced (200) and the whole result must fit the
          *     toolkit and the consent rules; fields not sent go back to their defaults (consent to
-         *     not_recorded, visibility to organisation, no activity or participant), except stage
+         *     not_recorded, visibility to organisation, no activity or participants), except stage
          *     and cycle, which keep where it was gathered. Its file, uploaded separately, stays.
          *     Evidence with nothing to change keeps its version and ETag. If-Match makes it a
          *     change of that version only (412 when stale, or when none has ref); If-None-Match: *
@@ -840,7 +846,8 @@ export interface paths {
          * Add a participant to an initiative.
          * @description Giving or withdrawing consent stamps consent_recorded_at with the server's time;
          *     consent_given_on is the date you say it was given. Consent to publish is separate.
-         *     Refused with 409 while the initiative is archived.
+         *     An under-16's consent must be given by a parent or guardian (422 on consent_given_by
+         *     otherwise). Refused with 409 while the initiative is archived.
          *
          *     Needs an API key or OAuth2 token with scope `records:write`.
          */
@@ -922,10 +929,14 @@ export interface paths {
         get: operations["listTransitions"];
         put?: never;
         /**
-         * Move the initiative to another stage.
+         * Move the initiative to another stage, or start a new round (new_round true).
          * @description Refused with 409 (code transition_refused) and every blocker, from the toolkit's
-         *     stage flow and its plugins, when it may not move yet; nothing changes then. If-Match
-         *     takes the initiative's ETag, so that two people cannot both move it on.
+         *     stage flow and its plugins, when it may not move yet; nothing changes then. A paused,
+         *     completed or archived initiative does not move (409 initiative_paused,
+         *     initiative_completed or initiative_archived). A new round goes from the last stage to
+         *     the first where the toolkit allows it; what earlier rounds recorded stays, each record
+         *     under its cycle. If-Match takes the initiative's ETag, so that two people cannot both
+         *     move it on.
          *
          *     Needs an API key or OAuth2 token with scope `records:write`.
          */
@@ -1173,7 +1184,8 @@ export interface paths {
         /**
          * Delete a participant.
          * @description They are taken off every activity, and evidence they gave stays without their name
-         *     (its participant_id becomes null); both get a new version. This cannot be undone.
+         *     (they leave its participant_ids, and participant_id becomes the next person or null);
+         *     both get a new version. This cannot be undone.
          *
          *     Needs an API key or OAuth2 token with scope `records:write`.
          */
@@ -1181,10 +1193,14 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a participant's role, display name, consent or external_ref.
+         * Change a participant's role, display name, affiliation, age band, consent or
+         *     external_ref.
          * @description consent_recorded_at moves only when the consent status changes: sending the same
          *     status again keeps the time it was first recorded. Setting it to not_recorded clears
-         *     the time.
+         *     the time. The consent rules judge the participant as the change leaves them: changing
+         *     age_band to under_16 while their given consent was their own is refused (422
+         *     consent_needs_parent on consent_given_by) unless the change records a parent's or
+         *     guardian's consent, or sets consent to not_recorded.
          *
          *     Needs an API key or OAuth2 token with scope `records:write`.
          */
@@ -1298,7 +1314,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Show a toolkit in full: stages, dimensions, scales, activity and evidence types.
+         * Show a toolkit in full: stages, dimensions, scales, activity and evidence types,
+         *     and the participant roles, each with what it means.
          * @description Needs an API key or OAuth2 token with scope `records:read`.
          */
         get: operations["getToolkit"];
@@ -1501,6 +1518,8 @@ export interface components {
         Activity: {
             /** @description The key of one of the toolkit's activity types (GET /toolkits/{key}). */
             activity_type: string;
+            /** @description How many people came, by participant role: counts only, never names. Each key is a participant role, each count a whole number from 0 to 100000; a role left out was not counted. Null when nobody counted. */
+            attendance: components["schemas"]["Attendance"] | (Record<string, never> | null);
             /** Format: date-time */
             readonly created_at: string;
             /** @description The round of the stages it was done in (cyclic toolkits); by default the initiative's current cycle. */
@@ -1529,6 +1548,10 @@ export interface components {
             outcomes: string;
             /** @description Ids of participants of the same initiative who took part. */
             participant_ids: string[];
+            /** @description Where it took place, in words (stored trimmed; blank is none). */
+            place: string | null;
+            /** @description How often it recurs; null for a one-off. */
+            recurrence: components["schemas"]["Recurrence"] | (Record<string, never> | null);
             /** @description The stage it was done in: one the activity type belongs to and the initiative has reached. By default the initiative's current stage. */
             stage: string;
             /**
@@ -1536,6 +1559,8 @@ export interface components {
              * @description The day it started (or took place).
              */
             starts_on: string | null;
+            /** @description Short labels, such as walk or oral history: at most 20, each 1 to 50 characters. Stored trimmed, with inner spaces made single and in lower case, each once (Walk and walk are one tag); filter lists with tag. */
+            tags: string[];
             /** @description What the activity was. */
             title: string;
             /** Format: date-time */
@@ -1546,6 +1571,8 @@ export interface components {
         ActivityInput: {
             /** @description The key of one of the toolkit's activity types (GET /toolkits/{key}). */
             activity_type: string;
+            /** @description How many people came, by participant role: counts only, never names. Each key is a participant role, each count a whole number from 0 to 100000; a role left out was not counted. Null when nobody counted. */
+            attendance?: components["schemas"]["Attendance"] | (Record<string, never> | null);
             /** @description The round of the stages it was done in (cyclic toolkits); by default the initiative's current cycle. */
             cycle?: number;
             /**
@@ -1569,6 +1596,10 @@ export interface components {
             outcomes?: string;
             /** @description Ids of participants of the same initiative who took part. */
             participant_ids?: string[];
+            /** @description Where it took place, in words (stored trimmed; blank is none). */
+            place?: string | null;
+            /** @description How often it recurs; null for a one-off. */
+            recurrence?: components["schemas"]["Recurrence"] | (Record<string, never> | null);
             /** @description The stage it was done in: one the activity type belongs to and the initiative has reached. By default the initiative's current stage. */
             stage?: string;
             /**
@@ -1576,6 +1607,8 @@ export interface components {
              * @description The day it started (or took place).
              */
             starts_on?: string | null;
+            /** @description Short labels, such as walk or oral history: at most 20, each 1 to 50 characters. Stored trimmed, with inner spaces made single and in lower case, each once (Walk and walk are one tag); filter lists with tag. */
+            tags?: string[];
             /** @description What the activity was. */
             title: string;
         };
@@ -1587,6 +1620,8 @@ export interface components {
         ActivityPatch: {
             /** @description The key of one of the toolkit's activity types (GET /toolkits/{key}). */
             activity_type?: string;
+            /** @description How many people came, by participant role: counts only, never names. Each key is a participant role, each count a whole number from 0 to 100000; a role left out was not counted. Null when nobody counted. */
+            attendance?: components["schemas"]["Attendance"] | (Record<string, never> | null);
             /** @description The round of the stages it was done in (cyclic toolkits); by default the initiative's current cycle. */
             cycle?: number;
             /** @description What happened, and how. */
@@ -1604,6 +1639,10 @@ export interface components {
             outcomes?: string;
             /** @description Ids of participants of the same initiative who took part. */
             participant_ids?: string[];
+            /** @description Where it took place, in words (stored trimmed; blank is none). */
+            place?: string | null;
+            /** @description How often it recurs; null for a one-off. */
+            recurrence?: components["schemas"]["Recurrence"] | (Record<string, never> | null);
             /** @description The stage it was done in: one the activity type belongs to and the initiative has reached. By default the initiative's current stage. */
             stage?: string;
             /**
@@ -1611,8 +1650,84 @@ export interface components {
              * @description The day it started (or took place).
              */
             starts_on?: string | null;
+            /** @description Short labels, such as walk or oral history: at most 20, each 1 to 50 characters. Stored trimmed, with inner spaces made single and in lower case, each once (Walk and walk are one tag); filter lists with tag. */
+            tags?: string[];
             /** @description What the activity was. */
             title?: string;
+        };
+        ActivityType: {
+            /** @description Keys of the dimensions it usually speaks to. */
+            dimensions: string[];
+            /** @description Keys of the evidence types it usually produces. */
+            evidence_types: string[];
+            /** @description The type's key: what an activity's activity_type names. */
+            key: string;
+            /**
+             * @description What dimensions and evidence_types mean. rules: an activity of this type naming another dimension, or evidence from it of another type, is refused (422 dimension_not_for_activity_type, evidence_type_not_for_activity_type). suggestions: it is kept, and the answer to the write carries advice with the same code.
+             * @enum {string}
+             */
+            lists_are: "suggestions" | "rules";
+            /** @description Its name, for people. */
+            name: string;
+            /** @description Keys of the stages it belongs in (empty: any stage). */
+            stages: string[];
+            /** @description What the activity is. */
+            summary: string;
+        };
+        ActivityWritten: {
+            /** @description The key of one of the toolkit's activity types (GET /toolkits/{key}). */
+            activity_type: string;
+            /** @description Notes from the toolkit on the activity as written, in the answer to a write only, and only when there is something to say (otherwise left out, so that the answer is the record as GET shows it): each dimension named that the type's lists, being suggestions, leave out (code dimension_not_for_activity_type). Advice never refuses a write. */
+            readonly advice?: components["schemas"]["Advice"][];
+            /** @description How many people came, by participant role: counts only, never names. Each key is a participant role, each count a whole number from 0 to 100000; a role left out was not counted. Null when nobody counted. */
+            attendance: components["schemas"]["Attendance"] | (Record<string, never> | null);
+            /** Format: date-time */
+            readonly created_at: string;
+            /** @description The round of the stages it was done in (cyclic toolkits); by default the initiative's current cycle. */
+            cycle: number;
+            /**
+             * @description What happened, and how.
+             * @default
+             */
+            description: string;
+            /** @description Keys of the toolkit's dimensions the activity speaks to. */
+            dimensions: string[];
+            /**
+             * Format: date
+             * @description The day it ended; not before starts_on.
+             */
+            ends_on: string | null;
+            /** @description Your own system's id for this record (for example a CRM id): unique where it is used, and a filter on lists. */
+            external_ref: string | null;
+            /** @description Opaque id: a type prefix and 26 characters; sorts by creation. */
+            readonly id: string;
+            readonly initiative_id: string;
+            /**
+             * @description What came of it.
+             * @default
+             */
+            outcomes: string;
+            /** @description Ids of participants of the same initiative who took part. */
+            participant_ids: string[];
+            /** @description Where it took place, in words (stored trimmed; blank is none). */
+            place: string | null;
+            /** @description How often it recurs; null for a one-off. */
+            recurrence: components["schemas"]["Recurrence"] | (Record<string, never> | null);
+            /** @description The stage it was done in: one the activity type belongs to and the initiative has reached. By default the initiative's current stage. */
+            stage: string;
+            /**
+             * Format: date
+             * @description The day it started (or took place).
+             */
+            starts_on: string | null;
+            /** @description Short labels, such as walk or oral history: at most 20, each 1 to 50 characters. Stored trimmed, with inner spaces made single and in lower case, each once (Walk and walk are one tag); filter lists with tag. */
+            tags: string[];
+            /** @description What the activity was. */
+            title: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /** @description Rises with every change; the ETag is built from it. */
+            readonly version: number;
         };
         Actor: {
             /** @description api, cli or system: how the change was made. */
@@ -1809,6 +1924,22 @@ export interface components {
             /** @description The toolkit's dimensions not rated. */
             unrated: string[];
         };
+        Attendance: {
+            /** @description How many came as commissioner. */
+            commissioner?: number;
+            /** @description How many came as family member or carer. */
+            family_member_or_carer?: number;
+            /** @description How many came as neighbour or community member. */
+            neighbour_or_community_member?: number;
+            /** @description How many came as partner organisation. */
+            partner_organisation?: number;
+            /** @description How many came as person using services. */
+            person_using_services?: number;
+            /** @description How many came as professional. */
+            professional?: number;
+            /** @description How many came as volunteer. */
+            volunteer?: number;
+        };
         AuditEvent: {
             /** @description One of created, changed, deleted, exported, erased. */
             action: string;
@@ -1856,7 +1987,7 @@ export interface components {
             readonly initiative_id: string;
             /** @description retrospective (what happened) or futuring (written from a date in the future looking back at how change happened: imagined, and marked so wherever it is shown). */
             readonly kind: string;
-            /** @description Section texts by key (context, people, steps, voices, outcomes, assessments, learning, next, credits); a PATCH changes only the sections it names. */
+            /** @description Section texts by key (context, people, steps, voices, outcomes, assessments, learning, next, credits, and the keys of the sections the toolkit's plugin adds, as /content lists them); a PATCH changes only the sections it names. */
             readonly sections: {
                 [key: string]: string;
             };
@@ -1895,7 +2026,7 @@ export interface components {
              * @description The date it speaks from.
              */
             dated_on?: string;
-            /** @description Section texts by key (context, people, steps, voices, outcomes, assessments, learning, next, credits); a PATCH changes only the sections it names. */
+            /** @description Section texts by key (context, people, steps, voices, outcomes, assessments, learning, next, credits, and the keys of the sections the toolkit's plugin adds, as /content lists them); a PATCH changes only the sections it names. */
             sections?: {
                 [key: string]: string;
             };
@@ -1954,6 +2085,7 @@ export interface components {
             kind: string;
             notice: string | null;
             organisation: string;
+            /** @description Every section in order: key, title, text and the facts read from the records. Sections the toolkit's plugin adds come after the assessments, with toolkit_section true, the plugin's name, and blocks: paragraph (text), table (caption, columns, rows), measures (caption, items of label, value, scale) and citations (caption, evidence: only what consent allows). */
             sections: {
                 [key: string]: unknown;
             }[];
@@ -1986,6 +2118,18 @@ export interface components {
             items: components["schemas"]["Delivery"][];
             /** @description Pass as cursor for the next page; null at the end. */
             next_cursor: string | null;
+        };
+        Dimension: {
+            /** @description The group of dimensions it belongs to, if the toolkit has any. */
+            group: string | null;
+            /** @description Its checklist indicators (none for most toolkits). */
+            indicators: components["schemas"]["Indicator"][];
+            /** @description The dimension's key: what ratings and dimensions fields name. */
+            key: string;
+            /** @description Its name, for people. */
+            name: string;
+            /** @description What it means. */
+            summary: string;
         };
         DimensionComparison: {
             dimension: string;
@@ -2036,8 +2180,10 @@ export interface components {
             /** @description Keys of the checklist indicators it speaks to; each one's dimension must be among the dimensions. */
             indicators: string[];
             readonly initiative_id: string;
-            /** @description The participant of the same initiative it came from (whose words, voice or picture it holds), if any. */
+            /** @description The first of participant_ids, or null when it came from nobody in particular: kept for clients that know one person per piece. Sent alone, it means participant_ids is [it] (null: []); sent with participant_ids, it must be their first (422 participants_disagree otherwise). */
             participant_id: string | null;
+            /** @description The participants of the same initiative it came from (whose words, voices or pictures it holds), in the order given, duplicates dropped; at most 100. An id that is not of this initiative is 422 at participant_ids/<index>. Its consent is the strictest of theirs: it is published only if every one agreed to publication, and when any one withdraws consent or is erased, so is it (withdrawn; erased empties it). Not sent: from participant_id, or none. */
+            participant_ids: string[];
             /** @description What the evidence says, as an object fitting the type's JSON Schema (GET /toolkits/{key}/evidence-types/{evidence_type}/schema); stored as given. On PATCH it replaces the stored payload whole. */
             payload: {
                 [key: string]: unknown;
@@ -2072,7 +2218,10 @@ export interface components {
             size: number;
             /** Format: date-time */
             uploaded_at: string;
-            /** @description Where to download it (GET). */
+            /**
+             * Format: uri
+             * @description Where to download it (GET): a full URL, as every URL the API gives.
+             */
             readonly url: string;
         };
         EvidenceInput: {
@@ -2099,8 +2248,10 @@ export interface components {
             external_ref?: string | null;
             /** @description Keys of the checklist indicators it speaks to; each one's dimension must be among the dimensions. */
             indicators?: string[];
-            /** @description The participant of the same initiative it came from (whose words, voice or picture it holds), if any. */
+            /** @description The first of participant_ids, or null when it came from nobody in particular: kept for clients that know one person per piece. Sent alone, it means participant_ids is [it] (null: []); sent with participant_ids, it must be their first (422 participants_disagree otherwise). */
             participant_id?: string | null;
+            /** @description The participants of the same initiative it came from (whose words, voices or pictures it holds), in the order given, duplicates dropped; at most 100. An id that is not of this initiative is 422 at participant_ids/<index>. Its consent is the strictest of theirs: it is published only if every one agreed to publication, and when any one withdraws consent or is erased, so is it (withdrawn; erased empties it). Not sent: from participant_id, or none. */
+            participant_ids?: string[];
             /** @description What the evidence says, as an object fitting the type's JSON Schema (GET /toolkits/{key}/evidence-types/{evidence_type}/schema); stored as given. On PATCH it replaces the stored payload whole. */
             payload: {
                 [key: string]: unknown;
@@ -2145,8 +2296,10 @@ export interface components {
             external_ref?: string | null;
             /** @description Keys of the checklist indicators it speaks to. */
             indicators?: string[];
-            /** @description The participant of the same initiative it came from, or null. */
+            /** @description The first of participant_ids, or null when it came from nobody in particular: kept for clients that know one person per piece. Sent alone, it means participant_ids is [it] (null: []); sent with participant_ids, it must be their first (422 participants_disagree otherwise). */
             participant_id?: string | null;
+            /** @description The participants of the same initiative it came from (whose words, voices or pictures it holds), in the order given, duplicates dropped; at most 100. An id that is not of this initiative is 422 at participant_ids/<index>. Its consent is the strictest of theirs: it is published only if every one agreed to publication, and when any one withdraws consent or is erased, so is it (withdrawn; erased empties it). Not sent: from participant_id, or none. */
+            participant_ids?: string[];
             /** @description What the evidence says, as an object fitting the type's JSON Schema (GET /toolkits/{key}/evidence-types/{evidence_type}/schema); stored as given. On PATCH it replaces the stored payload whole. */
             payload?: {
                 [key: string]: unknown;
@@ -2164,6 +2317,94 @@ export interface components {
              */
             visibility?: "private" | "organisation" | "public";
         };
+        EvidenceType: {
+            /** @description Whether it carries a file (PUT /evidence/{id}/file). */
+            has_file: boolean;
+            /** @description The type's key: what evidence's evidence_type names. */
+            key: string;
+            /**
+             * @description The form it takes, one of the core's kinds.
+             * @enum {string}
+             */
+            kind: "note" | "quote" | "story" | "audio" | "photo" | "video" | "document" | "link" | "metric" | "survey_result" | "unexpected_outcome";
+            /** @description Its name, for people. */
+            name: string;
+            /** @description The JSON Schema (draft 2020-12) its payload must match; also at GET /toolkits/{key}/evidence-types/{evidence_type}/schema. */
+            payload_schema: {
+                [key: string]: unknown;
+            };
+            /** @description Keys of the stages it is gathered in (empty: any stage). */
+            stages: string[];
+            /** @description What it is. */
+            summary: string;
+        };
+        EvidenceWritten: {
+            /** @description The activity of the same initiative it came from, if any. */
+            activity_id: string | null;
+            /** @description Notes from the toolkit on the evidence as written, only when there is something to say: its type, when the type of the activity it came from suggests others (code evidence_type_not_for_activity_type). Advice never refuses a write. */
+            readonly advice?: components["schemas"]["Advice"][];
+            /**
+             * Format: date
+             * @description The day it was gathered.
+             */
+            collected_on: string | null;
+            /**
+             * @description Whether the person it came from agreed to its use: given, not_recorded or withdrawn. Withdrawn evidence is left out of every list and of the toolkits' rules, and its file is not given out; it can still be read and changed by its id.
+             * @default not_recorded
+             * @enum {string}
+             */
+            consent: "given" | "not_recorded" | "withdrawn";
+            /** Format: date-time */
+            readonly created_at: string;
+            /** @description The round of the stages it was gathered in (cyclic toolkits); by default its activity's, or without one the initiative's current cycle. */
+            cycle: number;
+            /** @description Keys of the toolkit's dimensions it speaks to. */
+            dimensions: string[];
+            /**
+             * Format: date-time
+             * @description When this evidence was erased with its participant (its payload emptied and its file deleted); null unless it was.
+             */
+            readonly erased_at: string | null;
+            /** @description The key of one of the toolkit's evidence types (GET /toolkits/{key}); its kind decides the payload's standard schema and whether it takes a file. */
+            evidence_type: string;
+            /** @description Whether its type takes a file (a recording, photo, video or document): true and file null means the file is still to come. */
+            readonly expects_file: boolean;
+            /** @description Your own system's id for this record (for example a CRM id): unique where it is used, and a filter on lists. */
+            external_ref: string | null;
+            /** @description The uploaded file, or null (PUT .../file uploads one). */
+            readonly file: components["schemas"]["EvidenceFile"] | (Record<string, never> | null);
+            /** @description Opaque id: a type prefix and 26 characters; sorts by creation. */
+            readonly id: string;
+            /** @description Keys of the checklist indicators it speaks to; each one's dimension must be among the dimensions. */
+            indicators: string[];
+            readonly initiative_id: string;
+            /** @description The first of participant_ids, or null when it came from nobody in particular: kept for clients that know one person per piece. Sent alone, it means participant_ids is [it] (null: []); sent with participant_ids, it must be their first (422 participants_disagree otherwise). */
+            participant_id: string | null;
+            /** @description The participants of the same initiative it came from (whose words, voices or pictures it holds), in the order given, duplicates dropped; at most 100. An id that is not of this initiative is 422 at participant_ids/<index>. Its consent is the strictest of theirs: it is published only if every one agreed to publication, and when any one withdraws consent or is erased, so is it (withdrawn; erased empties it). Not sent: from participant_id, or none. */
+            participant_ids: string[];
+            /** @description What the evidence says, as an object fitting the type's JSON Schema (GET /toolkits/{key}/evidence-types/{evidence_type}/schema); stored as given. On PATCH it replaces the stored payload whole. */
+            payload: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description given, not_recorded or withdrawn: whether it may be published beyond your organisation (the network library), asked separately from consent to use. Given only with consent given; consent leaving given takes it along. Only public evidence with both, from a participant (if any) who agreed to publication too, ever leaves the organisation.
+             * @default not_recorded
+             * @enum {string}
+             */
+            publication_consent: "given" | "not_recorded" | "withdrawn";
+            /** @description The stage it was gathered in: one the initiative has reached. By default the stage of its activity, or without one the initiative's current stage. */
+            stage: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /** @description Rises with every change; the ETag is built from it. */
+            readonly version: number;
+            /**
+             * @description Who may see it: private (the people running the initiative), organisation, or public (may be published; needs consent given, and not withdrawn by the linked participant).
+             * @default organisation
+             * @enum {string}
+             */
+            visibility: "private" | "organisation" | "public";
+        };
         FieldError: {
             /** @description stable, machine-readable */
             code?: string;
@@ -2173,10 +2414,11 @@ export interface components {
              */
             field?: string;
             /**
-             * @description json, query, path, header or files
+             * @description Where in the request the problem is: json: the JSON body; query: a query parameter; path: a part of the path (an id or a key); header: a request header (If-Match, If-None-Match, Idempotency-Key); files: the file of a multipart upload (PUT /evidence/{evidence_id}/file); body: the body as a whole, where it is not JSON (the lines of POST /bulk).
              * @example json
+             * @enum {string}
              */
-            location?: string;
+            location?: "json" | "query" | "path" | "header" | "files" | "body";
             message?: string;
             /** @description the plugin whose rule spoke, when one did */
             plugin?: string;
@@ -2188,10 +2430,16 @@ export interface components {
              */
             file: string;
         };
+        Indicator: {
+            /** @description The indicator's key: what evidence's indicators field names. */
+            key: string;
+            /** @description What the indicator asks, in the toolkit's words. */
+            text: string;
+        };
         Initiative: {
             /** Format: date-time */
             readonly created_at: string;
-            /** @description The round of the stages (cyclic toolkits). */
+            /** @description The current round of the stages, from 1; a new round (POST .../transitions with new_round true) adds one. */
             readonly cycle: number;
             /** @description Your own system's id for this record (for example a CRM id): unique where it is used, and a filter on lists. */
             external_ref: string | null;
@@ -2200,7 +2448,7 @@ export interface components {
             /** @description The current stage's key. */
             readonly stage: string;
             /**
-             * @description archived makes it read-only until set back to active.
+             * @description active: everything may be written. paused: the stage does not move (transitions and new rounds are refused with 409 initiative_paused), while records may still be added and changed. completed: nothing more is recorded and the stage does not move (409 initiative_completed for creating, changing or deleting participants, activities, evidence, files and assessments, and for transitions). archived: read-only (409 initiative_archived for all of those, and for changing the initiative's own fields other than its status). In every status, withdrawing consent (a change that only sets consent or publication_consent to withdrawn, and visibility away from public), deleting a participant and erasing one are allowed. Setting the status back to active reopens the initiative.
              * @default active
              * @enum {string}
              */
@@ -2227,7 +2475,7 @@ export interface components {
             /** @description Your own system's id for this record (for example a CRM id): unique where it is used, and a filter on lists. */
             external_ref?: string | null;
             /**
-             * @description archived makes it read-only until set back to active.
+             * @description active: everything may be written. paused: the stage does not move (transitions and new rounds are refused with 409 initiative_paused), while records may still be added and changed. completed: nothing more is recorded and the stage does not move (409 initiative_completed for creating, changing or deleting participants, activities, evidence, files and assessments, and for transitions). archived: read-only (409 initiative_archived for all of those, and for changing the initiative's own fields other than its status). In every status, withdrawing consent (a change that only sets consent or publication_consent to withdrawn, and visibility away from public), deleting a participant and erasing one are allowed. Setting the status back to active reopens the initiative.
              * @default active
              * @enum {string}
              */
@@ -2252,7 +2500,10 @@ export interface components {
         InitiativePatch: {
             /** @description Your own system's id for this record (for example a CRM id): unique where it is used, and a filter on lists. */
             external_ref?: string | null;
-            /** @enum {string} */
+            /**
+             * @description active: everything may be written. paused: the stage does not move (transitions and new rounds are refused with 409 initiative_paused), while records may still be added and changed. completed: nothing more is recorded and the stage does not move (409 initiative_completed for creating, changing or deleting participants, activities, evidence, files and assessments, and for transitions). archived: read-only (409 initiative_archived for all of those, and for changing the initiative's own fields other than its status). In every status, withdrawing consent (a change that only sets consent or publication_consent to withdrawn, and visibility away from public), deleting a participant and erasing one are allowed. Setting the status back to active reopens the initiative.
+             * @enum {string}
+             */
             status?: "active" | "paused" | "completed" | "archived";
             /** @description What it sets out to do, and with whom. */
             summary?: string;
@@ -2290,6 +2541,8 @@ export interface components {
             blockers: components["schemas"]["Blocker"][];
             /** @description advance, revisit or new_cycle */
             kind: string | null;
+            /** @description Send new_round true with to_stage to make this move. */
+            new_round: boolean;
             to_stage: string;
         };
         NewApiKey: {
@@ -2419,13 +2672,24 @@ export interface components {
         };
         Participant: {
             /**
+             * @description The organisation or group they come from, as free text (Café Brio, St Ninian's High School, the local dementia network), whatever their role; null for none. Keep job titles and organisations out of display_name.
+             * @default null
+             */
+            affiliation: string | null;
+            /**
+             * @description adult (18 or over; the default, and what every participant recorded before this field is), 16-17, or under_16. It decides who may give consent. under_16: consent (to take part or to publish) must be given by a parent or guardian, so recording it needs consent_given_by parent or guardian (422 consent_needs_parent otherwise, also when age_band changes to under_16 while the consent recorded was the person's own: send the parent's consent in the same change, or set consent to not_recorded). 16-17: in Scotland a young person of 16 or 17 can usually decide for themself, so self or parent may give it, but consent_given_by must be recorded (422 consent_giver_needed). Withdrawing consent is never refused.
+             * @default adult
+             * @enum {string}
+             */
+            age_band: "adult" | "16-17" | "under_16";
+            /**
              * @description given, not_recorded or withdrawn. Only participants whose consent is given count as taking part in the toolkits' rules. Withdrawing it withdraws consent to publish too.
              * @default not_recorded
              * @enum {string}
              */
             consent: "given" | "not_recorded" | "withdrawn";
             /**
-             * @description Who gave consent: self (the person; in Scotland a child of 12 or over is presumed able to), welfare_attorney or guardian (for an adult who cannot decide, under the Adults with Incapacity (Scotland) Act 2000), or parent (for a young child). Null while unknown.
+             * @description Who gave consent: self (the person), welfare_attorney or guardian (for an adult who cannot decide, under the Adults with Incapacity (Scotland) Act 2000; guardian also for a child's legal guardian), or parent (someone with parental responsibility). For an age_band of under_16 it must be parent or guardian; for 16-17 it must be recorded. Null while unknown.
              * @default null
              * @enum {string|null}
              */
@@ -2467,7 +2731,17 @@ export interface components {
              */
             readonly publication_consent_recorded_at: string | null;
             /**
-             * @description The part they play: person_using_services, family_member_or_carer, neighbour_or_community_member, professional, volunteer, partner_organisation, commissioner.
+             * @description The part they play in this initiative (not their job title; where they come from is affiliation). Choose by what they do here:
+             *
+             *     - person_using_services: Someone the initiative is about, taking part from their own experience: a person living with dementia, a pupil, a tenant, someone who uses or could use the service.
+             *     - family_member_or_carer: A relative, partner, friend or unpaid carer of someone using services, taking part from that side of the experience. A paid care worker is a professional.
+             *     - neighbour_or_community_member: Someone from the local community taking part as a resident or local trader, for themself rather than for an organisation: a neighbour, a café owner who hosts a session. Put the business or group they belong to in affiliation.
+             *     - professional: Someone taking part as part of their paid job of providing a service to the people the initiative is about, whoever employs them: a council or NHS worker, a teacher, a dementia link worker. Staff of the organisation running the initiative are professionals. If they mainly deliver support or services here, choose professional even when their employer is a partner.
+             *     - volunteer: Someone giving unpaid time to help run the initiative (a walk leader, a befriender, a young volunteer), not taking part as a person using services or a carer.
+             *     - partner_organisation: Someone speaking for another organisation that shares the work (a charity, a network, a school, a business lending a venue): they represent it, bring its resources and can commit it, rather than deliver a service to people themselves. Put the organisation's name in affiliation.
+             *     - commissioner: Someone who decides what services are bought or funded (a council or health board commissioner, a funder), taking part so that what is learnt can change what is paid for.
+             *
+             *     GET /toolkits/{key} lists the same roles with labels.
              * @enum {string}
              */
             role: "person_using_services" | "family_member_or_carer" | "neighbour_or_community_member" | "professional" | "volunteer" | "partner_organisation" | "commissioner";
@@ -2478,13 +2752,24 @@ export interface components {
         };
         ParticipantInput: {
             /**
+             * @description The organisation or group they come from, as free text (Café Brio, St Ninian's High School, the local dementia network), whatever their role; null for none. Keep job titles and organisations out of display_name.
+             * @default null
+             */
+            affiliation?: string | null;
+            /**
+             * @description adult (18 or over; the default, and what every participant recorded before this field is), 16-17, or under_16. It decides who may give consent. under_16: consent (to take part or to publish) must be given by a parent or guardian, so recording it needs consent_given_by parent or guardian (422 consent_needs_parent otherwise, also when age_band changes to under_16 while the consent recorded was the person's own: send the parent's consent in the same change, or set consent to not_recorded). 16-17: in Scotland a young person of 16 or 17 can usually decide for themself, so self or parent may give it, but consent_given_by must be recorded (422 consent_giver_needed). Withdrawing consent is never refused.
+             * @default adult
+             * @enum {string}
+             */
+            age_band?: "adult" | "16-17" | "under_16";
+            /**
              * @description given, not_recorded or withdrawn. Only participants whose consent is given count as taking part in the toolkits' rules. Withdrawing it withdraws consent to publish too.
              * @default not_recorded
              * @enum {string}
              */
             consent?: "given" | "not_recorded" | "withdrawn";
             /**
-             * @description Who gave consent: self (the person; in Scotland a child of 12 or over is presumed able to), welfare_attorney or guardian (for an adult who cannot decide, under the Adults with Incapacity (Scotland) Act 2000), or parent (for a young child). Null while unknown.
+             * @description Who gave consent: self (the person), welfare_attorney or guardian (for an adult who cannot decide, under the Adults with Incapacity (Scotland) Act 2000; guardian also for a child's legal guardian), or parent (someone with parental responsibility). For an age_band of under_16 it must be parent or guardian; for 16-17 it must be recorded. Null while unknown.
              * @default null
              * @enum {string|null}
              */
@@ -2506,7 +2791,17 @@ export interface components {
              */
             publication_consent?: "given" | "not_recorded" | "withdrawn";
             /**
-             * @description The part they play: person_using_services, family_member_or_carer, neighbour_or_community_member, professional, volunteer, partner_organisation, commissioner.
+             * @description The part they play in this initiative (not their job title; where they come from is affiliation). Choose by what they do here:
+             *
+             *     - person_using_services: Someone the initiative is about, taking part from their own experience: a person living with dementia, a pupil, a tenant, someone who uses or could use the service.
+             *     - family_member_or_carer: A relative, partner, friend or unpaid carer of someone using services, taking part from that side of the experience. A paid care worker is a professional.
+             *     - neighbour_or_community_member: Someone from the local community taking part as a resident or local trader, for themself rather than for an organisation: a neighbour, a café owner who hosts a session. Put the business or group they belong to in affiliation.
+             *     - professional: Someone taking part as part of their paid job of providing a service to the people the initiative is about, whoever employs them: a council or NHS worker, a teacher, a dementia link worker. Staff of the organisation running the initiative are professionals. If they mainly deliver support or services here, choose professional even when their employer is a partner.
+             *     - volunteer: Someone giving unpaid time to help run the initiative (a walk leader, a befriender, a young volunteer), not taking part as a person using services or a carer.
+             *     - partner_organisation: Someone speaking for another organisation that shares the work (a charity, a network, a school, a business lending a venue): they represent it, bring its resources and can commit it, rather than deliver a service to people themselves. Put the organisation's name in affiliation.
+             *     - commissioner: Someone who decides what services are bought or funded (a council or health board commissioner, a funder), taking part so that what is learnt can change what is paid for.
+             *
+             *     GET /toolkits/{key} lists the same roles with labels.
              * @enum {string}
              */
             role: "person_using_services" | "family_member_or_carer" | "neighbour_or_community_member" | "professional" | "volunteer" | "partner_organisation" | "commissioner";
@@ -2517,13 +2812,20 @@ export interface components {
             next_cursor: string | null;
         };
         ParticipantPatch: {
+            /** @description The organisation or group they come from, as free text (Café Brio, St Ninian's High School, the local dementia network), whatever their role; null for none. Keep job titles and organisations out of display_name. */
+            affiliation?: string | null;
+            /**
+             * @description adult (18 or over; the default, and what every participant recorded before this field is), 16-17, or under_16. It decides who may give consent. under_16: consent (to take part or to publish) must be given by a parent or guardian, so recording it needs consent_given_by parent or guardian (422 consent_needs_parent otherwise, also when age_band changes to under_16 while the consent recorded was the person's own: send the parent's consent in the same change, or set consent to not_recorded). 16-17: in Scotland a young person of 16 or 17 can usually decide for themself, so self or parent may give it, but consent_given_by must be recorded (422 consent_giver_needed). Withdrawing consent is never refused.
+             * @enum {string}
+             */
+            age_band?: "adult" | "16-17" | "under_16";
             /**
              * @description given, not_recorded or withdrawn. Only participants whose consent is given count as taking part in the toolkits' rules. Withdrawing it withdraws consent to publish too.
              * @enum {string}
              */
             consent?: "given" | "not_recorded" | "withdrawn";
             /**
-             * @description Who gave consent: self (the person; in Scotland a child of 12 or over is presumed able to), welfare_attorney or guardian (for an adult who cannot decide, under the Adults with Incapacity (Scotland) Act 2000), or parent (for a young child). Null while unknown.
+             * @description Who gave consent: self (the person), welfare_attorney or guardian (for an adult who cannot decide, under the Adults with Incapacity (Scotland) Act 2000; guardian also for a child's legal guardian), or parent (someone with parental responsibility). For an age_band of under_16 it must be parent or guardian; for 16-17 it must be recorded. Null while unknown.
              * @enum {string|null}
              */
             consent_given_by?: "self" | "welfare_attorney" | "guardian" | "parent" | null;
@@ -2542,10 +2844,28 @@ export interface components {
              */
             publication_consent?: "given" | "not_recorded" | "withdrawn";
             /**
-             * @description The part they play: person_using_services, family_member_or_carer, neighbour_or_community_member, professional, volunteer, partner_organisation, commissioner.
+             * @description The part they play in this initiative (not their job title; where they come from is affiliation). Choose by what they do here:
+             *
+             *     - person_using_services: Someone the initiative is about, taking part from their own experience: a person living with dementia, a pupil, a tenant, someone who uses or could use the service.
+             *     - family_member_or_carer: A relative, partner, friend or unpaid carer of someone using services, taking part from that side of the experience. A paid care worker is a professional.
+             *     - neighbour_or_community_member: Someone from the local community taking part as a resident or local trader, for themself rather than for an organisation: a neighbour, a café owner who hosts a session. Put the business or group they belong to in affiliation.
+             *     - professional: Someone taking part as part of their paid job of providing a service to the people the initiative is about, whoever employs them: a council or NHS worker, a teacher, a dementia link worker. Staff of the organisation running the initiative are professionals. If they mainly deliver support or services here, choose professional even when their employer is a partner.
+             *     - volunteer: Someone giving unpaid time to help run the initiative (a walk leader, a befriender, a young volunteer), not taking part as a person using services or a carer.
+             *     - partner_organisation: Someone speaking for another organisation that shares the work (a charity, a network, a school, a business lending a venue): they represent it, bring its resources and can commit it, rather than deliver a service to people themselves. Put the organisation's name in affiliation.
+             *     - commissioner: Someone who decides what services are bought or funded (a council or health board commissioner, a funder), taking part so that what is learnt can change what is paid for.
+             *
+             *     GET /toolkits/{key} lists the same roles with labels.
              * @enum {string}
              */
             role?: "person_using_services" | "family_member_or_carer" | "neighbour_or_community_member" | "professional" | "volunteer" | "partner_organisation" | "commissioner";
+        };
+        ParticipantRole: {
+            /** @description What it means, and how to choose it over a similar one. */
+            description: string;
+            /** @description The value of a participant's role. */
+            key: string;
+            /** @description A short name to show for it. */
+            label: string;
         };
         Plugin: {
             hooks: string[];
@@ -2627,13 +2947,24 @@ export interface components {
             plugin?: string;
         };
         Progress: {
+            /** @description The current round, from 1. */
             cycle: number;
             initiative_id: string;
             /** @description Each move the toolkit's flow allows from here, and what blocks it. */
             moves: components["schemas"]["Move"][];
             reached_stages: string[];
+            /** @description What the current stage needs before the initiative leaves it. */
+            requirements: components["schemas"]["RequirementStatus"][];
             stage: string;
+            /** @description active: everything may be written. paused: the stage does not move (transitions and new rounds are refused with 409 initiative_paused), while records may still be added and changed. completed: nothing more is recorded and the stage does not move (409 initiative_completed for creating, changing or deleting participants, activities, evidence, files and assessments, and for transitions). archived: read-only (409 initiative_archived for all of those, and for changing the initiative's own fields other than its status). In every status, withdrawing consent (a change that only sets consent or publication_consent to withdrawn, and visibility away from public), deleting a participant and erasing one are allowed. Setting the status back to active reopens the initiative. */
+            status: string;
             toolkit: string;
+        };
+        ProvidingPlugin: {
+            /** @description The plugin's name (its entry point), as GET /plugins lists it. */
+            name: string;
+            /** @description The installed version of the plugin's package. */
+            version: string;
         };
         Publication: {
             /** Format: date */
@@ -2681,6 +3012,36 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        Recurrence: {
+            /**
+             * @description weekly, fortnightly or monthly; other for any other rhythm, said in note.
+             * @enum {string}
+             */
+            frequency: "weekly" | "fortnightly" | "monthly" | "other";
+            /**
+             * @description In words, such as first Tuesday of the month, term time only; needed when the frequency is other.
+             * @default
+             */
+            note?: string;
+        };
+        Requirement: {
+            /** @description Whether a rule of the toolkit checks it before the initiative leaves the stage (progress then says whether it is met). */
+            checked: boolean;
+            /** @description Stable within the stage. */
+            key: string;
+            /** @description What is needed, in the toolkit's words. */
+            text: string;
+        };
+        RequirementStatus: {
+            /** @description Whether a rule of the toolkit checks it before a move. */
+            checked: boolean;
+            /** @description Stable within the stage. */
+            key: string;
+            /** @description Whether the initiative meets it now: null when no rule checks it or no move leaves the stage. */
+            met: boolean | null;
+            /** @description What is needed, in the toolkit's words. */
+            text: string;
+        };
         Rotate: {
             /**
              * @description How long the old secret goes on signing too (0 to 168).
@@ -2688,7 +3049,56 @@ export interface components {
              */
             overlap_hours?: number;
         };
+        Scale: {
+            /** @description Labelled ranges of an assessment's total, if any. */
+            bands: components["schemas"]["ScaleBand"][];
+            /** @description The scale's key: what an assessment's scale field names. */
+            key: string;
+            /** @description Its points, lowest first: the values a rating may take. */
+            levels: components["schemas"]["ScaleLevel"][];
+            /** @description Its name, for people. */
+            name: string;
+            /** @description Where the scale comes from, if it is adapted from another. */
+            provenance: string | null;
+            /** @description What it measures, and how. */
+            summary: string;
+        };
+        ScaleBand: {
+            /** @description The band's label. */
+            label: string;
+            /** @description The highest total. */
+            maximum: number;
+            /** @description The lowest total. */
+            minimum: number;
+            /** @description What a total in the band means. */
+            summary: string;
+        };
+        ScaleLevel: {
+            /** @description The group of points it belongs to, if any. */
+            group: string | null;
+            /** @description Its label, for people. */
+            label: string;
+            /** @description What the point means. */
+            summary: string;
+            /** @description The rating's value. */
+            value: number;
+        };
+        Stage: {
+            /** @description Practice guidance for the people running the stage. */
+            guidance: string;
+            /** @description The stage's key: what stage fields and transitions name. */
+            key: string;
+            /** @description Its name, for people. */
+            name: string;
+            /** @description Its place in the toolkit's order, from 1. */
+            position: number;
+            /** @description What the stage needs before an initiative leaves it. */
+            requirements: components["schemas"]["Requirement"][];
+            /** @description What happens in it. */
+            summary: string;
+        };
         StageEntry: {
+            /** @description The round this entry belongs to. */
             cycle: number;
             /** Format: date-time */
             entered_at: string;
@@ -2731,42 +3141,63 @@ export interface components {
             token_type: string;
         };
         Toolkit: {
-            activity_types: {
-                [key: string]: unknown;
-            }[];
+            /** @description The kinds of activity it expects. */
+            activity_types: components["schemas"]["ActivityType"][];
             /** @description What the toolkit was adapted from, and how (as CC BY asks). */
             adapted_from: string | null;
+            /** @description Whether an initiative at the last stage may start a new round at the first (POST .../transitions with new_round true), keeping earlier rounds. */
+            allows_new_rounds: boolean;
+            /** @description The attribution the licence asks for, to show with the content. */
             attribution: string;
-            counts: {
-                [key: string]: number;
-            };
-            dimensions: {
-                [key: string]: unknown;
-            }[];
-            evidence_types: {
-                [key: string]: unknown;
-            }[];
+            /** @description How many of each part it defines. */
+            counts: components["schemas"]["ToolkitCounts"];
+            /** @description What assessments rate and evidence speaks to. */
+            dimensions: components["schemas"]["Dimension"][];
+            /** @description The kinds of evidence it takes. */
+            evidence_types: components["schemas"]["EvidenceType"][];
+            /** @description The toolkit's key: what an initiative's toolkit field names. */
             key: string;
+            /** @description The licence of the toolkit's content, in words. */
             licence: string;
             /** @description The licence's SPDX identifier, such as CC-BY-4.0. */
             licence_id: string | null;
+            /** @description Its name, for people. */
             name: string;
-            plugin: {
-                [key: string]: unknown;
-            };
+            /** @description The plugin that provides it (left out when none is known). */
+            plugin: components["schemas"]["ProvidingPlugin"];
+            /** @description Who publishes the toolkit the definition follows. */
             publisher: string;
-            scales: {
-                [key: string]: unknown;
-            }[];
+            /** @description The roles participants can have, described: the same for every toolkit, and what its rules and assessments count by. */
+            roles: components["schemas"]["ParticipantRole"][];
+            /** @description The scales assessments rate dimensions on. */
+            scales: components["schemas"]["Scale"][];
+            /** @description Where the published toolkit can be read (a full URL). */
             source_url: string;
-            stage_flow: string;
-            stages: {
-                [key: string]: unknown;
-            }[];
+            /**
+             * @description How an initiative moves between its stages: sequential: forward one stage at a time; no going back; revisitable: forward one stage at a time; back to any stage already reached; cyclic: forward one stage at a time; after the last, a new cycle begins; iterative: forward one stage at a time; back to any earlier stage of the round; after the last, a new round begins.
+             * @enum {string}
+             */
+            stage_flow: "sequential" | "revisitable" | "cyclic" | "iterative";
+            /** @description Its stages, in order. */
+            stages: components["schemas"]["Stage"][];
+            /** @description What the toolkit is for, in a sentence or two. */
             summary: string;
+            /** @description The version of its definition; an initiative is pinned to the version it started with. */
             version: string;
         } & {
             [key: string]: unknown;
+        };
+        ToolkitCounts: {
+            /** @description Activity types. */
+            activity_types: number;
+            /** @description Dimensions. */
+            dimensions: number;
+            /** @description Evidence types. */
+            evidence_types: number;
+            /** @description Rating scales. */
+            scales: number;
+            /** @description Stages. */
+            stages: number;
         };
         ToolkitList: {
             items: components["schemas"]["ToolkitSummary"][];
@@ -2776,27 +3207,44 @@ export interface components {
         ToolkitSummary: {
             /** @description What the toolkit was adapted from, and how (as CC BY asks). */
             adapted_from: string | null;
+            /** @description Whether an initiative at the last stage may start a new round at the first (POST .../transitions with new_round true), keeping earlier rounds. */
+            allows_new_rounds: boolean;
+            /** @description The attribution the licence asks for, to show with the content. */
             attribution: string;
-            counts: {
-                [key: string]: number;
-            };
+            /** @description How many of each part it defines. */
+            counts: components["schemas"]["ToolkitCounts"];
+            /** @description The toolkit's key: what an initiative's toolkit field names. */
             key: string;
+            /** @description The licence of the toolkit's content, in words. */
             licence: string;
             /** @description The licence's SPDX identifier, such as CC-BY-4.0. */
             licence_id: string | null;
+            /** @description Its name, for people. */
             name: string;
-            plugin: {
-                [key: string]: unknown;
-            };
+            /** @description The plugin that provides it (left out when none is known). */
+            plugin: components["schemas"]["ProvidingPlugin"];
+            /** @description Who publishes the toolkit the definition follows. */
             publisher: string;
+            /** @description Where the published toolkit can be read (a full URL). */
             source_url: string;
-            stage_flow: string;
+            /**
+             * @description How an initiative moves between its stages: sequential: forward one stage at a time; no going back; revisitable: forward one stage at a time; back to any stage already reached; cyclic: forward one stage at a time; after the last, a new cycle begins; iterative: forward one stage at a time; back to any earlier stage of the round; after the last, a new round begins.
+             * @enum {string}
+             */
+            stage_flow: "sequential" | "revisitable" | "cyclic" | "iterative";
+            /** @description What the toolkit is for, in a sentence or two. */
             summary: string;
+            /** @description The version of its definition; an initiative is pinned to the version it started with. */
             version: string;
         } & {
             [key: string]: unknown;
         };
         TransitionRequest: {
+            /**
+             * @description Start a new round: from the last stage to the first (to_stage), where the toolkit allows new rounds (allows_new_rounds in GET /toolkits/{key}). Refused with 409 transition_refused and a blocker new_round_not_allowed, round_not_finished or new_round_at_first_stage.
+             * @default false
+             */
+            new_round?: boolean;
             /**
              * @description Why, or what was agreed.
              * @default
@@ -3134,7 +3582,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Activity"];
+                    "application/json": components["schemas"]["ActivityWritten"];
                 };
             };
             /** @description The body is not valid JSON, not UTF-8, or starts with a byte order mark (code malformed_json); or it could not be read to its end (code unreadable_body). */
@@ -6338,6 +6786,8 @@ export interface operations {
                 external_ref?: string;
                 /** @description Only records changed at or after this RFC 3339 time, listed in the order they last changed (updated_at, then id): a record changed during the walk comes round again at its end. */
                 updated_since?: string;
+                /** @description Only records holding every word of this text, in what people wrote (titles, summaries and descriptions, evidence payloads' texts), matched in any form of the word (walks finds walk). Only words count: quotes, operators and other punctuation are ignored. The list keeps its order and its keyset pages, and q combines with every other filter. */
+                q?: string;
                 status?: "active" | "paused" | "completed" | "archived";
                 toolkit?: string;
             };
@@ -7105,6 +7555,8 @@ export interface operations {
                 external_ref?: string;
                 /** @description Only records changed at or after this RFC 3339 time, listed in the order they last changed (updated_at, then id): a record changed during the walk comes round again at its end. */
                 updated_since?: string;
+                /** @description Only records holding every word of this text, in what people wrote (titles, summaries and descriptions, evidence payloads' texts), matched in any form of the word (walks finds walk). Only words count: quotes, operators and other punctuation are ignored. The list keeps its order and its keyset pages, and q combines with every other filter. */
+                q?: string;
                 /** @description Only activities in this stage. */
                 stage?: string;
                 /** @description Only activities of this type. */
@@ -7113,6 +7565,14 @@ export interface operations {
                 cycle?: number;
                 /** @description Only activities this participant took part in. */
                 participant_id?: string;
+                /** @description Only activities with this tag (compared as tags are stored: trimmed, lower case). Repeat it (tag=walk&tag=weekly) for activities with every tag given. */
+                tag?: string[];
+                /** @description Only activities at this place, exactly as recorded (trimmed; blank is 422). */
+                place?: string;
+                /** @description Only activities whose days (starts_on to ends_on; one alone stands for both) reach this day or later. An activity without dates is in no list filtered by date. */
+                on_or_after?: string;
+                /** @description Only activities whose days begin on or before this day; with on_or_after, those overlapping the range (422 empty_date_range when it ends before it starts). */
+                on_or_before?: string;
             };
             header?: never;
             path: {
@@ -7234,7 +7694,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Activity"];
+                    "application/json": components["schemas"]["ActivityWritten"];
                 };
             };
             /** @description The body is not valid JSON, not UTF-8, or starts with a byte order mark (code malformed_json); or it could not be read to its end (code unreadable_body). */
@@ -7382,7 +7842,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Activity"];
+                    "application/json": components["schemas"]["ActivityWritten"];
                 };
             };
             /** @description Made: no record had this external_ref (its URL is in Location). */
@@ -7397,7 +7857,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Activity"];
+                    "application/json": components["schemas"]["ActivityWritten"];
                 };
             };
             /** @description The body is not valid JSON, not UTF-8, or starts with a byte order mark (code malformed_json); or it could not be read to its end (code unreadable_body). */
@@ -8121,6 +8581,8 @@ export interface operations {
                 external_ref?: string;
                 /** @description Only records changed at or after this RFC 3339 time, listed in the order they last changed (updated_at, then id): a record changed during the walk comes round again at its end. */
                 updated_since?: string;
+                /** @description Only records holding every word of this text, in what people wrote (titles, summaries and descriptions, evidence payloads' texts), matched in any form of the word (walks finds walk). Only words count: quotes, operators and other punctuation are ignored. The list keeps its order and its keyset pages, and q combines with every other filter. */
+                q?: string;
                 /** @description Only evidence gathered in this stage. */
                 stage?: string;
                 /** @description Only evidence of this type. */
@@ -8129,7 +8591,7 @@ export interface operations {
                 cycle?: number;
                 /** @description Only evidence from this activity. */
                 activity_id?: string;
-                /** @description Only evidence from this participant. */
+                /** @description Only evidence from this participant (alone or among its participant_ids). */
                 participant_id?: string;
                 /** @description Only evidence with this visibility. */
                 visibility?: "private" | "organisation" | "public";
@@ -8254,7 +8716,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Evidence"];
+                    "application/json": components["schemas"]["EvidenceWritten"];
                 };
             };
             /** @description The body is not valid JSON, not UTF-8, or starts with a byte order mark (code malformed_json); or it could not be read to its end (code unreadable_body). */

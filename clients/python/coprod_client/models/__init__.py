@@ -1,9 +1,20 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .activity import Activity
+from .activity_attendance_type_1_type_0 import ActivityAttendanceType1Type0
 from .activity_input import ActivityInput
+from .activity_input_attendance_type_1_type_0 import ActivityInputAttendanceType1Type0
+from .activity_input_recurrence_type_1_type_0 import ActivityInputRecurrenceType1Type0
 from .activity_page import ActivityPage
 from .activity_patch import ActivityPatch
+from .activity_patch_attendance_type_1_type_0 import ActivityPatchAttendanceType1Type0
+from .activity_patch_recurrence_type_1_type_0 import ActivityPatchRecurrenceType1Type0
+from .activity_recurrence_type_1_type_0 import ActivityRecurrenceType1Type0
+from .activity_type import ActivityType
+from .activity_type_lists_are import ActivityTypeListsAre
+from .activity_written import ActivityWritten
+from .activity_written_attendance_type_1_type_0 import ActivityWrittenAttendanceType1Type0
+from .activity_written_recurrence_type_1_type_0 import ActivityWrittenRecurrenceType1Type0
 from .actor import Actor
 from .advice import Advice
 from .api_key import ApiKey
@@ -23,6 +34,7 @@ from .assessment_perspective import AssessmentPerspective
 from .assessment_ratings import AssessmentRatings
 from .assessment_summary import AssessmentSummary
 from .assessment_summary_type_1_type_0 import AssessmentSummaryType1Type0
+from .attendance import Attendance
 from .audit_event import AuditEvent
 from .audit_event_page import AuditEventPage
 from .blocker import Blocker
@@ -45,6 +57,7 @@ from .create_o_auth_token_body import CreateOAuthTokenBody
 from .create_o_auth_token_body_grant_type import CreateOAuthTokenBodyGrantType
 from .delivery import Delivery
 from .delivery_page import DeliveryPage
+from .dimension import Dimension
 from .dimension_comparison import DimensionComparison
 from .dimension_comparison_ratings import DimensionComparisonRatings
 from .evidence import Evidence
@@ -64,9 +77,20 @@ from .evidence_patch_publication_consent import EvidencePatchPublicationConsent
 from .evidence_patch_visibility import EvidencePatchVisibility
 from .evidence_payload import EvidencePayload
 from .evidence_publication_consent import EvidencePublicationConsent
+from .evidence_type import EvidenceType
+from .evidence_type_kind import EvidenceTypeKind
+from .evidence_type_payload_schema import EvidenceTypePayloadSchema
 from .evidence_visibility import EvidenceVisibility
+from .evidence_written import EvidenceWritten
+from .evidence_written_consent import EvidenceWrittenConsent
+from .evidence_written_file_type_1_type_0 import EvidenceWrittenFileType1Type0
+from .evidence_written_payload import EvidenceWrittenPayload
+from .evidence_written_publication_consent import EvidenceWrittenPublicationConsent
+from .evidence_written_visibility import EvidenceWrittenVisibility
 from .field_error import FieldError
+from .field_error_location import FieldErrorLocation
 from .file_upload import FileUpload
+from .indicator import Indicator
 from .initiative import Initiative
 from .initiative_input import InitiativeInput
 from .initiative_input_status import InitiativeInputStatus
@@ -98,27 +122,22 @@ from .o_auth_client_page import OAuthClientPage
 from .organisation import Organisation
 from .organisation_patch import OrganisationPatch
 from .pagination_metadata import PaginationMetadata
-from .participant import Participant
-from .participant_consent import ParticipantConsent
-from .participant_consent_given_by_type_1 import ParticipantConsentGivenByType1
-from .participant_consent_given_by_type_2_type_1 import ParticipantConsentGivenByType2Type1
-from .participant_consent_given_by_type_3_type_1 import ParticipantConsentGivenByType3Type1
 from .participant_input import ParticipantInput
+from .participant_input_age_band import ParticipantInputAgeBand
 from .participant_input_consent import ParticipantInputConsent
 from .participant_input_consent_given_by_type_1 import ParticipantInputConsentGivenByType1
 from .participant_input_consent_given_by_type_2_type_1 import ParticipantInputConsentGivenByType2Type1
 from .participant_input_consent_given_by_type_3_type_1 import ParticipantInputConsentGivenByType3Type1
 from .participant_input_publication_consent import ParticipantInputPublicationConsent
 from .participant_input_role import ParticipantInputRole
-from .participant_page import ParticipantPage
 from .participant_patch import ParticipantPatch
+from .participant_patch_age_band import ParticipantPatchAgeBand
 from .participant_patch_consent import ParticipantPatchConsent
 from .participant_patch_consent_given_by_type_1 import ParticipantPatchConsentGivenByType1
 from .participant_patch_consent_given_by_type_2_type_1 import ParticipantPatchConsentGivenByType2Type1
 from .participant_patch_consent_given_by_type_3_type_1 import ParticipantPatchConsentGivenByType3Type1
 from .participant_patch_publication_consent import ParticipantPatchPublicationConsent
 from .participant_patch_role import ParticipantPatchRole
-from .participant_publication_consent import ParticipantPublicationConsent
 from .participant_role import ParticipantRole
 from .plugin import Plugin
 from .plugin_failure import PluginFailure
@@ -126,28 +145,30 @@ from .plugin_list import PluginList
 from .problem import Problem
 from .problem_blocker import ProblemBlocker
 from .progress import Progress
+from .providing_plugin import ProvidingPlugin
 from .publication import Publication
 from .publish import Publish
 from .published import Published
 from .published_sections_item import PublishedSectionsItem
 from .published_toolkit import PublishedToolkit
+from .recurrence import Recurrence
+from .recurrence_frequency import RecurrenceFrequency
+from .requirement import Requirement
+from .requirement_status import RequirementStatus
 from .rotate import Rotate
+from .scale import Scale
+from .scale_band import ScaleBand
+from .scale_level import ScaleLevel
+from .stage import Stage
 from .stage_entry import StageEntry
 from .stage_entry_page import StageEntryPage
-from .subject_access import SubjectAccess
 from .token import Token
 from .toolkit import Toolkit
-from .toolkit_activity_types_item import ToolkitActivityTypesItem
 from .toolkit_counts import ToolkitCounts
-from .toolkit_dimensions_item import ToolkitDimensionsItem
-from .toolkit_evidence_types_item import ToolkitEvidenceTypesItem
 from .toolkit_list import ToolkitList
-from .toolkit_plugin import ToolkitPlugin
-from .toolkit_scales_item import ToolkitScalesItem
-from .toolkit_stages_item import ToolkitStagesItem
+from .toolkit_stage_flow import ToolkitStageFlow
 from .toolkit_summary import ToolkitSummary
-from .toolkit_summary_counts import ToolkitSummaryCounts
-from .toolkit_summary_plugin import ToolkitSummaryPlugin
+from .toolkit_summary_stage_flow import ToolkitSummaryStageFlow
 from .transition_request import TransitionRequest
 from .webhook import Webhook
 from .webhook_create import WebhookCreate
@@ -158,9 +179,20 @@ from .webhook_patch_status import WebhookPatchStatus
 
 __all__ = (
     "Activity",
+    "ActivityAttendanceType1Type0",
     "ActivityInput",
+    "ActivityInputAttendanceType1Type0",
+    "ActivityInputRecurrenceType1Type0",
     "ActivityPage",
     "ActivityPatch",
+    "ActivityPatchAttendanceType1Type0",
+    "ActivityPatchRecurrenceType1Type0",
+    "ActivityRecurrenceType1Type0",
+    "ActivityType",
+    "ActivityTypeListsAre",
+    "ActivityWritten",
+    "ActivityWrittenAttendanceType1Type0",
+    "ActivityWrittenRecurrenceType1Type0",
     "Actor",
     "Advice",
     "ApiKey",
@@ -180,6 +212,7 @@ __all__ = (
     "AssessmentRatings",
     "AssessmentSummary",
     "AssessmentSummaryType1Type0",
+    "Attendance",
     "AuditEvent",
     "AuditEventPage",
     "Blocker",
@@ -202,6 +235,7 @@ __all__ = (
     "CreateOAuthTokenBodyGrantType",
     "Delivery",
     "DeliveryPage",
+    "Dimension",
     "DimensionComparison",
     "DimensionComparisonRatings",
     "Evidence",
@@ -221,9 +255,20 @@ __all__ = (
     "EvidencePatchVisibility",
     "EvidencePayload",
     "EvidencePublicationConsent",
+    "EvidenceType",
+    "EvidenceTypeKind",
+    "EvidenceTypePayloadSchema",
     "EvidenceVisibility",
+    "EvidenceWritten",
+    "EvidenceWrittenConsent",
+    "EvidenceWrittenFileType1Type0",
+    "EvidenceWrittenPayload",
+    "EvidenceWrittenPublicationConsent",
+    "EvidenceWrittenVisibility",
     "FieldError",
+    "FieldErrorLocation",
     "FileUpload",
+    "Indicator",
     "Initiative",
     "InitiativeInput",
     "InitiativeInputStatus",
@@ -255,27 +300,22 @@ __all__ = (
     "Organisation",
     "OrganisationPatch",
     "PaginationMetadata",
-    "Participant",
-    "ParticipantConsent",
-    "ParticipantConsentGivenByType1",
-    "ParticipantConsentGivenByType2Type1",
-    "ParticipantConsentGivenByType3Type1",
     "ParticipantInput",
+    "ParticipantInputAgeBand",
     "ParticipantInputConsent",
     "ParticipantInputConsentGivenByType1",
     "ParticipantInputConsentGivenByType2Type1",
     "ParticipantInputConsentGivenByType3Type1",
     "ParticipantInputPublicationConsent",
     "ParticipantInputRole",
-    "ParticipantPage",
     "ParticipantPatch",
+    "ParticipantPatchAgeBand",
     "ParticipantPatchConsent",
     "ParticipantPatchConsentGivenByType1",
     "ParticipantPatchConsentGivenByType2Type1",
     "ParticipantPatchConsentGivenByType3Type1",
     "ParticipantPatchPublicationConsent",
     "ParticipantPatchRole",
-    "ParticipantPublicationConsent",
     "ParticipantRole",
     "Plugin",
     "PluginFailure",
@@ -283,28 +323,30 @@ __all__ = (
     "Problem",
     "ProblemBlocker",
     "Progress",
+    "ProvidingPlugin",
     "Publication",
     "Publish",
     "Published",
     "PublishedSectionsItem",
     "PublishedToolkit",
+    "Recurrence",
+    "RecurrenceFrequency",
+    "Requirement",
+    "RequirementStatus",
     "Rotate",
+    "Scale",
+    "ScaleBand",
+    "ScaleLevel",
+    "Stage",
     "StageEntry",
     "StageEntryPage",
-    "SubjectAccess",
     "Token",
     "Toolkit",
-    "ToolkitActivityTypesItem",
     "ToolkitCounts",
-    "ToolkitDimensionsItem",
-    "ToolkitEvidenceTypesItem",
     "ToolkitList",
-    "ToolkitPlugin",
-    "ToolkitScalesItem",
-    "ToolkitStagesItem",
+    "ToolkitStageFlow",
     "ToolkitSummary",
-    "ToolkitSummaryCounts",
-    "ToolkitSummaryPlugin",
+    "ToolkitSummaryStageFlow",
     "TransitionRequest",
     "Webhook",
     "WebhookCreate",

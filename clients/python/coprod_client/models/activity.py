@@ -2,9 +2,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
+
+if TYPE_CHECKING:
+    from ..models.activity_attendance_type_1_type_0 import ActivityAttendanceType1Type0
+    from ..models.activity_recurrence_type_1_type_0 import ActivityRecurrenceType1Type0
+    from ..models.attendance import Attendance
+    from ..models.recurrence import Recurrence
+
 
 T = TypeVar("T", bound="Activity")
 
@@ -14,6 +21,9 @@ class Activity:
     """
     Attributes:
         activity_type (str): The key of one of the toolkit's activity types (GET /toolkits/{key}).
+        attendance (ActivityAttendanceType1Type0 | Attendance | None): How many people came, by participant role: counts
+            only, never names. Each key is a participant role, each count a whole number from 0 to 100000; a role left out
+            was not counted. Null when nobody counted.
         created_at (datetime.datetime):
         cycle (int): The round of the stages it was done in (cyclic toolkits); by default the initiative's current
             cycle.
@@ -26,15 +36,21 @@ class Activity:
         initiative_id (str):
         outcomes (str): What came of it. Default: ''.
         participant_ids (list[str]): Ids of participants of the same initiative who took part.
+        place (None | str): Where it took place, in words (stored trimmed; blank is none).
+        recurrence (ActivityRecurrenceType1Type0 | None | Recurrence): How often it recurs; null for a one-off.
         stage (str): The stage it was done in: one the activity type belongs to and the initiative has reached. By
             default the initiative's current stage.
         starts_on (datetime.date | None): The day it started (or took place).
+        tags (list[str]): Short labels, such as walk or oral history: at most 20, each 1 to 50 characters. Stored
+            trimmed, with inner spaces made single and in lower case, each once (Walk and walk are one tag); filter lists
+            with tag.
         title (str): What the activity was.
         updated_at (datetime.datetime):
         version (int): Rises with every change; the ETag is built from it.
     """
 
     activity_type: str
+    attendance: ActivityAttendanceType1Type0 | Attendance | None
     created_at: datetime.datetime
     cycle: int
     dimensions: list[str]
@@ -43,8 +59,11 @@ class Activity:
     id: str
     initiative_id: str
     participant_ids: list[str]
+    place: None | str
+    recurrence: ActivityRecurrenceType1Type0 | None | Recurrence
     stage: str
     starts_on: datetime.date | None
+    tags: list[str]
     title: str
     updated_at: datetime.datetime
     version: int
@@ -52,7 +71,20 @@ class Activity:
     outcomes: str = ""
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.activity_attendance_type_1_type_0 import ActivityAttendanceType1Type0  # noqa: PLC0415
+        from ..models.activity_recurrence_type_1_type_0 import ActivityRecurrenceType1Type0  # noqa: PLC0415
+        from ..models.attendance import Attendance  # noqa: PLC0415
+        from ..models.recurrence import Recurrence  # noqa: PLC0415
+
         activity_type = self.activity_type
+
+        attendance: dict[str, Any] | None
+        if isinstance(self.attendance, Attendance):
+            attendance = self.attendance.to_dict()
+        elif isinstance(self.attendance, ActivityAttendanceType1Type0):
+            attendance = self.attendance.to_dict()
+        else:
+            attendance = self.attendance
 
         created_at = self.created_at.isoformat()
 
@@ -79,6 +111,17 @@ class Activity:
 
         participant_ids = self.participant_ids
 
+        place: None | str
+        place = self.place
+
+        recurrence: dict[str, Any] | None
+        if isinstance(self.recurrence, Recurrence):
+            recurrence = self.recurrence.to_dict()
+        elif isinstance(self.recurrence, ActivityRecurrenceType1Type0):
+            recurrence = self.recurrence.to_dict()
+        else:
+            recurrence = self.recurrence
+
         stage = self.stage
 
         starts_on: None | str
@@ -86,6 +129,8 @@ class Activity:
             starts_on = self.starts_on.isoformat()
         else:
             starts_on = self.starts_on
+
+        tags = self.tags
 
         title = self.title
 
@@ -98,6 +143,7 @@ class Activity:
         field_dict.update(
             {
                 "activity_type": activity_type,
+                "attendance": attendance,
                 "created_at": created_at,
                 "cycle": cycle,
                 "description": description,
@@ -108,8 +154,11 @@ class Activity:
                 "initiative_id": initiative_id,
                 "outcomes": outcomes,
                 "participant_ids": participant_ids,
+                "place": place,
+                "recurrence": recurrence,
                 "stage": stage,
                 "starts_on": starts_on,
+                "tags": tags,
                 "title": title,
                 "updated_at": updated_at,
                 "version": version,
@@ -120,8 +169,36 @@ class Activity:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.activity_attendance_type_1_type_0 import ActivityAttendanceType1Type0  # noqa: PLC0415
+        from ..models.activity_recurrence_type_1_type_0 import ActivityRecurrenceType1Type0  # noqa: PLC0415
+        from ..models.attendance import Attendance  # noqa: PLC0415
+        from ..models.recurrence import Recurrence  # noqa: PLC0415
+
         d = dict(src_dict)
         activity_type = d.pop("activity_type")
+
+        def _parse_attendance(data: object) -> ActivityAttendanceType1Type0 | Attendance | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                attendance_type_0 = Attendance.from_dict(data)
+
+                return attendance_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                attendance_type_1_type_0 = ActivityAttendanceType1Type0.from_dict(data)
+
+                return attendance_type_1_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ActivityAttendanceType1Type0 | Attendance | None, data)
+
+        attendance = _parse_attendance(d.pop("attendance"))
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
@@ -161,6 +238,36 @@ class Activity:
 
         participant_ids = cast(list[str], d.pop("participant_ids"))
 
+        def _parse_place(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        place = _parse_place(d.pop("place"))
+
+        def _parse_recurrence(data: object) -> ActivityRecurrenceType1Type0 | None | Recurrence:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                recurrence_type_0 = Recurrence.from_dict(data)
+
+                return recurrence_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                recurrence_type_1_type_0 = ActivityRecurrenceType1Type0.from_dict(data)
+
+                return recurrence_type_1_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ActivityRecurrenceType1Type0 | None | Recurrence, data)
+
+        recurrence = _parse_recurrence(d.pop("recurrence"))
+
         stage = d.pop("stage")
 
         def _parse_starts_on(data: object) -> datetime.date | None:
@@ -178,6 +285,8 @@ class Activity:
 
         starts_on = _parse_starts_on(d.pop("starts_on"))
 
+        tags = cast(list[str], d.pop("tags"))
+
         title = d.pop("title")
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
@@ -186,6 +295,7 @@ class Activity:
 
         activity = cls(
             activity_type=activity_type,
+            attendance=attendance,
             created_at=created_at,
             cycle=cycle,
             description=description,
@@ -196,8 +306,11 @@ class Activity:
             initiative_id=initiative_id,
             outcomes=outcomes,
             participant_ids=participant_ids,
+            place=place,
+            recurrence=recurrence,
             stage=stage,
             starts_on=starts_on,
+            tags=tags,
             title=title,
             updated_at=updated_at,
             version=version,

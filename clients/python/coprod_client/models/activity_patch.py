@@ -2,11 +2,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.activity_patch_attendance_type_1_type_0 import ActivityPatchAttendanceType1Type0
+    from ..models.activity_patch_recurrence_type_1_type_0 import ActivityPatchRecurrenceType1Type0
+    from ..models.attendance import Attendance
+    from ..models.recurrence import Recurrence
+
 
 T = TypeVar("T", bound="ActivityPatch")
 
@@ -16,6 +23,9 @@ class ActivityPatch:
     """
     Attributes:
         activity_type (str | Unset): The key of one of the toolkit's activity types (GET /toolkits/{key}).
+        attendance (ActivityPatchAttendanceType1Type0 | Attendance | None | Unset): How many people came, by participant
+            role: counts only, never names. Each key is a participant role, each count a whole number from 0 to 100000; a
+            role left out was not counted. Null when nobody counted.
         cycle (int | Unset): The round of the stages it was done in (cyclic toolkits); by default the initiative's
             current cycle.
         description (str | Unset): What happened, and how.
@@ -25,13 +35,20 @@ class ActivityPatch:
             is used, and a filter on lists.
         outcomes (str | Unset): What came of it.
         participant_ids (list[str] | Unset): Ids of participants of the same initiative who took part.
+        place (None | str | Unset): Where it took place, in words (stored trimmed; blank is none).
+        recurrence (ActivityPatchRecurrenceType1Type0 | None | Recurrence | Unset): How often it recurs; null for a one-
+            off.
         stage (str | Unset): The stage it was done in: one the activity type belongs to and the initiative has reached.
             By default the initiative's current stage.
         starts_on (datetime.date | None | Unset): The day it started (or took place).
+        tags (list[str] | Unset): Short labels, such as walk or oral history: at most 20, each 1 to 50 characters.
+            Stored trimmed, with inner spaces made single and in lower case, each once (Walk and walk are one tag); filter
+            lists with tag.
         title (str | Unset): What the activity was.
     """
 
     activity_type: str | Unset = UNSET
+    attendance: ActivityPatchAttendanceType1Type0 | Attendance | None | Unset = UNSET
     cycle: int | Unset = UNSET
     description: str | Unset = UNSET
     dimensions: list[str] | Unset = UNSET
@@ -39,12 +56,30 @@ class ActivityPatch:
     external_ref: None | str | Unset = UNSET
     outcomes: str | Unset = UNSET
     participant_ids: list[str] | Unset = UNSET
+    place: None | str | Unset = UNSET
+    recurrence: ActivityPatchRecurrenceType1Type0 | None | Recurrence | Unset = UNSET
     stage: str | Unset = UNSET
     starts_on: datetime.date | None | Unset = UNSET
+    tags: list[str] | Unset = UNSET
     title: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.activity_patch_attendance_type_1_type_0 import ActivityPatchAttendanceType1Type0  # noqa: PLC0415
+        from ..models.activity_patch_recurrence_type_1_type_0 import ActivityPatchRecurrenceType1Type0  # noqa: PLC0415
+        from ..models.attendance import Attendance  # noqa: PLC0415
+        from ..models.recurrence import Recurrence  # noqa: PLC0415
+
         activity_type = self.activity_type
+
+        attendance: dict[str, Any] | None | Unset
+        if isinstance(self.attendance, Unset):
+            attendance = UNSET
+        elif isinstance(self.attendance, Attendance):
+            attendance = self.attendance.to_dict()
+        elif isinstance(self.attendance, ActivityPatchAttendanceType1Type0):
+            attendance = self.attendance.to_dict()
+        else:
+            attendance = self.attendance
 
         cycle = self.cycle
 
@@ -74,6 +109,22 @@ class ActivityPatch:
         if not isinstance(self.participant_ids, Unset):
             participant_ids = self.participant_ids
 
+        place: None | str | Unset
+        if isinstance(self.place, Unset):
+            place = UNSET
+        else:
+            place = self.place
+
+        recurrence: dict[str, Any] | None | Unset
+        if isinstance(self.recurrence, Unset):
+            recurrence = UNSET
+        elif isinstance(self.recurrence, Recurrence):
+            recurrence = self.recurrence.to_dict()
+        elif isinstance(self.recurrence, ActivityPatchRecurrenceType1Type0):
+            recurrence = self.recurrence.to_dict()
+        else:
+            recurrence = self.recurrence
+
         stage = self.stage
 
         starts_on: None | str | Unset
@@ -84,6 +135,10 @@ class ActivityPatch:
         else:
             starts_on = self.starts_on
 
+        tags: list[str] | Unset = UNSET
+        if not isinstance(self.tags, Unset):
+            tags = self.tags
+
         title = self.title
 
         field_dict: dict[str, Any] = {}
@@ -91,6 +146,8 @@ class ActivityPatch:
         field_dict.update({})
         if activity_type is not UNSET:
             field_dict["activity_type"] = activity_type
+        if attendance is not UNSET:
+            field_dict["attendance"] = attendance
         if cycle is not UNSET:
             field_dict["cycle"] = cycle
         if description is not UNSET:
@@ -105,10 +162,16 @@ class ActivityPatch:
             field_dict["outcomes"] = outcomes
         if participant_ids is not UNSET:
             field_dict["participant_ids"] = participant_ids
+        if place is not UNSET:
+            field_dict["place"] = place
+        if recurrence is not UNSET:
+            field_dict["recurrence"] = recurrence
         if stage is not UNSET:
             field_dict["stage"] = stage
         if starts_on is not UNSET:
             field_dict["starts_on"] = starts_on
+        if tags is not UNSET:
+            field_dict["tags"] = tags
         if title is not UNSET:
             field_dict["title"] = title
 
@@ -116,8 +179,38 @@ class ActivityPatch:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.activity_patch_attendance_type_1_type_0 import ActivityPatchAttendanceType1Type0  # noqa: PLC0415
+        from ..models.activity_patch_recurrence_type_1_type_0 import ActivityPatchRecurrenceType1Type0  # noqa: PLC0415
+        from ..models.attendance import Attendance  # noqa: PLC0415
+        from ..models.recurrence import Recurrence  # noqa: PLC0415
+
         d = dict(src_dict)
         activity_type = d.pop("activity_type", UNSET)
+
+        def _parse_attendance(data: object) -> ActivityPatchAttendanceType1Type0 | Attendance | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                attendance_type_0 = Attendance.from_dict(data)
+
+                return attendance_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                attendance_type_1_type_0 = ActivityPatchAttendanceType1Type0.from_dict(data)
+
+                return attendance_type_1_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ActivityPatchAttendanceType1Type0 | Attendance | None | Unset, data)
+
+        attendance = _parse_attendance(d.pop("attendance", UNSET))
 
         cycle = d.pop("cycle", UNSET)
 
@@ -155,6 +248,40 @@ class ActivityPatch:
 
         participant_ids = cast(list[str], d.pop("participant_ids", UNSET))
 
+        def _parse_place(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        place = _parse_place(d.pop("place", UNSET))
+
+        def _parse_recurrence(data: object) -> ActivityPatchRecurrenceType1Type0 | None | Recurrence | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                recurrence_type_0 = Recurrence.from_dict(data)
+
+                return recurrence_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                recurrence_type_1_type_0 = ActivityPatchRecurrenceType1Type0.from_dict(data)
+
+                return recurrence_type_1_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ActivityPatchRecurrenceType1Type0 | None | Recurrence | Unset, data)
+
+        recurrence = _parse_recurrence(d.pop("recurrence", UNSET))
+
         stage = d.pop("stage", UNSET)
 
         def _parse_starts_on(data: object) -> datetime.date | None | Unset:
@@ -174,10 +301,13 @@ class ActivityPatch:
 
         starts_on = _parse_starts_on(d.pop("starts_on", UNSET))
 
+        tags = cast(list[str], d.pop("tags", UNSET))
+
         title = d.pop("title", UNSET)
 
         activity_patch = cls(
             activity_type=activity_type,
+            attendance=attendance,
             cycle=cycle,
             description=description,
             dimensions=dimensions,
@@ -185,8 +315,11 @@ class ActivityPatch:
             external_ref=external_ref,
             outcomes=outcomes,
             participant_ids=participant_ids,
+            place=place,
+            recurrence=recurrence,
             stage=stage,
             starts_on=starts_on,
+            tags=tags,
             title=title,
         )
 

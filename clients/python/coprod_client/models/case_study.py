@@ -26,7 +26,8 @@ class CaseStudy:
         kind (str): retrospective (what happened) or futuring (written from a date in the future looking back at how
             change happened: imagined, and marked so wherever it is shown).
         sections (CaseStudySections): Section texts by key (context, people, steps, voices, outcomes, assessments,
-            learning, next, credits); a PATCH changes only the sections it names.
+            learning, next, credits, and the keys of the sections the toolkit's plugin adds, as /content lists them); a
+            PATCH changes only the sections it names.
         title (str): What the case study is called.
         updated_at (datetime.datetime):
         version (int): Rises with every change; the ETag is built from it.

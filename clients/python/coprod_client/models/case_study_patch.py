@@ -23,7 +23,8 @@ class CaseStudyPatch:
             be evidence of the same initiative. Shown only while its consent allows the use.
         dated_on (datetime.date | Unset): The date it speaks from.
         sections (CaseStudyPatchSections | Unset): Section texts by key (context, people, steps, voices, outcomes,
-            assessments, learning, next, credits); a PATCH changes only the sections it names.
+            assessments, learning, next, credits, and the keys of the sections the toolkit's plugin adds, as /content lists
+            them); a PATCH changes only the sections it names.
         title (str | Unset): What it is called.
     """
 

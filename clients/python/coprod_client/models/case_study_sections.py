@@ -11,8 +11,8 @@ T = TypeVar("T", bound="CaseStudySections")
 
 @_attrs_define
 class CaseStudySections:
-    """Section texts by key (context, people, steps, voices, outcomes, assessments, learning, next, credits); a PATCH
-    changes only the sections it names.
+    """Section texts by key (context, people, steps, voices, outcomes, assessments, learning, next, credits, and the keys
+    of the sections the toolkit's plugin adds, as /content lists them); a PATCH changes only the sections it names.
 
     """
 

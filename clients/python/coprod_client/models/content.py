@@ -27,7 +27,10 @@ class Content:
         kind (str):
         notice (None | str):
         organisation (str):
-        sections (list[ContentSectionsItem]):
+        sections (list[ContentSectionsItem]): Every section in order: key, title, text and the facts read from the
+            records. Sections the toolkit's plugin adds come after the assessments, with toolkit_section true, the plugin's
+            name, and blocks: paragraph (text), table (caption, columns, rows), measures (caption, items of label, value,
+            scale) and citations (caption, evidence: only what consent allows).
         title (str):
         toolkit (ContentToolkit):
     """

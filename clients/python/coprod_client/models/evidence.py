@@ -45,8 +45,14 @@ class Evidence:
         indicators (list[str]): Keys of the checklist indicators it speaks to; each one's dimension must be among the
             dimensions.
         initiative_id (str):
-        participant_id (None | str): The participant of the same initiative it came from (whose words, voice or picture
-            it holds), if any.
+        participant_id (None | str): The first of participant_ids, or null when it came from nobody in particular: kept
+            for clients that know one person per piece. Sent alone, it means participant_ids is [it] (null: []); sent with
+            participant_ids, it must be their first (422 participants_disagree otherwise).
+        participant_ids (list[str]): The participants of the same initiative it came from (whose words, voices or
+            pictures it holds), in the order given, duplicates dropped; at most 100. An id that is not of this initiative is
+            422 at participant_ids/<index>. Its consent is the strictest of theirs: it is published only if every one agreed
+            to publication, and when any one withdraws consent or is erased, so is it (withdrawn; erased empties it). Not
+            sent: from participant_id, or none.
         payload (EvidencePayload): What the evidence says, as an object fitting the type's JSON Schema (GET
             /toolkits/{key}/evidence-types/{evidence_type}/schema); stored as given. On PATCH it replaces the stored payload
             whole.
@@ -77,6 +83,7 @@ class Evidence:
     indicators: list[str]
     initiative_id: str
     participant_id: None | str
+    participant_ids: list[str]
     payload: EvidencePayload
     stage: str
     updated_at: datetime.datetime
@@ -136,6 +143,8 @@ class Evidence:
         participant_id: None | str
         participant_id = self.participant_id
 
+        participant_ids = self.participant_ids
+
         payload = self.payload.to_dict()
 
         publication_consent = self.publication_consent.value
@@ -167,6 +176,7 @@ class Evidence:
                 "indicators": indicators,
                 "initiative_id": initiative_id,
                 "participant_id": participant_id,
+                "participant_ids": participant_ids,
                 "payload": payload,
                 "publication_consent": publication_consent,
                 "stage": stage,
@@ -278,6 +288,8 @@ class Evidence:
 
         participant_id = _parse_participant_id(d.pop("participant_id"))
 
+        participant_ids = cast(list[str], d.pop("participant_ids"))
+
         payload = EvidencePayload.from_dict(d.pop("payload"))
 
         publication_consent = EvidencePublicationConsent(d.pop("publication_consent"))
@@ -306,6 +318,7 @@ class Evidence:
             indicators=indicators,
             initiative_id=initiative_id,
             participant_id=participant_id,
+            participant_ids=participant_ids,
             payload=payload,
             publication_consent=publication_consent,
             stage=stage,

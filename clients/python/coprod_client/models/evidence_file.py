@@ -18,7 +18,7 @@ class EvidenceFile:
         sha256 (str): Hex SHA-256 of the bytes; the download's ETag.
         size (int): In bytes.
         uploaded_at (datetime.datetime):
-        url (str): Where to download it (GET).
+        url (str): Where to download it (GET): a full URL, as every URL the API gives.
     """
 
     content_type: str

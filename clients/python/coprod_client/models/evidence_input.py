@@ -39,8 +39,14 @@ class EvidenceInput:
             is used, and a filter on lists.
         indicators (list[str] | Unset): Keys of the checklist indicators it speaks to; each one's dimension must be
             among the dimensions.
-        participant_id (None | str | Unset): The participant of the same initiative it came from (whose words, voice or
-            picture it holds), if any.
+        participant_id (None | str | Unset): The first of participant_ids, or null when it came from nobody in
+            particular: kept for clients that know one person per piece. Sent alone, it means participant_ids is [it] (null:
+            []); sent with participant_ids, it must be their first (422 participants_disagree otherwise).
+        participant_ids (list[str] | Unset): The participants of the same initiative it came from (whose words, voices
+            or pictures it holds), in the order given, duplicates dropped; at most 100. An id that is not of this initiative
+            is 422 at participant_ids/<index>. Its consent is the strictest of theirs: it is published only if every one
+            agreed to publication, and when any one withdraws consent or is erased, so is it (withdrawn; erased empties it).
+            Not sent: from participant_id, or none.
         publication_consent (EvidenceInputPublicationConsent | Unset): given, not_recorded or withdrawn: whether it may
             be published beyond your organisation (the network library), asked separately from consent to use. Given only
             with consent given; consent leaving given takes it along. Only public evidence with both, from a participant (if
@@ -63,6 +69,7 @@ class EvidenceInput:
     external_ref: None | str | Unset = UNSET
     indicators: list[str] | Unset = UNSET
     participant_id: None | str | Unset = UNSET
+    participant_ids: list[str] | Unset = UNSET
     publication_consent: EvidenceInputPublicationConsent | Unset = EvidenceInputPublicationConsent.NOT_RECORDED
     stage: str | Unset = UNSET
     visibility: EvidenceInputVisibility | Unset = EvidenceInputVisibility.ORGANISATION
@@ -112,6 +119,10 @@ class EvidenceInput:
         else:
             participant_id = self.participant_id
 
+        participant_ids: list[str] | Unset = UNSET
+        if not isinstance(self.participant_ids, Unset):
+            participant_ids = self.participant_ids
+
         publication_consent: str | Unset = UNSET
         if not isinstance(self.publication_consent, Unset):
             publication_consent = self.publication_consent.value
@@ -146,6 +157,8 @@ class EvidenceInput:
             field_dict["indicators"] = indicators
         if participant_id is not UNSET:
             field_dict["participant_id"] = participant_id
+        if participant_ids is not UNSET:
+            field_dict["participant_ids"] = participant_ids
         if publication_consent is not UNSET:
             field_dict["publication_consent"] = publication_consent
         if stage is not UNSET:
@@ -221,6 +234,8 @@ class EvidenceInput:
 
         participant_id = _parse_participant_id(d.pop("participant_id", UNSET))
 
+        participant_ids = cast(list[str], d.pop("participant_ids", UNSET))
+
         _publication_consent = d.pop("publication_consent", UNSET)
         publication_consent: EvidenceInputPublicationConsent | Unset
         if isinstance(_publication_consent, Unset):
@@ -248,6 +263,7 @@ class EvidenceInput:
             external_ref=external_ref,
             indicators=indicators,
             participant_id=participant_id,
+            participant_ids=participant_ids,
             publication_consent=publication_consent,
             stage=stage,
             visibility=visibility,

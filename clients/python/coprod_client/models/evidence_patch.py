@@ -35,7 +35,14 @@ class EvidencePatch:
         external_ref (None | str | Unset): Your own system's id for this record (for example a CRM id): unique where it
             is used, and a filter on lists.
         indicators (list[str] | Unset): Keys of the checklist indicators it speaks to.
-        participant_id (None | str | Unset): The participant of the same initiative it came from, or null.
+        participant_id (None | str | Unset): The first of participant_ids, or null when it came from nobody in
+            particular: kept for clients that know one person per piece. Sent alone, it means participant_ids is [it] (null:
+            []); sent with participant_ids, it must be their first (422 participants_disagree otherwise).
+        participant_ids (list[str] | Unset): The participants of the same initiative it came from (whose words, voices
+            or pictures it holds), in the order given, duplicates dropped; at most 100. An id that is not of this initiative
+            is 422 at participant_ids/<index>. Its consent is the strictest of theirs: it is published only if every one
+            agreed to publication, and when any one withdraws consent or is erased, so is it (withdrawn; erased empties it).
+            Not sent: from participant_id, or none.
         payload (EvidencePatchPayload | Unset): What the evidence says, as an object fitting the type's JSON Schema (GET
             /toolkits/{key}/evidence-types/{evidence_type}/schema); stored as given. On PATCH it replaces the stored payload
             whole.
@@ -58,6 +65,7 @@ class EvidencePatch:
     external_ref: None | str | Unset = UNSET
     indicators: list[str] | Unset = UNSET
     participant_id: None | str | Unset = UNSET
+    participant_ids: list[str] | Unset = UNSET
     payload: EvidencePatchPayload | Unset = UNSET
     publication_consent: EvidencePatchPublicationConsent | Unset = UNSET
     stage: str | Unset = UNSET
@@ -106,6 +114,10 @@ class EvidencePatch:
         else:
             participant_id = self.participant_id
 
+        participant_ids: list[str] | Unset = UNSET
+        if not isinstance(self.participant_ids, Unset):
+            participant_ids = self.participant_ids
+
         payload: dict[str, Any] | Unset = UNSET
         if not isinstance(self.payload, Unset):
             payload = self.payload.to_dict()
@@ -141,6 +153,8 @@ class EvidencePatch:
             field_dict["indicators"] = indicators
         if participant_id is not UNSET:
             field_dict["participant_id"] = participant_id
+        if participant_ids is not UNSET:
+            field_dict["participant_ids"] = participant_ids
         if payload is not UNSET:
             field_dict["payload"] = payload
         if publication_consent is not UNSET:
@@ -217,6 +231,8 @@ class EvidencePatch:
 
         participant_id = _parse_participant_id(d.pop("participant_id", UNSET))
 
+        participant_ids = cast(list[str], d.pop("participant_ids", UNSET))
+
         _payload = d.pop("payload", UNSET)
         payload: EvidencePatchPayload | Unset
         if isinstance(_payload, Unset):
@@ -250,6 +266,7 @@ class EvidencePatch:
             external_ref=external_ref,
             indicators=indicators,
             participant_id=participant_id,
+            participant_ids=participant_ids,
             payload=payload,
             publication_consent=publication_consent,
             stage=stage,

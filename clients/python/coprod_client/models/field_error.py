@@ -5,6 +5,7 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..models.field_error_location import FieldErrorLocation
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="FieldError")
@@ -16,14 +17,17 @@ class FieldError:
     Attributes:
         code (str | Unset): stable, machine-readable
         field (str | Unset): path to the field, parts joined by / Example: title.
-        location (str | Unset): json, query, path, header or files Example: json.
+        location (FieldErrorLocation | Unset): Where in the request the problem is: json: the JSON body; query: a query
+            parameter; path: a part of the path (an id or a key); header: a request header (If-Match, If-None-Match,
+            Idempotency-Key); files: the file of a multipart upload (PUT /evidence/{evidence_id}/file); body: the body as a
+            whole, where it is not JSON (the lines of POST /bulk). Example: json.
         message (str | Unset):
         plugin (str | Unset): the plugin whose rule spoke, when one did
     """
 
     code: str | Unset = UNSET
     field: str | Unset = UNSET
-    location: str | Unset = UNSET
+    location: FieldErrorLocation | Unset = UNSET
     message: str | Unset = UNSET
     plugin: str | Unset = UNSET
 
@@ -32,7 +36,9 @@ class FieldError:
 
         field = self.field
 
-        location = self.location
+        location: str | Unset = UNSET
+        if not isinstance(self.location, Unset):
+            location = self.location.value
 
         message = self.message
 
@@ -61,7 +67,12 @@ class FieldError:
 
         field = d.pop("field", UNSET)
 
-        location = d.pop("location", UNSET)
+        _location = d.pop("location", UNSET)
+        location: FieldErrorLocation | Unset
+        if isinstance(_location, Unset):
+            location = UNSET
+        else:
+            location = FieldErrorLocation(_location)
 
         message = d.pop("message", UNSET)
 

@@ -16,13 +16,20 @@ class Initiative:
     """
     Attributes:
         created_at (datetime.datetime):
-        cycle (int): The round of the stages (cyclic toolkits).
+        cycle (int): The current round of the stages, from 1; a new round (POST .../transitions with new_round true)
+            adds one.
         external_ref (None | str): Your own system's id for this record (for example a CRM id): unique where it is used,
             and a filter on lists.
         id (str): Opaque id: a type prefix and 26 characters; sorts by creation.
         stage (str): The current stage's key.
-        status (InitiativeStatus): archived makes it read-only until set back to active. Default:
-            InitiativeStatus.ACTIVE.
+        status (InitiativeStatus): active: everything may be written. paused: the stage does not move (transitions and
+            new rounds are refused with 409 initiative_paused), while records may still be added and changed. completed:
+            nothing more is recorded and the stage does not move (409 initiative_completed for creating, changing or
+            deleting participants, activities, evidence, files and assessments, and for transitions). archived: read-only
+            (409 initiative_archived for all of those, and for changing the initiative's own fields other than its status).
+            In every status, withdrawing consent (a change that only sets consent or publication_consent to withdrawn, and
+            visibility away from public), deleting a participant and erasing one are allowed. Setting the status back to
+            active reopens the initiative. Default: InitiativeStatus.ACTIVE.
         summary (str): What it sets out to do, and with whom. Default: ''.
         themes (list[str]): Free labels such as dementia or loneliness.
         title (str): What the initiative is called.

@@ -17,7 +17,14 @@ class InitiativePatch:
     Attributes:
         external_ref (None | str | Unset): Your own system's id for this record (for example a CRM id): unique where it
             is used, and a filter on lists.
-        status (InitiativePatchStatus | Unset):
+        status (InitiativePatchStatus | Unset): active: everything may be written. paused: the stage does not move
+            (transitions and new rounds are refused with 409 initiative_paused), while records may still be added and
+            changed. completed: nothing more is recorded and the stage does not move (409 initiative_completed for creating,
+            changing or deleting participants, activities, evidence, files and assessments, and for transitions). archived:
+            read-only (409 initiative_archived for all of those, and for changing the initiative's own fields other than its
+            status). In every status, withdrawing consent (a change that only sets consent or publication_consent to
+            withdrawn, and visibility away from public), deleting a participant and erasing one are allowed. Setting the
+            status back to active reopens the initiative.
         summary (str | Unset): What it sets out to do, and with whom.
         themes (list[str] | Unset):
         title (str | Unset): What the initiative is called.

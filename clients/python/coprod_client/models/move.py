@@ -21,6 +21,7 @@ class Move:
         allowed (bool):
         blockers (list[Blocker]):
         kind (None | str): advance, revisit or new_cycle
+        new_round (bool): Send new_round true with to_stage to make this move.
         to_stage (str):
     """
 
@@ -28,6 +29,7 @@ class Move:
     allowed: bool
     blockers: list[Blocker]
     kind: None | str
+    new_round: bool
     to_stage: str
 
     def to_dict(self) -> dict[str, Any]:
@@ -46,6 +48,8 @@ class Move:
         kind: None | str
         kind = self.kind
 
+        new_round = self.new_round
+
         to_stage = self.to_stage
 
         field_dict: dict[str, Any] = {}
@@ -56,6 +60,7 @@ class Move:
                 "allowed": allowed,
                 "blockers": blockers,
                 "kind": kind,
+                "new_round": new_round,
                 "to_stage": to_stage,
             }
         )
@@ -91,6 +96,8 @@ class Move:
 
         kind = _parse_kind(d.pop("kind"))
 
+        new_round = d.pop("new_round")
+
         to_stage = d.pop("to_stage")
 
         move = cls(
@@ -98,6 +105,7 @@ class Move:
             allowed=allowed,
             blockers=blockers,
             kind=kind,
+            new_round=new_round,
             to_stage=to_stage,
         )
 

@@ -6,6 +6,7 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.participant_patch_age_band import ParticipantPatchAgeBand
 from ..models.participant_patch_consent import ParticipantPatchConsent
 from ..models.participant_patch_consent_given_by_type_1 import ParticipantPatchConsentGivenByType1
 from ..models.participant_patch_consent_given_by_type_2_type_1 import ParticipantPatchConsentGivenByType2Type1
@@ -21,12 +22,23 @@ T = TypeVar("T", bound="ParticipantPatch")
 class ParticipantPatch:
     """
     Attributes:
+        affiliation (None | str | Unset): The organisation or group they come from, as free text (Café Brio, St Ninian's
+            High School, the local dementia network), whatever their role; null for none. Keep job titles and organisations
+            out of display_name.
+        age_band (ParticipantPatchAgeBand | Unset): adult (18 or over; the default, and what every participant recorded
+            before this field is), 16-17, or under_16. It decides who may give consent. under_16: consent (to take part or
+            to publish) must be given by a parent or guardian, so recording it needs consent_given_by parent or guardian
+            (422 consent_needs_parent otherwise, also when age_band changes to under_16 while the consent recorded was the
+            person's own: send the parent's consent in the same change, or set consent to not_recorded). 16-17: in Scotland
+            a young person of 16 or 17 can usually decide for themself, so self or parent may give it, but consent_given_by
+            must be recorded (422 consent_giver_needed). Withdrawing consent is never refused.
         consent (ParticipantPatchConsent | Unset): given, not_recorded or withdrawn. Only participants whose consent is
             given count as taking part in the toolkits' rules. Withdrawing it withdraws consent to publish too.
         consent_given_by (None | ParticipantPatchConsentGivenByType1 | ParticipantPatchConsentGivenByType2Type1 |
-            ParticipantPatchConsentGivenByType3Type1 | Unset): Who gave consent: self (the person; in Scotland a child of 12
-            or over is presumed able to), welfare_attorney or guardian (for an adult who cannot decide, under the Adults
-            with Incapacity (Scotland) Act 2000), or parent (for a young child). Null while unknown.
+            ParticipantPatchConsentGivenByType3Type1 | Unset): Who gave consent: self (the person), welfare_attorney or
+            guardian (for an adult who cannot decide, under the Adults with Incapacity (Scotland) Act 2000; guardian also
+            for a child's legal guardian), or parent (someone with parental responsibility). For an age_band of under_16 it
+            must be parent or guardian; for 16-17 it must be recorded. Null while unknown.
         consent_given_on (datetime.date | None | Unset): The date consent was given, as you know it (the date on a
             signed paper form), not the day it is typed in; not in the future. Null while unknown.
         display_name (str | Unset): A name or pseudonym to show: nothing else about the person is stored, so use a
@@ -37,10 +49,33 @@ class ParticipantPatch:
             came from them (their words, voice, picture) may be published beyond your organisation, asked separately from
             consent to take part. Given only with consent given and with consent_given_on and consent_given_by recorded.
             Existing participants start at not_recorded.
-        role (ParticipantPatchRole | Unset): The part they play: person_using_services, family_member_or_carer,
-            neighbour_or_community_member, professional, volunteer, partner_organisation, commissioner.
+        role (ParticipantPatchRole | Unset): The part they play in this initiative (not their job title; where they come
+            from is affiliation). Choose by what they do here:
+
+            - person_using_services: Someone the initiative is about, taking part from their own experience: a person living
+            with dementia, a pupil, a tenant, someone who uses or could use the service.
+            - family_member_or_carer: A relative, partner, friend or unpaid carer of someone using services, taking part
+            from that side of the experience. A paid care worker is a professional.
+            - neighbour_or_community_member: Someone from the local community taking part as a resident or local trader, for
+            themself rather than for an organisation: a neighbour, a café owner who hosts a session. Put the business or
+            group they belong to in affiliation.
+            - professional: Someone taking part as part of their paid job of providing a service to the people the
+            initiative is about, whoever employs them: a council or NHS worker, a teacher, a dementia link worker. Staff of
+            the organisation running the initiative are professionals. If they mainly deliver support or services here,
+            choose professional even when their employer is a partner.
+            - volunteer: Someone giving unpaid time to help run the initiative (a walk leader, a befriender, a young
+            volunteer), not taking part as a person using services or a carer.
+            - partner_organisation: Someone speaking for another organisation that shares the work (a charity, a network, a
+            school, a business lending a venue): they represent it, bring its resources and can commit it, rather than
+            deliver a service to people themselves. Put the organisation's name in affiliation.
+            - commissioner: Someone who decides what services are bought or funded (a council or health board commissioner,
+            a funder), taking part so that what is learnt can change what is paid for.
+
+            GET /toolkits/{key} lists the same roles with labels.
     """
 
+    affiliation: None | str | Unset = UNSET
+    age_band: ParticipantPatchAgeBand | Unset = UNSET
     consent: ParticipantPatchConsent | Unset = UNSET
     consent_given_by: (
         None
@@ -56,6 +91,16 @@ class ParticipantPatch:
     role: ParticipantPatchRole | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
+        affiliation: None | str | Unset
+        if isinstance(self.affiliation, Unset):
+            affiliation = UNSET
+        else:
+            affiliation = self.affiliation
+
+        age_band: str | Unset = UNSET
+        if not isinstance(self.age_band, Unset):
+            age_band = self.age_band.value
+
         consent: str | Unset = UNSET
         if not isinstance(self.consent, Unset):
             consent = self.consent.value
@@ -99,6 +144,10 @@ class ParticipantPatch:
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
+        if affiliation is not UNSET:
+            field_dict["affiliation"] = affiliation
+        if age_band is not UNSET:
+            field_dict["age_band"] = age_band
         if consent is not UNSET:
             field_dict["consent"] = consent
         if consent_given_by is not UNSET:
@@ -119,6 +168,23 @@ class ParticipantPatch:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+
+        def _parse_affiliation(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        affiliation = _parse_affiliation(d.pop("affiliation", UNSET))
+
+        _age_band = d.pop("age_band", UNSET)
+        age_band: ParticipantPatchAgeBand | Unset
+        if isinstance(_age_band, Unset):
+            age_band = UNSET
+        else:
+            age_band = ParticipantPatchAgeBand(_age_band)
+
         _consent = d.pop("consent", UNSET)
         consent: ParticipantPatchConsent | Unset
         if isinstance(_consent, Unset):
@@ -217,6 +283,8 @@ class ParticipantPatch:
             role = ParticipantPatchRole(_role)
 
         participant_patch = cls(
+            affiliation=affiliation,
+            age_band=age_band,
             consent=consent,
             consent_given_by=consent_given_by,
             consent_given_on=consent_given_on,

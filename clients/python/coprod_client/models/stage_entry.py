@@ -13,7 +13,7 @@ T = TypeVar("T", bound="StageEntry")
 class StageEntry:
     """
     Attributes:
-        cycle (int):
+        cycle (int): The round this entry belongs to.
         entered_at (datetime.datetime):
         from_stage (None | str):
         id (str): Opaque id: a type prefix and 26 characters; sorts by creation.

@@ -6,14 +6,17 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.toolkit_stage_flow import ToolkitStageFlow
+
 if TYPE_CHECKING:
-    from ..models.toolkit_activity_types_item import ToolkitActivityTypesItem
+    from ..models.activity_type import ActivityType
+    from ..models.dimension import Dimension
+    from ..models.evidence_type import EvidenceType
+    from ..models.participant_role import ParticipantRole
+    from ..models.providing_plugin import ProvidingPlugin
+    from ..models.scale import Scale
+    from ..models.stage import Stage
     from ..models.toolkit_counts import ToolkitCounts
-    from ..models.toolkit_dimensions_item import ToolkitDimensionsItem
-    from ..models.toolkit_evidence_types_item import ToolkitEvidenceTypesItem
-    from ..models.toolkit_plugin import ToolkitPlugin
-    from ..models.toolkit_scales_item import ToolkitScalesItem
-    from ..models.toolkit_stages_item import ToolkitStagesItem
 
 
 T = TypeVar("T", bound="Toolkit")
@@ -23,42 +26,51 @@ T = TypeVar("T", bound="Toolkit")
 class Toolkit:
     """
     Attributes:
-        activity_types (list[ToolkitActivityTypesItem]):
+        activity_types (list[ActivityType]): The kinds of activity it expects.
         adapted_from (None | str): What the toolkit was adapted from, and how (as CC BY asks).
-        attribution (str):
+        allows_new_rounds (bool): Whether an initiative at the last stage may start a new round at the first (POST
+            .../transitions with new_round true), keeping earlier rounds.
+        attribution (str): The attribution the licence asks for, to show with the content.
         counts (ToolkitCounts):
-        dimensions (list[ToolkitDimensionsItem]):
-        evidence_types (list[ToolkitEvidenceTypesItem]):
-        key (str):
-        licence (str):
+        dimensions (list[Dimension]): What assessments rate and evidence speaks to.
+        evidence_types (list[EvidenceType]): The kinds of evidence it takes.
+        key (str): The toolkit's key: what an initiative's toolkit field names.
+        licence (str): The licence of the toolkit's content, in words.
         licence_id (None | str): The licence's SPDX identifier, such as CC-BY-4.0.
-        name (str):
-        plugin (ToolkitPlugin):
-        publisher (str):
-        scales (list[ToolkitScalesItem]):
-        source_url (str):
-        stage_flow (str):
-        stages (list[ToolkitStagesItem]):
-        summary (str):
-        version (str):
+        name (str): Its name, for people.
+        plugin (ProvidingPlugin):
+        publisher (str): Who publishes the toolkit the definition follows.
+        roles (list[ParticipantRole]): The roles participants can have, described: the same for every toolkit, and what
+            its rules and assessments count by.
+        scales (list[Scale]): The scales assessments rate dimensions on.
+        source_url (str): Where the published toolkit can be read (a full URL).
+        stage_flow (ToolkitStageFlow): How an initiative moves between its stages: sequential: forward one stage at a
+            time; no going back; revisitable: forward one stage at a time; back to any stage already reached; cyclic:
+            forward one stage at a time; after the last, a new cycle begins; iterative: forward one stage at a time; back to
+            any earlier stage of the round; after the last, a new round begins.
+        stages (list[Stage]): Its stages, in order.
+        summary (str): What the toolkit is for, in a sentence or two.
+        version (str): The version of its definition; an initiative is pinned to the version it started with.
     """
 
-    activity_types: list[ToolkitActivityTypesItem]
+    activity_types: list[ActivityType]
     adapted_from: None | str
+    allows_new_rounds: bool
     attribution: str
     counts: ToolkitCounts
-    dimensions: list[ToolkitDimensionsItem]
-    evidence_types: list[ToolkitEvidenceTypesItem]
+    dimensions: list[Dimension]
+    evidence_types: list[EvidenceType]
     key: str
     licence: str
     licence_id: None | str
     name: str
-    plugin: ToolkitPlugin
+    plugin: ProvidingPlugin
     publisher: str
-    scales: list[ToolkitScalesItem]
+    roles: list[ParticipantRole]
+    scales: list[Scale]
     source_url: str
-    stage_flow: str
-    stages: list[ToolkitStagesItem]
+    stage_flow: ToolkitStageFlow
+    stages: list[Stage]
     summary: str
     version: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -71,6 +83,8 @@ class Toolkit:
 
         adapted_from: None | str
         adapted_from = self.adapted_from
+
+        allows_new_rounds = self.allows_new_rounds
 
         attribution = self.attribution
 
@@ -99,6 +113,11 @@ class Toolkit:
 
         publisher = self.publisher
 
+        roles = []
+        for roles_item_data in self.roles:
+            roles_item = roles_item_data.to_dict()
+            roles.append(roles_item)
+
         scales = []
         for scales_item_data in self.scales:
             scales_item = scales_item_data.to_dict()
@@ -106,7 +125,7 @@ class Toolkit:
 
         source_url = self.source_url
 
-        stage_flow = self.stage_flow
+        stage_flow = self.stage_flow.value
 
         stages = []
         for stages_item_data in self.stages:
@@ -123,6 +142,7 @@ class Toolkit:
             {
                 "activity_types": activity_types,
                 "adapted_from": adapted_from,
+                "allows_new_rounds": allows_new_rounds,
                 "attribution": attribution,
                 "counts": counts,
                 "dimensions": dimensions,
@@ -133,6 +153,7 @@ class Toolkit:
                 "name": name,
                 "plugin": plugin,
                 "publisher": publisher,
+                "roles": roles,
                 "scales": scales,
                 "source_url": source_url,
                 "stage_flow": stage_flow,
@@ -146,19 +167,20 @@ class Toolkit:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.toolkit_activity_types_item import ToolkitActivityTypesItem  # noqa: PLC0415
+        from ..models.activity_type import ActivityType  # noqa: PLC0415
+        from ..models.dimension import Dimension  # noqa: PLC0415
+        from ..models.evidence_type import EvidenceType  # noqa: PLC0415
+        from ..models.participant_role import ParticipantRole  # noqa: PLC0415
+        from ..models.providing_plugin import ProvidingPlugin  # noqa: PLC0415
+        from ..models.scale import Scale  # noqa: PLC0415
+        from ..models.stage import Stage  # noqa: PLC0415
         from ..models.toolkit_counts import ToolkitCounts  # noqa: PLC0415
-        from ..models.toolkit_dimensions_item import ToolkitDimensionsItem  # noqa: PLC0415
-        from ..models.toolkit_evidence_types_item import ToolkitEvidenceTypesItem  # noqa: PLC0415
-        from ..models.toolkit_plugin import ToolkitPlugin  # noqa: PLC0415
-        from ..models.toolkit_scales_item import ToolkitScalesItem  # noqa: PLC0415
-        from ..models.toolkit_stages_item import ToolkitStagesItem  # noqa: PLC0415
 
         d = dict(src_dict)
         activity_types = []
         _activity_types = d.pop("activity_types")
         for activity_types_item_data in _activity_types:
-            activity_types_item = ToolkitActivityTypesItem.from_dict(activity_types_item_data)
+            activity_types_item = ActivityType.from_dict(activity_types_item_data)
 
             activity_types.append(activity_types_item)
 
@@ -169,6 +191,8 @@ class Toolkit:
 
         adapted_from = _parse_adapted_from(d.pop("adapted_from"))
 
+        allows_new_rounds = d.pop("allows_new_rounds")
+
         attribution = d.pop("attribution")
 
         counts = ToolkitCounts.from_dict(d.pop("counts"))
@@ -176,14 +200,14 @@ class Toolkit:
         dimensions = []
         _dimensions = d.pop("dimensions")
         for dimensions_item_data in _dimensions:
-            dimensions_item = ToolkitDimensionsItem.from_dict(dimensions_item_data)
+            dimensions_item = Dimension.from_dict(dimensions_item_data)
 
             dimensions.append(dimensions_item)
 
         evidence_types = []
         _evidence_types = d.pop("evidence_types")
         for evidence_types_item_data in _evidence_types:
-            evidence_types_item = ToolkitEvidenceTypesItem.from_dict(evidence_types_item_data)
+            evidence_types_item = EvidenceType.from_dict(evidence_types_item_data)
 
             evidence_types.append(evidence_types_item)
 
@@ -200,25 +224,32 @@ class Toolkit:
 
         name = d.pop("name")
 
-        plugin = ToolkitPlugin.from_dict(d.pop("plugin"))
+        plugin = ProvidingPlugin.from_dict(d.pop("plugin"))
 
         publisher = d.pop("publisher")
+
+        roles = []
+        _roles = d.pop("roles")
+        for roles_item_data in _roles:
+            roles_item = ParticipantRole.from_dict(roles_item_data)
+
+            roles.append(roles_item)
 
         scales = []
         _scales = d.pop("scales")
         for scales_item_data in _scales:
-            scales_item = ToolkitScalesItem.from_dict(scales_item_data)
+            scales_item = Scale.from_dict(scales_item_data)
 
             scales.append(scales_item)
 
         source_url = d.pop("source_url")
 
-        stage_flow = d.pop("stage_flow")
+        stage_flow = ToolkitStageFlow(d.pop("stage_flow"))
 
         stages = []
         _stages = d.pop("stages")
         for stages_item_data in _stages:
-            stages_item = ToolkitStagesItem.from_dict(stages_item_data)
+            stages_item = Stage.from_dict(stages_item_data)
 
             stages.append(stages_item)
 
@@ -229,6 +260,7 @@ class Toolkit:
         toolkit = cls(
             activity_types=activity_types,
             adapted_from=adapted_from,
+            allows_new_rounds=allows_new_rounds,
             attribution=attribution,
             counts=counts,
             dimensions=dimensions,
@@ -239,6 +271,7 @@ class Toolkit:
             name=name,
             plugin=plugin,
             publisher=publisher,
+            roles=roles,
             scales=scales,
             source_url=source_url,
             stage_flow=stage_flow,

@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.toolkit_summary_stage_flow import ToolkitSummaryStageFlow
+
 if TYPE_CHECKING:
-    from ..models.toolkit_summary_counts import ToolkitSummaryCounts
-    from ..models.toolkit_summary_plugin import ToolkitSummaryPlugin
+    from ..models.providing_plugin import ProvidingPlugin
+    from ..models.toolkit_counts import ToolkitCounts
 
 
 T = TypeVar("T", bound="ToolkitSummary")
@@ -19,31 +21,37 @@ class ToolkitSummary:
     """
     Attributes:
         adapted_from (None | str): What the toolkit was adapted from, and how (as CC BY asks).
-        attribution (str):
-        counts (ToolkitSummaryCounts):
-        key (str):
-        licence (str):
+        allows_new_rounds (bool): Whether an initiative at the last stage may start a new round at the first (POST
+            .../transitions with new_round true), keeping earlier rounds.
+        attribution (str): The attribution the licence asks for, to show with the content.
+        counts (ToolkitCounts):
+        key (str): The toolkit's key: what an initiative's toolkit field names.
+        licence (str): The licence of the toolkit's content, in words.
         licence_id (None | str): The licence's SPDX identifier, such as CC-BY-4.0.
-        name (str):
-        plugin (ToolkitSummaryPlugin):
-        publisher (str):
-        source_url (str):
-        stage_flow (str):
-        summary (str):
-        version (str):
+        name (str): Its name, for people.
+        plugin (ProvidingPlugin):
+        publisher (str): Who publishes the toolkit the definition follows.
+        source_url (str): Where the published toolkit can be read (a full URL).
+        stage_flow (ToolkitSummaryStageFlow): How an initiative moves between its stages: sequential: forward one stage
+            at a time; no going back; revisitable: forward one stage at a time; back to any stage already reached; cyclic:
+            forward one stage at a time; after the last, a new cycle begins; iterative: forward one stage at a time; back to
+            any earlier stage of the round; after the last, a new round begins.
+        summary (str): What the toolkit is for, in a sentence or two.
+        version (str): The version of its definition; an initiative is pinned to the version it started with.
     """
 
     adapted_from: None | str
+    allows_new_rounds: bool
     attribution: str
-    counts: ToolkitSummaryCounts
+    counts: ToolkitCounts
     key: str
     licence: str
     licence_id: None | str
     name: str
-    plugin: ToolkitSummaryPlugin
+    plugin: ProvidingPlugin
     publisher: str
     source_url: str
-    stage_flow: str
+    stage_flow: ToolkitSummaryStageFlow
     summary: str
     version: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -51,6 +59,8 @@ class ToolkitSummary:
     def to_dict(self) -> dict[str, Any]:
         adapted_from: None | str
         adapted_from = self.adapted_from
+
+        allows_new_rounds = self.allows_new_rounds
 
         attribution = self.attribution
 
@@ -71,7 +81,7 @@ class ToolkitSummary:
 
         source_url = self.source_url
 
-        stage_flow = self.stage_flow
+        stage_flow = self.stage_flow.value
 
         summary = self.summary
 
@@ -82,6 +92,7 @@ class ToolkitSummary:
         field_dict.update(
             {
                 "adapted_from": adapted_from,
+                "allows_new_rounds": allows_new_rounds,
                 "attribution": attribution,
                 "counts": counts,
                 "key": key,
@@ -101,8 +112,8 @@ class ToolkitSummary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.toolkit_summary_counts import ToolkitSummaryCounts  # noqa: PLC0415
-        from ..models.toolkit_summary_plugin import ToolkitSummaryPlugin  # noqa: PLC0415
+        from ..models.providing_plugin import ProvidingPlugin  # noqa: PLC0415
+        from ..models.toolkit_counts import ToolkitCounts  # noqa: PLC0415
 
         d = dict(src_dict)
 
@@ -113,9 +124,11 @@ class ToolkitSummary:
 
         adapted_from = _parse_adapted_from(d.pop("adapted_from"))
 
+        allows_new_rounds = d.pop("allows_new_rounds")
+
         attribution = d.pop("attribution")
 
-        counts = ToolkitSummaryCounts.from_dict(d.pop("counts"))
+        counts = ToolkitCounts.from_dict(d.pop("counts"))
 
         key = d.pop("key")
 
@@ -130,13 +143,13 @@ class ToolkitSummary:
 
         name = d.pop("name")
 
-        plugin = ToolkitSummaryPlugin.from_dict(d.pop("plugin"))
+        plugin = ProvidingPlugin.from_dict(d.pop("plugin"))
 
         publisher = d.pop("publisher")
 
         source_url = d.pop("source_url")
 
-        stage_flow = d.pop("stage_flow")
+        stage_flow = ToolkitSummaryStageFlow(d.pop("stage_flow"))
 
         summary = d.pop("summary")
 
@@ -144,6 +157,7 @@ class ToolkitSummary:
 
         toolkit_summary = cls(
             adapted_from=adapted_from,
+            allows_new_rounds=allows_new_rounds,
             attribution=attribution,
             counts=counts,
             key=key,

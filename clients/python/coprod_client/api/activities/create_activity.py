@@ -6,8 +6,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.activity import Activity
 from ...models.activity_input import ActivityInput
+from ...models.activity_written import ActivityWritten
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -37,9 +37,11 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Activity | Problem | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ActivityWritten | Problem | None:
     if response.status_code == 201:
-        response_201 = Activity.from_dict(response.json())
+        response_201 = ActivityWritten.from_dict(response.json())
 
         return response_201
 
@@ -104,7 +106,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Activity | Problem]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ActivityWritten | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -119,13 +123,15 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: ActivityInput,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Activity | Problem]:
+) -> Response[ActivityWritten | Problem]:
     """Record an activity, by default in the initiative's current stage and cycle.
 
      Refused with 422, one error per field, when it does not fit the toolkit (unknown type
     or dimension, a stage the type does not belong to or the initiative has not reached)
     or names a participant who is not in this initiative; with 409 while the initiative
-    is archived.
+    is archived. Where the activity type's lists are rules, a dimension the type does not
+    list is refused too (dimension_not_for_activity_type); where they are suggestions, the
+    answer's advice says so instead.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -139,7 +145,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Activity | Problem]
+        Response[ActivityWritten | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -161,13 +167,15 @@ def sync(
     client: AuthenticatedClient,
     body: ActivityInput,
     idempotency_key: str | Unset = UNSET,
-) -> Activity:
+) -> ActivityWritten:
     """Record an activity, by default in the initiative's current stage and cycle.
 
      Refused with 422, one error per field, when it does not fit the toolkit (unknown type
     or dimension, a stage the type does not belong to or the initiative has not reached)
     or names a participant who is not in this initiative; with 409 while the initiative
-    is archived.
+    is archived. Where the activity type's lists are rules, a dimension the type does not
+    list is refused too (dimension_not_for_activity_type); where they are suggestions, the
+    answer's advice says so instead.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -181,7 +189,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Activity
+        ActivityWritten
     """
 
     response = sync_detailed(
@@ -190,7 +198,7 @@ def sync(
         body=body,
         idempotency_key=idempotency_key,
     )
-    return cast(Activity, errors.success_of(response))
+    return cast(ActivityWritten, errors.success_of(response))
 
 
 async def asyncio_detailed(
@@ -199,13 +207,15 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: ActivityInput,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Activity | Problem]:
+) -> Response[ActivityWritten | Problem]:
     """Record an activity, by default in the initiative's current stage and cycle.
 
      Refused with 422, one error per field, when it does not fit the toolkit (unknown type
     or dimension, a stage the type does not belong to or the initiative has not reached)
     or names a participant who is not in this initiative; with 409 while the initiative
-    is archived.
+    is archived. Where the activity type's lists are rules, a dimension the type does not
+    list is refused too (dimension_not_for_activity_type); where they are suggestions, the
+    answer's advice says so instead.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -219,7 +229,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Activity | Problem]
+        Response[ActivityWritten | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -239,13 +249,15 @@ async def asyncio(
     client: AuthenticatedClient,
     body: ActivityInput,
     idempotency_key: str | Unset = UNSET,
-) -> Activity:
+) -> ActivityWritten:
     """Record an activity, by default in the initiative's current stage and cycle.
 
      Refused with 422, one error per field, when it does not fit the toolkit (unknown type
     or dimension, a stage the type does not belong to or the initiative has not reached)
     or names a participant who is not in this initiative; with 409 while the initiative
-    is archived.
+    is archived. Where the activity type's lists are rules, a dimension the type does not
+    list is refused too (dimension_not_for_activity_type); where they are suggestions, the
+    answer's advice says so instead.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -259,7 +271,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Activity
+        ActivityWritten
     """
 
     response = await asyncio_detailed(
@@ -268,4 +280,4 @@ async def asyncio(
         body=body,
         idempotency_key=idempotency_key,
     )
-    return cast(Activity, errors.success_of(response))
+    return cast(ActivityWritten, errors.success_of(response))

@@ -19,10 +19,15 @@ def _get_kwargs(
     cursor: str | Unset = UNSET,
     external_ref: str | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
     stage: str | Unset = UNSET,
     activity_type: str | Unset = UNSET,
     cycle: int | Unset = UNSET,
     participant_id: str | Unset = UNSET,
+    tag: list[str] | Unset = UNSET,
+    place: str | Unset = UNSET,
+    on_or_after: datetime.date | Unset = UNSET,
+    on_or_before: datetime.date | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -38,6 +43,8 @@ def _get_kwargs(
         json_updated_since = updated_since.isoformat()
     params["updated_since"] = json_updated_since
 
+    params["q"] = q
+
     params["stage"] = stage
 
     params["activity_type"] = activity_type
@@ -45,6 +52,24 @@ def _get_kwargs(
     params["cycle"] = cycle
 
     params["participant_id"] = participant_id
+
+    json_tag: list[str] | Unset = UNSET
+    if not isinstance(tag, Unset):
+        json_tag = tag
+
+    params["tag"] = json_tag
+
+    params["place"] = place
+
+    json_on_or_after: str | Unset = UNSET
+    if not isinstance(on_or_after, Unset):
+        json_on_or_after = on_or_after.isoformat()
+    params["on_or_after"] = json_on_or_after
+
+    json_on_or_before: str | Unset = UNSET
+    if not isinstance(on_or_before, Unset):
+        json_on_or_before = on_or_before.isoformat()
+    params["on_or_before"] = json_on_or_before
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -125,10 +150,15 @@ def sync_detailed(
     cursor: str | Unset = UNSET,
     external_ref: str | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
     stage: str | Unset = UNSET,
     activity_type: str | Unset = UNSET,
     cycle: int | Unset = UNSET,
     participant_id: str | Unset = UNSET,
+    tag: list[str] | Unset = UNSET,
+    place: str | Unset = UNSET,
+    on_or_after: datetime.date | Unset = UNSET,
+    on_or_before: datetime.date | Unset = UNSET,
 ) -> Response[ActivityPage | Problem]:
     """List an initiative's activities, oldest first, each with its participant_ids.
 
@@ -140,10 +170,15 @@ def sync_detailed(
         cursor (str | Unset):
         external_ref (str | Unset):
         updated_since (datetime.datetime | Unset):
+        q (str | Unset):
         stage (str | Unset):
         activity_type (str | Unset):
         cycle (int | Unset):
         participant_id (str | Unset):
+        tag (list[str] | Unset):
+        place (str | Unset):
+        on_or_after (datetime.date | Unset):
+        on_or_before (datetime.date | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -159,10 +194,15 @@ def sync_detailed(
         cursor=cursor,
         external_ref=external_ref,
         updated_since=updated_since,
+        q=q,
         stage=stage,
         activity_type=activity_type,
         cycle=cycle,
         participant_id=participant_id,
+        tag=tag,
+        place=place,
+        on_or_after=on_or_after,
+        on_or_before=on_or_before,
     )
 
     response = client.get_httpx_client().request(
@@ -180,10 +220,15 @@ def sync(
     cursor: str | Unset = UNSET,
     external_ref: str | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
     stage: str | Unset = UNSET,
     activity_type: str | Unset = UNSET,
     cycle: int | Unset = UNSET,
     participant_id: str | Unset = UNSET,
+    tag: list[str] | Unset = UNSET,
+    place: str | Unset = UNSET,
+    on_or_after: datetime.date | Unset = UNSET,
+    on_or_before: datetime.date | Unset = UNSET,
 ) -> ActivityPage:
     """List an initiative's activities, oldest first, each with its participant_ids.
 
@@ -195,10 +240,15 @@ def sync(
         cursor (str | Unset):
         external_ref (str | Unset):
         updated_since (datetime.datetime | Unset):
+        q (str | Unset):
         stage (str | Unset):
         activity_type (str | Unset):
         cycle (int | Unset):
         participant_id (str | Unset):
+        tag (list[str] | Unset):
+        place (str | Unset):
+        on_or_after (datetime.date | Unset):
+        on_or_before (datetime.date | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -215,10 +265,15 @@ def sync(
         cursor=cursor,
         external_ref=external_ref,
         updated_since=updated_since,
+        q=q,
         stage=stage,
         activity_type=activity_type,
         cycle=cycle,
         participant_id=participant_id,
+        tag=tag,
+        place=place,
+        on_or_after=on_or_after,
+        on_or_before=on_or_before,
     )
     return cast(ActivityPage, errors.success_of(response))
 
@@ -231,10 +286,15 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
     external_ref: str | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
     stage: str | Unset = UNSET,
     activity_type: str | Unset = UNSET,
     cycle: int | Unset = UNSET,
     participant_id: str | Unset = UNSET,
+    tag: list[str] | Unset = UNSET,
+    place: str | Unset = UNSET,
+    on_or_after: datetime.date | Unset = UNSET,
+    on_or_before: datetime.date | Unset = UNSET,
 ) -> Response[ActivityPage | Problem]:
     """List an initiative's activities, oldest first, each with its participant_ids.
 
@@ -246,10 +306,15 @@ async def asyncio_detailed(
         cursor (str | Unset):
         external_ref (str | Unset):
         updated_since (datetime.datetime | Unset):
+        q (str | Unset):
         stage (str | Unset):
         activity_type (str | Unset):
         cycle (int | Unset):
         participant_id (str | Unset):
+        tag (list[str] | Unset):
+        place (str | Unset):
+        on_or_after (datetime.date | Unset):
+        on_or_before (datetime.date | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -265,10 +330,15 @@ async def asyncio_detailed(
         cursor=cursor,
         external_ref=external_ref,
         updated_since=updated_since,
+        q=q,
         stage=stage,
         activity_type=activity_type,
         cycle=cycle,
         participant_id=participant_id,
+        tag=tag,
+        place=place,
+        on_or_after=on_or_after,
+        on_or_before=on_or_before,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -284,10 +354,15 @@ async def asyncio(
     cursor: str | Unset = UNSET,
     external_ref: str | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
     stage: str | Unset = UNSET,
     activity_type: str | Unset = UNSET,
     cycle: int | Unset = UNSET,
     participant_id: str | Unset = UNSET,
+    tag: list[str] | Unset = UNSET,
+    place: str | Unset = UNSET,
+    on_or_after: datetime.date | Unset = UNSET,
+    on_or_before: datetime.date | Unset = UNSET,
 ) -> ActivityPage:
     """List an initiative's activities, oldest first, each with its participant_ids.
 
@@ -299,10 +374,15 @@ async def asyncio(
         cursor (str | Unset):
         external_ref (str | Unset):
         updated_since (datetime.datetime | Unset):
+        q (str | Unset):
         stage (str | Unset):
         activity_type (str | Unset):
         cycle (int | Unset):
         participant_id (str | Unset):
+        tag (list[str] | Unset):
+        place (str | Unset):
+        on_or_after (datetime.date | Unset):
+        on_or_before (datetime.date | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -319,9 +399,14 @@ async def asyncio(
         cursor=cursor,
         external_ref=external_ref,
         updated_since=updated_since,
+        q=q,
         stage=stage,
         activity_type=activity_type,
         cycle=cycle,
         participant_id=participant_id,
+        tag=tag,
+        place=place,
+        on_or_after=on_or_after,
+        on_or_before=on_or_before,
     )
     return cast(ActivityPage, errors.success_of(response))

@@ -6,8 +6,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.activity import Activity
 from ...models.activity_patch import ActivityPatch
+from ...models.activity_written import ActivityWritten
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -42,9 +42,11 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Activity | Problem | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ActivityWritten | Problem | None:
     if response.status_code == 200:
-        response_200 = Activity.from_dict(response.json())
+        response_200 = ActivityWritten.from_dict(response.json())
 
         return response_200
 
@@ -114,7 +116,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Activity | Problem]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ActivityWritten | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -130,7 +134,7 @@ def sync_detailed(
     body: ActivityPatch | Unset = UNSET,
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Activity | Problem]:
+) -> Response[ActivityWritten | Problem]:
     """Change an activity; the whole resulting record must still fit the toolkit.
 
      participant_ids, when sent, replaces the list.
@@ -148,7 +152,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Activity | Problem]
+        Response[ActivityWritten | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -172,7 +176,7 @@ def sync(
     body: ActivityPatch | Unset = UNSET,
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Activity:
+) -> ActivityWritten:
     """Change an activity; the whole resulting record must still fit the toolkit.
 
      participant_ids, when sent, replaces the list.
@@ -190,7 +194,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Activity
+        ActivityWritten
     """
 
     response = sync_detailed(
@@ -200,7 +204,7 @@ def sync(
         if_match=if_match,
         idempotency_key=idempotency_key,
     )
-    return cast(Activity, errors.success_of(response))
+    return cast(ActivityWritten, errors.success_of(response))
 
 
 async def asyncio_detailed(
@@ -210,7 +214,7 @@ async def asyncio_detailed(
     body: ActivityPatch | Unset = UNSET,
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Activity | Problem]:
+) -> Response[ActivityWritten | Problem]:
     """Change an activity; the whole resulting record must still fit the toolkit.
 
      participant_ids, when sent, replaces the list.
@@ -228,7 +232,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Activity | Problem]
+        Response[ActivityWritten | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -250,7 +254,7 @@ async def asyncio(
     body: ActivityPatch | Unset = UNSET,
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Activity:
+) -> ActivityWritten:
     """Change an activity; the whole resulting record must still fit the toolkit.
 
      participant_ids, when sent, replaces the list.
@@ -268,7 +272,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Activity
+        ActivityWritten
     """
 
     response = await asyncio_detailed(
@@ -278,4 +282,4 @@ async def asyncio(
         if_match=if_match,
         idempotency_key=idempotency_key,
     )
-    return cast(Activity, errors.success_of(response))
+    return cast(ActivityWritten, errors.success_of(response))

@@ -6,8 +6,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.activity import Activity
 from ...models.activity_input import ActivityInput
+from ...models.activity_written import ActivityWritten
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -47,14 +47,16 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Activity | Problem | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ActivityWritten | Problem | None:
     if response.status_code == 200:
-        response_200 = Activity.from_dict(response.json())
+        response_200 = ActivityWritten.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 201:
-        response_201 = Activity.from_dict(response.json())
+        response_201 = ActivityWritten.from_dict(response.json())
 
         return response_201
 
@@ -124,7 +126,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Activity | Problem]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ActivityWritten | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -142,7 +146,7 @@ def sync_detailed(
     if_none_match: str | Unset = UNSET,
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Activity | Problem]:
+) -> Response[ActivityWritten | Problem]:
     """Create or replace the initiative's activity your system knows as ref.
 
      The body is the whole activity, as for POST, without external_ref (the path gives it;
@@ -169,7 +173,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Activity | Problem]
+        Response[ActivityWritten | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -197,7 +201,7 @@ def sync(
     if_none_match: str | Unset = UNSET,
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Activity:
+) -> ActivityWritten:
     """Create or replace the initiative's activity your system knows as ref.
 
      The body is the whole activity, as for POST, without external_ref (the path gives it;
@@ -224,7 +228,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Activity
+        ActivityWritten
     """
 
     response = sync_detailed(
@@ -236,7 +240,7 @@ def sync(
         if_match=if_match,
         idempotency_key=idempotency_key,
     )
-    return cast(Activity, errors.success_of(response))
+    return cast(ActivityWritten, errors.success_of(response))
 
 
 async def asyncio_detailed(
@@ -248,7 +252,7 @@ async def asyncio_detailed(
     if_none_match: str | Unset = UNSET,
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Activity | Problem]:
+) -> Response[ActivityWritten | Problem]:
     """Create or replace the initiative's activity your system knows as ref.
 
      The body is the whole activity, as for POST, without external_ref (the path gives it;
@@ -275,7 +279,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Activity | Problem]
+        Response[ActivityWritten | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -301,7 +305,7 @@ async def asyncio(
     if_none_match: str | Unset = UNSET,
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Activity:
+) -> ActivityWritten:
     """Create or replace the initiative's activity your system knows as ref.
 
      The body is the whole activity, as for POST, without external_ref (the path gives it;
@@ -328,7 +332,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Activity
+        ActivityWritten
     """
 
     response = await asyncio_detailed(
@@ -340,4 +344,4 @@ async def asyncio(
         if_match=if_match,
         idempotency_key=idempotency_key,
     )
-    return cast(Activity, errors.success_of(response))
+    return cast(ActivityWritten, errors.success_of(response))

@@ -6,7 +6,6 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.participant import Participant
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -35,12 +34,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Participant | Problem | None:
-    if response.status_code == 200:
-        response_200 = Participant.from_dict(response.json())
-
-        return response_200
-
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | None:
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
 
@@ -92,9 +86,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Participant | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -109,7 +101,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Participant | Problem]:
+) -> Response[Problem]:
     """Erase a participant's personal data (the right to erasure); cannot be undone.
 
      Their display name becomes "Erased participant", their external_ref goes and their consent
@@ -131,7 +123,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Participant | Problem]
+        Response[Problem]
     """
 
     kwargs = _get_kwargs(
@@ -153,7 +145,7 @@ def sync(
     client: AuthenticatedClient,
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Participant:
+) -> None:
     """Erase a participant's personal data (the right to erasure); cannot be undone.
 
      Their display name becomes "Erased participant", their external_ref goes and their consent
@@ -175,7 +167,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Participant
+        None
     """
 
     response = sync_detailed(
@@ -184,7 +176,7 @@ def sync(
         if_match=if_match,
         idempotency_key=idempotency_key,
     )
-    return cast(Participant, errors.success_of(response))
+    return cast(None, errors.success_of(response))
 
 
 async def asyncio_detailed(
@@ -193,7 +185,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Participant | Problem]:
+) -> Response[Problem]:
     """Erase a participant's personal data (the right to erasure); cannot be undone.
 
      Their display name becomes "Erased participant", their external_ref goes and their consent
@@ -215,7 +207,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Participant | Problem]
+        Response[Problem]
     """
 
     kwargs = _get_kwargs(
@@ -235,7 +227,7 @@ async def asyncio(
     client: AuthenticatedClient,
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Participant:
+) -> None:
     """Erase a participant's personal data (the right to erasure); cannot be undone.
 
      Their display name becomes "Erased participant", their external_ref goes and their consent
@@ -257,7 +249,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Participant
+        None
     """
 
     response = await asyncio_detailed(
@@ -266,4 +258,4 @@ async def asyncio(
         if_match=if_match,
         idempotency_key=idempotency_key,
     )
-    return cast(Participant, errors.success_of(response))
+    return cast(None, errors.success_of(response))

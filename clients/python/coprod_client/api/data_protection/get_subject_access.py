@@ -7,7 +7,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
-from ...models.subject_access import SubjectAccess
 from ...types import Response
 
 
@@ -25,14 +24,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Problem | SubjectAccess | None:
-    if response.status_code == 200:
-        response_200 = SubjectAccess.from_dict(response.json())
-
-        return response_200
-
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | None:
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
 
@@ -74,9 +66,7 @@ def _parse_response(
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | SubjectAccess]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -89,7 +79,7 @@ def sync_detailed(
     participant_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Problem | SubjectAccess]:
+) -> Response[Problem]:
     """Everything held about a participant (a subject access request).
 
      The participant, the activities they took part in, every piece of evidence from them
@@ -105,7 +95,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | SubjectAccess]
+        Response[Problem]
     """
 
     kwargs = _get_kwargs(
@@ -123,7 +113,7 @@ def sync(
     participant_id: str,
     *,
     client: AuthenticatedClient,
-) -> SubjectAccess:
+) -> None:
     """Everything held about a participant (a subject access request).
 
      The participant, the activities they took part in, every piece of evidence from them
@@ -139,21 +129,21 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        SubjectAccess
+        None
     """
 
     response = sync_detailed(
         participant_id=participant_id,
         client=client,
     )
-    return cast(SubjectAccess, errors.success_of(response))
+    return cast(None, errors.success_of(response))
 
 
 async def asyncio_detailed(
     participant_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Problem | SubjectAccess]:
+) -> Response[Problem]:
     """Everything held about a participant (a subject access request).
 
      The participant, the activities they took part in, every piece of evidence from them
@@ -169,7 +159,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | SubjectAccess]
+        Response[Problem]
     """
 
     kwargs = _get_kwargs(
@@ -185,7 +175,7 @@ async def asyncio(
     participant_id: str,
     *,
     client: AuthenticatedClient,
-) -> SubjectAccess:
+) -> None:
     """Everything held about a participant (a subject access request).
 
      The participant, the activities they took part in, every piece of evidence from them
@@ -201,11 +191,11 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        SubjectAccess
+        None
     """
 
     response = await asyncio_detailed(
         participant_id=participant_id,
         client=client,
     )
-    return cast(SubjectAccess, errors.success_of(response))
+    return cast(None, errors.success_of(response))

@@ -6,8 +6,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.evidence import Evidence
 from ...models.evidence_input import EvidenceInput
+from ...models.evidence_written import EvidenceWritten
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -37,9 +37,11 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Evidence | Problem | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> EvidenceWritten | Problem | None:
     if response.status_code == 201:
-        response_201 = Evidence.from_dict(response.json())
+        response_201 = EvidenceWritten.from_dict(response.json())
 
         return response_201
 
@@ -104,7 +106,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Evidence | Problem]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[EvidenceWritten | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -119,14 +123,17 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: EvidenceInput,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Evidence | Problem]:
+) -> Response[EvidenceWritten | Problem]:
     """Record a piece of evidence, by default where its activity was done (else now).
 
      Refused with 422, one error per field, when it does not fit the toolkit (unknown type,
     dimension or indicator, a payload that breaks the type's schema, a stage the
     initiative has not reached), names an activity or participant that is not in this
     initiative, or is public without consent; with 409 while the initiative is archived.
-    A recording, photo, video or document gets its file by PUT .../file afterwards.
+    Name the people it came from in participant_ids (participant_id alone still works).
+    A recording, photo, video or document gets its file by PUT .../file afterwards. From
+    an activity whose type's lists are rules, a type the list leaves out is refused
+    (evidence_type_not_for_activity_type); where they are suggestions, advice says so.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -140,7 +147,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Evidence | Problem]
+        Response[EvidenceWritten | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -162,14 +169,17 @@ def sync(
     client: AuthenticatedClient,
     body: EvidenceInput,
     idempotency_key: str | Unset = UNSET,
-) -> Evidence:
+) -> EvidenceWritten:
     """Record a piece of evidence, by default where its activity was done (else now).
 
      Refused with 422, one error per field, when it does not fit the toolkit (unknown type,
     dimension or indicator, a payload that breaks the type's schema, a stage the
     initiative has not reached), names an activity or participant that is not in this
     initiative, or is public without consent; with 409 while the initiative is archived.
-    A recording, photo, video or document gets its file by PUT .../file afterwards.
+    Name the people it came from in participant_ids (participant_id alone still works).
+    A recording, photo, video or document gets its file by PUT .../file afterwards. From
+    an activity whose type's lists are rules, a type the list leaves out is refused
+    (evidence_type_not_for_activity_type); where they are suggestions, advice says so.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -183,7 +193,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Evidence
+        EvidenceWritten
     """
 
     response = sync_detailed(
@@ -192,7 +202,7 @@ def sync(
         body=body,
         idempotency_key=idempotency_key,
     )
-    return cast(Evidence, errors.success_of(response))
+    return cast(EvidenceWritten, errors.success_of(response))
 
 
 async def asyncio_detailed(
@@ -201,14 +211,17 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: EvidenceInput,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Evidence | Problem]:
+) -> Response[EvidenceWritten | Problem]:
     """Record a piece of evidence, by default where its activity was done (else now).
 
      Refused with 422, one error per field, when it does not fit the toolkit (unknown type,
     dimension or indicator, a payload that breaks the type's schema, a stage the
     initiative has not reached), names an activity or participant that is not in this
     initiative, or is public without consent; with 409 while the initiative is archived.
-    A recording, photo, video or document gets its file by PUT .../file afterwards.
+    Name the people it came from in participant_ids (participant_id alone still works).
+    A recording, photo, video or document gets its file by PUT .../file afterwards. From
+    an activity whose type's lists are rules, a type the list leaves out is refused
+    (evidence_type_not_for_activity_type); where they are suggestions, advice says so.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -222,7 +235,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Evidence | Problem]
+        Response[EvidenceWritten | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -242,14 +255,17 @@ async def asyncio(
     client: AuthenticatedClient,
     body: EvidenceInput,
     idempotency_key: str | Unset = UNSET,
-) -> Evidence:
+) -> EvidenceWritten:
     """Record a piece of evidence, by default where its activity was done (else now).
 
      Refused with 422, one error per field, when it does not fit the toolkit (unknown type,
     dimension or indicator, a payload that breaks the type's schema, a stage the
     initiative has not reached), names an activity or participant that is not in this
     initiative, or is public without consent; with 409 while the initiative is archived.
-    A recording, photo, video or document gets its file by PUT .../file afterwards.
+    Name the people it came from in participant_ids (participant_id alone still works).
+    A recording, photo, video or document gets its file by PUT .../file afterwards. From
+    an activity whose type's lists are rules, a type the list leaves out is refused
+    (evidence_type_not_for_activity_type); where they are suggestions, advice says so.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -263,7 +279,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Evidence
+        EvidenceWritten
     """
 
     response = await asyncio_detailed(
@@ -272,4 +288,4 @@ async def asyncio(
         body=body,
         idempotency_key=idempotency_key,
     )
-    return cast(Evidence, errors.success_of(response))
+    return cast(EvidenceWritten, errors.success_of(response))

@@ -20,6 +20,7 @@ def _get_kwargs(
     cursor: str | Unset = UNSET,
     external_ref: str | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
     stage: str | Unset = UNSET,
     evidence_type: str | Unset = UNSET,
     cycle: int | Unset = UNSET,
@@ -40,6 +41,8 @@ def _get_kwargs(
     if not isinstance(updated_since, Unset):
         json_updated_since = updated_since.isoformat()
     params["updated_since"] = json_updated_since
+
+    params["q"] = q
 
     params["stage"] = stage
 
@@ -136,6 +139,7 @@ def sync_detailed(
     cursor: str | Unset = UNSET,
     external_ref: str | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
     stage: str | Unset = UNSET,
     evidence_type: str | Unset = UNSET,
     cycle: int | Unset = UNSET,
@@ -153,6 +157,7 @@ def sync_detailed(
         cursor (str | Unset):
         external_ref (str | Unset):
         updated_since (datetime.datetime | Unset):
+        q (str | Unset):
         stage (str | Unset):
         evidence_type (str | Unset):
         cycle (int | Unset):
@@ -174,6 +179,7 @@ def sync_detailed(
         cursor=cursor,
         external_ref=external_ref,
         updated_since=updated_since,
+        q=q,
         stage=stage,
         evidence_type=evidence_type,
         cycle=cycle,
@@ -197,6 +203,7 @@ def sync(
     cursor: str | Unset = UNSET,
     external_ref: str | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
     stage: str | Unset = UNSET,
     evidence_type: str | Unset = UNSET,
     cycle: int | Unset = UNSET,
@@ -214,6 +221,7 @@ def sync(
         cursor (str | Unset):
         external_ref (str | Unset):
         updated_since (datetime.datetime | Unset):
+        q (str | Unset):
         stage (str | Unset):
         evidence_type (str | Unset):
         cycle (int | Unset):
@@ -236,6 +244,7 @@ def sync(
         cursor=cursor,
         external_ref=external_ref,
         updated_since=updated_since,
+        q=q,
         stage=stage,
         evidence_type=evidence_type,
         cycle=cycle,
@@ -254,6 +263,7 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
     external_ref: str | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
     stage: str | Unset = UNSET,
     evidence_type: str | Unset = UNSET,
     cycle: int | Unset = UNSET,
@@ -271,6 +281,7 @@ async def asyncio_detailed(
         cursor (str | Unset):
         external_ref (str | Unset):
         updated_since (datetime.datetime | Unset):
+        q (str | Unset):
         stage (str | Unset):
         evidence_type (str | Unset):
         cycle (int | Unset):
@@ -292,6 +303,7 @@ async def asyncio_detailed(
         cursor=cursor,
         external_ref=external_ref,
         updated_since=updated_since,
+        q=q,
         stage=stage,
         evidence_type=evidence_type,
         cycle=cycle,
@@ -313,6 +325,7 @@ async def asyncio(
     cursor: str | Unset = UNSET,
     external_ref: str | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
     stage: str | Unset = UNSET,
     evidence_type: str | Unset = UNSET,
     cycle: int | Unset = UNSET,
@@ -330,6 +343,7 @@ async def asyncio(
         cursor (str | Unset):
         external_ref (str | Unset):
         updated_since (datetime.datetime | Unset):
+        q (str | Unset):
         stage (str | Unset):
         evidence_type (str | Unset):
         cycle (int | Unset):
@@ -352,6 +366,7 @@ async def asyncio(
         cursor=cursor,
         external_ref=external_ref,
         updated_since=updated_since,
+        q=q,
         stage=stage,
         evidence_type=evidence_type,
         cycle=cycle,

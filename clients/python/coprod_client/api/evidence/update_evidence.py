@@ -133,7 +133,8 @@ def sync_detailed(
 ) -> Response[Evidence | Problem]:
     """Change a piece of evidence; the whole resulting record must still fit the toolkit.
 
-     A payload, when sent, replaces the stored one whole.
+     A payload, when sent, replaces the stored one whole, as participant_ids, when sent,
+    replaces the list (participant_id alone makes it that one person).
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -175,7 +176,8 @@ def sync(
 ) -> Evidence:
     """Change a piece of evidence; the whole resulting record must still fit the toolkit.
 
-     A payload, when sent, replaces the stored one whole.
+     A payload, when sent, replaces the stored one whole, as participant_ids, when sent,
+    replaces the list (participant_id alone makes it that one person).
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -213,7 +215,8 @@ async def asyncio_detailed(
 ) -> Response[Evidence | Problem]:
     """Change a piece of evidence; the whole resulting record must still fit the toolkit.
 
-     A payload, when sent, replaces the stored one whole.
+     A payload, when sent, replaces the stored one whole, as participant_ids, when sent,
+    replaces the list (participant_id alone makes it that one person).
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -253,7 +256,8 @@ async def asyncio(
 ) -> Evidence:
     """Change a piece of evidence; the whole resulting record must still fit the toolkit.
 
-     A payload, when sent, replaces the stored one whole.
+     A payload, when sent, replaces the stored one whole, as participant_ids, when sent,
+    replaces the list (participant_id alone makes it that one person).
 
     Needs an API key or OAuth2 token with scope `records:write`.
 

@@ -149,7 +149,7 @@ def sync_detailed(
     gives it; a different one is 422). None in the initiative has ref: it is recorded
     (201, with Location). One has: it is replaced (200) and the whole result must fit the
     toolkit and the consent rules; fields not sent go back to their defaults (consent to
-    not_recorded, visibility to organisation, no activity or participant), except stage
+    not_recorded, visibility to organisation, no activity or participants), except stage
     and cycle, which keep where it was gathered. Its file, uploaded separately, stays.
     Evidence with nothing to change keeps its version and ETag. If-Match makes it a
     change of that version only (412 when stale, or when none has ref); If-None-Match: *
@@ -205,7 +205,7 @@ def sync(
     gives it; a different one is 422). None in the initiative has ref: it is recorded
     (201, with Location). One has: it is replaced (200) and the whole result must fit the
     toolkit and the consent rules; fields not sent go back to their defaults (consent to
-    not_recorded, visibility to organisation, no activity or participant), except stage
+    not_recorded, visibility to organisation, no activity or participants), except stage
     and cycle, which keep where it was gathered. Its file, uploaded separately, stays.
     Evidence with nothing to change keeps its version and ETag. If-Match makes it a
     change of that version only (412 when stale, or when none has ref); If-None-Match: *
@@ -257,7 +257,7 @@ async def asyncio_detailed(
     gives it; a different one is 422). None in the initiative has ref: it is recorded
     (201, with Location). One has: it is replaced (200) and the whole result must fit the
     toolkit and the consent rules; fields not sent go back to their defaults (consent to
-    not_recorded, visibility to organisation, no activity or participant), except stage
+    not_recorded, visibility to organisation, no activity or participants), except stage
     and cycle, which keep where it was gathered. Its file, uploaded separately, stays.
     Evidence with nothing to change keeps its version and ETag. If-Match makes it a
     change of that version only (412 when stale, or when none has ref); If-None-Match: *
@@ -311,7 +311,7 @@ async def asyncio(
     gives it; a different one is 422). None in the initiative has ref: it is recorded
     (201, with Location). One has: it is replaced (200) and the whole result must fit the
     toolkit and the consent rules; fields not sent go back to their defaults (consent to
-    not_recorded, visibility to organisation, no activity or participant), except stage
+    not_recorded, visibility to organisation, no activity or participants), except stage
     and cycle, which keep where it was gathered. Its file, uploaded separately, stays.
     Evidence with nothing to change keeps its version and ETag. If-Match makes it a
     change of that version only (412 when stale, or when none has ref); If-None-Match: *

@@ -18,6 +18,7 @@ def _get_kwargs(
     cursor: str | Unset = UNSET,
     external_ref: str | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
     status: ListInitiativesStatus | Unset = UNSET,
     toolkit: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -34,6 +35,8 @@ def _get_kwargs(
     if not isinstance(updated_since, Unset):
         json_updated_since = updated_since.isoformat()
     params["updated_since"] = json_updated_since
+
+    params["q"] = q
 
     json_status: str | Unset = UNSET
     if not isinstance(status, Unset):
@@ -116,6 +119,7 @@ def sync_detailed(
     cursor: str | Unset = UNSET,
     external_ref: str | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
     status: ListInitiativesStatus | Unset = UNSET,
     toolkit: str | Unset = UNSET,
 ) -> Response[InitiativePage | Problem]:
@@ -128,6 +132,7 @@ def sync_detailed(
         cursor (str | Unset):
         external_ref (str | Unset):
         updated_since (datetime.datetime | Unset):
+        q (str | Unset):
         status (ListInitiativesStatus | Unset):
         toolkit (str | Unset):
 
@@ -144,6 +149,7 @@ def sync_detailed(
         cursor=cursor,
         external_ref=external_ref,
         updated_since=updated_since,
+        q=q,
         status=status,
         toolkit=toolkit,
     )
@@ -162,6 +168,7 @@ def sync(
     cursor: str | Unset = UNSET,
     external_ref: str | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
     status: ListInitiativesStatus | Unset = UNSET,
     toolkit: str | Unset = UNSET,
 ) -> InitiativePage:
@@ -174,6 +181,7 @@ def sync(
         cursor (str | Unset):
         external_ref (str | Unset):
         updated_since (datetime.datetime | Unset):
+        q (str | Unset):
         status (ListInitiativesStatus | Unset):
         toolkit (str | Unset):
 
@@ -191,6 +199,7 @@ def sync(
         cursor=cursor,
         external_ref=external_ref,
         updated_since=updated_since,
+        q=q,
         status=status,
         toolkit=toolkit,
     )
@@ -204,6 +213,7 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
     external_ref: str | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
     status: ListInitiativesStatus | Unset = UNSET,
     toolkit: str | Unset = UNSET,
 ) -> Response[InitiativePage | Problem]:
@@ -216,6 +226,7 @@ async def asyncio_detailed(
         cursor (str | Unset):
         external_ref (str | Unset):
         updated_since (datetime.datetime | Unset):
+        q (str | Unset):
         status (ListInitiativesStatus | Unset):
         toolkit (str | Unset):
 
@@ -232,6 +243,7 @@ async def asyncio_detailed(
         cursor=cursor,
         external_ref=external_ref,
         updated_since=updated_since,
+        q=q,
         status=status,
         toolkit=toolkit,
     )
@@ -248,6 +260,7 @@ async def asyncio(
     cursor: str | Unset = UNSET,
     external_ref: str | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
     status: ListInitiativesStatus | Unset = UNSET,
     toolkit: str | Unset = UNSET,
 ) -> InitiativePage:
@@ -260,6 +273,7 @@ async def asyncio(
         cursor (str | Unset):
         external_ref (str | Unset):
         updated_since (datetime.datetime | Unset):
+        q (str | Unset):
         status (ListInitiativesStatus | Unset):
         toolkit (str | Unset):
 
@@ -277,6 +291,7 @@ async def asyncio(
         cursor=cursor,
         external_ref=external_ref,
         updated_since=updated_since,
+        q=q,
         status=status,
         toolkit=toolkit,
     )

@@ -6,7 +6,6 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.participant import Participant
 from ...models.participant_input import ParticipantInput
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
@@ -37,12 +36,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Participant | Problem | None:
-    if response.status_code == 201:
-        response_201 = Participant.from_dict(response.json())
-
-        return response_201
-
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | None:
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
 
@@ -104,9 +98,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Participant | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -121,12 +113,13 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: ParticipantInput,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Participant | Problem]:
+) -> Response[Problem]:
     """Add a participant to an initiative.
 
      Giving or withdrawing consent stamps consent_recorded_at with the server's time;
     consent_given_on is the date you say it was given. Consent to publish is separate.
-    Refused with 409 while the initiative is archived.
+    An under-16's consent must be given by a parent or guardian (422 on consent_given_by
+    otherwise). Refused with 409 while the initiative is archived.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -140,7 +133,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Participant | Problem]
+        Response[Problem]
     """
 
     kwargs = _get_kwargs(
@@ -162,12 +155,13 @@ def sync(
     client: AuthenticatedClient,
     body: ParticipantInput,
     idempotency_key: str | Unset = UNSET,
-) -> Participant:
+) -> None:
     """Add a participant to an initiative.
 
      Giving or withdrawing consent stamps consent_recorded_at with the server's time;
     consent_given_on is the date you say it was given. Consent to publish is separate.
-    Refused with 409 while the initiative is archived.
+    An under-16's consent must be given by a parent or guardian (422 on consent_given_by
+    otherwise). Refused with 409 while the initiative is archived.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -181,7 +175,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Participant
+        None
     """
 
     response = sync_detailed(
@@ -190,7 +184,7 @@ def sync(
         body=body,
         idempotency_key=idempotency_key,
     )
-    return cast(Participant, errors.success_of(response))
+    return cast(None, errors.success_of(response))
 
 
 async def asyncio_detailed(
@@ -199,12 +193,13 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: ParticipantInput,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Participant | Problem]:
+) -> Response[Problem]:
     """Add a participant to an initiative.
 
      Giving or withdrawing consent stamps consent_recorded_at with the server's time;
     consent_given_on is the date you say it was given. Consent to publish is separate.
-    Refused with 409 while the initiative is archived.
+    An under-16's consent must be given by a parent or guardian (422 on consent_given_by
+    otherwise). Refused with 409 while the initiative is archived.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -218,7 +213,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Participant | Problem]
+        Response[Problem]
     """
 
     kwargs = _get_kwargs(
@@ -238,12 +233,13 @@ async def asyncio(
     client: AuthenticatedClient,
     body: ParticipantInput,
     idempotency_key: str | Unset = UNSET,
-) -> Participant:
+) -> None:
     """Add a participant to an initiative.
 
      Giving or withdrawing consent stamps consent_recorded_at with the server's time;
     consent_given_on is the date you say it was given. Consent to publish is separate.
-    Refused with 409 while the initiative is archived.
+    An under-16's consent must be given by a parent or guardian (422 on consent_given_by
+    otherwise). Refused with 409 while the initiative is archived.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -257,7 +253,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Participant
+        None
     """
 
     response = await asyncio_detailed(
@@ -266,4 +262,4 @@ async def asyncio(
         body=body,
         idempotency_key=idempotency_key,
     )
-    return cast(Participant, errors.success_of(response))
+    return cast(None, errors.success_of(response))

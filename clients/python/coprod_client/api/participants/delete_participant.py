@@ -104,7 +104,8 @@ def sync_detailed(
     """Delete a participant.
 
      They are taken off every activity, and evidence they gave stays without their name
-    (its participant_id becomes null); both get a new version. This cannot be undone.
+    (they leave its participant_ids, and participant_id becomes the next person or null);
+    both get a new version. This cannot be undone.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -141,7 +142,8 @@ def sync(
     """Delete a participant.
 
      They are taken off every activity, and evidence they gave stays without their name
-    (its participant_id becomes null); both get a new version. This cannot be undone.
+    (they leave its participant_ids, and participant_id becomes the next person or null);
+    both get a new version. This cannot be undone.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -174,7 +176,8 @@ async def asyncio_detailed(
     """Delete a participant.
 
      They are taken off every activity, and evidence they gave stays without their name
-    (its participant_id becomes null); both get a new version. This cannot be undone.
+    (they leave its participant_ids, and participant_id becomes the next person or null);
+    both get a new version. This cannot be undone.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -209,7 +212,8 @@ async def asyncio(
     """Delete a participant.
 
      They are taken off every activity, and evidence they gave stays without their name
-    (its participant_id becomes null); both get a new version. This cannot be undone.
+    (they leave its participant_ids, and participant_id becomes the next person or null);
+    both get a new version. This cannot be undone.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 

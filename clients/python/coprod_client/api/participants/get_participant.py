@@ -6,7 +6,6 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.participant import Participant
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -31,14 +30,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | Participant | Problem | None:
-    if response.status_code == 200:
-        response_200 = Participant.from_dict(response.json())
-
-        return response_200
-
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Problem | None:
     if response.status_code == 304:
         response_304 = cast(Any, None)
         return response_304
@@ -84,9 +76,7 @@ def _parse_response(
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Participant | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -100,7 +90,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     if_none_match: str | Unset = UNSET,
-) -> Response[Any | Participant | Problem]:
+) -> Response[Any | Problem]:
     """Show a participant.
 
      Needs an API key or OAuth2 token with scope `records:read`.
@@ -114,7 +104,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Participant | Problem]
+        Response[Any | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -134,7 +124,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     if_none_match: str | Unset = UNSET,
-) -> Participant:
+) -> None:
     """Show a participant.
 
      Needs an API key or OAuth2 token with scope `records:read`.
@@ -148,7 +138,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Participant
+        None
     """
 
     response = sync_detailed(
@@ -156,7 +146,7 @@ def sync(
         client=client,
         if_none_match=if_none_match,
     )
-    return cast(Participant, errors.success_of(response))
+    return cast(None, errors.success_of(response))
 
 
 async def asyncio_detailed(
@@ -164,7 +154,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     if_none_match: str | Unset = UNSET,
-) -> Response[Any | Participant | Problem]:
+) -> Response[Any | Problem]:
     """Show a participant.
 
      Needs an API key or OAuth2 token with scope `records:read`.
@@ -178,7 +168,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Participant | Problem]
+        Response[Any | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -196,7 +186,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     if_none_match: str | Unset = UNSET,
-) -> Participant:
+) -> None:
     """Show a participant.
 
      Needs an API key or OAuth2 token with scope `records:read`.
@@ -210,7 +200,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Participant
+        None
     """
 
     response = await asyncio_detailed(
@@ -218,4 +208,4 @@ async def asyncio(
         client=client,
         if_none_match=if_none_match,
     )
-    return cast(Participant, errors.success_of(response))
+    return cast(None, errors.success_of(response))

@@ -8,7 +8,6 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.list_all_participants_consent import ListAllParticipantsConsent
 from ...models.list_all_participants_role import ListAllParticipantsRole
-from ...models.participant_page import ParticipantPage
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -59,14 +58,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ParticipantPage | Problem | None:
-    if response.status_code == 200:
-        response_200 = ParticipantPage.from_dict(response.json())
-
-        return response_200
-
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | None:
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
 
@@ -103,9 +95,7 @@ def _parse_response(
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ParticipantPage | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -123,7 +113,7 @@ def sync_detailed(
     updated_since: datetime.datetime | Unset = UNSET,
     role: ListAllParticipantsRole | Unset = UNSET,
     consent: ListAllParticipantsConsent | Unset = UNSET,
-) -> Response[ParticipantPage | Problem]:
+) -> Response[Problem]:
     """List your organisation's participants in every initiative, oldest first.
 
      Find the person your system knows as X with external_ref=X (one participant in each
@@ -145,7 +135,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ParticipantPage | Problem]
+        Response[Problem]
     """
 
     kwargs = _get_kwargs(
@@ -173,7 +163,7 @@ def sync(
     updated_since: datetime.datetime | Unset = UNSET,
     role: ListAllParticipantsRole | Unset = UNSET,
     consent: ListAllParticipantsConsent | Unset = UNSET,
-) -> ParticipantPage:
+) -> None:
     """List your organisation's participants in every initiative, oldest first.
 
      Find the person your system knows as X with external_ref=X (one participant in each
@@ -195,7 +185,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ParticipantPage
+        None
     """
 
     response = sync_detailed(
@@ -207,7 +197,7 @@ def sync(
         role=role,
         consent=consent,
     )
-    return cast(ParticipantPage, errors.success_of(response))
+    return cast(None, errors.success_of(response))
 
 
 async def asyncio_detailed(
@@ -219,7 +209,7 @@ async def asyncio_detailed(
     updated_since: datetime.datetime | Unset = UNSET,
     role: ListAllParticipantsRole | Unset = UNSET,
     consent: ListAllParticipantsConsent | Unset = UNSET,
-) -> Response[ParticipantPage | Problem]:
+) -> Response[Problem]:
     """List your organisation's participants in every initiative, oldest first.
 
      Find the person your system knows as X with external_ref=X (one participant in each
@@ -241,7 +231,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ParticipantPage | Problem]
+        Response[Problem]
     """
 
     kwargs = _get_kwargs(
@@ -267,7 +257,7 @@ async def asyncio(
     updated_since: datetime.datetime | Unset = UNSET,
     role: ListAllParticipantsRole | Unset = UNSET,
     consent: ListAllParticipantsConsent | Unset = UNSET,
-) -> ParticipantPage:
+) -> None:
     """List your organisation's participants in every initiative, oldest first.
 
      Find the person your system knows as X with external_ref=X (one participant in each
@@ -289,7 +279,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ParticipantPage
+        None
     """
 
     response = await asyncio_detailed(
@@ -301,4 +291,4 @@ async def asyncio(
         role=role,
         consent=consent,
     )
-    return cast(ParticipantPage, errors.success_of(response))
+    return cast(None, errors.success_of(response))

@@ -9,7 +9,6 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.list_participants_consent import ListParticipantsConsent
 from ...models.list_participants_role import ListParticipantsRole
-from ...models.participant_page import ParticipantPage
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -63,14 +62,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ParticipantPage | Problem | None:
-    if response.status_code == 200:
-        response_200 = ParticipantPage.from_dict(response.json())
-
-        return response_200
-
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | None:
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
 
@@ -112,9 +104,7 @@ def _parse_response(
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ParticipantPage | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -133,7 +123,7 @@ def sync_detailed(
     updated_since: datetime.datetime | Unset = UNSET,
     role: ListParticipantsRole | Unset = UNSET,
     consent: ListParticipantsConsent | Unset = UNSET,
-) -> Response[ParticipantPage | Problem]:
+) -> Response[Problem]:
     """List an initiative's participants, oldest first.
 
      Needs an API key or OAuth2 token with scope `records:read`.
@@ -152,7 +142,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ParticipantPage | Problem]
+        Response[Problem]
     """
 
     kwargs = _get_kwargs(
@@ -182,7 +172,7 @@ def sync(
     updated_since: datetime.datetime | Unset = UNSET,
     role: ListParticipantsRole | Unset = UNSET,
     consent: ListParticipantsConsent | Unset = UNSET,
-) -> ParticipantPage:
+) -> None:
     """List an initiative's participants, oldest first.
 
      Needs an API key or OAuth2 token with scope `records:read`.
@@ -201,7 +191,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ParticipantPage
+        None
     """
 
     response = sync_detailed(
@@ -214,7 +204,7 @@ def sync(
         role=role,
         consent=consent,
     )
-    return cast(ParticipantPage, errors.success_of(response))
+    return cast(None, errors.success_of(response))
 
 
 async def asyncio_detailed(
@@ -227,7 +217,7 @@ async def asyncio_detailed(
     updated_since: datetime.datetime | Unset = UNSET,
     role: ListParticipantsRole | Unset = UNSET,
     consent: ListParticipantsConsent | Unset = UNSET,
-) -> Response[ParticipantPage | Problem]:
+) -> Response[Problem]:
     """List an initiative's participants, oldest first.
 
      Needs an API key or OAuth2 token with scope `records:read`.
@@ -246,7 +236,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ParticipantPage | Problem]
+        Response[Problem]
     """
 
     kwargs = _get_kwargs(
@@ -274,7 +264,7 @@ async def asyncio(
     updated_since: datetime.datetime | Unset = UNSET,
     role: ListParticipantsRole | Unset = UNSET,
     consent: ListParticipantsConsent | Unset = UNSET,
-) -> ParticipantPage:
+) -> None:
     """List an initiative's participants, oldest first.
 
      Needs an API key or OAuth2 token with scope `records:read`.
@@ -293,7 +283,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ParticipantPage
+        None
     """
 
     response = await asyncio_detailed(
@@ -306,4 +296,4 @@ async def asyncio(
         role=role,
         consent=consent,
     )
-    return cast(ParticipantPage, errors.success_of(response))
+    return cast(None, errors.success_of(response))

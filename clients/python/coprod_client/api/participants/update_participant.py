@@ -6,7 +6,6 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.participant import Participant
 from ...models.participant_patch import ParticipantPatch
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
@@ -42,12 +41,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Participant | Problem | None:
-    if response.status_code == 200:
-        response_200 = Participant.from_dict(response.json())
-
-        return response_200
-
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | None:
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
 
@@ -114,9 +108,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Participant | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -132,12 +124,16 @@ def sync_detailed(
     body: ParticipantPatch | Unset = UNSET,
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Participant | Problem]:
-    """Change a participant's role, display name, consent or external_ref.
+) -> Response[Problem]:
+    """Change a participant's role, display name, affiliation, age band, consent or
+    external_ref.
 
      consent_recorded_at moves only when the consent status changes: sending the same
     status again keeps the time it was first recorded. Setting it to not_recorded clears
-    the time.
+    the time. The consent rules judge the participant as the change leaves them: changing
+    age_band to under_16 while their given consent was their own is refused (422
+    consent_needs_parent on consent_given_by) unless the change records a parent's or
+    guardian's consent, or sets consent to not_recorded.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -152,7 +148,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Participant | Problem]
+        Response[Problem]
     """
 
     kwargs = _get_kwargs(
@@ -176,12 +172,16 @@ def sync(
     body: ParticipantPatch | Unset = UNSET,
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Participant:
-    """Change a participant's role, display name, consent or external_ref.
+) -> None:
+    """Change a participant's role, display name, affiliation, age band, consent or
+    external_ref.
 
      consent_recorded_at moves only when the consent status changes: sending the same
     status again keeps the time it was first recorded. Setting it to not_recorded clears
-    the time.
+    the time. The consent rules judge the participant as the change leaves them: changing
+    age_band to under_16 while their given consent was their own is refused (422
+    consent_needs_parent on consent_given_by) unless the change records a parent's or
+    guardian's consent, or sets consent to not_recorded.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -196,7 +196,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Participant
+        None
     """
 
     response = sync_detailed(
@@ -206,7 +206,7 @@ def sync(
         if_match=if_match,
         idempotency_key=idempotency_key,
     )
-    return cast(Participant, errors.success_of(response))
+    return cast(None, errors.success_of(response))
 
 
 async def asyncio_detailed(
@@ -216,12 +216,16 @@ async def asyncio_detailed(
     body: ParticipantPatch | Unset = UNSET,
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Participant | Problem]:
-    """Change a participant's role, display name, consent or external_ref.
+) -> Response[Problem]:
+    """Change a participant's role, display name, affiliation, age band, consent or
+    external_ref.
 
      consent_recorded_at moves only when the consent status changes: sending the same
     status again keeps the time it was first recorded. Setting it to not_recorded clears
-    the time.
+    the time. The consent rules judge the participant as the change leaves them: changing
+    age_band to under_16 while their given consent was their own is refused (422
+    consent_needs_parent on consent_given_by) unless the change records a parent's or
+    guardian's consent, or sets consent to not_recorded.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -236,7 +240,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Participant | Problem]
+        Response[Problem]
     """
 
     kwargs = _get_kwargs(
@@ -258,12 +262,16 @@ async def asyncio(
     body: ParticipantPatch | Unset = UNSET,
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Participant:
-    """Change a participant's role, display name, consent or external_ref.
+) -> None:
+    """Change a participant's role, display name, affiliation, age band, consent or
+    external_ref.
 
      consent_recorded_at moves only when the consent status changes: sending the same
     status again keeps the time it was first recorded. Setting it to not_recorded clears
-    the time.
+    the time. The consent rules judge the participant as the change leaves them: changing
+    age_band to under_16 while their given consent was their own is refused (422
+    consent_needs_parent on consent_given_by) unless the change records a parent's or
+    guardian's consent, or sets consent to not_recorded.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -278,7 +286,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Participant
+        None
     """
 
     response = await asyncio_detailed(
@@ -288,4 +296,4 @@ async def asyncio(
         if_match=if_match,
         idempotency_key=idempotency_key,
     )
-    return cast(Participant, errors.success_of(response))
+    return cast(None, errors.success_of(response))

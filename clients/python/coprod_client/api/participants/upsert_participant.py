@@ -6,7 +6,6 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.participant import Participant
 from ...models.participant_input import ParticipantInput
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
@@ -47,17 +46,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Participant | Problem | None:
-    if response.status_code == 200:
-        response_200 = Participant.from_dict(response.json())
-
-        return response_200
-
-    if response.status_code == 201:
-        response_201 = Participant.from_dict(response.json())
-
-        return response_201
-
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | None:
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
 
@@ -124,9 +113,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Participant | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -144,7 +131,7 @@ def sync_detailed(
     if_none_match: str | Unset = UNSET,
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Participant | Problem]:
+) -> Response[Problem]:
     """Create or replace the initiative's participant your system knows as ref.
 
      The body is the whole participant, as for POST, without external_ref (the path gives
@@ -171,7 +158,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Participant | Problem]
+        Response[Problem]
     """
 
     kwargs = _get_kwargs(
@@ -199,7 +186,7 @@ def sync(
     if_none_match: str | Unset = UNSET,
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Participant:
+) -> None:
     """Create or replace the initiative's participant your system knows as ref.
 
      The body is the whole participant, as for POST, without external_ref (the path gives
@@ -226,7 +213,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Participant
+        None
     """
 
     response = sync_detailed(
@@ -238,7 +225,7 @@ def sync(
         if_match=if_match,
         idempotency_key=idempotency_key,
     )
-    return cast(Participant, errors.success_of(response))
+    return cast(None, errors.success_of(response))
 
 
 async def asyncio_detailed(
@@ -250,7 +237,7 @@ async def asyncio_detailed(
     if_none_match: str | Unset = UNSET,
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Participant | Problem]:
+) -> Response[Problem]:
     """Create or replace the initiative's participant your system knows as ref.
 
      The body is the whole participant, as for POST, without external_ref (the path gives
@@ -277,7 +264,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Participant | Problem]
+        Response[Problem]
     """
 
     kwargs = _get_kwargs(
@@ -303,7 +290,7 @@ async def asyncio(
     if_none_match: str | Unset = UNSET,
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Participant:
+) -> None:
     """Create or replace the initiative's participant your system knows as ref.
 
      The body is the whole participant, as for POST, without external_ref (the path gives
@@ -330,7 +317,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Participant
+        None
     """
 
     response = await asyncio_detailed(
@@ -342,4 +329,4 @@ async def asyncio(
         if_match=if_match,
         idempotency_key=idempotency_key,
     )
-    return cast(Participant, errors.success_of(response))
+    return cast(None, errors.success_of(response))

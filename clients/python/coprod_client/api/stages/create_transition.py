@@ -132,11 +132,15 @@ def sync_detailed(
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | StageEntry]:
-    """Move the initiative to another stage.
+    """Move the initiative to another stage, or start a new round (new_round true).
 
      Refused with 409 (code transition_refused) and every blocker, from the toolkit's
-    stage flow and its plugins, when it may not move yet; nothing changes then. If-Match
-    takes the initiative's ETag, so that two people cannot both move it on.
+    stage flow and its plugins, when it may not move yet; nothing changes then. A paused,
+    completed or archived initiative does not move (409 initiative_paused,
+    initiative_completed or initiative_archived). A new round goes from the last stage to
+    the first where the toolkit allows it; what earlier rounds recorded stays, each record
+    under its cycle. If-Match takes the initiative's ETag, so that two people cannot both
+    move it on.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -176,11 +180,15 @@ def sync(
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> StageEntry:
-    """Move the initiative to another stage.
+    """Move the initiative to another stage, or start a new round (new_round true).
 
      Refused with 409 (code transition_refused) and every blocker, from the toolkit's
-    stage flow and its plugins, when it may not move yet; nothing changes then. If-Match
-    takes the initiative's ETag, so that two people cannot both move it on.
+    stage flow and its plugins, when it may not move yet; nothing changes then. A paused,
+    completed or archived initiative does not move (409 initiative_paused,
+    initiative_completed or initiative_archived). A new round goes from the last stage to
+    the first where the toolkit allows it; what earlier rounds recorded stays, each record
+    under its cycle. If-Match takes the initiative's ETag, so that two people cannot both
+    move it on.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -216,11 +224,15 @@ async def asyncio_detailed(
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | StageEntry]:
-    """Move the initiative to another stage.
+    """Move the initiative to another stage, or start a new round (new_round true).
 
      Refused with 409 (code transition_refused) and every blocker, from the toolkit's
-    stage flow and its plugins, when it may not move yet; nothing changes then. If-Match
-    takes the initiative's ETag, so that two people cannot both move it on.
+    stage flow and its plugins, when it may not move yet; nothing changes then. A paused,
+    completed or archived initiative does not move (409 initiative_paused,
+    initiative_completed or initiative_archived). A new round goes from the last stage to
+    the first where the toolkit allows it; what earlier rounds recorded stays, each record
+    under its cycle. If-Match takes the initiative's ETag, so that two people cannot both
+    move it on.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -258,11 +270,15 @@ async def asyncio(
     if_match: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> StageEntry:
-    """Move the initiative to another stage.
+    """Move the initiative to another stage, or start a new round (new_round true).
 
      Refused with 409 (code transition_refused) and every blocker, from the toolkit's
-    stage flow and its plugins, when it may not move yet; nothing changes then. If-Match
-    takes the initiative's ETag, so that two people cannot both move it on.
+    stage flow and its plugins, when it may not move yet; nothing changes then. A paused,
+    completed or archived initiative does not move (409 initiative_paused,
+    initiative_completed or initiative_archived). A new round goes from the last stage to
+    the first where the toolkit allows it; what earlier rounds recorded stays, each record
+    under its cycle. If-Match takes the initiative's ETag, so that two people cannot both
+    move it on.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 

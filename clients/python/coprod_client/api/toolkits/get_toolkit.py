@@ -86,7 +86,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Problem | Toolkit]:
-    """Show a toolkit in full: stages, dimensions, scales, activity and evidence types.
+    """Show a toolkit in full: stages, dimensions, scales, activity and evidence types,
+    and the participant roles, each with what it means.
 
      Needs an API key or OAuth2 token with scope `records:read`.
 
@@ -117,7 +118,8 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> Toolkit:
-    """Show a toolkit in full: stages, dimensions, scales, activity and evidence types.
+    """Show a toolkit in full: stages, dimensions, scales, activity and evidence types,
+    and the participant roles, each with what it means.
 
      Needs an API key or OAuth2 token with scope `records:read`.
 
@@ -144,7 +146,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Problem | Toolkit]:
-    """Show a toolkit in full: stages, dimensions, scales, activity and evidence types.
+    """Show a toolkit in full: stages, dimensions, scales, activity and evidence types,
+    and the participant roles, each with what it means.
 
      Needs an API key or OAuth2 token with scope `records:read`.
 
@@ -173,7 +176,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> Toolkit:
-    """Show a toolkit in full: stages, dimensions, scales, activity and evidence types.
+    """Show a toolkit in full: stages, dimensions, scales, activity and evidence types,
+    and the participant roles, each with what it means.
 
      Needs an API key or OAuth2 token with scope `records:read`.
 

@@ -6,11 +6,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="ToolkitSummaryPlugin")
+T = TypeVar("T", bound="ActivityAttendanceType1Type0")
 
 
 @_attrs_define
-class ToolkitSummaryPlugin:
+class ActivityAttendanceType1Type0:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -23,10 +23,10 @@ class ToolkitSummaryPlugin:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        toolkit_summary_plugin = cls()
+        activity_attendance_type_1_type_0 = cls()
 
-        toolkit_summary_plugin.additional_properties = d
-        return toolkit_summary_plugin
+        activity_attendance_type_1_type_0.additional_properties = d
+        return activity_attendance_type_1_type_0
 
     @property
     def additional_keys(self) -> list[str]:

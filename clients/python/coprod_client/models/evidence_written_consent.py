@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class ParticipantPublicationConsent(StrEnum):
+class EvidenceWrittenConsent(StrEnum):
     GIVEN = "given"
     NOT_RECORDED = "not_recorded"
     WITHDRAWN = "withdrawn"

@@ -6,11 +6,16 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="ToolkitStagesItem")
+T = TypeVar("T", bound="EvidenceWrittenPayload")
 
 
 @_attrs_define
-class ToolkitStagesItem:
+class EvidenceWrittenPayload:
+    """What the evidence says, as an object fitting the type's JSON Schema (GET /toolkits/{key}/evidence-
+    types/{evidence_type}/schema); stored as given. On PATCH it replaces the stored payload whole.
+
+    """
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -23,10 +28,10 @@ class ToolkitStagesItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        toolkit_stages_item = cls()
+        evidence_written_payload = cls()
 
-        toolkit_stages_item.additional_properties = d
-        return toolkit_stages_item
+        evidence_written_payload.additional_properties = d
+        return evidence_written_payload
 
     @property
     def additional_keys(self) -> list[str]:

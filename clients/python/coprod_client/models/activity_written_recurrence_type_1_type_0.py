@@ -6,11 +6,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="ToolkitEvidenceTypesItem")
+T = TypeVar("T", bound="ActivityWrittenRecurrenceType1Type0")
 
 
 @_attrs_define
-class ToolkitEvidenceTypesItem:
+class ActivityWrittenRecurrenceType1Type0:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -23,10 +23,10 @@ class ToolkitEvidenceTypesItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        toolkit_evidence_types_item = cls()
+        activity_written_recurrence_type_1_type_0 = cls()
 
-        toolkit_evidence_types_item.additional_properties = d
-        return toolkit_evidence_types_item
+        activity_written_recurrence_type_1_type_0.additional_properties = d
+        return activity_written_recurrence_type_1_type_0
 
     @property
     def additional_keys(self) -> list[str]:

@@ -6,11 +6,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="ToolkitScalesItem")
+T = TypeVar("T", bound="ActivityPatchRecurrenceType1Type0")
 
 
 @_attrs_define
-class ToolkitScalesItem:
+class ActivityPatchRecurrenceType1Type0:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -23,10 +23,10 @@ class ToolkitScalesItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        toolkit_scales_item = cls()
+        activity_patch_recurrence_type_1_type_0 = cls()
 
-        toolkit_scales_item.additional_properties = d
-        return toolkit_scales_item
+        activity_patch_recurrence_type_1_type_0.additional_properties = d
+        return activity_patch_recurrence_type_1_type_0
 
     @property
     def additional_keys(self) -> list[str]:

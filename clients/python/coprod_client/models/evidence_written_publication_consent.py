@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class ParticipantConsent(StrEnum):
+class EvidenceWrittenPublicationConsent(StrEnum):
     GIVEN = "given"
     NOT_RECORDED = "not_recorded"
     WITHDRAWN = "withdrawn"

@@ -6,12 +6,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="ToolkitSummaryCounts")
+T = TypeVar("T", bound="EvidenceWrittenFileType1Type0")
 
 
 @_attrs_define
-class ToolkitSummaryCounts:
-    additional_properties: dict[str, int] = _attrs_field(init=False, factory=dict)
+class EvidenceWrittenFileType1Type0:
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -23,19 +23,19 @@ class ToolkitSummaryCounts:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        toolkit_summary_counts = cls()
+        evidence_written_file_type_1_type_0 = cls()
 
-        toolkit_summary_counts.additional_properties = d
-        return toolkit_summary_counts
+        evidence_written_file_type_1_type_0.additional_properties = d
+        return evidence_written_file_type_1_type_0
 
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> int:
+    def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: int) -> None:
+    def __setitem__(self, key: str, value: Any) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:

@@ -6,11 +6,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="ToolkitPlugin")
+T = TypeVar("T", bound="ActivityInputAttendanceType1Type0")
 
 
 @_attrs_define
-class ToolkitPlugin:
+class ActivityInputAttendanceType1Type0:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -23,10 +23,10 @@ class ToolkitPlugin:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        toolkit_plugin = cls()
+        activity_input_attendance_type_1_type_0 = cls()
 
-        toolkit_plugin.additional_properties = d
-        return toolkit_plugin
+        activity_input_attendance_type_1_type_0.additional_properties = d
+        return activity_input_attendance_type_1_type_0
 
     @property
     def additional_keys(self) -> list[str]:
