@@ -8,8 +8,10 @@ predicate, the same SQLite pragmas), and writes the same JSON body by hand with 
 standard library. Progress asks the same plugin host the same question, since the
 toolkit's rules are the work itself, not framework, over a view read as the product
 reads it (where the initiative stands at once, the rest on demand with the core's
-``ReadOnDemand``). Creating evidence inserts the same row, and the audit event the
-product writes beside it, with hand-written SQL, and does not validate the payload.
+``ReadOnDemand``), and reports the stage's requirements and the status's hold as the
+product does. Creating evidence inserts the same row (with the ``evidence_participants``
+rows of the people it names, whom it reads locked first), and the audit event the product
+writes beside it, with hand-written SQL, and does not validate the payload.
 
 The same endpoints serve two anchors (bench/anchor_store.py): the honest one,
 ``create_app``, talks to the driver itself (stdlib ``sqlite3``, or psycopg 3 with
@@ -40,6 +42,7 @@ from bench.anchor_tally import SqlTally
 from toolkits_core import (
     ActivityView,
     AssessmentView,
+    Blocker,
     Consent,
     EvidenceView,
     InitiativeView,
@@ -48,6 +51,8 @@ from toolkits_core import (
     PluginHost,
     StageFlow,
     Toolkit,
+    TransitionDecision,
+    TransitionKind,
     load_plugins,
 )
 from toolkits_core._frozen import ReadOnDemand
@@ -66,10 +71,10 @@ INITIATIVE_COLUMNS = (
     "external_ref, created_at, updated_at, version, organisation_id"
 )
 EVIDENCE_COLUMNS = (
-    "id, evidence_type, stage, cycle, activity_id, participant_id, dimensions, indicators, "
-    "payload, consent, publication_consent, visibility, collected_on, file_name, "
-    "file_content_type, file_size, file_sha256, file_uploaded_at, erased_at, external_ref, "
-    "created_at, updated_at, version, initiative_id, organisation_id"
+    "id, evidence_type, stage, cycle, activity_id, participant_id, participant_ids, "
+    "dimensions, indicators, payload, consent, publication_consent, visibility, collected_on, "
+    "file_name, file_content_type, file_size, file_sha256, file_uploaded_at, erased_at, "
+    "external_ref, created_at, updated_at, version, initiative_id, organisation_id"
 )
 KEY_SQL = (
     "SELECT organisation_id, secret_sha256, scopes, expires_at, revoked_at, last_used_at "
@@ -87,8 +92,9 @@ PARTICIPANTS_SQL = (
     "SELECT role, consent, id FROM participants "
     "WHERE organisation_id = :org AND initiative_id = :initiative ORDER BY id"
 )
-ACTIVITY_ROLES_SQL = (
-    "SELECT activity_participants.activity_id, participants.role FROM activity_participants "
+ACTIVITY_PEOPLE_SQL = (
+    "SELECT activity_participants.activity_id, participants.role, participants.consent, "
+    "participants.id FROM activity_participants "
     "JOIN participants ON participants.id = activity_participants.participant_id "
     "WHERE participants.organisation_id = :org AND participants.initiative_id = :initiative "
     "ORDER BY activity_participants.activity_id, participants.id"
@@ -99,9 +105,12 @@ ACTIVITIES_SQL = (
 )
 VIEW_EVIDENCE_SQL = (
     "SELECT evidence.evidence_type, evidence.stage, evidence.payload, evidence.dimensions, "
-    "evidence.indicators, activities.activity_type, evidence.cycle FROM evidence "
-    "LEFT OUTER JOIN activities ON activities.id = evidence.activity_id "
+    "evidence.indicators, activities.activity_type, evidence.cycle, evidence.id, "
+    "evidence.activity_id, evidence.participant_id, participants.role, participants.consent "
+    "FROM evidence LEFT OUTER JOIN activities ON activities.id = evidence.activity_id "
     "AND activities.organisation_id = :org AND activities.initiative_id = :initiative "
+    "LEFT OUTER JOIN participants ON participants.id = evidence.participant_id "
+    "AND participants.organisation_id = :org AND participants.initiative_id = :initiative "
     "WHERE evidence.organisation_id = :org AND evidence.initiative_id = :initiative "
     "AND evidence.consent != 'withdrawn' ORDER BY evidence.id"
 )
@@ -111,11 +120,19 @@ ASSESSMENTS_SQL = (
 )
 INSERT_EVIDENCE_SQL = (
     f"INSERT INTO evidence ({EVIDENCE_COLUMNS}) VALUES (:id, :evidence_type, :stage, :cycle, "
-    ":activity_id, :participant_id, :dimensions, :indicators, :payload, :consent, "
-    ":publication_consent, :visibility, :collected_on, NULL, NULL, NULL, NULL, NULL, NULL, "
-    ":external_ref, "
+    ":activity_id, :participant_id, :participant_ids, :dimensions, :indicators, :payload, "
+    ":consent, :publication_consent, :visibility, :collected_on, "
+    "NULL, NULL, NULL, NULL, NULL, NULL, :external_ref, "
     ":created_at, :updated_at, 1, :initiative_id, :organisation_id)"
 )
+PEOPLE_SQL = (
+    "SELECT id, consent, erased_at FROM participants WHERE organisation_id = :org "
+    "AND initiative_id = :initiative AND id IN {ids} ORDER BY id"
+)
+LOCK_PEOPLE = {"sqlite": "", "postgresql": " FOR SHARE"}
+"""The evidence's people, locked for sharing as the product locks them (SQLite: whole)."""
+INSERT_PEOPLE_SQL = "INSERT INTO evidence_participants (evidence_id, participant_id) VALUES "
+MAX_PEOPLE = 100
 LOCKED_INITIATIVE_SQL = {
     "sqlite": INITIATIVE_SQL,  # SQLite is locked whole, by BEGIN IMMEDIATE before the read
     "postgresql": (
@@ -136,6 +153,14 @@ INSERT_AUDIT_SQL = (
 INSERT_EVENT_DATA_SQL = (
     "INSERT INTO event_data (event_id, external_ref, record) VALUES (:event, :ref, :record)"
 )
+LEAVING = frozenset({TransitionKind.ADVANCE, TransitionKind.NEW_CYCLE})
+"""The moves that leave a stage behind: those its requirements are asked of."""
+HELD_BY_STATUS = {
+    "paused": "is paused, so its stage cannot move",
+    "completed": "is completed, so nothing more can be recorded in it and its stage cannot move",
+    "archived": "is archived, so it is read-only",
+}
+"""The statuses that refuse transitions, and why, as the product words it."""
 IDEMPOTENCY_TTL = dt.timedelta(hours=24)
 CLAIM_KEY_SQL = (
     "INSERT INTO idempotent_requests (credential_id, idempotency_key, request_sha256, "
@@ -358,6 +383,7 @@ def _evidence(row: Any, expects_file: bool) -> dict[str, Any]:
         "indicators": _loaded(row.indicators),
         "initiative_id": row.initiative_id,
         "participant_id": row.participant_id,
+        "participant_ids": _loaded(row.participant_ids),
         "payload": _loaded(row.payload),
         "publication_consent": row.publication_consent,
         "stage": row.stage,
@@ -382,6 +408,8 @@ def _transition(row: Any) -> dict[str, Any]:
 
 def _participant(row: Any) -> dict[str, Any]:
     return {
+        "affiliation": row.affiliation,
+        "age_band": row.age_band,
         "consent": row.consent,
         "consent_given_by": row.consent_given_by,
         "consent_given_on": _day(row.consent_given_on),
@@ -403,6 +431,7 @@ def _participant(row: Any) -> dict[str, Any]:
 def _activity(row: Any) -> dict[str, Any]:
     return {
         "activity_type": row.activity_type,
+        "attendance": _loaded(row.attendance),
         "created_at": _time(row.created_at),
         "cycle": row.cycle,
         "description": row.description,
@@ -413,8 +442,11 @@ def _activity(row: Any) -> dict[str, Any]:
         "initiative_id": row.initiative_id,
         "outcomes": row.outcomes,
         "participant_ids": row.participant_ids,
+        "place": row.place,
+        "recurrence": _loaded(row.recurrence),
         "stage": row.stage,
         "starts_on": _day(row.starts_on),
+        "tags": _loaded(row.tags),
         "title": row.title,
         "updated_at": _time(row.updated_at),
         "version": row.version,
@@ -549,6 +581,7 @@ class Anchor:
 
     def progress(self, initiative_id: str) -> Response:
         moves: list[dict[str, Any]] = []
+        requirements: list[dict[str, Any]] = []
         with self.store.reading() as connection:
             org, _ = _caller(connection, self.store, "read")
             initiative = self._initiative_row(connection, org, initiative_id)
@@ -558,29 +591,42 @@ class Anchor:
                 toolkit.version.split(".")[0] == initiative.toolkit_version.split(".")[0]
             )
             if toolkit is not None and pinned:  # the rules read the view while it is open
-                for target in _candidates(toolkit, initiative.stage, view.reached_stages):
-                    decision = self.host.decide_transition(view, target)
-                    moves.append(
-                        {
-                            "advice": [
-                                {"code": a.code, "message": a.message, "plugin": a.plugin}
-                                for a in decision.advice
-                            ],
-                            "allowed": decision.allowed,
-                            "blockers": [
-                                {"code": b.code, "message": b.message, "plugin": b.plugin}
-                                for b in decision.blockers
-                            ],
-                            "kind": decision.transition.kind.value if decision.transition else None,
-                            "to_stage": decision.to_stage,
-                        }
+                decisions = [
+                    self.host.decide_transition(view, target, new_round=new_round)
+                    for target, new_round in _candidates(
+                        toolkit, initiative.stage, view.reached_stages
                     )
+                ]
+                requirements = _requirements(toolkit, initiative.stage, decisions)
+                held = _held_by(initiative)
+                moves = [
+                    {
+                        "advice": [
+                            {"code": a.code, "message": a.message, "plugin": a.plugin}
+                            for a in decision.advice
+                        ],
+                        "allowed": decision.allowed and held is None,
+                        "blockers": [
+                            {"code": b.code, "message": b.message, "plugin": b.plugin}
+                            for b in ([held] if held else []) + list(decision.blockers)
+                        ],
+                        "kind": decision.transition.kind.value if decision.transition else None,
+                        "new_round": bool(
+                            decision.transition
+                            and decision.transition.kind is TransitionKind.NEW_CYCLE
+                        ),
+                        "to_stage": decision.to_stage,
+                    }
+                    for decision in decisions
+                ]
         body = {
             "cycle": initiative.cycle,
             "initiative_id": initiative.id,
             "moves": moves,
             "reached_stages": list(view.reached_stages),
+            "requirements": requirements,
             "stage": initiative.stage,
+            "status": initiative.status,
             "toolkit": initiative.toolkit_key,
         }
         return _reply(body)
@@ -596,16 +642,22 @@ class Anchor:
                 yield ParticipantView(ParticipantRole(row.role), Consent(row.consent), row.id)
 
         def activities() -> Iterator[ActivityView]:
-            roles: dict[str, list[ParticipantRole]] = {}
-            for link in connection.all(ACTIVITY_ROLES_SQL, where):
-                roles.setdefault(link.activity_id, []).append(ParticipantRole(link.role))
+            # Every linked participant, with consent: the view keeps the consenting roles.
+            linked: dict[str, list[ParticipantView]] = {}
+            for link in connection.all(ACTIVITY_PEOPLE_SQL, where):
+                linked.setdefault(link.activity_id, []).append(
+                    ParticipantView(ParticipantRole(link.role), Consent(link.consent), link.id)
+                )
             for row in connection.all(ACTIVITIES_SQL, where):
+                people = tuple(linked.get(row.id, ()))
                 yield ActivityView(
                     row.activity_type,
                     row.stage,
                     tuple(_loaded(row.dimensions)),
-                    tuple(roles.get(row.id, ())),
+                    tuple(person.role for person in people if person.takes_part),
                     row.cycle,
+                    id=row.id,
+                    participants=people,
                 )
 
         def evidence() -> Iterator[EvidenceView]:
@@ -618,6 +670,11 @@ class Anchor:
                     tuple(_loaded(row.indicators)),
                     row.activity_type,
                     row.cycle,
+                    id=row.id,
+                    activity_id=row.activity_id,
+                    participant_id=row.participant_id,
+                    participant_role=None if row.role is None else ParticipantRole(row.role),
+                    participant_consent=None if row.consent is None else Consent(row.consent),
                 )
 
         def assessments() -> Iterator[AssessmentView]:
@@ -721,6 +778,10 @@ class Anchor:
         body = request.get_json(silent=True)
         if not isinstance(body, dict) or not isinstance(body.get("payload"), dict):
             raise RefusedError(422, "invalid_request", "Send evidence_type and a payload object.")
+        if body.get("activity_id") is not None:
+            # The product would lock the activity, take its stage and cycle, and give advice.
+            raise RefusedError(422, "invalid_request", "The anchor records no activity's evidence.")
+        people = _people(body)
         idempotency_key = request.headers.get("Idempotency-Key")
         evidence_type = str(body.get("evidence_type"))
         now = dt.datetime.now(dt.UTC)
@@ -754,6 +815,16 @@ class Anchor:
                 raise RefusedError(
                     422, "invalid_request", f"Unknown evidence type {evidence_type!r}."
                 )
+            if people:  # the product locks them before the checks, and refuses as here
+                ids, params = in_list("ids", sorted(set(people)))
+                found = {
+                    row.id: row
+                    for row in connection.all(
+                        PEOPLE_SQL.format(ids=ids) + LOCK_PEOPLE[store.dialect],
+                        {"org": org, "initiative": initiative.id, **params},
+                    )
+                }
+                _check_people(people, found, body.get("consent", "not_recorded"))
             stage = body.get("stage") or initiative.stage
             reached = connection.all(STAGES_SQL, {"org": org, "initiative": initiative.id})
             if stage not in {item.stage for item in reached}:  # as the product checks it
@@ -765,7 +836,8 @@ class Anchor:
                 "stage": stage,
                 "cycle": body.get("cycle") or initiative.cycle,
                 "activity_id": body.get("activity_id"),
-                "participant_id": body.get("participant_id"),
+                "participant_id": people[0] if people else None,
+                "participant_ids": people,
                 "dimensions": list(dict.fromkeys(body.get("dimensions", []))),
                 "indicators": list(dict.fromkeys(body.get("indicators", []))),
                 "payload": body["payload"],
@@ -782,6 +854,7 @@ class Anchor:
                 INSERT_EVIDENCE_SQL,
                 {
                     **row,
+                    "participant_ids": json.dumps(row["participant_ids"]),
                     "dimensions": json.dumps(row["dimensions"]),
                     "indicators": json.dumps(row["indicators"]),
                     "payload": json.dumps(row["payload"]),
@@ -790,6 +863,15 @@ class Anchor:
                     "updated_at": stored_time,
                 },
             )
+            if people:  # the index of who it came from, in one statement
+                values = ", ".join(f"(:evidence, :person_{index})" for index in range(len(people)))
+                connection.run(
+                    INSERT_PEOPLE_SQL + values,
+                    {
+                        "evidence": row["id"],
+                        **{f"person_{index}": person for index, person in enumerate(people)},
+                    },
+                )
             # At commit, as the product's recorder: the clock's next position, the event,
             # and the record as the event shows it.
             shown = {
@@ -839,6 +921,7 @@ class Anchor:
             "indicators": row["indicators"],
             "initiative_id": initiative.id,
             "participant_id": row["participant_id"],
+            "participant_ids": people,
             "payload": row["payload"],
             "publication_consent": row["publication_consent"],
             "stage": row["stage"],
@@ -867,21 +950,86 @@ class Anchor:
         return reply
 
 
-def _candidates(toolkit: Toolkit, stage: str, reached: Sequence[str]) -> list[str]:
-    """The stages a move could go to from ``stage`` (the core's rule, written out)."""
+def _people(body: Mapping[str, Any]) -> list[str]:
+    """Who the evidence came from: ``participant_ids`` (duplicates dropped), else
+    ``participant_id`` alone; sent together, the one must be the first of the other."""
+    one = body.get("participant_id")
+    listed = body.get("participant_ids")
+    if listed is None:
+        return [] if one is None else [str(one)]
+    if not isinstance(listed, list):
+        raise RefusedError(422, "invalid_request", "participant_ids is a list of ids.")
+    people = [str(person) for person in dict.fromkeys(listed)]
+    if len(people) > MAX_PEOPLE:
+        raise RefusedError(422, "invalid_request", f"Name at most {MAX_PEOPLE} people.")
+    if "participant_id" in body and one != (people[0] if people else None):
+        raise RefusedError(422, "invalid_request", "participant_id is not participant_ids' first.")
+    return people
+
+
+def _check_people(people: Sequence[str], found: Mapping[str, Any], consent: str) -> None:
+    """Each must be the initiative's and not erased; one who withdrew withdraws it."""
+    for person in people:
+        row = found.get(person)
+        if row is None or row.erased_at is not None:
+            raise RefusedError(422, "invalid_request", f"Participant {person!r} is not usable.")
+        if row.consent == "withdrawn" and consent != "withdrawn":
+            raise RefusedError(422, "invalid_request", f"Participant {person} withdrew.")
+
+
+def _candidates(toolkit: Toolkit, stage: str, reached: Sequence[str]) -> list[tuple[str, bool]]:
+    """The stages a move could go to from ``stage``, each with whether it is a new round
+    (the core's rule, written out)."""
     keys = [item.key for item in toolkit.stages]
     if stage not in keys:
         return []
     here = keys.index(stage)
-    options = keys[here + 1 : here + 2]
+    options = [(key, False) for key in keys[here + 1 : here + 2]]
     last = here == len(keys) - 1
-    if toolkit.stage_flow in {StageFlow.CYCLIC, StageFlow.ITERATIVE} and last:
-        options.append(keys[0])
+    if toolkit.has_rounds() and last:
+        options.append((keys[0], True))
     if toolkit.stage_flow is StageFlow.REVISITABLE:
-        options += [key for key in keys[:here] if key in reached]
+        options += [(key, False) for key in keys[:here] if key in reached]
     if toolkit.stage_flow is StageFlow.ITERATIVE:
-        options += [key for key in keys[:here] if not (last and key == keys[0])]
+        options += [(key, False) for key in keys[:here] if not (last and key == keys[0])]
     return options
+
+
+def _requirements(
+    toolkit: Toolkit, stage: str, decisions: Sequence[TransitionDecision]
+) -> list[dict[str, Any]]:
+    """The current stage's requirements: a checked one is met unless a blocker with its
+    key stands in the way of a move that leaves the stage (advance or new round)."""
+    current = toolkit.stage(stage)
+    if current is None:
+        return []
+    leaving = [
+        decision
+        for decision in decisions
+        if decision.transition is not None and decision.transition.kind in LEAVING
+    ]
+    blocked = {blocker.code for decision in leaving for blocker in decision.blockers}
+    return [
+        {
+            "checked": item.checked,
+            "key": item.key,
+            "met": (item.key not in blocked) if item.checked and leaving else None,
+            "text": item.text,
+        }
+        for item in current.requirements
+    ]
+
+
+def _held_by(initiative: Any) -> Blocker | None:
+    """The blocker a status that refuses transitions puts before every move."""
+    why = HELD_BY_STATUS.get(initiative.status)
+    if why is None:
+        return None
+    return Blocker(
+        f"initiative_{initiative.status}",
+        f"Initiative {initiative.id} {why}: set its status back to active to reopen it. "
+        "Withdrawing consent and erasing a participant are always allowed.",
+    )
 
 
 def create_app(url: str | None = None) -> Flask:

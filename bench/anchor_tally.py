@@ -84,13 +84,18 @@ class SqlTally:
             joins += " JOIN activities ON activities.id = evidence.activity_id"
             where.append("activities.activity_type = :activity_type")
             params["activity_type"] = query.activity_type
-        if query.role is not None:
-            joins += " JOIN participants ON participants.id = evidence.participant_id"
-            where.append("participants.role = :role")
+        if query.role is not None:  # evidence from several people counts for each role
+            people = (
+                "EXISTS (SELECT evidence_participants.evidence_id FROM evidence_participants "
+                "JOIN participants ON participants.id = evidence_participants.participant_id "
+                "WHERE evidence_participants.evidence_id = evidence.id "
+                "AND participants.role = :role"
+            )
             params["role"] = query.role.value
             if query.consenting_only:
-                where.append("participants.consent = :given")
+                people += " AND participants.consent = :given"
                 params["given"] = Consent.GIVEN.value
+            where.append(people + ")")
         sql = f"SELECT evidence.id FROM evidence{joins} WHERE {' AND '.join(where)}"
         return self._count(sql, params, at_most)
 
@@ -124,7 +129,7 @@ class SqlTally:
     def participants(self, role: ParticipantRole | None, consent: Consent | None) -> int:
         params: dict[str, Any] = {"org": self.org, "initiative": self.initiative}
         sql = (
-            "SELECT count(*) AS n FROM participants WHERE participants.organisation_id = :org "
+            f"SELECT count(*) AS n FROM participants WHERE {self._owned('participants')} "
             "AND participants.initiative_id = :initiative"
         )
         if role is not None:
