@@ -60,7 +60,7 @@ def walk(client: AuthenticatedClient) -> None:
     toolkits = list_toolkits.sync(client=client)
     print("toolkits:", ", ".join(toolkit.key for toolkit in toolkits.items))
     star = get_toolkit.sync("coproduction-star", client=client)
-    print("Co-Production Star stages:", ", ".join(str(stage["key"]) for stage in star.stages))
+    print("Co-Production Star stages:", ", ".join(stage.key for stage in star.stages))
     demo = list_initiatives.sync(client=client).items[0]  # oldest first: the demo's
     print("demo initiative:", demo.id, demo.title)
 
@@ -74,7 +74,7 @@ def walk(client: AuthenticatedClient) -> None:
     print("widest gap:", comparison.gaps[0].dimension if comparison.gaps else "none")
 
     # Record the charter, upload its signed text, and move on to Grow it.
-    charter = create_evidence.sync(
+    written = create_evidence.sync(
         demo.id,
         client=client,
         body=EvidenceInput(
@@ -87,7 +87,9 @@ def walk(client: AuthenticatedClient) -> None:
     )
     text = b"# Out and About charter\n\nAgreed and signed by everyone who takes part.\n"
     upload = File(payload=io.BytesIO(text), file_name="charter.md", mime_type="text/markdown")
-    charter = upload_evidence_file.sync(charter.id, client=client, body=FileUpload(file=upload))
+    if written.advice:  # the toolkit's notes on the record as written, when it has some
+        print("advice:", "; ".join(note.code for note in written.advice))
+    charter = upload_evidence_file.sync(written.id, client=client, body=FileUpload(file=upload))
     print("charter file:", charter.file.name if isinstance(charter.file, EvidenceFile) else None)
     moved = create_transition.sync(
         demo.id, client=client, body=TransitionRequest(to_stage="grow-it")
