@@ -173,15 +173,17 @@ def check_consent_for_age(merged: Mapping[str, Any], invalid: Invalid) -> None:
             "consent_given_by",
             "This participant is under 16: their consent must be given by a parent or "
             "guardian. Send consent_given_by parent or guardian (and consent_given_on) with "
-            f"it; {giver or 'nobody'!s} cannot give it for them. To make someone under 16 "
-            "whose consent was their own, record the parent's consent in the same change or "
-            "set consent to not_recorded.",
+            "it ("
+            + (f"consent given by {giver!r} is not enough" if giver else "nobody was named")
+            + "). To make someone under 16 whose consent was their own, record the parent's "
+            "consent in the same change or set consent to not_recorded.",
             "consent_needs_parent",
         )
     elif band == AgeBand.SIXTEEN_OR_SEVENTEEN and giver is None:
         invalid.add(
             "consent_given_by",
-            "This participant is 16 or 17: say who gave their consent (self, or parent).",
+            "This participant is 16 or 17: say who gave their consent (self; a parent; or, "
+            "where they cannot decide, a welfare attorney or guardian).",
             "consent_giver_needed",
         )
 
