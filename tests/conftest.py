@@ -207,6 +207,12 @@ def make_app(
     made: list[Flask] = []
 
     def make(**settings: Any) -> Flask:
+        # Apps made earlier keep their pooled connections until disposed; on PostgreSQL a
+        # suite of many apps would otherwise hold a hundred idle ones, and the servers the
+        # trust tests start would be refused connections ("too many clients"). A disposed
+        # engine stays usable: it opens a fresh pool on its next query.
+        for earlier in made:
+            services(earlier).database.dispose()
         config = {
             "DATABASE_URL": database.url,
             "AUTO_MIGRATE": False,
