@@ -415,18 +415,22 @@ def _consent_problems(proposal: _Proposal, linked: _Linked) -> list[FieldProblem
                 "public_needs_consent",
             )
         )
-    for participant_id in proposal.participant_ids:
-        participant = linked.participants.get(participant_id)
-        if participant is not None and participant.consent == Consent.WITHDRAWN:
-            problems.append(
-                FieldProblem(
-                    "visibility",
-                    f"Participant {participant.id} has withdrawn their consent, so what came "
-                    "from them cannot be public: keep it to the organisation or private.",
-                    "participant_consent_withdrawn",
-                )
+    for participant in _who_withdrew(proposal, linked):
+        problems.append(
+            FieldProblem(
+                "visibility",
+                f"Participant {participant.id} has withdrawn their consent, so what came "
+                "from them cannot be public: keep it to the organisation or private.",
+                "participant_consent_withdrawn",
             )
+        )
     return problems
+
+
+def _who_withdrew(proposal: _Proposal, linked: _Linked) -> list[Participant]:
+    """The people the evidence names whose consent is withdrawn (the erased among them)."""
+    named = (linked.participants.get(participant_id) for participant_id in proposal.participant_ids)
+    return [found for found in named if found is not None and found.consent == Consent.WITHDRAWN]
 
 
 def _withdrawn_people_problems(proposal: _Proposal, linked: _Linked) -> list[FieldProblem]:
@@ -435,22 +439,16 @@ def _withdrawn_people_problems(proposal: _Proposal, linked: _Linked) -> list[Fie
     evidence is refused on ``visibility`` for the same reason)."""
     if proposal.consent == Consent.WITHDRAWN:
         return []
-    withdrawn = [
-        participant_id
-        for participant_id in proposal.participant_ids
-        if (found := linked.participants.get(participant_id)) is not None
-        and found.consent == Consent.WITHDRAWN
-        and found.erased_at is None  # reported as participant_erased
-    ]
     return [
         FieldProblem(
             "consent",
-            f"Participant {participant_id} has withdrawn their consent, so evidence that "
+            f"Participant {participant.id} has withdrawn their consent, so evidence that "
             "came from them is withdrawn too: send consent withdrawn, or leave them out of "
             "participant_ids.",
             "participant_consent_withdrawn",
         )
-        for participant_id in withdrawn
+        for participant in _who_withdrew(proposal, linked)
+        if participant.erased_at is None  # reported as participant_erased
     ]
 
 
