@@ -34,14 +34,19 @@ _STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL)
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]#|>])")
 
 
+def _as_text(value: object) -> str:
+    """A value as text, where only nothing is empty: a measure or a gap of 0 shows as 0."""
+    return "" if value is None else str(value)
+
+
 def clean(text: object) -> str:
     """People's text with every tag taken out and the rest escaped for HTML."""
-    return nh3.clean(str(text or ""), tags=set())
+    return nh3.clean(_as_text(text), tags=set())
 
 
 def paragraphs(text: object) -> Markup:
     """People's text as HTML paragraphs, split at blank lines."""
-    parts = [part.strip() for part in re.split(r"\n\s*\n", str(text or "")) if part.strip()]
+    parts = [part.strip() for part in re.split(r"\n\s*\n", _as_text(text)) if part.strip()]
     return Markup("".join(f"<p>{clean(part)}</p>" for part in parts))
 
 

@@ -118,3 +118,16 @@ def test_a_withdrawn_voice_leaves_every_rendering(api, study):
         assert "We went slowly." not in text
         assert "I know the way" not in text
         assert "<audio" not in text
+
+
+def test_a_figure_of_zero_shows_as_zero_in_the_page_and_the_markdown():
+    """A gap of 0 between citizen voice and action (or any measure of 0) is a figure, not
+    nothing: the page showed an empty cell for it."""
+    from api.renderings import inline, markdown_text, paragraphs
+
+    assert str(inline(0)) == "0"
+    assert str(inline(0.0)) == "0.0"
+    assert markdown_text(0) == "0"
+    assert str(paragraphs(0)) == "<p>0</p>"
+    assert str(inline(None)) == ""
+    assert markdown_text(None) == ""
