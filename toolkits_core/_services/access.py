@@ -18,9 +18,10 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -283,19 +284,116 @@ def authenticate(session: Session, token: str | None) -> Caller:
         raise refused
     if key_id.startswith(CLIENT_ID_PREFIX):
         return _bearer_of_client(session, key_id, secret, refused)
-    key = session.connection().execute(_KEY_LOOKUP, {"key_id": key_id}).one_or_none()
-    if key is None or not hmac.compare_digest(key.secret_sha256, _digest(secret)):
+    connection = session.connection()
+    key = _key_row(connection, key_id)
+    if key is None or not hmac.compare_digest(key[1], _digest(secret)):
         raise refused
+    organisation_id, _, scope_names, expires_at, revoked_at, last_used_at = key
     now = utc_now()
-    if key.revoked_at is not None or (key.expires_at is not None and key.expires_at <= now):
+    if revoked_at is not None or (expires_at is not None and expires_at <= now):
         raise refused
-    due = key.last_used_at is None or now - key.last_used_at > KEY_USE_INTERVAL
+    due = last_used_at is None or now - last_used_at > KEY_USE_INTERVAL
     if due:
-        session.connection().execute(
-            sa.update(_KEYS).where(_KEYS.c.id == key_id).values(last_used_at=now)
+        connection.execute(sa.update(_KEYS).where(_KEYS.c.id == key_id).values(last_used_at=now))
+    return Caller(organisation_id, key_id, _scopes(scope_names), use_recorded=due)
+
+
+_SCOPE_SETS: dict[tuple[str, ...], frozenset[Scope]] = {}
+"""The scope sets keys hold, by their stored names: a handful of distinct ones."""
+
+
+def _scopes(names: Sequence[str]) -> frozenset[Scope]:
+    stored = tuple(names)
+    found = _SCOPE_SETS.get(stored)
+    if found is None:
+        found = frozenset(Scope(name) for name in stored)  # ValueError for no scope, as before
+        if len(_SCOPE_SETS) < 1024:
+            _SCOPE_SETS[stored] = found
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _DriverStatement:
+    """``_KEY_LOOKUP`` compiled for one dialect, with the converters its columns' types
+    apply to what the driver returns (the same SQLAlchemy itself applies)."""
+
+    sql: str
+    positional: bool
+    converters: tuple[Callable[[Any], Any] | None, ...]
+
+    def parameters(self, key_id: str) -> tuple[str] | dict[str, str]:
+        return (key_id,) if self.positional else {"key_id": key_id}
+
+
+_COMPILED: weakref.WeakKeyDictionary[sa.Dialect, _DriverStatement] = weakref.WeakKeyDictionary()
+
+
+def _compiled(dialect: sa.Dialect) -> _DriverStatement:
+    found = _COMPILED.get(dialect)
+    if found is None:
+        compiled = _KEY_LOOKUP.compile(dialect=dialect)
+        found = _DriverStatement(
+            str(compiled),
+            bool(compiled.positional),
+            tuple(
+                column.type.dialect_impl(dialect).result_processor(dialect, None)
+                for column in _KEY_LOOKUP.selected_columns
+            ),
         )
-    scopes = frozenset(Scope(name) for name in key.scopes)
-    return Caller(key.organisation_id, key_id, scopes, use_recorded=due)
+        _COMPILED[dialect] = found
+    return found
+
+
+def _instrumented(connection: sa.Connection) -> bool:
+    """Whether anything listens to the statements run on ``connection`` (a tracer, a test
+    counting statements): then the key lookup goes through SQLAlchemy, which tells them."""
+    events = connection.dispatch
+    return bool(events.before_cursor_execute or events.after_cursor_execute)
+
+
+def _key_row(connection: sa.Connection, key_id: str) -> tuple[Any, ...] | None:
+    """The key's row (``_KEY_LOOKUP``'s columns, converted as SQLAlchemy converts them), or
+    ``None``; read in the session's own transaction, so a revoked key is refused at once.
+
+    Every request runs it, and SQLAlchemy's execution (its context, its result, its
+    events) costs twice the statement itself: so, unless something listens to the
+    engine's statements, it is run on the driver's cursor of the same connection, with
+    the statement compiled once per dialect. A driver's error is raised as SQLAlchemy
+    would raise it (so a database that is gone is still answered 503), and a lost
+    connection is invalidated, as SQLAlchemy would.
+    """
+    if _instrumented(connection):
+        found = connection.execute(_KEY_LOOKUP, {"key_id": key_id}).one_or_none()
+        return None if found is None else tuple(found)
+    dialect = connection.dialect
+    statement = _compiled(dialect)
+    parameters = statement.parameters(key_id)
+    driver = connection.connection
+    try:
+        cursor = driver.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(statement.sql, parameters)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+    except dialect.loaded_dbapi.Error as error:
+        lost = dialect.is_disconnect(error, driver.dbapi_connection, None)
+        if lost:
+            connection.invalidate(error)
+        raise sa.exc.DBAPIError.instance(
+            statement.sql,
+            parameters,
+            error,
+            dialect.loaded_dbapi.Error,
+            connection_invalidated=lost,
+            dialect=dialect,
+        ) from error
+    if row is None:
+        return None
+    return tuple(
+        value if convert is None else convert(value)
+        for value, convert in zip(row, statement.converters, strict=True)
+    )
 
 
 def _bearer_of_client(
