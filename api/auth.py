@@ -22,6 +22,7 @@ its quota hears 429 whatever it asks, including what its scope would refuse.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -103,7 +104,9 @@ def authenticated_by_client(view: F) -> F:
 
 
 def _bearer_token() -> str | None:
-    header = request.headers.get("Authorization", "")
+    # Read from the environ itself: every request asks, and werkzeug's headers view of it
+    # would look the name up through its own case folding.
+    header: str = request.environ.get("HTTP_AUTHORIZATION", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != BEARER or not token.strip():
         return None
@@ -131,25 +134,28 @@ def identify_caller() -> None:
     The scope the operation needs is kept for ``require_scope``, which runs once the
     request has been counted against the caller's key.
     """
-    if request.endpoint is None or request.url_rule is None:
+    asked = request._get_current_object()  # type: ignore[attr-defined]  # one lookup
+    endpoint = asked.endpoint
+    if endpoint is None or asked.url_rule is None:
         return  # Flask answers 404 or 405 itself, as a problem
-    view = current_app.view_functions[request.endpoint]
-    scope = _scope_of(view)
+    scope = _scope_of(current_app.view_functions[endpoint], asked.path)
     if scope is None:
         return  # not an operation: the API document and its viewer
-    reads = scope in _READ_ONLY_SCOPES and request.method in READ_METHODS
+    reads = scope in _READ_ONLY_SCOPES and asked.method in READ_METHODS
     session = request_session(read_only=reads)
     caller = authenticate(session, _bearer_token())
     if caller.use_recorded:
         session.commit()  # on its own, so that it holds whatever the operation does
-    g.caller = caller
-    g.required_scope = scope
+    held = g._get_current_object()  # type: ignore[attr-defined]
+    held.caller = caller
+    held.required_scope = scope
 
 
 def require_scope() -> None:
     """Refuse (403) a caller whose key lacks the scope ``identify_caller`` found."""
-    scope: Scope | None = g.get("required_scope")
-    caller = g.get("caller")
+    held = g._get_current_object()  # type: ignore[attr-defined]
+    scope: Scope | None = held.get("required_scope")
+    caller = held.get("caller")
     if scope is not None and caller is not None:
         caller.require(scope)
 
@@ -157,17 +163,41 @@ def require_scope() -> None:
 _READ_ONLY_SCOPES = frozenset({Scope.READ, *BUNDLES[Scope.READ]})
 """The scopes whose reads need no transaction (what only ``read`` allowed before)."""
 
+_UNDECLARED = object()
+_CLIENT = object()
+_DECLARED: weakref.WeakKeyDictionary[Callable[..., Any], object] = weakref.WeakKeyDictionary()
+"""What each view declares (its scope, that its caller is a client, or nothing), found
+once: the marks are left by decorators when the views are defined, and never change."""
 
-def _scope_of(view: Callable[..., Any]) -> Scope | None:
-    seen: Any = view
-    while seen is not None:
-        if getattr(seen, CLIENT_AUTHENTICATED, False):
-            return None
-        scope = getattr(seen, SCOPE_ATTRIBUTE, None)
-        if scope is not None:
-            return scope  # type: ignore[no-any-return]
-        seen = getattr(seen, "__wrapped__", None)
-    if request.path.startswith("/api/v1/") and not request.path.startswith(
+
+def _declared_scope(view: Callable[..., Any]) -> object:
+    found = _DECLARED.get(view)
+    if found is None:
+        found = _UNDECLARED
+        seen: Any = view
+        while seen is not None:
+            if getattr(seen, CLIENT_AUTHENTICATED, False):
+                found = _CLIENT
+                break
+            scope = getattr(seen, SCOPE_ATTRIBUTE, None)
+            if scope is not None:
+                found = scope
+                break
+            seen = getattr(seen, "__wrapped__", None)
+        _DECLARED[view] = found
+    return found
+
+
+def _scope_of(view: Callable[..., Any], path: str) -> Scope | None:
+    """The scope ``view`` requires; ``None`` for the token endpoint and for what is not an
+    operation (the API document and its viewer). A view under /api/v1 that declares no
+    scope is closed (401): no endpoint can be left open by mistake."""
+    found = _declared_scope(view)
+    if isinstance(found, Scope):
+        return found
+    if found is _CLIENT:
+        return None
+    if path.startswith("/api/v1/") and not path.startswith(
         ("/api/v1/docs", "/api/v1/openapi.json")
     ):
         raise AuthenticationError(
