@@ -13,8 +13,10 @@ which is limited while it is read (whatever its transfer encoding), not after.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import json
 import re
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from typing import IO, Any, TypeVar
 from urllib.parse import parse_qsl
@@ -106,6 +108,30 @@ def body_limit(view: Callable[..., Any] | None) -> int | None:
         if limit is not None:
             return int(limit)
     return None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Takes:
+    """What a view's decorators say it reads, found once per view (they never change)."""
+
+    json: bool
+    files: bool
+    body_limit: int | None
+
+
+_NOTHING = _Takes(json=False, files=False, body_limit=None)
+"""What a request routed to no view reads."""
+_TAKES: weakref.WeakKeyDictionary[Callable[..., Any], _Takes] = weakref.WeakKeyDictionary()
+
+
+def _takes(view: Callable[..., Any] | None) -> _Takes:
+    if view is None:
+        return _NOTHING
+    found = _TAKES.get(view)
+    if found is None:
+        found = _Takes(declares(view, "json"), declares(view, "files"), body_limit(view))
+        _TAKES[view] = found
+    return found
 
 
 _DOCUMENTED_QUERIES = "coprod_documented_queries"
@@ -241,7 +267,7 @@ class _UploadParser(StreamingUploadParser):
     most_parts = MAX_UPLOAD_PARTS
 
 
-def limit_the_body() -> None:
+def limit_the_body(takes: _Takes | None = None) -> None:
     """Limit what this request's body may be, for werkzeug to enforce while it is read.
 
     ``Content-Length`` is checked against it before reading, and a body without one (sent
@@ -249,17 +275,19 @@ def limit_the_body() -> None:
     input in a ``LimitedStream`` whenever the server says it ends the stream itself
     (``wsgi.input_terminated``, set by gunicorn and werkzeug's server for chunked bodies).
     An upload may be as large as the server's upload limit, any other body (JSON, or one
-    no operation reads) 1 MiB.
+    no operation reads) 1 MiB. ``takes`` is what the request's view reads, if known.
     """
-    request.environ["wsgi.input"] = _ServerInput(request.environ["wsgi.input"])
-    view = current_view()
-    if view is not None and not request.is_json and declares(view, "files"):
-        request.max_content_length = services().max_upload_bytes + MULTIPART_OVERHEAD
-        request.form_data_parser_class = _UploadParser
+    asked = request._get_current_object()  # type: ignore[attr-defined]
+    if takes is None:
+        takes = _takes(current_view())
+    asked.environ["wsgi.input"] = _ServerInput(asked.environ["wsgi.input"])
+    if takes.files and not asked.is_json:
+        asked.max_content_length = services().max_upload_bytes + MULTIPART_OVERHEAD
+        asked.form_data_parser_class = _UploadParser
     else:
         # One byte over: werkzeug's stream stops silently at its limit when read whole, so
         # reading one more than a body may hold is how a longer one is told apart.
-        request.max_content_length = (body_limit(view) or MAX_JSON_BYTES) + 1
+        asked.max_content_length = (takes.body_limit or MAX_JSON_BYTES) + 1
 
 
 def _too_large() -> JsonTooLargeError:
@@ -318,7 +346,7 @@ def _json_body() -> Any:
     return json.loads(text)
 
 
-def refuse_body_not_json() -> None:
+def refuse_body_not_json(takes: _Takes | None = None) -> None:
     """Raise ``UnsupportedMediaTypeError`` (415) for a body that is not JSON sent to an
     operation that takes one.
 
@@ -330,8 +358,9 @@ def refuse_body_not_json() -> None:
     has_body = bool(request.content_length) or (
         "chunked" in request.headers.get("Transfer-Encoding", "").lower()
     )
-    view = current_view()
-    if not has_body or request.is_json or view is None or not declares(view, "json"):
+    if takes is None:
+        takes = _takes(current_view())
+    if not has_body or request.is_json or not takes.json:
         return
     sent = request.mimetype or "no Content-Type"
     raise UnsupportedMediaTypeError(
@@ -342,24 +371,58 @@ def refuse_body_not_json() -> None:
     )
 
 
+def _bare(environ: Mapping[str, Any]) -> bool:
+    """Whether the request carries nothing but its path: no body (no ``Content-Length``
+    but ``0``, no ``Transfer-Encoding``), no query, no conditional header. Most reads."""
+    length = environ.get("CONTENT_LENGTH")
+    if length and length.strip() != "0":
+        return False
+    return not (
+        environ.get("HTTP_TRANSFER_ENCODING")
+        or environ.get("QUERY_STRING")
+        or environ.get("HTTP_IF_MATCH")
+        or environ.get("HTTP_IF_NONE_MATCH")
+    )
+
+
+def _path_problems(values: Mapping[str, Any]) -> list[FieldProblem]:
+    """NULs and lone surrogates in the path's variables (ASCII text has neither of the
+    latter, so only its NULs are looked for)."""
+    if all(isinstance(v, str) and v.isascii() and "\x00" not in v for v in values.values()):
+        return []
+    return [
+        FieldProblem(p.field, p.message, p.code, location="path")
+        for p in _problems(dict(values), "")
+    ]
+
+
 def refuse_unstorable_input() -> None:
     """Limit the body, then raise 415 for a body that is not JSON where a JSON one is
     wanted, 413 for one over its limit, 400 for one that is not JSON, and
     ``InvalidRequestError`` (422) for query parameters the operation does not take,
-    malformed ETags, NULs and lone surrogates anywhere, and JSON nested too deep."""
-    limit_the_body()
-    refuse_body_not_json()
+    malformed ETags, NULs and lone surrogates anywhere, and JSON nested too deep.
+
+    A request that carries nothing but its path (``_bare``: most reads) can only be wrong
+    in its path, so only that is looked at.
+    """
+    asked = request._get_current_object()  # type: ignore[attr-defined]
+    takes = _takes(current_view())
+    limit_the_body(takes)
+    if _bare(asked.environ):
+        problems = _path_problems(asked.view_args or {})
+        if problems:
+            raise InvalidRequestError(problems)
+        return
+    refuse_body_not_json(takes)
     problems = _unknown_query_parameters() + _query_not_utf8() + _malformed_conditions()
-    locations = {"path": dict(request.view_args or {}), "query": request.args.to_dict()}
+    locations = {"path": dict(asked.view_args or {}), "query": asked.args.to_dict()}
     for location, values in locations.items():
         problems += [
             FieldProblem(p.field, p.message, p.code, location=location)
             for p in _problems(values, "")
         ]
-    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
-    view = current_view()
-    takes_json = view is not None and declares(view, "json")
-    if takes_json and request.is_json and (request.content_length or chunked):
+    chunked = "chunked" in asked.headers.get("Transfer-Encoding", "").lower()
+    if takes.json and asked.is_json and (asked.content_length or chunked):
         try:
             body = _json_body()
         except RecursionError:
