@@ -86,6 +86,12 @@ class EdgePolicy:
     origins: frozenset[str]
     headers: Mapping[str, str]
     proxies: int = 0
+    defaults: tuple[tuple[str, str, str], ...] = dataclasses.field(init=False, repr=False)
+    """``headers`` as (name, lower-case name, value), for ``add_headers``."""
+
+    def __post_init__(self) -> None:
+        defaults = tuple((name, name.lower(), value) for name, value in self.headers.items())
+        object.__setattr__(self, "defaults", defaults)
 
 
 def normalise_origin(origin: str, where: str = CORS_VARIABLE) -> str:
@@ -260,18 +266,23 @@ def add_headers(response: Response) -> Response:
     """``Vary: Origin`` when origins are allowed, the security headers, and ``no-store`` on
     operations."""
     policy = _policy()
-    if policy.origins and request.path.startswith(CORS_PATHS):
+    path: str = request.path
+    headers = response.headers
+    if policy.origins and path.startswith(CORS_PATHS):
         response.vary.add("Origin")  # the CORS headers, from flask-cors, depend on it
-    for name, value in policy.headers.items():
-        response.headers.setdefault(name, value)
-    if _is_page(response) and response.headers.get("Content-Security-Policy") == LOCKED_DOWN:
-        response.headers["Content-Security-Policy"] = page_policy(response.get_data())
+    present = {name.lower() for name, _ in headers.items()}
+    for name, lowered, value in policy.defaults:  # each unless the answer has it already
+        if lowered not in present:
+            headers.add(name, value)
+            present.add(lowered)
+    if _is_page(response) and headers.get("Content-Security-Policy") == LOCKED_DOWN:
+        headers["Content-Security-Policy"] = page_policy(response.get_data())
     if (
-        request.path.startswith("/api/v1/")
-        and not request.path.startswith(UNCACHED_EXCEPT)
-        and "Cache-Control" not in response.headers
+        path.startswith("/api/v1/")
+        and not path.startswith(UNCACHED_EXCEPT)
+        and "cache-control" not in present
     ):
-        response.headers["Cache-Control"] = "no-store"
+        headers["Cache-Control"] = "no-store"
     return response
 
 
