@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import flask_smorest
@@ -89,6 +89,65 @@ def package_version() -> str:
         return importlib.metadata.version("coprod")
     except importlib.metadata.PackageNotFoundError:  # pragma: no cover - source checkout
         return "0.0.0"
+
+
+Step = Callable[[], Response | None]
+Finish = Callable[[Response], Response]
+
+
+def _before_view(limiter: ratelimit.Limiter | None) -> Step:
+    """The edge's checks, in the order a request meets them, as one hook: Flask pays for
+    each hook it calls, and every request goes through all of them. The rate limiter's
+    steps are left out when limiting is off (each would answer nothing)."""
+    limited = limiter is not None
+    steps: tuple[Step, ...] = tuple(
+        step
+        for step, counts in (
+            (edge.answer_preflight, False),
+            (ratelimit.refuse_exhausted_address, True),
+            (ratelimit.refuse_spent_key, True),
+            (auth.identify_caller, False),
+            (ratelimit.count_caller, True),
+            (auth.require_scope, False),
+            (hygiene.refuse_unstorable_input, False),
+            (idempotency.claim_idempotency_key, False),
+        )
+        if limited or not counts
+    )
+
+    def before_view() -> Response | None:
+        for step in steps:
+            answer = step()
+            if answer is not None:
+                return answer
+        return None
+
+    return before_view
+
+
+def _after_view(limiter: ratelimit.Limiter | None) -> Finish:
+    """What every answer passes on its way out, as one hook: first kept for its
+    Idempotency-Key's retries (as the view made it), then given the edge's headers, then
+    its RateLimit fields (when limiting is on)."""
+    finishes: list[Finish] = [idempotency.keep_answer_for_retries, edge.add_headers]
+    if limiter is not None:
+        finishes.append(ratelimit.label_answer)
+
+    def after_view(response: Response) -> Response:
+        for finish in finishes:
+            response = finish(response)
+        return response
+
+    return after_view
+
+
+def end_request(error: BaseException | None = None) -> None:
+    """When the request ends, whatever happened: close the copy of an upload's body made
+    to hash it, and the request's session (and undo what it left uncommitted)."""
+    try:
+        idempotency.close_hashed_body(error)
+    finally:
+        close_workspace(error)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -174,24 +233,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # before the key is looked up; a valid key is counted, and only then is its scope
     # checked, so a key past its quota hears 429 whatever it asks; then the body is
     # checked, and a write's Idempotency-Key claimed (or answered from). Answers get the
-    # CORS, security and RateLimit headers on the way out, after (so registered before)
-    # the answer is kept for its key's retries.
+    # security and RateLimit headers on the way out, after the answer is kept for its
+    # key's retries, and flask-cors's (registered first by edge.install, so run last).
     ratelimit.install(app, limiter)
     edge.install(app, edge_policy)
     idempotency.install(app, idempotency_lifetime)
-    app.before_request(edge.answer_preflight)
-    app.before_request(ratelimit.refuse_exhausted_address)
-    app.before_request(ratelimit.refuse_spent_key)
-    app.before_request(auth.identify_caller)
-    app.before_request(ratelimit.count_caller)
-    app.before_request(auth.require_scope)
-    app.before_request(hygiene.refuse_unstorable_input)
-    app.before_request(idempotency.claim_idempotency_key)
-    app.after_request(ratelimit.label_answer)
-    app.after_request(edge.add_headers)
-    app.after_request(idempotency.keep_answer_for_retries)
-    app.teardown_request(close_workspace)
-    app.teardown_request(idempotency.close_hashed_body)
+    app.before_request(_before_view(limiter))
+    app.after_request(_after_view(limiter))
+    app.teardown_request(end_request)
     app.register_error_handler(ServiceError, problems.handle_service_error)
     app.register_error_handler(StaleDataError, problems.handle_write_conflict)
     app.register_error_handler(IntegrityError, problems.handle_write_conflict)

@@ -394,8 +394,8 @@ def _is_final(response: Response) -> bool:
 def keep_answer_for_retries(response: Response) -> Response:
     """Keep the answer of a request that claimed a key, for its retries.
 
-    Registered after the edge's own ``after_request`` hooks, so that it runs before them
-    and sees the answer as its view made it (``Cache-Control`` included).
+    The first of the steps an answer passes on its way out (``api.app``), so that it sees
+    the answer as its view made it (``Cache-Control`` included), before the edge's headers.
     """
     held = g.pop(_HELD, None)
     if not isinstance(held, _Held):
