@@ -146,14 +146,14 @@ def identify_caller() -> None:
     caller = authenticate(session, _bearer_token())
     if caller.use_recorded:
         session.commit()  # on its own, so that it holds whatever the operation does
-    held = g._get_current_object()  # type: ignore[attr-defined]
+    held = g._get_current_object()
     held.caller = caller
     held.required_scope = scope
 
 
 def require_scope() -> None:
     """Refuse (403) a caller whose key lacks the scope ``identify_caller`` found."""
-    held = g._get_current_object()  # type: ignore[attr-defined]
+    held = g._get_current_object()
     scope: Scope | None = held.get("required_scope")
     caller = held.get("caller")
     if scope is not None and caller is not None:

@@ -62,7 +62,8 @@ def request_session(*, read_only: bool = False) -> Session:
     without the BEGIN and ROLLBACK round trips around them. It only counts when it opens
     the session.
     """
-    session: Session | None = g.get(_SESSION)
+    held = g._get_current_object()  # one lookup of the request's g, not one an access
+    session: Session | None = held.get(_SESSION)
     if session is None:
         database = services().database
         session = database.new_session()
@@ -71,7 +72,7 @@ def request_session(*, read_only: bool = False) -> Session:
             if not database.is_sqlite:
                 session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         session.info[_READ_ONLY] = read_only
-        setattr(g, _SESSION, session)
+        setattr(held, _SESSION, session)
     return session
 
 
@@ -79,14 +80,16 @@ def workspace() -> Workspace:
     """The caller's workspace for this request, on the request's session."""
     found: Workspace | None = g.get("workspace")  # one lookup: dumps ask for it per record
     if found is None:
-        held = services()
+        held = g._get_current_object()
+        services_ = services()
         session = request_session()
-        act_as(session, Actor(Channel.API, caller().key_id))
-        found = g.workspace = Workspace(
+        who: Caller = held.caller
+        act_as(session, Actor(Channel.API, who.key_id))
+        found = held.workspace = Workspace(
             session=session,
-            organisation_id=caller().organisation_id,
-            host=held.host,
-            files=held.files,
+            organisation_id=who.organisation_id,
+            host=services_.host,
+            files=services_.files,
         )
     return found
 
@@ -96,8 +99,9 @@ def close_workspace(_error: BaseException | None = None) -> None:
 
     A read-only request has nothing to undo (and stored no file): closing is enough.
     """
-    ws = g.pop("workspace", None)
-    session: Session | None = g.pop(_SESSION, None)
+    held = g._get_current_object()
+    ws = held.pop("workspace", None)
+    session: Session | None = held.pop(_SESSION, None)
     try:
         if ws is not None and not ws.session.info.get(_READ_ONLY):
             ws.abandon()  # after a commit there is nothing left to undo

@@ -282,7 +282,7 @@ def add_headers(response: Response) -> Response:
         and not path.startswith(UNCACHED_EXCEPT)
         and "cache-control" not in present
     ):
-        headers["Cache-Control"] = "no-store"
+        headers.add("Cache-Control", "no-store")  # none there: nothing to replace
     return response
 
 
