@@ -36,6 +36,7 @@ request. So this module is that flow over ``limits``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import ipaddress
 import logging
 import math
@@ -45,7 +46,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, g, request
 from limits import RateLimitItemPerSecond
 from limits.errors import StorageError
 from limits.storage import RedisStorage, Storage
@@ -337,8 +338,12 @@ def limiter(app: Flask | None = None) -> Limiter | None:
     return found
 
 
+@functools.lru_cache(maxsize=4096)
 def client_partition(address: str | None) -> str:
-    """The client's address as a bucket: an IPv6 client's /64, since one host has many."""
+    """The client's address as a bucket: an IPv6 client's /64, since one host has many.
+
+    Every request asks, and parsing an address costs more than the count itself: the
+    answers for the addresses seen lately are kept (a pure function of its text)."""
     try:
         parsed = ipaddress.ip_address(address or "")
     except ValueError:
@@ -350,23 +355,26 @@ def client_partition(address: str | None) -> str:
     return str(parsed)
 
 
-def _is_operation() -> bool:
+def _is_operation(asked: Request) -> bool:
+    path: str = asked.path
     return (
-        request.url_rule is not None
-        and request.path.startswith("/api/v1/")
-        and not request.path.startswith(UNLIMITED_PATHS)
+        asked.url_rule is not None
+        and path.startswith("/api/v1/")
+        and not path.startswith(UNLIMITED_PATHS)
     )
 
 
 def refuse_exhausted_address() -> Response | None:
     """Before the key is looked up: 429 for an address that spent its quota on refusals."""
     found = limiter()
-    if found is None or not _is_operation():
+    asked = request._get_current_object()  # type: ignore[attr-defined]
+    if found is None or not _is_operation(asked):
         return None
-    g.rate_limit_subject = True
-    decision = found.peek("address", client_partition(request.remote_addr))
+    held = g._get_current_object()
+    held.rate_limit_subject = True
+    decision = found.peek("address", client_partition(asked.remote_addr))
     if decision is not None and decision.exhausted:
-        g.rate_limit = decision
+        held.rate_limit = decision
         return _refusal(
             decision,
             "Too many requests without a valid API key came from your address. "
@@ -383,14 +391,15 @@ def refuse_spent_key() -> Response | None:
     and the refusal is the same whether the secret sent is right or wrong.
     """
     found = limiter()
-    if found is None or not g.get("rate_limit_subject"):
+    held = g._get_current_object()
+    if found is None or not held.get("rate_limit_subject"):
         return None
     key_id = auth.claimed_key_id()
     if key_id is None:
         return None
     decision = found.peek("key", key_id)
     if decision is not None and decision.exhausted:
-        g.rate_limit = decision
+        held.rate_limit = decision
         return _key_refusal(decision)
     return None
 
@@ -399,12 +408,13 @@ def count_caller() -> Response | None:
     """After the key is found and before its scope is checked: count the request against
     its key, 429 past the quota (so a request its scope would refuse is limited too)."""
     found = limiter()
-    caller = g.get("caller")
-    if found is None or caller is None or not g.get("rate_limit_subject"):
+    held = g._get_current_object()
+    caller = held.get("caller")
+    if found is None or caller is None or not held.get("rate_limit_subject"):
         return None
     decision = found.hit("key", caller.key_id)
-    g.rate_limit = decision
-    g.rate_limit_counted = True
+    held.rate_limit = decision
+    held.rate_limit_counted = True
     if decision is not None and decision.refused:
         return _key_refusal(decision)
     return None
@@ -443,12 +453,13 @@ def label_answer(response: Response) -> Response:
     answer its RateLimit fields. (A key refused for its scope was counted against the key
     by ``count_caller``, before the scope check.)"""
     found = limiter()
-    if found is None or not g.get("rate_limit_subject"):
+    held = g._get_current_object()
+    if found is None or not held.get("rate_limit_subject"):
         return response
-    uncounted = not g.get("rate_limit_counted") and "rate_limit" not in g
-    if uncounted and response.status_code in {401, 403} and g.get("caller") is None:
-        g.rate_limit = found.hit("address", client_partition(request.remote_addr))
-    decision: Decision | None = g.get("rate_limit")
+    uncounted = not held.get("rate_limit_counted") and "rate_limit" not in held
+    if uncounted and response.status_code in {401, 403} and held.get("caller") is None:
+        held.rate_limit = found.hit("address", client_partition(request.remote_addr))
+    decision: Decision | None = held.get("rate_limit")
     if decision is not None:
         response.headers.update(decision.headers())
     return response
