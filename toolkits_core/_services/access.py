@@ -261,6 +261,13 @@ _TOKEN_LOOKUP = (
 """A token with its client, in one indexed read: the client's revocation counts at once."""
 
 
+def _refused() -> AuthenticationError:
+    """The one refusal of a token that stands for nobody (made only when it is raised)."""
+    return AuthenticationError(
+        "invalid_key", "The API key is not valid: it is unknown, revoked or expired."
+    )
+
+
 def authenticate(session: Session, token: str | None) -> Caller:
     """The caller a bearer token stands for; ``AuthenticationError`` if it stands for none.
 
@@ -275,23 +282,20 @@ def authenticate(session: Session, token: str | None) -> Caller:
             "Send an API key in the Authorization header, after the word Bearer: "
             "Authorization: Bearer <key>.",
         )
-    refused = AuthenticationError(
-        "invalid_key", "The API key is not valid: it is unknown, revoked or expired."
-    )
     body = token.removeprefix(TOKEN_PREFIX)
     key_id, _, secret = body.partition(".")
     if body == token or not key_id or not secret or len(token) > 200:
-        raise refused
+        raise _refused()
     if key_id.startswith(CLIENT_ID_PREFIX):
-        return _bearer_of_client(session, key_id, secret, refused)
+        return _bearer_of_client(session, key_id, secret)
     connection = session.connection()
     key = _key_row(connection, key_id)
     if key is None or not hmac.compare_digest(key[1], _digest(secret)):
-        raise refused
+        raise _refused()
     organisation_id, _, scope_names, expires_at, revoked_at, last_used_at = key
     now = utc_now()
     if revoked_at is not None or (expires_at is not None and expires_at <= now):
-        raise refused
+        raise _refused()
     due = last_used_at is None or now - last_used_at > KEY_USE_INTERVAL
     if due:
         connection.execute(sa.update(_KEYS).where(_KEYS.c.id == key_id).values(last_used_at=now))
@@ -396,9 +400,7 @@ def _key_row(connection: sa.Connection, key_id: str) -> tuple[Any, ...] | None:
     )
 
 
-def _bearer_of_client(
-    session: Session, client_id: str, secret: str, refused: AuthenticationError
-) -> Caller:
+def _bearer_of_client(session: Session, client_id: str, secret: str) -> Caller:
     """The caller an OAuth2 client's token stands for: its client, with the token's scopes.
 
     Unknown, expired and revoked-client tokens get the same refusal as a bad key, said in
@@ -410,5 +412,5 @@ def _bearer_of_client(
         .one_or_none()
     )
     if found is None or found.revoked_at is not None or found.expires_at <= utc_now():
-        raise refused
+        raise _refused()
     return Caller(found.organisation_id, client_id, frozenset(Scope(n) for n in found.scopes))
