@@ -76,6 +76,19 @@ def test_a_weak_etag_never_satisfies_if_match(api):
     assert problem(response, 412)["code"] == "stale_etag"
 
 
+def test_a_read_carrying_only_its_path_has_its_path_checked(api):
+    """A GET with no body, query or conditional header is checked in its path alone: a
+    NUL there is refused, with its place and whatever else it carries; text that is not
+    ASCII is no problem, and the record is simply not found."""
+    body = problem(api.get("initiatives/ini_%00x", headers={"Content-Length": "0"}))
+    assert [(e["location"], e["field"], e["code"]) for e in body["errors"]] == [
+        ("path", "initiative_id", "nul")
+    ]
+    assert problem(api.get("initiatives/ini_%C3%A9t%C3%A9"), 404)["code"] == "not_found"
+    conditioned = api.get("initiatives/ini_%00", headers={"If-None-Match": "x"})
+    assert sorted(e["code"] for e in problem(conditioned)["errors"]) == ["malformed_etag", "nul"]
+
+
 def test_a_lone_surrogate_is_refused_as_not_text(api):
     raw = '{"toolkit": "coproduction-star", "title": "a\\ud800b"}'
     body = problem(api.post("initiatives", data=raw, content_type="application/json"))
