@@ -263,6 +263,7 @@ class _Sql:
         return params if self.order is None else tuple(params[name] for name in self.order)
 
 
+_SHAPES_KEPT = 1024
 _SQL: dict[tuple[Any, ...], _Sql] = {}
 """Each tally statement's text, by dialect and shape (the names of its parameters).
 
@@ -372,6 +373,8 @@ class DatabaseTally:
             if unnamed:  # a value built into the statement would be cached with it
                 raise ValueError(f"tally statement with values of its own: {sorted(unnamed)}")
             order = tuple(compiled.positiontup or ()) if compiled.positional else None
+            if len(_SQL) >= _SHAPES_KEPT:  # shapes grow with the cycles listed: stay bounded
+                _SQL.clear()
             sql = _SQL[shape] = _Sql(compiled.string, order)
         return int(connection.exec_driver_sql(sql.text, sql.values(params)).scalar_one())
 
