@@ -162,6 +162,7 @@ from toolkits_core._services.idempotency import (
     mark_committing,
     prune_idempotent_requests,
     save_answer,
+    save_answer_with_write,
     withhold_answers_naming,
 )
 from toolkits_core._services.initiatives import (
@@ -519,6 +520,7 @@ __all__ = [
     "revoke_key",
     "rotate_secret",
     "save_answer",
+    "save_answer_with_write",
     "scopes_beyond",
     "search_library",
     "secret_matches",

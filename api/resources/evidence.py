@@ -27,6 +27,7 @@ from werkzeug.http import dump_options_header
 
 from api import fields
 from api.auth import requires
+from api.committed_answers import commit_with_answer
 from api.context import services, workspace
 from api.lists import SearchArgs, page_reply, page_schema
 from api.problems import PROBLEM_JSON, problem_response
@@ -431,8 +432,7 @@ def create(body: dict[str, Any], initiative_id: str) -> Any:
     ws = workspace()
     evidence = create_evidence(ws, initiative_id, **body, sent=sent_fields(EvidenceSchema))
     advice = advice_on_evidence(ws, evidence)
-    ws.commit()
-    return advised_reply(evidence, 201, EvidenceSchema, advice)
+    return commit_with_answer(ws, advised_reply(evidence, 201, EvidenceSchema, advice))
 
 
 @blueprint.route(

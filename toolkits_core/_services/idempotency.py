@@ -5,7 +5,9 @@ A request claims its key by inserting its row, with no status yet, as the first 
 its own transaction (``claim_key``): the claim then commits with the write it guards, or
 rolls back with it. There is no moment at which the write is committed but the key is
 free, so a retry can never run the write a second time. Once the write has committed,
-its answer is saved on the claim (``save_answer``), in a short transaction of its own.
+its answer is saved on the claim (``save_answer``), in a short transaction of its own; a
+write that knows its answer before it commits saves it in its own transaction instead
+(``save_answer_with_write``), and then commits once.
 
 A retry that finds the key claimed, with the same request, gets:
 
@@ -254,8 +256,14 @@ def mark_committing(
 def save_answer(session: Session, call: IdempotentCall, answer: StoredAnswer) -> bool:
     """Save the answer on a committed claim; whether there was a claim waiting for it.
 
-    Commit afterwards. A claim that already has an answer keeps it.
+    Commit afterwards. A claim that already has an answer keeps it; one answered in the
+    session's committed write (``save_answer_with_write``) is not even asked, so the
+    commit afterwards has nothing to send.
     """
+    answered: set[tuple[str, str]] | None = session.info.get(_ANSWERED_WITH_WRITE)
+    if answered and (call.credential_id, call.key) in answered:
+        answered.discard((call.credential_id, call.key))
+        return True
     result = session.execute(
         _SAVE_ANSWER,
         {
@@ -268,6 +276,31 @@ def save_answer(session: Session, call: IdempotentCall, answer: StoredAnswer) ->
         },
     )
     return _rowcount(result) == 1
+
+
+_ANSWERED_WITH_WRITE = "coprod_answered_with_write"
+"""Session info: the claims (credential, key) whose answer the open transaction saved."""
+
+
+def save_answer_with_write(session: Session, call: IdempotentCall, answer: StoredAnswer) -> bool:
+    """Save the answer on the claim this request holds in its open transaction, just
+    before the write commits; whether there was a claim waiting for it.
+
+    For a request that can build its whole answer before it commits: the answer then
+    commits with the write or rolls back with it (and with the claim), and the request
+    commits once instead of twice. ``save_answer`` after the commit finds it answered
+    without a statement; after a rollback it is forgotten, as the saved answer is.
+    """
+    if not save_answer(session, call, answer):
+        return False
+    if not sa.event.contains(session, "after_rollback", _forget_answers):
+        sa.event.listen(session, "after_rollback", _forget_answers)
+    session.info.setdefault(_ANSWERED_WITH_WRITE, set()).add((call.credential_id, call.key))
+    return True
+
+
+def _forget_answers(session: Session) -> None:
+    session.info.pop(_ANSWERED_WITH_WRITE, None)
 
 
 def keep_answer(
