@@ -36,8 +36,15 @@ from werkzeug.sansio.multipart import (
 
 from toolkits_core.service import ServiceError
 
-READ_BYTES = 64 * 1024
-"""How much of the body is read at a time (werkzeug's own parser reads as much)."""
+READ_BYTES = 1024 * 1024
+"""How much of the body is read from the server at a time. Large reads matter: gunicorn
+reads up to 1 MiB of a body off the socket at once and answers each read out of that,
+copying what is left over every time, so reading it 64 KiB at a time copied each byte
+several times over (measured: 4 MiB took about a quarter longer to come off the wire)."""
+FEED_BYTES = 64 * 1024
+"""How much is given to werkzeug's decoder at a time (its own parser reads as much): the
+decoder refuses any one piece past the form's memory limit, and answers a file part's
+bytes in pieces of this size."""
 FILE_PART = "file"
 
 
@@ -104,12 +111,17 @@ class StreamedForm:
 
     def _decode(self) -> Iterator[Event]:
         decoder = self._decoder
+        # What was last read from the body, and how much of it the decoder has had.
+        read, fed = b"", 0
         while True:
             event = decoder.next_event()
             if isinstance(event, NeedData):
-                data = self._read(READ_BYTES)  # RequestEntityTooLarge past the body's limit
+                if fed >= len(read):
+                    read, fed = self._read(READ_BYTES), 0  # RequestEntityTooLarge past the limit
+                piece = read[fed : fed + FEED_BYTES]
+                fed += len(piece)
                 try:
-                    decoder.receive_data(data or None)
+                    decoder.receive_data(piece or None)
                 except RequestEntityTooLarge:
                     raise _part_too_large(self._memory) from None  # headers past any sense
                 continue

@@ -356,7 +356,7 @@ class StoredBytes:
     the latest when the body is dropped, so no download can leave a file handle open.
     """
 
-    CHUNK = 64 * 1024
+    CHUNK = 256 * 1024
 
     def __init__(self, stream: BinaryIO) -> None:
         self._stream = stream

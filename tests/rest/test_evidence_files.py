@@ -338,6 +338,34 @@ def test_parts_after_the_file_are_counted_and_too_many_store_nothing(api, app, o
     assert api.get(path).get_data() == wav_bytes(400)
 
 
+def test_a_form_memory_limit_smaller_than_a_read_still_takes_a_big_file(
+    make_app, file_store_settings, org, interview
+):
+    """The body is read a MiB at a time but given to the form's decoder in small pieces:
+    a memory limit under one read still takes a file of several MiB after a text part,
+    and still refuses a text part past the limit, keeping nothing."""
+    created, path = interview
+    tight = make_app(MAX_FORM_MEMORY_SIZE=100_000, **file_store_settings)
+    api = ApiClient(tight.test_client(), org.tokens["write"])
+    content = big_wav(3)
+    body, kind = upload_form(content)
+    boundary = kind.rsplit("=", 1)[1].encode()
+
+    def with_note(text: bytes) -> bytes:
+        note = b'--%b\r\nContent-Disposition: form-data; name="note"\r\n\r\n%b\r\n'
+        return note % (boundary, text) + body
+
+    problem = refused(
+        api.put(path, data=with_note(b"x" * 150_000), content_type=kind), 413, "part_too_large"
+    )
+    assert problem["max_bytes"] == 100_000
+    assert_nothing_stored(api, tight, org, created, path)
+    taken = api.put(path, data=with_note(b"by the canal"), content_type=kind)
+    assert taken.status_code == 200, taken.get_data(as_text=True)
+    assert taken.json["file"]["sha256"] == hashlib.sha256(content).hexdigest()
+    assert api.get(path).get_data() == content
+
+
 def test_a_media_type_the_kind_does_not_take_is_415(api, app, org, interview):
     created, path = interview
     problem = refused(

@@ -25,7 +25,7 @@ from conftest import ApiClient, stored_entries
 
 from api.cli import main
 from api.context import EXTENSION, services
-from toolkits_core.service import LocalFileStore, ObjectFileStore
+from toolkits_core.service import FileStoreError, LocalFileStore, ObjectFileStore
 
 STAR = "coproduction-star"
 MiB = 1024 * 1024
@@ -171,6 +171,41 @@ def test_a_large_file_goes_up_in_parts_and_comes_back_whole_and_in_ranges(parts_
     assert middle.get_data() == content[9000000:9000100]
     tail = api.get(path, headers={"Range": "bytes=-10"})
     assert tail.get_data() == content[-10:]
+
+
+def test_a_file_read_to_its_end_reads_again_from_any_byte_and_a_short_body_fails(
+    object_store,
+):
+    """A download reads the store's body as it comes; after the last byte the file can
+    still be read from any byte (a ranged GET), and a body shorter than the object's size
+    is an error, never a file handed out short."""
+    from toolkits_core._services.object_files import ObjectReader
+
+    store = ObjectFileStore(
+        f"s3://{object_store.bucket}/reader-{secrets.token_hex(3)}", client=object_store.client()
+    )
+    organisation, evidence = "org_" + "a" * 26, "evi_" + "b" * 26
+    content = secrets.token_bytes(3 * MiB + 5)
+    stored = store.put(organisation, evidence, io.BytesIO(content), 4 * MiB)
+    with store.open(organisation, evidence, stored.sha256) as reader:
+        chunks = []
+        while chunk := reader.read(MiB):
+            chunks.append(chunk)
+        assert b"".join(chunks) == content
+        assert [len(chunk) for chunk in chunks] == [MiB, MiB, MiB, 5]
+        reader.seek(1000)
+        assert reader.read(10) == content[1000:1010]
+        reader.seek(-5, io.SEEK_END)
+        assert reader.read() == content[-5:]
+        assert reader.read() == b""
+
+    key = f"{store.prefix}{organisation}/{evidence}/{stored.sha256}"
+    body = store.client.get_object(Bucket=store.bucket, Key=key)["Body"]
+    short = ObjectReader(store.client, store.bucket, key, len(content) + 10, body)
+    assert short.read() == content, "what the store sent"
+    with pytest.raises(FileStoreError, match="too few bytes"):
+        short.read()
+    short.close()
 
 
 def upload_form(content: bytes) -> tuple[bytes, str]:

@@ -89,7 +89,10 @@ class ObjectReader(io.RawIOBase):
     It starts from the GET that opened it (one request for a whole download); a ``seek``
     drops the stream it had and the next read asks the store for the object from that
     byte on (a ranged GET), so a Range request costs the bytes it asks for, not the whole
-    object.
+    object. A read answers the bytes as the store's body gives them, with no buffer of its
+    own to copy them through, and once the last byte is read the body is read to its end,
+    which hands its connection back to the client's pool for the next request. A body that
+    ends before the object's size is an error (``FileStoreError``), never a short file.
     """
 
     def __init__(
@@ -119,6 +122,8 @@ class ObjectReader(io.RawIOBase):
         return position
 
     def read(self, size: int | None = -1) -> bytes:
+        """Up to ``size`` bytes (all that is left without one), as the store sent them:
+        the body's own bytes, not copied again."""
         if self._position >= self._size:
             return b""
         if self._body is None:
@@ -129,17 +134,33 @@ class ObjectReader(io.RawIOBase):
             except _store_errors() as error:
                 raise FileStoreError(f"could not read {self._key}: {error}") from error
             self._body = answer["Body"]
+        wanted = self._size - self._position
+        if size is not None and size >= 0:
+            wanted = min(wanted, size)
         try:
-            chunk = bytes(self._body.read(None if size is None or size < 0 else size))
+            chunk: bytes = self._body.read(wanted)
         except _store_errors() as error:
             raise FileStoreError(f"could not read {self._key}: {error}") from error
+        if not chunk:
+            raise FileStoreError(f"could not read {self._key}: the store sent too few bytes")
         self._position += len(chunk)
+        if self._position >= self._size:
+            self._finish()
         return chunk
 
     def readinto(self, buffer: Any) -> int:
         chunk = self.read(len(buffer))
         buffer[: len(chunk)] = chunk
         return len(chunk)
+
+    def _finish(self) -> None:
+        """The last byte is read: read the body's end, which gives its connection back to
+        the client's pool for the next request (closing it would close the connection)."""
+        try:
+            self._body.read()
+        except _store_errors():
+            self._body.close()
+        self._body = None
 
     def _drop(self) -> None:
         if self._body is not None:
@@ -283,10 +304,8 @@ class ObjectFileStore:
             if _code(error) in {"404", "NoSuchKey", "NotFound"}:
                 raise FileNotFoundError(key) from None
             raise FileStoreError(f"could not read {key}: {error}") from error
-        reader = ObjectReader(
-            self.client, self.bucket, key, int(found["ContentLength"]), found["Body"]
-        )
-        return cast(BinaryIO, io.BufferedReader(reader, buffer_size=256 * 1024))
+        size = int(found["ContentLength"])
+        return cast(BinaryIO, ObjectReader(self.client, self.bucket, key, size, found["Body"]))
 
     def delete(self, organisation_id: str, evidence_id: str, sha256: str) -> None:
         check_place(organisation_id, evidence_id, sha256)
