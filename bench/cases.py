@@ -189,6 +189,9 @@ class _Counter:
         self.statements.append(" ".join(statement.split()))
 
 
+RETENTION_VARIABLE = "COPROD_FEED_RETENTION_DAYS"
+
+
 @contextmanager
 def _apps(url: str, core: bool) -> Iterator[tuple[Flask, dict[str, Flask]]]:
     """The product, the honest anchor and (with ``core``) the SQLAlchemy Core anchor."""
@@ -201,10 +204,20 @@ def _apps(url: str, core: bool) -> Iterator[tuple[Flask, dict[str, Flask]]]:
                 "RATE_LIMIT": "off",  # as served under load
             }
         )
-        os.environ["COPROD_FEED_RETENTION_DAYS"] = FEED_RETENTION_DAYS
-        anchors = {"anchor": anchor.create_app(url)}
-        if core:
-            anchors["core"] = anchor.create_core_app(url)
+        # The anchors read the retention from the environment, as a deployment would; it
+        # is put back afterwards, so that a test run that checks the anchors leaves the
+        # suite's later tests the default retention.
+        before = os.environ.get(RETENTION_VARIABLE)
+        os.environ[RETENTION_VARIABLE] = FEED_RETENTION_DAYS
+        try:
+            anchors = {"anchor": anchor.create_app(url)}
+            if core:
+                anchors["core"] = anchor.create_core_app(url)
+        finally:
+            if before is None:
+                os.environ.pop(RETENTION_VARIABLE, None)
+            else:
+                os.environ[RETENTION_VARIABLE] = before
         try:
             yield product, anchors
         finally:
