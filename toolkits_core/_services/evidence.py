@@ -587,7 +587,9 @@ def create_evidence(
 
 
 def get_evidence(ws: Workspace, evidence_id: str) -> Evidence:
-    return ws.get(Evidence, evidence_id)
+    """A piece of evidence, to be shown (``Workspace.read``: a record on a read-only
+    session)."""
+    return ws.read(Evidence, evidence_id)
 
 
 def list_evidence(

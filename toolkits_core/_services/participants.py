@@ -187,7 +187,8 @@ def create_participant(
 
 
 def get_participant(ws: Workspace, participant_id: str) -> Participant:
-    return ws.get(Participant, participant_id)
+    """A participant, to be shown (``Workspace.read``: a record on a read-only session)."""
+    return ws.read(Participant, participant_id)
 
 
 def list_participants(
