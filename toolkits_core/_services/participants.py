@@ -203,7 +203,7 @@ def list_participants(
     updated_since: dt.datetime | None = None,
 ) -> Page[Participant]:
     """An initiative's participants, oldest first."""
-    initiative = ws.get(Initiative, initiative_id)
+    initiative = ws.read(Initiative, initiative_id)
     statement = matching(
         ws.select(Participant),
         Participant,
