@@ -418,6 +418,10 @@ class Evidence(Mirrored, InInitiative, Base):
         _page_index("evidence", "initiative_id"),
         sa.Index("ix_evidence_tally", "initiative_id", "stage", "cycle", "evidence_type"),
         _changed_index("evidence", "initiative_id"),
+        # The list filtered by type is paged along this, as the activities' is along
+        # theirs: without it, PostgreSQL's generic plan read every piece of the type
+        # through the tally index and sorted them (170 ms a page at 600,000 pieces).
+        sa.Index("ix_evidence_type_page", "initiative_id", "evidence_type", "id"),
     )
 
     id: Mapped[str] = _id_column("evd")
