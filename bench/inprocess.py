@@ -73,8 +73,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", type=int, default=200, help="requests per round")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", help="profile the product on this case instead")
+    parser.add_argument(
+        "--size",
+        help="the profile's size to run, by label (1k, 1M; default the smallest): at 1M "
+        "the far-page case runs too",
+    )
     args = parser.parse_args(argv)
-    size = (QUICK if args.quick else FULL).sizes[0]
+    sizes = (QUICK if args.quick else FULL).sizes
+    chosen = [
+        item for item in sizes if args.size is None or item.label.lower() == args.size.lower()
+    ]
+    if not chosen:
+        parser.error(f"no size {args.size!r}: choose from {', '.join(s.label for s in sizes)}")
+    size = chosen[0]
     kinds = args.databases.split(",")
     targets = []
     if "sqlite" in kinds:

@@ -41,7 +41,11 @@ from toolkits_core._store.database import load_json
 from toolkits_core.service import (
     Activity,
     ApiKey,
+    NotFoundError,
     Workspace,
+    get_evidence,
+    get_initiative,
+    get_participant,
     list_activities,
     list_evidence,
     list_initiatives,
@@ -432,6 +436,50 @@ def test_a_read_only_page_holds_records_equal_to_the_orm_instances(
     finally:
         reading.session.close()
         loading.session.close()
+
+
+@pytest.mark.parametrize("collection", ["initiatives", "participants", "evidence"])
+def test_a_record_read_to_be_shown_equals_the_orm_instance(
+    collection, org, world, database, plugin_host, app
+):
+    files = services(app).files
+    reading = read_only_workspace(database, org, plugin_host, files)
+    loading = Workspace(database.new_session(), org.id, plugin_host, files)
+    shown = {"initiatives": get_initiative, "participants": get_participant,
+             "evidence": get_evidence}[collection]  # fmt: skip
+    path = (
+        "initiatives" if collection == "initiatives" else f"initiatives/{{initiative}}/{collection}"
+    )
+    listed = org.api.get(path.format(**world)).json["items"]
+    assert len(listed) > 1
+    try:
+        for item in listed:
+            record = shown(reading, item["id"])
+            instance = shown(loading, item["id"])
+            assert isinstance(record, tuple)
+            assert not isinstance(record, type(instance))
+            columns = sa.inspect(type(instance)).column_attrs
+            assert record._fields == tuple(column.key for column in columns)
+            for name in record._fields:
+                assert getattr(record, name) == getattr(instance, name), name
+    finally:
+        reading.session.close()
+        loading.session.close()
+
+
+def test_a_record_of_another_organisation_is_not_found_when_read_to_be_shown(
+    org, world, database, plugin_host, app
+):
+    reading = read_only_workspace(database, org, plugin_host, services(app).files)
+    stranger = Workspace(reading.session, "org_not_this_one", plugin_host, reading.files)
+    try:
+        assert get_initiative(reading, world["initiative"]).id == world["initiative"]
+        with pytest.raises(NotFoundError):
+            get_initiative(stranger, world["initiative"])
+        with pytest.raises(NotFoundError):
+            get_initiative(reading, "ini_nothere")
+    finally:
+        reading.session.close()
 
 
 def test_a_read_only_page_with_loader_options_is_still_loaded_by_the_orm(

@@ -343,7 +343,7 @@ def list_activities(
             )
         )
     invalid.raise_if_any()
-    initiative = ws.get(Initiative, initiative_id)
+    initiative = ws.read(Initiative, initiative_id)
     statement = (
         ws.select(Activity)
         .where(Activity.initiative_id == initiative.id)

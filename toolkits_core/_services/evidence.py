@@ -107,6 +107,9 @@ MAX_PEOPLE = 100
 Linked = TypeVar("Linked", Activity, Participant)
 
 _TOOLKITS = "coprod_evidence_toolkits"
+_TAKES_FILE = "coprod_evidence_takes_file"
+"""Session info: whether each (initiative, evidence type) takes a file, None if its
+toolkit cannot say; asked once per request, not once per row of a page."""
 
 
 class UploadTooLargeError(ServiceError):
@@ -587,7 +590,9 @@ def create_evidence(
 
 
 def get_evidence(ws: Workspace, evidence_id: str) -> Evidence:
-    return ws.get(Evidence, evidence_id)
+    """A piece of evidence, to be shown (``Workspace.read``: a record on a read-only
+    session)."""
+    return ws.read(Evidence, evidence_id)
 
 
 def list_evidence(
@@ -610,7 +615,7 @@ def list_evidence(
 
     ``participant_id`` finds the evidence that came from that person, alone or with others.
     """
-    initiative = ws.get(Initiative, initiative_id)
+    initiative = ws.read(Initiative, initiative_id)
     _remember_toolkit(ws, initiative)
     statement = matching(
         ws.select(Evidence),
@@ -819,15 +824,21 @@ def expects_file(ws: Workspace, evidence: Evidence) -> bool:
 
     If the toolkit's plugin is not loaded, a file already uploaded is the only clue.
     """
-    known: dict[str, Toolkit | None] = ws.session.info.get(_TOOLKITS, {})
-    if evidence.initiative_id in known:
-        toolkit = known[evidence.initiative_id]
+    answers: dict[tuple[str, str], bool | None] = ws.session.info.setdefault(_TAKES_FILE, {})
+    key = (evidence.initiative_id, evidence.evidence_type)
+    if key in answers:
+        takes = answers[key]
     else:
-        toolkit = _remember_toolkit(ws, ws.get(Initiative, evidence.initiative_id))
-    kind = _kind_of(toolkit, evidence.evidence_type) if toolkit is not None else None
-    if kind is None:
+        known: dict[str, Toolkit | None] = ws.session.info.get(_TOOLKITS, {})
+        if evidence.initiative_id in known:
+            toolkit = known[evidence.initiative_id]
+        else:
+            toolkit = _remember_toolkit(ws, ws.read(Initiative, evidence.initiative_id))
+        kind = _kind_of(toolkit, evidence.evidence_type) if toolkit is not None else None
+        takes = answers[key] = None if kind is None else kind.has_file
+    if takes is None:
         return evidence.file_sha256 is not None
-    return kind.has_file
+    return takes
 
 
 def clean_file_name(name: str | None) -> str:

@@ -184,7 +184,8 @@ def create_initiative(
 
 
 def get_initiative(ws: Workspace, initiative_id: str) -> Initiative:
-    return ws.get(Initiative, initiative_id)
+    """An initiative, to be shown (``Workspace.read``: a record on a read-only session)."""
+    return ws.read(Initiative, initiative_id)
 
 
 def writable_initiative(

@@ -187,7 +187,8 @@ def create_participant(
 
 
 def get_participant(ws: Workspace, participant_id: str) -> Participant:
-    return ws.get(Participant, participant_id)
+    """A participant, to be shown (``Workspace.read``: a record on a read-only session)."""
+    return ws.read(Participant, participant_id)
 
 
 def list_participants(
@@ -202,7 +203,7 @@ def list_participants(
     updated_since: dt.datetime | None = None,
 ) -> Page[Participant]:
     """An initiative's participants, oldest first."""
-    initiative = ws.get(Initiative, initiative_id)
+    initiative = ws.read(Initiative, initiative_id)
     statement = matching(
         ws.select(Participant),
         Participant,

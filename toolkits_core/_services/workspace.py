@@ -20,6 +20,7 @@ from sqlalchemy.orm.interfaces import ORMOption
 from toolkits_core._host import PluginHost
 from toolkits_core._services.errors import NotFoundError, PreconditionFailedError
 from toolkits_core._services.files import ByteSource, FileStore, StoredFile
+from toolkits_core._services.pagination import read_record, reads_records_only
 from toolkits_core._store.models import Evidence
 
 Record = TypeVar("Record")
@@ -60,6 +61,18 @@ class Workspace:
             statement, {"record_id": record_id, "organisation_id": self.organisation_id}
         )
         record = found.one_or_none()
+        if record is None:
+            raise NotFoundError(KIND_NAMES.get(model.__name__, model.__name__), record_id)
+        return record
+
+    def read(self, model: type[Record], record_id: str) -> Record:
+        """The caller's record with this id, to be shown: as ``get``, but on a session that
+        only reads (``read_records_only``) an immutable record of its columns, as a page
+        holds, instead of an ORM instance (its relationships are then not there to load).
+        """
+        if not reads_records_only(self.session):
+            return self.get(model, record_id)
+        record: Record | None = read_record(self.session, model, record_id, self.organisation_id)
         if record is None:
             raise NotFoundError(KIND_NAMES.get(model.__name__, model.__name__), record_id)
         return record

@@ -418,6 +418,12 @@ class Evidence(Mirrored, InInitiative, Base):
         _page_index("evidence", "initiative_id"),
         sa.Index("ix_evidence_tally", "initiative_id", "stage", "cycle", "evidence_type"),
         _changed_index("evidence", "initiative_id"),
+        # The lists filtered by type or stage are paged along these, as the activities'
+        # are along theirs: without them, PostgreSQL's generic plan read every piece of
+        # the type (or stage) through the tally index and sorted them (170 and 940 ms a
+        # page in an initiative of 600,000 pieces).
+        sa.Index("ix_evidence_type_page", "initiative_id", "evidence_type", "id"),
+        sa.Index("ix_evidence_stage_page", "initiative_id", "stage", "id"),
     )
 
     id: Mapped[str] = _id_column("evd")
