@@ -364,7 +364,7 @@ class DatabaseTally:
             session.flush()
         connection = session.connection()
         dialect = connection.dialect
-        shape = (dialect.name, kind, *params)
+        shape = (dialect.name, dialect.driver, kind, *params)
         sql = _SQL.get(shape)
         if sql is None:
             statement = _STATEMENTS[kind](dialect.name, params)
