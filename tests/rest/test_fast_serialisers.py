@@ -427,12 +427,7 @@ def test_a_read_only_page_holds_records_equal_to_the_orm_instances(
             assert len(records.items) == len(instances.items) > 1
             assert records.next_cursor == instances.next_cursor
             for record, instance in zip(records.items, instances.items, strict=True):
-                assert isinstance(record, tuple)
-                assert not isinstance(record, type(instance))
-                columns = sa.inspect(type(instance)).column_attrs
-                assert record._fields == tuple(column.key for column in columns)
-                for name in record._fields:
-                    assert getattr(record, name) == getattr(instance, name), name
+                _assert_record_equals_instance(record, instance)
     finally:
         reading.session.close()
         loading.session.close()
@@ -456,12 +451,7 @@ def test_a_record_read_to_be_shown_equals_the_orm_instance(
         for item in listed:
             record = shown(reading, item["id"])
             instance = shown(loading, item["id"])
-            assert isinstance(record, tuple)
-            assert not isinstance(record, type(instance))
-            columns = sa.inspect(type(instance)).column_attrs
-            assert record._fields == tuple(column.key for column in columns)
-            for name in record._fields:
-                assert getattr(record, name) == getattr(instance, name), name
+            _assert_record_equals_instance(record, instance)
     finally:
         reading.session.close()
         loading.session.close()
@@ -535,3 +525,13 @@ def test_json_columns_read_as_json_loads_reads_them(stored):
             return "error", type(error).__name__, str(error)
 
     assert outcome(load_json) == outcome(json.loads)
+
+
+def _assert_record_equals_instance(record, instance):
+    """A record read as a row is a plain tuple with the instance's columns and values."""
+    assert isinstance(record, tuple)
+    assert not isinstance(record, type(instance))
+    columns = sa.inspect(type(instance)).column_attrs
+    assert record._fields == tuple(column.key for column in columns)
+    for name in record._fields:
+        assert getattr(record, name) == getattr(instance, name), name
