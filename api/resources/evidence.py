@@ -27,8 +27,8 @@ from werkzeug.http import dump_options_header
 
 from api import fields
 from api.auth import requires
-from api.committed_answers import commit_with_answer
 from api.context import services, workspace
+from api.idempotency import commit_with_answer
 from api.lists import SearchArgs, page_reply, page_schema
 from api.problems import PROBLEM_JSON, problem_response
 from api.records import (
