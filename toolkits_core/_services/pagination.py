@@ -172,7 +172,7 @@ def paginate(
             statement = statement.where(sa.tuple_(by, id_column) > sa.tuple_(
                 sa.literal(at, by.type), sa.literal(after, id_column.type)))  # fmt: skip
         statement = statement.order_by(by, id_column).limit(limit + 1)
-    mapper = _plain_entity(statement) if session.info.get(_RECORDS_ONLY) else None
+    mapper = _plain_entity(statement) if reads_records_only(session) else None
     rows: list[Any]
     if mapper is None:
         rows = list(session.scalars(statement).unique())
