@@ -148,7 +148,7 @@ def measure(
         tuple(f"/api/v1/initiatives/{item}/evidence" for item in seeded["hot"]),
         CREATE_BODY,
     )
-    settings = ServerSettings()
+    settings = ServerSettings.spreading(load.connections)
     folder = pathlib.Path(tempfile.mkdtemp(prefix=f"ab-{target.kind}-", dir=logs))
     servers = {
         "before": Server(PRODUCT_APP, target.url, settings, folder, root=before, name="before"),
@@ -177,7 +177,7 @@ def measure_shared(
     if case_key not in cases:
         raise SystemExit(f"no case {case_key!r} here: one of {', '.join(sorted(cases))}")
     requests = cases[case_key].requests
-    settings = ServerSettings()
+    settings = ServerSettings.spreading(load.connections)
     folder = pathlib.Path(tempfile.mkdtemp(prefix=f"ab-{target.kind}-", dir=logs))
     servers = {
         "before": Server(PRODUCT_APP, target.url, settings, folder, root=before, name="before"),

@@ -42,9 +42,32 @@ class ServerSettings:
     workers: int = 2
     worker_class: str = "gthread"
     threads: int = 4
+    worker_connections: int | None = None
+    """At most this many connections open on one worker at a time (gunicorn's
+    ``--worker-connections``); None leaves gunicorn's default (1,000)."""
+
+    @classmethod
+    def spreading(cls, connections: int) -> ServerSettings:
+        """Settings under which wrk's connections fall evenly on the workers.
+
+        wrk opens its connections at the start of a run and keeps them. With gunicorn's
+        default, whichever worker wakes first accepts most of them, and the other core
+        idles: a round's throughput then hung on how the connections fell (one app's five
+        rounds on one case ran from 594 to 1,309 req/s). Capping each worker at its share
+        makes the others accept the rest, as a load balancer in front of several workers
+        would spread them (the same five rounds: 589 to 728 req/s).
+        """
+        return cls(worker_connections=-(-connections // cls.workers))
 
     def describe(self) -> str:
-        return f"gunicorn {self.workers} {self.worker_class} workers x {self.threads} threads"
+        spread = (
+            f", at most {self.worker_connections} connections each"
+            if self.worker_connections
+            else ""
+        )
+        return (
+            f"gunicorn {self.workers} {self.worker_class} workers x {self.threads} threads" + spread
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +162,11 @@ class Server:
             self.settings.worker_class,
             "--threads",
             str(self.settings.threads),
+            *(
+                ["--worker-connections", str(self.settings.worker_connections)]
+                if self.settings.worker_connections
+                else []
+            ),
             "--bind",
             f"127.0.0.1:{self.port}",
             "--timeout",

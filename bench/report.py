@@ -127,6 +127,14 @@ def _ratio(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 
+def _ratio_spread(value: float | None, spread: list[float] | tuple[float, float] | None) -> str:
+    """The median of the rounds' ratios, with the lowest and highest round beside it."""
+    if value is None or not spread:
+        return _ratio(value)
+    low, high = spread
+    return f"{value:.2f} ({low:.2f}-{high:.2f})"
+
+
 def _seconds(side: dict[str, Any]) -> str:
     if side["seconds"] is None:
         return "timed out"
@@ -345,8 +353,10 @@ def markdown(run: dict[str, Any]) -> str:
             mark = f" [{len(notes)}]"
         lines.append(
             f"| {row['database']} | {row['evidence']} | {row['title']}{mark} "
-            f"| {_rps(product['rps'])} | {_rps(anchor['rps'])} | {_ratio(row['ratio'])} "
-            f"| {_rps(core['rps']) if core else 'not run'} | {_ratio(row.get('core_ratio'))} "
+            f"| {_rps(product['rps'])} | {_rps(anchor['rps'])} "
+            f"| {_ratio_spread(row['ratio'], row.get('ratio_spread'))} "
+            f"| {_rps(core['rps']) if core else 'not run'} "
+            f"| {_ratio_spread(row.get('core_ratio'), row.get('core_ratio_spread'))} "
             f"| {_ms(product['latency_us']['p50'])} / {_ms(anchor['latency_us']['p50'])} "
             f"| {_ms(product['latency_us']['p99'])} / {_ms(anchor['latency_us']['p99'])} "
             f"| {row['check']['product_sql']} / {row['check']['anchor_sql']} "
@@ -436,7 +446,10 @@ def _about(run: dict[str, Any]) -> list[str]:
         "runs the same endpoints through SQLAlchemy Core's text(), pooled engine and "
         "transactions (bench/'s anchor before issue 16): the gap between the two anchors is "
         "what the engine alone costs.",
-        "Latencies are wrk's (no coordinated-omission correction), averaged over the rounds; "
+        "Requests per second are over all rounds; product / anchor is the median of the "
+        "rounds' own ratios (each product round over the anchor's round beside it), the "
+        "lowest and highest round in brackets, and it is the figure the goals judge. "
+        "Latencies are wrk's (no coordinated-omission correction), the median of the rounds'; "
         "SQL per request comes "
         "from one in-process request per case; RSS is the largest any one worker reached "
         "during the measured run. Ratios below 1 mean the product is slower than the anchor.",

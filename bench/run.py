@@ -13,6 +13,7 @@ import json
 import os
 import pathlib
 import shlex
+import statistics
 import sys
 import tempfile
 import time
@@ -53,7 +54,7 @@ class Profile:
 FULL = Profile(
     "full",
     (Size(1_000, 10_000, 10), Size(1_000_000, 10_000, 10)),
-    LoadSettings(duration=5, warmup=2, connections=8, rounds=2),
+    LoadSettings(duration=4, warmup=2, connections=8, rounds=3),
 )
 QUICK = Profile(
     "quick",
@@ -182,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         "started": report.started_now(),
         "command": "python -m bench" + (" " + shlex.join(argv or sys.argv[1:])).rstrip(),
         "machine": report.machine(postgresql),
-        "server": ServerSettings().describe(),
+        "server": ServerSettings.spreading(load.connections).describe(),
         "load": load.describe(),
         "sizes": [
             f"{size.label} evidence, {size.initiatives:,} initiatives in "
@@ -251,7 +252,7 @@ def _measure(
     for key, check in checks.items():
         if not check.ok:
             _log(f"  {key}: product and anchor disagree: {'; '.join(check.notes)}")
-    settings = ServerSettings()
+    settings = ServerSettings.spreading(load.connections)
     folder = pathlib.Path(tempfile.mkdtemp(prefix=f"{target.size.slug}-", dir=logs))
     servers = {
         "product": Server(PRODUCT_APP, target.url, settings, folder),
@@ -266,10 +267,10 @@ def _measure(
         for case in cases:
             figures = _load_case(seeded, case, servers, load)
             product, anchor = figures["product"], figures["anchor"]
-            ratio = product["rps"] / anchor["rps"] if anchor["rps"] else None
+            ratio, spread = paired_ratio(product, anchor)
             core_side = figures.get("core")
-            core_ratio = (
-                product["rps"] / core_side["rps"] if core_side and core_side["rps"] else None
+            core_ratio, core_spread = (
+                paired_ratio(product, core_side) if core_side else (None, None)
             )
             check = checks[case.key]
             _log(
@@ -285,10 +286,12 @@ def _measure(
                     "case": case.key,
                     "title": case.title,
                     "ratio": ratio,
+                    "ratio_spread": spread,
                     "product": product,
                     "anchor": anchor,
                     "core": core_side,
                     "core_ratio": core_ratio,
+                    "core_ratio_spread": core_spread,
                     "check": {
                         "ok": check.ok,
                         "notes": check.notes,
@@ -335,8 +338,25 @@ def _load_case(
     return {side: _combined(results) for side, results in rounds.items()}
 
 
+def paired_ratio(
+    product: dict[str, Any], anchor: dict[str, Any]
+) -> tuple[float | None, tuple[float, float] | None]:
+    """The product's throughput over the anchor's: the median of the rounds' own ratios
+    (each product round over the anchor round run right after it), with the lowest and
+    highest. A round the machine slowed falls on one pair, not on the whole figure."""
+    ratios = [
+        mine["rps"] / theirs["rps"]
+        for mine, theirs in zip(product["rounds"], anchor["rounds"], strict=True)
+        if theirs["rps"]
+    ]
+    if not ratios:
+        return None, None
+    return statistics.median(ratios), (min(ratios), max(ratios))
+
+
 def _combined(rounds: list[dict[str, Any]]) -> dict[str, Any]:
-    """One figure from several rounds: requests over time, latencies averaged, worst RSS."""
+    """One figure from several rounds: requests over time, each latency the median of the
+    rounds' (one slowed round does not move it), worst RSS."""
     seconds = sum(item["duration_us"] for item in rounds) / 1e6
     requests = sum(item["requests"] for item in rounds)
     return {
@@ -347,7 +367,7 @@ def _combined(rounds: list[dict[str, Any]]) -> dict[str, Any]:
             name: sum(item["errors"][name] for item in rounds) for name in rounds[0]["errors"]
         },
         "latency_us": {
-            name: sum(item["latency_us"][name] for item in rounds) / len(rounds)
+            name: statistics.median(item["latency_us"][name] for item in rounds)
             for name in rounds[0]["latency_us"]
         },
         "rss_mib": max(item["rss_mib"] for item in rounds),
