@@ -57,7 +57,8 @@ class ServerSettings:
         makes the others accept the rest, as a load balancer in front of several workers
         would spread them (the same five rounds: 589 to 728 req/s).
         """
-        return cls(worker_connections=-(-connections // cls.workers))
+        workers = cls().workers
+        return cls(workers=workers, worker_connections=-(-connections // workers))
 
     def describe(self) -> str:
         spread = (
