@@ -247,7 +247,14 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get("COPROD_BENCH_POSTGRESQL", "postgresql://postgres@127.0.0.1:5432"),
     )
     parser.add_argument("--pg-prefix", default="coprod_bench")
+    parser.add_argument(
+        "--sizes", nargs="+", choices=list(SIZES), default=list(SIZES), help="files to send"
+    )
+    parser.add_argument(
+        "--stores", nargs="+", choices=STORES, default=list(STORES), help="stores to serve"
+    )
     args = parser.parse_args(argv)
+    sizes = {label: SIZES[label] for label in args.sizes}
     work = pathlib.Path(tempfile.mkdtemp(prefix="coprod-bench-files-"))
     database = _database(args.postgresql, args.pg_prefix, work)
     with database.session() as session:
@@ -279,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
             "local folder": {"COPROD_FILES_DIR": str(work / "files"), "COPROD_FILES_URL": ""},
             "object store": {"COPROD_FILES_URL": f"s3://{bucket}/coprod"},
         }
+        stores = {store: stores[store] for store in args.stores}
         servers: dict[str, int] = {}
         for tree_label, tree in trees.items():
             for store, settings in stores.items():
@@ -286,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
                 served = {**env, **settings, "PYTHONPATH": str(tree)}
                 stack.enter_context(_process(_gunicorn(port), served, port, "gunicorn", tree))
                 servers[tree_label + store] = port
-        for label, size in SIZES.items():
+        for label, size in sizes.items():
             content = wav(size)
             paths = {ANCHOR: anchor_transfers(endpoint, bucket, content)}
             paths |= {
@@ -301,9 +309,9 @@ def main(argv: list[str] | None = None) -> int:
                 for way in ("upload", "download"):
                     for path in turned:
                         times[label][path][way].append(paths[path].time(way))
-            print(_report({label: times[label]}, SIZES), flush=True)
+            print(_report({label: times[label]}, sizes), flush=True)
     database.dispose()
-    report = _report(times, SIZES)
+    report = _report(times, sizes)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "files.md").write_text(report)
     (RESULTS / "files.json").write_text(json.dumps(times, indent=2))
@@ -312,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 ANCHOR = "anchor (raw boto3)"
+STORES = ("local folder", "object store")
 WAYS = ("upload", "download")
 
 
