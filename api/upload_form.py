@@ -117,14 +117,16 @@ class KnownLengthBody:
 
 def _server_body(stream: IO[bytes], content_length: int | None) -> IO[bytes]:
     """The server's input, when ``stream`` is werkzeug's untouched stream over it for a
-    body of known length; otherwise ``stream`` itself (a body sent chunked, which only
-    werkzeug's stream holds to the limit, or one already read into a copy)."""
+    body of known length sent as it is; otherwise ``stream`` itself (a body with a
+    Transfer-Encoding, which only werkzeug's stream holds to the limit, or one already
+    read into a copy)."""
     if (
         content_length is None
         or not has_request_context()
         or not isinstance(stream, LimitedStream)
         or stream is not request.stream
         or stream.tell() != 0
+        or "HTTP_TRANSFER_ENCODING" in request.environ
     ):
         return stream
     limit = request.max_content_length

@@ -13,8 +13,9 @@ The anchor and every server take turns one transfer at a time: each uploads the 
 once, in turn, then each downloads it once, round after round (``--rounds``, after one
 warm-up each), the order turning every round, so that the load of the rest of the machine
 (shared with other work) falls on all alike and each transfer has the anchor's of the same
-round to be compared with. Files: one under one part (4 MiB) and one of several parts (48
-MiB). The table gives MiB/s over the median transfer time with the quartiles, and the
+round to be compared with. Files: almost none (1 KiB: what a transfer costs whatever its
+size), one under one part (4 MiB) and one of several parts (48 MiB). The table gives MiB/s
+over the median transfer time with the quartiles, that median time in ms, and the
 median of the rounds' ratios to the anchor with theirs. Writes ``bench/results/files.md``
 and ``files.json`` (every transfer's seconds).
 """
@@ -44,7 +45,9 @@ import sqlalchemy as sa
 from toolkits_core.service import Database, create_key, create_organisation
 
 MiB = 1024 * 1024
-SIZES = {"4 MiB": 4 * MiB, "48 MiB": 48 * MiB}
+SIZES = {"1 KiB": 1024, "4 MiB": 4 * MiB, "48 MiB": 48 * MiB}
+"""1 KiB is almost no bytes: its times are what each path costs whatever the size (the
+requests, the API's own work), which the larger files' times are read against."""
 RESULTS = pathlib.Path(__file__).parent / "results"
 Times = dict[str, dict[str, dict[str, list[float]]]]
 """size label -> path -> upload or download -> seconds of each transfer."""
@@ -329,6 +332,10 @@ def _quartiles(values: list[float]) -> tuple[float, float, float]:
     return low, middle, high
 
 
+def _rate(mib_per_second: float) -> str:
+    return f"{mib_per_second:.0f}" if mib_per_second >= 10 else f"{mib_per_second:.2g}"
+
+
 def _report(times: Times, sizes: dict[str, int]) -> str:
     rounds = len(next(iter(next(iter(times.values())).values()))["upload"])
     lines = [
@@ -337,12 +344,13 @@ def _report(times: Times, sizes: dict[str, int]) -> str:
         "Every path (the anchor and each server) uploads once in turn, then downloads once in "
         "turn, round after round, the order turning each round, so that the load of the rest "
         "of the machine falls on all alike. MiB/s is the file's size over the median "
-        "transfer time, with the quartiles in brackets; 'of anchor' is the median of each "
-        "round's ratio to the anchor's transfer in the same round, with its quartiles. "
+        "transfer time, with the quartiles in brackets, and ms that median time; 'of anchor' "
+        "is the median of each round's ratio to the anchor's transfer in the same round, "
+        "with its quartiles. "
         "'before:' is the tree given with --before, served beside this one.",
         "",
-        "| file | path | upload | of anchor | download | of anchor |",
-        "| --- | --- | ---: | ---: | ---: | ---: |",
+        "| file | path | upload | ms | of anchor | download | ms | of anchor |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for label, by_path in times.items():
         size = sizes[label] / MiB
@@ -353,7 +361,8 @@ def _report(times: Times, sizes: dict[str, int]) -> str:
                 slow, middle, fast = _quartiles([size / t for t in ways[way]])
                 ratios = [a / t for a, t in zip(anchor[way], ways[way], strict=True)]
                 low, ratio, high = _quartiles(ratios)
-                cells.append(f"{middle:.0f} ({slow:.0f}-{fast:.0f})")
+                cells.append(f"{_rate(middle)} ({_rate(slow)}-{_rate(fast)})")
+                cells.append(f"{statistics.median(ways[way]) * 1000:.1f}")
                 cells.append(f"{ratio:.2f} ({low:.2f}-{high:.2f})")
             lines.append(f"| {label} | {path} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
