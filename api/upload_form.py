@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
+from flask import has_request_context, request
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
@@ -33,6 +34,7 @@ from werkzeug.sansio.multipart import (
     MultipartDecoder,
     NeedData,
 )
+from werkzeug.wsgi import LimitedStream
 
 from toolkits_core.service import ServiceError
 
@@ -80,6 +82,57 @@ def _part_too_large(memory: int) -> UploadFormTooLargeError:
         "the part named file, with a filename. Nothing was stored.",
         max_bytes=memory,
     )
+
+
+class KnownLengthBody:
+    """A body that stated its ``Content-Length``, read from the server's input itself.
+
+    werkzeug's ``LimitedStream`` answers each read by allocating a fresh buffer, reading
+    into it and copying it out again: two new megabytes touched for every one read, which
+    cost about 8 ms for 4 MiB read from memory (against 0.1 ms straight from it). Here
+    each read is the server's own bytes. The
+    limits are the same: werkzeug has already refused a ``Content-Length`` past the
+    request's limit (413) before the form is parsed, no read goes past the length stated,
+    and a body that ends short of it, or whose read fails, is ``ClientDisconnected``, as
+    werkzeug's stream says it.
+    """
+
+    def __init__(self, stream: IO[bytes], length: int) -> None:
+        self._stream = stream
+        self._left = length
+
+    def read(self, size: int = -1, /) -> bytes:
+        if self._left <= 0:
+            return b""
+        wanted = self._left if size is None or size < 0 else min(size, self._left)
+        try:
+            data = self._stream.read(wanted)
+        except (OSError, ValueError):
+            raise ClientDisconnected() from None
+        if not data:
+            raise ClientDisconnected()
+        self._left -= len(data)
+        return data
+
+
+def _server_body(stream: IO[bytes], content_length: int | None) -> IO[bytes]:
+    """The server's input, when ``stream`` is werkzeug's untouched stream over it for a
+    body of known length sent as it is; otherwise ``stream`` itself (a body with a
+    Transfer-Encoding, which only werkzeug's stream holds to the limit, or one already
+    read into a copy)."""
+    if (
+        content_length is None
+        or not has_request_context()
+        or not isinstance(stream, LimitedStream)
+        or stream is not request.stream
+        or stream.tell() != 0
+        or "HTTP_TRANSFER_ENCODING" in request.environ
+    ):
+        return stream
+    limit = request.max_content_length
+    if limit is not None and content_length > limit:
+        raise RequestEntityTooLarge()  # (werkzeug refused it already, when it made the stream)
+    return KnownLengthBody(request.environ["wsgi.input"], content_length)  # type: ignore[return-value]
 
 
 class StreamedForm:
@@ -193,7 +246,8 @@ class StreamingUploadParser(FormDataParser):
         if not boundary:
             raise ValueError("Missing boundary")  # no form: werkzeug's parser says the same
         memory = self.max_form_memory_size or 500_000
-        form = StreamedForm(stream, boundary, most_parts=self.most_parts, memory=memory)
+        body = _server_body(stream, content_length)
+        form = StreamedForm(body, boundary, most_parts=self.most_parts, memory=memory)
         fields: list[tuple[str, str]] = []
         files: list[tuple[str, FileStorage]] = []
         while not isinstance(event := form.next(), Epilogue):

@@ -13,8 +13,9 @@ The anchor and every server take turns one transfer at a time: each uploads the 
 once, in turn, then each downloads it once, round after round (``--rounds``, after one
 warm-up each), the order turning every round, so that the load of the rest of the machine
 (shared with other work) falls on all alike and each transfer has the anchor's of the same
-round to be compared with. Files: one under one part (4 MiB) and one of several parts (48
-MiB). The table gives MiB/s over the median transfer time with the quartiles, and the
+round to be compared with. Files: almost none (1 KiB: what a transfer costs whatever its
+size), one under one part (4 MiB) and one of several parts (48 MiB). The table gives MiB/s
+over the median transfer time with the quartiles, that median time in ms, and the
 median of the rounds' ratios to the anchor with theirs. Writes ``bench/results/files.md``
 and ``files.json`` (every transfer's seconds).
 """
@@ -44,7 +45,9 @@ import sqlalchemy as sa
 from toolkits_core.service import Database, create_key, create_organisation
 
 MiB = 1024 * 1024
-SIZES = {"4 MiB": 4 * MiB, "48 MiB": 48 * MiB}
+SIZES = {"1 KiB": 1024, "4 MiB": 4 * MiB, "48 MiB": 48 * MiB}
+"""1 KiB is almost no bytes: its times are what each path costs whatever the size (the
+requests, the API's own work), which the larger files' times are read against."""
 RESULTS = pathlib.Path(__file__).parent / "results"
 Times = dict[str, dict[str, dict[str, list[float]]]]
 """size label -> path -> upload or download -> seconds of each transfer."""
@@ -247,7 +250,14 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get("COPROD_BENCH_POSTGRESQL", "postgresql://postgres@127.0.0.1:5432"),
     )
     parser.add_argument("--pg-prefix", default="coprod_bench")
+    parser.add_argument(
+        "--sizes", nargs="+", choices=list(SIZES), default=list(SIZES), help="files to send"
+    )
+    parser.add_argument(
+        "--stores", nargs="+", choices=STORES, default=list(STORES), help="stores to serve"
+    )
     args = parser.parse_args(argv)
+    sizes = {label: SIZES[label] for label in args.sizes}
     work = pathlib.Path(tempfile.mkdtemp(prefix="coprod-bench-files-"))
     database = _database(args.postgresql, args.pg_prefix, work)
     with database.session() as session:
@@ -279,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
             "local folder": {"COPROD_FILES_DIR": str(work / "files"), "COPROD_FILES_URL": ""},
             "object store": {"COPROD_FILES_URL": f"s3://{bucket}/coprod"},
         }
+        stores = {store: stores[store] for store in args.stores}
         servers: dict[str, int] = {}
         for tree_label, tree in trees.items():
             for store, settings in stores.items():
@@ -286,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
                 served = {**env, **settings, "PYTHONPATH": str(tree)}
                 stack.enter_context(_process(_gunicorn(port), served, port, "gunicorn", tree))
                 servers[tree_label + store] = port
-        for label, size in SIZES.items():
+        for label, size in sizes.items():
             content = wav(size)
             paths = {ANCHOR: anchor_transfers(endpoint, bucket, content)}
             paths |= {
@@ -301,9 +312,9 @@ def main(argv: list[str] | None = None) -> int:
                 for way in ("upload", "download"):
                     for path in turned:
                         times[label][path][way].append(paths[path].time(way))
-            print(_report({label: times[label]}, SIZES), flush=True)
+            print(_report({label: times[label]}, sizes), flush=True)
     database.dispose()
-    report = _report(times, SIZES)
+    report = _report(times, sizes)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "files.md").write_text(report)
     (RESULTS / "files.json").write_text(json.dumps(times, indent=2))
@@ -312,12 +323,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 ANCHOR = "anchor (raw boto3)"
+STORES = ("local folder", "object store")
 WAYS = ("upload", "download")
 
 
 def _quartiles(values: list[float]) -> tuple[float, float, float]:
     low, middle, high = statistics.quantiles(values, n=4, method="inclusive")
     return low, middle, high
+
+
+def _rate(mib_per_second: float) -> str:
+    return f"{mib_per_second:.0f}" if mib_per_second >= 10 else f"{mib_per_second:.2g}"
 
 
 def _report(times: Times, sizes: dict[str, int]) -> str:
@@ -328,12 +344,13 @@ def _report(times: Times, sizes: dict[str, int]) -> str:
         "Every path (the anchor and each server) uploads once in turn, then downloads once in "
         "turn, round after round, the order turning each round, so that the load of the rest "
         "of the machine falls on all alike. MiB/s is the file's size over the median "
-        "transfer time, with the quartiles in brackets; 'of anchor' is the median of each "
-        "round's ratio to the anchor's transfer in the same round, with its quartiles. "
+        "transfer time, with the quartiles in brackets, and ms that median time; 'of anchor' "
+        "is the median of each round's ratio to the anchor's transfer in the same round, "
+        "with its quartiles. "
         "'before:' is the tree given with --before, served beside this one.",
         "",
-        "| file | path | upload | of anchor | download | of anchor |",
-        "| --- | --- | ---: | ---: | ---: | ---: |",
+        "| file | path | upload | ms | of anchor | download | ms | of anchor |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for label, by_path in times.items():
         size = sizes[label] / MiB
@@ -344,7 +361,8 @@ def _report(times: Times, sizes: dict[str, int]) -> str:
                 slow, middle, fast = _quartiles([size / t for t in ways[way]])
                 ratios = [a / t for a, t in zip(anchor[way], ways[way], strict=True)]
                 low, ratio, high = _quartiles(ratios)
-                cells.append(f"{middle:.0f} ({slow:.0f}-{fast:.0f})")
+                cells.append(f"{_rate(middle)} ({_rate(slow)}-{_rate(fast)})")
+                cells.append(f"{statistics.median(ways[way]) * 1000:.1f}")
                 cells.append(f"{ratio:.2f} ({low:.2f}-{high:.2f})")
             lines.append(f"| {label} | {path} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

@@ -305,6 +305,19 @@ def test_a_client_gone_mid_body_leaves_no_file_and_no_change(api, app, org, inte
     assert_nothing_stored(api, app, org, created, path)
 
 
+def test_an_upload_is_its_content_length_of_the_input_and_no_more(api, interview):
+    """The form is the body's Content-Length of the server's input: what follows it on
+    the connection (a pipelined request) is not read as part of the upload."""
+    _, path = interview
+    content = big_wav(3)
+    body, kind = upload_form(content)
+    stream = io.BytesIO(body + b"PUT /api/v1/next HTTP/1.1\r\n\r\n")
+    response = api.put(path, input_stream=stream, content_length=len(body), content_type=kind)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.json["file"]["sha256"] == hashlib.sha256(content).hexdigest()
+    assert api.get(path).get_data() == content
+
+
 def test_a_form_broken_after_the_file_stores_nothing(api, app, org, interview):
     """The file's part is whole but the form never closes: it is not an upload to keep."""
     created, path = interview

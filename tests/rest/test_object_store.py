@@ -9,6 +9,7 @@ tests/trust/test_crash_safety.py.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
 import io
@@ -260,6 +261,50 @@ def test_a_file_up_to_100_mib_is_sent_in_one_request(app, org):
     assert "-" not in head["ETag"], "one request, not parts"
     assert head["ContentLength"] == len(content)
     assert org.api.get(f"evidence/{evidence}/file").get_data() == content
+
+
+def signed_requests(store: ObjectFileStore) -> list[dict[str, str]]:
+    """The headers of every request the store's client sends from now on, as sent."""
+    sent: list[dict[str, str]] = []
+
+    def keep(request, **_):
+        sent.append({k.lower(): v.decode() if isinstance(v, bytes) else v
+                     for k, v in request.headers.items()})  # fmt: skip
+
+    store.client.meta.events.register("before-send.s3", keep)
+    return sent
+
+
+def signed_headers(headers: dict[str, str]) -> list[str]:
+    return headers["authorization"].split("SignedHeaders=")[1].split(",")[0].split(";")
+
+
+def test_a_file_sent_whole_is_signed_by_its_checksum_and_a_part_by_its_body(app, parts_app, org):
+    """The SHA-256 that names a file sent in one request is sent as its signed
+    x-amz-checksum-sha256, which the store checks the body against: botocore does not
+    hash the body a second time to sign it. A part of a multipart upload carries only
+    botocore's CRC32, which proves nothing against a changed body, so its body stays
+    signed."""
+    whole = signed_requests(services(app).files)
+    _, evidence, _ = new_interview(org.api)
+    content = big_wav(1)
+    ok(put_big(org.api, f"evidence/{evidence}/file", content))
+    (put,) = [h for h in whole if "x-amz-checksum-sha256" in h]
+    digest = hashlib.sha256(content).digest()
+    assert put["x-amz-checksum-sha256"] == base64.b64encode(digest).decode()
+    assert "x-amz-checksum-sha256" in signed_headers(put)
+    assert put["x-amz-content-sha256"] == "UNSIGNED-PAYLOAD"
+
+    in_parts = signed_requests(services(parts_app).files)
+    api = ApiClient(parts_app.test_client(), org.tokens["write"])
+    _, evidence, _ = new_interview(api)
+    content = big_wav(9)
+    ok(put_big(api, f"evidence/{evidence}/file", content))
+    parts = [h for h in in_parts if h.get("content-length") and int(h["content-length"]) >= MiB]
+    assert len(parts) == 2
+    signed = {h["x-amz-content-sha256"] for h in parts}
+    assert signed == {hashlib.sha256(content[: 8 * MiB]).hexdigest(),
+                      hashlib.sha256(content[8 * MiB :]).hexdigest()}  # fmt: skip
 
 
 @pytest.mark.parametrize("way", ["over the limit", "client gone"])

@@ -11,7 +11,8 @@ file that fits one part (8 MiB) is read into memory, hashed, and written to its 
 one request; a larger one is spooled to a temporary file on the API's machine as it
 arrives, hashed on the way, and then sent to its key: in one request up to 100 MiB, in
 parts above that, several at once, as boto3's own transfers send them. A file sent in
-one request is checked by the store against its SHA-256 (``ChecksumSHA256``). Either way
+one request is checked by the store against its SHA-256 (``ChecksumSHA256``), and that
+signed header, not a second hash of the body, is what signs its bytes. Either way
 an object appears under its digest only whole, and it is written once: no temporary
 object in the bucket and no copy inside the store (which on S3 costs a request per 5 GiB
 and, on a small server such as MinIO or moto, reads and writes every byte again). A
@@ -81,6 +82,28 @@ def _store_errors() -> tuple[type[Exception], ...]:
 def _code(error: Exception) -> str:
     response = getattr(error, "response", None) or {}
     return str(response.get("Error", {}).get("Code", ""))
+
+
+def _checksum_signs_the_body(request: Any, **_: Any) -> None:
+    """A PUT that states the file's SHA-256 (``ChecksumSHA256``, which the store checks
+    the body against) is signed with that header instead of a second SHA-256 of its body.
+
+    botocore signs a request's body by hashing all of it again (on a plain-HTTP endpoint,
+    always): for a file whose SHA-256 was just computed to name it, that is the same
+    digest computed twice. The signature covers the x-amz-checksum-sha256 header, and the
+    store refuses a body that does not match it (BadDigest), so a body changed on the
+    way is refused as it would be by a signed payload; the request is otherwise signed
+    as before. A request without it (a part of a multipart upload, which carries only
+    botocore's CRC32) keeps its signed body.
+    """
+    if "x-amz-checksum-sha256" not in request.headers:
+        return
+    from botocore.config import Config
+
+    config = request.context.get("client_config") or Config()
+    request.context["client_config"] = config.merge(
+        Config(s3={**(config.s3 or {}), "payload_signing_enabled": False})
+    )
 
 
 class ObjectReader(io.RawIOBase):
@@ -205,6 +228,7 @@ class ObjectFileStore:
                     signature_version="s3v4",  # signed URLs that say how long they last
                 ),
             )
+        client.meta.events.register("before-sign.s3.PutObject", _checksum_signs_the_body)
         self.client: S3Client = client
 
     def url(self) -> str:
