@@ -260,9 +260,7 @@ def save_answer(session: Session, call: IdempotentCall, answer: StoredAnswer) ->
     session's committed write (``save_answer_with_write``) is not even asked, so the
     commit afterwards has nothing to send.
     """
-    answered: set[tuple[str, str]] | None = session.info.get(_ANSWERED_WITH_WRITE)
-    if answered and (call.credential_id, call.key) in answered:
-        answered.discard((call.credential_id, call.key))
+    if answered_with_write(session, call):
         return True
     result = session.execute(
         _SAVE_ANSWER,
@@ -282,6 +280,17 @@ _ANSWERED_WITH_WRITE = "coprod_answered_with_write"
 """Session info: the claims (credential, key) whose answer the open transaction saved."""
 
 
+def answered_with_write(session: Session, call: IdempotentCall) -> bool:
+    """Whether the session's committed write saved ``call``'s answer with it
+    (``save_answer_with_write``); asked once, after the commit, it then forgets it, so
+    that the request has nothing more to save, and nothing to commit."""
+    answered: set[tuple[str, str]] | None = session.info.get(_ANSWERED_WITH_WRITE)
+    if answered and (call.credential_id, call.key) in answered:
+        answered.discard((call.credential_id, call.key))
+        return True
+    return False
+
+
 def save_answer_with_write(session: Session, call: IdempotentCall, answer: StoredAnswer) -> bool:
     """Save the answer on the claim this request holds in its open transaction, just
     before the write commits; whether there was a claim waiting for it.
@@ -293,14 +302,20 @@ def save_answer_with_write(session: Session, call: IdempotentCall, answer: Store
     """
     if not save_answer(session, call, answer):
         return False
-    if not sa.event.contains(session, "after_rollback", _forget_answers):
-        sa.event.listen(session, "after_rollback", _forget_answers)
+    _forget_answers_on_rollback()
     session.info.setdefault(_ANSWERED_WITH_WRITE, set()).add((call.credential_id, call.key))
     return True
 
 
 def _forget_answers(session: Session) -> None:
     session.info.pop(_ANSWERED_WITH_WRITE, None)
+
+
+def _forget_answers_on_rollback() -> None:
+    """Listen, once for every session, for the rollbacks that forget the answers saved
+    with a write: listening on each request's own session cost more than the save."""
+    if not sa.event.contains(Session, "after_rollback", _forget_answers):
+        sa.event.listen(Session, "after_rollback", _forget_answers)
 
 
 def keep_answer(
