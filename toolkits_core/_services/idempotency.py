@@ -126,10 +126,9 @@ class IdempotencyKeyReusedError(ServiceError):
         )
 
 
-def _insert(session: Session) -> Any:
+def _insert(dialect: str) -> Any:
     """An INSERT of an idempotent request that does nothing if the key is taken (built
     once per dialect: every request with a key runs it)."""
-    dialect = session.get_bind().dialect.name
     found = _INSERTS.get(dialect)
     if found is not None:
         return found
@@ -209,15 +208,18 @@ def claim_key(
     ``IdempotencyKeyReusedError`` when the key was used with a different request.
     """
     now = now or utc_now()
+    # On the session's connection: these are Core statements, which the session's own
+    # execute would only hand to it, at a cost each request with a key would pay.
+    connection = session.connection()
     for _attempt in range(_ATTEMPTS):
-        inserted = session.execute(
-            _insert(session),
+        inserted = connection.execute(
+            _insert(connection.dialect.name),
             _values(call, now, lifetime),
             execution_options=_COUNTED,
         )
         if _rowcount(inserted):
             return KeyClaim(KeyState.CLAIMED, None, now)
-        found = session.execute(sa.select(_TABLE).where(_this(call))).one_or_none()
+        found = connection.execute(sa.select(_TABLE).where(_this(call))).one_or_none()
         if found is None:
             continue  # it went (pruned, or its claim rolled back) since: claim it again
         if found.expires_at <= now:  # never used once expired
@@ -262,7 +264,7 @@ def save_answer(session: Session, call: IdempotentCall, answer: StoredAnswer) ->
     """
     if answered_with_write(session, call):
         return True
-    result = session.execute(
+    result = session.connection().execute(
         _SAVE_ANSWER,
         {
             "this_credential": call.credential_id,
@@ -337,7 +339,8 @@ def keep_answer(
         "headers": dict(answer.headers),
         "body": answer.body,
     }
-    inserted = session.execute(_insert(session).values(**values), execution_options=_COUNTED)
+    dialect = session.get_bind().dialect.name
+    inserted = session.execute(_insert(dialect).values(**values), execution_options=_COUNTED)
     return _rowcount(inserted) == 1
 
 

@@ -181,6 +181,66 @@ def record_bulk_change(
     )
 
 
+def insert_new(session: Session, record: Any) -> None:
+    """Insert a new record in one INSERT, and hold it in the session as a flush would
+    have left it (persistent, with its defaults), its ``created`` event recorded.
+
+    For the hot creations: the unit of work a flush runs for one new row cost more than
+    the rest of its request's Python. Every column is given, with the model's Python
+    default where the record has no value (one moment for ``created_at`` and
+    ``updated_at``), so that nothing is left to load again. A record the audit log does
+    not know, or one already in the session, is flushed as before.
+    """
+    state = sa.inspect(record)
+    if type(record) not in RECORD_TYPES or not state.transient:
+        session.add(record)
+        session.flush()
+        return
+    session.flush()  # what the session holds goes first, as one flush would order it
+    mapper = state.mapper
+    now = utc_now()
+    values: dict[str, Any] = {}
+    held = record.__dict__
+    for attribute in mapper.column_attrs:
+        [column] = attribute.columns
+        if attribute.key in held:
+            value = held[attribute.key]
+        elif column.key in _NOW_COLUMNS:
+            value = now
+        else:
+            value = _default(column)
+        if attribute.key not in held:
+            setattr(record, attribute.key, value)
+        values[column.key] = value
+    session.connection().execute(_inserts(mapper.local_table), values)
+    sa.orm.make_transient_to_detached(record)
+    session.add(record)
+    record_events(session, [_event(AuditAction.CREATED, record)])
+
+
+_NOW_COLUMNS = frozenset({"created_at", "updated_at"})
+_INSERTS: dict[sa.Table, sa.Insert] = {}
+
+
+def _inserts(table: Any) -> sa.Insert:
+    found = _INSERTS.get(table)
+    if found is None:
+        found = _INSERTS[table] = sa.insert(table)
+    return found
+
+
+def _default(column: Any) -> Any:
+    """A column's Python default, as an INSERT without the column would have taken it."""
+    default = column.default
+    if default is None:
+        return None
+    if default.is_scalar:
+        return default.arg
+    if default.is_callable:
+        return default.arg(None)
+    raise TypeError(f"{column} has a default only the database knows: flush it instead")
+
+
 def _event(action: AuditAction, record: Any, fields: Iterable[str] = ()) -> Event:
     organisation_id = record.id if isinstance(record, Organisation) else record.organisation_id
     fields = tuple(fields)
