@@ -52,6 +52,7 @@ from toolkits_core.service import (
     ServiceError,
     StoredAnswer,
     Workspace,
+    answered_with_write,
     claim_key,
     keep_answer,
     mark_committing,
@@ -109,6 +110,7 @@ def read_lifetime(config: Mapping[str, Any]) -> dt.timedelta:
 
 def install(app: Flask, lifetime: dt.timedelta) -> None:
     app.extensions[EXTENSION] = lifetime
+    _follow_claims()
 
 
 def _lifetime() -> dt.timedelta:
@@ -277,7 +279,7 @@ def claim_idempotency_key() -> Response | None:
         raise
     if found.state is KeyState.CLAIMED:
         held = _Held(call, found.committed_at or dt.datetime.now(dt.UTC))
-        _follow(session, held)
+        session.info[_FOLLOWED] = held
         setattr(g, _HELD, held)
         return None
     session.rollback()  # nothing of this request is to be written: free the write lock
@@ -287,24 +289,41 @@ def claim_idempotency_key() -> Response | None:
     return _refusal(found.state, found.committed_at, caller.key_id, found.answer)
 
 
-def _follow(session: Session, held: _Held) -> None:
-    """Follow the claim through the request's transaction: note on it when it commits (so
-    that a retry can tell a slow save from a lost one), and whether it committed."""
+_FOLLOWED = "coprod_idempotency_claim"
+"""Session info: the claim the session's open transaction holds (``_Held``)."""
 
-    def before_commit(committing: Session) -> None:
-        if held.pending:
-            mark_committing(committing, held.call, held.claimed_at)
 
-    def after_commit(_session: Session) -> None:
-        if held.pending:
-            held.pending, held.committed = False, True
+def _follow_claims() -> None:
+    """Follow each request's claim through its transaction: note on it when it commits
+    (so that a retry can tell a slow save from a lost one), and whether it committed.
 
-    def after_rollback(_session: Session) -> None:
+    Listened for once, on every session, and found in the session's info: listening on
+    each request's own session cost more than the rest of the claim."""
+    for name, listener in (
+        ("before_commit", _before_commit),
+        ("after_commit", _after_commit),
+        ("after_rollback", _after_rollback),
+    ):
+        if not sa.event.contains(Session, name, listener):
+            sa.event.listen(Session, name, listener)
+
+
+def _before_commit(session: Session) -> None:
+    held: _Held | None = session.info.get(_FOLLOWED)
+    if held is not None and held.pending:
+        mark_committing(session, held.call, held.claimed_at)
+
+
+def _after_commit(session: Session) -> None:
+    held: _Held | None = session.info.get(_FOLLOWED)
+    if held is not None and held.pending:
+        held.pending, held.committed = False, True
+
+
+def _after_rollback(session: Session) -> None:
+    held: _Held | None = session.info.get(_FOLLOWED)
+    if held is not None:
         held.pending = False
-
-    sa.event.listen(session, "before_commit", before_commit)
-    sa.event.listen(session, "after_commit", after_commit)
-    sa.event.listen(session, "after_rollback", after_rollback)
 
 
 def _replay(answer: StoredAnswer) -> Response:
@@ -427,6 +446,8 @@ def keep_answer_for_retries(response: Response) -> Response:
     session = request_session()
     try:
         if held.committed:
+            if answered_with_write(session, held.call):
+                return response  # kept with the write: nothing to save, nothing to commit
             if response.status_code >= 500:
                 logger.warning(
                     "%s %s committed, then failed (%s): its key's answer is not kept, so a "

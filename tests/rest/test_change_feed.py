@@ -289,3 +289,40 @@ def test_evidence_of_an_initiative_deleted_since_is_still_told(api, star):
     told = [item for item in items if item["record_id"] == note.json["id"]]
     assert told[0]["type"] == "evidence.created"
     assert told[0]["record"]["expects_file"] is False
+
+
+def test_new_evidence_is_one_record_to_its_answer_a_get_the_feed_and_its_next_change(api, star):
+    """Evidence is created in one INSERT and held as a flush would hold it: its answer, a
+    GET, its event and its next change all see the same record, made and not changed."""
+    _, start = everything(api)
+    made = api.post(
+        f"initiatives/{star['id']}/evidence",
+        json={"evidence_type": "session-notes", "payload": {"text": "Met at the café"},
+              "external_ref": "crm-n-9"},
+    )  # fmt: skip
+    assert made.status_code == 201, made.json
+    record = {key: value for key, value in made.json.items() if key != "advice"}
+    assert record["version"] == 1
+    assert record["created_at"] == record["updated_at"]
+    assert record["file"] is None
+    assert record["erased_at"] is None
+    shown = api.get(f"evidence/{record['id']}")
+    assert shown.json == record
+    assert shown.headers["ETag"] == made.headers["ETag"]
+    [event] = [i for i in everything(api, start)[0] if i["record_id"] == record["id"]]
+    assert event["type"] == "evidence.created"
+    assert event["record"] == record
+    assert event["version"] == 1
+    changed = api.patch(
+        f"evidence/{record['id']}",
+        json={"payload": {"text": "Met at the library"}},
+        headers={"If-Match": made.headers["ETag"]},
+    )
+    assert changed.status_code == 200, changed.json
+    assert changed.json["version"] == 2
+    stale = api.patch(
+        f"evidence/{record['id']}",
+        json={"payload": {"text": "Met at the park"}},
+        headers={"If-Match": made.headers["ETag"]},
+    )
+    assert stale.status_code == 412, stale.json

@@ -58,6 +58,7 @@ from toolkits_core._services.privacy import consent_not_withdrawn, refuse_if_era
 from toolkits_core._services.record_search import matching_text
 from toolkits_core._services.views import initiative_view, pinned_toolkit
 from toolkits_core._services.workspace import Workspace, check_if_match, matching
+from toolkits_core._store.audit import insert_new
 from toolkits_core._store.models import (
     Activity,
     Evidence,
@@ -507,7 +508,9 @@ def _store(ws: Workspace, record: Evidence, proposal: _Proposal) -> None:
         if getattr(record, name) != value:
             setattr(record, name, value)
             changed = True
-    if changed or new:
+    if new:
+        insert_new(ws.session, record)
+    elif changed:
         ws.session.add(record)
         ws.session.flush()
     if people_changed:

@@ -126,10 +126,9 @@ class IdempotencyKeyReusedError(ServiceError):
         )
 
 
-def _insert(session: Session) -> Any:
+def _insert(dialect: str) -> Any:
     """An INSERT of an idempotent request that does nothing if the key is taken (built
     once per dialect: every request with a key runs it)."""
-    dialect = session.get_bind().dialect.name
     found = _INSERTS.get(dialect)
     if found is not None:
         return found
@@ -209,15 +208,18 @@ def claim_key(
     ``IdempotencyKeyReusedError`` when the key was used with a different request.
     """
     now = now or utc_now()
+    # On the session's connection: these are Core statements, which the session's own
+    # execute would only hand to it, at a cost each request with a key would pay.
+    connection = session.connection()
     for _attempt in range(_ATTEMPTS):
-        inserted = session.execute(
-            _insert(session),
+        inserted = connection.execute(
+            _insert(connection.dialect.name),
             _values(call, now, lifetime),
             execution_options=_COUNTED,
         )
         if _rowcount(inserted):
             return KeyClaim(KeyState.CLAIMED, None, now)
-        found = session.execute(sa.select(_TABLE).where(_this(call))).one_or_none()
+        found = connection.execute(sa.select(_TABLE).where(_this(call))).one_or_none()
         if found is None:
             continue  # it went (pruned, or its claim rolled back) since: claim it again
         if found.expires_at <= now:  # never used once expired
@@ -260,11 +262,9 @@ def save_answer(session: Session, call: IdempotentCall, answer: StoredAnswer) ->
     session's committed write (``save_answer_with_write``) is not even asked, so the
     commit afterwards has nothing to send.
     """
-    answered: set[tuple[str, str]] | None = session.info.get(_ANSWERED_WITH_WRITE)
-    if answered and (call.credential_id, call.key) in answered:
-        answered.discard((call.credential_id, call.key))
+    if answered_with_write(session, call):
         return True
-    result = session.execute(
+    result = session.connection().execute(
         _SAVE_ANSWER,
         {
             "this_credential": call.credential_id,
@@ -282,6 +282,17 @@ _ANSWERED_WITH_WRITE = "coprod_answered_with_write"
 """Session info: the claims (credential, key) whose answer the open transaction saved."""
 
 
+def answered_with_write(session: Session, call: IdempotentCall) -> bool:
+    """Whether the session's committed write saved ``call``'s answer with it
+    (``save_answer_with_write``); asked once, after the commit, it then forgets it, so
+    that the request has nothing more to save, and nothing to commit."""
+    answered: set[tuple[str, str]] | None = session.info.get(_ANSWERED_WITH_WRITE)
+    if answered and (call.credential_id, call.key) in answered:
+        answered.discard((call.credential_id, call.key))
+        return True
+    return False
+
+
 def save_answer_with_write(session: Session, call: IdempotentCall, answer: StoredAnswer) -> bool:
     """Save the answer on the claim this request holds in its open transaction, just
     before the write commits; whether there was a claim waiting for it.
@@ -293,14 +304,20 @@ def save_answer_with_write(session: Session, call: IdempotentCall, answer: Store
     """
     if not save_answer(session, call, answer):
         return False
-    if not sa.event.contains(session, "after_rollback", _forget_answers):
-        sa.event.listen(session, "after_rollback", _forget_answers)
+    _forget_answers_on_rollback()
     session.info.setdefault(_ANSWERED_WITH_WRITE, set()).add((call.credential_id, call.key))
     return True
 
 
 def _forget_answers(session: Session) -> None:
     session.info.pop(_ANSWERED_WITH_WRITE, None)
+
+
+def _forget_answers_on_rollback() -> None:
+    """Listen, once for every session, for the rollbacks that forget the answers saved
+    with a write: listening on each request's own session cost more than the save."""
+    if not sa.event.contains(Session, "after_rollback", _forget_answers):
+        sa.event.listen(Session, "after_rollback", _forget_answers)
 
 
 def keep_answer(
@@ -322,7 +339,8 @@ def keep_answer(
         "headers": dict(answer.headers),
         "body": answer.body,
     }
-    inserted = session.execute(_insert(session).values(**values), execution_options=_COUNTED)
+    dialect = session.get_bind().dialect.name
+    inserted = session.execute(_insert(dialect).values(**values), execution_options=_COUNTED)
     return _rowcount(inserted) == 1
 
 
