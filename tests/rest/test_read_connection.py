@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+from collections import namedtuple
 from collections.abc import Iterator
 
 import pytest
@@ -18,7 +19,8 @@ import sqlalchemy as sa
 
 from api.auth import identify_caller
 from api.context import close_workspace, reading_connection, request_session, services
-from toolkits_core._services import driver_reads
+from toolkits_core._services import driver_reads, pagination
+from toolkits_core.service import Initiative, Workspace, list_initiatives
 
 STAR = "coproduction-star"
 
@@ -156,3 +158,27 @@ def test_a_session_bound_to_a_borrowed_connection_commits_what_it_writes(org, ap
         session.commit()
         close_workspace()
     assert reader.get(f"initiatives/{initiative}").json["title"] == "Changed"
+
+
+def test_a_page_read_whose_columns_come_back_under_other_names_is_read_by_position(
+    org, app, monkeypatch
+):
+    """Should a SELECT of an entity ever name its columns otherwise than its record's
+    fields, the page is read again with the columns selected one by one: each record
+    still holds its own values, in their places."""
+    initiative = new_initiative(org.api)
+    listed = [item["id"] for item in org.with_scope("read").get("initiatives").json["items"]]
+    mapper = sa.inspect(Initiative)
+    fields = pagination._record_type(mapper)._fields
+    renamed = namedtuple("InitiativeRecord", [f"{name}_" for name in fields])  # type: ignore[misc]
+    renamed.id = property(lambda record: record.id_)  # for the page's cursor
+    monkeypatch.setitem(pagination._record_types, mapper, renamed)
+    with app.test_request_context():
+        reading_connection()
+        ws = Workspace(request_session(), org.id, services(app).host, services(app).files)
+        try:
+            page = list_initiatives(ws, limit=10)
+        finally:
+            close_workspace()
+    assert [record.id_ for record in page.items] == listed
+    assert initiative in listed
