@@ -26,9 +26,11 @@ import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from flask import current_app, g, request
+from sqlalchemy.orm import Session
 
-from api.context import request_session
+from api.context import reading_connection, request_session
 from toolkits_core.service import (
     BUNDLES,
     SCOPE_DESCRIPTIONS,
@@ -141,11 +143,13 @@ def identify_caller() -> None:
     scope = _scope_of(current_app.view_functions[endpoint], asked.path)
     if scope is None:
         return  # not an operation: the API document and its viewer
-    reads = scope in _READ_ONLY_SCOPES and asked.method in READ_METHODS
-    session = request_session(read_only=reads)
-    caller = authenticate(session, _bearer_token())
+    if scope in _READ_ONLY_SCOPES and asked.method in READ_METHODS:
+        on: sa.Connection | Session = reading_connection()  # no session until the view
+    else:
+        on = request_session()
+    caller = authenticate(on, _bearer_token())
     if caller.use_recorded:
-        session.commit()  # on its own, so that it holds whatever the operation does
+        on.commit()  # on its own, so that it holds whatever the operation does
     held = g._get_current_object()
     held.caller = caller
     held.required_scope = scope

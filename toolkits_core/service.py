@@ -193,6 +193,7 @@ from toolkits_core._services.pagination import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     Page,
+    read_on,
     read_records_only,
 )
 from toolkits_core._services.participants import (
@@ -510,6 +511,7 @@ __all__ = [
     "publish_case_study",
     "publishable",
     "published_content",
+    "read_on",
     "read_records_only",
     "record_delivery",
     "refuse",

@@ -26,6 +26,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from toolkits_core._services.driver_reads import instrumented, run_first
 from toolkits_core._services.errors import (
     AuthenticationError,
     Invalid,
@@ -268,13 +269,15 @@ def _refused() -> AuthenticationError:
     )
 
 
-def authenticate(session: Session, token: str | None) -> Caller:
+def authenticate(session: Session | sa.Connection, token: str | None) -> Caller:
     """The caller a bearer token stands for; ``AuthenticationError`` if it stands for none.
 
     Every failure gives the same answer, so a caller cannot tell a wrong secret from an
     unknown key id. The key's row is read on every request, so a revoked or expired key
     is refused at once, by every worker. ``last_used_at`` is written at most every
-    ``KEY_USE_INTERVAL``, in ``session``, and the caller says so (``use_recorded``).
+    ``KEY_USE_INTERVAL``, in ``session`` (a session, or a Core connection: a request that
+    only reads borrows one instead of a session), and the caller says so
+    (``use_recorded``): commit it.
     """
     if not token:
         raise AuthenticationError(
@@ -286,9 +289,9 @@ def authenticate(session: Session, token: str | None) -> Caller:
     key_id, _, secret = body.partition(".")
     if body == token or not key_id or not secret or len(token) > 200:
         raise _refused()
+    connection = session if isinstance(session, sa.Connection) else session.connection()
     if key_id.startswith(CLIENT_ID_PREFIX):
-        return _bearer_of_client(session, key_id, secret)
-    connection = session.connection()
+        return _bearer_of_client(connection, key_id, secret)
     key = _key_row(connection, key_id)
     if key is None or not hmac.compare_digest(key[1], _digest(secret)):
         raise _refused()
@@ -348,69 +351,33 @@ def _compiled(dialect: sa.Dialect) -> _DriverStatement:
     return found
 
 
-def _instrumented(connection: sa.Connection) -> bool:
-    """Whether anything listens to the statements run on ``connection`` (a tracer, a test
-    counting statements): then the key lookup goes through SQLAlchemy, which tells them."""
-    events = connection.dispatch
-    return bool(events.before_cursor_execute or events.after_cursor_execute)
+_instrumented = instrumented
 
 
 def _key_row(connection: sa.Connection, key_id: str) -> tuple[Any, ...] | None:
     """The key's row (``_KEY_LOOKUP``'s columns, converted as SQLAlchemy converts them), or
-    ``None``; read in the session's own transaction, so a revoked key is refused at once.
+    ``None``; read in the connection's own transaction, so a revoked key is refused at once.
 
-    Every request runs it, and SQLAlchemy's execution (its context, its result, its
-    events) costs twice the statement itself: so, unless something listens to the
-    engine's statements, it is run on the driver's cursor of the same connection, with
-    the statement compiled once per dialect. A driver's error is raised as SQLAlchemy
-    would raise it (so a database that is gone is still answered 503), and a lost
-    connection is invalidated, as SQLAlchemy would.
+    Every request runs it: so, unless something listens to the engine's statements, it
+    is run on the driver's cursor of the same connection (``driver_reads``), with the
+    statement compiled once per dialect.
     """
     if _instrumented(connection):
         found = connection.execute(_KEY_LOOKUP, {"key_id": key_id}).one_or_none()
         return None if found is None else tuple(found)
-    dialect = connection.dialect
-    statement = _compiled(dialect)
-    parameters = statement.parameters(key_id)
-    driver = connection.connection
-    try:
-        cursor = driver.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.execute(statement.sql, parameters)
-            row = cursor.fetchone()
-        finally:
-            cursor.close()
-    except dialect.loaded_dbapi.Error as error:
-        lost = dialect.is_disconnect(error, driver.dbapi_connection, None)
-        if lost:
-            connection.invalidate(error)
-        raise sa.exc.DBAPIError.instance(
-            statement.sql,
-            parameters,
-            error,
-            dialect.loaded_dbapi.Error,
-            connection_invalidated=lost,
-            dialect=dialect,
-        ) from error
-    if row is None:
-        return None
-    return tuple(
-        value if convert is None else convert(value)
-        for value, convert in zip(row, statement.converters, strict=True)
-    )
+    statement = _compiled(connection.dialect)
+    return run_first(connection, statement.sql, statement.parameters(key_id), statement.converters)
 
 
-def _bearer_of_client(session: Session, client_id: str, secret: str) -> Caller:
+def _bearer_of_client(connection: sa.Connection, client_id: str, secret: str) -> Caller:
     """The caller an OAuth2 client's token stands for: its client, with the token's scopes.
 
     Unknown, expired and revoked-client tokens get the same refusal as a bad key, said in
     RFC 6750's words by the HTTP layer (``invalid_token``).
     """
-    found = (
-        session.connection()
-        .execute(_TOKEN_LOOKUP, {"digest": _digest(secret), "client_id": client_id})
-        .one_or_none()
-    )
+    found = connection.execute(
+        _TOKEN_LOOKUP, {"digest": _digest(secret), "client_id": client_id}
+    ).one_or_none()
     if found is None or found.revoked_at is not None or found.expires_at <= utc_now():
         raise _refused()
     return Caller(found.organisation_id, client_id, frozenset(Scope(n) for n in found.scopes))

@@ -149,9 +149,13 @@ class Database:
         finally:
             session.close()
 
-    def new_session(self) -> Session:
-        """A session the caller commits and closes (the HTTP API keeps one per request)."""
-        return self._sessions()
+    def new_session(self, bind: sa.Connection | None = None) -> Session:
+        """A session the caller commits and closes (the HTTP API keeps one per request);
+        ``bind``: on that connection, not one of its own from the pool, and in charge of
+        its transaction (committing the session commits it, as for a session of its own)."""
+        if bind is None:
+            return self._sessions()
+        return self._sessions(bind=bind, join_transaction_mode="control_fully")
 
     # The schema ------------------------------------------------------------------
 

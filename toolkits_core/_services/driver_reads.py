@@ -1,0 +1,117 @@
+"""SELECTs every request makes, run on the driver's cursor of a SQLAlchemy connection.
+
+SQLAlchemy's execution (its context, its result, its events) costs about twice a short
+indexed SELECT itself. A statement that every request runs (the key lookup, a record
+shown by id) is compiled once per dialect here and run on the DBAPI cursor of the same
+connection, so in the same transaction, with the values converted as SQLAlchemy's own
+column types convert them. Whenever something listens to the connection's statements (a
+tracer, a test counting them), it goes through SQLAlchemy instead, which tells them. A
+driver's error is raised as SQLAlchemy would raise it (so a database that is gone is
+still answered 503), and a lost connection is invalidated, as SQLAlchemy would.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+Converter = Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class DriverStatement:
+    """A SELECT compiled for one dialect: its SQL, the order of its parameters (for a
+    driver that takes them by position), and the converters of its columns."""
+
+    sql: str
+    positions: tuple[str, ...] | None
+    converters: tuple[Converter, ...]
+
+    def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...] | Mapping[str, Any]:
+        if self.positions is None:
+            return values
+        return tuple(values[name] for name in self.positions)
+
+
+_COMPILED: weakref.WeakKeyDictionary[sa.Dialect, dict[int, tuple[sa.Select[Any], DriverStatement]]]
+_COMPILED = weakref.WeakKeyDictionary()
+
+
+def compiled(statement: sa.Select[Any], dialect: sa.Dialect) -> DriverStatement | None:
+    """``statement`` compiled for ``dialect`` (once: keep the statement to reuse it), or
+    None if its parameters need converting on the way in (then SQLAlchemy runs it)."""
+    known = _COMPILED.setdefault(dialect, {})
+    found = known.get(id(statement))
+    if found is not None and found[0] is statement:
+        return found[1]
+    done = statement.compile(dialect=dialect)
+    if done._bind_processors:  # parameters SQLAlchemy would convert on the way in
+        return None
+    driver = DriverStatement(
+        str(done),
+        tuple(done.positiontup or ()) if done.positional else None,
+        tuple(
+            column.type.dialect_impl(dialect).result_processor(dialect, None)
+            for column in statement.selected_columns
+        ),
+    )
+    known[id(statement)] = (statement, driver)
+    return driver
+
+
+def instrumented(connection: sa.Connection) -> bool:
+    """Whether anything listens to the statements run on ``connection``."""
+    events = connection.dispatch
+    return bool(events.before_cursor_execute or events.after_cursor_execute)
+
+
+def first_row(
+    connection: sa.Connection, statement: sa.Select[Any], values: Mapping[str, Any]
+) -> tuple[Any, ...] | None:
+    """The first row ``statement`` reads with ``values``, converted as SQLAlchemy converts
+    it, or None: on the driver's cursor unless something listens (see the module)."""
+    driver = None if instrumented(connection) else compiled(statement, connection.dialect)
+    if driver is None:
+        found = connection.execute(statement, values).first()
+        return None if found is None else tuple(found)
+    return run_first(connection, driver.sql, driver.parameters(values), driver.converters)
+
+
+def run_first(
+    connection: sa.Connection,
+    sql: str,
+    parameters: Any,
+    converters: tuple[Converter, ...],
+) -> tuple[Any, ...] | None:
+    """Run ``sql`` on the driver's cursor of ``connection``: its first row, converted."""
+    dialect = connection.dialect
+    driver = connection.connection
+    try:
+        cursor = driver.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(sql, parameters)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+    except dialect.loaded_dbapi.Error as error:
+        lost = dialect.is_disconnect(error, driver.dbapi_connection, None)
+        if lost:
+            connection.invalidate(error)
+        raise sa.exc.DBAPIError.instance(
+            sql,
+            parameters,
+            error,
+            dialect.loaded_dbapi.Error,
+            connection_invalidated=lost,
+            dialect=dialect,
+        ) from error
+    if row is None:
+        return None
+    return tuple(
+        value if convert is None else convert(value)
+        for value, convert in zip(row, converters, strict=True)
+    )
