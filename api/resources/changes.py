@@ -168,12 +168,16 @@ def remember_shown_toolkits(ws: Workspace, changes: Iterable[Change]) -> None:
     remember_toolkits(ws, shown)
 
 
+_DUMPS = {record_type: compiled(schema) for record_type, schema in RECORD_SCHEMAS.items()}
+"""Each record type's dump, found once rather than for every event of every page."""
+
+
 def event_document(change: Change) -> dict[str, Any]:
     """An event as the feed shows it: also the body of its webhook deliveries."""
     record = None
     if change.record is not None:
         shown = revived(change.record_type, change.record)
-        record = compiled(RECORD_SCHEMAS[change.record_type])(shown)
+        record = _DUMPS[change.record_type](shown)
     return {
         "id": change.id,
         "type": change.event_type,

@@ -261,6 +261,32 @@ def test_a_cursor_older_than_the_retention_is_410_saying_how_to_resync(api, star
     assert feed(api)["items"] == []
 
 
+def test_evidence_of_an_initiative_its_plugin_cannot_run_rests_on_its_file(api, star, database):
+    """Whether shown evidence expects a file comes from its initiative's pinned toolkit,
+    read for the whole page at once; an initiative pinned to a major version no loaded
+    plugin provides falls back on the file the evidence has, in the feed as in GET."""
+    photo = api.post(
+        f"initiatives/{star['id']}/evidence",
+        json={"evidence_type": "photo", "payload": {"caption": "The walk", "alt_text": "Boots"}},
+    )
+    assert photo.status_code == 201, photo.json
+
+    def told() -> dict:
+        items, _ = everything(api, record_type="evidence")
+        return next(item for item in items if item["record_id"] == photo.json["id"])
+
+    assert told()["record"]["expects_file"] is True
+    with database.engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE initiatives SET toolkit_version = '9.0.0' WHERE id = :id"),
+            {"id": star["id"]},
+        )
+    shown = api.get(f"evidence/{photo.json['id']}")
+    assert shown.status_code == 200, shown.json
+    assert shown.json["expects_file"] is False
+    assert told()["record"]["expects_file"] is False
+
+
 def test_a_refused_write_leaves_no_event_and_takes_no_position(api, star, database):
     with database.engine.connect() as connection:
         before = connection.execute(sa.text("SELECT position FROM change_clock")).scalar_one()

@@ -136,7 +136,7 @@ def list_changes(
         rows = connection.execute(_PAGE_AFTER, {**filters, "after": after})
     else:
         rows = connection.execute(_PAGE_FROM_OLDEST, {**filters, "oldest": oldest_kept})
-    items = [_change(row) for row in rows]
+    items = [_change(row) for row in rows.all()]  # one fetchall, not a fetchone a row
     if items:
         last = items[-1].position
     elif after is not None:

@@ -811,15 +811,30 @@ def remember_toolkits(ws: Workspace, initiative_ids: Iterable[str]) -> None:
     wanted = sorted(set(initiative_ids) - known.keys())
     if not wanted:
         return
-    found = ws.session.scalars(
-        sa.select(Initiative).where(
-            Initiative.organisation_id == ws.organisation_id, Initiative.id.in_(wanted)
-        )
+    # Only the columns the choice reads: loading whole initiatives as tracked ORM objects
+    # cost a fifth of a feed page.
+    found = ws.session.connection().execute(
+        _PINNED_TO, {"organisation_id": ws.organisation_id, "ids": wanted}
     )
-    for initiative in found:
-        _remember_toolkit(ws, initiative)
+    for initiative_id, toolkit_key, toolkit_version in found:
+        try:
+            known[initiative_id] = pinned_toolkit(ws, _PinnedTo(toolkit_key, toolkit_version))
+        except ConflictError:
+            known[initiative_id] = None
     for missing in set(wanted) - known.keys():
         known[missing] = None
+
+
+@dataclass(frozen=True, slots=True)
+class _PinnedTo:
+    toolkit_key: str
+    toolkit_version: str
+
+
+_PINNED_TO = sa.select(Initiative.id, Initiative.toolkit_key, Initiative.toolkit_version).where(
+    Initiative.organisation_id == sa.bindparam("organisation_id"),
+    Initiative.id.in_(sa.bindparam("ids", expanding=True)),
+)
 
 
 def expects_file(ws: Workspace, evidence: Evidence) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -39,7 +39,17 @@ from toolkits_core._views import (
 from toolkits_core._vocabulary import Toolkit
 
 
-def pinned_toolkit(ws: Workspace, initiative: Initiative) -> Toolkit:
+class PinnedTo(Protocol):
+    """What choosing an initiative's toolkit reads of it: a stored initiative or a row."""
+
+    @property
+    def toolkit_key(self) -> str: ...
+
+    @property
+    def toolkit_version(self) -> str: ...
+
+
+def pinned_toolkit(ws: Workspace, initiative: PinnedTo) -> Toolkit:
     """The installed definition of the initiative's toolkit, if it can still run it.
 
     An initiative is pinned to the toolkit version it started with. A newer minor or patch
