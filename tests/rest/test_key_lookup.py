@@ -15,6 +15,7 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
+from database_failures import assert_database_failure_answered
 
 from api.context import services
 from toolkits_core._services import access
@@ -119,9 +120,4 @@ def test_a_database_error_in_the_key_lookup_is_a_problem(org, database, broken_l
     """Over HTTP, the failed lookup is answered as any database failure is: a problem,
     never the driver's exception escaping (on SQLite an OperationalError, so 503)."""
     answer = org.api.get("initiatives")
-    assert answer.mimetype == "application/problem+json"
-    if database.is_sqlite:
-        assert answer.status_code == 503
-        assert answer.json["code"] == "database_unavailable"
-    else:  # PostgreSQL says an unknown table is a programming error: a 500
-        assert answer.status_code == 500
+    assert_database_failure_answered(answer, database)
