@@ -302,7 +302,7 @@ def _follow_claims() -> None:
     for name, listener in (
         ("before_commit", _before_commit),
         ("after_commit", _after_commit),
-        ("after_rollback", _after_rollback),
+        ("after_soft_rollback", _after_rollback),
     ):
         if not sa.event.contains(Session, name, listener):
             sa.event.listen(Session, name, listener)
@@ -320,9 +320,11 @@ def _after_commit(session: Session) -> None:
         held.pending, held.committed = False, True
 
 
-def _after_rollback(session: Session) -> None:
+def _after_rollback(session: Session, previous: Any) -> None:
+    """The claim's transaction rolled back: a savepoint inside it (an upsert that lost a
+    race for its reference) leaves it pending, to commit."""
     held: _Held | None = session.info.get(_FOLLOWED)
-    if held is not None:
+    if held is not None and not previous.nested:
         held.pending = False
 
 

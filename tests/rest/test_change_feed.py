@@ -352,3 +352,29 @@ def test_new_evidence_is_one_record_to_its_answer_a_get_the_feed_and_its_next_ch
         headers={"If-Match": made.headers["ETag"]},
     )
     assert stale.status_code == 412, stale.json
+
+
+def test_a_savepoint_rolled_back_drops_only_its_own_events(api, star, app, org, plugin_host):
+    """A write confined to a savepoint (an upsert that lost a race for its reference, on
+    PostgreSQL) forgets only the events of that savepoint: the transaction's earlier
+    changes still reach the feed when it commits."""
+    from api.context import services
+    from toolkits_core.service import Initiative, Workspace
+
+    _, start = everything(api)
+    ws = Workspace(services(app).database.new_session(), org.id, plugin_host, services(app).files)
+    try:
+        initiative = ws.session.get(Initiative, star["id"])
+        initiative.title = "Walks and talks"
+        ws.session.flush()  # its event waits for the commit
+        savepoint = ws.session.begin_nested()
+        initiative.summary = "never kept"
+        ws.session.flush()
+        savepoint.rollback()  # the savepoint's write is refused; the transaction goes on
+        ws.commit()
+    finally:
+        ws.session.close()
+    items, _ = everything(api, start)
+    assert [(i["type"], i["record_id"]) for i in items] == [("initiative.updated", star["id"])]
+    assert items[0]["record"]["title"] == "Walks and talks"
+    assert items[0]["record"]["summary"] != "never kept"

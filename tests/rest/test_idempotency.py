@@ -619,3 +619,27 @@ def test_a_replay_is_readable_from_an_allowed_origin(make_app, make_org):
 @pytest.fixture
 def world(org):
     return build_world(org)
+
+
+def test_a_savepoint_rolled_back_leaves_the_claim_to_commit(app, database):
+    """An upsert that loses a race for its reference rolls back only its savepoint; the
+    claim stays in the transaction, so its commit is still noted on it (a retry then
+    replays instead of hearing 409 and later 'lost')."""
+    from api import idempotency
+
+    call = idempotency.IdempotentCall(
+        organisation_id="org_x", credential_id="key_x", key="k", fingerprint="f",
+        method="PUT", path="/api/v1/initiatives/by-external-ref/crm-1",
+    )  # fmt: skip
+    session = database.new_session()
+    try:
+        session.connection()
+        held = idempotency._Held(call, dt.datetime.now(dt.UTC))
+        session.info[idempotency._FOLLOWED] = held
+        session.begin_nested().rollback()
+        assert held.pending, "a savepoint's rollback is not the claim's"
+        session.rollback()
+        assert not held.pending
+        assert not held.committed
+    finally:
+        session.close()

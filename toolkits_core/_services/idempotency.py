@@ -309,15 +309,16 @@ def save_answer_with_write(session: Session, call: IdempotentCall, answer: Store
     return True
 
 
-def _forget_answers(session: Session) -> None:
-    session.info.pop(_ANSWERED_WITH_WRITE, None)
+def _forget_answers(session: Session, previous: Any) -> None:
+    if not previous.nested:  # a savepoint rolled back leaves the write to commit
+        session.info.pop(_ANSWERED_WITH_WRITE, None)
 
 
 def _forget_answers_on_rollback() -> None:
     """Listen, once for every session, for the rollbacks that forget the answers saved
     with a write: listening on each request's own session cost more than the save."""
-    if not sa.event.contains(Session, "after_rollback", _forget_answers):
-        sa.event.listen(Session, "after_rollback", _forget_answers)
+    if not sa.event.contains(Session, "after_soft_rollback", _forget_answers):
+        sa.event.listen(Session, "after_soft_rollback", _forget_answers)
 
 
 def keep_answer(

@@ -189,10 +189,12 @@ def insert_new(session: Session, record: Any) -> None:
     the rest of its request's Python. Every column is given, with the model's Python
     default where the record has no value (one moment for ``created_at`` and
     ``updated_at``), so that nothing is left to load again. A record the audit log does
-    not know, or one already in the session, is flushed as before.
+    not know, or one already in the session, is flushed as before; so is one written
+    inside a savepoint (an upsert's create), since a savepoint rolled back drops what a
+    flush added to the session, and would leave a record inserted here behind.
     """
     state = sa.inspect(record)
-    if type(record) not in RECORD_TYPES or not state.transient:
+    if type(record) not in RECORD_TYPES or not state.transient or session.in_nested_transaction():
         session.add(record)
         session.flush()
         return
@@ -438,13 +440,31 @@ def install(sessions: Any) -> None:
     """Log the writes of every session the factory ``sessions`` makes."""
     sa.event.listen(sessions, "after_flush", _after_flush)
     sa.event.listen(sessions, "before_commit", _write_at_commit)
-    sa.event.listen(sessions, "after_rollback", _forget_pending)
-    sa.event.listen(sessions, "after_soft_rollback", _forget_pending_soft)
+    sa.event.listen(sessions, "after_transaction_create", _mark_savepoint)
+    sa.event.listen(sessions, "after_soft_rollback", _forget_pending)
 
 
-def _forget_pending(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+_MARKS = "coprod_pending_marks"
+"""Session info: how many events were pending when each open savepoint began."""
 
 
-def _forget_pending_soft(session: Session, _previous: Any) -> None:
-    session.info.pop(_PENDING, None)
+def _mark_savepoint(session: Session, transaction: Any) -> None:
+    if transaction.nested:
+        marks: dict[int, int] = session.info.setdefault(_MARKS, {})
+        marks[id(transaction)] = len(session.info.get(_PENDING, ()))
+
+
+def _forget_pending(session: Session, previous: Any) -> None:
+    """Forget the events a rollback undid, and only those: a savepoint rolled back (an
+    upsert that lost a race for its reference) takes its own events with it, and the
+    transaction's earlier changes keep theirs for the commit; any other rollback takes
+    them all. (SQLAlchemy tells of every rollback here, savepoints included.)"""
+    marks: dict[int, int] = session.info.get(_MARKS, {})
+    mark = marks.pop(id(previous), None) if previous.nested else None
+    if mark is None:
+        session.info.pop(_PENDING, None)
+        session.info.pop(_MARKS, None)
+        return
+    pending: list[_Pending] | None = session.info.get(_PENDING)
+    if pending is not None:
+        del pending[mark:]
