@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from database_failures import assert_database_failure_answered
 
 from api.context import services
-from toolkits_core._services import access
+from toolkits_core._services import access, driver_reads
 from toolkits_core.service import ApiKey, authenticate
 
 
@@ -38,7 +38,7 @@ def test_the_driver_reads_the_key_row_as_sqlalchemy_reads_it(org, database):
         key.last_used_at = moment - dt.timedelta(days=2)
         key.scopes = ["records:read", "admin"]
     with database.engine.connect() as connection:
-        assert not access._instrumented(connection)
+        assert not driver_reads.instrumented(connection)
         by_driver = access._key_row(connection, key_id)
         by_sqlalchemy = tuple(connection.execute(access._KEY_LOOKUP, {"key_id": key_id}).one())
         assert access._key_row(connection, "key_nobody") is None
@@ -79,13 +79,15 @@ def test_a_listener_on_the_engine_sees_the_key_lookup(make_app, org):
 @pytest.fixture
 def broken_lookup(monkeypatch):
     """The key lookup's statement, made to fail in the database (an unknown table)."""
-    real = access._compiled
+    real = driver_reads.compiled
 
-    def compiled(dialect):
-        statement = real(dialect)
-        return dataclasses.replace(statement, sql=statement.sql.replace("api_keys", "no_keys"))
+    def compiled(statement, dialect):
+        found = real(statement, dialect)
+        if found is None or "FROM api_keys" not in found.sql:
+            return found
+        return dataclasses.replace(found, sql=found.sql.replace("api_keys", "no_keys"))
 
-    monkeypatch.setattr(access, "_compiled", compiled)
+    monkeypatch.setattr(driver_reads, "compiled", compiled)
 
 
 def test_a_driver_error_is_raised_as_sqlalchemy_raises_it(org, database, broken_lookup):

@@ -18,15 +18,14 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from toolkits_core._services.driver_reads import instrumented, run_first
+from toolkits_core._services.driver_reads import first_row
 from toolkits_core._services.errors import (
     AuthenticationError,
     Invalid,
@@ -319,54 +318,14 @@ def _scopes(names: Sequence[str]) -> frozenset[Scope]:
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class _DriverStatement:
-    """``_KEY_LOOKUP`` compiled for one dialect, with the converters its columns' types
-    apply to what the driver returns (the same SQLAlchemy itself applies)."""
-
-    sql: str
-    positional: bool
-    converters: tuple[Callable[[Any], Any] | None, ...]
-
-    def parameters(self, key_id: str) -> tuple[str] | dict[str, str]:
-        return (key_id,) if self.positional else {"key_id": key_id}
-
-
-_COMPILED: weakref.WeakKeyDictionary[sa.Dialect, _DriverStatement] = weakref.WeakKeyDictionary()
-
-
-def _compiled(dialect: sa.Dialect) -> _DriverStatement:
-    found = _COMPILED.get(dialect)
-    if found is None:
-        compiled = _KEY_LOOKUP.compile(dialect=dialect)
-        found = _DriverStatement(
-            str(compiled),
-            bool(compiled.positional),
-            tuple(
-                column.type.dialect_impl(dialect).result_processor(dialect, None)
-                for column in _KEY_LOOKUP.selected_columns
-            ),
-        )
-        _COMPILED[dialect] = found
-    return found
-
-
-_instrumented = instrumented
-
-
 def _key_row(connection: sa.Connection, key_id: str) -> tuple[Any, ...] | None:
     """The key's row (``_KEY_LOOKUP``'s columns, converted as SQLAlchemy converts them), or
     ``None``; read in the connection's own transaction, so a revoked key is refused at once.
 
-    Every request runs it: so, unless something listens to the engine's statements, it
-    is run on the driver's cursor of the same connection (``driver_reads``), with the
-    statement compiled once per dialect.
-    """
-    if _instrumented(connection):
-        found = connection.execute(_KEY_LOOKUP, {"key_id": key_id}).one_or_none()
-        return None if found is None else tuple(found)
-    statement = _compiled(connection.dialect)
-    return run_first(connection, statement.sql, statement.parameters(key_id), statement.converters)
+    Every request runs it: so it is run on the driver's cursor of the same connection,
+    compiled once per dialect, unless something listens to the engine's statements
+    (``driver_reads``)."""
+    return first_row(connection, _KEY_LOOKUP, {"key_id": key_id})
 
 
 def _bearer_of_client(connection: sa.Connection, client_id: str, secret: str) -> Caller:
