@@ -8,6 +8,10 @@ limits below, a NUL in a header, a malformed chunk) as problem documents, as cop
 answers every other error, instead of gunicorn's HTML pages.
 """
 
+from __future__ import annotations
+
+import gc
+
 worker_class = "api.gunicorn_worker.ProblemThreadWorker"
 threads = 4
 """Threads per worker: a request waiting on the database or a slow client does not hold
@@ -20,3 +24,20 @@ limit_request_fields = 100
 """How many headers a request may have."""
 limit_request_field_size = 8190
 """The longest header (name and value) a request may have."""
+
+
+def post_worker_init(worker: object) -> None:
+    """Once a worker has built the app: move what start-up left on the heap out of the
+    garbage collector's sight.
+
+    Building the app (SQLAlchemy's mappers, the schemas, the toolkits, the OpenAPI
+    document) leaves about 170 thousand objects that live as long as the worker. Python's
+    full collections walk all of them again and again, though none of them is ever
+    garbage: on a 1-million-event feed page that cost 0.3 to 1.2 ms a request on average
+    and now and then far longer, in the slowest 1 % of answers. ``gc.freeze()`` (Python's
+    documented remedy for servers that build their state before answering) leaves them
+    out of every later collection; what requests create is collected as before.
+    """
+    del worker
+    gc.collect()
+    gc.freeze()

@@ -32,6 +32,7 @@ CORE_ANCHOR_APP = "bench.anchor:create_core_app()"
 FEED_RETENTION_DAYS = "36500"
 """The seeded events span three years: both apps keep them all in the feed (the default
 30 days would answer a cursor into them 410 cursor_expired)."""
+SHIPPED_CONFIG = "python:api.gunicorn_conf"
 WRK_INSTALL = "apt-get install -y wrk   (Debian and Ubuntu; on macOS: brew install wrk)"
 
 
@@ -67,7 +68,8 @@ class ServerSettings:
             else ""
         )
         return (
-            f"gunicorn {self.workers} {self.worker_class} workers x {self.threads} threads" + spread
+            f"gunicorn -c {SHIPPED_CONFIG}, {self.workers} {self.worker_class} workers x "
+            f"{self.threads} threads" + spread
         )
 
 
@@ -157,6 +159,11 @@ class Server:
             sys.executable,
             "-m",
             "gunicorn",
+            # coprod's shipped configuration, for the anchors too: its limits and its
+            # post_worker_init (the start-up heap frozen out of the garbage collector)
+            # apply to every app alike; the options below win over its worker class.
+            "--config",
+            SHIPPED_CONFIG,
             "--workers",
             str(self.settings.workers),
             "--worker-class",
