@@ -367,8 +367,9 @@ def markdown(run: dict[str, Any]) -> str:
     if run.get("single"):
         lines += [
             "",
-            "One request each on the long initiative, timed end to end after the load above "
-            "(its work may grow with the initiative, so it is timed, not loaded):",
+            "Requests on the long initiative, timed end to end one at a time after the load "
+            "above (their work may grow with the initiative, so they are timed, not loaded); "
+            "each figure is the median of up to 7 timings:",
             "",
             "| database | evidence | request | product ms | anchor ms | anchor ms / product ms |",
             "| --- | --- | --- | ---: | ---: | ---: |",

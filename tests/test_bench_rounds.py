@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pathlib
 import sys
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # bench/ is a folder of the checkout, not an installed package
     sys.path.insert(0, str(ROOT))
 
+import bench.run  # noqa: E402
 from bench.load import ServerSettings  # noqa: E402
 from bench.run import paired_ratio  # noqa: E402
 
@@ -45,3 +47,38 @@ def test_each_worker_takes_only_its_share_of_the_connections() -> None:
     assert ServerSettings.spreading(9).worker_connections == 5  # never fewer than all
     assert "at most 4 connections each" in settings.describe()
     assert "connections" not in ServerSettings().describe()
+
+
+class _IdleServer:
+    def wait_idle(self) -> None:
+        pass
+
+
+def _timed(monkeypatch: pytest.MonkeyPatch, answers: list[float | None], writes: bool) -> Any:
+    forgotten: list[object] = []
+    monkeypatch.setattr(bench.run, "time_one", lambda *_: (201, answers.pop(0)))
+    monkeypatch.setattr(bench.run, "forget_bench_writes", forgotten.append)
+    case = bench.run.Case("create-long", "create", None, writes=writes)  # type: ignore[arg-type]
+    seeded = SimpleNamespace(token="token")
+    timed = bench.run._timed_requests(_IdleServer(), case, seeded)  # type: ignore[arg-type]
+    return timed, forgotten
+
+
+def test_a_single_request_is_the_median_of_several_timings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # one timing caught something else on the machine: it must not be the figure
+    timed, forgotten = _timed(monkeypatch, [0.028, 0.009, 0.010, 0.009, 0.011, 0.010, 0.009], True)
+    assert timed["seconds"] == pytest.approx(0.010)
+    assert len(timed["timings"]) == bench.run.SINGLE_TIMINGS
+    assert len(forgotten) == bench.run.SINGLE_TIMINGS  # each write's rows deleted
+
+
+def test_single_timings_stop_at_the_budget_and_at_a_timeout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    timed, _ = _timed(monkeypatch, [40.0, 30.0, 5.0], False)
+    assert timed["timings"] == [40.0, 30.0]  # a minute spent: no third
+    assert timed["seconds"] == pytest.approx(35.0)
+    timed, _ = _timed(monkeypatch, [0.01, None], False)
+    assert timed["seconds"] is None
