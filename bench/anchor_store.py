@@ -58,6 +58,11 @@ class Store(Protocol):
     def dispose(self) -> None: ...
 
 
+COMMITTED = "-- committed"
+"""Put in the trace after each committed write transaction (not a statement sent): a
+check can count the anchor's commits beside its statements."""
+
+
 def time_value(sqlite: bool, moment: dt.datetime) -> Any:
     """A UTC moment as the product stores it: naive UTC (text on SQLite)."""
     naive = moment.astimezone(dt.UTC).replace(tzinfo=None)
@@ -197,14 +202,16 @@ class RawStore:
         if not self.sqlite:
             with connection.transaction():
                 yield self._session(connection)
-            return
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._session(connection)
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
+        else:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._session(connection)
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+        if self.trace is not None:
+            self.trace.append(COMMITTED)
 
     def dispose(self) -> None:
         with self._lock:

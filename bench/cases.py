@@ -24,6 +24,7 @@ from flask import Flask
 from api import create_app as create_product
 from api.context import services
 from bench import anchor
+from bench.anchor_store import COMMITTED
 from bench.load import FEED_RETENTION_DAYS, Requests
 from bench.seed import FEED_PAGE, PAGE, Seeded, forget_bench_writes
 from toolkits_core._services.changes import encode_position
@@ -54,6 +55,10 @@ class Case:
     requests: Requests
     writes: bool = False
     is_list: bool = False
+    beside: Requests | None = None
+    """Requests loaded on the same app in each round just before this case's: the far
+    page's first page, so that a goal comparing the two compares them within one round
+    rather than two moments of the machine a minute apart."""
 
 
 def build_cases(seeded: Seeded) -> list[Case]:
@@ -95,6 +100,7 @@ def build_cases(seeded: Seeded) -> list[Case]:
                 f"list evidence, page {seeded.far_page:,} by cursor",
                 Requests("GET", (f"{long_list}?cursor={cursor}",)),
                 is_list=True,
+                beside=Requests("GET", (long_list,)),
             )
         )
     feed = f"/api/v1/events?limit={FEED_PAGE}&cursor="
@@ -171,6 +177,8 @@ class Check:
     anchor_bodies: dict[str, Any] = field(default_factory=dict)
     core_status: int = 0
     core_sql: int = 0
+    anchor_commits: int = 0
+    """Write transactions the honest anchor committed (0 for a read)."""
 
     @property
     def ok(self) -> bool:
@@ -261,13 +269,15 @@ def check_cases(seeded: Seeded, cases: list[Case], *, core: bool = True) -> dict
                     ask(anchor_client)
                 store.trace = []
                 theirs = ask(anchor_client)
-                statements, store.trace = store.trace, None
+                traced, store.trace = store.trace, None
+                statements = [item for item in traced if item != COMMITTED]
                 body = theirs.get_json(silent=True)
                 check.anchor_bodies[name] = body
                 if name == "anchor":
                     check.anchor_status = theirs.status_code
                     check.anchor_sql = len(statements)
                     check.anchor_statements = [" ".join(item.split()) for item in statements]
+                    check.anchor_commits = traced.count(COMMITTED)
                 else:
                     check.core_status = theirs.status_code
                     check.core_sql = len(statements)

@@ -8,6 +8,7 @@ import os
 import pathlib
 import platform
 import sqlite3
+import statistics
 import subprocess
 from dataclasses import dataclass
 from typing import Any
@@ -311,8 +312,19 @@ def _growth(first: dict[str, Any], last: dict[str, Any], side: str) -> float | N
 
 
 def _far(first_page: dict[str, Any], far: dict[str, Any], side: str) -> float | None:
+    """The far page's p50 over the first page's: the median of each round's own ratio
+    where the first page was loaded beside it in the same rounds, else (runs before that)
+    the two cases' medians."""
+    measured = _side(far, side)
+    if "beside_rounds" in measured:
+        pairs = [
+            theirs["latency_us"]["p50"] / first["latency_us"]["p50"]
+            for first, theirs in zip(measured["beside_rounds"], measured["rounds"], strict=True)
+            if first["latency_us"]["p50"]
+        ]
+        return statistics.median(pairs) if pairs else None
     before = _side(first_page, side)["latency_us"]["p50"]
-    after = _side(far, side)["latency_us"]["p50"]
+    after = measured["latency_us"]["p50"]
     return after / before if before else None
 
 

@@ -331,8 +331,12 @@ def _load_case(
         if case.writes:
             forget_bench_writes(seeded)  # each run starts from the seeded rows
     rounds: dict[str, list[dict[str, Any]]] = {side: [] for side in servers}
+    beside: dict[str, list[dict[str, Any]]] = {side: [] for side in servers}
     for _ in range(load.rounds):
         for side, server in servers.items():
+            if case.beside is not None:
+                beside[side].append(run_wrk(server, case.beside, seeded.token, load.duration, load))
+                server.wait_idle()
             with RssWatch(server) as watch:
                 result = run_wrk(server, case.requests, seeded.token, load.duration, load)
             result["rss_mib"] = round(watch.peak_kib / 1024, 1)
@@ -340,7 +344,10 @@ def _load_case(
             rounds[side].append(result)
             if case.writes:
                 forget_bench_writes(seeded)
-    return {side: _combined(results) for side, results in rounds.items()}
+    return {
+        side: {**_combined(results), **({"beside_rounds": beside[side]} if beside[side] else {})}
+        for side, results in rounds.items()
+    }
 
 
 def paired_ratio(

@@ -99,6 +99,15 @@ def test_creating_writes_what_the_product_writes(checks: dict[str, Check]) -> No
     assert checks["create-evidence"].anchor_sql == checks["create-evidence"].product_sql
 
 
+def test_creating_commits_once_as_the_product_does(checks: dict[str, Check]) -> None:
+    """The product saves the Idempotency-Key answer in the write's own transaction: an
+    anchor committing it in a second one would pay a sync to disk the product does not."""
+    check = checks["create-evidence"]
+    assert check.anchor_commits == 1
+    saved = [item for item in check.anchor_statements if item.startswith("UPDATE idempotent")]
+    assert len(saved) == 1
+
+
 def _without(body: Any, keys: set[str]) -> dict[str, Any]:
     assert isinstance(body, dict)
     return {key: value for key, value in body.items() if key not in keys}

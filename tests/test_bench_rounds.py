@@ -18,6 +18,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # bench/ is a folder of the checkout, not an installed package
     sys.path.insert(0, str(ROOT))
 
+import bench.report  # noqa: E402
 import bench.run  # noqa: E402
 from bench.load import ServerSettings  # noqa: E402
 from bench.run import paired_ratio  # noqa: E402
@@ -82,3 +83,22 @@ def test_single_timings_stop_at_the_budget_and_at_a_timeout(
     assert timed["seconds"] == pytest.approx(35.0)
     timed, _ = _timed(monkeypatch, [0.01, None], False)
     assert timed["seconds"] is None
+
+
+def _page(*p50_ms: float) -> dict[str, Any]:
+    return {"rounds": [{"latency_us": {"p50": value * 1000}} for value in p50_ms]}
+
+
+def test_the_far_page_is_judged_against_the_first_page_of_its_own_round() -> None:
+    # the machine slowed during the far page's second round, first page and far page alike
+    far = {
+        **_page(21, 42, 22),
+        "beside_rounds": _page(20, 40, 20)["rounds"],
+        "latency_us": {"p50": 22_000},
+    }
+    far_row = {"product": far, "anchor": far}
+    first_row = {"product": {"latency_us": {"p50": 15_000}}}
+    assert bench.report._far(first_row, far_row, "product") == pytest.approx(1.05)
+    # a run without the first page beside it divides the two cases' medians, as before
+    del far["beside_rounds"]
+    assert bench.report._far(first_row, far_row, "product") == pytest.approx(22 / 15)
