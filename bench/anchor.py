@@ -198,10 +198,11 @@ FEED_SQL = (
     f"AND audit_events.event_type IN {FEED_EVENT_TYPES} "
     "AND audit_events.position > :after ORDER BY audit_events.position LIMIT :n"
 )
-FEED_REACHED_SQL = (
-    "SELECT occurred_at FROM audit_events WHERE organisation_id = :org AND position <= :after "
-    "ORDER BY position DESC LIMIT 1"
+FEED_NEXT_SQL = (
+    "SELECT occurred_at FROM audit_events WHERE organisation_id = :org AND position > :after "
+    "ORDER BY position LIMIT 1"
 )
+"""When the first event after the cursor happened: past the retention, 410."""
 
 
 class RefusedError(Exception):
@@ -721,9 +722,9 @@ class Anchor:
         now = dt.datetime.now(dt.UTC)
         with self.store.reading() as connection:
             org, _ = _caller(connection, self.store, "read")
-            reached = connection.scalar(FEED_REACHED_SQL, {"org": org, "after": after})
-            if reached is not None and _moment(reached) < now - self.feed_retention:  # type: ignore[operator]
-                raise RefusedError(410, "cursor_expired", "This cursor is past the retention.")
+            pending = connection.scalar(FEED_NEXT_SQL, {"org": org, "after": after})
+            if pending is not None and _moment(pending) < now - self.feed_retention:  # type: ignore[operator]
+                raise RefusedError(410, "cursor_expired", "Events after it are past the retention.")
             page = connection.all(FEED_SQL, {"org": org, "after": after, "n": limit})
             toolkits = self._toolkits_of(connection, org, page)
         items = [self._change(row, toolkits) for row in page]

@@ -205,8 +205,9 @@ def list_all(args: dict[str, Any]) -> Any:
     here, in the order the changes committed. A cursor is never passed by an event that
     commits later: keep `next_cursor` and ask again to hear of everything, once. A
     deletion or an erasure is a tombstone: the id and the external_ref the record had.
-    Without a cursor the feed starts at its oldest kept event; a cursor older than the
-    retention (30 days by default) answers 410 `cursor_expired`.
+    Without a cursor the feed starts at its oldest kept event; a cursor with events after
+    it older than the retention (30 days by default) answers 410 `cursor_expired`, and an
+    up-to-date cursor stays good however long nothing happens.
     """
     retention = read_retention(current_app.config)
     ws = workspace()

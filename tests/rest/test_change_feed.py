@@ -250,15 +250,29 @@ def test_an_unknown_type_is_422(api):
 def test_a_cursor_older_than_the_retention_is_410_saying_how_to_resync(api, star, monkeypatch):
     _, start = everything(api)
     api.patch(f"initiatives/{star['id']}", json={"summary": "Later"})
-    _, cursor = everything(api, start)
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=31)
     monkeypatch.setattr("toolkits_core._services.changes.utc_now", lambda: later)
-    response = api.get("events", query_string={"cursor": cursor})
+    # the change after this cursor is older than the feed keeps in full
+    response = api.get("events", query_string={"cursor": start})
     assert response.status_code == 410, response.json
     assert response.json["code"] == "cursor_expired"
     assert "export" in response.json["detail"]
     # Without a cursor, the feed starts at its oldest kept event: none of these.
     assert feed(api)["items"] == []
+
+
+def test_an_up_to_date_cursor_stays_good_however_quiet_the_organisation(api, star, monkeypatch):
+    """A reader that heard everything has missed nothing, however long nothing happened:
+    refusing its cursor would send it to an export whose cursor is the same one, again."""
+    api.patch(f"initiatives/{star['id']}", json={"summary": "Later"})
+    _, cursor = everything(api)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=90)
+    monkeypatch.setattr("toolkits_core._services.changes.utc_now", lambda: later)
+    assert feed(api, cursor=cursor) == {"items": [], "next_cursor": cursor}
+    exported = api.get("export")
+    assert exported.status_code == 200
+    taken_at = json.loads(exported.get_data(as_text=True).splitlines()[0])["cursor"]
+    assert feed(api, cursor=taken_at)["items"] == []  # the export's cursor is good too
 
 
 def test_evidence_of_an_initiative_its_plugin_cannot_run_rests_on_its_file(api, star, database):

@@ -179,15 +179,17 @@ _PAGE_AFTER = _PAGE.where(_EVENTS.c.position > sa.bindparam("after"))
 _PAGE_FROM_OLDEST = _PAGE.where(
     _EVENTS.c.occurred_at >= sa.bindparam("oldest", type_=_EVENTS.c.occurred_at.type)
 )
-_REACHED = (
+_NEXT_AFTER = (
     sa.select(_EVENTS.c.occurred_at)
     .where(
         _EVENTS.c.organisation_id == sa.bindparam("organisation_id"),
-        _EVENTS.c.position <= sa.bindparam("after"),
+        _EVENTS.c.position > sa.bindparam("after"),
     )
-    .order_by(_EVENTS.c.position.desc())
+    .order_by(_EVENTS.c.position)
     .limit(1)
 )
+"""When the first of the organisation's events after a cursor happened: the oldest a
+reader following that cursor has still to hear of."""
 
 
 def _change(row: Sequence[Any]) -> Change:
@@ -223,17 +225,22 @@ def _head(ws: Workspace) -> int:
 def _refuse_expired(
     ws: Workspace, after: int, oldest_kept: dt.datetime, retention: dt.timedelta
 ) -> None:
-    """410 ``cursor_expired`` for a cursor whose events the feed no longer keeps."""
-    reached = (
+    """410 ``cursor_expired`` for a cursor with events after it that the feed no longer
+    keeps in full: the first of them is older than the retention.
+
+    How old the cursor itself is does not matter: a reader that is up to date in an
+    organisation where nothing happened for longer than the retention has missed nothing
+    (and an export taken then would give it the same cursor back)."""
+    pending = (
         ws.session.connection()
-        .execute(_REACHED, {"organisation_id": ws.organisation_id, "after": after})
+        .execute(_NEXT_AFTER, {"organisation_id": ws.organisation_id, "after": after})
         .scalar_one_or_none()
     )
-    if reached is not None and reached < oldest_kept:
+    if pending is not None and pending < oldest_kept:
         raise GoneError(
             "cursor_expired",
-            f"This cursor reads on from an event older than the feed keeps "
-            f"({retention.days} days): the events after it may be gone. Resynchronise: "
+            f"Events after this cursor are older than the feed keeps in full "
+            f"({retention.days} days): what they showed may be gone. Resynchronise: "
             "take a full export (GET /api/v1/export), which gives the cursor to follow "
             "the feed from, or read the feed again without a cursor.",
         )

@@ -123,8 +123,9 @@ def sync_detailed(
     here, in the order the changes committed. A cursor is never passed by an event that
     commits later: keep `next_cursor` and ask again to hear of everything, once. A
     deletion or an erasure is a tombstone: the id and the external_ref the record had.
-    Without a cursor the feed starts at its oldest kept event; a cursor older than the
-    retention (30 days by default) answers 410 `cursor_expired`.
+    Without a cursor the feed starts at its oldest kept event; a cursor with events after
+    it older than the retention (30 days by default) answers 410 `cursor_expired`, and an
+    up-to-date cursor stays good however long nothing happens.
 
     Needs an API key or OAuth2 token with scope `feed:read`.
 
@@ -171,8 +172,9 @@ def sync(
     here, in the order the changes committed. A cursor is never passed by an event that
     commits later: keep `next_cursor` and ask again to hear of everything, once. A
     deletion or an erasure is a tombstone: the id and the external_ref the record had.
-    Without a cursor the feed starts at its oldest kept event; a cursor older than the
-    retention (30 days by default) answers 410 `cursor_expired`.
+    Without a cursor the feed starts at its oldest kept event; a cursor with events after
+    it older than the retention (30 days by default) answers 410 `cursor_expired`, and an
+    up-to-date cursor stays good however long nothing happens.
 
     Needs an API key or OAuth2 token with scope `feed:read`.
 
@@ -215,8 +217,9 @@ async def asyncio_detailed(
     here, in the order the changes committed. A cursor is never passed by an event that
     commits later: keep `next_cursor` and ask again to hear of everything, once. A
     deletion or an erasure is a tombstone: the id and the external_ref the record had.
-    Without a cursor the feed starts at its oldest kept event; a cursor older than the
-    retention (30 days by default) answers 410 `cursor_expired`.
+    Without a cursor the feed starts at its oldest kept event; a cursor with events after
+    it older than the retention (30 days by default) answers 410 `cursor_expired`, and an
+    up-to-date cursor stays good however long nothing happens.
 
     Needs an API key or OAuth2 token with scope `feed:read`.
 
@@ -261,8 +264,9 @@ async def asyncio(
     here, in the order the changes committed. A cursor is never passed by an event that
     commits later: keep `next_cursor` and ask again to hear of everything, once. A
     deletion or an erasure is a tombstone: the id and the external_ref the record had.
-    Without a cursor the feed starts at its oldest kept event; a cursor older than the
-    retention (30 days by default) answers 410 `cursor_expired`.
+    Without a cursor the feed starts at its oldest kept event; a cursor with events after
+    it older than the retention (30 days by default) answers 410 `cursor_expired`, and an
+    up-to-date cursor stays good however long nothing happens.
 
     Needs an API key or OAuth2 token with scope `feed:read`.
 
