@@ -363,6 +363,9 @@ def test_a_crm_loads_follows_the_feed_and_ends_equal_to_coprod(
         opened(closing, crm_sync.Coprod(proxy.url, served.crm_token)), upserts=False
     )
     features = crm.coprod.features()
+    # The example adapts to a server without them; this server must offer all three, or
+    # the branches below that prove them would be skipped without a word.
+    assert features == {"idempotency", "upsert", "bulk"}, features
     records = crm_records()
     split = OLDER_PROJECTS * (1 + CONTACTS)
     bulk = BULK_PROJECTS * (1 + CONTACTS) + split
