@@ -154,7 +154,7 @@ def test_an_erasure_is_a_tombstone_and_no_event_shows_the_person_any_more(api, o
     assert all(i["record"] is None and i["external_ref"] is None for i in earlier)
 
 
-def test_the_crm_pushing_an_erased_person_again_is_refused(api, org, star, database):
+def test_the_crm_pushing_an_erased_person_again_is_refused(api, org, other_org, star, database):
     person = api.post(
         f"initiatives/{star['id']}/participants",
         json={"role": "volunteer", "display_name": "Jo", "external_ref": "crm-jo"},
@@ -190,11 +190,14 @@ def test_the_crm_pushing_an_erased_person_again_is_refused(api, org, star, datab
     assert len(kept) == 1
     assert "crm-jo" not in kept[0]
     assert len(kept[0]) == 64
-    # Another organisation's CRM may use the same id.
+    # Another organisation's CRM may use the same id: the hash is keyed per organisation.
+    theirs = other_org.api.post(
+        "initiatives", json={"toolkit": "coproduction-star", "title": "Theirs"}
+    ).json
     assert (
-        api.post(
-            f"initiatives/{other['id']}/participants",
-            json={"role": "volunteer", "display_name": "Jo", "external_ref": "crm-jo-2"},
+        other_org.api.post(
+            f"initiatives/{theirs['id']}/participants",
+            json={"role": "volunteer", "display_name": "Jo", "external_ref": "crm-jo"},
         ).status_code
         == 201
     )
