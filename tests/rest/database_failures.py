@@ -5,7 +5,26 @@ error, which is a 500."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
+
+import pytest
+
+from toolkits_core._services import driver_reads
+
+
+def break_driver_reads_of(monkeypatch: pytest.MonkeyPatch, table: str, missing: str) -> None:
+    """Make every driver read ``FROM <table>`` fail in the database: its compiled SQL
+    names ``missing``, a table that does not exist, instead."""
+    real = driver_reads.compiled
+
+    def compiled(statement: Any, dialect: Any) -> Any:
+        found = real(statement, dialect)
+        if found is None or f"FROM {table}" not in found.sql:
+            return found
+        return dataclasses.replace(found, sql=found.sql.replace(table, missing))
+
+    monkeypatch.setattr(driver_reads, "compiled", compiled)
 
 
 def assert_database_failure_answered(answer: Any, database: Any) -> None:

@@ -10,12 +10,11 @@ the app as SQLAlchemy's, so that a database that is gone is still answered 503.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import pytest
 import sqlalchemy as sa
-from database_failures import assert_database_failure_answered
+from database_failures import assert_database_failure_answered, break_driver_reads_of
 
 from api.context import services
 from toolkits_core._services import access, driver_reads
@@ -79,15 +78,7 @@ def test_a_listener_on_the_engine_sees_the_key_lookup(make_app, org):
 @pytest.fixture
 def broken_lookup(monkeypatch):
     """The key lookup's statement, made to fail in the database (an unknown table)."""
-    real = driver_reads.compiled
-
-    def compiled(statement, dialect):
-        found = real(statement, dialect)
-        if found is None or "FROM api_keys" not in found.sql:
-            return found
-        return dataclasses.replace(found, sql=found.sql.replace("api_keys", "no_keys"))
-
-    monkeypatch.setattr(driver_reads, "compiled", compiled)
+    break_driver_reads_of(monkeypatch, "api_keys", "no_keys")
 
 
 def test_a_driver_error_is_raised_as_sqlalchemy_raises_it(org, database, broken_lookup):

@@ -10,13 +10,12 @@ opens commits what it writes.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 from collections import namedtuple
 from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from database_failures import assert_database_failure_answered
+from database_failures import assert_database_failure_answered, break_driver_reads_of
 
 from api.auth import identify_caller
 from api.context import close_workspace, reading_connection, request_session, services
@@ -99,15 +98,7 @@ def test_a_record_read_on_the_driver_equals_what_sqlalchemy_reads(org, app):
 @pytest.fixture
 def broken_record_read(monkeypatch):
     """The read of an initiative by id, made to fail in the database (an unknown table)."""
-    real = driver_reads.compiled
-
-    def compiled(statement, dialect):
-        found = real(statement, dialect)
-        if found is None or "FROM initiatives" not in found.sql:
-            return found
-        return dataclasses.replace(found, sql=found.sql.replace("initiatives", "no_initiatives"))
-
-    monkeypatch.setattr(driver_reads, "compiled", compiled)
+    break_driver_reads_of(monkeypatch, "initiatives", "no_initiatives")
 
 
 def test_a_database_error_in_a_record_read_is_a_problem(org, database, broken_record_read):
