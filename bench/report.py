@@ -232,16 +232,15 @@ def goals(rows: list[dict[str, Any]], single: list[dict[str, Any]]) -> list[Goal
                     )
                 )
         large = sizes[-1]
-        first_page = by_key.get((database, large, "list-evidence"))
         far = by_key.get((database, large, "far-page"))
-        if first_page is not None and far is not None:
-            figure = _far(first_page, far, "product")
+        if far is not None:
+            figure = _far(far, "product")
             found.append(
                 Goal(
                     "flat: far page / first page (p50)",
                     f"{database}, {large}, {far['title']}",
                     figure,
-                    _far(first_page, far, "anchor"),
+                    _far(far, "anchor"),
                     f"<= {FAR_GOAL:.1f}",
                     None if figure is None else figure <= FAR_GOAL,
                 )
@@ -311,21 +310,16 @@ def _growth(first: dict[str, Any], last: dict[str, Any], side: str) -> float | N
     return after / before if before else None
 
 
-def _far(first_page: dict[str, Any], far: dict[str, Any], side: str) -> float | None:
-    """The far page's p50 over the first page's: the median of each round's own ratio
-    where the first page was loaded beside it in the same rounds, else (runs before that)
-    the two cases' medians."""
+def _far(far: dict[str, Any], side: str) -> float | None:
+    """The far page's p50 over the first page's: the median of each round's own ratio,
+    the first page having been loaded on the same app just before the far page."""
     measured = _side(far, side)
-    if "beside_rounds" in measured:
-        pairs = [
-            theirs["latency_us"]["p50"] / first["latency_us"]["p50"]
-            for first, theirs in zip(measured["beside_rounds"], measured["rounds"], strict=True)
-            if first["latency_us"]["p50"]
-        ]
-        return statistics.median(pairs) if pairs else None
-    before = _side(first_page, side)["latency_us"]["p50"]
-    after = measured["latency_us"]["p50"]
-    return after / before if before else None
+    pairs = [
+        theirs["latency_us"]["p50"] / first["latency_us"]["p50"]
+        for first, theirs in zip(measured["beside_rounds"], measured["rounds"], strict=True)
+        if first["latency_us"]["p50"]
+    ]
+    return statistics.median(pairs) if pairs else None
 
 
 # Markdown --------------------------------------------------------------------------------
