@@ -204,6 +204,8 @@ class RawStore:
                 yield self._session(connection)
         else:
             connection.execute("BEGIN IMMEDIATE")
+            if self.trace is not None:  # a statement sent, as the product's is counted
+                self.trace.append("BEGIN IMMEDIATE")
             try:
                 yield self._session(connection)
             except BaseException:

@@ -39,6 +39,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from api.context import services
 from toolkits_core import EvidenceKind, EvidenceType, PluginHost, hookimpl
+from toolkits_core._store.sqlite_writers import QueuedConnection
 from toolkits_core.service import Database, create_key, create_organisation
 
 T = TypeVar("T")
@@ -512,8 +513,8 @@ class RacersMeet:
     state before any of them writes: the worst interleaving, every time. The wait is
     before the first write statement of each request (each runs in its own server
     thread), or before the first lock it takes where it takes one first (``SELECT ...
-    FOR UPDATE`` or ``FOR SHARE``, SQLite's ``BEGIN IMMEDIATE``), so no racer holds a
-    lock while it waits for the others.
+    FOR UPDATE`` or ``FOR SHARE``, SQLite's ``BEGIN IMMEDIATE`` and the queue of this
+    process's writers before it), so no racer holds a lock while it waits for the others.
     """
 
     IGNORED_TABLES = ("api_keys", "audit_events")
@@ -527,20 +528,31 @@ class RacersMeet:
         barrier = threading.Barrier(parties, timeout=timeout)
         waited: set[int] = set()
 
-        def before_execute(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-            if not is_write_or_lock(statement):
-                return
-            if any(table in statement[:80] for table in self.IGNORED_TABLES):
-                return
+        def meet() -> None:
             if threading.get_ident() in waited:
                 return
             waited.add(threading.get_ident())
             barrier.wait()
 
+        def before_execute(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if not is_write_or_lock(statement):
+                return
+            if any(table in statement[:80] for table in self.IGNORED_TABLES):
+                return
+            meet()
+
+        enter_queue = QueuedConnection.enter_queue
+
+        def enter_queue_after_meeting(connection: QueuedConnection) -> None:
+            meet()  # SQLite's writers queue for BEGIN IMMEDIATE: meet before the queue
+            enter_queue(connection)
+
         sa.event.listen(self.engine, "before_cursor_execute", before_execute)
+        QueuedConnection.enter_queue = enter_queue_after_meeting  # type: ignore[method-assign]
         try:
             yield barrier
         finally:
+            QueuedConnection.enter_queue = enter_queue  # type: ignore[method-assign]
             sa.event.remove(self.engine, "before_cursor_execute", before_execute)
         assert not barrier.broken, "the racers never all reached their first write"
         assert len(waited) == parties, f"{len(waited)} of {parties} racers wrote"

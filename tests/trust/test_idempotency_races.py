@@ -32,6 +32,7 @@ from flask import Flask
 
 import toolkits_core._services.idempotency as kept
 from api.context import services
+from toolkits_core._store.sqlite_writers import QueuedConnection
 from toolkits_core.service import Database, create_key, create_organisation
 
 from .conftest import (
@@ -136,8 +137,8 @@ def test_a_retry_sent_while_the_first_is_still_writing_waits_and_never_writes_tw
 ) -> None:
     """The first request is held inside its transaction, after its claim and before its
     commit, until the retry has sent its own claim: the retry must wait for the first to
-    finish (PostgreSQL: on the primary key; SQLite: for the write lock), then hear its
-    answer or that it is in use."""
+    finish (PostgreSQL: on the primary key; SQLite: in the queue for the write lock),
+    then hear its answer or that it is in use."""
     first_client, retry_client = clients(2)
     key = new_key()
     holding = threading.Event()
@@ -152,8 +153,16 @@ def test_a_retry_sent_while_the_first_is_still_writing_waits_and_never_writes_tw
         elif statement.startswith("INSERT INTO idempotent_requests") and holding.is_set():
             retry_claims.set()
 
+    enter_queue = QueuedConnection.enter_queue
+
+    def queue_to_claim(connection: QueuedConnection) -> None:
+        if holding.is_set():  # SQLite: the retry's claim waits for its turn to write
+            retry_claims.set()
+        enter_queue(connection)
+
     engine = services(trust_app).database.engine
     sa.event.listen(engine, "before_cursor_execute", before_execute)
+    QueuedConnection.enter_queue = queue_to_claim  # type: ignore[method-assign]
     try:
 
         def retry() -> tuple[Reply, float]:
@@ -163,6 +172,7 @@ def test_a_retry_sent_while_the_first_is_still_writing_waits_and_never_writes_tw
 
         first, (again, waited) = overlap([functools.partial(create, first_client, key), retry])
     finally:
+        QueuedConnection.enter_queue = enter_queue  # type: ignore[method-assign]
         sa.event.remove(engine, "before_cursor_execute", before_execute)
     assert first.status == 201, first
     assert "Idempotent-Replayed" not in first.headers

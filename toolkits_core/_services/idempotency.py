@@ -47,6 +47,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from toolkits_core._services.errors import ServiceError
+from toolkits_core._store.database import begin_write_transaction
 from toolkits_core._store.models import IdempotentRequest, utc_now
 
 LIFETIME_VARIABLE = "COPROD_IDEMPOTENCY_HOURS"
@@ -211,6 +212,7 @@ def claim_key(
     # On the session's connection: these are Core statements, which the session's own
     # execute would only hand to it, at a cost each request with a key would pay.
     connection = session.connection()
+    begin_write_transaction(connection)  # it writes: on SQLite, queue for the lock first
     for _attempt in range(_ATTEMPTS):
         inserted = connection.execute(
             _insert(connection.dialect.name),

@@ -21,6 +21,7 @@ from toolkits_core._host import PluginHost
 from toolkits_core._services.errors import NotFoundError, PreconditionFailedError
 from toolkits_core._services.files import ByteSource, FileStore, StoredFile
 from toolkits_core._services.pagination import read_record, reads_records_only
+from toolkits_core._store.database import begin_write_transaction
 from toolkits_core._store.models import Evidence
 
 Record = TypeVar("Record")
@@ -106,19 +107,11 @@ class Workspace:
         return found
 
     def hold_write_lock(self) -> None:
-        """On SQLite, start the session's write transaction now, if it has none yet.
-
-        SQLite takes one writer at a time, but only from a transaction's first write:
-        what a request reads before that may change under it. Taking the lock before
-        the reads a write depends on (``BEGIN IMMEDIATE``) makes them current until the
-        commit. PostgreSQL locks rows instead (``lock``), so this does nothing there.
+        """On SQLite, start the session's write transaction now, if it has none yet
+        (``begin_write_transaction``). PostgreSQL locks rows instead (``lock``), so this
+        does nothing there.
         """
-        connection = self.session.connection()
-        if connection.dialect.name != "sqlite":
-            return
-        driver = connection.connection.dbapi_connection
-        if driver is not None and not driver.in_transaction:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        begin_write_transaction(self.session.connection())
 
     def delete_file_after_commit(self, evidence_id: str, sha256: str) -> None:
         """Forget a stored file once the rows that named it are gone for good.

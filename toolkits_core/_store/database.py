@@ -24,6 +24,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.orm import Session, sessionmaker
 
 from toolkits_core._store import audit
+from toolkits_core._store.sqlite_writers import QueuedConnection
 
 DATABASE_URL_VARIABLE = "COPROD_DATABASE_URL"
 DEFAULT_DATABASE_URL = "sqlite:///coprod.sqlite3"
@@ -87,11 +88,40 @@ def load_json(text: str | bytes) -> Any:
 
 def _on_sqlite_connect(connection: Any, _record: Any) -> None:
     # SQLite ignores foreign keys unless asked, and without WAL a reader blocks a writer.
+    if isinstance(connection, QueuedConnection):
+        path = connection.execute("PRAGMA database_list").fetchone()[2]
+        if path:  # a file, which other threads and processes write to as well
+            connection.writer_path = os.path.realpath(path)
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def begin_write_transaction(connection: sa.Connection) -> None:
+    """On SQLite, take the write lock now (``BEGIN IMMEDIATE``), if no transaction is open.
+
+    SQLite takes one writer at a time, but only from a transaction's first write: what
+    a request reads before that may change under it. Taking the lock before the reads a
+    write depends on makes them current until the commit. Writers of one process wait
+    for it in a queue (``sqlite_writers``). PostgreSQL locks rows instead, so this does
+    nothing there.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    driver = connection.connection.dbapi_connection
+    if driver is None or driver.in_transaction:
+        return
+    queued = isinstance(driver, QueuedConnection)
+    if queued:
+        driver.enter_queue()
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        if queued:
+            driver.leave_queue()
+        raise
 
 
 class Database:
@@ -100,6 +130,11 @@ class Database:
     def __init__(self, url: str | None = None, **engine_options: Any) -> None:
         self.url = database_url(url)
         engine_options.setdefault("json_deserializer", load_json)
+        if self.url.startswith("sqlite"):  # its writers queue (sqlite_writers)
+            engine_options["connect_args"] = {
+                "factory": QueuedConnection,
+                **engine_options.get("connect_args", {}),
+            }
         try:
             self.engine = sa.create_engine(self.url, **engine_options)
         except (sa.exc.ArgumentError, ValueError) as error:
