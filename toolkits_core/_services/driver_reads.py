@@ -19,6 +19,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from toolkits_core._store.driver import instrumented, on_driver
+
 Converter = Callable[[Any], Any] | None
 
 
@@ -63,12 +65,6 @@ def compiled(statement: sa.Select[Any], dialect: sa.Dialect) -> DriverStatement 
     return driver
 
 
-def instrumented(connection: sa.Connection) -> bool:
-    """Whether anything listens to the statements run on ``connection``."""
-    events = connection.dispatch
-    return bool(events.before_cursor_execute or events.after_cursor_execute)
-
-
 def first_row(
     connection: sa.Connection, statement: sa.Select[Any], values: Mapping[str, Any]
 ) -> tuple[Any, ...] | None:
@@ -81,6 +77,29 @@ def first_row(
     return run_first(connection, driver.sql, driver.parameters(values), driver.converters)
 
 
+def all_rows(
+    connection: sa.Connection, statement: sa.Select[Any], values: Mapping[str, Any]
+) -> list[tuple[Any, ...]]:
+    """Every row ``statement`` reads with ``values``, converted as SQLAlchemy converts
+    them: on the driver's cursor unless something listens (see the module)."""
+    driver = None if instrumented(connection) else compiled(statement, connection.dialect)
+    if driver is None:
+        return [tuple(row) for row in connection.execute(statement, values)]
+    converters = driver.converters
+    found: list[tuple[Any, ...]] = on_driver(
+        connection, driver.sql, driver.parameters(values), lambda cursor: cursor.fetchall()
+    )
+    if not any(converters):
+        return [tuple(row) for row in found]
+    return [
+        tuple(
+            value if convert is None else convert(value)
+            for value, convert in zip(row, converters, strict=True)
+        )
+        for row in found
+    ]
+
+
 def run_first(
     connection: sa.Connection,
     sql: str,
@@ -88,27 +107,9 @@ def run_first(
     converters: tuple[Converter, ...],
 ) -> tuple[Any, ...] | None:
     """Run ``sql`` on the driver's cursor of ``connection``: its first row, converted."""
-    dialect = connection.dialect
-    driver = connection.connection
-    try:
-        cursor = driver.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.execute(sql, parameters)
-            row = cursor.fetchone()
-        finally:
-            cursor.close()
-    except dialect.loaded_dbapi.Error as error:
-        lost = dialect.is_disconnect(error, driver.dbapi_connection, None)
-        if lost:
-            connection.invalidate(error)
-        raise sa.exc.DBAPIError.instance(
-            sql,
-            parameters,
-            error,
-            dialect.loaded_dbapi.Error,
-            connection_invalidated=lost,
-            dialect=dialect,
-        ) from error
+    row: tuple[Any, ...] | None = on_driver(
+        connection, sql, parameters, lambda cursor: cursor.fetchone()
+    )
     if row is None:
         return None
     return tuple(

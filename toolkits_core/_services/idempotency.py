@@ -48,6 +48,7 @@ from sqlalchemy.orm import Session
 
 from toolkits_core._services.errors import ServiceError
 from toolkits_core._store.database import begin_write_transaction
+from toolkits_core._store.driver import write
 from toolkits_core._store.models import IdempotentRequest, utc_now
 
 LIFETIME_VARIABLE = "COPROD_IDEMPOTENCY_HOURS"
@@ -213,13 +214,9 @@ def claim_key(
     # execute would only hand to it, at a cost each request with a key would pay.
     connection = session.connection()
     begin_write_transaction(connection)  # it writes: on SQLite, queue for the lock first
+    claim = _insert(connection.dialect.name)
     for _attempt in range(_ATTEMPTS):
-        inserted = connection.execute(
-            _insert(connection.dialect.name),
-            _values(call, now, lifetime),
-            execution_options=_COUNTED,
-        )
-        if _rowcount(inserted):
+        if write(connection, claim, _values(call, now, lifetime)).rowcount:
             return KeyClaim(KeyState.CLAIMED, None, now)
         found = connection.execute(sa.select(_TABLE).where(_this(call))).one_or_none()
         if found is None:
@@ -266,7 +263,8 @@ def save_answer(session: Session, call: IdempotentCall, answer: StoredAnswer) ->
     """
     if answered_with_write(session, call):
         return True
-    result = session.connection().execute(
+    written = write(
+        session.connection(),
         _SAVE_ANSWER,
         {
             "this_credential": call.credential_id,
@@ -277,7 +275,7 @@ def save_answer(session: Session, call: IdempotentCall, answer: StoredAnswer) ->
             "new_body": answer.body,
         },
     )
-    return _rowcount(result) == 1
+    return written.rowcount == 1
 
 
 _ANSWERED_WITH_WRITE = "coprod_answered_with_write"

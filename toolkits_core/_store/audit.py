@@ -22,6 +22,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, UOWTransaction
 
+from toolkits_core._store.driver import write
 from toolkits_core._store.ids import new_id
 from toolkits_core._store.models import (
     Activity,
@@ -214,7 +215,7 @@ def insert_new(session: Session, record: Any) -> None:
         if attribute.key not in held:
             setattr(record, attribute.key, value)
         values[column.key] = value
-    session.connection().execute(_inserts(mapper.local_table), values)
+    write(session.connection(), _inserts(mapper.local_table), values)
     sa.orm.make_transient_to_detached(record)
     session.add(record)
     record_events(session, [_event(AuditAction.CREATED, record)])
@@ -336,7 +337,7 @@ def _write_at_commit(session: Session) -> None:
     if numbered_by_clock:
         last = len(pending)  # the database numbers them, in the same order (_numbered)
     else:
-        last = connection.execute(_TAKE_POSITIONS, {"count": len(pending)}).scalar_one()
+        last = write(connection, _TAKE_POSITIONS, {"count": len(pending)}).scalar_one()
     rows, data = [], []
     for position, item in enumerate(pending, start=last - len(pending) + 1):
         event, actor = item.event, item.actor
@@ -364,7 +365,8 @@ def _write_at_commit(session: Session) -> None:
         if record is not None or ref is not None:
             data.append({"event_id": event_id, "external_ref": ref, "record": record})
     if numbered_by_clock:
-        inserted = connection.execute(
+        inserted = write(
+            connection,
             _numbered(len(rows)),
             {
                 f"e{index}_{key}": value
@@ -372,14 +374,22 @@ def _write_at_commit(session: Session) -> None:
                 for key, value in row.items()
                 if key != "position"
             },
-            execution_options={"preserve_rowcount": True},
         )
         if inserted.rowcount != len(rows):
             raise RuntimeError("the change clock has no row: run coprod db upgrade")
     else:
-        connection.execute(_INSERT_EVENTS, rows)
+        _insert_rows(connection, _INSERT_EVENTS, rows)
     if data:
-        connection.execute(_INSERT_DATA, data)
+        _insert_rows(connection, _INSERT_DATA, data)
+
+
+def _insert_rows(connection: sa.Connection, insert: sa.Insert, rows: list[dict[str, Any]]) -> None:
+    """One row on the driver (the common case: a write with its one event), more at once
+    through SQLAlchemy."""
+    if len(rows) == 1:
+        write(connection, insert, rows[0])
+    else:
+        connection.execute(insert, rows)
 
 
 _AT_ONCE = 20
