@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from toolkits_core._frozen import ReadOnDemand
+from toolkits_core._services.driver_reads import all_rows
 from toolkits_core._services.errors import ConflictError
 from toolkits_core._services.privacy import consent_not_withdrawn
 from toolkits_core._services.workspace import Workspace
@@ -115,8 +116,10 @@ def initiative_view(
     count (a case study shows plugins only what its use allows).
     """
     ws.session.flush()  # as the session's own execute would: a new entry counts
-    reached = ws.session.connection().execute(
-        _REACHED, {"organisation_id": ws.organisation_id, "initiative_id": initiative.id}
+    reached = all_rows(
+        ws.session.connection(),
+        _REACHED,
+        {"organisation_id": ws.organisation_id, "initiative_id": initiative.id},
     )
     toolkit = next(
         (item for item in ws.host.toolkits() if item.key == initiative.toolkit_key), None

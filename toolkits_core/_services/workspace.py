@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session, make_transient_to_detached, object_session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.interfaces import ORMOption
 
 from toolkits_core._host import PluginHost
+from toolkits_core._services.driver_reads import first_row
 from toolkits_core._services.errors import NotFoundError, PreconditionFailedError
 from toolkits_core._services.files import ByteSource, FileStore, StoredFile
 from toolkits_core._services.pagination import read_record, reads_records_only
@@ -98,10 +100,12 @@ class Workspace:
         it is written, as every change is.
         """
         self.hold_write_lock()
-        found = self.session.scalars(
-            _locking(model, exclusive, reread),
-            {"record_id": record_id, "organisation_id": self.organisation_id},
-        ).one_or_none()
+        values = {"record_id": record_id, "organisation_id": self.organisation_id}
+        found: Record | None = (
+            _locked_row(self.session, model, exclusive, values) if reread else _NOT_READ
+        )
+        if found is _NOT_READ:
+            found = self.session.scalars(_locking(model, exclusive, reread), values).one_or_none()
         if found is None:
             raise NotFoundError(KIND_NAMES.get(model.__name__, model.__name__), record_id)
         return found
@@ -238,6 +242,48 @@ def _by_id(model: type[Record]) -> sa.Select[Record]:
 
 
 _LOCKING: dict[tuple[type[Any], bool, bool], sa.Select[Any]] = {}
+_LOCKED_ROWS: dict[tuple[type[Any], bool], tuple[sa.Select[Any], tuple[str, ...]]] = {}
+_NOT_READ: Any = object()
+
+
+def _locked_row(
+    session: Session, model: type[Record], exclusive: bool, values: dict[str, str]
+) -> Any:
+    """``_locking``'s read, of a record the session does not hold yet, without the ORM's
+    load: its columns in one SELECT (on the driver, ``driver_reads``), the instance given
+    them and added to the session as a load would have left it, or None if there is no
+    such record. Every write locks the record it depends on, and the ORM's load cost as
+    much as the rest of the lock. ``_NOT_READ`` where the ORM must load it: the session
+    holds the record already (a reread replaces what it holds), or the model is not a
+    plain entity of its own table.
+    """
+    mapper: sa.orm.Mapper[Any] = sa.inspect(model)
+    if mapper.inherits is not None:
+        return _NOT_READ
+    if mapper.identity_key_from_primary_key((values["record_id"],)) in session.identity_map:
+        return _NOT_READ
+    found = _LOCKED_ROWS.get((model, exclusive))
+    if found is None:
+        columns = {attribute.key: attribute.columns[0] for attribute in mapper.column_attrs}
+        statement = (
+            sa.select(*columns.values())
+            .where(
+                columns["id"] == sa.bindparam("record_id"),
+                columns["organisation_id"] == sa.bindparam("organisation_id"),
+            )
+            .with_for_update(read=not exclusive)
+        )
+        found = _LOCKED_ROWS[(model, exclusive)] = (statement, tuple(columns))
+    statement, keys = found
+    row = first_row(session.connection(), statement, values)
+    if row is None:
+        return None
+    record = mapper.class_manager.new_instance()
+    for key, value in zip(keys, row, strict=True):
+        set_committed_value(record, key, value)
+    make_transient_to_detached(record)
+    session.add(record)
+    return record
 
 
 def _locking(model: type[Record], exclusive: bool, reread: bool) -> sa.Select[Record]:

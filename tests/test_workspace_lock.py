@@ -1,0 +1,77 @@
+"""``Workspace.lock`` reads a record under its lock without the ORM's load, and hands back
+an instance that behaves as a loaded one: persistent, its changes written with their
+version check and their event, and a record the session already holds read afresh."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from toolkits_core.service import Initiative, LocalFileStore, NotFoundError, Workspace
+
+
+def _initiative(api) -> dict:
+    made = api.post("initiatives", json={"toolkit": "coproduction-star", "title": "Walks"})
+    assert made.status_code == 201, made.json
+    return made.json
+
+
+def test_a_locked_record_is_loaded_as_the_orm_loads_it(
+    database, plugin_host, org, tmp_path
+) -> None:
+    made = _initiative(org.api)
+    ws = Workspace(database.new_session(), org.id, plugin_host, LocalFileStore(tmp_path))
+    try:
+        locked = ws.lock(Initiative, made["id"])
+        assert sa.inspect(locked).persistent
+        assert ws.session.get(Initiative, made["id"]) is locked  # in the identity map
+        loaded = database.new_session()
+        try:
+            reference = loaded.get(Initiative, made["id"])
+            for column in sa.inspect(Initiative).column_attrs:
+                assert getattr(locked, column.key) == getattr(reference, column.key), column.key
+        finally:
+            loaded.close()
+        locked.title = "Walks and talks"
+        ws.commit()
+    finally:
+        ws.session.close()
+    shown = org.api.get(f"initiatives/{made['id']}").json
+    assert (shown["title"], shown["version"]) == ("Walks and talks", made["version"] + 1)
+    log = org.with_scope("admin").get("audit-events", query_string={"record_id": made["id"]})
+    events = log.json["items"]
+    assert [event["action"] for event in events][-2:] == ["created", "changed"]
+
+
+def test_a_record_the_session_holds_is_read_afresh(database, plugin_host, org, tmp_path) -> None:
+    made = _initiative(org.api)
+    ws = Workspace(database.new_session(), org.id, plugin_host, LocalFileStore(tmp_path))
+    try:
+        held = ws.get(Initiative, made["id"])
+        assert held.title == "Walks"
+        ws.session.rollback()  # let the other writer in (SQLite has one at a time)
+        assert (
+            org.api.patch(
+                f"initiatives/{made['id']}",
+                json={"title": "Renamed meanwhile"},
+                headers={"If-Match": f'"{made["id"]}.{made["version"]}"'},
+            ).status_code
+            == 200
+        )
+        locked = ws.lock(Initiative, made["id"])
+        assert locked is held
+        assert (locked.title, locked.version) == ("Renamed meanwhile", made["version"] + 1)
+    finally:
+        ws.session.close()
+
+
+def test_another_organisations_record_is_not_found(
+    database, plugin_host, org, other_org, tmp_path
+) -> None:
+    theirs = _initiative(other_org.api)
+    ws = Workspace(database.new_session(), org.id, plugin_host, LocalFileStore(tmp_path))
+    try:
+        with pytest.raises(NotFoundError):
+            ws.lock(Initiative, theirs["id"])
+    finally:
+        ws.session.close()
