@@ -185,3 +185,42 @@ def test_a_forked_worker_queues_on_its_own_not_on_its_parents_turn(sqlite: Datab
             )
         _, status = os.waitpid(child, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_the_turn_ends_when_the_driver_connection_is_closed(
+    sqlite: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_writers, "QUEUE_WAIT_SECONDS", 0.5)
+    with sqlite.engine.connect() as connection:
+        begin_write_transaction(connection)
+        connection.connection.invalidate()  # the driver's connection closed mid-write
+    turns: list[bool] = []
+
+    def next_writer() -> None:
+        with sqlite.engine.connect() as connection:
+            driver = connection.connection.dbapi_connection
+            assert isinstance(driver, QueuedConnection)
+            begin_write_transaction(connection)
+            turns.append(driver._in_queue is not None)  # its turn, not gone on without
+            connection.commit()
+
+    other = threading.Thread(target=next_writer)
+    other.start()
+    other.join(5)
+    assert turns == [True]
+
+
+def test_a_lock_file_that_cannot_be_locked_leaves_the_threads_queueing(
+    sqlite: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file system without locks (NFS without lockd): the turn among processes is
+    given up, not the queue of the threads, and no writer is left waiting on it."""
+
+    def no_locks(_fd: int, _operation: int) -> None:
+        raise OSError(37, "No locks available")
+
+    monkeypatch.setattr(sqlite_writers.fcntl, "flock", no_locks)
+    for _ in range(2):
+        events: list[str] = []
+        _writer(sqlite, events, "alone", "commit")
+        assert events == ["alone writes", "alone ends"]

@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from toolkits_core._services import workspace
+from toolkits_core._services.driver_reads import first_row
 from toolkits_core.service import Initiative, LocalFileStore, NotFoundError, Workspace
 
 
@@ -17,12 +19,17 @@ def _initiative(api) -> dict:
 
 
 def test_a_locked_record_is_loaded_as_the_orm_loads_it(
-    database, plugin_host, org, tmp_path
+    database, plugin_host, org, tmp_path, monkeypatch
 ) -> None:
     made = _initiative(org.api)
+    reads = []
+    monkeypatch.setattr(
+        workspace, "first_row", lambda *args: reads.append(args) or first_row(*args)
+    )
     ws = Workspace(database.new_session(), org.id, plugin_host, LocalFileStore(tmp_path))
     try:
         locked = ws.lock(Initiative, made["id"])
+        assert len(reads) == 1  # read on the driver's cursor, not by the ORM's load
         assert sa.inspect(locked).persistent
         assert ws.session.get(Initiative, made["id"]) is locked  # in the identity map
         loaded = database.new_session()
@@ -74,4 +81,28 @@ def test_another_organisations_record_is_not_found(
         with pytest.raises(NotFoundError):
             ws.lock(Initiative, theirs["id"])
     finally:
+        ws.session.close()
+
+
+def test_a_record_added_in_the_session_is_written_before_it_is_locked(
+    database, plugin_host, org, tmp_path
+) -> None:
+    """As the ORM's read would, the lock first flushes what the session holds: a record
+    it added is then found, and is the instance it added."""
+    made = _initiative(org.api)
+    ws = Workspace(database.new_session(), org.id, plugin_host, LocalFileStore(tmp_path))
+    try:
+        template = ws.lock(Initiative, made["id"])
+        added = Initiative(
+            id="ini_added_in_this_session",
+            organisation_id=org.id,
+            toolkit_key=template.toolkit_key,
+            toolkit_version=template.toolkit_version,
+            title="Added, not yet written",
+            stage=template.stage,
+        )
+        ws.session.add(added)
+        assert ws.lock(Initiative, added.id) is added
+    finally:
+        ws.session.rollback()
         ws.session.close()

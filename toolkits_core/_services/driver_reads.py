@@ -12,14 +12,13 @@ still answered 503), and a lost connection is invalidated, as SQLAlchemy would.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
-from toolkits_core._store.driver import instrumented, on_driver
+from toolkits_core._store.driver import instrumented, on_driver, result_converters
 
 Converter = Callable[[Any], Any] | None
 
@@ -39,28 +38,25 @@ class DriverStatement:
         return tuple(values[name] for name in self.positions)
 
 
-_COMPILED: weakref.WeakKeyDictionary[sa.Dialect, dict[int, tuple[sa.Select[Any], DriverStatement]]]
-_COMPILED = weakref.WeakKeyDictionary()
+_READS = "_coprod_driver_reads"
+"""The dialect's attribute holding its compiled reads: they live and go with it."""
 
 
 def compiled(statement: sa.Select[Any], dialect: sa.Dialect) -> DriverStatement | None:
     """``statement`` compiled for ``dialect`` (once: keep the statement to reuse it), or
     None if its parameters need converting on the way in (then SQLAlchemy runs it)."""
-    known = _COMPILED.setdefault(dialect, {})
+    known: dict[int, tuple[sa.Select[Any], DriverStatement | None]]
+    known = dialect.__dict__.setdefault(_READS, {})
     found = known.get(id(statement))
     if found is not None and found[0] is statement:
         return found[1]
     done = statement.compile(dialect=dialect)
-    if done._bind_processors:  # parameters SQLAlchemy would convert on the way in
-        return None
-    driver = DriverStatement(
-        str(done),
-        tuple(done.positiontup or ()) if done.positional else None,
-        tuple(
-            column.type.dialect_impl(dialect).result_processor(dialect, None)
-            for column in statement.selected_columns
-        ),
-    )
+    converters = result_converters(statement.selected_columns, dialect)
+    driver = None
+    if not done._bind_processors and converters is not None:  # else SQLAlchemy converts
+        driver = DriverStatement(
+            str(done), tuple(done.positiontup or ()) if done.positional else None, converters
+        )
     known[id(statement)] = (statement, driver)
     return driver
 

@@ -260,6 +260,8 @@ def _locked_row(
     mapper: sa.orm.Mapper[Any] = sa.inspect(model)
     if mapper.inherits is not None:
         return _NOT_READ
+    if session.autoflush:  # as the ORM's read would: what the session changed goes first
+        session.flush()
     if mapper.identity_key_from_primary_key((values["record_id"],)) in session.identity_map:
         return _NOT_READ
     found = _LOCKED_ROWS.get((model, exclusive))

@@ -104,9 +104,9 @@ def begin_write_transaction(connection: sa.Connection) -> None:
 
     SQLite takes one writer at a time, but only from a transaction's first write: what
     a request reads before that may change under it. Taking the lock before the reads a
-    write depends on makes them current until the commit. Writers of one process wait
-    for it in a queue (``sqlite_writers``). PostgreSQL locks rows instead, so this does
-    nothing there.
+    write depends on makes them current until the commit. Writers wait for it in a
+    queue, the threads of a process and then the processes (``sqlite_writers``).
+    PostgreSQL locks rows instead, so this does nothing there.
     """
     if connection.dialect.name != "sqlite":
         return

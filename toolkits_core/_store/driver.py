@@ -17,8 +17,7 @@ connection is invalidated, as SQLAlchemy would.
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -29,9 +28,16 @@ Processor = Callable[[Any], Any]
 
 
 def instrumented(connection: sa.Connection) -> bool:
-    """Whether anything listens to the statements run on ``connection``."""
+    """Whether anything listens to the statements run on ``connection``, or logs them
+    (``echo``), or they are to be rewritten (a schema translate map): SQLAlchemy runs
+    them then."""
     events = connection.dispatch
-    return bool(events.before_cursor_execute or events.after_cursor_execute)
+    return bool(
+        events.before_cursor_execute
+        or events.after_cursor_execute
+        or connection._echo  # the engine's echo, as execute reads it
+        or connection.get_execution_options().get("schema_translate_map")
+    )
 
 
 def on_driver(connection: sa.Connection, sql: str, parameters: Any, fetch: Callable[[Any], T]) -> T:
@@ -100,10 +106,8 @@ class DriverWrite:
         }
 
 
-_COMPILED: weakref.WeakKeyDictionary[
-    sa.Dialect, dict[tuple[int, frozenset[str]], tuple[Any, DriverWrite | None]]
-]
-_COMPILED = weakref.WeakKeyDictionary()
+_WRITES = "_coprod_driver_writes"
+"""The dialect's attribute holding its compiled writes: they live and go with it."""
 
 
 def compiled_write(
@@ -111,7 +115,8 @@ def compiled_write(
 ) -> DriverWrite | None:
     """``statement`` compiled for ``dialect`` and values named ``names`` (once: keep the
     statement to reuse it), or None where SQLAlchemy must run it (see the module)."""
-    known = _COMPILED.setdefault(dialect, {})
+    known: dict[tuple[int, frozenset[str]], tuple[Any, DriverWrite | None]]
+    known = dialect.__dict__.setdefault(_WRITES, {})
     found = known.get((id(statement), names))
     if found is not None and found[0] is statement:
         return found[1]
@@ -123,22 +128,34 @@ def compiled_write(
         or done.update_prefetch
         or done.literal_execute_params
         or done.post_compile_params
-        or done.schema_translate_map
         or not all(callable(item) for item in processors.values())  # tuples' elements
     ):
         returning = cast("tuple[sa.ColumnElement[Any], ...]", statement._returning)
-        driver = DriverWrite(
-            done,
-            done.string,
-            cast("Mapping[str, Processor]", processors),
-            done.escaped_bind_names or {},
-            tuple(
-                column.type.dialect_impl(dialect).result_processor(dialect, None)
-                for column in returning
-            ),
-        )
+        converters = result_converters(returning, dialect)
+        if converters is not None:
+            driver = DriverWrite(
+                done,
+                done.string,
+                cast("Mapping[str, Processor]", processors),
+                done.escaped_bind_names or {},
+                converters,
+            )
     known[(id(statement), names)] = (statement, driver)
     return driver
+
+
+def result_converters(
+    columns: Iterable[sa.ColumnElement[Any]], dialect: sa.Dialect
+) -> tuple[Processor | None, ...] | None:
+    """How SQLAlchemy converts each column's values as it reads them, or None where a
+    type needs what only a cursor's description says (PostgreSQL's numerics): then
+    SQLAlchemy reads them itself."""
+    try:
+        return tuple(
+            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
+        )
+    except Exception:  # any type that cannot say so without a cursor
+        return None
 
 
 def write(
