@@ -12,15 +12,19 @@ still answered 503), and a lost connection is invalidated, as SQLAlchemy would.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
-from toolkits_core._store.driver import instrumented, on_driver, result_converters
-
-Converter = Callable[[Any], Any] | None
+from toolkits_core._store.driver import (
+    Converter,
+    converted,
+    instrumented,
+    on_driver,
+    result_converters,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +91,7 @@ def all_rows(
     )
     if not any(converters):
         return [tuple(row) for row in found]
-    return [
-        tuple(
-            value if convert is None else convert(value)
-            for value, convert in zip(row, converters, strict=True)
-        )
-        for row in found
-    ]
+    return [converted(row, converters) for row in found]
 
 
 def run_first(
@@ -106,9 +104,4 @@ def run_first(
     row: tuple[Any, ...] | None = on_driver(
         connection, sql, parameters, lambda cursor: cursor.fetchone()
     )
-    if row is None:
-        return None
-    return tuple(
-        value if convert is None else convert(value)
-        for value, convert in zip(row, converters, strict=True)
-    )
+    return None if row is None else converted(row, converters)

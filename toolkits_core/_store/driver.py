@@ -25,6 +25,8 @@ import sqlalchemy as sa
 
 T = TypeVar("T")
 Processor = Callable[[Any], Any]
+Converter = Processor | None
+"""How SQLAlchemy converts a column's values as it reads them (None: as they come)."""
 
 
 def instrumented(connection: sa.Connection) -> bool:
@@ -66,6 +68,14 @@ def on_driver(connection: sa.Connection, sql: str, parameters: Any, fetch: Calla
         ) from error
 
 
+def converted(row: Iterable[Any], converters: tuple[Converter, ...]) -> tuple[Any, ...]:
+    """A row from the driver, each value converted as SQLAlchemy converts its column's."""
+    return tuple(
+        value if convert is None else convert(value)
+        for value, convert in zip(row, converters, strict=True)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Written:
     """What a write statement did: the rows it wrote and the rows it returned."""
@@ -86,7 +96,7 @@ class DriverWrite:
     sql: str
     processors: Mapping[str, Processor]
     escaped: Mapping[str, str]
-    returns: tuple[Processor | None, ...]
+    returns: tuple[Converter, ...]
 
     def parameters(self, values: Mapping[str, Any], sequence: Callable[[Any], Any]) -> Any:
         """The values as the driver takes them, converted as SQLAlchemy converts them."""
@@ -146,7 +156,7 @@ def compiled_write(
 
 def result_converters(
     columns: Iterable[sa.ColumnElement[Any]], dialect: sa.Dialect
-) -> tuple[Processor | None, ...] | None:
+) -> tuple[Converter, ...] | None:
     """How SQLAlchemy converts each column's values as it reads them, or None where a
     type needs what only a cursor's description says (PostgreSQL's numerics): then
     SQLAlchemy reads them itself."""
@@ -176,15 +186,7 @@ def write(
     returns = driver.returns
 
     def fetch(cursor: Any) -> Written:
-        rows = []
-        if returns:
-            rows = [
-                tuple(
-                    value if convert is None else convert(value)
-                    for value, convert in zip(row, returns, strict=True)
-                )
-                for row in cursor.fetchall()
-            ]
+        rows = [converted(row, returns) for row in cursor.fetchall()] if returns else []
         return Written(max(int(cursor.rowcount or 0), 0), rows)
 
     return on_driver(connection, driver.sql, parameters, fetch)
