@@ -31,6 +31,7 @@ from flask import current_app, g, request
 from sqlalchemy.orm import Session
 
 from api.context import reading_connection, request_session
+from api.declared import declares
 from toolkits_core.service import (
     BUNDLES,
     SCOPE_DESCRIPTIONS,
@@ -140,7 +141,8 @@ def identify_caller() -> None:
     endpoint = asked.endpoint
     if endpoint is None or asked.url_rule is None:
         return  # Flask answers 404 or 405 itself, as a problem
-    scope = _scope_of(current_app.view_functions[endpoint], asked.path)
+    view = current_app.view_functions[endpoint]
+    scope = _scope_of(view, asked.path)
     if scope is None:
         return  # not an operation: the API document and its viewer
     if scope in _READ_ONLY_SCOPES and asked.method in READ_METHODS:
@@ -150,6 +152,11 @@ def identify_caller() -> None:
     caller = authenticate(on, _bearer_token())
     if caller.use_recorded:
         on.commit()  # on its own, so that it holds whatever the operation does
+    elif isinstance(on, Session) and declares(view, "files"):
+        # An upload's body is read next, for as long as the client takes to send it:
+        # meanwhile hold no transaction (on PostgreSQL, an open one keeps a snapshot
+        # that holds back vacuum, and locks that a migration's ALTER TABLE waits for).
+        on.rollback()
     held = g._get_current_object()
     held.caller = caller
     held.required_scope = scope

@@ -44,7 +44,12 @@ from toolkits_core._services.external_refs import (
     find_by_external_ref,
 )
 from toolkits_core._services.files import ByteSource, FileTooLargeError
-from toolkits_core._services.initiatives import Write, writable_initiative, write_of
+from toolkits_core._services.initiatives import (
+    Write,
+    refuse_by_status,
+    writable_initiative,
+    write_of,
+)
 from toolkits_core._services.media import (
     ACCEPTED,
     CheckedStream,
@@ -911,21 +916,34 @@ def attach_file(
     The declared media type must be one the evidence's kind takes and the bytes must be
     of that type, and the file must fit ``max_bytes``; otherwise nothing is stored. A
     replaced file is deleted after the commit.
+
+    The checks are made first, on a read, so that a refused upload is refused before its
+    bytes are read. Then the session's transaction is ended (``Workspace.end_reads``)
+    while the bytes arrive and go to the file store, which for a large file on a slow
+    link takes minutes: meanwhile no lock is held, so other requests write as usual (on
+    SQLite, where a write transaction locks the whole database, every one of them would
+    otherwise wait for the upload). Only then is the file recorded, under the locks every
+    write takes, and the checks are made again on what is current: an initiative closed
+    or a file changed by another request meanwhile refuses the upload, and the bytes
+    stored for it are deleted again.
     """
     evidence = ws.get(Evidence, evidence_id)
     check_if_match(evidence, if_match)
     refuse_if_erased(evidence, "evidence")
-    initiative = writable_initiative(ws, evidence.initiative_id)
+    initiative_id, held = evidence.initiative_id, evidence.file_sha256
+    initiative = ws.get(Initiative, initiative_id)
+    refuse_by_status(initiative, Write.RECORD)
     kind = _file_kind(ws, evidence, initiative)
     media_type = media_type_for(kind, content_type)
     head = read_head(stream)
     check_head(kind, media_type, head)
+    ws.end_reads()
     try:
         stored = ws.put_file(
-            evidence.id,
+            evidence_id,
             CheckedStream(kind, media_type, head, stream),
             max_bytes,
-            replacing=evidence.file_sha256,
+            replacing=held,
         )
     except FileTooLargeError as error:
         raise UploadTooLargeError(
@@ -934,15 +952,32 @@ def attach_file(
             "was stored. Send a smaller or compressed file.",
             max_bytes=error.limit,
         ) from None
-    replaced = evidence.file_sha256
+    initiative = writable_initiative(ws, initiative_id)
+    evidence = ws.get(Evidence, evidence_id)
+    check_if_match(evidence, if_match)
+    refuse_if_erased(evidence, "evidence")
+    if evidence.file_sha256 != held:
+        raise ConflictError(
+            "file_changed",
+            f"The file of evidence {evidence_id} was changed by another request while this "
+            "one was being sent; nothing was stored. Fetch the evidence and send the file "
+            "again if it is still wanted.",
+        )
+    if media_type_for(_file_kind(ws, evidence, initiative), content_type) != media_type:
+        raise ConflictError(
+            "evidence_type_changed",
+            f"The type of evidence {evidence_id} was changed by another request while its "
+            "file was being sent, and takes files of other types; nothing was stored.",
+            evidence_type=evidence.evidence_type,
+        )
     evidence.file_name = clean_file_name(file_name)
     evidence.file_content_type = media_type.name
     evidence.file_size = stored.size
     evidence.file_sha256 = stored.sha256
     evidence.file_uploaded_at = utc_now()
     ws.session.flush()
-    if replaced is not None and replaced != stored.sha256:
-        ws.delete_file_after_commit(evidence.id, replaced)
+    if held is not None and held != stored.sha256:
+        ws.delete_file_after_commit(evidence_id, held)
     return evidence
 
 

@@ -23,7 +23,7 @@ from toolkits_core._services.driver_reads import first_row
 from toolkits_core._services.errors import NotFoundError, PreconditionFailedError
 from toolkits_core._services.files import ByteSource, FileStore, StoredFile
 from toolkits_core._services.pagination import read_record, reads_records_only
-from toolkits_core._store.database import begin_write_transaction
+from toolkits_core._store.database import begin_write_transaction, transaction_has_written
 from toolkits_core._store.models import Evidence
 
 Record = TypeVar("Record")
@@ -116,6 +116,26 @@ class Workspace:
         does nothing there.
         """
         begin_write_transaction(self.session.connection())
+
+    def end_reads(self) -> bool:
+        """End the session's transaction if all it did was read; whether it is ended.
+
+        A request about to wait on something slow (an upload's bytes arriving from the
+        client, then going to the file store) calls this first, so that meanwhile it
+        holds no lock and no snapshot: on SQLite no write lock that every other writer
+        would queue behind, on PostgreSQL no transaction left open. A transaction that
+        has written or locked rows (an ``Idempotency-Key``'s claim) is kept, with all it
+        holds. Records the session holds are read again when next used.
+        """
+        session = self.session
+        if not session.in_transaction():
+            return True
+        if session.new or session.dirty or session.deleted:
+            return False
+        if transaction_has_written(session.connection()):
+            return False
+        session.rollback()
+        return True
 
     def delete_file_after_commit(self, evidence_id: str, sha256: str) -> None:
         """Forget a stored file once the rows that named it are gone for good.

@@ -124,6 +124,24 @@ def begin_write_transaction(connection: sa.Connection) -> None:
         raise
 
 
+def transaction_has_written(connection: sa.Connection) -> bool:
+    """Whether the connection's open transaction has written or locked anything.
+
+    SQLite opens a transaction only to write (``BEGIN IMMEDIATE``, or the first change);
+    PostgreSQL gives a transaction an id once it writes or locks a row (``FOR SHARE``,
+    ``FOR UPDATE``), and not before.
+    """
+    if not connection.in_transaction():
+        return False
+    if connection.dialect.name == "sqlite":
+        driver = connection.connection.dbapi_connection
+        return bool(driver is not None and driver.in_transaction)
+    if connection.dialect.name == "postgresql":
+        assigned = connection.exec_driver_sql("SELECT txid_current_if_assigned()").scalar()
+        return assigned is not None
+    return True  # a database this cannot ask: assume it has
+
+
 class Database:
     """An engine, a session factory and the migrations, for one database URL."""
 
