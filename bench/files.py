@@ -42,6 +42,7 @@ from collections.abc import Callable, Iterator
 
 import sqlalchemy as sa
 
+from bench.least_proxy import BUCKET_VARIABLE
 from toolkits_core.service import Database, create_key, create_organisation
 
 MiB = 1024 * 1024
@@ -115,25 +116,42 @@ def _multipart(content: bytes) -> tuple[bytes, str]:
 
 
 class Api:
-    def __init__(self, port: int, token: str) -> None:
+    """A client of one server that keeps its connection open between requests, as the
+    anchor's boto3 client keeps its pool (and as any client sending more than one file
+    does): a transfer is timed without a new connection's set-up on one side only."""
+
+    def __init__(self, port: int, token: str | None = None) -> None:
         self.port, self.token = port, token
+        self._connection: http.client.HTTPConnection | None = None
 
     def call(
         self, method: str, path: str, body: bytes | None = None, kind: str | None = None
     ) -> tuple[int, bytes]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
-        headers = {"Authorization": f"Bearer {self.token}"}
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         if kind:
             headers["Content-Type"] = kind
-        connection.request(method, f"/api/v1/{path}", body=body, headers=headers)
-        answer = connection.getresponse()
-        digest, data = hashlib.sha256(), b""
-        while chunk := answer.read(1024 * 1024):
-            digest.update(chunk)
-            if len(data) < 4096:
-                data += chunk[:4096]
-        connection.close()
-        return answer.status, digest.hexdigest().encode() if method == "GET" else data
+        for attempt in (1, 2):
+            if self._connection is None:
+                self._connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
+            try:
+                self._connection.request(method, path, body=body, headers=headers)
+                answer = self._connection.getresponse()
+            except (http.client.HTTPException, ConnectionError):
+                self._connection.close()  # the server closed it while it was idle
+                self._connection = None
+                if attempt == 2:
+                    raise
+                continue
+            digest, data = hashlib.sha256(), b""
+            while chunk := answer.read(1024 * 1024):
+                digest.update(chunk)
+                if len(data) < 4096:
+                    data += chunk[:4096]
+            if answer.will_close:
+                self._connection.close()
+                self._connection = None
+            return answer.status, digest.hexdigest().encode() if method == "GET" else data
+        raise AssertionError("unreachable")
 
 
 class Transfers:
@@ -157,7 +175,7 @@ def product_transfers(port: int, token: str, content: bytes) -> Transfers:
     api = Api(port, token)
     status, body = api.call(
         "POST",
-        "initiatives",
+        "/api/v1/initiatives",
         json.dumps({"toolkit": "coproduction-star", "title": "B"}).encode(),
         "application/json",
     )
@@ -165,17 +183,35 @@ def product_transfers(port: int, token: str, content: bytes) -> Transfers:
     initiative = json.loads(body)["id"]
     status, body = api.call(
         "POST",
-        f"initiatives/{initiative}/evidence",
+        f"/api/v1/initiatives/{initiative}/evidence",
         json.dumps({"evidence_type": "audio-interview", "payload": {"caption": "b"}}).encode(),
         "application/json",
     )
     assert status == 201, body
-    path = f"evidence/{json.loads(body)['id']}/file"
+    path = f"/api/v1/evidence/{json.loads(body)['id']}/file"
     upload, kind = _multipart(content)
     expected = hashlib.sha256(content).hexdigest().encode()
 
     def put() -> None:
         status, answer = api.call("PUT", path, upload, kind)
+        assert status == 200, answer
+
+    def get() -> None:
+        status, digest = api.call("GET", path)
+        assert status == 200, status
+        assert digest == expected, "the download is the bytes uploaded"
+
+    return Transfers(put, get)
+
+
+def least_proxy_transfers(port: int, content: bytes) -> Transfers:
+    """The same file through the least proxy (``bench.least_proxy``): its raw bytes."""
+    api = Api(port)
+    path = f"/{secrets.token_hex(6)}"
+    expected = hashlib.sha256(content).hexdigest().encode()
+
+    def put() -> None:
+        status, answer = api.call("PUT", path, content, "application/octet-stream")
         assert status == 200, answer
 
     def get() -> None:
@@ -233,11 +269,10 @@ def _database(postgresql: str | None, prefix: str, work: pathlib.Path) -> Databa
     return database
 
 
-def _gunicorn(port: int) -> list[str]:
+def _gunicorn(port: int, app: str = "api:create_app()") -> list[str]:
     return [
         sys.executable, "-m", "gunicorn", "--config=python:api.gunicorn_conf",
-        "--workers=2", "--threads=4", f"--bind=127.0.0.1:{port}", "--timeout=300",
-        "api:create_app()",
+        "--workers=2", "--threads=4", f"--bind=127.0.0.1:{port}", "--timeout=300", app,
     ]  # fmt: skip
 
 
@@ -291,6 +326,10 @@ def main(argv: list[str] | None = None) -> int:
         }
         stores = {store: stores[store] for store in args.stores}
         servers: dict[str, int] = {}
+        least_port = _free_port()
+        least_env = {**env, BUCKET_VARIABLE: bucket, "PYTHONPATH": str(trees[""])}
+        least_app = _gunicorn(least_port, "bench.least_proxy:app")
+        stack.enter_context(_process(least_app, least_env, least_port, "the least proxy"))
         for tree_label, tree in trees.items():
             for store, settings in stores.items():
                 port = _free_port()
@@ -299,7 +338,10 @@ def main(argv: list[str] | None = None) -> int:
                 servers[tree_label + store] = port
         for label, size in sizes.items():
             content = wav(size)
-            paths = {ANCHOR: anchor_transfers(endpoint, bucket, content)}
+            paths = {
+                ANCHOR: anchor_transfers(endpoint, bucket, content),
+                LEAST_PROXY: least_proxy_transfers(least_port, content),
+            }
             paths |= {
                 path: product_transfers(port, token, content) for path, port in servers.items()
             }
@@ -323,6 +365,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 ANCHOR = "anchor (raw boto3)"
+LEAST_PROXY = "least proxy (no records, no checks)"
 STORES = ("local folder", "object store")
 WAYS = ("upload", "download")
 

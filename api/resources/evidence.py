@@ -543,6 +543,11 @@ def upload(files: dict[str, Any], evidence_id: str) -> Any:
     bytes must be of that type (415 otherwise); past the size limit it is refused with 413.
     Evidence whose type takes no file answers 409 (code file_not_expected). Nothing is
     stored when the upload is refused. Answers the evidence with its new ETag.
+
+    Other requests are not held up while the bytes arrive: they are checked before and
+    recorded after. If meanwhile another request replaces or removes the evidence's file
+    (code file_changed), changes its type (evidence_type_changed) or closes its
+    initiative, the upload is refused with 409 and nothing is stored.
     """
     sent: FileStorage = files["file"]
     ws = workspace()

@@ -1,0 +1,120 @@
+"""An upload's file part is read as werkzeug's own form parser reads it.
+
+``FilePart`` looks for the boundary itself instead of passing the file's bytes through
+werkzeug's decoder; here werkzeug's whole-form parser (``parse_form_data``) is the oracle.
+Forms are built from the pieces that make boundaries hard to find (line breaks of every
+kind, dashes, the boundary itself, its closing form) and read back in pieces of random
+sizes, as a network delivers them.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+
+import pytest
+from werkzeug.formparser import parse_form_data
+from werkzeug.sansio.multipart import File
+
+from api.upload_form import FilePart, StreamedForm
+
+BOUNDARY = b"Bnd7"
+PIECES = [
+    b"\r",
+    b"\n",
+    b"\r\n",
+    b"-",
+    b"--",
+    BOUNDARY,
+    b"--" + BOUNDARY,
+    b"\r\n--" + BOUNDARY,
+    b"\n--" + BOUNDARY + b"x",
+    b"--" + BOUNDARY + b"--",
+    b"audio",
+    b"  ",
+]
+ENDINGS = [
+    b"\r\n--" + BOUNDARY + b"--\r\n",
+    b"\r\n--" + BOUNDARY + b"--",
+    b"\n--" + BOUNDARY + b"--\n",
+    b"\r\n--" + BOUNDARY + b"--\r\nan epilogue",
+    b'\r\n--Bnd7\r\nContent-Disposition: form-data; name="note"\r\n\r\nhi\r\n--Bnd7--\r\n',
+    b"",
+    b"\r\n--" + BOUNDARY,
+    b"\r\n--Bnd",
+]
+
+
+class Trickle(io.RawIOBase):
+    """A body read back in pieces of 1 to 70 bytes, mostly, as a network gives them."""
+
+    def __init__(self, data: bytes, rng: random.Random) -> None:
+        self._data, self._rng = io.BytesIO(data), rng
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1, /) -> bytes:
+        step = self._rng.randint(1, 70) if self._rng.random() < 0.7 else size
+        return self._data.read(min(size, step) if size and size > 0 else step)
+
+
+def form(content: bytes, ending: bytes) -> bytes:
+    head = b'--Bnd7\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n\r\n'
+    return head + content + ending
+
+
+def read_by_file_part(body: bytes, rng: random.Random, size: int) -> bytes | None:
+    """The file as ``FilePart`` reads it; None for a form it refuses."""
+    streamed = StreamedForm(Trickle(body, rng), BOUNDARY, most_parts=10, memory=500_000)
+    streamed.in_file = True
+    try:
+        while not isinstance(streamed.next(), File):
+            pass
+        part = FilePart(streamed, BOUNDARY)
+        return b"".join(iter(lambda: part.read(size), b""))
+    except Exception:
+        return None
+
+
+def read_by_werkzeug(body: bytes) -> bytes | None:
+    """The file as werkzeug's form parser reads the whole form; None if it refuses it."""
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "CONTENT_TYPE": "multipart/form-data; boundary=Bnd7",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+    }
+    try:
+        _, _, files = parse_form_data(environ, stream_factory=in_memory, silent=False)
+    except Exception:
+        return None
+    return files["file"].read() if "file" in files else None
+
+
+def in_memory(*_: object, **__: object) -> io.BytesIO:
+    """Where werkzeug's parser keeps a file: memory, not a temporary file."""
+    return io.BytesIO()
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_file_part_is_what_werkzeug_reads(seed):
+    rng = random.Random(seed)
+    compared = 0
+    for _ in range(300):
+        content = b"".join(rng.choice(PIECES) for _ in range(rng.randint(0, 12)))
+        if (content or b"").startswith(b"--" + BOUNDARY):
+            continue  # the boundary at once: how werkzeug splits it depends on its reads
+        body = form(content, rng.choice(ENDINGS))
+        expected = read_by_werkzeug(body)
+        got = read_by_file_part(body, rng, rng.choice([1, 5, 1024 * 1024]))
+        assert got == expected, (body, got, expected)
+        compared += 1
+    assert compared > 200
+
+
+def test_a_large_file_arrives_whole_whatever_the_reads():
+    rng = random.Random(7)
+    content = rng.randbytes(3 * 1024 * 1024 + 17).replace(b"\r\n--", b"\r\n-+")
+    body = form(content, ENDINGS[0])
+    assert read_by_file_part(body, rng, 1024 * 1024) == content
