@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from flask import current_app, g, request
 from sqlalchemy.orm import Session
 
-from api.context import reading_connection, request_session
+from api.context import give_back_reading_connection, reading_connection, request_session
 from api.declared import declares
 from toolkits_core.service import (
     BUNDLES,
@@ -145,18 +145,22 @@ def identify_caller() -> None:
     scope = _scope_of(view, asked.path)
     if scope is None:
         return  # not an operation: the API document and its viewer
+    upload = False
     if scope in _READ_ONLY_SCOPES and asked.method in READ_METHODS:
         on: sa.Connection | Session = reading_connection()  # no session until the view
+    elif upload := declares(view, "files"):
+        # An upload's body is read next, for as long as the client takes to send it, so
+        # its key is read outside any transaction too, and the connection given back:
+        # on PostgreSQL an open transaction holds locks that a migration's ALTER TABLE
+        # would wait for, and everything after it behind.
+        on = reading_connection()
     else:
         on = request_session()
     caller = authenticate(on, _bearer_token())
     if caller.use_recorded:
         on.commit()  # on its own, so that it holds whatever the operation does
-    elif isinstance(on, Session) and declares(view, "files"):
-        # An upload's body is read next, for as long as the client takes to send it:
-        # meanwhile hold no transaction (on PostgreSQL, an open one keeps a snapshot
-        # that holds back vacuum, and locks that a migration's ALTER TABLE waits for).
-        on.rollback()
+    if upload:
+        give_back_reading_connection()
     held = g._get_current_object()
     held.caller = caller
     held.required_scope = scope

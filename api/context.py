@@ -80,6 +80,16 @@ def reading_connection() -> sa.Connection:
     return connection
 
 
+def give_back_reading_connection() -> None:
+    """Give back the ``reading_connection`` this request borrowed, before any session is
+    bound to it: a request that writes borrows one only to look its key up."""
+    held = g._get_current_object()
+    if held.get(_SESSION) is None:
+        connection: sa.Connection | None = held.pop(_CONNECTION, None)
+        if connection is not None:
+            connection.close()
+
+
 def request_session() -> Session:
     """The request's one database session (opened on first use, closed when it ends).
 

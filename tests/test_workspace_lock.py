@@ -106,3 +106,31 @@ def test_a_record_added_in_the_session_is_written_before_it_is_locked(
     finally:
         ws.session.rollback()
         ws.session.close()
+
+
+def test_reads_before_a_slow_wait_are_let_go_and_a_write_is_kept(
+    database, plugin_host, org, tmp_path
+) -> None:
+    """``end_reads`` ends a transaction that only read (checks made with ``peek`` outside
+    any transaction, before an upload's bytes arrive), and keeps one that wrote."""
+    made = _initiative(org.api)
+    ws = Workspace(database.new_session(), org.id, plugin_host, LocalFileStore(tmp_path))
+    try:
+        ws.read_before_writing()
+        peeked = ws.peek(Initiative, made["id"])
+        assert peeked.title == "Walks"
+        with pytest.raises(NotFoundError):
+            ws.peek(Initiative, "ini_00000000000000000000000000")
+        assert ws.end_reads() is True
+        assert not ws.session.in_transaction()
+        assert ws.session.get(Initiative, made["id"], populate_existing=True) is not peeked
+
+        locked = ws.lock(Initiative, made["id"])
+        locked.title = "Walks and talks"
+        ws.session.flush()
+        assert ws.end_reads() is False, "a transaction that wrote is kept"
+        assert ws.session.in_transaction()
+        ws.commit()
+    finally:
+        ws.session.close()
+    assert org.api.get(f"initiatives/{made['id']}").json["title"] == "Walks and talks"

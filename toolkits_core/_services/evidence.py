@@ -917,7 +917,8 @@ def attach_file(
     of that type, and the file must fit ``max_bytes``; otherwise nothing is stored. A
     replaced file is deleted after the commit.
 
-    The checks are made first, on a read, so that a refused upload is refused before its
+    The checks are made first, on a read outside any transaction where none is open yet
+    (``Workspace.read_before_writing``), so that a refused upload is refused before its
     bytes are read. Then the session's transaction is ended (``Workspace.end_reads``)
     while the bytes arrive and go to the file store, which for a large file on a slow
     link takes minutes: meanwhile no lock is held, so other requests write as usual (on
@@ -927,11 +928,12 @@ def attach_file(
     or a file changed by another request meanwhile refuses the upload, and the bytes
     stored for it are deleted again.
     """
-    evidence = ws.get(Evidence, evidence_id)
+    ws.read_before_writing()
+    evidence = ws.peek(Evidence, evidence_id)
     check_if_match(evidence, if_match)
     refuse_if_erased(evidence, "evidence")
     initiative_id, held = evidence.initiative_id, evidence.file_sha256
-    initiative = ws.get(Initiative, initiative_id)
+    initiative = ws.peek(Initiative, initiative_id)
     refuse_by_status(initiative, Write.RECORD)
     kind = _file_kind(ws, evidence, initiative)
     media_type = media_type_for(kind, content_type)
@@ -953,7 +955,7 @@ def attach_file(
             max_bytes=error.limit,
         ) from None
     initiative = writable_initiative(ws, initiative_id)
-    evidence = ws.get(Evidence, evidence_id)
+    evidence = ws.lock(Evidence, evidence_id, exclusive=True)
     check_if_match(evidence, if_match)
     refuse_if_erased(evidence, "evidence")
     if evidence.file_sha256 != held:

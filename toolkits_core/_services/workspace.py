@@ -117,6 +117,31 @@ class Workspace:
         """
         begin_write_transaction(self.session.connection())
 
+    def peek(self, model: type[Record], record_id: str) -> Record:
+        """The caller's record with this id as it is now, read without a lock: for a
+        check that is made again, under the lock, before anything is written. As ``get``,
+        in one SELECT on the driver where the session does not hold the record yet."""
+        values = {"record_id": record_id, "organisation_id": self.organisation_id}
+        found: Record | None = _locked_row(self.session, model, None, values)
+        if found is _NOT_READ:
+            return self.get(model, record_id)
+        if found is None:
+            raise NotFoundError(KIND_NAMES.get(model.__name__, model.__name__), record_id)
+        return found
+
+    def read_before_writing(self) -> None:
+        """Read what follows outside any transaction, if the session has none open yet.
+
+        For the checks of a request that will wait on something slow (``end_reads``)
+        and make them again, under its locks, before it writes: on PostgreSQL they run
+        in autocommit, with no BEGIN before them and no ROLLBACK after. SQLite opens no
+        transaction to read anyway.
+        """
+        session = self.session
+        bind = session.get_bind()
+        if not session.in_transaction() and bind.dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
     def end_reads(self) -> bool:
         """End the session's transaction if all it did was read; whether it is ended.
 
@@ -125,16 +150,19 @@ class Workspace:
         holds no lock and no snapshot: on SQLite no write lock that every other writer
         would queue behind, on PostgreSQL no transaction left open. A transaction that
         has written or locked rows (an ``Idempotency-Key``'s claim) is kept, with all it
-        holds. Records the session holds are read again when next used.
+        holds. Otherwise the session lets go of the records it holds: read them again.
         """
         session = self.session
         if not session.in_transaction():
             return True
         if session.new or session.dirty or session.deleted:
             return False
-        if transaction_has_written(session.connection()):
+        connection = session.connection()
+        autocommit = connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+        if not autocommit and transaction_has_written(connection):
             return False
         session.rollback()
+        session.expunge_all()  # what it held may be gone by the time it is read again
         return True
 
     def delete_file_after_commit(self, evidence_id: str, sha256: str) -> None:
@@ -262,12 +290,12 @@ def _by_id(model: type[Record]) -> sa.Select[Record]:
 
 
 _LOCKING: dict[tuple[type[Any], bool, bool], sa.Select[Any]] = {}
-_LOCKED_ROWS: dict[tuple[type[Any], bool], tuple[sa.Select[Any], tuple[str, ...]]] = {}
+_LOCKED_ROWS: dict[tuple[type[Any], bool | None], tuple[sa.Select[Any], tuple[str, ...]]] = {}
 _NOT_READ: Any = object()
 
 
 def _locked_row(
-    session: Session, model: type[Record], exclusive: bool, values: dict[str, str]
+    session: Session, model: type[Record], exclusive: bool | None, values: dict[str, str]
 ) -> Any:
     """``_locking``'s read, of a record the session does not hold yet, without the ORM's
     load: its columns in one SELECT (on the driver, ``driver_reads``), the instance given
@@ -275,7 +303,7 @@ def _locked_row(
     such record. Every write locks the record it depends on, and the ORM's load cost as
     much as the rest of the lock. ``_NOT_READ`` where the ORM must load it: the session
     holds the record already (a reread replaces what it holds), or the model is not a
-    plain entity of its own table.
+    plain entity of its own table. ``exclusive`` None: read without a lock (``peek``).
     """
     mapper: sa.orm.Mapper[Any] = sa.inspect(model)
     if mapper.inherits is not None:
@@ -287,14 +315,12 @@ def _locked_row(
     found = _LOCKED_ROWS.get((model, exclusive))
     if found is None:
         columns = {attribute.key: attribute.columns[0] for attribute in mapper.column_attrs}
-        statement = (
-            sa.select(*columns.values())
-            .where(
-                columns["id"] == sa.bindparam("record_id"),
-                columns["organisation_id"] == sa.bindparam("organisation_id"),
-            )
-            .with_for_update(read=not exclusive)
+        statement = sa.select(*columns.values()).where(
+            columns["id"] == sa.bindparam("record_id"),
+            columns["organisation_id"] == sa.bindparam("organisation_id"),
         )
+        if exclusive is not None:
+            statement = statement.with_for_update(read=not exclusive)
         found = _LOCKED_ROWS[(model, exclusive)] = (statement, tuple(columns))
     statement, keys = found
     row = first_row(session.connection(), statement, values)
