@@ -105,7 +105,7 @@ class ProblemSchema(ma.Schema):
     )
     to_stage = _member(ma.fields.String(), "transition_refused")
     blockers = _member(ma.fields.List(ma.fields.Nested(ProblemBlockerSchema)), "transition_refused")
-    evidence_type = _member(ma.fields.String(), "file_not_expected, evidence_type_changed")
+    evidence_type = _member(ma.fields.String(), "file_not_expected")
     max_bytes = _member(ma.fields.Integer(), "file_too_large, body_too_large and part_too_large")
     max_parts = _member(ma.fields.Integer(), "too_many_parts")
     accepted = _member(ma.fields.List(ma.fields.String()), "unsupported_media_type")

@@ -292,6 +292,8 @@ class FilePart:
                     line = 0  # at once: the headers' line break is the boundary's too
                 if line >= 0:
                     ends = _ends_part(seen, found + len(self._dash_boundary))
+                    if ends is None and len(seen) - found > FEED_BYTES:
+                        ends = True  # blanks on and on: werkzeug's decoder says what it is
                     if ends is None:
                         break  # the bytes that decide it are still to come
                     if ends:
@@ -336,17 +338,19 @@ class FilePart:
         self._pending = b""
 
 
+_PART_ENDS = re.compile(rb"--|[ \t\f\v]*[\r\n]")
+_MAY_END = re.compile(rb"-?\Z|[ \t\f\v]+\Z")
+
+
 def _ends_part(data: bytes, at: int) -> bool | None:
     """Whether a boundary whose ``--boundary`` ends at ``at`` ends the part, as werkzeug's
     decoder reads it (then ``--``, or blanks and a line break); None while the bytes that
-    decide it have not come."""
-    after = data[at:]
-    if after.startswith(b"--"):
+    decide it have not come. Matched where it stands, without copying what follows."""
+    if _PART_ENDS.match(data, at):
         return True
-    blank = after.lstrip(b" \t\f\v")
-    if not blank or after == b"-":
+    if _MAY_END.match(data, at):
         return None
-    return blank[:1] in (b"\r", b"\n")
+    return False
 
 
 def _line_break_before(data: bytes, at: int) -> int:

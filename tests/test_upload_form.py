@@ -16,7 +16,8 @@ import pytest
 from werkzeug.formparser import parse_form_data
 from werkzeug.sansio.multipart import File
 
-from api.upload_form import FilePart, StreamedForm
+from api.upload_form import FEED_BYTES, READ_BYTES, FilePart, StreamedForm
+from toolkits_core.service import ServiceError
 
 BOUNDARY = b"Bnd7"
 PIECES = [
@@ -73,7 +74,7 @@ def read_by_file_part(body: bytes, rng: random.Random, size: int) -> bytes | Non
             pass
         part = FilePart(streamed, BOUNDARY)
         return b"".join(iter(lambda: part.read(size), b""))
-    except Exception:
+    except ServiceError:  # a broken form (400 unreadable_body), nothing else
         return None
 
 
@@ -118,3 +119,28 @@ def test_a_large_file_arrives_whole_whatever_the_reads():
     content = rng.randbytes(3 * 1024 * 1024 + 17).replace(b"\r\n--", b"\r\n-+")
     body = form(content, ENDINGS[0])
     assert read_by_file_part(body, rng, 1024 * 1024) == content
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\n--Bnd7x" * 40_000,  # a boundary at every turn, none ending the part
+        b"\r\n--Bnd7" + b" " * (3 * 1024 * 1024) + b"x",  # one kept undecided by blanks
+    ],
+    ids=["dense false boundaries", "a boundary followed by MiBs of blanks"],
+)
+def test_what_is_held_back_stays_small(content, monkeypatch):
+    """Bytes are held back only while they may begin the boundary: never more than a
+    read and a piece, however the file is made, and the file is still werkzeug's."""
+    held = []
+    scan = FilePart._scan
+
+    def watched(self):
+        chunk = scan(self)
+        held.append(len(self._seen))
+        return chunk
+
+    monkeypatch.setattr(FilePart, "_scan", watched)
+    body = form(content, ENDINGS[0])
+    assert read_by_file_part(body, random.Random(3), 1024 * 1024) == read_by_werkzeug(body)
+    assert max(held) <= READ_BYTES + FEED_BYTES + 64

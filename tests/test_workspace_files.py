@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 
 from api.context import services
 from toolkits_core.service import Evidence, LocalFileStore, Workspace
@@ -58,3 +59,34 @@ def new_evidence(api):
     )
     assert response.status_code == 201, response.json
     return response.json["id"]
+
+
+def test_a_failed_upload_keeps_the_same_bytes_another_is_recording(
+    database, plugin_host, org, tmp_path
+):
+    """Two uploads of the same file to the same evidence (a client's retry) store it under
+    one name. If one fails while the other is recording it, the failed one's clean-up
+    waits for the other's commit (it decides under the row's lock) and keeps the file:
+    deleting it there left a committed row naming a missing file."""
+    evidence = new_evidence(org.api)
+    failing = workspace(database, plugin_host, org, tmp_path)
+    recording = workspace(database, plugin_host, org, tmp_path)
+    try:
+        failing.put_file(evidence, io.BytesIO(b"the charter, signed"), max_bytes=1000)
+        stored = recording.put_file(evidence, io.BytesIO(b"the charter, signed"), max_bytes=1000)
+        if database.is_sqlite:
+            recording.hold_write_lock()
+        recording.session.get(Evidence, evidence).file_sha256 = stored.sha256
+        recording.session.flush()  # the row is locked until the commit
+
+        cleaning = threading.Thread(target=failing.abandon)
+        cleaning.start()
+        cleaning.join(0.5)
+        assert cleaning.is_alive(), "the clean-up waits for the row"
+        recording.commit()
+        cleaning.join(30)
+        assert not cleaning.is_alive()
+    finally:
+        failing.session.close()
+        recording.session.close()
+    assert (tmp_path / org.id / evidence / stored.sha256).exists()

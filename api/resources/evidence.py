@@ -545,9 +545,9 @@ def upload(files: dict[str, Any], evidence_id: str) -> Any:
     stored when the upload is refused. Answers the evidence with its new ETag.
 
     Other requests are not held up while the bytes arrive: they are checked before and
-    recorded after. If meanwhile another request replaces or removes the evidence's file
-    (code file_changed), changes its type (evidence_type_changed) or closes its
-    initiative, the upload is refused with 409 and nothing is stored.
+    recorded after. If meanwhile another request changes the evidence (409
+    write_conflict, or 412 with If-Match) or closes its initiative (409), the upload is
+    refused and nothing is stored.
     """
     sent: FileStorage = files["file"]
     ws = workspace()

@@ -32,6 +32,8 @@ from test_evidence_files import (
     wav_bytes,
 )
 
+from api.context import services
+
 PAUSE_AT = 2 * MiB
 """Past the first MiB, which the form's parser reads before the upload's checks run."""
 MOST_PAUSE = 30.0
@@ -159,7 +161,7 @@ def test_an_initiative_closed_during_the_upload_refuses_it_and_keeps_nothing(
     assert stored_paths(app, org.id) == set(), "the bytes stored for it are deleted again"
 
 
-def test_a_file_replaced_during_the_upload_refuses_the_upload_that_ends_last(
+def test_a_file_stored_during_the_upload_refuses_the_upload_that_ends_last(
     api,
     app,
     org,
@@ -167,7 +169,8 @@ def test_a_file_replaced_during_the_upload_refuses_the_upload_that_ends_last(
     paused_upload,
 ):
     """Both were sent to replace no file; the one stored first is kept, and the other,
-    which would silently replace a file its sender never saw, is refused (409)."""
+    which would silently replace a file its sender never saw, is refused (409), its
+    bytes deleted again."""
     _, path = interview
     paused, answer = paused_upload(path, big_wav(4))
 
@@ -176,7 +179,7 @@ def test_a_file_replaced_during_the_upload_refuses_the_upload_that_ends_last(
     first = api.put(path, data=body, content_type=kind)
     assert first.status_code == 200, first.get_data(as_text=True)
 
-    refused(finish(paused, answer), 409, "file_changed")
+    refused(finish(paused, answer), 409, "write_conflict")
     assert api.get(path).get_data() == quick
     digest = hashlib.sha256(quick).hexdigest()
     assert {name for _, name in stored_paths(app, org.id)} == {digest}, (
@@ -189,25 +192,55 @@ def test_a_file_replaced_during_the_upload_refuses_the_upload_that_ends_last(
     [40, PAUSE_AT],
     ids=["in the form's head, before the view", "in its file, after its checks"],
 )
-def test_no_transaction_is_left_open_while_an_upload_arrives(
-    database,
-    api,
-    interview,
-    paused_upload,
-    pause_at,
+def test_no_transaction_or_connection_is_held_while_an_upload_arrives(
+    database, app, api, interview, paused_upload, pause_at
 ):
-    """On PostgreSQL an open transaction keeps a snapshot (vacuum cannot clean behind it)
-    and its locks (a migration's ALTER TABLE waits for them): an upload holds none."""
-    if database.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite opens no transaction to read; the other tests here cover it")
+    """On PostgreSQL an open transaction keeps its locks (a migration's ALTER TABLE waits
+    for them, and every request after it); and a connection held by each slow upload
+    would soon empty the pool. An upload waiting on its bytes holds neither."""
     _, path = interview
     paused, answer = paused_upload(path, big_wav(4), pause_at)
-    with database.engine.connect() as connection:
-        open_ones = connection.execute(
-            sa.text(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"
-            )
-        ).scalar_one()
-    assert open_ones == 0, "the paused upload holds no transaction"
+    assert services(app).database.engine.pool.checkedout() == 0, "no connection is held"
+    if database.engine.dialect.name == "postgresql":
+        with database.engine.connect() as connection:
+            open_ones = connection.execute(
+                sa.text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"
+                )
+            ).scalar_one()
+        assert open_ones == 0, "the paused upload holds no transaction"
     assert finish(paused, answer).status_code == 200
+
+
+def test_a_stale_if_match_after_a_change_during_the_upload_is_412(
+    api, app, org, interview, paused_upload
+):
+    """If-Match named the evidence as it was when the upload began: a change made to it
+    while the bytes arrive makes that stale, and the upload is refused with 412."""
+    created, path = interview
+    body, kind = upload_form(big_wav(4))
+    paused = PausedBody(body)
+    uploader = ApiClient(app.test_client(), org.tokens["write"])
+    answer: dict = {}
+
+    def send() -> None:
+        answer["response"] = uploader.put(
+            path,
+            input_stream=paused,
+            content_length=len(body),
+            content_type=kind,
+            headers={"If-Match": created.headers["ETag"]},
+        )
+
+    thread = threading.Thread(target=send, daemon=True)
+    thread.start()
+    assert paused.reached.wait(MOST_PAUSE)
+    changed = api.patch(
+        f"evidence/{created.json['id']}", json={"payload": {"caption": "By the lock gates"}}
+    )
+    assert changed.status_code == 200, changed.get_data(as_text=True)
+    refused(finish(paused, answer), 412, "stale_etag")
+    thread.join(MOST_PAUSE)
+    assert api.get(f"evidence/{created.json['id']}").json["file"] is None
+    assert stored_paths(app, org.id) == set()

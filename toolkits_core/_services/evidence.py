@@ -924,9 +924,10 @@ def attach_file(
     link takes minutes: meanwhile no lock is held, so other requests write as usual (on
     SQLite, where a write transaction locks the whole database, every one of them would
     otherwise wait for the upload). Only then is the file recorded, under the locks every
-    write takes, and the checks are made again on what is current: an initiative closed
-    or a file changed by another request meanwhile refuses the upload, and the bytes
-    stored for it are deleted again.
+    write takes: the initiative's status is checked again, and the evidence is written
+    as it was read, with its version, so that any change made to it meanwhile (another
+    file, another type) refuses the upload as a write conflict, and the bytes stored for
+    it are deleted again.
     """
     ws.read_before_writing()
     evidence = ws.peek(Evidence, evidence_id)
@@ -937,9 +938,9 @@ def attach_file(
     refuse_by_status(initiative, Write.RECORD)
     kind = _file_kind(ws, evidence, initiative)
     media_type = media_type_for(kind, content_type)
+    ws.end_reads()
     head = read_head(stream)
     check_head(kind, media_type, head)
-    ws.end_reads()
     try:
         stored = ws.put_file(
             evidence_id,
@@ -954,30 +955,22 @@ def attach_file(
             "was stored. Send a smaller or compressed file.",
             max_bytes=error.limit,
         ) from None
-    initiative = writable_initiative(ws, initiative_id)
-    evidence = ws.lock(Evidence, evidence_id, exclusive=True)
-    check_if_match(evidence, if_match)
-    refuse_if_erased(evidence, "evidence")
-    if evidence.file_sha256 != held:
-        raise ConflictError(
-            "file_changed",
-            f"The file of evidence {evidence_id} was changed by another request while this "
-            "one was being sent; nothing was stored. Fetch the evidence and send the file "
-            "again if it is still wanted.",
-        )
-    if media_type_for(_file_kind(ws, evidence, initiative), content_type) != media_type:
-        raise ConflictError(
-            "evidence_type_changed",
-            f"The type of evidence {evidence_id} was changed by another request while its "
-            "file was being sent, and takes files of other types; nothing was stored.",
-            evidence_type=evidence.evidence_type,
-        )
+    writable_initiative(ws, initiative_id)
+    if evidence not in ws.session:
+        ws.session.add(evidence)  # as read before the upload: its version is checked
     evidence.file_name = clean_file_name(file_name)
     evidence.file_content_type = media_type.name
     evidence.file_size = stored.size
     evidence.file_sha256 = stored.sha256
     evidence.file_uploaded_at = utc_now()
-    ws.session.flush()
+    ws.session.flush()  # the row is now locked (SQLite: the database) until the commit
+    if not ws.files.exists(ws.organisation_id, evidence_id, stored.sha256):
+        raise ConflictError(
+            "write_conflict",
+            f"Another request sent the same file for evidence {evidence_id} at the same "
+            "moment and then failed, taking the bytes with it; nothing was saved: send "
+            "the file again.",
+        )
     if held is not None and held != stored.sha256:
         ws.delete_file_after_commit(evidence_id, held)
     return evidence

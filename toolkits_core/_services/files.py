@@ -100,6 +100,10 @@ class FileStore(Protocol):
         """The file, seekable (for ranges); ``FileNotFoundError`` if the store lacks it."""
         ...
 
+    def exists(self, organisation_id: str, evidence_id: str, sha256: str) -> bool:
+        """Whether the store has the file (``OSError`` when it cannot say)."""
+        ...
+
     def delete(self, organisation_id: str, evidence_id: str, sha256: str) -> None:
         """Remove the file and every earlier version of it the store keeps."""
         ...

@@ -67,6 +67,9 @@ class LocalFileStore:
     def open(self, organisation_id: str, evidence_id: str, sha256: str) -> BinaryIO:
         return self._path(organisation_id, evidence_id, sha256).open("rb")
 
+    def exists(self, organisation_id: str, evidence_id: str, sha256: str) -> bool:
+        return self._path(organisation_id, evidence_id, sha256).is_file()
+
     def delete(self, organisation_id: str, evidence_id: str, sha256: str) -> None:
         self._path(organisation_id, evidence_id, sha256).unlink(missing_ok=True)
 

@@ -331,6 +331,17 @@ class ObjectFileStore:
         size = int(found["ContentLength"])
         return cast(BinaryIO, ObjectReader(self.client, self.bucket, key, size, found["Body"]))
 
+    def exists(self, organisation_id: str, evidence_id: str, sha256: str) -> bool:
+        check_place(organisation_id, evidence_id, sha256)
+        key = self._key(organisation_id, evidence_id, sha256)
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=key)
+        except _store_errors() as error:
+            if _code(error) in {"404", "NoSuchKey", "NotFound"}:
+                return False
+            raise FileStoreError(f"could not look for {key}: {error}") from error
+        return True
+
     def delete(self, organisation_id: str, evidence_id: str, sha256: str) -> None:
         check_place(organisation_id, evidence_id, sha256)
         try:

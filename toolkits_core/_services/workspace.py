@@ -7,6 +7,7 @@ each route, so no route can forget it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Sequence
@@ -36,6 +37,7 @@ PRECONDITIONS = "coprod_preconditions"
 ``races.explain_lost_race`` to check again if the write loses a race."""
 
 logger = logging.getLogger("toolkits_core.files")
+_BATCH = 500
 
 KIND_NAMES = {
     "Initiative": "initiative",
@@ -150,7 +152,8 @@ class Workspace:
         holds no lock and no snapshot: on SQLite no write lock that every other writer
         would queue behind, on PostgreSQL no transaction left open. A transaction that
         has written or locked rows (an ``Idempotency-Key``'s claim) is kept, with all it
-        holds. Otherwise the session lets go of the records it holds: read them again.
+        holds. Otherwise the session lets go of the records it holds, as they were read:
+        add one back to write it with its version checked, or read it again.
         """
         session = self.session
         if not session.in_transaction():
@@ -161,8 +164,11 @@ class Workspace:
         autocommit = connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
         if not autocommit and transaction_has_written(connection):
             return False
+        # Let go of what it holds first, so that those records keep what was read (a
+        # rollback would expire them, and the next use read them afresh): a write on one
+        # of them later checks its version against what the checks were made on.
+        session.expunge_all()
         session.rollback()
-        session.expunge_all()  # what it held may be gone by the time it is read again
         return True
 
     def delete_file_after_commit(self, evidence_id: str, sha256: str) -> None:
@@ -205,8 +211,20 @@ class Workspace:
         self.session.info.pop(_COMMITTING, None)
         self.session.info.pop(_FILES_ADDED, None)
         self.session.info.pop(PRECONDITIONS, None)
-        for evidence_id, sha256 in self.session.info.pop(_FILES_TO_DELETE, set()):
-            self._delete_file(evidence_id, sha256, "its record was committed without it")
+        deleting: set[tuple[str, str]] = self.session.info.pop(_FILES_TO_DELETE, set())
+        try:
+            self._delete_unnamed(deleting, "its record was committed without it")
+        except sa.exc.SQLAlchemyError as error:
+            self._rollback_quietly()
+            for evidence_id, sha256 in sorted(deleting):
+                logger.warning(
+                    "left file %s of evidence %s in organisation %s behind (%s), though its "
+                    "record was committed without it: coprod files gc removes it",
+                    sha256,
+                    evidence_id,
+                    self.organisation_id,
+                    type(error).__name__,
+                )
 
     def abandon(self) -> None:
         """Roll back, and delete the files this request stored that no committed row names.
@@ -223,9 +241,10 @@ class Workspace:
         self.session.info.pop(PRECONDITIONS, None)
         try:
             self.session.rollback()
-            unnamed = {item for item in added if not self._names_file(*item)}
-            self.session.rollback()
+            self._delete_unnamed(added, "the request that stored it failed")
+            return
         except sa.exc.SQLAlchemyError as error:
+            self._rollback_quietly()
             unnamed = set() if committing else added
             for evidence_id, sha256 in sorted(added - unnamed):
                 logger.warning(
@@ -239,16 +258,41 @@ class Workspace:
         for evidence_id, sha256 in unnamed:
             self._delete_file(evidence_id, sha256, "the request that stored it failed")
 
-    def _names_file(self, evidence_id: str, sha256: str) -> bool:
-        """Whether a committed evidence row names this file."""
-        named = self.session.scalars(
-            sa.select(Evidence.id).where(
-                Evidence.organisation_id == self.organisation_id,
-                Evidence.id == evidence_id,
-                Evidence.file_sha256 == sha256,
-            )
-        ).first()
-        return named is not None
+    def _delete_unnamed(self, files: set[tuple[str, str]], why: str) -> None:
+        """Delete each of these files unless a committed evidence row names it.
+
+        It is decided under the rows' locks (on SQLite, the write lock), and the files go
+        before they are let go: another request recording the same bytes for the same
+        evidence (a client's retry of an upload) has then either committed first, and the
+        file is kept, or finds it gone once it holds the row (``attach_file`` looks) and
+        is refused, rather than committing a row whose file was deleted under it.
+        """
+        if not files:
+            return
+        wanted = sorted(files)
+        ids = sorted({evidence_id for evidence_id, _ in wanted})
+        begin_write_transaction(self.session.connection())
+        try:
+            named: dict[str, str | None] = {}
+            for start in range(0, len(ids), _BATCH):
+                rows = self.session.execute(
+                    sa.select(Evidence.id, Evidence.file_sha256)
+                    .where(
+                        Evidence.organisation_id == self.organisation_id,
+                        Evidence.id.in_(ids[start : start + _BATCH]),
+                    )
+                    .with_for_update()
+                )
+                named.update((str(row[0]), row[1]) for row in rows)
+            for evidence_id, sha256 in wanted:
+                if named.get(evidence_id) != sha256:
+                    self._delete_file(evidence_id, sha256, why)
+        finally:
+            self.session.rollback()
+
+    def _rollback_quietly(self) -> None:
+        with contextlib.suppress(sa.exc.SQLAlchemyError):
+            self.session.rollback()
 
     def _delete_file(self, evidence_id: str, sha256: str, why: str) -> None:
         """Delete a file no row names; if the store refuses, log what is left behind."""
