@@ -964,7 +964,14 @@ def attach_file(
     evidence.file_sha256 = stored.sha256
     evidence.file_uploaded_at = utc_now()
     ws.session.flush()  # the row is now locked (SQLite: the database) until the commit
-    if not ws.files.exists(ws.organisation_id, evidence_id, stored.sha256):
+    # Another upload of the same bytes to this evidence stores them under the same name:
+    # if it failed, its clean-up (under the row's lock) may have taken them. A folder is
+    # looked at here at no cost. On object storage that would cost every upload a
+    # request, and the race stays open there, as it was before uploads let go of their
+    # locks on PostgreSQL: a name of each upload's own would close it.
+    if ws.files.looks_up_locally and not ws.files.exists(
+        ws.organisation_id, evidence_id, stored.sha256
+    ):
         raise ConflictError(
             "write_conflict",
             f"Another request sent the same file for evidence {evidence_id} at the same "

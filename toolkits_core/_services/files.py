@@ -89,6 +89,10 @@ class FileEntry:
 class FileStore(Protocol):
     """What the services need from a place to keep files: one file per piece of evidence."""
 
+    looks_up_locally: bool
+    """Whether ``exists`` asks no server (a folder: a stat), so that every upload can
+    look before it commits; object storage would cost every upload a request."""
+
     def put(
         self, organisation_id: str, evidence_id: str, stream: ByteSource, max_bytes: int
     ) -> StoredFile:

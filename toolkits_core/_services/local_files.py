@@ -31,6 +31,8 @@ from toolkits_core._services.files import (
 class LocalFileStore:
     """Files in a folder: ``<root>/<organisation>/<evidence>/<sha256>``."""
 
+    looks_up_locally = True
+
     def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
         chosen = root or os.environ.get(FILES_DIR_VARIABLE) or DEFAULT_FILES_DIR
         self.root = pathlib.Path(chosen).resolve()

@@ -198,6 +198,8 @@ class ObjectReader(io.RawIOBase):
 class ObjectFileStore:
     """Files in a bucket: ``s3://<bucket>/<prefix>/<organisation>/<evidence>/<sha256>``."""
 
+    looks_up_locally = False
+
     def __init__(
         self,
         url: str,
