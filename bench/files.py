@@ -189,29 +189,21 @@ def product_transfers(port: int, token: str, content: bytes) -> Transfers:
     )
     assert status == 201, body
     path = f"/api/v1/evidence/{json.loads(body)['id']}/file"
-    upload, kind = _multipart(content)
-    expected = hashlib.sha256(content).hexdigest().encode()
-
-    def put() -> None:
-        status, answer = api.call("PUT", path, upload, kind)
-        assert status == 200, answer
-
-    def get() -> None:
-        status, digest = api.call("GET", path)
-        assert status == 200, status
-        assert digest == expected, "the download is the bytes uploaded"
-
-    return Transfers(put, get)
+    return _transfers(api, path, content, *_multipart(content))
 
 
 def least_proxy_transfers(port: int, content: bytes) -> Transfers:
     """The same file through the least proxy (``bench.least_proxy``): its raw bytes."""
-    api = Api(port)
     path = f"/{secrets.token_hex(6)}"
+    return _transfers(Api(port), path, content, content, "application/octet-stream")
+
+
+def _transfers(api: Api, path: str, content: bytes, upload: bytes, kind: str) -> Transfers:
+    """PUT ``upload`` (``content``, as the server takes it) at ``path``, and GET it back."""
     expected = hashlib.sha256(content).hexdigest().encode()
 
     def put() -> None:
-        status, answer = api.call("PUT", path, content, "application/octet-stream")
+        status, answer = api.call("PUT", path, upload, kind)
         assert status == 200, answer
 
     def get() -> None:
