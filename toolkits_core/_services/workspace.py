@@ -261,11 +261,13 @@ class Workspace:
     def _delete_unnamed(self, files: set[tuple[str, str]], why: str) -> None:
         """Delete each of these files unless a committed evidence row names it.
 
-        It is decided under the rows' locks (on SQLite, the write lock), and the files go
-        before they are let go: another request recording the same bytes for the same
-        evidence (a client's retry of an upload) has then either committed first, and the
-        file is kept, or finds it gone once it holds the row (``attach_file`` looks) and
-        is refused, rather than committing a row whose file was deleted under it.
+        It is decided under the rows' locks (on SQLite, the write lock), and the files of
+        rows still there go before they are let go: another request recording the same
+        bytes for the same evidence (a client's retry of an upload) has then either
+        committed first, and the file is kept, or finds it gone once it holds the row
+        (``attach_file`` looks) and is refused, rather than committing a row whose file
+        was deleted under it. The files of rows that are gone (a deleted initiative's
+        hundreds) go after, holding nothing.
         """
         if not files:
             return
@@ -285,10 +287,13 @@ class Workspace:
                 )
                 named.update((str(row[0]), row[1]) for row in rows)
             for evidence_id, sha256 in wanted:
-                if named.get(evidence_id) != sha256:
+                if evidence_id in named and named[evidence_id] != sha256:
                     self._delete_file(evidence_id, sha256, why)
         finally:
             self.session.rollback()
+        for evidence_id, sha256 in wanted:  # no upload can record a file for a row that is
+            if evidence_id not in named:  # gone: these go without holding up other writers
+                self._delete_file(evidence_id, sha256, why)
 
     def _rollback_quietly(self) -> None:
         with contextlib.suppress(sa.exc.SQLAlchemyError):
