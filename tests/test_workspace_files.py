@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import threading
 
+import sqlalchemy as sa
+
 from api.context import services
 from toolkits_core.service import Evidence, LocalFileStore, Workspace
 
@@ -90,3 +92,28 @@ def test_a_failed_upload_keeps_the_same_bytes_another_is_recording(
         failing.session.close()
         recording.session.close()
     assert (tmp_path / org.id / evidence / stored.sha256).exists()
+
+
+def test_a_commit_that_deletes_a_replaced_file_leaves_the_records_as_written(
+    database, plugin_host, org, tmp_path
+):
+    """The replaced file goes after the commit, decided on a connection of its own: the
+    records the answer is built from are not expired and read again (another request's
+    version could then be answered, or a row deleted meanwhile fail a committed write)."""
+    evidence = new_evidence(org.api)
+    ws = workspace(database, plugin_host, org, tmp_path)
+    try:
+        first = ws.put_file(evidence, io.BytesIO(b"first draft"), max_bytes=1000)
+        record = ws.session.get(Evidence, evidence)
+        record.file_sha256 = first.sha256
+        ws.commit()
+        second = ws.put_file(evidence, io.BytesIO(b"signed copy"), max_bytes=1000)
+        record.file_sha256 = second.sha256
+        ws.session.flush()
+        ws.delete_file_after_commit(evidence, first.sha256)
+        ws.commit()
+        assert not sa.inspect(record).expired_attributes
+    finally:
+        ws.session.close()
+    assert not (tmp_path / org.id / evidence / first.sha256).exists()
+    assert (tmp_path / org.id / evidence / second.sha256).exists()

@@ -215,11 +215,10 @@ class Workspace:
         try:
             self._delete_unnamed(deleting, "its record was committed without it")
         except sa.exc.SQLAlchemyError as error:
-            self._rollback_quietly()
             for evidence_id, sha256 in sorted(deleting):
                 logger.warning(
-                    "left file %s of evidence %s in organisation %s behind (%s), though its "
-                    "record was committed without it: coprod files gc removes it",
+                    "may have left file %s of evidence %s in organisation %s behind (%s), "
+                    "though its record was committed without it: coprod files gc removes it",
                     sha256,
                     evidence_id,
                     self.organisation_id,
@@ -261,39 +260,63 @@ class Workspace:
     def _delete_unnamed(self, files: set[tuple[str, str]], why: str) -> None:
         """Delete each of these files unless a committed evidence row names it.
 
-        It is decided under the rows' locks (on SQLite, the write lock), and the files of
-        rows still there go before they are let go: another request recording the same
-        bytes for the same evidence (a client's retry of an upload) has then either
-        committed first, and the file is kept, or finds it gone once it holds the row
-        (``attach_file`` looks) and is refused, rather than committing a row whose file
-        was deleted under it. The files of rows that are gone (a deleted initiative's
-        hundreds) go after, holding nothing.
+        It is decided on a connection of its own, so that the session's records stay as
+        the request left them (its answer is built from them after the commit). On a
+        folder it is decided under the rows' locks (on SQLite, the write lock), and the
+        files of rows still there go before they are let go: another request recording
+        the same bytes for the same evidence (a client's retry of an upload) has then
+        either committed first, and the file is kept, or finds it gone once it holds the
+        row (``attach_file`` looks, at the cost of a stat) and is refused, rather than
+        committing a row whose file was deleted under it. The files of rows that are
+        gone (a deleted initiative's hundreds) go after, holding nothing, and so do all
+        of object storage's, where an upload does not look (that would cost a request
+        each). If the locks cannot be had in time, it is decided on a plain read.
         """
         if not files:
             return
         wanted = sorted(files)
         ids = sorted({evidence_id for evidence_id, _ in wanted})
-        begin_write_transaction(self.session.connection())
-        try:
-            named: dict[str, str | None] = {}
-            for start in range(0, len(ids), _BATCH):
-                rows = self.session.execute(
-                    sa.select(Evidence.id, Evidence.file_sha256)
-                    .where(
-                        Evidence.organisation_id == self.organisation_id,
-                        Evidence.id.in_(ids[start : start + _BATCH]),
-                    )
-                    .with_for_update()
-                )
-                named.update((str(row[0]), row[1]) for row in rows)
-            for evidence_id, sha256 in wanted:
-                if evidence_id in named and named[evidence_id] != sha256:
-                    self._delete_file(evidence_id, sha256, why)
-        finally:
-            self.session.rollback()
-        for evidence_id, sha256 in wanted:  # no upload can record a file for a row that is
-            if evidence_id not in named:  # gone: these go without holding up other writers
+        locking = self.files.looks_up_locally
+        deleted: set[tuple[str, str]] = set()
+        with self.session.get_bind().engine.connect() as connection:
+            try:
+                if locking:
+                    begin_write_transaction(connection)
+                named = self._named(connection, ids, locking)
+            except sa.exc.OperationalError:  # the write lock not had in time: read plainly
+                connection.rollback()
+                locking = False
+                named = self._named(connection, ids, locking)
+            try:
+                for evidence_id, sha256 in wanted:
+                    if locking and evidence_id in named and named[evidence_id] != sha256:
+                        self._delete_file(evidence_id, sha256, why)
+                        deleted.add((evidence_id, sha256))
+            finally:
+                connection.rollback()
+        for evidence_id, sha256 in wanted:
+            if (evidence_id, sha256) not in deleted and named.get(evidence_id) != sha256:
                 self._delete_file(evidence_id, sha256, why)
+
+    def _named(
+        self, connection: sa.Connection, ids: list[str], locking: bool
+    ) -> dict[str, str | None]:
+        """The file each of these evidence rows names (None: none), under their locks if
+        ``locking``; a row that is gone is not in it."""
+        named: dict[str, str | None] = {}
+        for start in range(0, len(ids), _BATCH):
+            statement = (
+                sa.select(Evidence.id, Evidence.file_sha256)
+                .where(
+                    Evidence.organisation_id == self.organisation_id,
+                    Evidence.id.in_(ids[start : start + _BATCH]),
+                )
+                .order_by(Evidence.id)
+            )
+            if locking:
+                statement = statement.with_for_update()
+            named.update((str(row[0]), row[1]) for row in connection.execute(statement))
+        return named
 
     def _rollback_quietly(self) -> None:
         with contextlib.suppress(sa.exc.SQLAlchemyError):
