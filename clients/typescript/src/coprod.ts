@@ -469,6 +469,11 @@ export interface paths {
          *     Evidence whose type takes no file answers 409 (code file_not_expected). Nothing is
          *     stored when the upload is refused. Answers the evidence with its new ETag.
          *
+         *     Other requests are not held up while the bytes arrive: they are checked before and
+         *     recorded after. If meanwhile another request changes the evidence (409
+         *     write_conflict, or 412 with If-Match) or closes its initiative (409), the upload is
+         *     refused and nothing is stored.
+         *
          *     Needs an API key or OAuth2 token with scope `records:write`.
          */
         put: operations["uploadEvidenceFile"];

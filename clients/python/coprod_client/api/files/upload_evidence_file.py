@@ -138,6 +138,11 @@ def sync_detailed(
     Evidence whose type takes no file answers 409 (code file_not_expected). Nothing is
     stored when the upload is refused. Answers the evidence with its new ETag.
 
+    Other requests are not held up while the bytes arrive: they are checked before and
+    recorded after. If meanwhile another request changes the evidence (409
+    write_conflict, or 412 with If-Match) or closes its initiative (409), the upload is
+    refused and nothing is stored.
+
     Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
@@ -184,6 +189,11 @@ def sync(
     Evidence whose type takes no file answers 409 (code file_not_expected). Nothing is
     stored when the upload is refused. Answers the evidence with its new ETag.
 
+    Other requests are not held up while the bytes arrive: they are checked before and
+    recorded after. If meanwhile another request changes the evidence (409
+    write_conflict, or 412 with If-Match) or closes its initiative (409), the upload is
+    refused and nothing is stored.
+
     Needs an API key or OAuth2 token with scope `records:write`.
 
     Args:
@@ -225,6 +235,11 @@ async def asyncio_detailed(
     bytes must be of that type (415 otherwise); past the size limit it is refused with 413.
     Evidence whose type takes no file answers 409 (code file_not_expected). Nothing is
     stored when the upload is refused. Answers the evidence with its new ETag.
+
+    Other requests are not held up while the bytes arrive: they are checked before and
+    recorded after. If meanwhile another request changes the evidence (409
+    write_conflict, or 412 with If-Match) or closes its initiative (409), the upload is
+    refused and nothing is stored.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
@@ -269,6 +284,11 @@ async def asyncio(
     bytes must be of that type (415 otherwise); past the size limit it is refused with 413.
     Evidence whose type takes no file answers 409 (code file_not_expected). Nothing is
     stored when the upload is refused. Answers the evidence with its new ETag.
+
+    Other requests are not held up while the bytes arrive: they are checked before and
+    recorded after. If meanwhile another request changes the evidence (409
+    write_conflict, or 412 with If-Match) or closes its initiative (409), the upload is
+    refused and nothing is stored.
 
     Needs an API key or OAuth2 token with scope `records:write`.
 
