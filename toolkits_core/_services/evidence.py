@@ -927,7 +927,9 @@ def attach_file(
     write takes: the initiative's status is checked again, and the evidence is written
     as it was read, with its version, so that any change made to it meanwhile (another
     file, another type) refuses the upload as a write conflict, and the bytes stored for
-    it are deleted again.
+    it are deleted again. Where the session held only reads, it lets go of every record
+    it held (``Workspace.end_reads``): a caller keeping records of its own in the same
+    session reads them again afterwards.
     """
     ws.read_before_writing()
     evidence = ws.peek(Evidence, evidence_id)
