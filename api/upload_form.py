@@ -16,8 +16,8 @@ after the file fails the upload too. Every refusal, and a client that stops send
 raised from a read of the file's stream: the store then keeps nothing.
 
 The file's own bytes are not passed through werkzeug's decoder, which copies every byte
-in and out of its buffer in 64 KiB pieces: 4 MiB took it about 10 ms, against 2 ms for
-looking for the boundary in each MiB as it is read (``FilePart``). Everything around the
+in and out of its buffer in 64 KiB pieces: 4 MiB from memory took it 4.0 ms, against
+2.6 ms for looking for the boundary in each MiB as it is read (``FilePart``). Everything around the
 file (its headers, what follows it, the form's end) is still werkzeug's to read.
 """
 

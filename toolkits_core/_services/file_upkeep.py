@@ -27,19 +27,36 @@ GC_AFTER_VARIABLE = "COPROD_FILES_GC_AFTER"
 _BATCH = 500
 
 
+def files_named(
+    on: Session | sa.Connection,
+    evidence_ids: Iterable[str],
+    *,
+    organisation_id: str | None = None,
+    lock: bool = False,
+) -> dict[str, tuple[str, str | None]]:
+    """Evidence id -> (its organisation, the file it names or None), for each of these
+    rows that is there (of ``organisation_id`` only, if given), read in batches in id
+    order, under the rows' locks if ``lock``."""
+    wanted = sorted(set(evidence_ids))
+    named: dict[str, tuple[str, str | None]] = {}
+    for start in range(0, len(wanted), _BATCH):
+        statement = (
+            sa.select(Evidence.id, Evidence.organisation_id, Evidence.file_sha256)
+            .where(Evidence.id.in_(wanted[start : start + _BATCH]))
+            .order_by(Evidence.id)
+        )
+        if organisation_id is not None:
+            statement = statement.where(Evidence.organisation_id == organisation_id)
+        if lock:
+            statement = statement.with_for_update()
+        named.update((str(e), (str(o), s)) for e, o, s in on.execute(statement))
+    return named
+
+
 def _named(session: Session, entries: Iterable[FileEntry]) -> set[tuple[str, str, str]]:
     """Which of these (organisation, evidence, digest) a committed row names."""
-    wanted = sorted({entry.evidence_id for entry in entries})
-    named: set[tuple[str, str, str]] = set()
-    for start in range(0, len(wanted), _BATCH):
-        rows = session.execute(
-            sa.select(Evidence.organisation_id, Evidence.id, Evidence.file_sha256).where(
-                Evidence.id.in_(wanted[start : start + _BATCH]),
-                Evidence.file_sha256.is_not(None),
-            )
-        )
-        named.update((str(o), str(e), str(s)) for o, e, s in rows)
-    return named
+    found = files_named(session, (entry.evidence_id for entry in entries))
+    return {(o, e, s) for e, (o, s) in found.items() if s is not None}
 
 
 def find_orphans(

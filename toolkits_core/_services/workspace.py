@@ -22,10 +22,10 @@ from sqlalchemy.orm.interfaces import ORMOption
 from toolkits_core._host import PluginHost
 from toolkits_core._services.driver_reads import first_row
 from toolkits_core._services.errors import NotFoundError, PreconditionFailedError
+from toolkits_core._services.file_upkeep import files_named
 from toolkits_core._services.files import ByteSource, FileStore, StoredFile
 from toolkits_core._services.pagination import read_record, reads_records_only
 from toolkits_core._store.database import begin_write_transaction, transaction_has_written
-from toolkits_core._store.models import Evidence
 
 Record = TypeVar("Record")
 
@@ -37,7 +37,6 @@ PRECONDITIONS = "coprod_preconditions"
 ``races.explain_lost_race`` to check again if the write loses a race."""
 
 logger = logging.getLogger("toolkits_core.files")
-_BATCH = 500
 
 KIND_NAMES = {
     "Initiative": "initiative",
@@ -243,7 +242,8 @@ class Workspace:
             self._delete_unnamed(added, "the request that stored it failed")
             return
         except sa.exc.SQLAlchemyError as error:
-            self._rollback_quietly()
+            with contextlib.suppress(sa.exc.SQLAlchemyError):
+                self.session.rollback()
             unnamed = set() if committing else added
             for evidence_id, sha256 in sorted(added - unnamed):
                 logger.warning(
@@ -303,24 +303,8 @@ class Workspace:
     ) -> dict[str, str | None]:
         """The file each of these evidence rows names (None: none), under their locks if
         ``locking``; a row that is gone is not in it."""
-        named: dict[str, str | None] = {}
-        for start in range(0, len(ids), _BATCH):
-            statement = (
-                sa.select(Evidence.id, Evidence.file_sha256)
-                .where(
-                    Evidence.organisation_id == self.organisation_id,
-                    Evidence.id.in_(ids[start : start + _BATCH]),
-                )
-                .order_by(Evidence.id)
-            )
-            if locking:
-                statement = statement.with_for_update()
-            named.update((str(row[0]), row[1]) for row in connection.execute(statement))
-        return named
-
-    def _rollback_quietly(self) -> None:
-        with contextlib.suppress(sa.exc.SQLAlchemyError):
-            self.session.rollback()
+        found = files_named(connection, ids, organisation_id=self.organisation_id, lock=locking)
+        return {evidence_id: sha256 for evidence_id, (_, sha256) in found.items()}
 
     def _delete_file(self, evidence_id: str, sha256: str, why: str) -> None:
         """Delete a file no row names; if the store refuses, log what is left behind."""
