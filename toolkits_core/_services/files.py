@@ -169,7 +169,7 @@ class Intake:
             if self.size > self._max_bytes:
                 raise FileTooLargeError(self._max_bytes)
             if len(self.head) < HEAD_BYTES:
-                self.head = (self.head + chunk)[:HEAD_BYTES]
+                self.head += chunk[: HEAD_BYTES - len(self.head)]  # not a copy of the chunk
             self.digest.update(chunk)
         return chunk
 
