@@ -239,6 +239,9 @@ class FilePart:
         self._done = False
         self._dash_boundary = b"--" + boundary
         self._holding = len(self._dash_boundary) + 2
+        self._boundary_breaks = b"\r" in boundary or b"\n" in boundary
+        """Whether the boundary holds a line break itself: RFC 2046 allows none, but
+        werkzeug takes any (``boundary*=UTF-8''a%0Db``)."""
         """Bytes held back at the end of a read: a boundary and its line break, but one."""
         taken = form.take_buffered()
         lead = LINE_BREAK.match(taken)
@@ -318,15 +321,16 @@ class FilePart:
     def _held_back(self, seen: bytes) -> int:
         """How many of the last bytes of ``seen`` to hold back, as a boundary may begin in
         them that the next read completes: from the last line break among the last
-        ``_holding``, since a boundary is one only after a line break and holds none
-        itself. While nothing was handed out all of them, as the part may begin with its
-        boundary (the headers' line break being its own).
+        ``_holding``, since a boundary is one only after a line break and (as RFC 2046
+        has it) holds none itself. All of them while nothing was handed out, as the part
+        may begin with its boundary (the headers' line break being its own), and where
+        the boundary holds a line break after all.
 
         Where none of those bytes is a line break, which is most reads of a binary file,
         nothing is held back, and the read is handed out as it came, not copied.
         """
         start = max(0, len(seen) - self._holding)
-        if not self._handed_out:
+        if not self._handed_out or self._boundary_breaks:
             return len(seen) - start
         line = max(seen.rfind(b"\r", start), seen.rfind(b"\n", start))
         if line < 0:

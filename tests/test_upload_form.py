@@ -9,8 +9,10 @@ sizes, as a network delivers them.
 
 from __future__ import annotations
 
+import functools
 import io
 import random
+import urllib.parse
 
 import pytest
 from werkzeug.formparser import parse_form_data
@@ -78,11 +80,27 @@ def read_by_file_part(body: bytes, rng: random.Random, size: int) -> bytes | Non
         return None
 
 
-def read_by_werkzeug(body: bytes) -> bytes | None:
+class Pieces(io.RawIOBase):
+    """A body read back in the pieces given, then whole."""
+
+    def __init__(self, data: bytes, sizes: list[int]) -> None:
+        self._data, self._sizes = io.BytesIO(data), list(sizes)
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1, /) -> bytes:
+        step = self._sizes.pop(0) if self._sizes else size
+        return self._data.read(min(size, step) if size and size > 0 else step)
+
+
+def read_by_werkzeug(
+    body: bytes, content_type: str = "multipart/form-data; boundary=Bnd7"
+) -> bytes | None:
     """The file as werkzeug's form parser reads the whole form; None if it refuses it."""
     environ = {
         "REQUEST_METHOD": "POST",
-        "CONTENT_TYPE": "multipart/form-data; boundary=Bnd7",
+        "CONTENT_TYPE": content_type,
         "CONTENT_LENGTH": str(len(body)),
         "wsgi.input": io.BytesIO(body),
     }
@@ -115,6 +133,35 @@ def test_the_file_part_is_what_werkzeug_reads(seed):
         assert got == expected, (body, got, expected)
         compared += 1
     assert compared > 200
+
+
+@pytest.mark.parametrize("encoded", ["a%0Db", "a%0Ab", "a%0D%0Ab"])
+def test_a_boundary_holding_a_line_break_ends_the_file_where_werkzeug_ends_it(encoded):
+    """RFC 2046 allows no line break in a boundary, but werkzeug takes one given in RFC
+    2231's form (boundary*=UTF-8''a%0Db): a read that ends inside it must not let the
+    file run on into the next part, or the form be refused."""
+    boundary = urllib.parse.unquote_to_bytes(encoded)
+    head = (
+        b"--" + boundary + b'\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\n'
+    )
+    delimiter = b"\r\n--" + boundary
+    ending = b'\r\nContent-Disposition: form-data; name="note"\r\n\r\nhi' + delimiter + b"--\r\n"
+    body = head + b"x" * 20 + delimiter + ending
+    expected = read_by_werkzeug(body, f"multipart/form-data; boundary*=UTF-8''{encoded}")
+    assert expected == b"x" * 20
+    got = {}
+    for cut in range(
+        21 + len(delimiter)
+    ):  # the file's first read ends anywhere up to the part's end
+        streamed = StreamedForm(
+            Pieces(body, [len(head), cut, 1]), boundary, most_parts=10, memory=500_000
+        )
+        streamed.in_file = True
+        while not isinstance(streamed.next(), File):
+            pass
+        part = FilePart(streamed, boundary)
+        got[cut] = b"".join(iter(functools.partial(part.read, 1024), b""))
+    assert got == dict.fromkeys(got, expected)
 
 
 def test_a_large_file_arrives_whole_whatever_the_reads():
