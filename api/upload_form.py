@@ -239,9 +239,6 @@ class FilePart:
         self._done = False
         self._dash_boundary = b"--" + boundary
         self._holding = len(self._dash_boundary) + 2
-        self._boundary_breaks = b"\r" in boundary or b"\n" in boundary
-        """Whether the boundary holds a line break itself: RFC 2046 allows none, but
-        werkzeug takes any (``boundary*=UTF-8''a%0Db``)."""
         """Bytes held back at the end of a read: a boundary and its line break, but one."""
         taken = form.take_buffered()
         lead = LINE_BREAK.match(taken)
@@ -304,7 +301,7 @@ class FilePart:
                         return seen[:line]
                 found, line = seen.find(self._dash_boundary, found + 1), -1
             undecided = found >= 0
-            kept_from = line if undecided else len(seen) - self._held_back(seen)
+            kept_from = line if undecided else len(seen) - self._holding
             if kept_from > 0:
                 self._seen, self._searched = seen[kept_from:], 0
                 self._handed_out = True
@@ -317,27 +314,6 @@ class FilePart:
                 raise unreadable_body()  # no boundary after a line break: no end
             self._seen = seen + more
             self._searched = max(0, found if undecided else len(seen) - self._holding)
-
-    def _held_back(self, seen: bytes) -> int:
-        """How many of the last bytes of ``seen`` to hold back, as a boundary may begin in
-        them that the next read completes: from the last line break among the last
-        ``_holding``, since a boundary is one only after a line break and (as RFC 2046
-        has it) holds none itself. All of them while nothing was handed out, as the part
-        may begin with its boundary (the headers' line break being its own), and where
-        the boundary holds a line break after all.
-
-        Where none of those bytes is a line break, which is most reads of a binary file,
-        nothing is held back, and the read is handed out as it came, not copied.
-        """
-        start = max(0, len(seen) - self._holding)
-        if not self._handed_out or self._boundary_breaks:
-            return len(seen) - start
-        line = max(seen.rfind(b"\r", start), seen.rfind(b"\n", start))
-        if line < 0:
-            return 0
-        if line > 0 and seen[line - 1 : line + 1] == b"\r\n":
-            line -= 1  # the CR of a CRLF goes with it
-        return len(seen) - line
 
     def _hand_back(self, rest: bytes) -> None:
         """Give werkzeug's decoder ``rest`` (a line break and a boundary, if not the end),
