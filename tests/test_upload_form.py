@@ -149,10 +149,8 @@ def test_a_boundary_holding_a_line_break_ends_the_file_where_werkzeug_ends_it(en
     body = head + b"x" * 20 + delimiter + ending
     expected = read_by_werkzeug(body, f"multipart/form-data; boundary*=UTF-8''{encoded}")
     assert expected == b"x" * 20
-    got = {}
-    for cut in range(
-        21 + len(delimiter)
-    ):  # the file's first read ends anywhere up to the part's end
+    got = {}  # the file's first read ending anywhere up to the part's end
+    for cut in range(21 + len(delimiter)):
         streamed = StreamedForm(
             Pieces(body, [len(head), cut, 1]), boundary, most_parts=10, memory=500_000
         )
