@@ -35,7 +35,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from bench.files import (
-    ACCESS,
     MiB,
     _credentials,
     _database,
@@ -43,12 +42,13 @@ from bench.files import (
     _gunicorn,
     _process,
     anchor_transfers,
+    bench_key,
     least_proxy_transfers,
     product_transfers,
+    served_env,
     wav,
 )
 from bench.least_proxy import BUCKET_VARIABLE
-from toolkits_core.service import create_key, create_organisation
 
 RESULTS = pathlib.Path(__file__).parent / "results"
 OUT_VARIABLE = "BENCH_PHASES_OUT"
@@ -174,21 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     work = pathlib.Path(tempfile.mkdtemp(prefix="coprod-bench-phases-"))
     database = _database(args.postgresql, "coprod_bench_phases", work)
-    with database.session() as session:
-        organisation = create_organisation(session, "Bench council")
-        token = create_key(session, organisation.id, "bench", ["write"]).token
+    token = bench_key(database)
     moto_port, port, least_port = _free_port(), _free_port(), _free_port()
     endpoint = f"http://127.0.0.1:{moto_port}"
     bucket = f"bench-{secrets.token_hex(4)}"
     tree = pathlib.Path(__file__).resolve().parent.parent
-    env = {
-        **os.environ,
-        **ACCESS,
-        "AWS_ENDPOINT_URL": endpoint,
-        "MOTO_S3_DEFAULT_KEY_BUFFER_SIZE": str(256 * MiB),
-        "COPROD_DATABASE_URL": database.engine.url.render_as_string(hide_password=False),
-        "COPROD_RATE_LIMIT": "off",
-        "COPROD_MAX_UPLOAD_BYTES": str(128 * MiB),
+    env = served_env(endpoint, database) | {
         "COPROD_FILES_URL": f"s3://{bucket}/coprod",
         "PYTHONPATH": str(tree),
         BUCKET_VARIABLE: bucket,

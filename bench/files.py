@@ -261,6 +261,27 @@ def _database(postgresql: str | None, prefix: str, work: pathlib.Path) -> Databa
     return database
 
 
+def bench_key(database: Database) -> str:
+    """A new organisation's key that writes, as the bench's client uses it."""
+    with database.session() as session:
+        organisation = create_organisation(session, "Bench council")
+        return create_key(session, organisation.id, "bench", ["write"]).token
+
+
+def served_env(endpoint: str, database: Database) -> dict[str, str]:
+    """The environment the servers run in: moto's endpoint and its keys, the database, no
+    rate limit, and uploads of up to 128 MiB."""
+    return {
+        **os.environ,
+        **ACCESS,
+        "AWS_ENDPOINT_URL": endpoint,
+        "MOTO_S3_DEFAULT_KEY_BUFFER_SIZE": str(256 * MiB),
+        "COPROD_DATABASE_URL": database.engine.url.render_as_string(hide_password=False),
+        "COPROD_RATE_LIMIT": "off",
+        "COPROD_MAX_UPLOAD_BYTES": str(128 * MiB),
+    }
+
+
 def _gunicorn(port: int, app: str = "api:create_app()") -> list[str]:
     return [
         sys.executable, "-m", "gunicorn", "--config=python:api.gunicorn_conf",
@@ -287,20 +308,10 @@ def main(argv: list[str] | None = None) -> int:
     sizes = {label: SIZES[label] for label in args.sizes}
     work = pathlib.Path(tempfile.mkdtemp(prefix="coprod-bench-files-"))
     database = _database(args.postgresql, args.pg_prefix, work)
-    with database.session() as session:
-        organisation = create_organisation(session, "Bench council")
-        token = create_key(session, organisation.id, "bench", ["write"]).token
+    token = bench_key(database)
     moto_port = _free_port()
     endpoint = f"http://127.0.0.1:{moto_port}"
-    env = {
-        **os.environ,
-        **ACCESS,
-        "AWS_ENDPOINT_URL": endpoint,
-        "MOTO_S3_DEFAULT_KEY_BUFFER_SIZE": str(256 * MiB),
-        "COPROD_DATABASE_URL": database.engine.url.render_as_string(hide_password=False),
-        "COPROD_RATE_LIMIT": "off",
-        "COPROD_MAX_UPLOAD_BYTES": str(128 * MiB),
-    }
+    env = served_env(endpoint, database)
     moto = [str(pathlib.Path(sys.executable).with_name("moto_server")), "-p", str(moto_port)]
     trees = {"": pathlib.Path(__file__).resolve().parent.parent}
     if args.before:
