@@ -26,7 +26,6 @@ import pathlib
 import secrets
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -49,6 +48,7 @@ from bench.files import (
     wav,
 )
 from bench.least_proxy import BUCKET_VARIABLE
+from toolkits_core._services.object_files import PART_BYTES
 
 RESULTS = pathlib.Path(__file__).parent / "results"
 OUT_VARIABLE = "BENCH_PHASES_OUT"
@@ -77,9 +77,13 @@ def _wrap(owner: Any, attribute: str, name: str) -> None:
 
 
 def _write_on_signal() -> None:
+    """Write the timings when sent SIGUSR2, and say which process to send it to: the worker
+    (to gunicorn's master, SIGUSR2 means start a new master)."""
+    out = pathlib.Path(os.environ[OUT_VARIABLE])
+    out.with_suffix(".pid").write_text(str(os.getpid()))
+
     def write(*_: object) -> None:
         times = {name: [_SECONDS[name], _CALLS[name]] for name in _SECONDS}
-        out = pathlib.Path(os.environ[OUT_VARIABLE])
         out.with_suffix(".part").write_text(json.dumps(times))
         out.with_suffix(".part").replace(out)  # whole, or not there yet
 
@@ -151,27 +155,32 @@ def _mean_ms(times: dict[str, list[float]], name: str, per: int) -> float:
     return times[name][0] * 1000 / per
 
 
-def _signal_and_read(port: int, out: pathlib.Path) -> dict[str, list[float]]:
+def _signal_and_read(out: pathlib.Path) -> dict[str, list[float]]:
+    """Ask the worker that writes to ``out`` for its timings, and read them."""
     out.unlink(missing_ok=True)  # what it wrote when asked before
-    subprocess.run(["pkill", "-USR2", "-f", f"bind=127.0.0.1:{port}"], check=False)
+    os.kill(int(out.with_suffix(".pid").read_text()), signal.SIGUSR2)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         with contextlib.suppress(FileNotFoundError):
             found: dict[str, list[float]] = json.loads(out.read_text())
             return found
         time.sleep(0.1)
-    raise RuntimeError(f"the server on port {port} wrote no timings")
+    raise RuntimeError(f"no timings were written to {out}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.file_phases", description=__doc__)
     parser.add_argument("--rounds", type=int, default=60)
-    parser.add_argument("--mib", type=int, default=4, help="the file's size")
+    parser.add_argument(
+        "--mib", type=int, default=4, help="the file's size: under 8, one PUT to the store"
+    )
     parser.add_argument(
         "--postgresql",
         default=os.environ.get("COPROD_BENCH_POSTGRESQL", "postgresql://postgres@127.0.0.1:5432"),
     )
     args = parser.parse_args(argv)
+    if not 0 < args.mib * MiB < PART_BYTES:  # a larger file is read past read_up_to, untimed
+        parser.error("--mib: a file from 1 to 7 MiB, sent to the store in one PUT")
     work = pathlib.Path(tempfile.mkdtemp(prefix="coprod-bench-phases-"))
     database = _database(args.postgresql, "coprod_bench_phases", work)
     token = bench_key(database)
@@ -210,28 +219,28 @@ def main(argv: list[str] | None = None) -> int:
         seconds: dict[tuple[str, str], list[float]] = {
             (path, way): [] for path in paths for way in ("upload", "download")
         }
-        before = {
-            name: _signal_and_read(at, outs[name])
-            for name, at in (("product", port), ("least", least_port))
-        }
+        before = {name: _signal_and_read(out) for name, out in outs.items()}
         for _ in range(args.rounds):
             for way in ("upload", "download"):
                 for path, transfers in paths.items():
                     seconds[(path, way)].append(transfers.time(way))
-        product_calls = {"PUT": args.rounds, "GET": args.rounds}
-        after = {
-            name: _signal_and_read(at, outs[name])
-            for name, at in (("product", port), ("least", least_port))
-        }
+        after = {name: _signal_and_read(out) for name, out in outs.items()}
     database.dispose()
     timed = {
         name: {
-            key: [value[0] - before[name].get(key, [0, 0])[0], value[1]]
-            for key, value in after[name].items()
+            key: [
+                spent - before[name].get(key, [0, 0])[0],
+                calls - before[name].get(key, [0, 0])[1],
+            ]
+            for key, (spent, calls) in after[name].items()
         }
         for name in after
     }
-    report = _report(args, seconds, timed, product_calls)
+    for name, method in (("product", "PUT"), ("product", "GET"), ("least", "PUT")):
+        counted = timed[name].get(f"request {method}", [0, 0])[1]
+        if counted != args.rounds:  # every transfer timed, and by the one worker
+            raise RuntimeError(f"{name}: {counted} {method} requests timed, not {args.rounds}")
+    report = _report(args, seconds, timed, {"PUT": args.rounds, "GET": args.rounds})
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "file_phases.md").write_text(report)
     print(report)
