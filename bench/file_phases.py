@@ -59,6 +59,12 @@ _CALLS: collections.Counter[str] = collections.Counter()
 _STARTED = threading.local()
 
 
+def _add(name: str, started: float) -> None:
+    """One more call of ``name``, begun at ``started`` (``time.perf_counter``)."""
+    _SECONDS[name] += time.perf_counter() - started
+    _CALLS[name] += 1
+
+
 def _timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(function)
     def timed(*args: Any, **kwargs: Any) -> Any:
@@ -66,8 +72,7 @@ def _timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return function(*args, **kwargs)
         finally:
-            _SECONDS[name] += time.perf_counter() - started
-            _CALLS[name] += 1
+            _add(name, started)
 
     return timed
 
@@ -99,9 +104,7 @@ def _by_method(app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[by
         try:
             return app(environ, start_response)
         finally:
-            name = f"request {environ['REQUEST_METHOD']}"
-            _SECONDS[name] += time.perf_counter() - started
-            _CALLS[name] += 1
+            _add(f"request {environ['REQUEST_METHOD']}", started)
 
     return timed
 
@@ -129,8 +132,7 @@ def timed_app() -> Callable[..., Iterable[bytes]]:
     attach = _timed("attach_file", views.attach_file)
 
     def attach_file(*args: Any, **kwargs: Any) -> Any:
-        _SECONDS["before attach_file"] += time.perf_counter() - _STARTED.at
-        _CALLS["before attach_file"] += 1
+        _add("before attach_file", _STARTED.at)
         return attach(*args, **kwargs)
 
     views.attach_file = attach_file  # as the upload view calls it
