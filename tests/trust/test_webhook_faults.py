@@ -128,9 +128,15 @@ def delivering_worker(
 
 
 def read_log(path: pathlib.Path) -> list[dict]:
+    """The receiver's complete lines so far.
+
+    The test polls this while the receiver is still writing, so the text read can end
+    part-way through a line; that fragment is left for the next poll, where it is whole.
+    """
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    complete, _, _partial = path.read_text().rpartition("\n")
+    return [json.loads(line) for line in complete.splitlines() if line.strip()]
 
 
 def feed_ids(ask: Callable[[str], Any]) -> list[str]:
