@@ -39,7 +39,6 @@ import os
 import pathlib
 import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -63,6 +62,7 @@ from fuzz_cases import (
 from fuzz_world import FuzzWorld, Tally, fuzz_app, fuzz_world, http_fuzz_tally
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.errors import Flaky
+from ports import free_port
 from schemathesis.core.failures import FailureGroup
 from schemathesis.generation.stateful.state_machine import StepInput, StepOutput
 
@@ -111,12 +111,6 @@ class Server:
         return self.text().count("Traceback")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
@@ -146,7 +140,7 @@ def gunicorn(
         "COPROD_RATE_LIMIT": "off",
         "COPROD_PLUGINS": "coproduction_star,national_standards",
     }
-    port, log = _free_port(), work / "gunicorn.log"
+    port, log = free_port(), work / "gunicorn.log"
     command = [
         sys.executable,
         "-m",

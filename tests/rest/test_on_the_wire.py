@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from ports import free_port
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from api.hygiene import MAX_JSON_BYTES, MAX_UPLOAD_PARTS, MULTIPART_OVERHEAD
@@ -112,20 +113,13 @@ def werkzeug_server(make_app: Callable[..., Any]) -> Iterator[Server]:
     thread.join(10)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def gunicorn_server(database: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     if GUNICORN_MISSING:
         pytest.skip("gunicorn is not installed (pip install '.[server]'): its half is skipped")
     from gunicorn.config import Config
 
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "gunicorn", "-c", "python:api.gunicorn_conf"]
     command += ["-w", "1", "--threads", "2", "-b", f"127.0.0.1:{port}"]
     if "control_socket_disable" in Config().settings:  # gunicorn 25.1 and later

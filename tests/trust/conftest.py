@@ -19,7 +19,6 @@ import json
 import os
 import pathlib
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -35,6 +34,7 @@ import pytest
 import sqlalchemy as sa
 from conftest import build_toolkit
 from flask import Flask
+from ports import free_port
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from api.context import services
@@ -362,12 +362,6 @@ def http(tenant: Tenant) -> Iterator[Http]:
 # gunicorn, for tests that need several worker processes -------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @dataclasses.dataclass
 class Gunicorn:
     port: int
@@ -400,7 +394,7 @@ class GunicornNode:
             "COPROD_RATE_LIMIT": "off",
             **(env or {}),
         }
-        self.port, self.log = _free_port(), work / "gunicorn.log"
+        self.port, self.log = free_port(), work / "gunicorn.log"
         self.process: subprocess.Popen[bytes] | None = None
 
     def upgrade_database(self) -> None:

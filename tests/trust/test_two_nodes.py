@@ -37,6 +37,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from ports import free_port
 
 from toolkits_core.service import (
     Database,
@@ -46,7 +47,7 @@ from toolkits_core.service import (
     create_organisation,
 )
 
-from .conftest import SOAK_FIGURES, GunicornNode, Http, Reply, _free_port
+from .conftest import SOAK_FIGURES, GunicornNode, Http, Reply
 from .test_soak import MODELS, ORGANISATIONS, Ack, Client, Soak
 
 SECONDS = float(os.environ.get("COPROD_TWO_NODE_SECONDS", "15"))
@@ -381,7 +382,7 @@ def test_a_reply_cut_off_marks_the_records_it_named_as_in_doubt() -> None:
     no cut write named, is checked strictly (see check_acknowledged)."""
     soak = TwoNodeSoak(["org_" + "0" * 26], ["token"], [1, 2])
     client = NodeClient(soak, 0, time.monotonic(), "token")
-    client.http = Http(_free_port(), "token", timeout=1)  # nobody listens there
+    client.http = Http(free_port(), "token", timeout=1)  # nobody listens there
     client.on = client._node()
     reply = client.send("PATCH", "initiatives/ini_" + "1" * 26, json_body={})
     assert reply.status == CUT

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import os
 import pathlib
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ import urllib.request
 import pytest
 from click.testing import CliRunner
 from conftest import TEST_WEBHOOK_SETTINGS
+from ports import free_port
 
 from api import create_app
 from api.cli import main
@@ -63,12 +63,6 @@ def test_webhooks_list_shows_subscriptions_without_secrets_and_prune_drops_old_a
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
     monkeypatch.setattr("api.webhooks.commands.utc_now", lambda: later)
     assert run("webhooks", "prune", "--days", "1").output.startswith("Deleted 1 ")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_serve_with_webhooks_delivers_from_the_servers_own_process(

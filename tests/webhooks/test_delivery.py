@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import socket
 
+from ports import free_port
 from webhook_receiver import verifies
 
 STAR = "coproduction-star"
@@ -123,10 +123,7 @@ def test_a_rejected_event_can_be_redelivered_with_its_webhook_id(
 
 
 def closed_port_url():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}/hook"
+    return f"http://127.0.0.1:{free_port()}/hook"
 
 
 def test_a_receiver_down_for_the_give_up_period_is_disabled_with_the_reason(
