@@ -84,6 +84,30 @@ def test_publishing_needs_the_owners_agreement_and_the_write_scope(org, story):
     assert publish(org.api, story["study"]).status_code == 200
 
 
+def test_two_entries_of_one_title_whose_random_suffix_repeats_get_different_slugs(
+    org, other_org, monkeypatch
+):
+    """Many organisations name a case study alike; a repeated random suffix is drawn
+    again, rather than failing the second publication as a write conflict."""
+    from toolkits_core._services import library
+
+    title = "Community walks " + secrets.token_hex(4)
+    draws = iter(["aaaaaa", "aaaaaa", "aaaaaa", "bbbbbb"])
+    monkeypatch.setattr(library.secrets, "token_hex", lambda _: next(draws))
+    slugs = []
+    for each in (org, other_org):
+        home = each.api.post("initiatives", json={"toolkit": STAR, "title": title}).json["id"]
+        study = each.api.post(f"initiatives/{home}/case-studies", json={}).json["id"]
+        made = publish(each.api, study)
+        assert made.status_code == 201, made.json
+        slugs.append(made.json["slug"])
+    words = title.lower().replace(" ", "-")
+    assert slugs == [f"{words}-aaaaaa", f"{words}-bbbbbb"]
+    assert next(draws, None) is None  # the taken suffix was drawn twice, then a free one
+    for slug in slugs:
+        assert other_org.api.get(f"library/{slug}").status_code == 200
+
+
 def test_an_unpublished_case_study_never_shows_in_the_library(api, other_org, story):
     assert found(other_org.api, q=story["word"]) == []
     publish(api, story["study"])
