@@ -148,7 +148,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 def _reset_postgresql(url: str) -> Database:
     """A migrated, empty PostgreSQL database, or a skip saying why there is none."""
-    database = Database(url, connect_args={"connect_timeout": 3})
+    database = Database(url, connect_args={"connect_timeout": 10})
     try:
         with database.engine.connect():
             pass
@@ -188,7 +188,7 @@ def plugin_host() -> PluginHost:
 TEST_WEBHOOK_SETTINGS = WebhookSettings(
     allow_private=True,
     connect_timeout=1.0,
-    total_timeout=3.0,
+    total_timeout=30.0,  # a busy machine's stall is not a failed delivery
     retry_base=0.05,
     retry_max=0.2,
     lease=dt.timedelta(seconds=10),

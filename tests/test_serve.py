@@ -107,8 +107,10 @@ def served(monkeypatch, tmp_path):
     """Where ``serve`` would have listened, instead of listening; run in an empty folder."""
     calls = []
     monkeypatch.setattr(Flask, "run", lambda app, **options: calls.append((app, options)))
-    check = cli._require_free_port  # the default port may be taken by a real coprod serve
-    monkeypatch.setattr(cli, "_require_free_port", lambda h, p: p == 8000 or check(h, p))
+    check = cli._require_free_port  # these ports may be taken by a real coprod serve
+    monkeypatch.setattr(
+        cli, "_require_free_port", lambda h, p: p in {8000, 8123, 8124} or check(h, p)
+    )
     monkeypatch.delenv("COPROD_DATABASE_URL", raising=False)
     monkeypatch.delenv("COPROD_FILES_DIR", raising=False)
     monkeypatch.chdir(tmp_path)

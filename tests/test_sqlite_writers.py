@@ -140,11 +140,11 @@ def test_a_writer_that_cannot_have_its_turn_in_time_goes_on_to_sqlite(
 
 
 HOLD_THE_TURN = """
-import fcntl, os, sys, time
+import fcntl, os, sys
 fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
 fcntl.flock(fd, fcntl.LOCK_EX)
 print("held", flush=True)
-time.sleep(float(sys.argv[2]))
+sys.stdin.readline()  # held until the test says so
 """
 
 
@@ -154,17 +154,31 @@ def test_another_process_holding_the_turn_makes_a_writer_wait(
     """Processes meet at the lock file beside the database (``PATH-writers``), so a
     gunicorn worker waits for another's commit there, not in SQLite's busy handler."""
     lock_file = f"{tmp_path / 'writers.sqlite3'}-writers"
-    with subprocess.Popen(
-        [sys.executable, "-c", HOLD_THE_TURN, lock_file, "0.5"], stdout=subprocess.PIPE, text=True
-    ) as other:
-        assert other.stdout is not None
-        assert other.stdout.readline().strip() == "held"
-        started = time.monotonic()
+    began = threading.Event()
+
+    def write() -> None:
         with sqlite.engine.connect() as connection:
             begin_write_transaction(connection)
-            waited = time.monotonic() - started
+            began.set()
             connection.commit()
-    assert waited >= 0.2, f"the writer did not wait for the other process ({waited:.3f}s)"
+
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_TURN, lock_file],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as other:
+        assert other.stdout is not None
+        assert other.stdin is not None
+        assert other.stdout.readline().strip() == "held"
+        writer = threading.Thread(target=write)
+        writer.start()
+        waited = not began.wait(0.3)
+        other.stdin.write("go\n")
+        other.stdin.flush()
+        writer.join(10)
+    assert waited, "the writer did not wait for the other process"
+    assert began.is_set(), "the writer never began once the other process let go"
 
 
 def test_a_forked_worker_queues_on_its_own_not_on_its_parents_turn(sqlite: Database) -> None:
