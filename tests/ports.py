@@ -60,8 +60,10 @@ def free_port() -> int:
             if port not in _handed_out and _is_free(port):
                 _handed_out.add(port)
                 return port
-        with socket.socket() as probe:  # no quiet port found: as the kernel chooses
-            probe.bind(("127.0.0.1", 0))
-            port = int(probe.getsockname()[1])
-        _handed_out.add(port)
-        return port
+        while True:  # no quiet port found: as the kernel chooses, but never twice
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                port = int(probe.getsockname()[1])
+            if port not in _handed_out:
+                _handed_out.add(port)
+                return port

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import socket
 
-from ports import _ephemeral_range, free_port
+import pytest
+from ports import _candidates, _ephemeral_range, free_port
 
 
 def test_ports_are_free_distinct_and_outside_the_ephemeral_range() -> None:
+    if not _candidates():
+        pytest.skip("this machine's ephemeral range leaves no port outside it")
     low, high = _ephemeral_range()
     ports = [free_port() for _ in range(50)]
     assert len(set(ports)) == len(ports)

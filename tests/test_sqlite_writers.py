@@ -154,10 +154,11 @@ def test_another_process_holding_the_turn_makes_a_writer_wait(
     """Processes meet at the lock file beside the database (``PATH-writers``), so a
     gunicorn worker waits for another's commit there, not in SQLite's busy handler."""
     lock_file = f"{tmp_path / 'writers.sqlite3'}-writers"
-    began = threading.Event()
+    trying, began = threading.Event(), threading.Event()
 
     def write() -> None:
         with sqlite.engine.connect() as connection:
+            trying.set()
             begin_write_transaction(connection)
             began.set()
             connection.commit()
@@ -173,6 +174,7 @@ def test_another_process_holding_the_turn_makes_a_writer_wait(
         assert other.stdout.readline().strip() == "held"
         writer = threading.Thread(target=write)
         writer.start()
+        assert trying.wait(10)
         waited = not began.wait(0.3)
         other.stdin.write("go\n")
         other.stdin.flush()

@@ -414,7 +414,7 @@ def test_a_slow_write_is_dated_by_its_commit_so_a_retry_is_not_told_its_answer_w
     """A retry tells a slow save from a lost one by how long ago the write committed: a
     write that took longer than MARK_COMMIT_AFTER is dated again at its commit, a quick
     one keeps its claim's time (at most that much earlier). The pause is long enough
-    that a quick write on a busy machine stays under a third of it."""
+    that a quick write on a busy machine is dated well within it."""
     pause = dt.timedelta(seconds=1.5)
     monkeypatch.setattr(kept, "MARK_COMMIT_AFTER", pause / 3)
     real = initiatives_resource.create_initiative

@@ -4,6 +4,7 @@ organisations, search, and public pages that never show what may not leave."""
 from __future__ import annotations
 
 import secrets
+from types import SimpleNamespace
 
 import pytest
 from test_every_operation import upload
@@ -93,7 +94,7 @@ def test_two_entries_of_one_title_whose_random_suffix_repeats_get_different_slug
 
     title = "Community walks " + secrets.token_hex(4)
     draws = iter(["aaaaaa", "aaaaaa", "aaaaaa", "bbbbbb"])
-    monkeypatch.setattr(library.secrets, "token_hex", lambda _: next(draws))
+    monkeypatch.setattr(library, "secrets", SimpleNamespace(token_hex=lambda _: next(draws)))
     slugs = []
     for each in (org, other_org):
         home = each.api.post("initiatives", json={"toolkit": STAR, "title": title}).json["id"]

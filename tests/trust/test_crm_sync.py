@@ -142,6 +142,8 @@ class DroppingProxy(http.server.ThreadingHTTPServer):
         self.retried: dict[str, threading.Event] = {}
         """Per held key: set once a retry with that key has been answered with success."""
         self.late_answers: list[tuple[str, int, str | None]] = []
+        self.errors: list[BaseException] = []
+        """Raised in the proxy's threads, where nothing else would report them."""
         """(key, status, Idempotent-Replayed) of requests that reached coprod late."""
 
     @property
@@ -164,7 +166,9 @@ class DroppingProxy(http.server.ThreadingHTTPServer):
         with self.lock:
             retried = self.retried[key]
         if not retried.wait(HELD_AT_MOST):
-            raise AssertionError(f"no retry of {key} was answered in {HELD_AT_MOST} s")
+            error = AssertionError(f"no retry of {key} was answered in {HELD_AT_MOST} s")
+            self.errors.append(error)
+            raise error
 
     def note_answered(self, key: str | None, status: int) -> None:
         with self.lock:
@@ -482,6 +486,7 @@ def test_a_crm_loads_follows_the_feed_and_ends_equal_to_coprod(
 
     first_flushed = threading.Event()
     staff_committed = threading.Event()
+    closing.callback(staff_committed.set)  # a failure below frees the held transaction
 
     def hold_open() -> None:
         """Changes made in coprod's own process, each transaction held open on purpose
@@ -499,6 +504,7 @@ def test_a_crm_loads_follows_the_feed_and_ends_equal_to_coprod(
                     # writers wait for this one, so there it is held a while instead.
                     if not staff_committed.wait(30):
                         raise AssertionError("no staff write committed during the hold")
+                    time.sleep(HOLD_SECONDS)  # the walk reads on while it is held
                 else:
                     time.sleep(HOLD_SECONDS)
                 ws.commit()
@@ -571,6 +577,7 @@ def test_a_crm_loads_follows_the_feed_and_ends_equal_to_coprod(
     deadline = time.monotonic() + HELD_AT_MOST
     while len(proxy.late_answers) < 4 and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert not proxy.errors, proxy.errors
     assert len(proxy.late_answers) == 4, proxy.late_answers
     if "idempotency" in features:  # each late original heard the retry's answer again
         assert all(
