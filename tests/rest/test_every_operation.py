@@ -99,6 +99,8 @@ VALID_BODIES = {
     },
 }
 MULTIPART = {("put", "/api/v1/evidence/{evidence_id}/file")}
+BAD_QUERIES = {("get", "/api/v1/export"): {"initiative_id": "x" * 41}}
+"""Operations whose only input is a query without ``limit``, with a value it refuses."""
 NDJSON_BODIES = {
     ("post", "/api/v1/bulk"): (
         '{"record_type": "initiative", "external_ref": "bulk-1", '
@@ -159,6 +161,7 @@ def takes_if_match(operation) -> bool:
 def takes_input(method, path, operation) -> bool:
     return (
         (method, path) in MULTIPART
+        or (method, path) in BAD_QUERIES
         or "requestBody" in operation
         or any(p.get("name") == "limit" for p in operation.get("parameters", []))
     )
@@ -432,6 +435,9 @@ def test_bad_input_is_422_with_field_errors_and_changes_nothing(
     if (method, path) in MULTIPART:
         response = send(client, method, path, world, body={"not_a_file": "text"})
         location = "files"
+    elif (method, path) in BAD_QUERIES:
+        response = send(client, method, path, world, query_string=BAD_QUERIES[method, path])
+        location = "query"
     elif (method, path) in NDJSON_BODIES:  # each line is answered on its own: the query
         response = send(client, method, path, world, query_string={"atomic": "maybe"})
         location = "query"
