@@ -204,7 +204,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         OPENAPI_SWAGGER_UI_PATH="docs",
         OPENAPI_SWAGGER_UI_URL=SWAGGER_UI_ASSETS,
         MAX_CONTENT_LENGTH=max_upload + 64 * 1024,
-        JSON_SORT_KEYS=False,
     )
     app.config.update(settings)
     api = CoprodApi(
