@@ -142,9 +142,9 @@ class DroppingProxy(http.server.ThreadingHTTPServer):
         self.retried: dict[str, threading.Event] = {}
         """Per held key: set once a retry with that key has been answered with success."""
         self.late_answers: list[tuple[str, int, str | None]] = []
+        """(key, status, Idempotent-Replayed) of requests that reached coprod late."""
         self.errors: list[BaseException] = []
         """Raised in the proxy's threads, where nothing else would report them."""
-        """(key, status, Idempotent-Replayed) of requests that reached coprod late."""
 
     @property
     def url(self) -> str:

@@ -241,9 +241,9 @@ _SLUG_DRAWS = 8
 def _unused_slug(session: Session, title: str) -> str:
     """The title's words and a random suffix, drawn again while another entry, of any
     organisation, has it: many entries share a title ("Community walks"), and among 600
-    of them two share 24 random bits about one time in a hundred. Two publications drawing the same
-    unused slug at the same moment remain, a race the unique index refuses and the
-    client hears as a write conflict to retry."""
+    of them two share 24 random bits about one time in a hundred. Two publications
+    drawing the same unused slug at the same moment remain, a race the unique index
+    refuses and the client hears as a write conflict to retry."""
     base = _SLUG_CHARACTERS.sub("-", title.lower()).strip("-")[:100] or "case-study"
     for _ in range(_SLUG_DRAWS):
         slug = f"{base}-{secrets.token_hex(3)}"
