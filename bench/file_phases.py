@@ -118,9 +118,8 @@ def timed_app() -> Callable[..., Iterable[bytes]]:
     from toolkits_core._services import evidence, object_files, workspace
     from toolkits_core._services.files import Intake
 
-    views: Any = importlib.import_module(
-        "api.resources.evidence"
-    )  # api.resources names a blueprint so
+    # By name: ``api.resources.evidence`` as an attribute is the blueprint, not the module.
+    views: Any = importlib.import_module("api.resources.evidence")
     _wrap(api.auth, "identify_caller", "the key")
     for method in ("read_before_writing", "peek", "end_reads", "commit"):
         _wrap(workspace.Workspace, method, f"Workspace.{method}")

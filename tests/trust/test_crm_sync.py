@@ -138,9 +138,8 @@ class DroppingProxy(http.server.ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.keys_seen: set[str] = set()
         self.dropped: list[str] = []
-        self.held_keys: set[str] = set()
         self.retried: dict[str, threading.Event] = {}
-        """Per held key: set once a retry with that key has been answered with success."""
+        """Per key held back: set once a retry with that key has been answered with success."""
         self.late_answers: list[tuple[str, int, str | None]] = []
         """(key, status, Idempotent-Replayed) of requests that reached coprod late."""
         self.errors: list[BaseException] = []
@@ -154,10 +153,9 @@ class DroppingProxy(http.server.ThreadingHTTPServer):
         """Whether to hold this request back before forwarding it: the first attempt of
         a key marked ``late``, which thus reaches coprod after its client gave up."""
         with self.lock:
-            if key is None or ":late-" not in key or key in self.held_keys:
+            if key is None or ":late-" not in key or key in self.retried:
                 return False
-            self.held_keys.add(key)
-            self.retried.setdefault(key, threading.Event())
+            self.retried[key] = threading.Event()
             return True
 
     def wait_for_retry(self, key: str) -> None:
