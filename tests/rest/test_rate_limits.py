@@ -18,6 +18,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 from conftest import ApiClient
+from fake_redis import FakeRedis
 
 from api import ratelimit
 from api.app import ConfigurationError
@@ -491,6 +492,37 @@ def test_when_redis_is_down_requests_are_served_unlimited_with_one_warning(make_
     warnings = [r for r in caplog.records if r.name == "api.ratelimit"]
     assert len(warnings) == 1
     assert "serving requests unlimited" in warnings[0].getMessage()
+
+
+@pytest.fixture
+def fake_redis(request, monkeypatch):
+    """A Redis stand-in meeting the fault the test names (``fake_redis.py``); the storage
+    waits 1 s for it, long enough for its prompt answers on a busy machine."""
+    pytest.importorskip("redis", reason="the redis package is not installed")
+    monkeypatch.setattr(ratelimit, "TIMEOUT_SECONDS", 1.0)
+    redis = FakeRedis(request.param)
+    yield redis
+    redis.close()
+
+
+@pytest.mark.parametrize("fake_redis", ["slow"], indirect=True)
+def test_a_count_that_times_out_is_not_sent_again_so_it_is_counted_once(fake_redis, caplog):
+    """A slow Redis counts a request whose answer came too late: asking again would count
+    it twice, which a client near its quota hears as a 429 it did not earn."""
+    limiter = Limiter(Quota(10, 60), ratelimit.redis_storage(fake_redis.url))
+    with caplog.at_level(logging.WARNING, logger="api.ratelimit"):
+        assert limiter.hit("key", "slow") is None  # served unlimited, as when Redis is down
+    assert (fake_redis.received, fake_redis.executed) == (1, 1)
+    assert "Timeout reading" in caplog.text
+
+
+@pytest.mark.parametrize("fake_redis", ["hang up"], indirect=True)
+def test_a_count_whose_connection_was_lost_is_sent_once_more(fake_redis):
+    limiter = Limiter(Quota(10, 60), ratelimit.redis_storage(fake_redis.url))
+    decision = limiter.hit("key", "dropped")
+    assert decision is not None
+    assert decision.remaining == 9
+    assert (fake_redis.received, fake_redis.executed) == (2, 1)
 
 
 def _key_id(token: str) -> str:
