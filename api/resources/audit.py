@@ -79,7 +79,8 @@ def list_all(args: dict[str, Any]) -> Any:
 
     Every write through the API or the command line is here, in the same transaction as
     the write: creations, changes (with the names of the fields that changed), deletions,
-    stage transitions, key creation and revocation, subject access exports and erasures.
+    stage transitions, key creation and revocation, webhook subscriptions, case studies
+    published to the library and taken out, subject access exports and erasures.
     Reads are not logged. Nothing can change or delete an event.
     """
     return page_reply(list_audit_events(workspace(), **args))

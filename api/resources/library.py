@@ -77,6 +77,10 @@ class LibraryEntrySchema(ma.Schema):
 
 
 class PublicationSchema(LibraryEntrySchema):
+    id = fields.record_id(
+        "The library entry's id: the audit log's record_id for its publication, each "
+        "publication again and its withdrawal (record_type library_entry)."
+    )
     owners_agreed_by = ma.fields.String()
 
 

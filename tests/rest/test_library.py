@@ -85,6 +85,28 @@ def test_publishing_needs_the_owners_agreement_and_the_write_scope(org, story):
     assert publish(org.api, story["study"]).status_code == 200
 
 
+def test_publishing_again_and_taking_out_are_in_the_audit_log_with_their_key(org, story):
+    """Publishing sends an organisation's case study to the whole network: the log says
+    which key did it, and when, as it does for every other write."""
+    made = publish(org.api, story["study"]).json
+    assert publish(org.api, story["study"], place="Kirkintilloch").status_code == 200
+    assert org.api.delete(f"case-studies/{story['study']}/publication").status_code == 204
+    assert publish(org.with_scope("read"), story["study"]).status_code == 403  # not logged
+    log = org.with_scope("admin").get(
+        "audit-events", query_string={"record_type": "library_entry", "limit": 100}
+    )
+    assert log.status_code == 200, log.json
+    found = log.json["items"]
+    assert [(e["action"], e["record_id"]) for e in found] == [
+        ("created", made["id"]), ("changed", made["id"]), ("deleted", made["id"])
+    ]  # fmt: skip
+    assert {"place", "published_at"} <= set(found[1]["fields"])
+    writer = org.tokens["write"].removeprefix("coprod_").split(".")[0]
+    assert {(e["key_id"], e["initiative_id"]) for e in found} == {(writer, story["initiative"])}
+    feed = org.api.get("events", query_string={"limit": 100}).json["items"]
+    assert not [e for e in feed if e["type"].startswith("library_entry")]
+
+
 def test_two_entries_of_one_title_whose_random_suffix_repeats_get_different_slugs(
     org, other_org, monkeypatch
 ):

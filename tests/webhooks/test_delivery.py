@@ -140,6 +140,10 @@ def test_a_receiver_down_for_the_give_up_period_is_disabled_with_the_reason(
     log = admin.get(f"webhooks/{made['id']}/deliveries").json["items"]
     assert len(log) >= 2
     assert all(d["outcome"] == "retrying" and d["error"] for d in log)
+    audit = admin.get("audit-events", query_string={"record_id": made["id"]}).json["items"]
+    assert [(e["action"], e["fields"], e["channel"], e["key_id"]) for e in audit[1:]] == [
+        ("changed", ["disabled_reason", "status"], "system", None)
+    ]  # the worker's retries are not logged; disabling the webhook is, once
 
 
 def test_a_disabled_webhook_set_active_again_resumes_from_the_event_it_missed(

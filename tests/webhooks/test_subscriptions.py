@@ -60,6 +60,35 @@ def test_a_webhook_is_changed_paused_and_deleted_with_if_match(admin, subscribe)
     assert admin.get(f"webhooks/{made['id']}").status_code == 404
 
 
+def test_every_change_an_admin_makes_to_a_webhook_is_in_the_audit_log_but_no_secret(
+    org, admin, subscribe
+):
+    """Where an organisation's changes are sent is for its auditors to see, as who holds
+    a key is: each write, with the key that made it and the fields it changed."""
+    made = subscribe(PUBLIC_URL, ["participant.*"])
+    assert admin.patch(f"webhooks/{made['id']}", json={"status": "paused"}).status_code == 200
+    rotated = admin.post(f"webhooks/{made['id']}/rotate-secret", json={"overlap_hours": 1})
+    assert rotated.status_code == 200, rotated.json
+    assert admin.patch(f"webhooks/{made['id']}", json={"url": "x"}).status_code == 422
+    assert admin.delete(f"webhooks/{made['id']}").status_code == 204
+    log = admin.get("audit-events", query_string={"record_id": made["id"], "limit": 100})
+    assert log.status_code == 200, log.json
+    found = log.json["items"]
+    assert [(e["action"], e["record_type"], e["fields"]) for e in found] == [
+        ("created", "webhook_subscription", []),
+        ("changed", "webhook_subscription", ["status"]),
+        ("changed", "webhook_subscription",
+         ["previous_secret", "previous_secret_expires_at", "secret"]),
+        ("deleted", "webhook_subscription", []),
+    ]  # fmt: skip
+    admin_key = org.tokens["admin"].removeprefix("coprod_").split(".")[0]
+    assert {(e["key_id"], e["channel"]) for e in found} == {(admin_key, "api")}
+    text = admin.get("audit-events", query_string={"limit": 100}).get_data(as_text=True)
+    for secret in (made["secret"], rotated.json["secret"]):
+        assert secret not in text
+        assert secret.removeprefix("whsec_") not in text
+
+
 def test_webhooks_need_the_admin_scope_and_stay_in_their_organisation(org, other_org, subscribe):
     made = subscribe(PUBLIC_URL)
     assert org.with_scope("write").get("webhooks").status_code == 403

@@ -28,6 +28,7 @@ from toolkits_core._services.errors import FieldProblem, InvalidRequestError, No
 from toolkits_core._services.pagination import Page, paginate
 from toolkits_core._services.webhook_addresses import Resolver, check_webhook_url, system_resolver
 from toolkits_core._services.workspace import Workspace, check_if_match
+from toolkits_core._store.audit import RECORD_TYPES, AuditAction, Event, record_events
 from toolkits_core._store.models import (
     AuditEvent,
     WebhookDelivery,
@@ -365,12 +366,15 @@ def note_failure(
 ) -> bool:
     """Count a failed attempt: retry at ``retry_at`` (releasing the lease), or, for a final
     refusal (``retry_at`` None, the cursor moved on), keep going; either way disable the
-    subscription once it has failed for ``give_up_after``. True when it was disabled."""
+    subscription once it has failed for ``give_up_after``, which the audit log records.
+    True when it was disabled."""
     now = utc_now()
     row = session.execute(
-        sa.select(WebhookSubscription.failing_since, WebhookSubscription.failed_attempts).where(
-            _held(subscription_id, owner)
-        )
+        sa.select(
+            WebhookSubscription.organisation_id,
+            WebhookSubscription.failing_since,
+            WebhookSubscription.failed_attempts,
+        ).where(_held(subscription_id, owner))
     ).one_or_none()
     if row is None:
         return False
@@ -403,4 +407,17 @@ def note_failure(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
+    if disabled:  # the session's actor: the worker's system, as for any of its writes
+        record_events(
+            session,
+            [
+                Event(
+                    AuditAction.CHANGED,
+                    RECORD_TYPES[WebhookSubscription],
+                    subscription_id,
+                    row.organisation_id,
+                    fields=("disabled_reason", "status"),
+                )
+            ],
+        )
     return disabled

@@ -34,10 +34,12 @@ from toolkits_core._store.models import (
     EventData,
     Evidence,
     Initiative,
+    LibraryEntry,
     OAuthClient,
     Organisation,
     Participant,
     StageEntry,
+    WebhookSubscription,
     utc_now,
 )
 from toolkits_core._store.snapshots import snapshots
@@ -57,8 +59,18 @@ RECORD_TYPES: dict[type[Any], str] = {
     Evidence: "evidence",
     Assessment: "assessment",
     CaseStudy: "case_study",
+    LibraryEntry: "library_entry",
+    WebhookSubscription: "webhook_subscription",
 }
-"""Every model whose writes are logged, with the name the log gives its records."""
+"""Every model whose writes are logged, with the name the log gives its records.
+
+A webhook subscription is logged as its admin makes, changes or deletes it: where the
+organisation's changes are sent is as much a matter for the log as who holds a key. The
+delivery worker's own bookkeeping on it (its cursor, lease and retries) is written with
+bulk UPDATEs, which a flush does not see, so it is not; when the worker disables a
+subscription, it logs that itself (``webhooks.note_failure``). A library entry is a case
+study published to the whole network: created when published, changed when published
+again, deleted when taken out of the library."""
 
 RECORD_TYPE_NAMES = tuple(RECORD_TYPES.values())
 

@@ -82,7 +82,8 @@ export interface paths {
          * List the organisation's audit events, oldest first.
          * @description Every write through the API or the command line is here, in the same transaction as
          *     the write: creations, changes (with the names of the fields that changed), deletions,
-         *     stage transitions, key creation and revocation, subject access exports and erasures.
+         *     stage transitions, key creation and revocation, webhook subscriptions, case studies
+         *     published to the library and taken out, subject access exports and erasures.
          *     Reads are not logged. Nothing can change or delete an event.
          *
          *     Needs an API key or OAuth2 token with scope `audit:read`.
@@ -1962,7 +1963,7 @@ export interface components {
             /** Format: date-time */
             occurred_at: string;
             record_id: string;
-            /** @description One of organisation, api_key, oauth_client, initiative, transition, participant, activity, evidence, assessment, case_study. */
+            /** @description One of organisation, api_key, oauth_client, initiative, transition, participant, activity, evidence, assessment, case_study, library_entry, webhook_subscription. */
             record_type: string;
         };
         AuditEventPage: {
@@ -2975,6 +2976,8 @@ export interface components {
         Publication: {
             /** Format: date */
             dated_on: string;
+            /** @description The library entry's id: the audit log's record_id for its publication, each publication again and its withdrawal (record_type library_entry). */
+            readonly id: string;
             /** @description retrospective or futuring (imagined). */
             kind: string;
             organisation: string;
@@ -4092,7 +4095,7 @@ export interface operations {
                 initiative_id?: string;
                 key_id?: string;
                 action?: "created" | "changed" | "deleted" | "exported" | "erased";
-                record_type?: "organisation" | "api_key" | "oauth_client" | "initiative" | "transition" | "participant" | "activity" | "evidence" | "assessment" | "case_study";
+                record_type?: "organisation" | "api_key" | "oauth_client" | "initiative" | "transition" | "participant" | "activity" | "evidence" | "assessment" | "case_study" | "library_entry" | "webhook_subscription";
                 /** @description Only events at or after this RFC 3339 time. */
                 since?: string;
             };

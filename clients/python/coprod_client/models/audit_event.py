@@ -23,7 +23,7 @@ class AuditEvent:
         occurred_at (datetime.datetime):
         record_id (str):
         record_type (str): One of organisation, api_key, oauth_client, initiative, transition, participant, activity,
-            evidence, assessment, case_study.
+            evidence, assessment, case_study, library_entry, webhook_subscription.
     """
 
     action: str

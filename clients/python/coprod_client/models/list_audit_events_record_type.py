@@ -8,10 +8,12 @@ class ListAuditEventsRecordType(StrEnum):
     CASE_STUDY = "case_study"
     EVIDENCE = "evidence"
     INITIATIVE = "initiative"
+    LIBRARY_ENTRY = "library_entry"
     OAUTH_CLIENT = "oauth_client"
     ORGANISATION = "organisation"
     PARTICIPANT = "participant"
     TRANSITION = "transition"
+    WEBHOOK_SUBSCRIPTION = "webhook_subscription"
 
     def __str__(self) -> str:
         return str(self.value)

@@ -14,6 +14,8 @@ class Publication:
     """
     Attributes:
         dated_on (datetime.date):
+        id (str): The library entry's id: the audit log's record_id for its publication, each publication again and its
+            withdrawal (record_type library_entry).
         kind (str): retrospective or futuring (imagined).
         organisation (str):
         owners_agreed_by (str):
@@ -29,6 +31,7 @@ class Publication:
     """
 
     dated_on: datetime.date
+    id: str
     kind: str
     organisation: str
     owners_agreed_by: str
@@ -44,6 +47,8 @@ class Publication:
 
     def to_dict(self) -> dict[str, Any]:
         dated_on = self.dated_on.isoformat()
+
+        id = self.id
 
         kind = self.kind
 
@@ -74,6 +79,7 @@ class Publication:
         field_dict.update(
             {
                 "dated_on": dated_on,
+                "id": id,
                 "kind": kind,
                 "organisation": organisation,
                 "owners_agreed_by": owners_agreed_by,
@@ -95,6 +101,8 @@ class Publication:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         dated_on = datetime.date.fromisoformat(d.pop("dated_on"))
+
+        id = d.pop("id")
 
         kind = d.pop("kind")
 
@@ -122,6 +130,7 @@ class Publication:
 
         publication = cls(
             dated_on=dated_on,
+            id=id,
             kind=kind,
             organisation=organisation,
             owners_agreed_by=owners_agreed_by,

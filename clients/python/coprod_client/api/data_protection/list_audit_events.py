@@ -136,7 +136,8 @@ def sync_detailed(
 
      Every write through the API or the command line is here, in the same transaction as
     the write: creations, changes (with the names of the fields that changed), deletions,
-    stage transitions, key creation and revocation, subject access exports and erasures.
+    stage transitions, key creation and revocation, webhook subscriptions, case studies
+    published to the library and taken out, subject access exports and erasures.
     Reads are not logged. Nothing can change or delete an event.
 
     Needs an API key or OAuth2 token with scope `audit:read`.
@@ -193,7 +194,8 @@ def sync(
 
      Every write through the API or the command line is here, in the same transaction as
     the write: creations, changes (with the names of the fields that changed), deletions,
-    stage transitions, key creation and revocation, subject access exports and erasures.
+    stage transitions, key creation and revocation, webhook subscriptions, case studies
+    published to the library and taken out, subject access exports and erasures.
     Reads are not logged. Nothing can change or delete an event.
 
     Needs an API key or OAuth2 token with scope `audit:read`.
@@ -246,7 +248,8 @@ async def asyncio_detailed(
 
      Every write through the API or the command line is here, in the same transaction as
     the write: creations, changes (with the names of the fields that changed), deletions,
-    stage transitions, key creation and revocation, subject access exports and erasures.
+    stage transitions, key creation and revocation, webhook subscriptions, case studies
+    published to the library and taken out, subject access exports and erasures.
     Reads are not logged. Nothing can change or delete an event.
 
     Needs an API key or OAuth2 token with scope `audit:read`.
@@ -301,7 +304,8 @@ async def asyncio(
 
      Every write through the API or the command line is here, in the same transaction as
     the write: creations, changes (with the names of the fields that changed), deletions,
-    stage transitions, key creation and revocation, subject access exports and erasures.
+    stage transitions, key creation and revocation, webhook subscriptions, case studies
+    published to the library and taken out, subject access exports and erasures.
     Reads are not logged. Nothing can change or delete an event.
 
     Needs an API key or OAuth2 token with scope `audit:read`.
