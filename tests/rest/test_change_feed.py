@@ -278,6 +278,27 @@ def test_an_up_to_date_cursor_stays_good_however_quiet_the_organisation(api, sta
     assert feed(api, cursor=taken_at)["items"] == []  # the export's cursor is good too
 
 
+def test_only_events_the_reader_would_be_given_can_expire_its_cursor(api, org, star, monkeypatch):
+    """The audit log's own events (a key made, a webhook subscribed) share the feed's
+    table and positions: one after an up-to-date cursor, however old, has kept nothing
+    from the reader. Nor has an old initiative change from a reader of participants."""
+    _, cursor = everything(api)
+    admin = org.with_scope("admin")
+    assert admin.post("keys", json={"name": "CRM", "scopes": ["read"]}).status_code == 201
+    hook = {"url": "https://93.184.215.14/hook", "event_types": ["*"]}
+    assert admin.post("webhooks", json=hook).status_code == 201
+    _, quiet = everything(api)
+    assert quiet == cursor  # nothing the feed gives came after it
+    api.patch(f"initiatives/{star['id']}", json={"summary": "Later"})
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=31)
+    monkeypatch.setattr("toolkits_core._services.changes.utc_now", lambda: later)
+    participants = feed(api, cursor=cursor, record_type="participant")
+    assert participants == {"items": [], "next_cursor": cursor}
+    response = api.get("events", query_string={"cursor": cursor})
+    assert response.status_code == 410, response.json  # the initiative's change is gone
+    assert response.json["code"] == "cursor_expired"
+
+
 def test_evidence_of_an_initiative_its_plugin_cannot_run_rests_on_its_file(api, star, database):
     """Whether shown evidence expects a file comes from its initiative's pinned toolkit,
     read for the whole page at once; an initiative pinned to a major version no loaded

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from ports import free_port
 from webhook_receiver import verifies
@@ -120,6 +121,24 @@ def test_a_rejected_event_can_be_redelivered_with_its_webhook_id(
     assert receiver.received[1].id == receiver.received[0].id == rejected["event_id"]
     assert receiver.received[1].body == receiver.received[0].body
     assert verifies(made["secret"], receiver.received[1])
+
+
+def test_a_webhook_made_before_a_quiet_spell_hears_the_next_change(
+    api, org, subscribe, receiver, deliver
+):
+    """Its own creation is in the audit log, after its cursor, and older than the feed's
+    retention by the time anything happens: that must not expire its cursor (which the
+    worker takes for a receiver that fell too far behind, and disables it)."""
+    made = subscribe(receiver.url, ["initiative.created"])
+    time.sleep(1.5)  # a quiet spell longer than the retention below
+    api.post("initiatives", json={"toolkit": STAR, "title": "Walks"})
+    shown = lambda: org.with_scope("admin").get(f"webhooks/{made['id']}").json  # noqa: E731
+    deliver(
+        lambda: len(receiver.received) >= 1 or shown()["status"] == "disabled",
+        retention=dt.timedelta(seconds=1),
+    )
+    assert shown()["status"] == "active", shown()["disabled_reason"]
+    assert [r.document()["type"] for r in receiver.received] == ["initiative.created"]
 
 
 def closed_port_url():

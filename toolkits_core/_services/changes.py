@@ -120,14 +120,14 @@ def list_changes(
     """The organisation's events after ``cursor`` (from the oldest kept, without one)."""
     oldest_kept = utc_now() - retention
     after = decode_position(cursor) if cursor is not None else None
-    if after is not None:
-        _refuse_expired(ws, after, oldest_kept, retention)
     filters = {
         "organisation_id": ws.organisation_id,
         "record_types": list(record_types or FEED_RECORD_TYPES),
         "event_types": list(event_types or EVENT_TYPES),
         "limit": limit,
     }
+    if after is not None:
+        _refuse_expired(ws, after, filters, oldest_kept, retention)
     # One statement built at import, its compiled form cached by SQLAlchemy; rows read
     # as plain tuples, not ORM entities: a page is read-only, and building the
     # statement and 100 tracked objects per request cost half of the page's time.
@@ -183,13 +183,17 @@ _NEXT_AFTER = (
     sa.select(_EVENTS.c.occurred_at)
     .where(
         _EVENTS.c.organisation_id == sa.bindparam("organisation_id"),
+        _EVENTS.c.record_type.in_(sa.bindparam("record_types", expanding=True)),
+        _EVENTS.c.event_type.in_(sa.bindparam("event_types", expanding=True)),
         _EVENTS.c.position > sa.bindparam("after"),
     )
     .order_by(_EVENTS.c.position)
     .limit(1)
 )
-"""When the first of the organisation's events after a cursor happened: the oldest a
-reader following that cursor has still to hear of."""
+"""When the first event after a cursor that the reader's page would give happened: the
+oldest it has still to hear of. The audit log's own events (a key made, a webhook
+changed, a case study published) share the table and its positions but are not the
+feed's, so they never make a cursor expire."""
 
 
 def _change(row: Sequence[Any]) -> Change:
@@ -223,17 +227,31 @@ def _head(ws: Workspace) -> int:
 
 
 def _refuse_expired(
-    ws: Workspace, after: int, oldest_kept: dt.datetime, retention: dt.timedelta
+    ws: Workspace,
+    after: int,
+    filters: dict[str, Any],
+    oldest_kept: dt.datetime,
+    retention: dt.timedelta,
 ) -> None:
     """410 ``cursor_expired`` for a cursor with events after it that the feed no longer
-    keeps in full: the first of them is older than the retention.
+    keeps in full: the first of them (of those the page's ``filters`` give) is older than
+    the retention.
 
     How old the cursor itself is does not matter: a reader that is up to date in an
     organisation where nothing happened for longer than the retention has missed nothing
-    (and an export taken then would give it the same cursor back)."""
+    (and an export taken then would give it the same cursor back), and nor has one whose
+    cursor is followed only by events it does not read."""
     pending = (
         ws.session.connection()
-        .execute(_NEXT_AFTER, {"organisation_id": ws.organisation_id, "after": after})
+        .execute(
+            _NEXT_AFTER,
+            {
+                "organisation_id": filters["organisation_id"],
+                "record_types": filters["record_types"],
+                "event_types": filters["event_types"],
+                "after": after,
+            },
+        )
         .scalar_one_or_none()
     )
     if pending is not None and pending < oldest_kept:
