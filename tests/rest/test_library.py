@@ -7,6 +7,7 @@ import secrets
 from types import SimpleNamespace
 
 import pytest
+import sqlalchemy as sa
 from test_every_operation import upload
 
 STAR = "coproduction-star"
@@ -105,6 +106,31 @@ def test_publishing_again_and_taking_out_are_in_the_audit_log_with_their_key(org
     assert {(e["key_id"], e["initiative_id"]) for e in found} == {(writer, story["initiative"])}
     feed = org.api.get("events", query_string={"limit": 100}).json["items"]
     assert not [e for e in feed if e["type"].startswith("library_entry")]
+
+
+@pytest.mark.parametrize("deleted", ["case study", "initiative"])
+def test_deleting_what_was_published_takes_it_out_of_the_library_logged(
+    org, other_org, story, deleted, database
+):
+    made = publish(org.api, story["study"]).json
+    path = f"case-studies/{story['study']}" if deleted == "case study" else (
+        f"initiatives/{story['initiative']}")  # fmt: skip
+    assert org.api.delete(path).status_code == 204
+    assert other_org.api.get(f"library/{made['slug']}").status_code == 404
+    assert found(other_org.api, q=story["word"]) == []
+    log = (
+        org.with_scope("admin")
+        .get("audit-events", query_string={"record_id": made["id"]})
+        .json["items"]
+    )
+    assert [e["action"] for e in log] == ["created", "deleted"]
+    if database.engine.dialect.name == "sqlite":  # its search index is a table of its own
+        with database.engine.connect() as connection:
+            left = connection.execute(
+                sa.text("SELECT count(*) FROM library_search WHERE entry_id = :id"),
+                {"id": made["id"]},
+            ).scalar_one()
+        assert left == 0
 
 
 def test_two_entries_of_one_title_whose_random_suffix_repeats_get_different_slugs(

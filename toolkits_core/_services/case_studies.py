@@ -36,6 +36,7 @@ from toolkits_core._outcomes import Blocker
 from toolkits_core._plugin_errors import PluginHookError, UnknownToolkitError
 from toolkits_core._services.consent import publishable, someone_disagrees
 from toolkits_core._services.errors import Invalid
+from toolkits_core._services.library_entries import take_out_published_from
 from toolkits_core._services.pagination import Page, paginate
 from toolkits_core._services.views import initiative_view
 from toolkits_core._services.workspace import Workspace, apply_changes, check_if_match
@@ -277,6 +278,7 @@ def update_case_study(
 def delete_case_study(ws: Workspace, case_study_id: str, *, if_match: str | None = None) -> None:
     case_study = ws.get(CaseStudy, case_study_id)
     check_if_match(case_study, if_match)
+    take_out_published_from(ws, case_study_id=case_study.id)
     ws.session.delete(case_study)
     ws.session.flush()
 

@@ -18,6 +18,7 @@ from toolkits_core._services.external_refs import (
 from toolkits_core._services.external_refs import (  # also here, where it used to live
     ensure_external_ref_free as ensure_external_ref_free,
 )
+from toolkits_core._services.library_entries import take_out_published_from
 from toolkits_core._services.pagination import Page, paginate
 from toolkits_core._services.record_search import matching_text
 from toolkits_core._services.views import pinned_toolkit
@@ -353,6 +354,7 @@ def delete_initiative(ws: Workspace, initiative_id: str, *, if_match: str | None
             Evidence.file_sha256.is_not(None),
         )
     ).all()
+    take_out_published_from(ws, initiative_id=initiative.id)
     ws.session.delete(initiative)
     ws.session.flush()
     for evidence_id, sha256 in files:

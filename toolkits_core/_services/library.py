@@ -31,6 +31,7 @@ from toolkits_core._services.consent import publishable
 from toolkits_core._services.errors import Invalid, NotFoundError
 from toolkits_core._services.evidence import FileMissingError, NoFileError
 from toolkits_core._services.files import FileStore
+from toolkits_core._services.library_entries import index_entry, take_out
 from toolkits_core._services.pagination import Page, paginate
 from toolkits_core._services.workspace import Workspace
 from toolkits_core._store.models import (
@@ -130,7 +131,7 @@ def publish_case_study(
     )
     ws.session.add(entry)
     ws.session.flush()
-    _index(ws.session, entry)
+    index_entry(ws.session, entry)
     return entry, new
 
 
@@ -142,8 +143,7 @@ def unpublish_case_study(ws: Workspace, case_study_id: str) -> None:
     ).first()
     if entry is None:
         raise NotFoundError("library entry", case_study.id)
-    _unindex(ws.session, entry.id)
-    ws.session.delete(entry)
+    take_out(ws, entry)
     ws.session.flush()
 
 
@@ -266,20 +266,3 @@ def _matches(session: Session, text: str) -> sa.ColumnElement[bool]:
         )(sa.func.websearch_to_tsquery(sa.literal_column("'english'"), text))
     found = sa.text("SELECT entry_id FROM library_search WHERE library_search MATCH :query")
     return LibraryEntry.id.in_(found.bindparams(query=_fts_query(text)).columns(entry_id=sa.String))
-
-
-def _index(session: Session, entry: LibraryEntry) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        return  # the expression index follows the column
-    _unindex(session, entry.id)
-    session.execute(
-        sa.text("INSERT INTO library_search (entry_id, body) VALUES (:id, :body)"),
-        {"id": entry.id, "body": entry.search_text},
-    )
-
-
-def _unindex(session: Session, entry_id: str) -> None:
-    if session.get_bind().dialect.name != "postgresql":
-        session.execute(
-            sa.text("DELETE FROM library_search WHERE entry_id = :id"), {"id": entry_id}
-        )
