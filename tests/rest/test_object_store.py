@@ -26,6 +26,7 @@ from conftest import ApiClient, stored_entries
 
 from api.cli import main
 from api.context import EXTENSION, services
+from toolkits_core._store.ids import new_id
 from toolkits_core.service import FileStoreError, LocalFileStore, ObjectFileStore
 
 STAR = "coproduction-star"
@@ -386,6 +387,30 @@ def test_a_signed_download_answers_conditions_and_refusals_itself(presigning, or
     ok(api.patch(f"participants/{walker}", json={"consent": "withdrawn"}))
     answer = refused(api.get(path), 409, "consent_withdrawn")
     assert "Location" not in answer
+
+
+@pytest.mark.parametrize(
+    ("variables", "signed_for"),
+    [
+        ({"AWS_REGION": "eu-west-2"}, "eu-west-2"),  # what the other AWS SDKs read
+        ({"AWS_DEFAULT_REGION": "eu-west-1", "AWS_REGION": "eu-west-2"}, "eu-west-1"),
+    ],
+)
+def test_a_signed_url_is_signed_for_the_region_the_operator_set(
+    object_store, monkeypatch, variables, signed_for
+):
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")  # no profile's region either
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    store = ObjectFileStore(f"s3://{object_store.bucket}/regions")
+    url = store.download_url(
+        new_id("org"), new_id("evd"), "0" * 64, media_type="audio/wav",
+        disposition="attachment", seconds=30,
+    )  # fmt: skip
+    assert url is not None
+    assert f"%2F{signed_for}%2Fs3%2Faws4_request" in url
 
 
 def test_signing_downloads_needs_object_storage(make_app, tmp_path, object_store):

@@ -3,8 +3,10 @@
 ``COPROD_FILES_URL=s3://bucket/prefix`` keeps each file at
 ``<prefix>/<organisation>/<evidence>/<sha256>``, the local store's layout, so that any
 number of API machines share the files as they share the database. The connection is
-boto3's own: ``AWS_ENDPOINT_URL``, ``AWS_REGION`` and the credentials chain (variables,
-profile, instance or container role), as for any AWS tool.
+boto3's own: ``AWS_ENDPOINT_URL``, the region (``AWS_DEFAULT_REGION`` or the profile's)
+and the credentials chain (variables, profile, instance or container role), as for any
+AWS tool. Where boto3 has no region of its own, ``AWS_REGION`` gives it: the name every
+other AWS SDK reads, and the one ECS and Lambda set, which boto3 alone ignores.
 
 An object's key is its digest, which is known only once every byte has been read. So a
 file that fits one part (8 MiB) is read into memory, hashed, and written to its key in
@@ -82,6 +84,20 @@ def _store_errors() -> tuple[type[Exception], ...]:
 def _code(error: Exception) -> str:
     response = getattr(error, "response", None) or {}
     return str(response.get("Error", {}).get("Code", ""))
+
+
+def _region_boto3_ignores() -> str | None:
+    """``AWS_REGION`` where boto3 would find no region of its own (None: let it look).
+
+    Without a region, boto3 signs for us-east-1: a signed download URL then fails on a
+    bucket elsewhere (AWS), and on a MinIO or Ceph set to another region."""
+    if os.environ.get("AWS_DEFAULT_REGION"):
+        return None
+    import boto3
+
+    if boto3.session.Session().region_name:  # a profile's, say
+        return None
+    return os.environ.get("AWS_REGION") or None
 
 
 def _checksum_signs_the_body(request: Any, **_: Any) -> None:
@@ -224,6 +240,7 @@ class ObjectFileStore:
 
             client = boto3.client(
                 "s3",
+                region_name=_region_boto3_ignores(),
                 config=Config(
                     max_pool_connections=32,
                     retries={"mode": "standard"},
