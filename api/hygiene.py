@@ -43,6 +43,7 @@ MAX_UPLOAD_PARTS = 10
 CONDITIONAL_HEADERS = ("If-Match", "If-None-Match")
 JSON = "application/json"
 UTF8_NAMES = frozenset({"utf-8", "utf8"})
+FORM = "multipart/form-data"
 
 
 class JsonTooLargeError(ServiceError):
@@ -353,16 +354,24 @@ def refuse_body_not_json(takes: _Takes | None = None) -> None:
     Without this, webargs reads such a body as no JSON at all and answers 422 "missing
     data" for every required field, which hides the real mistake (a form post, or a
     forgotten ``Content-Type``). Any ``application/json`` or ``application/*+json`` type
-    (such as ``application/merge-patch+json``) is read as JSON.
+    (such as ``application/merge-patch+json``) is read as JSON. So too an upload's body
+    that is not a form (the file sent raw, or as JSON) is 415, not "file missing".
     """
     has_body = bool(request.content_length) or (
         "chunked" in request.headers.get("Transfer-Encoding", "").lower()
     )
     if takes is None:
         takes = _takes(current_view())
+    sent = request.mimetype or "no Content-Type"
+    if has_body and takes.files and request.mimetype != FORM:
+        raise UnsupportedMediaTypeError(
+            "unsupported_media_type",
+            f"An upload is sent as {FORM}, with the file in the part named file (and the "
+            f"file's own media type on that part); this body was sent as {sent}.",
+            accepted=[FORM],
+        )
     if not has_body or request.is_json or not takes.json:
         return
-    sent = request.mimetype or "no Content-Type"
     raise UnsupportedMediaTypeError(
         "unsupported_media_type",
         f"This operation takes a JSON body, sent with Content-Type: {JSON}; this one was "

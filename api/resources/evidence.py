@@ -530,7 +530,8 @@ def delete(evidence_id: str) -> None:
         ),
         "415": _problem_doc(
             "The file's media type is not one this kind of evidence takes, or its bytes are "
-            "not of the type declared (code unsupported_media_type; accepted lists the types)."
+            "not of the type declared, or the body is not multipart/form-data (code "
+            "unsupported_media_type; accepted lists the types)."
         ),
     }
 )

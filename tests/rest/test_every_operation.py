@@ -267,6 +267,7 @@ def send(client, method, path, world, body=None, **options):
     key = (method, path)
     if key in MULTIPART:
         options.setdefault("data", upload() if body is None else body)
+        options.setdefault("content_type", "multipart/form-data")  # a form without a file too
     elif key in NDJSON_BODIES:
         options.setdefault("data", NDJSON_BODIES[key] if body is None else body)
         options.setdefault("content_type", "application/x-ndjson")

@@ -484,9 +484,28 @@ def test_an_empty_file_or_no_file_part_is_422(api, app, org, interview):
     created, path = interview
     problem = refused(api.put(path, data=part(b"")), 422, "empty_file")
     assert problem["errors"][0]["location"] == "files"
-    missing = api.put(path, data={"not_a_file": "text"})
+    missing = api.put(path, data={"not_a_file": "text"}, content_type="multipart/form-data")
     assert missing.status_code == 422
     assert [(e["location"], e["field"]) for e in missing.json["errors"]] == [("files", "file")]
+    assert_nothing_stored(api, app, org, created, path)
+
+
+@pytest.mark.parametrize(
+    ("body", "sent_as"),
+    [
+        ({"json": {"file": "UklGRg=="}}, "application/json"),
+        ({"data": b"RIFF....WAVE", "content_type": "audio/wav"}, "audio/wav"),
+        ({"data": b"file=RIFF", "content_type": ""}, "no Content-Type"),
+    ],
+)
+def test_a_file_not_sent_as_a_form_is_415_saying_how_to_send_it(
+    api, app, org, interview, body, sent_as
+):
+    created, path = interview
+    problem = refused(api.put(path, **body), 415, "unsupported_media_type")
+    assert problem["accepted"] == ["multipart/form-data"]
+    assert "part named file" in problem["detail"]
+    assert sent_as in problem["detail"]
     assert_nothing_stored(api, app, org, created, path)
 
 

@@ -1958,7 +1958,7 @@ export interface components {
             readonly id: string;
             /** @description The initiative the record belongs to. */
             initiative_id: string | null;
-            /** @description The API key that did it; null for the command line. */
+            /** @description The API key that did it; null for the command line and for coprod itself (channel system: the webhook worker disabling a webhook). */
             key_id: string | null;
             /** Format: date-time */
             occurred_at: string;
@@ -6532,7 +6532,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The file's media type is not one this kind of evidence takes, or its bytes are not of the type declared (code unsupported_media_type; accepted lists the types). */
+            /** @description The file's media type is not one this kind of evidence takes, or its bytes are not of the type declared, or the body is not multipart/form-data (code unsupported_media_type; accepted lists the types). */
             415: {
                 headers: {
                     [name: string]: unknown;

@@ -19,7 +19,8 @@ class AuditEvent:
             here); for an export, what was exported.
         id (str): Opaque id: a type prefix and 26 characters; sorts by creation.
         initiative_id (None | str): The initiative the record belongs to.
-        key_id (None | str): The API key that did it; null for the command line.
+        key_id (None | str): The API key that did it; null for the command line and for coprod itself (channel system:
+            the webhook worker disabling a webhook).
         occurred_at (datetime.datetime):
         record_id (str):
         record_type (str): One of organisation, api_key, oauth_client, initiative, transition, participant, activity,
