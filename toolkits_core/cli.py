@@ -13,9 +13,9 @@ import logging
 import pathlib
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 import sqlalchemy as sa
@@ -810,15 +810,22 @@ files_url_option = click.option(
     default="",
     help="The object store (s3://bucket/prefix); empty: the folder --files-dir.",
 )
-files_dir_option = click.option(
-    "--files-dir",
-    envvar=FILES_DIR_VARIABLE,
-    show_envvar=True,
-    metavar="DIR",
-    default=DEFAULT_FILES_DIR,
-    show_default=True,
-    help="The local folder of files, when no --files-url is given.",
-)
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def _files_dir_option(help_text: str) -> Callable[[_Command], _Command]:
+    return click.option(
+        "--files-dir",
+        envvar=FILES_DIR_VARIABLE,
+        show_envvar=True,
+        metavar="DIR",
+        default=DEFAULT_FILES_DIR,
+        show_default=True,
+        help=help_text,
+    )
+
+
+files_dir_option = _files_dir_option("The local folder of files, when no --files-url is given.")
 
 
 def _file_store(url: str, files_dir: str) -> FileStore:
@@ -891,7 +898,7 @@ def files_gc(
     metavar="URL",
     help="The object store to move the files into: s3://bucket/prefix.",
 )
-@files_dir_option
+@_files_dir_option("The local folder to copy the files from.")
 def files_migrate(target_url: str, files_dir: str) -> None:
     """Copy the local folder's files into object storage, checking every SHA-256.
 

@@ -89,6 +89,8 @@ def webhooks_list(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(documents, indent=2))
         return
+    if not documents:
+        click.echo("No webhook subscriptions (make one with POST /api/v1/webhooks).")
     for d in documents:
         reason = f"  ({d['disabled_reason']})" if d["disabled_reason"] else ""
         click.echo(f"{d['id']}  {d['organisation_id']}  {d['status']}  {d['url']}{reason}")

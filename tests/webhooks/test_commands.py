@@ -49,6 +49,10 @@ def test_webhooks_list_shows_subscriptions_without_secrets_and_prune_drops_old_a
                       "WEBHOOK_SETTINGS": TEST_WEBHOOK_SETTINGS})  # fmt: skip
     client = app.test_client()
     auth = {"Authorization": f"Bearer {admin_token}"}
+    services(app).database.dispose()
+    none = run("webhooks", "list")
+    assert none.output.startswith("No webhook subscriptions"), none.output
+    assert json.loads(run("webhooks", "list", "--json").output) == []
     made = client.post("/api/v1/webhooks", json={"url": receiver.url, "event_types": ["*"]},
                        headers=auth).json  # fmt: skip
     client.post(f"/api/v1/webhooks/{made['id']}/ping", headers=auth)
