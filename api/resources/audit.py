@@ -39,7 +39,10 @@ class AuditEventSchema(ma.Schema):
     )
     key_id = ma.fields.String(
         allow_none=True,
-        metadata={"description": "The API key that did it; null for the command line."},
+        metadata={
+            "description": "The API key that did it; null for the command line and for "
+            "coprod itself (channel system: the webhook worker disabling a webhook)."
+        },
     )
     channel = ma.fields.String(
         required=True,
