@@ -17,7 +17,7 @@ round to be compared with. Files: almost none (1 KiB: what a transfer costs what
 size), one under one part (4 MiB) and one of several parts (48 MiB). The table gives MiB/s
 over the median transfer time with the quartiles, that median time in ms, and the
 median of the rounds' ratios to the anchor with theirs. Writes ``bench/results/files.md``
-and ``files.json`` (every transfer's seconds).
+and ``files.json`` (every transfer's seconds), or another name given with ``--output``.
 """
 
 from __future__ import annotations
@@ -49,6 +49,11 @@ MiB = 1024 * 1024
 SIZES = {"1 KiB": 1024, "4 MiB": 4 * MiB, "48 MiB": 48 * MiB}
 """1 KiB is almost no bytes: its times are what each path costs whatever the size (the
 requests, the API's own work), which the larger files' times are read against."""
+MORE_SIZES = {"8 MiB": 8 * MiB, "16 MiB": 16 * MiB}
+"""Sizes sent only when asked for (``--sizes``): between the one-part file and the large
+one, to find the size from which a path keeps up with the anchor. 8 MiB is the largest
+file the product holds in memory, and the first the anchor sends as a multipart upload;
+16 MiB is spooled by the product and sent in two parts by the anchor."""
 RESULTS = pathlib.Path(__file__).parent / "results"
 Times = dict[str, dict[str, dict[str, list[float]]]]
 """size label -> path -> upload or download -> seconds of each transfer."""
@@ -299,13 +304,22 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--pg-prefix", default="coprod_bench")
     parser.add_argument(
-        "--sizes", nargs="+", choices=list(SIZES), default=list(SIZES), help="files to send"
+        "--sizes",
+        nargs="+",
+        choices=[*SIZES, *MORE_SIZES],
+        default=list(SIZES),
+        help="files to send",
+    )
+    parser.add_argument(
+        "--output",
+        default="files",
+        help="the results' name in bench/results (NAME.md and NAME.json)",
     )
     parser.add_argument(
         "--stores", nargs="+", choices=STORES, default=list(STORES), help="stores to serve"
     )
     args = parser.parse_args(argv)
-    sizes = {label: SIZES[label] for label in args.sizes}
+    sizes = {label: {**SIZES, **MORE_SIZES}[label] for label in args.sizes}
     work = pathlib.Path(tempfile.mkdtemp(prefix="coprod-bench-files-"))
     database = _database(args.postgresql, args.pg_prefix, work)
     token = bench_key(database)
@@ -361,8 +375,8 @@ def main(argv: list[str] | None = None) -> int:
     database.dispose()
     report = _report(times, sizes)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "files.md").write_text(report)
-    (RESULTS / "files.json").write_text(json.dumps(times, indent=2))
+    (RESULTS / f"{args.output}.md").write_text(report)
+    (RESULTS / f"{args.output}.json").write_text(json.dumps(times, indent=2))
     print(report)
     return 0
 
