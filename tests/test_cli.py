@@ -168,3 +168,18 @@ def test_an_unclear_strict_setting_is_a_clear_error(monkeypatch):
     assert (
         "COPROD_PLUGINS_STRICT='maybe': use 1 to make plugin failures fatal, or 0" in result.output
     )
+
+
+def test_files_check_on_a_folder_needs_no_signed_urls_and_names_a_folder_it_cannot_make(
+    tmp_path,
+):
+    folder = tmp_path / "files"
+    checked = CliRunner().invoke(main, ["files", "check", "--files-dir", str(folder)])
+    assert checked.exit_code == 0, checked.output
+    assert "sign a download URL: not needed" in checked.output
+    assert [p for p in folder.rglob("*") if p.is_file()] == []  # its file is gone again
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    refused = CliRunner().invoke(main, ["files", "check", "--files-dir", str(blocker / "x")])
+    assert refused.exit_code == 1
+    assert "store a file: FAILED" in refused.output

@@ -55,6 +55,7 @@ from toolkits_core.service import (
     OAuthClient,
     Organisation,
     ServiceError,
+    check_store,
     collect_orphans,
     create_client,
     create_key,
@@ -888,6 +889,32 @@ def files_gc(
     )
     if sweep.failed:
         raise click.ClickException(f"{len(sweep.failed)} could not be removed (listed above).")
+
+
+@files.command("check")
+@files_url_option
+@files_dir_option
+def files_check(files_url: str, files_dir: str) -> None:
+    """Check that this machine's file store does all the API asks of it.
+
+    Stores a small file of its own, finds it listed, reads it back, signs a download URL
+    for it (object storage) and deletes it, saying which step failed and what usually
+    mends it: a bucket that does not exist, a missing permission, a wrong key or region,
+    an endpoint that does not answer. Run it on each API machine after setting it up.
+    Exit status 1 if a step failed. Needs no database.
+    """
+    store = _file_store(files_url, files_dir)
+    click.echo(f"Checking {store.describe()}:")
+    failed = False
+    for step in check_store(store):
+        if step.problem is not None:
+            click.echo(f"  {step.name}: FAILED, {step.problem}")
+        else:
+            click.echo(f"  {step.name}: {step.note or 'ok'}")
+        failed = failed or step.problem is not None
+    if failed:
+        raise click.ClickException("the file store is not ready: see the step that failed.")
+    click.echo("The file store is ready.")
 
 
 @files.command("migrate")

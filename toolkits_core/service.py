@@ -128,6 +128,7 @@ from toolkits_core._services.export import (
     snapshot_session,
 )
 from toolkits_core._services.external_refs import Upserted, ensure_external_ref_free
+from toolkits_core._services.file_store_check import Step, check_store
 from toolkits_core._services.file_stores import file_store_from
 from toolkits_core._services.file_upkeep import (
     DEFAULT_GC_AFTER,
@@ -397,6 +398,7 @@ __all__ = [
     "Scope",
     "ServiceError",
     "StageEntry",
+    "Step",
     "StoredAnswer",
     "StoredFile",
     "SubjectAccess",
@@ -424,6 +426,7 @@ __all__ = [
     "case_study_content",
     "check_event_types",
     "check_if_match",
+    "check_store",
     "check_webhook_url",
     "claim_key",
     "claim_subscription",

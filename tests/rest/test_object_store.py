@@ -599,3 +599,43 @@ def test_without_the_s3_extra_the_app_says_how_to_install_it(make_app, monkeypat
     monkeypatch.setitem(sys.modules, "boto3", None)  # as if coprod[s3] were not installed
     with pytest.raises(ConfigurationError, match=r"pip install 'coprod\[s3\]'"):
         make_app(FILES_URL="s3://evidence/coprod")
+
+
+# coprod files check -------------------------------------------------------------------
+
+
+def test_files_check_does_what_the_api_does_and_leaves_nothing_behind(object_store):
+    prefix = f"check-{secrets.token_hex(4)}"
+    checked = run_coprod("files", "check", "--files-url", f"s3://{object_store.bucket}/{prefix}")
+    assert checked.exit_code == 0, checked.output
+    steps = checked.output.splitlines()[1:-1]
+    assert steps == [
+        "  store a file: ok",
+        "  list it: ok",
+        "  read it back: ok",
+        "  sign a download URL: ok",
+        "  delete it: ok",
+    ]
+    assert checked.output.rstrip().endswith("The file store is ready.")
+    left = object_store.client().list_object_versions(Bucket=object_store.bucket, Prefix=prefix)
+    assert not left.get("Versions")
+    assert not left.get("DeleteMarkers")
+
+
+def test_files_check_says_the_bucket_is_missing_and_fails(object_store):
+    checked = run_coprod("files", "check", "--files-url", "s3://no-such-coprod-bucket/files")
+    assert checked.exit_code == 1
+    assert "store a file: FAILED" in checked.output
+    assert "NoSuchBucket" in checked.output
+    assert "create it (coprod does not)" in checked.output
+    assert "list it" not in checked.output  # it stops at the first step that fails
+
+
+def test_files_check_names_an_endpoint_that_does_not_answer(object_store, monkeypatch):
+    from ports import free_port
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    checked = run_coprod("files", "check", "--files-url", f"s3://{object_store.bucket}/x")
+    assert checked.exit_code == 1
+    assert "check AWS_ENDPOINT_URL" in checked.output
