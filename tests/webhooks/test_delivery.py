@@ -8,6 +8,8 @@ import time
 from ports import free_port
 from webhook_receiver import verifies
 
+from .conftest import make_worker
+
 STAR = "coproduction-star"
 
 
@@ -139,6 +141,23 @@ def test_a_webhook_made_before_a_quiet_spell_hears_the_next_change(
     )
     assert shown()["status"] == "active", shown()["disabled_reason"]
     assert [r.document()["type"] for r in receiver.received] == ["initiative.created"]
+
+
+def test_an_export_logged_after_the_cursor_does_not_keep_the_worker_busy(
+    app, api, subscribe, receiver
+):
+    """An export is in the audit log (``initiative.exported``) but not the feed: it must not
+    make the subscription due, or the worker claims it for an empty page, again and
+    again, without a pause, until the next change."""
+    initiative = api.post("initiatives", json={"toolkit": STAR, "title": "Walks"}).json
+    subscribe(receiver.url)
+    assert api.get("export", query_string={"initiative_id": initiative["id"]}).status_code == 200
+    worker = make_worker(app)
+    try:
+        assert worker.run_once() is False  # nothing is due
+    finally:
+        worker.close()
+    assert receiver.received == []
 
 
 def closed_port_url():

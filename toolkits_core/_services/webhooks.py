@@ -256,13 +256,19 @@ def prune_deliveries(session: Session, older_than: dt.datetime) -> int:
 
 
 def _pending_events(now: dt.datetime) -> Any:
-    """Due, unleased, active subscriptions with an event after their cursor."""
+    """Due, unleased, active subscriptions with an event of the feed after their cursor.
+
+    Of the feed: of its record types and its event types, as the page the worker then
+    reads. An event the audit log alone keeps (an export is logged as
+    ``initiative.exported``) would make a subscription due whose page is empty, and the
+    worker would claim it again at once, and again, until the next change."""
     newer = (
         sa.select(AuditEvent.id)
         .where(
             AuditEvent.organisation_id == WebhookSubscription.organisation_id,
             AuditEvent.position > WebhookSubscription.cursor_position,
             AuditEvent.record_type.in_(FEED_RECORD_TYPES),
+            AuditEvent.event_type.in_(EVENT_TYPES),
         )
         .exists()
     )
