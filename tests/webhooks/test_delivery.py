@@ -5,8 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+from conftest import ApiClient
 from ports import free_port
 from webhook_receiver import verifies
+
+from api.context import services
+from toolkits_core.service import create_key, create_organisation
 
 from .conftest import make_worker
 
@@ -144,13 +148,20 @@ def test_a_webhook_made_before_a_quiet_spell_hears_the_next_change(
 
 
 def test_an_export_logged_after_the_cursor_does_not_keep_the_worker_busy(
-    app, api, subscribe, receiver
+    make_app, tmp_path, receiver
 ):
     """An export is in the audit log (``initiative.exported``) but not the feed: it must not
     make the subscription due, or the worker claims it for an empty page, again and
-    again, without a pause, until the next change."""
+    again, without a pause, until the next change. On a database of its own, where no
+    other test's subscription can be due."""
+    app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'own.sqlite3'}", AUTO_MIGRATE=True)
+    with services(app).database.session() as session:
+        organisation = create_organisation(session, "Quiet council")
+        tokens = {s: create_key(session, organisation.id, s, [s]).token for s in ("write", "admin")}
+    api = ApiClient(app.test_client(), tokens["write"])
     initiative = api.post("initiatives", json={"toolkit": STAR, "title": "Walks"}).json
-    subscribe(receiver.url)
+    hook = {"url": receiver.url, "event_types": ["*"]}
+    assert api.as_key(tokens["admin"]).post("webhooks", json=hook).status_code == 201
     assert api.get("export", query_string={"initiative_id": initiative["id"]}).status_code == 200
     worker = make_worker(app)
     try:
