@@ -370,6 +370,14 @@ def refuse_body_not_json(takes: _Takes | None = None) -> None:
             f"file's own media type on that part); this body was sent as {sent}.",
             accepted=[FORM],
         )
+    if has_body and takes.files and not request.mimetype_params.get("boundary"):
+        raise UnsupportedMediaTypeError(
+            "unsupported_media_type",
+            f"Content-Type: {FORM} needs its boundary parameter, the line that separates "
+            "the form's parts. Let your HTTP library set the Content-Type of a form it "
+            "sends (setting it by hand drops the boundary).",
+            accepted=[FORM],
+        )
     if not has_body or request.is_json or not takes.json:
         return
     raise UnsupportedMediaTypeError(
