@@ -176,10 +176,31 @@ def test_files_check_on_a_folder_needs_no_signed_urls_and_names_a_folder_it_cann
     folder = tmp_path / "files"
     checked = CliRunner().invoke(main, ["files", "check", "--files-dir", str(folder)])
     assert checked.exit_code == 0, checked.output
-    assert "sign a download URL: not needed" in checked.output
+    assert "fetch it through a signed URL: not needed" in checked.output
     assert [p for p in folder.rglob("*") if p.is_file()] == []  # its file is gone again
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     refused = CliRunner().invoke(main, ["files", "check", "--files-dir", str(blocker / "x")])
     assert refused.exit_code == 1
     assert "store a file: FAILED" in refused.output
+
+
+def test_files_check_says_when_it_could_not_delete_its_own_file(tmp_path):
+    from toolkits_core.service import LocalFileStore, check_store
+
+    class Undeletable(LocalFileStore):
+        def delete(self, organisation_id: str, evidence_id: str, sha256: str) -> None:
+            raise PermissionError("[Errno 13] Permission denied: the file")
+
+    steps = list(check_store(Undeletable(tmp_path / "files")))
+    assert [(step.name, step.problem is None) for step in steps] == [
+        ("store a file", True),
+        ("list it", True),
+        ("read it back", True),
+        ("fetch it through a signed URL", True),
+        ("delete it", False),
+        ("delete what it stored", False),
+    ]
+    assert "run as the API's user" in steps[-2].problem
+    assert steps[-1].problem.endswith("coprod files gc will remove it")
+

@@ -894,19 +894,27 @@ def files_gc(
 @files.command("check")
 @files_url_option
 @files_dir_option
-def files_check(files_url: str, files_dir: str) -> None:
+@click.option(
+    "--presign/--no-presign",
+    envvar="COPROD_FILES_PRESIGN",
+    show_envvar=True,
+    default=False,
+    help="Downloads are answered with signed URLs: fetch the file through one.",
+)
+def files_check(files_url: str, files_dir: str, presign: bool) -> None:
     """Check that this machine's file store does all the API asks of it.
 
-    Stores a small file of its own, finds it listed, reads it back, signs a download URL
-    for it (object storage) and deletes it, saying which step failed and what usually
-    mends it: a bucket that does not exist, a missing permission, a wrong key or region,
-    an endpoint that does not answer. Run it on each API machine after setting it up.
-    Exit status 1 if a step failed. Needs no database.
+    Stores a small file of its own, finds it listed, reads it back, fetches it through a
+    signed URL (where downloads are signed) and deletes it, saying which step failed and
+    what usually mends it: a bucket that does not exist, a missing permission, a wrong
+    key or region, an endpoint that does not answer. Run it on each API machine after
+    setting it up, as the user the API runs as (a folder it makes is that user's). Exit
+    status 1 if a step failed. Needs no database.
     """
     store = _file_store(files_url, files_dir)
     click.echo(f"Checking {store.describe()}:")
     failed = False
-    for step in check_store(store):
+    for step in check_store(store, presign=presign):
         if step.problem is not None:
             click.echo(f"  {step.name}: FAILED, {step.problem}")
         else:

@@ -27,7 +27,7 @@ from conftest import ApiClient, stored_entries
 from api.cli import main
 from api.context import EXTENSION, services
 from toolkits_core._store.ids import new_id
-from toolkits_core.service import FileStoreError, LocalFileStore, ObjectFileStore
+from toolkits_core.service import FileStoreError, LocalFileStore, ObjectFileStore, check_store
 
 STAR = "coproduction-star"
 MiB = 1024 * 1024
@@ -604,16 +604,28 @@ def test_without_the_s3_extra_the_app_says_how_to_install_it(make_app, monkeypat
 # coprod files check -------------------------------------------------------------------
 
 
-def test_files_check_does_what_the_api_does_and_leaves_nothing_behind(object_store):
+@pytest.mark.parametrize(
+    ("presign", "signed"),
+    [
+        ("1", "ok"),
+        ("0", "not used: COPROD_FILES_PRESIGN is off, so the API streams downloads"),
+    ],
+)
+def test_files_check_does_what_the_api_does_and_leaves_nothing_behind(
+    object_store, presign, signed
+):
     prefix = f"check-{secrets.token_hex(4)}"
-    checked = run_coprod("files", "check", "--files-url", f"s3://{object_store.bucket}/{prefix}")
+    checked = run_coprod(
+        "files", "check", "--files-url", f"s3://{object_store.bucket}/{prefix}",
+        env={"COPROD_FILES_PRESIGN": presign},
+    )  # fmt: skip
     assert checked.exit_code == 0, checked.output
     steps = checked.output.splitlines()[1:-1]
     assert steps == [
         "  store a file: ok",
         "  list it: ok",
         "  read it back: ok",
-        "  sign a download URL: ok",
+        f"  fetch it through a signed URL: {signed}",
         "  delete it: ok",
     ]
     assert checked.output.rstrip().endswith("The file store is ready.")
@@ -639,3 +651,19 @@ def test_files_check_names_an_endpoint_that_does_not_answer(object_store, monkey
     checked = run_coprod("files", "check", "--files-url", f"s3://{object_store.bucket}/x")
     assert checked.exit_code == 1
     assert "check AWS_ENDPOINT_URL" in checked.output
+
+
+def test_files_check_fails_when_a_signed_url_is_refused_and_deletes_its_file(object_store):
+    """A URL signed for the wrong region passes every other step (boto3 follows the
+    store's redirects for its own requests), and fails only a client's download."""
+    prefix = f"check-{secrets.token_hex(4)}"
+    store = ObjectFileStore(f"s3://{object_store.bucket}/{prefix}")
+    store.download_url = lambda *_args, **_options: f"{object_store.endpoint}/nowhere/x"
+    steps = list(check_store(store, presign=True))
+    assert [step.name for step in steps] == [
+        "store a file", "list it", "read it back", "fetch it through a signed URL"
+    ]  # fmt: skip
+    assert steps[-1].problem is not None
+    assert "HTTP Error 404" in steps[-1].problem
+    left = object_store.client().list_object_versions(Bucket=object_store.bucket, Prefix=prefix)
+    assert not left.get("Versions")  # it stopped, then deleted what it stored
