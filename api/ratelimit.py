@@ -278,12 +278,13 @@ def redis_storage(url: str, prefix: str = DEFAULT_PREFIX) -> Storage:
     """The ``limits`` package's Redis storage, with short timeouts and one retry.
 
     The retry is for a lost connection only (one that Redis or a proxy closed while it
-    sat in the pool), never for a timeout: a count that timed out reached Redis, which is only
-    slow, and counts it when it gets to it, so asking again would count the request twice
-    (redis-py retries timeouts by default since 6.0). A request whose count times out is
-    served unlimited, as when Redis is down. A connection lost after Redis counted but
-    before it answered is still counted twice; that needs Redis to drop a connection in
-    the microseconds between the two, where a timeout needs only a slow Redis.
+    sat in the pool), never for a timeout: a count that timed out reached Redis, which is
+    only slow and counts it when it gets to it, so asking again would count the request
+    twice (redis-py retries timeouts by default since 6.0). A request whose count times
+    out is served unlimited, as when Redis is down. A connection lost after Redis counted
+    but before it answered is still counted twice; that needs Redis to drop a connection
+    in the microseconds between the two, where a timeout needs only a slow Redis. (A
+    Redis URL's own ``retry_on_timeout`` or ``retry_on_error`` would put timeouts back.)
 
     ``limits`` names each key ``<key_prefix>:<bucket>``, so the prefix's own trailing colon
     is left to it: every key still starts with ``prefix``. Nothing connects here.

@@ -46,6 +46,8 @@ def take_out_published_from(
     """Take out what was published from this case study, or from any case study of this
     initiative: before either is deleted, which would otherwise take its entries with
     it unlogged, by the database's cascade."""
+    if (case_study_id is None) == (initiative_id is None):
+        raise ValueError("name a case study or an initiative, not both nor neither")
     statement = sa.select(LibraryEntry).where(LibraryEntry.organisation_id == ws.organisation_id)
     if case_study_id is not None:
         statement = statement.where(LibraryEntry.case_study_id == case_study_id)
