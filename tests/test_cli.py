@@ -203,4 +203,3 @@ def test_files_check_says_when_it_could_not_delete_its_own_file(tmp_path):
     ]
     assert "run as the API's user" in steps[-2].problem
     assert steps[-1].problem.endswith("coprod files gc will remove it")
-
