@@ -363,21 +363,22 @@ def refuse_body_not_json(takes: _Takes | None = None) -> None:
     if takes is None:
         takes = _takes(current_view())
     sent = request.mimetype or "no Content-Type"
-    if has_body and takes.files and request.mimetype != FORM:
-        raise UnsupportedMediaTypeError(
-            "unsupported_media_type",
-            f"An upload is sent as {FORM}, with the file in the part named file (and the "
-            f"file's own media type on that part); this body was sent as {sent}.",
-            accepted=[FORM],
-        )
-    if has_body and takes.files and not request.mimetype_params.get("boundary"):
-        raise UnsupportedMediaTypeError(
-            "unsupported_media_type",
-            f"Content-Type: {FORM} needs its boundary parameter, the line that separates "
-            "the form's parts. Let your HTTP library set the Content-Type of a form it "
-            "sends (setting it by hand drops the boundary).",
-            accepted=[FORM],
-        )
+    if has_body and takes.files:
+        if request.mimetype != FORM:
+            raise UnsupportedMediaTypeError(
+                "unsupported_media_type",
+                f"An upload is sent as {FORM}, with the file in the part named file (and "
+                f"the file's own media type on that part); this body was sent as {sent}.",
+                accepted=[FORM],
+            )
+        if not request.mimetype_params.get("boundary"):
+            raise UnsupportedMediaTypeError(
+                "unsupported_media_type",
+                f"Content-Type: {FORM} needs its boundary parameter, the line that "
+                "separates the form's parts. Let your HTTP library set the Content-Type of "
+                "a form it sends (setting it by hand drops the boundary).",
+                accepted=[FORM],
+            )
     if not has_body or request.is_json or not takes.json:
         return
     raise UnsupportedMediaTypeError(

@@ -319,7 +319,8 @@ def main(argv: list[str] | None = None) -> int:
         "--stores", nargs="+", choices=STORES, default=list(STORES), help="stores to serve"
     )
     args = parser.parse_args(argv)
-    sizes = {label: {**SIZES, **MORE_SIZES}[label] for label in args.sizes}
+    known = {**SIZES, **MORE_SIZES}
+    sizes = {label: known[label] for label in args.sizes}
     work = pathlib.Path(tempfile.mkdtemp(prefix="coprod-bench-files-"))
     database = _database(args.postgresql, args.pg_prefix, work)
     token = bench_key(database)

@@ -86,20 +86,6 @@ def _code(error: Exception) -> str:
     return str(response.get("Error", {}).get("Code", ""))
 
 
-def _region_boto3_ignores() -> str | None:
-    """``AWS_REGION`` where boto3 would find no region of its own (None: let it look).
-
-    Without a region, boto3 signs for us-east-1: a signed download URL then fails on a
-    bucket elsewhere (AWS), and on a MinIO or Ceph set to another region."""
-    if os.environ.get("AWS_DEFAULT_REGION"):
-        return None
-    import boto3
-
-    if boto3.session.Session().region_name:  # a profile's, say
-        return None
-    return os.environ.get("AWS_REGION") or None
-
-
 def _checksum_signs_the_body(request: Any, **_: Any) -> None:
     """A PUT that states the file's SHA-256 (``ChecksumSHA256``, which the store checks
     the body against) is signed with that header instead of a second SHA-256 of its body.
@@ -238,9 +224,12 @@ class ObjectFileStore:
             boto3 = _boto3()
             from botocore.config import Config
 
-            client = boto3.client(
+            # Without a region, boto3 signs for us-east-1: a signed download URL then
+            # fails on a bucket elsewhere (AWS), and on a MinIO or Ceph set to another.
+            session = boto3.session.Session()
+            client = session.client(
                 "s3",
-                region_name=_region_boto3_ignores(),
+                region_name=session.region_name or os.environ.get("AWS_REGION") or None,
                 config=Config(
                     max_pool_connections=32,
                     retries={"mode": "standard"},
