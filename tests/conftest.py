@@ -34,6 +34,8 @@ from toolkits_core import (
     Toolkit,
     load_plugins,
 )
+from toolkits_core._services.files import STORED_NAME
+from toolkits_core._store.models import Evidence, stored_file_name
 from toolkits_core.service import Database, create_key, create_organisation
 
 PLUGIN_ENV = ("COPROD_PLUGINS", "COPROD_DISABLE_PLUGINS", "COPROD_PLUGINS_STRICT")
@@ -271,12 +273,30 @@ def file_store_settings(
     return {"FILES_URL": f"s3://{server.bucket}/{secrets.token_hex(4)}"}
 
 
+def bytes_named(name: str) -> str:
+    """A stored file's name without its upload's token (object storage gives each upload
+    one): the digest of the bytes it holds. Any other name (a temporary file's) as it is."""
+    found = STORED_NAME.fullmatch(name)
+    return found["sha256"] if found else name
+
+
 def stored_entries(app: Flask, organisation_id: str) -> set[tuple[str, str]]:
-    """What the app's file store keeps for an organisation, as (evidence id, name) pairs,
-    temporary uploads and unfinished multipart uploads included."""
+    """What the app's file store keeps for an organisation, as (evidence id, digest) pairs
+    (``bytes_named``), temporary uploads and unfinished multipart uploads included."""
     return {
-        (entry.evidence_id, entry.name) for entry in services(app).files.entries(organisation_id)
+        (entry.evidence_id, bytes_named(entry.name))
+        for entry in services(app).files.entries(organisation_id)
     }
+
+
+def stored_name(app: Flask, evidence_id: str) -> str:
+    """The name the evidence's row says its file is kept under (its store key's last part)."""
+    with services(app).database.engine.connect() as connection:
+        name = connection.execute(
+            sa.select(stored_file_name()).where(Evidence.id == evidence_id)
+        ).scalar_one()
+    assert name is not None, f"evidence {evidence_id} names no file"
+    return str(name)
 
 
 class ApiClient:

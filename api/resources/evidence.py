@@ -658,11 +658,12 @@ def _redirect_to_store(evidence: Evidence, seconds: int) -> Response:
         response.status_code = 304
         return response
     ws = workspace()
+    assert evidence.stored_file_name is not None
     response.headers["Location"] = (
         ws.files.download_url(
             ws.organisation_id,
             evidence.id,
-            evidence.file_sha256,
+            evidence.stored_file_name,
             media_type=evidence.file_content_type or "application/octet-stream",
             disposition=dump_options_header("attachment", _download_name(evidence)),
             seconds=seconds,

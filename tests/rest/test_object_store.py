@@ -19,13 +19,15 @@ import struct
 import sys
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from click.testing import CliRunner
-from conftest import ApiClient, stored_entries
+from conftest import ApiClient, stored_entries, stored_name
 
 from api.cli import main
 from api.context import EXTENSION, services
+from toolkits_core._services.workspace import Workspace
 from toolkits_core._store.ids import new_id
 from toolkits_core.service import FileStoreError, LocalFileStore, ObjectFileStore, check_store
 
@@ -111,7 +113,7 @@ def new_interview(api: ApiClient, participant: bool = False) -> tuple[str, str, 
 
 
 def versions_under(store: ObjectFileStore, organisation_id: str) -> list[str]:
-    """Every version and delete marker the bucket keeps for an organisation's files."""
+    """Every version and delete marker the bucket keeps for an organisation's files, by key."""
     answer = store.client.list_object_versions(
         Bucket=store.bucket, Prefix=f"{store.prefix}{organisation_id}/"
     )
@@ -124,7 +126,9 @@ def test_a_replaced_file_leaves_no_old_version_in_a_versioned_bucket(app, org):
     ok(org.api.put(path, data=part(wav_bytes(level=1))))
     second = ok(org.api.put(path, data=part(wav_bytes(level=2))))["file"]["sha256"]
     store = services(app).files
-    assert versions_under(store, org.id) == [f"{store.prefix}{org.id}/{evidence}/{second}"]
+    name = stored_name(app, evidence)
+    assert name.startswith(f"{second}.")
+    assert versions_under(store, org.id) == [f"{store.prefix}{org.id}/{evidence}/{name}"]
     ok(org.api.delete(path))
     assert versions_under(store, org.id) == [], "no noncurrent version, no delete marker"
 
@@ -150,6 +154,45 @@ def parts_app(make_app, versioned_url):
     )
 
 
+def test_a_failed_upload_never_takes_the_file_of_a_retry_of_the_same_bytes(app, org, monkeypatch):
+    """Two uploads of the same file to one piece of evidence (a client's retry after a
+    timeout) on two machines: the first fails after storing its bytes, and its clean-up
+    finds no row naming them just before the retry commits. Each upload's object has a
+    name of its own, so the clean-up deletes only what the failed one wrote, and the
+    retry's committed row keeps its file. (With one name for the same bytes, the
+    clean-up deleted the retry's file: a committed record without its file.)"""
+    _, evidence, _ = new_interview(org.api)
+    path = f"evidence/{evidence}/file"
+    content = wav_bytes(level=7)
+    store = services(app).files
+    real_put, real_named = store.put, Workspace._named
+    cues = {"put": 1, "named": 1}
+    elsewhere = ThreadPoolExecutor(1)  # another request: a context of its own
+
+    def put_then_change_the_evidence(*args, **kwargs):
+        stored = real_put(*args, **kwargs)
+        if cues.pop("put", 0):  # the first upload's bytes are stored; meanwhile an edit
+            edit = {"payload": {"caption": "Moved"}}
+            ok(elsewhere.submit(org.api.patch, f"evidence/{evidence}", json=edit).result())
+        return stored
+
+    def read_then_let_the_retry_commit(self, *args, **kwargs):
+        named = real_named(self, *args, **kwargs)
+        if cues.pop("named", 0):  # the failed upload's clean-up has looked: the retry lands
+            ok(elsewhere.submit(org.api.put, path, data=part(content)).result())
+        return named
+
+    monkeypatch.setattr(store, "put", put_then_change_the_evidence)
+    monkeypatch.setattr(Workspace, "_named", read_then_let_the_retry_commit)
+    refused(org.api.put(path, data=part(content)), 409, "write_conflict")
+    assert cues == {}, "the upload failed after storing its bytes, and the retry landed"
+
+    download = org.api.get(path)
+    assert download.status_code == 200, download.get_data(as_text=True)
+    assert download.get_data() == content
+    assert stored_entries(app, org.id) == {(evidence, hashlib.sha256(content).hexdigest())}
+
+
 def test_a_large_file_goes_up_in_parts_and_comes_back_whole_and_in_ranges(parts_app, org):
     api = ApiClient(parts_app.test_client(), org.tokens["write"])
     _, evidence, _ = new_interview(api)
@@ -161,7 +204,8 @@ def test_a_large_file_goes_up_in_parts_and_comes_back_whole_and_in_ranges(parts_
     assert stored_entries(parts_app, org.id) == {(evidence, stored["sha256"])}, "nothing else"
     store = services(parts_app).files
     head = store.client.head_object(
-        Bucket=store.bucket, Key=f"{store.prefix}{org.id}/{evidence}/{stored['sha256']}"
+        Bucket=store.bucket,
+        Key=f"{store.prefix}{org.id}/{evidence}/{stored_name(parts_app, evidence)}",
     )
     assert head["ETag"].endswith('-3"'), "sent as three parts"
     whole = api.get(path)
@@ -189,7 +233,7 @@ def test_a_file_read_to_its_end_reads_again_from_any_byte_and_a_short_body_fails
     organisation, evidence = "org_" + "a" * 26, "evi_" + "b" * 26
     content = secrets.token_bytes(3 * MiB + 5)
     stored = store.put(organisation, evidence, io.BytesIO(content), 4 * MiB)
-    with store.open(organisation, evidence, stored.sha256) as reader:
+    with store.open(organisation, evidence, stored.name) as reader:
         chunks = []
         while chunk := reader.read(MiB):
             chunks.append(chunk)
@@ -201,7 +245,7 @@ def test_a_file_read_to_its_end_reads_again_from_any_byte_and_a_short_body_fails
         assert reader.read() == content[-5:]
         assert reader.read() == b""
 
-    key = f"{store.prefix}{organisation}/{evidence}/{stored.sha256}"
+    key = f"{store.prefix}{organisation}/{evidence}/{stored.name}"
     body = store.client.get_object(Bucket=store.bucket, Key=key)["Body"]
     short = ObjectReader(store.client, store.bucket, key, len(content) + 10, body)
     assert short.read() == content, "what the store sent"
@@ -238,7 +282,8 @@ def test_a_file_of_several_parts_is_written_once_under_its_digest(parts_app, org
     digest = hashlib.sha256(content).hexdigest()
     assert stored["sha256"] == digest
     store = services(parts_app).files
-    key = f"{store.prefix}{org.id}/{evidence}/{digest}"
+    key = f"{store.prefix}{org.id}/{evidence}/{stored_name(parts_app, evidence)}"
+    assert key.startswith(f"{store.prefix}{org.id}/{evidence}/{digest}.")
     assert versions_under(store, org.id) == [key], "one version of one object, ever"
     assert unfinished_uploads(store, org.id) == []
     head = store.client.head_object(Bucket=store.bucket, Key=key)
@@ -255,7 +300,8 @@ def test_a_file_up_to_100_mib_is_sent_in_one_request(app, org):
     digest = hashlib.sha256(content)
     assert stored["sha256"] == digest.hexdigest()
     store = services(app).files
-    key = f"{store.prefix}{org.id}/{evidence}/{digest.hexdigest()}"
+    key = f"{store.prefix}{org.id}/{evidence}/{stored_name(app, evidence)}"
+    assert key.startswith(f"{store.prefix}{org.id}/{evidence}/{digest.hexdigest()}.")
     assert versions_under(store, org.id) == [key]
     assert unfinished_uploads(store, org.id) == []
     head = store.client.head_object(Bucket=store.bucket, Key=key)
@@ -574,6 +620,19 @@ def test_migrate_copies_a_local_folder_into_object_storage_checking_every_digest
     for evidence, content in contents.items():
         assert api.get(f"evidence/{evidence}/file").get_data() == content
     assert stored_entries(remote, org.id) == stored_entries(local, org.id)
+    # Moved files keep their names (their digests), which their rows give; a file
+    # uploaded since gets a name of its upload's own, and the one it replaced goes.
+    replaced, *kept = contents
+    writer = ApiClient(remote.test_client(), org.tokens["write"])
+    ok(writer.put(f"evidence/{replaced}/file", data=part(wav_bytes(level=14))))
+    entries = list(services(remote).files.entries(org.id))
+    assert len(entries) == 3, "the replaced file is gone"
+    names = {entry.evidence_id: entry.name for entry in entries}
+    assert names[replaced].startswith(hashlib.sha256(wav_bytes(level=14)).hexdigest() + ".")
+    assert [names[evidence] for evidence in kept] == [
+        hashlib.sha256(contents[evidence]).hexdigest() for evidence in kept
+    ]
+    assert writer.get(f"evidence/{replaced}/file").get_data() == wav_bytes(level=14)
 
     # A file whose bytes no longer match their digest is reported, not copied.
     broken = next(iter(services(local).files.entries(org.id)))

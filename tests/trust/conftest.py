@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 import psycopg
 import pytest
 import sqlalchemy as sa
-from conftest import build_toolkit
+from conftest import build_toolkit, bytes_named
 from flask import Flask
 from ports import free_port
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
@@ -741,8 +741,9 @@ def rows_of(database: Database, organisation_id: str) -> dict[str, list[tuple[An
 
 
 def stored_files(app: Flask, organisation_id: str) -> set[tuple[str, str]]:
-    """The files kept for an organisation, as (evidence id, file name) pairs, temporary
-    upload files included: after a failed upload there must be none of either."""
+    """The files kept for an organisation, as (evidence id, digest) pairs (``bytes_named``),
+    temporary upload files included: after a failed upload there must be none of either."""
     return {
-        (entry.evidence_id, entry.name) for entry in services(app).files.entries(organisation_id)
+        (entry.evidence_id, bytes_named(entry.name))
+        for entry in services(app).files.entries(organisation_id)
     }

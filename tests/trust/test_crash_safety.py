@@ -20,6 +20,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from conftest import bytes_named
 from flask import Flask
 
 from api.context import EXTENSION, services
@@ -463,11 +464,12 @@ def test_a_plugin_failing_while_a_transition_is_decided_moves_nothing(
 
 @pytest.fixture
 def undeletable_files(trust_app: Flask, monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
-    """The file store refuses every deletion; returns the digests it was asked to delete."""
+    """The file store refuses every deletion; returns the digests of the files it was
+    asked to delete."""
     asked: list[str] = []
 
-    def refuse(_organisation_id: str, _evidence_id: str, sha256: str) -> None:
-        asked.append(sha256)
+    def refuse(_organisation_id: str, _evidence_id: str, name: str) -> None:
+        asked.append(bytes_named(name))
         FIGURES["faults injected"] += 1
         FIGURES["faults injected: file deletion refused"] += 1
         raise PermissionError(errno.EACCES, "Permission denied")

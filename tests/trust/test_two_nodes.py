@@ -37,8 +37,10 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from conftest import bytes_named
 from ports import free_port
 
+from toolkits_core._store.models import stored_file_name
 from toolkits_core.service import (
     Database,
     Evidence,
@@ -218,11 +220,12 @@ def check_acknowledged(database: Database, soak: TwoNodeSoak) -> dict[str, int]:
 
 
 def named_files(database: Database, organisations: list[str]) -> set[tuple[str, str, str]]:
+    """(organisation, evidence, the name its file is kept under) of every row naming one."""
     with database.session() as session:
         return {
             (str(o), str(e), str(s))
             for o, e, s in session.execute(
-                sa.select(Evidence.organisation_id, Evidence.id, Evidence.file_sha256).where(
+                sa.select(Evidence.organisation_id, Evidence.id, stored_file_name()).where(
                     Evidence.organisation_id.in_(organisations),
                     Evidence.file_sha256.is_not(None),
                 )
@@ -326,9 +329,9 @@ def test_two_nodes_lose_no_acknowledged_write_or_file_when_one_is_killed(
     assert swept.returncode == 0, swept.stderr
     left = stored_files(cluster.store, organisations)
     assert set(left) == named_files(database, organisations), swept.stdout
-    for (organisation, evidence, sha256), _entry in left.items():
-        with cluster.store.open(organisation, evidence, sha256) as stream:
-            assert hashlib.sha256(stream.read()).hexdigest() == sha256
+    for (organisation, evidence, name), _entry in left.items():
+        with cluster.store.open(organisation, evidence, name) as stream:
+            assert hashlib.sha256(stream.read()).hexdigest() == bytes_named(name)
     SOAK_FIGURES.update(
         {
             "two nodes: files checked": len(left),

@@ -782,11 +782,11 @@ def delete_evidence(ws: Workspace, evidence_id: str, *, if_match: str | None = N
     evidence = ws.get(Evidence, evidence_id)
     check_if_match(evidence, if_match)
     writable_initiative(ws, evidence.initiative_id)
-    digest = evidence.file_sha256
+    stored = evidence.stored_file_name
     ws.session.delete(evidence)
     ws.session.flush()
-    if digest is not None:
-        ws.delete_file_after_commit(evidence.id, digest)
+    if stored is not None:
+        ws.delete_file_after_commit(evidence.id, stored)
 
 
 def _remember_toolkit(ws: Workspace, initiative: Initiative) -> Toolkit | None:
@@ -935,7 +935,7 @@ def attach_file(
     evidence = ws.peek(Evidence, evidence_id)
     check_if_match(evidence, if_match)
     refuse_if_erased(evidence, "evidence")
-    initiative_id, held = evidence.initiative_id, evidence.file_sha256
+    initiative_id, held = evidence.initiative_id, evidence.stored_file_name
     initiative = ws.peek(Initiative, initiative_id)
     refuse_by_status(initiative, Write.RECORD)
     kind = _file_kind(ws, evidence, initiative)
@@ -964,15 +964,15 @@ def attach_file(
     evidence.file_content_type = media_type.name
     evidence.file_size = stored.size
     evidence.file_sha256 = stored.sha256
+    evidence.file_stored_as = stored.name if stored.name != stored.sha256 else None
     evidence.file_uploaded_at = utc_now()
     ws.session.flush()  # the row is now locked (SQLite: the database) until the commit
-    # Another upload of the same bytes to this evidence stores them under the same name:
-    # if it failed, its clean-up (under the row's lock) may have taken them. A folder is
-    # looked at here at no cost. On object storage that would cost every upload a
-    # request, and the race stays open there, as it was before uploads let go of their
-    # locks on PostgreSQL: a name of each upload's own would close it.
+    # In a folder, another upload of the same bytes to this evidence stores them under the
+    # same name: if it failed, its clean-up (under the row's lock) may have taken them,
+    # so the folder is looked at, at no cost. Object storage gives every upload a name of
+    # its own, so no other request's clean-up can take this one's bytes.
     if ws.files.looks_up_locally and not ws.files.exists(
-        ws.organisation_id, evidence_id, stored.sha256
+        ws.organisation_id, evidence_id, stored.name
     ):
         raise ConflictError(
             "write_conflict",
@@ -980,7 +980,7 @@ def attach_file(
             "moment and then failed, taking the bytes with it; nothing was saved: send "
             "the file again.",
         )
-    if held is not None and held != stored.sha256:
+    if held is not None and held != stored.name:
         ws.delete_file_after_commit(evidence_id, held)
     return evidence
 
@@ -988,9 +988,9 @@ def attach_file(
 def open_file(ws: Workspace, evidence_id: str) -> EvidenceFile:
     """The evidence's file, open for reading; ``NoFileError`` if none was uploaded."""
     evidence = evidence_with_file(ws, evidence_id)
-    assert evidence.file_sha256 is not None
+    assert evidence.stored_file_name is not None
     try:
-        stream = ws.files.open(ws.organisation_id, evidence.id, evidence.file_sha256)
+        stream = ws.files.open(ws.organisation_id, evidence.id, evidence.stored_file_name)
     except FileNotFoundError:
         raise FileMissingError(
             "file_missing",
@@ -1024,9 +1024,9 @@ def remove_file(ws: Workspace, evidence_id: str, *, if_match: str | None = None)
     evidence = ws.get(Evidence, evidence_id)
     check_if_match(evidence, if_match)
     _remember_toolkit(ws, writable_initiative(ws, evidence.initiative_id))
-    digest = evidence.forget_file()
-    if digest is None:
+    stored = evidence.forget_file()
+    if stored is None:
         raise NoFileError("no_file", f"Evidence {evidence.id} has no file to delete.")
     ws.session.flush()
-    ws.delete_file_after_commit(evidence.id, digest)
+    ws.delete_file_after_commit(evidence.id, stored)
     return evidence

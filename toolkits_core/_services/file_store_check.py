@@ -80,28 +80,33 @@ class _Probe:
         self.content = f"{_PROBE} {secrets.token_hex(16)}\n".encode()
         self.sha256 = hashlib.sha256(self.content).hexdigest()
         self.kept: str | None = None
-        """The digest the store kept it under, until it is deleted again."""
+        """The name the store kept it under, until it is deleted again."""
 
     def put(self) -> None:
         stored = self.store.put(
             self.organisation_id, self.evidence_id, io.BytesIO(self.content), len(self.content)
         )
-        self.kept = stored.sha256
+        self.kept = stored.name
         if stored.sha256 != self.sha256:
             raise ValueError(f"the store kept other bytes (SHA-256 {stored.sha256})")
 
+    def _name(self) -> str:
+        if self.kept is None:
+            raise ValueError("the file was not stored")
+        return self.kept
+
     def listed(self) -> None:
-        if self.sha256 not in {entry.name for entry in self.store.entries(self.organisation_id)}:
+        if self.kept not in {entry.name for entry in self.store.entries(self.organisation_id)}:
             raise ValueError("the stored file is not in the store's list")
 
     def read_back(self) -> None:
-        with self.store.open(self.organisation_id, self.evidence_id, self.sha256) as found:
+        with self.store.open(self.organisation_id, self.evidence_id, self._name()) as found:
             if found.read() != self.content:
                 raise ValueError("the file read back is not the one stored")
 
     def fetch_signed(self) -> str | None:
         url = self.store.download_url(
-            self.organisation_id, self.evidence_id, self.sha256,
+            self.organisation_id, self.evidence_id, self._name(),
             media_type="text/plain", disposition="attachment", seconds=60,
         )  # fmt: skip
         if url is None:

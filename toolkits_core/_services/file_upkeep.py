@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from toolkits_core._services.files import FileEntry, FileStore, FileStoreError
-from toolkits_core._store.models import Evidence
+from toolkits_core._store.models import Evidence, stored_file_name
 
 DEFAULT_GC_AFTER = dt.timedelta(hours=1)
 GC_AFTER_VARIABLE = "COPROD_FILES_GC_AFTER"
@@ -34,14 +34,14 @@ def files_named(
     organisation_id: str | None = None,
     lock: bool = False,
 ) -> dict[str, tuple[str, str | None]]:
-    """Evidence id -> (its organisation, the file it names or None), for each of these
-    rows that is there (of ``organisation_id`` only, if given), read in batches in id
-    order, under the rows' locks if ``lock``."""
+    """Evidence id -> (its organisation, the stored name of the file it names or None),
+    for each of these rows that is there (of ``organisation_id`` only, if given), read in
+    batches in id order, under the rows' locks if ``lock``."""
     wanted = sorted(set(evidence_ids))
     named: dict[str, tuple[str, str | None]] = {}
     for start in range(0, len(wanted), _BATCH):
         statement = (
-            sa.select(Evidence.id, Evidence.organisation_id, Evidence.file_sha256)
+            sa.select(Evidence.id, Evidence.organisation_id, stored_file_name())
             .where(Evidence.id.in_(wanted[start : start + _BATCH]))
             .order_by(Evidence.id)
         )
@@ -54,7 +54,7 @@ def files_named(
 
 
 def _named(session: Session, entries: Iterable[FileEntry]) -> set[tuple[str, str, str]]:
-    """Which of these (organisation, evidence, digest) a committed row names."""
+    """Which of these (organisation, evidence, stored name) a committed row names."""
     found = files_named(session, (entry.evidence_id for entry in entries))
     return {(o, e, s) for e, (o, s) in found.items() if s is not None}
 
@@ -75,7 +75,7 @@ def find_orphans(
         entry
         for entry in old
         if entry.sha256 is None
-        or (entry.organisation_id, entry.evidence_id, entry.sha256) not in named
+        or (entry.organisation_id, entry.evidence_id, entry.name) not in named
     ]
 
 
@@ -114,9 +114,9 @@ class Move:
     problems: list[tuple[FileEntry, str]] = field(default_factory=list)
 
 
-def _digest_of(store: FileStore, entry: FileEntry, sha256: str) -> str:
+def _digest_of(store: FileStore, entry: FileEntry) -> str:
     digest = hashlib.sha256()
-    with store.open(entry.organisation_id, entry.evidence_id, sha256) as stream:
+    with store.open(entry.organisation_id, entry.evidence_id, entry.name) as stream:
         while chunk := stream.read(1024 * 1024):
             digest.update(chunk)
     return digest.hexdigest()
@@ -127,22 +127,25 @@ def migrate_files(
     target: FileStore,
     report: Callable[[FileEntry, str], None] = lambda _entry, _what: None,
 ) -> Move:
-    """Copy every finished file of ``source`` into ``target`` and check its SHA-256 three
-    times: the source's bytes against their name, the target's digest of what it received,
-    and the target's bytes read back. The source is left as it was, to be removed by the
-    operator once the API runs on the target. Running it again copies everything again,
-    so an interrupted move is finished by a second run."""
+    """Copy every finished file of ``source`` into ``target``, under the name its row
+    gives it, and check its SHA-256 three times: the source's bytes against their name,
+    the target's digest of what it received, and the target's bytes read back. The source
+    is left as it was, to be removed by the operator once the API runs on the target.
+    Running it again copies everything again, so an interrupted move is finished by a
+    second run."""
     move = Move()
     for entry in source.entries():
         sha256 = entry.sha256
         if sha256 is None:
             continue  # an unfinished upload: nothing any row can name
         try:
-            if _digest_of(source, entry, sha256) != sha256:
+            if _digest_of(source, entry) != sha256:
                 raise FileStoreError("its bytes in the source do not match its name")
-            with source.open(entry.organisation_id, entry.evidence_id, sha256) as stream:
-                stored = target.put(entry.organisation_id, entry.evidence_id, stream, entry.size)
-            if stored.sha256 != sha256 or _digest_of(target, entry, sha256) != sha256:
+            with source.open(entry.organisation_id, entry.evidence_id, entry.name) as stream:
+                stored = target.put(
+                    entry.organisation_id, entry.evidence_id, stream, entry.size, name=entry.name
+                )
+            if stored.sha256 != sha256 or _digest_of(target, entry) != sha256:
                 raise FileStoreError("the copy in the target does not match its SHA-256")
         except OSError as error:
             move.problems.append((entry, str(error)))

@@ -1,10 +1,12 @@
 """Where uploaded evidence files live: what the services need from a place to keep them.
 
-Each piece of evidence has its own place inside its organisation's, and its file is named
-by the SHA-256 of its content, so the digest the API reports is the name the bytes are
-kept under and one organisation's files never share a place with another's. No two
-records share a file: deleting one can never take away another's bytes, whatever two
-requests do at the same moment. Every store makes a file appear under its real name
+Each piece of evidence has its own place inside its organisation's, so one
+organisation's files never share a place with another's, and its file is named by the
+SHA-256 of its content: in a folder, by that digest alone; in object storage, by the
+digest and a token of the upload's own (``<sha256>.<token>``), so that no two uploads
+share a name. The row records the name (``Evidence.stored_file_name``). No two records
+share a file: deleting one can never take away another's bytes, whatever two requests
+do at the same moment. Every store makes a file appear under its real name
 only whole (the folder writes it under a temporary name and renames it; object storage
 writes it in one request, or as a multipart upload that shows nothing until it is
 completed), so a crash leaves either the whole file or none of it under its real name;
@@ -36,7 +38,8 @@ CHUNK = 1024 * 1024
 HEAD_BYTES = 64
 
 RECORD_ID = re.compile(r"[a-z]{3}_[0-9a-z]{26}")
-SHA256 = re.compile(r"[0-9a-f]{64}")
+STORED_NAME = re.compile(r"(?P<sha256>[0-9a-f]{64})(?:\.[0-9a-f]{16})?")
+"""A finished file's name: its SHA-256, then (object storage) a token of its upload's own."""
 
 
 class FileTooLargeError(Exception):
@@ -62,6 +65,8 @@ class StoredFile:
     size: int
     head: bytes
     """The first bytes of the file, for checking that its content fits its media type."""
+    name: str = ""
+    """The name the store keeps it under (``STORED_NAME``); "" until a store gives one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +88,8 @@ class FileEntry:
     @property
     def sha256(self) -> str | None:
         """The digest a finished file is named by; None for an unfinished upload."""
-        return self.name if SHA256.fullmatch(self.name) and not self.handle else None
+        found = STORED_NAME.fullmatch(self.name)
+        return found["sha256"] if found and not self.handle else None
 
 
 class FileStore(Protocol):
@@ -94,21 +100,29 @@ class FileStore(Protocol):
     look before it commits; object storage would cost every upload a request."""
 
     def put(
-        self, organisation_id: str, evidence_id: str, stream: ByteSource, max_bytes: int
+        self,
+        organisation_id: str,
+        evidence_id: str,
+        stream: ByteSource,
+        max_bytes: int,
+        *,
+        name: str | None = None,
     ) -> StoredFile:
-        """Store a stream whole under its SHA-256, or nothing (``FileTooLargeError`` past
-        ``max_bytes``, ``OSError`` when the store fails)."""
+        """Store a stream whole under a name of the store's choosing (``StoredFile.name``),
+        or ``name`` (a file moved from another store keeps the name its row gives), or
+        nothing (``FileTooLargeError`` past ``max_bytes``, ``OSError`` when the store
+        fails, ``FileStoreError`` when ``name`` is not one for these bytes)."""
         ...
 
-    def open(self, organisation_id: str, evidence_id: str, sha256: str) -> BinaryIO:
+    def open(self, organisation_id: str, evidence_id: str, name: str) -> BinaryIO:
         """The file, seekable (for ranges); ``FileNotFoundError`` if the store lacks it."""
         ...
 
-    def exists(self, organisation_id: str, evidence_id: str, sha256: str) -> bool:
+    def exists(self, organisation_id: str, evidence_id: str, name: str) -> bool:
         """Whether the store has the file (``OSError`` when it cannot say)."""
         ...
 
-    def delete(self, organisation_id: str, evidence_id: str, sha256: str) -> None:
+    def delete(self, organisation_id: str, evidence_id: str, name: str) -> None:
         """Remove the file and every earlier version of it the store keeps."""
         ...
 
@@ -124,7 +138,7 @@ class FileStore(Protocol):
         self,
         organisation_id: str,
         evidence_id: str,
-        sha256: str,
+        name: str,
         *,
         media_type: str,
         disposition: str,
@@ -139,13 +153,20 @@ class FileStore(Protocol):
         ...
 
 
-def check_place(organisation_id: str, evidence_id: str, sha256: str | None = None) -> None:
+def check_place(organisation_id: str, evidence_id: str, name: str | None = None) -> None:
     """Ids are ours and never come from a file name, but a path or key is built from them:
     check, so that nothing can name a place outside its organisation's."""
     if not (RECORD_ID.fullmatch(organisation_id) and RECORD_ID.fullmatch(evidence_id)):
         raise ValueError("not a record id")
-    if sha256 is not None and not SHA256.fullmatch(sha256):
-        raise ValueError("not a SHA-256 digest")
+    if name is not None and not STORED_NAME.fullmatch(name):
+        raise ValueError("not a stored file's name")
+
+
+def check_name(name: str | None, stored: StoredFile) -> None:
+    """A name asked for must be one for these bytes: their digest, and a token or none."""
+    found = STORED_NAME.fullmatch(name or "")
+    if name is not None and (found is None or found["sha256"] != stored.sha256):
+        raise FileStoreError(f"{name!r} is not a name for a file of SHA-256 {stored.sha256}")
 
 
 class Intake:
@@ -184,5 +205,7 @@ class Intake:
             got += len(chunk)
         return b"".join(parts)
 
-    def stored(self) -> StoredFile:
-        return StoredFile(self.digest.hexdigest(), self.size, self.head)
+    def stored(self, name: str | None = None) -> StoredFile:
+        """What was read, kept under ``name`` (None: its SHA-256 alone)."""
+        sha256 = self.digest.hexdigest()
+        return StoredFile(sha256, self.size, self.head, name or sha256)

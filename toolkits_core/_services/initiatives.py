@@ -28,7 +28,7 @@ from toolkits_core._services.workspace import (
     check_if_match,
     matching,
 )
-from toolkits_core._store.models import Evidence, Initiative, StageEntry
+from toolkits_core._store.models import Evidence, Initiative, StageEntry, stored_file_name
 
 
 class InitiativeStatus(enum.StrEnum):
@@ -348,7 +348,7 @@ def delete_initiative(ws: Workspace, initiative_id: str, *, if_match: str | None
     initiative = ws.lock(Initiative, initiative_id, exclusive=True)
     check_if_match(initiative, if_match)
     files = ws.session.execute(
-        sa.select(Evidence.id, Evidence.file_sha256).where(
+        sa.select(Evidence.id, stored_file_name()).where(
             Evidence.organisation_id == ws.organisation_id,
             Evidence.initiative_id == initiative.id,
             Evidence.file_sha256.is_not(None),
@@ -357,6 +357,6 @@ def delete_initiative(ws: Workspace, initiative_id: str, *, if_match: str | None
     take_out_published_from(ws, initiative_id=initiative.id)
     ws.session.delete(initiative)
     ws.session.flush()
-    for evidence_id, sha256 in files:
-        if sha256 is not None:
-            ws.delete_file_after_commit(evidence_id, sha256)
+    for evidence_id, name in files:
+        if name is not None:
+            ws.delete_file_after_commit(evidence_id, name)

@@ -224,10 +224,11 @@ def open_published_file(
     ).first()
     if evidence is None or evidence_id not in entry.cited_evidence_ids:
         raise NotFoundError("published file", evidence_id)
-    if evidence.file_sha256 is None:
+    name = evidence.stored_file_name
+    if name is None:
         raise NoFileError("no_file", f"Evidence {evidence_id} has no file.")
     try:
-        stream = files.open(entry.organisation_id, evidence.id, evidence.file_sha256)
+        stream = files.open(entry.organisation_id, evidence.id, name)
     except FileNotFoundError:
         raise FileMissingError(
             "file_missing", f"The file of evidence {evidence.id} is missing from the store."

@@ -1,5 +1,10 @@
 """Files in a local folder: ``<root>/<organisation>/<evidence>/<sha256>``, the default.
 
+A folder names a file by its digest alone, as it always has: two uploads of the same
+bytes to one piece of evidence share a name, and a failed one's clean-up decides under
+the row's lock, with a stat at commit (``evidence.attach_file``), whether they are its
+to delete.
+
 A file is written to a temporary name beside its place (``.upload-*``), flushed to disk
 and then renamed into place, so a crash leaves either the whole file or none of it under
 its name. The folder must be shared by every worker that serves the API; with several
@@ -24,6 +29,7 @@ from toolkits_core._services.files import (
     FileEntry,
     Intake,
     StoredFile,
+    check_name,
     check_place,
 )
 
@@ -41,14 +47,21 @@ class LocalFileStore:
         check_place(organisation_id, evidence_id)
         return self.root / organisation_id / evidence_id
 
-    def _path(self, organisation_id: str, evidence_id: str, sha256: str) -> pathlib.Path:
-        check_place(organisation_id, evidence_id, sha256)
-        return self.root / organisation_id / evidence_id / sha256
+    def _path(self, organisation_id: str, evidence_id: str, name: str) -> pathlib.Path:
+        check_place(organisation_id, evidence_id, name)
+        return self.root / organisation_id / evidence_id / name
 
     def put(
-        self, organisation_id: str, evidence_id: str, stream: ByteSource, max_bytes: int
+        self,
+        organisation_id: str,
+        evidence_id: str,
+        stream: ByteSource,
+        max_bytes: int,
+        *,
+        name: str | None = None,
     ) -> StoredFile:
-        """Store a stream, refusing it with ``FileTooLargeError`` past ``max_bytes``."""
+        """Store a stream under its SHA-256 (or ``name``), refusing it with
+        ``FileTooLargeError`` past ``max_bytes``."""
         folder = self._folder(organisation_id, evidence_id)
         folder.mkdir(parents=True, exist_ok=True)
         intake = Intake(stream, max_bytes)
@@ -59,21 +72,22 @@ class LocalFileStore:
                     out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
-            stored = intake.stored()
-            os.replace(temporary, self._path(organisation_id, evidence_id, stored.sha256))
+            stored = intake.stored(name)
+            check_name(name, stored)
+            os.replace(temporary, self._path(organisation_id, evidence_id, stored.name))
         except BaseException:
             pathlib.Path(temporary).unlink(missing_ok=True)
             raise
         return stored
 
-    def open(self, organisation_id: str, evidence_id: str, sha256: str) -> BinaryIO:
-        return self._path(organisation_id, evidence_id, sha256).open("rb")
+    def open(self, organisation_id: str, evidence_id: str, name: str) -> BinaryIO:
+        return self._path(organisation_id, evidence_id, name).open("rb")
 
-    def exists(self, organisation_id: str, evidence_id: str, sha256: str) -> bool:
-        return self._path(organisation_id, evidence_id, sha256).is_file()
+    def exists(self, organisation_id: str, evidence_id: str, name: str) -> bool:
+        return self._path(organisation_id, evidence_id, name).is_file()
 
-    def delete(self, organisation_id: str, evidence_id: str, sha256: str) -> None:
-        self._path(organisation_id, evidence_id, sha256).unlink(missing_ok=True)
+    def delete(self, organisation_id: str, evidence_id: str, name: str) -> None:
+        self._path(organisation_id, evidence_id, name).unlink(missing_ok=True)
 
     def entries(self, organisation_id: str | None = None) -> Iterator[FileEntry]:
         if organisation_id is not None:
@@ -122,7 +136,7 @@ class LocalFileStore:
         self,
         organisation_id: str,
         evidence_id: str,
-        sha256: str,
+        name: str,
         *,
         media_type: str,
         disposition: str,

@@ -1,21 +1,27 @@
 """Files in S3-compatible object storage (AWS S3, MinIO, Ceph...): the ``coprod[s3]`` extra.
 
 ``COPROD_FILES_URL=s3://bucket/prefix`` keeps each file at
-``<prefix>/<organisation>/<evidence>/<sha256>``, the local store's layout, so that any
-number of API machines share the files as they share the database. The connection is
+``<prefix>/<organisation>/<evidence>/<sha256>.<token>``, so that any number of API
+machines share the files as they share the database. The token is the upload's own (16
+random hex digits), so no two uploads share a key, even of the same bytes to the same
+evidence: a request that fails deletes only what it wrote, never the object another
+request of the same bytes (a client's retry) is committing at the same moment, which on
+a store shared by several machines no lock or look before the commit could rule out
+without a request to the store on every upload. Files moved from a folder
+(``coprod files migrate``) keep the name they had, their digest alone. The connection is
 boto3's own: ``AWS_ENDPOINT_URL``, the region (``AWS_DEFAULT_REGION`` or the profile's)
 and the credentials chain (variables, profile, instance or container role), as for any
 AWS tool. Where boto3 has no region of its own, ``AWS_REGION`` gives it: the name every
 other AWS SDK reads, and the one ECS and Lambda set, which boto3 alone ignores.
 
-An object's key is its digest, which is known only once every byte has been read. So a
+An object's key begins with its digest, which is known only once every byte has been read. So a
 file that fits one part (8 MiB) is read into memory, hashed, and written to its key in
 one request; a larger one is spooled to a temporary file on the API's machine as it
 arrives, hashed on the way, and then sent to its key: in one request up to 100 MiB, in
 parts above that, several at once, as boto3's own transfers send them. A file sent in
 one request is checked by the store against its SHA-256 (``ChecksumSHA256``), and that
 signed header, not a second hash of the body, is what signs its bytes. Either way
-an object appears under its digest only whole, and it is written once: no temporary
+an object appears under its name only whole, and it is written once: no temporary
 object in the bucket and no copy inside the store (which on S3 costs a request per 5 GiB
 and, on a small server such as MinIO or moto, reads and writes every byte again). A
 multipart upload that fails is aborted at once; one cut short by a crash is an
@@ -32,6 +38,7 @@ import base64
 import datetime as dt
 import io
 import os
+import secrets
 import tempfile
 import urllib.parse
 from collections.abc import Iterator
@@ -46,6 +53,7 @@ from toolkits_core._services.files import (
     FileTooLargeError,
     Intake,
     StoredFile,
+    check_name,
     check_place,
 )
 
@@ -198,7 +206,7 @@ class ObjectReader(io.RawIOBase):
 
 
 class ObjectFileStore:
-    """Files in a bucket: ``s3://<bucket>/<prefix>/<organisation>/<evidence>/<sha256>``."""
+    """Files in a bucket: ``s3://<bucket>/<prefix>/<organisation>/<evidence>/<name>``."""
 
     looks_up_locally = False
 
@@ -246,18 +254,23 @@ class ObjectFileStore:
         return f"{self.prefix}{organisation_id}/{evidence_id}/{name}"
 
     def put(
-        self, organisation_id: str, evidence_id: str, stream: ByteSource, max_bytes: int
+        self,
+        organisation_id: str,
+        evidence_id: str,
+        stream: ByteSource,
+        max_bytes: int,
+        *,
+        name: str | None = None,
     ) -> StoredFile:
-        """Store a stream, refusing it with ``FileTooLargeError`` past ``max_bytes``."""
+        """Store a stream under a name of its upload's own (or ``name``), refusing it
+        with ``FileTooLargeError`` past ``max_bytes``."""
         check_place(organisation_id, evidence_id)
         intake = Intake(stream, max_bytes)
         first = intake.read_up_to(self.part_bytes)
         try:
             if len(first) < self.part_bytes:
-                stored = intake.stored()
-                self._put_whole(
-                    self._key(organisation_id, evidence_id, stored.sha256), first, intake
-                )
+                stored = self._named(intake, name)
+                self._put_whole(self._key(organisation_id, evidence_id, stored.name), first, intake)
                 return stored
             with tempfile.TemporaryFile(prefix="coprod-upload-") as spool:
                 spool.write(first)
@@ -265,8 +278,8 @@ class ObjectFileStore:
                 while chunk := intake.read():
                     spool.write(chunk)
                 spool.flush()
-                stored = intake.stored()
-                key = self._key(organisation_id, evidence_id, stored.sha256)
+                stored = self._named(intake, name)
+                key = self._key(organisation_id, evidence_id, stored.name)
                 if stored.size <= self.single_put_bytes:
                     spool.seek(0)
                     self._put_whole(key, spool, intake)
@@ -275,6 +288,13 @@ class ObjectFileStore:
                 return stored
         except _store_errors() as error:
             raise FileStoreError(f"could not store the file in {self.url()}: {error}") from error
+
+    @staticmethod
+    def _named(intake: Intake, name: str | None) -> StoredFile:
+        """What was read, under ``name`` or its digest and a new token."""
+        stored = intake.stored(name or f"{intake.digest.hexdigest()}.{secrets.token_hex(8)}")
+        check_name(name, stored)
+        return stored
 
     def _put_whole(self, key: str, body: bytes | BinaryIO, intake: Intake) -> None:
         """One request, which the store checks against the file's SHA-256."""
@@ -327,9 +347,9 @@ class ObjectFileStore:
             if not isinstance(error, (*_store_errors(), OSError)):
                 raise
 
-    def open(self, organisation_id: str, evidence_id: str, sha256: str) -> BinaryIO:
-        check_place(organisation_id, evidence_id, sha256)
-        key = self._key(organisation_id, evidence_id, sha256)
+    def open(self, organisation_id: str, evidence_id: str, name: str) -> BinaryIO:
+        check_place(organisation_id, evidence_id, name)
+        key = self._key(organisation_id, evidence_id, name)
         try:
             found = self.client.get_object(Bucket=self.bucket, Key=key)
         except _store_errors() as error:
@@ -339,9 +359,9 @@ class ObjectFileStore:
         size = int(found["ContentLength"])
         return cast(BinaryIO, ObjectReader(self.client, self.bucket, key, size, found["Body"]))
 
-    def exists(self, organisation_id: str, evidence_id: str, sha256: str) -> bool:
-        check_place(organisation_id, evidence_id, sha256)
-        key = self._key(organisation_id, evidence_id, sha256)
+    def exists(self, organisation_id: str, evidence_id: str, name: str) -> bool:
+        check_place(organisation_id, evidence_id, name)
+        key = self._key(organisation_id, evidence_id, name)
         try:
             self.client.head_object(Bucket=self.bucket, Key=key)
         except _store_errors() as error:
@@ -350,10 +370,10 @@ class ObjectFileStore:
             raise FileStoreError(f"could not look for {key}: {error}") from error
         return True
 
-    def delete(self, organisation_id: str, evidence_id: str, sha256: str) -> None:
-        check_place(organisation_id, evidence_id, sha256)
+    def delete(self, organisation_id: str, evidence_id: str, name: str) -> None:
+        check_place(organisation_id, evidence_id, name)
         try:
-            self._erase(self._key(organisation_id, evidence_id, sha256))
+            self._erase(self._key(organisation_id, evidence_id, name))
         except _store_errors() as error:
             raise FileStoreError(f"could not delete a file in {self.url()}: {error}") from error
 
@@ -448,20 +468,20 @@ class ObjectFileStore:
         self,
         organisation_id: str,
         evidence_id: str,
-        sha256: str,
+        name: str,
         *,
         media_type: str,
         disposition: str,
         seconds: int,
     ) -> str | None:
-        check_place(organisation_id, evidence_id, sha256)
+        check_place(organisation_id, evidence_id, name)
         try:
             return str(
                 self.client.generate_presigned_url(
                     "get_object",
                     Params={
                         "Bucket": self.bucket,
-                        "Key": self._key(organisation_id, evidence_id, sha256),
+                        "Key": self._key(organisation_id, evidence_id, name),
                         "ResponseContentType": media_type,
                         "ResponseContentDisposition": disposition,
                         "ResponseCacheControl": "private",

@@ -178,9 +178,9 @@ def erase_participant(
     participant.erased_at = now
     erased = [participant.id]
     for evidence in _evidence_of(ws, participant):
-        digest = evidence.forget_file()
-        if digest is not None:
-            ws.delete_file_after_commit(evidence.id, digest)
+        stored = evidence.forget_file()
+        if stored is not None:
+            ws.delete_file_after_commit(evidence.id, stored)
         refs[evidence.id] = evidence.external_ref
         evidence.payload = {}
         evidence.external_ref = None  # a CRM's id for it may be derived from the person

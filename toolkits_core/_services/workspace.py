@@ -170,13 +170,14 @@ class Workspace:
         session.rollback()
         return True
 
-    def delete_file_after_commit(self, evidence_id: str, sha256: str) -> None:
-        """Forget a stored file once the rows that named it are gone for good.
+    def delete_file_after_commit(self, evidence_id: str, name: str) -> None:
+        """Forget a stored file (by the name the store keeps it under) once the rows that
+        named it are gone for good.
 
         The file goes only after the commit: if the commit fails, the rows and their file
         are both still there.
         """
-        self.session.info.setdefault(_FILES_TO_DELETE, set()).add((evidence_id, sha256))
+        self.session.info.setdefault(_FILES_TO_DELETE, set()).add((evidence_id, name))
 
     def put_file(
         self,
@@ -189,13 +190,14 @@ class Workspace:
         """Store an upload, remembering it until the commit names it in a row.
 
         If the request never commits, ``abandon`` deletes it again, so a failed request
-        leaves no file behind that no row names. ``replacing`` is the digest of the file
-        the evidence holds now: the same bytes again are that file, which a committed row
-        already names, so they are not this request's to delete.
+        leaves no file behind that no row names. ``replacing`` is the name of the file the
+        evidence holds now: in a folder, the same bytes again are that file, which a
+        committed row already names, so they are not this request's to delete (object
+        storage gives every upload a name of its own).
         """
         stored = self.files.put(self.organisation_id, evidence_id, stream, max_bytes)
-        if stored.sha256 != replacing:
-            self.session.info.setdefault(_FILES_ADDED, set()).add((evidence_id, stored.sha256))
+        if stored.name != replacing:
+            self.session.info.setdefault(_FILES_ADDED, set()).add((evidence_id, stored.name))
         return stored
 
     def commit(self) -> None:
@@ -214,11 +216,11 @@ class Workspace:
         try:
             self._delete_unnamed(deleting, "its record was committed without it")
         except sa.exc.SQLAlchemyError as error:
-            for evidence_id, sha256 in sorted(deleting):
+            for evidence_id, name in sorted(deleting):
                 logger.warning(
                     "may have left file %s of evidence %s in organisation %s behind (%s), "
                     "though its record was committed without it: coprod files gc removes it",
-                    sha256,
+                    name,
                     evidence_id,
                     self.organisation_id,
                     type(error).__name__,
@@ -245,17 +247,17 @@ class Workspace:
             with contextlib.suppress(sa.exc.SQLAlchemyError):
                 self.session.rollback()
             unnamed = set() if committing else added
-            for evidence_id, sha256 in sorted(added - unnamed):
+            for evidence_id, name in sorted(added - unnamed):
                 logger.warning(
                     "kept file %s of evidence %s in organisation %s: the database could not "
                     "say whether the failed commit stored the row naming it (%s)",
-                    sha256,
+                    name,
                     evidence_id,
                     self.organisation_id,
                     type(error).__name__,
                 )
-        for evidence_id, sha256 in unnamed:
-            self._delete_file(evidence_id, sha256, "the request that stored it failed")
+        for evidence_id, name in unnamed:
+            self._delete_file(evidence_id, name, "the request that stored it failed")
 
     def _delete_unnamed(self, files: set[tuple[str, str]], why: str) -> None:
         """Delete each of these files unless a committed evidence row names it.
@@ -269,8 +271,9 @@ class Workspace:
         row (``attach_file`` looks, at the cost of a stat) and is refused, rather than
         committing a row whose file was deleted under it. The files of rows that are
         gone (a deleted initiative's hundreds) go after, holding nothing, and so do all
-        of object storage's, where an upload does not look (that would cost a request
-        each). If the locks cannot be had in time, it is decided on a plain read.
+        of object storage's, where each upload's file has a name of its own that no other
+        request can be committing. If the locks cannot be had in time, it is decided on a
+        plain read.
         """
         if not files:
             return
@@ -288,15 +291,15 @@ class Workspace:
                 locking = False
                 named = self._named(connection, ids, locking)
             try:
-                for evidence_id, sha256 in wanted:
-                    if locking and evidence_id in named and named[evidence_id] != sha256:
-                        self._delete_file(evidence_id, sha256, why)
-                        deleted.add((evidence_id, sha256))
+                for evidence_id, name in wanted:
+                    if locking and evidence_id in named and named[evidence_id] != name:
+                        self._delete_file(evidence_id, name, why)
+                        deleted.add((evidence_id, name))
             finally:
                 connection.rollback()
-        for evidence_id, sha256 in wanted:
-            if (evidence_id, sha256) not in deleted and named.get(evidence_id) != sha256:
-                self._delete_file(evidence_id, sha256, why)
+        for evidence_id, name in wanted:
+            if (evidence_id, name) not in deleted and named.get(evidence_id) != name:
+                self._delete_file(evidence_id, name, why)
 
     def _named(
         self, connection: sa.Connection, ids: list[str], locking: bool
@@ -304,17 +307,17 @@ class Workspace:
         """The file each of these evidence rows names (None: none), under their locks if
         ``locking``; a row that is gone is not in it."""
         found = files_named(connection, ids, organisation_id=self.organisation_id, lock=locking)
-        return {evidence_id: sha256 for evidence_id, (_, sha256) in found.items()}
+        return {evidence_id: name for evidence_id, (_, name) in found.items()}
 
-    def _delete_file(self, evidence_id: str, sha256: str, why: str) -> None:
+    def _delete_file(self, evidence_id: str, name: str, why: str) -> None:
         """Delete a file no row names; if the store refuses, log what is left behind."""
         try:
-            self.files.delete(self.organisation_id, evidence_id, sha256)
+            self.files.delete(self.organisation_id, evidence_id, name)
         except OSError as error:
             logger.warning(
                 "left file %s of evidence %s in organisation %s behind (%s), though %s: "
                 "delete it by hand",
-                sha256,
+                name,
                 evidence_id,
                 self.organisation_id,
                 error,

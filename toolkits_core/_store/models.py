@@ -451,19 +451,34 @@ class Evidence(Mirrored, InInitiative, Base):
     file_content_type: Mapped[str | None] = mapped_column(sa.String(100))
     file_size: Mapped[int | None] = mapped_column(sa.BigInteger)
     file_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    file_stored_as: Mapped[str | None] = mapped_column(sa.String(81))
+    """The name the file store keeps the file under, where that is not ``file_sha256``
+    alone: in object storage, the digest and a token of its upload's own. Null for a
+    file in a folder, and for one uploaded before names had tokens."""
     file_uploaded_at: Mapped[dt.datetime | None]
     erased_at: Mapped[dt.datetime | None]
 
+    @property
+    def stored_file_name(self) -> str | None:
+        """The name the file store keeps its file under (None: it has none)."""
+        return self.file_stored_as or self.file_sha256
+
     def forget_file(self) -> str | None:
-        """Clear the file's fields; the digest of the file it named, for deleting after
-        the commit (None if it had none)."""
-        digest = self.file_sha256
+        """Clear the file's fields; the name of the file it had, for deleting after the
+        commit (None if it had none)."""
+        name = self.stored_file_name
         self.file_name = None
         self.file_content_type = None
         self.file_size = None
         self.file_sha256 = None
+        self.file_stored_as = None
         self.file_uploaded_at = None
-        return digest
+        return name
+
+
+def stored_file_name() -> sa.ColumnElement[str | None]:
+    """``Evidence.stored_file_name`` in a query."""
+    return sa.func.coalesce(Evidence.file_stored_as, Evidence.file_sha256)
 
 
 class Assessment(Mirrored, InInitiative, Base):
