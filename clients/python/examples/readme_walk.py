@@ -91,10 +91,14 @@ def walk(client: AuthenticatedClient) -> None:
         print("advice:", "; ".join(note.code for note in written.advice))
     charter = upload_evidence_file.sync(written.id, client=client, body=FileUpload(file=upload))
     print("charter file:", charter.file.name if isinstance(charter.file, EvidenceFile) else None)
-    moved = create_transition.sync(
-        demo.id, client=client, body=TransitionRequest(to_stage="grow-it")
-    )
-    print("demo moved to:", moved.stage)
+    try:
+        moved = create_transition.sync(
+            demo.id, client=client, body=TransitionRequest(to_stage="grow-it")
+        )
+        print("demo moved to:", moved.stage)
+    except ProblemError as error:  # walked before: the demo is at Grow it already
+        blockers = ", ".join(str(blocker.code) for blocker in error.problem.blockers or [])
+        print(f"demo not moved: {refused(error)}, {blockers}")
 
     # An integrator's own initiative, kept in step with its CRM by the CRM's id.
     body = InitiativeInput(

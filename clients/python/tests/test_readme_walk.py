@@ -45,3 +45,11 @@ def test_the_readme_walk_runs_with_the_generated_client(server):
     assert "a page of activities: 3 next page: True" in said
     assert "a request that is not valid: 422 invalid_request fields:" in said
     assert "title" in said.rsplit("fields:", 1)[-1]
+
+    again = subprocess.run(
+        [sys.executable, str(WALK)], env=environment, capture_output=True, text=True, timeout=120
+    )
+    assert again.returncode == 0, again.stderr
+    assert "demo not moved: 409 transition_refused," in again.stdout, "it is at Grow it already"
+    assert "found by external_ref: True" in again.stdout, "the initiative of the first walk"
+    assert "a request that is not valid: 422 invalid_request" in again.stdout
