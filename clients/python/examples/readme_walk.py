@@ -97,8 +97,8 @@ def walk(client: AuthenticatedClient) -> None:
         )
         print("demo moved to:", moved.stage)
     except ProblemError as error:  # walked before: the demo is at Grow it already
-        blockers = ", ".join(str(blocker.code) for blocker in error.problem.blockers or [])
-        print(f"demo not moved: {refused(error)}, {blockers}")
+        codes = ", ".join(str(blocker.code) for blocker in error.problem.blockers or [])
+        print(f"demo not moved: {refused(error)}, {codes}")
 
     # An integrator's own initiative, kept in step with its CRM by the CRM's id.
     body = InitiativeInput(
