@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 import threading
 
+import pytest
 import sqlalchemy as sa
 
 from api.context import services
+from toolkits_core._store.models import stored_file_name
 from toolkits_core.service import Evidence, LocalFileStore, Workspace
 
 
@@ -117,3 +119,31 @@ def test_a_commit_that_deletes_a_replaced_file_leaves_the_records_as_written(
         ws.session.close()
     assert not (tmp_path / org.id / evidence / first.sha256).exists()
     assert (tmp_path / org.id / evidence / second.sha256).exists()
+
+
+A, B = "a" * 64, "b" * 64
+
+
+@pytest.mark.parametrize(
+    ("sha256", "stored_as", "name"),
+    [
+        (None, None, None),
+        (A, None, A),  # a folder's file, or an object stored before names had tokens
+        (A, f"{A}.0123456789abcdef", f"{A}.0123456789abcdef"),
+        # An earlier release, still serving during a rolling upgrade, wrote the digest
+        # alone: its file is kept under that, whatever name an upload gave before.
+        (B, f"{A}.0123456789abcdef", B),
+        (None, f"{A}.0123456789abcdef", None),
+    ],
+)
+def test_a_row_names_its_file_by_its_token_only_while_the_token_goes_with_its_digest(
+    database, org, sha256, stored_as, name
+):
+    evidence = new_evidence(org.api)
+    with database.session() as session:
+        record = session.get(Evidence, evidence)
+        record.file_sha256, record.file_stored_as = sha256, stored_as
+        session.commit()
+        assert record.stored_file_name == name
+        in_sql = sa.select(stored_file_name()).where(Evidence.id == evidence)
+        assert session.execute(in_sql).scalar_one() == name

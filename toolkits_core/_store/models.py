@@ -460,8 +460,15 @@ class Evidence(Mirrored, InInitiative, Base):
 
     @property
     def stored_file_name(self) -> str | None:
-        """The name the file store keeps its file under (None: it has none)."""
-        return self.file_stored_as or self.file_sha256
+        """The name the file store keeps its file under (None: it has none).
+
+        ``file_stored_as`` counts only while it names the bytes ``file_sha256`` gives: a
+        process of an earlier release, still serving while the machines are upgraded one
+        by one, writes ``file_sha256`` alone, and then its file is kept under that."""
+        stored_as, sha256 = self.file_stored_as, self.file_sha256
+        if sha256 is not None and stored_as is not None and stored_as[:65] == f"{sha256}.":
+            return stored_as
+        return sha256
 
     def forget_file(self) -> str | None:
         """Clear the file's fields; the name of the file it had, for deleting after the
@@ -478,7 +485,13 @@ class Evidence(Mirrored, InInitiative, Base):
 
 def stored_file_name() -> sa.ColumnElement[str | None]:
     """``Evidence.stored_file_name`` in a query."""
-    return sa.func.coalesce(Evidence.file_stored_as, Evidence.file_sha256)
+    return sa.case(
+        (
+            sa.func.substr(Evidence.file_stored_as, 1, 65) == Evidence.file_sha256 + ".",
+            Evidence.file_stored_as,
+        ),
+        else_=Evidence.file_sha256,
+    )
 
 
 class Assessment(Mirrored, InInitiative, Base):
