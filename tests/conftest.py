@@ -282,11 +282,15 @@ def bytes_named(name: str) -> str:
 
 def stored_entries(app: Flask, organisation_id: str) -> set[tuple[str, str]]:
     """What the app's file store keeps for an organisation, as (evidence id, digest) pairs
-    (``bytes_named``), temporary uploads and unfinished multipart uploads included."""
-    return {
+    (``bytes_named``), temporary uploads and unfinished multipart uploads included. Two
+    objects of the same bytes for one piece of evidence fail the test: one of them is an
+    upload's file that was never deleted."""
+    entries = [
         (entry.evidence_id, bytes_named(entry.name))
         for entry in services(app).files.entries(organisation_id)
-    }
+    ]
+    assert len(set(entries)) == len(entries), f"the same bytes kept twice: {sorted(entries)}"
+    return set(entries)
 
 
 def stored_name(app: Flask, evidence_id: str) -> str:

@@ -190,7 +190,24 @@ def test_a_failed_upload_never_takes_the_file_of_a_retry_of_the_same_bytes(app, 
     download = org.api.get(path)
     assert download.status_code == 200, download.get_data(as_text=True)
     assert download.get_data() == content
-    assert stored_entries(app, org.id) == {(evidence, hashlib.sha256(content).hexdigest())}
+    kept = {(entry.evidence_id, entry.name) for entry in store.entries(org.id)}
+    assert kept == {(evidence, stored_name(app, evidence))}, "the failed upload's went"
+
+
+def test_the_same_bytes_again_keep_the_object_the_evidence_has(app, org):
+    """An upload that changes nothing leaves the file where it was, so a signed URL
+    handed out for it still works; the new upload's own object goes."""
+    _, evidence, _ = new_interview(org.api)
+    path = f"evidence/{evidence}/file"
+    first = ok(org.api.put(path, data=part(wav_bytes(level=3))))["file"]
+    name = stored_name(app, evidence)
+    again = ok(org.api.put(path, data=part(wav_bytes(level=3), name="again.wav")))["file"]
+    assert (again["sha256"], again["name"]) == (first["sha256"], "again.wav")
+    assert stored_name(app, evidence) == name
+    store = services(app).files
+    assert [entry.name for entry in store.entries(org.id)] == [name]
+    assert versions_under(store, org.id) == [f"{store.prefix}{org.id}/{evidence}/{name}"]
+    assert org.api.get(path).get_data() == wav_bytes(level=3)
 
 
 def test_a_large_file_goes_up_in_parts_and_comes_back_whole_and_in_ranges(parts_app, org):

@@ -935,7 +935,11 @@ def attach_file(
     evidence = ws.peek(Evidence, evidence_id)
     check_if_match(evidence, if_match)
     refuse_if_erased(evidence, "evidence")
-    initiative_id, held = evidence.initiative_id, evidence.stored_file_name
+    initiative_id, held, held_sha256 = (
+        evidence.initiative_id,
+        evidence.stored_file_name,
+        evidence.file_sha256,
+    )
     initiative = ws.peek(Initiative, initiative_id)
     refuse_by_status(initiative, Write.RECORD)
     kind = _file_kind(ws, evidence, initiative)
@@ -963,25 +967,29 @@ def attach_file(
     evidence.file_name = clean_file_name(file_name)
     evidence.file_content_type = media_type.name
     evidence.file_size = stored.size
+    # The same bytes again keep the file the row names (object storage stored them under
+    # a new name, which goes after the commit): a signed URL or a download in progress
+    # of that file is not cut off by an upload that changed nothing.
+    kept = held if held is not None and held_sha256 == stored.sha256 else stored.name
     evidence.file_sha256 = stored.sha256
-    evidence.file_stored_as = stored.name if stored.name != stored.sha256 else None
+    evidence.file_stored_as = kept if kept != stored.sha256 else None
     evidence.file_uploaded_at = utc_now()
     ws.session.flush()  # the row is now locked (SQLite: the database) until the commit
     # In a folder, another upload of the same bytes to this evidence stores them under the
     # same name: if it failed, its clean-up (under the row's lock) may have taken them,
     # so the folder is looked at, at no cost. Object storage gives every upload a name of
     # its own, so no other request's clean-up can take this one's bytes.
-    if ws.files.looks_up_locally and not ws.files.exists(
-        ws.organisation_id, evidence_id, stored.name
-    ):
+    if ws.files.looks_up_locally and not ws.files.exists(ws.organisation_id, evidence_id, kept):
         raise ConflictError(
             "write_conflict",
             f"Another request sent the same file for evidence {evidence_id} at the same "
             "moment and then failed, taking the bytes with it; nothing was saved: send "
             "the file again.",
         )
-    if held is not None and held != stored.name:
+    if held is not None and held != kept:
         ws.delete_file_after_commit(evidence_id, held)
+    if stored.name != kept:
+        ws.delete_file_after_commit(evidence_id, stored.name)
     return evidence
 
 
