@@ -5,9 +5,11 @@ through gunicorn (2 gthread workers of 4 threads, as the main suite serves), on 
 folder and on object storage on moto's S3 server (``moto_server``, a process of its own
 on loopback), beside the anchor: raw boto3 putting and getting the same bytes in the same
 moto server (``upload_fileobj``, which sends parts in parallel threads, and
-``get_object`` read in chunks). With ``--before PATH`` (another checkout's tree, such as
-``git archive main | tar -x -C PATH``), that tree's product is served beside this one's,
-on the same database and store, and measured in the same rounds.
+``get_object`` read in chunks). Each product upload is a piece of evidence's first file,
+as almost every upload is (the piece before is deleted off the clock). With ``--before
+PATH`` (another checkout's tree, such as ``git archive main | tar -x -C PATH``, whose
+schema is this one's), that tree's product is served beside this one's, on the same
+database and store, and measured in the same rounds.
 
 The anchor and every server take turns one transfer at a time: each uploads the file
 once, in turn, then each downloads it once, round after round (``--rounds``, after one
@@ -160,23 +162,39 @@ class Api:
 
 
 class Transfers:
-    """One path's upload and download of the same file, each timed alone (seconds)."""
+    """One path's upload and download of the same file, each timed alone (seconds);
+    ``prepare`` runs before each upload, off the clock."""
 
-    def __init__(self, put: Callable[[], None], get: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        put: Callable[[], None],
+        get: Callable[[], None],
+        prepare: Callable[[], None] = lambda: None,
+    ) -> None:
         self._actions = {"upload": put, "download": get}
+        self._prepare = prepare
 
     def warm(self) -> None:
+        self._prepare()
         for action in self._actions.values():
             action()
 
     def time(self, way: str) -> float:
+        if way == "upload":
+            self._prepare()
         started = time.perf_counter()
         self._actions[way]()
         return time.perf_counter() - started
 
 
 def product_transfers(port: int, token: str, content: bytes) -> Transfers:
-    """Make a piece of evidence on the server; its file's upload and download."""
+    """Each upload to a new piece of evidence: a first file, as almost every upload is.
+    Off the clock, the piece before is deleted with its file, so the store holds one file
+    of this path at a time, as the anchor's key holds one. An upload that replaces a file
+    (or, since each upload's object has a name of its own, sends the same bytes again)
+    also deletes an object after its commit, before it answers: ``files-names.md``
+    measured that, uploading to one piece of evidence again and again as this did until
+    then."""
     api = Api(port, token)
     status, body = api.call(
         "POST",
@@ -186,37 +204,52 @@ def product_transfers(port: int, token: str, content: bytes) -> Transfers:
     )
     assert status == 201, body
     initiative = json.loads(body)["id"]
-    status, body = api.call(
-        "POST",
-        f"/api/v1/initiatives/{initiative}/evidence",
-        json.dumps({"evidence_type": "audio-interview", "payload": {"caption": "b"}}).encode(),
-        "application/json",
-    )
-    assert status == 201, body
-    path = f"/api/v1/evidence/{json.loads(body)['id']}/file"
-    return _transfers(api, path, content, *_multipart(content))
+    paths = [""]
+
+    def new_evidence() -> None:
+        if paths[0]:
+            status, body = api.call("DELETE", paths[0].removesuffix("/file"))
+            assert status == 204, body
+        status, body = api.call(
+            "POST",
+            f"/api/v1/initiatives/{initiative}/evidence",
+            json.dumps({"evidence_type": "audio-interview", "payload": {"caption": "b"}}).encode(),
+            "application/json",
+        )
+        assert status == 201, body
+        paths[0] = f"/api/v1/evidence/{json.loads(body)['id']}/file"
+
+    return _transfers(api, paths, content, *_multipart(content), prepare=new_evidence)
 
 
 def least_proxy_transfers(port: int, content: bytes) -> Transfers:
     """The same file through the least proxy (``bench.least_proxy``): its raw bytes."""
-    path = f"/{secrets.token_hex(6)}"
-    return _transfers(Api(port), path, content, content, "application/octet-stream")
+    paths = [f"/{secrets.token_hex(6)}"]
+    return _transfers(Api(port), paths, content, content, "application/octet-stream")
 
 
-def _transfers(api: Api, path: str, content: bytes, upload: bytes, kind: str) -> Transfers:
-    """PUT ``upload`` (``content``, as the server takes it) at ``path``, and GET it back."""
+def _transfers(
+    api: Api,
+    paths: list[str],
+    content: bytes,
+    upload: bytes,
+    kind: str,
+    prepare: Callable[[], None] = lambda: None,
+) -> Transfers:
+    """PUT ``upload`` (``content``, as the server takes it) at ``paths[0]``, and GET it
+    back; ``prepare`` may move ``paths[0]`` before each upload."""
     expected = hashlib.sha256(content).hexdigest().encode()
 
     def put() -> None:
-        status, answer = api.call("PUT", path, upload, kind)
+        status, answer = api.call("PUT", paths[0], upload, kind)
         assert status == 200, answer
 
     def get() -> None:
-        status, digest = api.call("GET", path)
+        status, digest = api.call("GET", paths[0])
         assert status == 200, status
         assert digest == expected, "the download is the bytes uploaded"
 
-    return Transfers(put, get)
+    return Transfers(put, get, prepare)
 
 
 def anchor_transfers(endpoint: str, bucket: str, content: bytes) -> Transfers:
