@@ -210,6 +210,24 @@ def test_the_same_bytes_again_keep_the_object_the_evidence_has(app, org):
     assert org.api.get(path).get_data() == wav_bytes(level=3)
 
 
+def test_the_same_bytes_again_mend_a_file_the_store_lost(app, org):
+    """A file missing from the store (a lifecycle rule, a restore from an older backup)
+    answers 500 file_missing, which tells the client to upload it again: that upload
+    stores it afresh rather than keeping the name of the file that is gone."""
+    _, evidence, _ = new_interview(org.api)
+    path = f"evidence/{evidence}/file"
+    ok(org.api.put(path, data=part(wav_bytes(level=4))))
+    lost = stored_name(app, evidence)
+    services(app).files.delete(org.id, evidence, lost)
+    refused(org.api.get(path), 500, "file_missing")
+    ok(org.api.put(path, data=part(wav_bytes(level=4))))
+    assert stored_name(app, evidence) != lost
+    assert org.api.get(path).get_data() == wav_bytes(level=4)
+    assert stored_entries(app, org.id) == {
+        (evidence, hashlib.sha256(wav_bytes(level=4)).hexdigest())
+    }
+
+
 def test_a_large_file_goes_up_in_parts_and_comes_back_whole_and_in_ranges(parts_app, org):
     api = ApiClient(parts_app.test_client(), org.tokens["write"])
     _, evidence, _ = new_interview(api)

@@ -43,7 +43,7 @@ from toolkits_core._services.external_refs import (
     ensure_external_ref_free,
     find_by_external_ref,
 )
-from toolkits_core._services.files import ByteSource, FileTooLargeError
+from toolkits_core._services.files import ByteSource, FileTooLargeError, StoredFile
 from toolkits_core._services.initiatives import (
     Write,
     refuse_by_status,
@@ -901,6 +901,22 @@ def _file_kind(ws: Workspace, evidence: Evidence, initiative: Initiative) -> Evi
     return kind
 
 
+def _kept_name(
+    ws: Workspace, evidence_id: str, held: str | None, held_sha256: str | None, stored: StoredFile
+) -> str:
+    """The name the evidence's file is to be kept under: the upload's own, or, for the
+    same bytes as the file it has, that file's (object storage stored them under a new
+    name, which goes after the commit), so that a signed URL or a download in progress is
+    not cut off by an upload that changed nothing. Only while the store still has that
+    file: an upload is how a missing file is mended."""
+    if held is None or held_sha256 != stored.sha256 or held == stored.name:
+        return stored.name
+    try:
+        return held if ws.files.exists(ws.organisation_id, evidence_id, held) else stored.name
+    except OSError:
+        return stored.name  # the store cannot say: keep what was just written
+
+
 def attach_file(
     ws: Workspace,
     evidence_id: str,
@@ -967,10 +983,7 @@ def attach_file(
     evidence.file_name = clean_file_name(file_name)
     evidence.file_content_type = media_type.name
     evidence.file_size = stored.size
-    # The same bytes again keep the file the row names (object storage stored them under
-    # a new name, which goes after the commit): a signed URL or a download in progress
-    # of that file is not cut off by an upload that changed nothing.
-    kept = held if held is not None and held_sha256 == stored.sha256 else stored.name
+    kept = _kept_name(ws, evidence_id, held, held_sha256, stored)
     evidence.file_sha256 = stored.sha256
     evidence.file_stored_as = kept if kept != stored.sha256 else None
     evidence.file_uploaded_at = utc_now()
