@@ -147,3 +147,33 @@ def test_a_row_names_its_file_by_its_token_only_while_the_token_goes_with_its_di
         assert record.stored_file_name == name
         in_sql = sa.select(stored_file_name()).where(Evidence.id == evidence)
         assert session.execute(in_sql).scalar_one() == name
+
+
+def test_the_release_before_writing_a_new_digest_makes_the_row_forget_its_name(database, org):
+    """While machines are upgraded one at a time, one of the release before (which knows
+    nothing of ``file_stored_as``) writes the digest alone: the database forgets the name
+    then, so the row names the object that release wrote. This release's own writes,
+    which give the name with every new digest, keep theirs."""
+    evidence = new_evidence(org.api)
+    first, second = "c" * 64, "d" * 64
+
+    def write(**columns):
+        with database.engine.begin() as connection:
+            connection.execute(sa.update(Evidence).where(Evidence.id == evidence).values(columns))
+            return connection.execute(
+                sa.select(Evidence.file_stored_as, stored_file_name()).where(
+                    Evidence.id == evidence
+                )
+            ).one()
+
+    assert write(file_sha256=first, file_stored_as=f"{first}.0123456789abcdef") == (
+        f"{first}.0123456789abcdef",
+        f"{first}.0123456789abcdef",
+    ), "this release's upload"
+    assert write(file_sha256=second) == (None, second), "the release before replaces it"
+    assert write(file_sha256=first) == (None, first), "and sends the first bytes back"
+    assert write(file_stored_as=f"{first}.fedcba9876543210") == (
+        f"{first}.fedcba9876543210",
+        f"{first}.fedcba9876543210",
+    ), "this release mends it under a new name, the digest unchanged"
+    assert write(file_sha256=None) == (None, None), "the release before removes it"

@@ -464,7 +464,8 @@ class Evidence(Mirrored, InInitiative, Base):
 
         ``file_stored_as`` counts only while it names the bytes ``file_sha256`` gives: a
         process of an earlier release, still serving while the machines are upgraded one
-        by one, writes ``file_sha256`` alone, and then its file is kept under that."""
+        by one, writes ``file_sha256`` alone, and then its file is kept under that (a
+        trigger of migration 0017 also forgets the name then)."""
         stored_as, sha256 = self.file_stored_as, self.file_sha256
         if sha256 is not None and stored_as is not None and stored_as[:65] == f"{sha256}.":
             return stored_as
