@@ -17,6 +17,7 @@ import os
 import secrets
 import struct
 import sys
+import threading
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -226,6 +227,28 @@ def test_the_same_bytes_again_mend_a_file_the_store_lost(app, org):
     assert stored_entries(app, org.id) == {
         (evidence, hashlib.sha256(wav_bytes(level=4)).hexdigest())
     }
+
+
+def test_an_initiative_deleted_with_its_files_deletes_them_at_once(app, org, monkeypatch):
+    """Each object-store delete is a request: a deleted initiative's files go several at
+    a time, not one round trip after another. Here each delete waits until all six have
+    been asked for, which only deletes sent together get past."""
+    initiative = ok(org.api.post("initiatives", json={"toolkit": STAR, "title": "Walks"}), 201)
+    body = {"evidence_type": "audio-interview", "payload": {"caption": "By the canal"}}
+    for level in range(6):
+        evidence = ok(org.api.post(f"initiatives/{initiative['id']}/evidence", json=body), 201)
+        ok(org.api.put(f"evidence/{evidence['id']}/file", data=part(wav_bytes(level=level))))
+    store = services(app).files
+    real_delete, together = store.delete, threading.Barrier(6, timeout=10)
+
+    def delete_once_all_are_asked(*args):
+        together.wait()
+        real_delete(*args)
+
+    monkeypatch.setattr(store, "delete", delete_once_all_are_asked)
+    assert org.api.delete(f"initiatives/{initiative['id']}").status_code == 204
+    assert not together.broken
+    assert stored_entries(app, org.id) == set()
 
 
 def test_a_large_file_goes_up_in_parts_and_comes_back_whole_and_in_ranges(parts_app, org):
