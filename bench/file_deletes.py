@@ -4,8 +4,8 @@ Each object-store delete is a request (three on a bucket that keeps versions: th
 a list of the key's versions and a delete of each), and a request waits for its answer
 before the client gets its own. This times ``DELETE /api/v1/initiatives/{id}`` for an
 initiative holding ``--files`` evidence files in moto's S3 server, with the deletes sent
-one at a time (``DELETES_AT_ONCE = 1``, as before they were sent together) and up to 16
-at once, turn about, in process (Flask's test client: the API's own work, not a
+one at a time (``DELETES_AT_ONCE = 1``, as before they were sent together) and up to
+``DELETES_AT_ONCE`` at once, turn about, in process (Flask's test client: the API's own work, not a
 server's). moto on loopback answers in about a millisecond, far sooner than S3 over a
 network, so ``--lag-ms`` adds that many milliseconds before each request to the store
 is sent, as a stand-in for the round trip. Writes ``bench/results/file_deletes.md``.
@@ -29,8 +29,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from bench.files import ACCESS, RESULTS, _free_port, _wait_for
+from toolkits_core._services.workspace import DELETES_AT_ONCE
 
-WAYS = {"one at a time": 1, "up to 16 at once": 16}
+WAYS = {"one at a time": 1, f"up to {DELETES_AT_ONCE} at once": DELETES_AT_ONCE}
 
 
 def _wav(level: int) -> bytes:
@@ -50,7 +51,11 @@ def _moto() -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
-        process.wait(10)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _app(endpoint: str, versioned: bool) -> tuple[Any, dict[str, str], Any]:
@@ -115,10 +120,13 @@ def run(files: int, rounds: int, lag_ms: float, versioned: bool) -> dict[str, li
                 initiative = _initiative_with_files(client, headers, files)
                 workspace.DELETES_AT_ONCE = at_once
                 events.register("before-send.s3", lag)
-                started = time.perf_counter()
-                answer = client.delete(f"/api/v1/initiatives/{initiative}", headers=headers)
-                times[way].append(time.perf_counter() - started)
-                events.unregister("before-send.s3", lag)
+                try:
+                    started = time.perf_counter()
+                    answer = client.delete(f"/api/v1/initiatives/{initiative}", headers=headers)
+                    times[way].append(time.perf_counter() - started)
+                finally:
+                    events.unregister("before-send.s3", lag)
+                    workspace.DELETES_AT_ONCE = DELETES_AT_ONCE
                 assert answer.status_code == 204, answer.json
         pages = store.get_paginator("list_object_versions").paginate(
             Bucket=services(app).files.bucket
@@ -145,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         "milliseconds added before each request to the store. See "
         "`python -m bench.file_deletes --help`.",
         "",
-        "| bucket | lag | one at a time | up to 16 at once |",
+        f"| bucket | lag | {' | '.join(WAYS)} |",
         "| --- | ---: | ---: | ---: |",
     ]
     for versioned in (False, True):

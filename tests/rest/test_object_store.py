@@ -251,6 +251,25 @@ def test_an_initiative_deleted_with_its_files_deletes_them_at_once(app, org, mon
     assert stored_entries(app, org.id) == set()
 
 
+def test_where_no_thread_can_start_the_files_are_deleted_one_by_one(app, org, monkeypatch):
+    """A process at its thread limit (or shutting down) still deletes the files after the
+    commit it made, rather than answering 500 for a write that is saved."""
+    from toolkits_core._services import workspace
+
+    initiative = ok(org.api.post("initiatives", json={"toolkit": STAR, "title": "Walks"}), 201)
+    body = {"evidence_type": "audio-interview", "payload": {"caption": "By the canal"}}
+    for level in range(3):
+        evidence = ok(org.api.post(f"initiatives/{initiative['id']}/evidence", json=body), 201)
+        ok(org.api.put(f"evidence/{evidence['id']}/file", data=part(wav_bytes(level=level))))
+
+    def no_threads(*_args, **_kwargs):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(workspace, "ThreadPoolExecutor", no_threads)
+    assert org.api.delete(f"initiatives/{initiative['id']}").status_code == 204
+    assert stored_entries(app, org.id) == set()
+
+
 def test_a_large_file_goes_up_in_parts_and_comes_back_whole_and_in_ranges(parts_app, org):
     api = ApiClient(parts_app.test_client(), org.tokens["write"])
     _, evidence, _ = new_interview(api)

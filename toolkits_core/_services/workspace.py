@@ -33,8 +33,9 @@ Record = TypeVar("Record")
 _FILES_TO_DELETE = "coprod_files_to_delete"
 _FILES_ADDED = "coprod_files_added"
 _COMMITTING = "coprod_committing"
-DELETES_AT_ONCE = 16
-"""The most object-store deletes a request sends at once (boto3's pool here holds 32)."""
+DELETES_AT_ONCE = 8
+"""The most object-store deletes a request sends at once: with a worker's 4 threads, the
+32 connections of the store's pool (``ObjectFileStore``)."""
 PRECONDITIONS = "coprod_preconditions"
 """Session info: each record a write checked ``If-Match`` on (or would have), for
 ``races.explain_lost_race`` to check again if the write loses a race."""
@@ -313,14 +314,25 @@ class Workspace:
         """Delete these files no row names; in object storage, where each delete is a
         request (three on a bucket that keeps versions), up to ``DELETES_AT_ONCE`` at a
         time, so that a deleted initiative's or an erased person's hundreds of files do
-        not keep the client waiting hundreds of round trips."""
-        if len(files) < 2 or self.files.looks_up_locally:
-            for evidence_id, name in files:
-                self._delete_file(evidence_id, name, why)
-            return
-        with ThreadPoolExecutor(min(DELETES_AT_ONCE, len(files))) as pool:
-            for _ in pool.map(lambda file: self._delete_file(file[0], file[1], why), files):
-                pass
+        not keep the client waiting hundreds of round trips. Where no thread can be
+        started (a process limit, or the interpreter shutting down), the rest go one by
+        one: the commit is made, and the clean-up never fails the request for it."""
+        done: set[tuple[str, str]] = set()
+
+        def delete(file: tuple[str, str]) -> None:
+            self._delete_file(file[0], file[1], why)
+            done.add(file)
+
+        if len(files) > 1 and not self.files.looks_up_locally:
+            try:
+                with ThreadPoolExecutor(min(DELETES_AT_ONCE, len(files))) as pool:
+                    for _ in pool.map(delete, files):
+                        pass
+            except RuntimeError as error:
+                logger.warning("deleting files one by one: %s", error)
+        for file in files:
+            if file not in done:
+                delete(file)
 
     def _named(
         self, connection: sa.Connection, ids: list[str], locking: bool
