@@ -229,15 +229,21 @@ def test_the_same_bytes_again_mend_a_file_the_store_lost(app, org):
     }
 
 
+def initiative_with_files(api: ApiClient, files: int) -> str:
+    """An initiative whose evidence holds this many files (audio interviews)."""
+    initiative = ok(api.post("initiatives", json={"toolkit": STAR, "title": "Walks"}), 201)["id"]
+    body = {"evidence_type": "audio-interview", "payload": {"caption": "By the canal"}}
+    for level in range(files):
+        evidence = ok(api.post(f"initiatives/{initiative}/evidence", json=body), 201)["id"]
+        ok(api.put(f"evidence/{evidence}/file", data=part(wav_bytes(level=level))))
+    return initiative
+
+
 def test_an_initiative_deleted_with_its_files_deletes_them_at_once(app, org, monkeypatch):
     """Each object-store delete is a request: a deleted initiative's files go several at
     a time, not one round trip after another. Here each delete waits until all six have
     been asked for, which only deletes sent together get past."""
-    initiative = ok(org.api.post("initiatives", json={"toolkit": STAR, "title": "Walks"}), 201)
-    body = {"evidence_type": "audio-interview", "payload": {"caption": "By the canal"}}
-    for level in range(6):
-        evidence = ok(org.api.post(f"initiatives/{initiative['id']}/evidence", json=body), 201)
-        ok(org.api.put(f"evidence/{evidence['id']}/file", data=part(wav_bytes(level=level))))
+    initiative = initiative_with_files(org.api, 6)
     store = services(app).files
     real_delete, together = store.delete, threading.Barrier(6, timeout=10)
 
@@ -246,7 +252,7 @@ def test_an_initiative_deleted_with_its_files_deletes_them_at_once(app, org, mon
         real_delete(*args)
 
     monkeypatch.setattr(store, "delete", delete_once_all_are_asked)
-    assert org.api.delete(f"initiatives/{initiative['id']}").status_code == 204
+    assert org.api.delete(f"initiatives/{initiative}").status_code == 204
     assert not together.broken
     assert stored_entries(app, org.id) == set()
 
@@ -256,17 +262,13 @@ def test_where_no_thread_can_start_the_files_are_deleted_one_by_one(app, org, mo
     commit it made, rather than answering 500 for a write that is saved."""
     from toolkits_core._services import workspace
 
-    initiative = ok(org.api.post("initiatives", json={"toolkit": STAR, "title": "Walks"}), 201)
-    body = {"evidence_type": "audio-interview", "payload": {"caption": "By the canal"}}
-    for level in range(3):
-        evidence = ok(org.api.post(f"initiatives/{initiative['id']}/evidence", json=body), 201)
-        ok(org.api.put(f"evidence/{evidence['id']}/file", data=part(wav_bytes(level=level))))
+    initiative = initiative_with_files(org.api, 3)
 
     def no_threads(*_args, **_kwargs):
         raise RuntimeError("can't start new thread")
 
     monkeypatch.setattr(workspace, "ThreadPoolExecutor", no_threads)
-    assert org.api.delete(f"initiatives/{initiative['id']}").status_code == 204
+    assert org.api.delete(f"initiatives/{initiative}").status_code == 204
     assert stored_entries(app, org.id) == set()
 
 

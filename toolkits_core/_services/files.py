@@ -65,8 +65,8 @@ class StoredFile:
     size: int
     head: bytes
     """The first bytes of the file, for checking that its content fits its media type."""
-    name: str = ""
-    """The name the store keeps it under (``STORED_NAME``); "" until a store gives one."""
+    name: str
+    """The name the store keeps it under (``STORED_NAME``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,13 +162,6 @@ def check_place(organisation_id: str, evidence_id: str, name: str | None = None)
         raise ValueError("not a stored file's name")
 
 
-def check_name(name: str | None, stored: StoredFile) -> None:
-    """A name asked for must be one for these bytes: their digest, and a token or none."""
-    found = STORED_NAME.fullmatch(name or "")
-    if name is not None and (found is None or found["sha256"] != stored.sha256):
-        raise FileStoreError(f"{name!r} is not a name for a file of SHA-256 {stored.sha256}")
-
-
 class Intake:
     """Reads an upload in chunks, hashing it and keeping its head, and refuses it past a limit.
 
@@ -206,6 +199,10 @@ class Intake:
         return b"".join(parts)
 
     def stored(self, name: str | None = None) -> StoredFile:
-        """What was read, kept under ``name`` (None: its SHA-256 alone)."""
+        """What was read, kept under ``name`` (None: its SHA-256 alone), which must be a
+        name for these bytes: their digest, and a token or none (``FileStoreError``)."""
         sha256 = self.digest.hexdigest()
-        return StoredFile(sha256, self.size, self.head, name or sha256)
+        found = STORED_NAME.fullmatch(name or sha256)
+        if found is None or found["sha256"] != sha256:
+            raise FileStoreError(f"{name!r} is not a name for a file of SHA-256 {sha256}")
+        return StoredFile(sha256, self.size, self.head, found[0])

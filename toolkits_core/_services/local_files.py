@@ -29,7 +29,6 @@ from toolkits_core._services.files import (
     FileEntry,
     Intake,
     StoredFile,
-    check_name,
     check_place,
 )
 
@@ -73,7 +72,6 @@ class LocalFileStore:
                 out.flush()
                 os.fsync(out.fileno())
             stored = intake.stored(name)
-            check_name(name, stored)
             os.replace(temporary, self._path(organisation_id, evidence_id, stored.name))
         except BaseException:
             pathlib.Path(temporary).unlink(missing_ok=True)

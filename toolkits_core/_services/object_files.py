@@ -53,7 +53,6 @@ from toolkits_core._services.files import (
     FileTooLargeError,
     Intake,
     StoredFile,
-    check_name,
     check_place,
 )
 
@@ -292,9 +291,7 @@ class ObjectFileStore:
     @staticmethod
     def _named(intake: Intake, name: str | None) -> StoredFile:
         """What was read, under ``name`` or its digest and a new token."""
-        stored = intake.stored(name or f"{intake.digest.hexdigest()}.{secrets.token_hex(8)}")
-        check_name(name, stored)
-        return stored
+        return intake.stored(name or f"{intake.digest.hexdigest()}.{secrets.token_hex(8)}")
 
     def _put_whole(self, key: str, body: bytes | BinaryIO, intake: Intake) -> None:
         """One request, which the store checks against the file's SHA-256."""
