@@ -57,10 +57,16 @@ OUT_VARIABLE = "BENCH_PHASES_OUT"
 _SECONDS: collections.defaultdict[str, float] = collections.defaultdict(float)
 _CALLS: collections.Counter[str] = collections.Counter()
 _STARTED = threading.local()
+TRANSFERS = ("PUT", "GET")
 
 
 def _add(name: str, started: float) -> None:
-    """One more call of ``name``, begun at ``started`` (``time.perf_counter``)."""
+    """One more call of ``name``, begun at ``started`` (``time.perf_counter``), counted
+    only within a transfer (a PUT or a GET): the requests that make and delete a piece of
+    evidence around each upload (``bench.files.product_transfers``) pass through some of
+    the same functions, and would add their time to the upload's phases."""
+    if getattr(_STARTED, "method", None) not in TRANSFERS:
+        return
     _SECONDS[name] += time.perf_counter() - started
     _CALLS[name] += 1
 
@@ -100,11 +106,13 @@ def _by_method(app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[by
     sent), as ``request PUT`` or ``request GET``."""
 
     def timed(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        _STARTED.method = environ["REQUEST_METHOD"]
         started = _STARTED.at = time.perf_counter()
         try:
             return app(environ, start_response)
         finally:
             _add(f"request {environ['REQUEST_METHOD']}", started)
+            _STARTED.method = None
 
     return timed
 
