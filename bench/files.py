@@ -351,6 +351,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--stores", nargs="+", choices=STORES, default=list(STORES), help="stores to serve"
     )
+    parser.add_argument(
+        "--store-lag-ms",
+        type=float,
+        default=0,
+        help="hold each request to moto this long (bench.lagged_moto): S3's round trip",
+    )
     args = parser.parse_args(argv)
     known = {**SIZES, **MORE_SIZES}
     sizes = {label: known[label] for label in args.sizes}
@@ -361,12 +367,15 @@ def main(argv: list[str] | None = None) -> int:
     endpoint = f"http://127.0.0.1:{moto_port}"
     env = served_env(endpoint, database)
     moto = [str(pathlib.Path(sys.executable).with_name("moto_server")), "-p", str(moto_port)]
+    if args.store_lag_ms:
+        moto = [sys.executable, "-m", "bench.lagged_moto", f"--lag-ms={args.store_lag_ms:g}"]
+        moto += ["-p", str(moto_port)]
     trees = {"": pathlib.Path(__file__).resolve().parent.parent}
     if args.before:
         trees["before: "] = args.before.resolve()
     times: Times = {}
     with contextlib.ExitStack() as stack:
-        stack.enter_context(_process(moto, env, moto_port, "moto_server"))
+        stack.enter_context(_process(moto, env, moto_port, "moto_server", trees[""]))
         import boto3
 
         bucket = f"bench-{secrets.token_hex(4)}"
@@ -405,9 +414,9 @@ def main(argv: list[str] | None = None) -> int:
                 for way in ("upload", "download"):
                     for path in turned:
                         times[label][path][way].append(paths[path].time(way))
-            print(_report({label: times[label]}, sizes), flush=True)
+            print(_report({label: times[label]}, sizes, args.store_lag_ms), flush=True)
     database.dispose()
-    report = _report(times, sizes)
+    report = _report(times, sizes, args.store_lag_ms)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{args.output}.md").write_text(report)
     (RESULTS / f"{args.output}.json").write_text(json.dumps(times, indent=2))
@@ -430,7 +439,7 @@ def _rate(mib_per_second: float) -> str:
     return f"{mib_per_second:.0f}" if mib_per_second >= 10 else f"{mib_per_second:.2g}"
 
 
-def _report(times: Times, sizes: dict[str, int]) -> str:
+def _report(times: Times, sizes: dict[str, int], store_lag_ms: float = 0) -> str:
     rounds = len(next(iter(next(iter(times.values())).values()))["upload"])
     lines = [
         f"# Evidence file throughput (MiB/s, {rounds} transfers of each path each way)",
@@ -441,7 +450,14 @@ def _report(times: Times, sizes: dict[str, int]) -> str:
         "transfer time, with the quartiles in brackets, and ms that median time; 'of anchor' "
         "is the median of each round's ratio to the anchor's transfer in the same round, "
         "with its quartiles. "
-        "'before:' is the tree given with --before, served beside this one.",
+        "'before:' is the tree given with --before, served beside this one."
+        + (
+            f" Every request to the object store was held {store_lag_ms:g} ms before moto "
+            "handled it (--store-lag-ms, a stand-in for S3's round trip: "
+            "bench/lagged_moto.py); the database stayed on loopback."
+            if store_lag_ms
+            else ""
+        ),
         "",
         "| file | path | upload | ms | of anchor | download | ms | of anchor |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
