@@ -7,7 +7,13 @@ Three hooks, after the key, the scope and the body have been checked:
   (method, path, query, ``If-Match``, body) and claims the key in the request's own
   transaction, as its first write (``toolkits_core._services.idempotency``), so the claim
   commits or rolls back with the write itself. A retry of an answered request gets the
-  answer again, with ``Idempotent-Replayed: true``, and the view does not run.
+  answer again, with ``Idempotent-Replayed: true``, and the view does not run. An upload
+  only looks its key up there, and claims it once its file is stored, as the first write
+  of the transaction that records it (``run_when_writes_begin``): the file goes to the
+  store first, which can take minutes, and a claim made before would hold a transaction
+  open all that time (on SQLite, the whole database's write lock). Two sends of the same
+  upload may then both store their bytes; the first to claim the key records its file,
+  and the other hears its answer and keeps nothing.
 - ``keep_answer_for_retries`` (after the view) saves the answer on a committed claim, in a
   short transaction of its own. A request that did not commit lost its claim with its
   rollback; its answer is kept afresh only when it is final (a success, or a refusal that
@@ -38,7 +44,7 @@ from flask import Flask, Response, current_app, g, request
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import ClientDisconnected
 
-from api.context import request_session
+from api.context import give_back_reading_connection, reading_connection, request_session
 from api.declared import current_view, declares
 from api.problems import PROBLEM_JSON, problem_response
 from api.settings import ConfigurationError, setting, source
@@ -46,8 +52,10 @@ from toolkits_core.service import (
     DEFAULT_LIFETIME,
     LIFETIME_VARIABLE,
     FieldProblem,
+    IdempotencyKeyReusedError,
     IdempotentCall,
     InvalidRequestError,
+    KeyClaim,
     KeyState,
     ServiceError,
     StoredAnswer,
@@ -55,7 +63,9 @@ from toolkits_core.service import (
     answered_with_write,
     claim_key,
     keep_answer,
+    look_up_claim,
     mark_committing,
+    run_when_writes_begin,
     save_answer,
     save_answer_with_write,
 )
@@ -110,6 +120,7 @@ def read_lifetime(config: Mapping[str, Any]) -> dt.timedelta:
 
 def install(app: Flask, lifetime: dt.timedelta) -> None:
     app.extensions[EXTENSION] = lifetime
+    app.register_error_handler(KeyTakenMeanwhileError, key_taken_meanwhile)
     _follow_claims()
 
 
@@ -127,6 +138,21 @@ class _Held:
     pending: bool = True
     """The claim is in the open transaction."""
     committed: bool = False
+    deferred: dt.timedelta | None = None
+    """An upload's key, still to be claimed as its writes begin, for this long; None once
+    it is claimed or given up (and for a key claimed before the view)."""
+    upload: bool = False
+    """Claimed with the write, after the view began (an upload): if it fails, another send
+    of it may have the key, and then its answer is this one's."""
+
+
+class KeyTakenMeanwhileError(Exception):
+    """An upload's key was claimed by another send of the same request while this one
+    stored its file: this one's write is not committed, and it answers as a retry."""
+
+    def __init__(self, found: KeyClaim) -> None:
+        super().__init__(found.state.value)
+        self.found = found
 
 
 _REPLAYED = object()
@@ -271,6 +297,8 @@ def claim_idempotency_key() -> Response | None:
         method=request.method,
         path=request.path,
     )
+    if declares(current_view(), "files"):
+        return _look_up_upload_key(call)
     session = request_session()
     try:
         found = claim_key(session, call, _lifetime())
@@ -284,9 +312,35 @@ def claim_idempotency_key() -> Response | None:
         return None
     session.rollback()  # nothing of this request is to be written: free the write lock
     setattr(g, _HELD, _REPLAYED)
+    return _answer_from(found)
+
+
+def _look_up_upload_key(call: IdempotentCall) -> Response | None:
+    """Answer an upload's retry from its key, or leave the key to be claimed once the file
+    is stored, as the upload's writes begin (``_claim_as_writes_begin``). It is read on a
+    connection of its own, as the upload's API key was (``api.auth.identify_caller``), so
+    that no transaction is left open while the file arrives and goes to the store."""
+    try:
+        found = look_up_claim(reading_connection(), call)
+    finally:
+        give_back_reading_connection()
+    if found is None:
+        now = dt.datetime.now(dt.UTC)
+        held = _Held(call, now, pending=False, deferred=_lifetime(), upload=True)
+        session = request_session()
+        session.info[_FOLLOWED] = held
+        run_when_writes_begin(session, _claim_as_writes_begin)
+        setattr(g, _HELD, held)
+        return None
+    setattr(g, _HELD, _REPLAYED)
+    return _answer_from(found)
+
+
+def _answer_from(found: KeyClaim) -> Response:
+    """The answer for a request whose key another request (its first send) has."""
     if found.state is KeyState.ANSWERED and found.answer is not None:
         return _replay(found.answer)
-    return _refusal(found.state, found.committed_at, caller.key_id, found.answer)
+    return _refusal(found.state, found.committed_at, g.caller.key_id, found.answer)
 
 
 _FOLLOWED = "coprod_idempotency_claim"
@@ -310,8 +364,32 @@ def _follow_claims() -> None:
 
 def _before_commit(session: Session) -> None:
     held: _Held | None = session.info.get(_FOLLOWED)
-    if held is not None and held.pending:
+    if held is None:
+        return
+    if held.deferred is not None:
+        # An upload whose writes never took a lock (none does today): never commit its
+        # write without its claim, even if the claim comes after the change clock here.
+        _claim_with_write(session, held, held.deferred)
+    elif held.pending:
         mark_committing(session, held.call, held.claimed_at)
+
+
+def _claim_as_writes_begin(session: Session) -> None:
+    held: _Held | None = session.info.get(_FOLLOWED)
+    if held is not None and held.deferred is not None:
+        _claim_with_write(session, held, held.deferred)
+
+
+def _claim_with_write(session: Session, held: _Held, lifetime: dt.timedelta) -> None:
+    """Claim an upload's key as the first write of the transaction that records it,
+    before any lock (a claim held by another request is waited for holding nothing else);
+    if another send of the same upload has the key, stop (``KeyTakenMeanwhileError``)."""
+    found = claim_key(session, held.call, lifetime)  # IdempotencyKeyReusedError: a 422
+    if found.state is not KeyState.CLAIMED:
+        raise KeyTakenMeanwhileError(found)
+    held.deferred = None
+    held.pending = True
+    held.claimed_at = found.committed_at or dt.datetime.now(dt.UTC)
 
 
 def _after_commit(session: Session) -> None:
@@ -322,7 +400,8 @@ def _after_commit(session: Session) -> None:
 
 def _after_rollback(session: Session, previous: Any) -> None:
     """The claim's transaction rolled back: a savepoint inside it (an upsert that lost a
-    race for its reference) leaves it pending, to commit."""
+    race for its reference) leaves it pending, to commit. An upload's key not claimed yet
+    stays to be claimed: its reads end with a rollback before its file is stored."""
     held: _Held | None = session.info.get(_FOLLOWED)
     if held is not None and not previous.nested:
         held.pending = False
@@ -463,6 +542,12 @@ def keep_answer_for_retries(response: Response) -> Response:
             session.commit()
             return response
         _abandon(session)
+        held.deferred = None  # an upload's key not claimed by now never will be
+        session.info.pop(_FOLLOWED, None)
+        if held.upload and response.status_code >= 400:
+            found = _claimed_meanwhile(session, held.call)
+            if found is not None:
+                return _answer_from(found)  # a retry's answer: keep nothing of this one
         if _is_final(response):
             keep_answer(session, held.call, _answer_of(response), _lifetime())
             session.commit()
@@ -476,6 +561,29 @@ def keep_answer_for_retries(response: Response) -> Response:
         )
         _rollback_quietly(session)
     return response
+
+
+def _claimed_meanwhile(session: Session, call: IdempotentCall) -> KeyClaim | None:
+    """Who has an upload's key, now that the upload failed without committing it: another
+    send of the same upload that was recorded first (this one then usually found the
+    evidence changed by it, a write conflict), whose answer is this one's too."""
+    try:
+        found = look_up_claim(session.connection(), call)
+    except IdempotencyKeyReusedError:
+        found = None
+    session.rollback()
+    return found
+
+
+def key_taken_meanwhile(error: KeyTakenMeanwhileError) -> Response:
+    """The answer of an upload whose key another send of it claimed first: that send's.
+    Nothing of this one is kept: its transaction is undone and its file deleted at once
+    (on SQLite the claim's look began the write transaction)."""
+    setattr(g, _HELD, _REPLAYED)
+    session = request_session()
+    session.info.pop(_FOLLOWED, None)
+    _abandon(session)
+    return _answer_from(error.found)
 
 
 def _abandon(session: Session) -> None:

@@ -161,6 +161,7 @@ from toolkits_core._services.idempotency import (
     answered_with_write,
     claim_key,
     keep_answer,
+    look_up_claim,
     mark_committing,
     prune_idempotent_requests,
     save_answer,
@@ -268,6 +269,7 @@ from toolkits_core._services.workspace import (
     check_if_match,
     entity_tags,
     etag_of,
+    run_when_writes_begin,
 )
 from toolkits_core._store.audit import (
     RECORD_TYPE_NAMES,
@@ -497,6 +499,7 @@ __all__ = [
     "list_participants",
     "list_stage_entries",
     "log_export",
+    "look_up_claim",
     "mark_committing",
     "migrate_files",
     "new_token",
@@ -526,6 +529,7 @@ __all__ = [
     "revoke_client",
     "revoke_key",
     "rotate_secret",
+    "run_when_writes_begin",
     "save_answer",
     "save_answer_with_write",
     "scopes_beyond",

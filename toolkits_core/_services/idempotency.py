@@ -7,7 +7,10 @@ rolls back with it. There is no moment at which the write is committed but the k
 free, so a retry can never run the write a second time. Once the write has committed,
 its answer is saved on the claim (``save_answer``), in a short transaction of its own; a
 write that knows its answer before it commits saves it in its own transaction instead
-(``save_answer_with_write``), and then commits once.
+(``save_answer_with_write``), and then commits once. A request that does something slow
+before it writes (an upload, whose file goes to the store first) looks its key up instead
+(``look_up_claim``) and claims it last, in the transaction that commits its write: the
+same promise, with no lock held while it waits.
 
 A retry that finds the key claimed, with the same request, gets:
 
@@ -224,14 +227,38 @@ def claim_key(
         if found.expires_at <= now:  # never used once expired
             session.execute(sa.delete(_TABLE).where(_this(call), _TABLE.c.expires_at <= now))
             continue
-        if found.request_sha256 != call.fingerprint:
-            raise IdempotencyKeyReusedError()
-        if found.status is None:
-            lost = now - found.created_at >= ANSWER_LOST_AFTER
-            return KeyClaim(KeyState.LOST if lost else KeyState.RUNNING, None, found.created_at)
-        answer = StoredAnswer(found.status, dict(found.headers or {}), found.body)
-        return KeyClaim(KeyState.WITHHELD if found.body is None else KeyState.ANSWERED, answer)
+        return _claimed_by_another(found, call, now)
     return KeyClaim(KeyState.RUNNING, None, now)  # claimed and freed again and again: busy
+
+
+def look_up_claim(
+    connection: sa.Connection, call: IdempotentCall, now: dt.datetime | None = None
+) -> KeyClaim | None:
+    """Who has ``call``'s key, read without claiming it; None while nobody has (or only
+    a claim that has expired). Raises ``IdempotencyKeyReusedError`` when the key was used
+    with a different request.
+
+    For a request that does something slow before it writes (an upload, whose file goes
+    to the store first): a retry of an answered request is answered at once, and the key
+    is claimed later, with the write (``claim_key``), so that no lock is held meanwhile.
+    A claim not yet committed is not seen; the claim with the write then finds it.
+    """
+    now = now or utc_now()
+    found = connection.execute(sa.select(_TABLE).where(_this(call))).one_or_none()
+    if found is None or found.expires_at <= now:
+        return None
+    return _claimed_by_another(found, call, now)
+
+
+def _claimed_by_another(found: Any, call: IdempotentCall, now: dt.datetime) -> KeyClaim:
+    """What a committed, unexpired claim of the key (``found``, its row) tells ``call``."""
+    if found.request_sha256 != call.fingerprint:
+        raise IdempotencyKeyReusedError()
+    if found.status is None:
+        lost = now - found.created_at >= ANSWER_LOST_AFTER
+        return KeyClaim(KeyState.LOST if lost else KeyState.RUNNING, None, found.created_at)
+    answer = StoredAnswer(found.status, dict(found.headers or {}), found.body)
+    return KeyClaim(KeyState.WITHHELD if found.body is None else KeyState.ANSWERED, answer)
 
 
 MARK_COMMIT_AFTER = dt.timedelta(seconds=1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -36,11 +36,25 @@ _COMMITTING = "coprod_committing"
 DELETES_AT_ONCE = 8
 """The most object-store deletes a request sends at once: with a worker's 4 threads, the
 32 connections of the store's pool (``ObjectFileStore``)."""
+_WRITES_BEGIN = "coprod_writes_begin"
 PRECONDITIONS = "coprod_preconditions"
 """Session info: each record a write checked ``If-Match`` on (or would have), for
 ``races.explain_lost_race`` to check again if the write loses a race."""
 
 logger = logging.getLogger("toolkits_core.files")
+
+
+def run_when_writes_begin(session: Session, step: Callable[[Session], None]) -> None:
+    """Run ``step`` once, as the session's writes begin: when its first write takes its
+    first lock (``Workspace.hold_write_lock``), before any row is locked or written.
+
+    For a request that waits on something slow before it writes (an upload, whose file
+    goes to the store first) and has a write of its own to make first in the transaction
+    that follows: the API claims such a request's ``Idempotency-Key`` here. What ``step``
+    raises stops the write.
+    """
+    session.info[_WRITES_BEGIN] = step
+
 
 KIND_NAMES = {
     "Initiative": "initiative",
@@ -118,8 +132,12 @@ class Workspace:
     def hold_write_lock(self) -> None:
         """On SQLite, start the session's write transaction now, if it has none yet
         (``begin_write_transaction``). PostgreSQL locks rows instead (``lock``), so this
-        does nothing there.
+        does nothing there. Every write's first lock comes here, so a step left to run as
+        writes begin (``run_when_writes_begin``) runs here first, once.
         """
+        step: Callable[[Session], None] | None = self.session.info.pop(_WRITES_BEGIN, None)
+        if step is not None:
+            step(self.session)
         begin_write_transaction(self.session.connection())
 
     def peek(self, model: type[Record], record_id: str) -> Record:
