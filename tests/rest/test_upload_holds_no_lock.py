@@ -370,12 +370,9 @@ def test_two_sends_of_one_upload_with_one_key_record_it_once_and_keep_one_file(
     assert stored_paths(app, org.id) == {(created.json["id"], digest)}, "the other copy is gone"
 
 
-def test_an_upload_whose_key_was_claimed_while_its_file_was_stored_commits_nothing(
-    app, api, org, interview, store_pause, monkeypatch
-):
-    """The claim made with the upload's write finds the key taken (another send of the
-    same upload, answered meanwhile): the write is not committed, its file is deleted, and
-    the answer is the other send's."""
+@pytest.fixture
+def upload_calls(monkeypatch: pytest.MonkeyPatch) -> list[IdempotentCall]:
+    """The keyed requests each upload looked its key up for, in order."""
     from api import idempotency
 
     calls: list[IdempotentCall] = []
@@ -386,14 +383,23 @@ def test_an_upload_whose_key_was_claimed_while_its_file_was_stored_commits_nothi
         return look_up(connection, call, now)
 
     monkeypatch.setattr(idempotency, "look_up_claim", noting)
+    return calls
+
+
+def test_an_upload_whose_key_was_claimed_while_its_file_was_stored_commits_nothing(
+    app, api, org, interview, store_pause, upload_calls
+):
+    """The claim made with the upload's write finds the key taken (another send of the
+    same upload, answered meanwhile): the write is not committed, its file is deleted, and
+    the answer is the other send's."""
     created, path = interview
     answer = send_with_key(app, org, path, big_wav(2), "walk-recording-3")
     assert store_pause.reached.wait(MOST_PAUSE)
     kept = StoredAnswer(200, {"Content-Type": "application/json"}, b'{"sent": "first"}')
     with services(app).database.session() as session:
-        assert claim_key(session, calls[0], dt.timedelta(hours=1)).state is KeyState.CLAIMED
+        assert claim_key(session, upload_calls[0], dt.timedelta(hours=1)).state is KeyState.CLAIMED
         session.commit()
-        assert save_answer(session, calls[0], kept)
+        assert save_answer(session, upload_calls[0], kept)
         session.commit()
 
     store_pause.resume.set()
@@ -431,7 +437,7 @@ def test_a_refused_upload_with_a_key_keeps_its_refusal_for_its_retries(
 
 
 def test_an_upload_waiting_for_its_key_holds_no_lock_that_other_writes_need(
-    database, app, api, org, interview, store_pause, monkeypatch
+    database, app, api, org, interview, store_pause, upload_calls
 ):
     """An upload's key is claimed before its write locks anything: when another request of
     the same caller holds the same key (a key sent again with another request), the upload
@@ -440,21 +446,11 @@ def test_an_upload_waiting_for_its_key_holds_no_lock_that_other_writes_need(
     database takes as it commits."""
     if database.engine.dialect.name != "postgresql":
         pytest.skip("SQLite: a claim not yet committed holds the database's write lock")
-    from api import idempotency
-
-    calls: list[IdempotentCall] = []
-    look_up = idempotency.look_up_claim
-
-    def noting(connection: Any, call: IdempotentCall, now: Any = None) -> Any:
-        calls.append(call)
-        return look_up(connection, call, now)
-
-    monkeypatch.setattr(idempotency, "look_up_claim", noting)
     _, path = interview
     answer = send_with_key(app, org, path, big_wav(2), "walk-recording-4")
     assert store_pause.reached.wait(MOST_PAUSE)
     other = dataclasses.replace(
-        calls[0], fingerprint="0" * 64, method="POST", path="/api/v1/initiatives"
+        upload_calls[0], fingerprint="0" * 64, method="POST", path="/api/v1/initiatives"
     )
     holder = database.new_session()
     try:
