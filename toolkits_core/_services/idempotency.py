@@ -8,9 +8,9 @@ free, so a retry can never run the write a second time. Once the write has commi
 its answer is saved on the claim (``save_answer``), in a short transaction of its own; a
 write that knows its answer before it commits saves it in its own transaction instead
 (``save_answer_with_write``), and then commits once. A request that does something slow
-before it writes (an upload, whose file goes to the store first) looks its key up instead
-(``look_up_claim``) and claims it last, in the transaction that commits its write: the
-same promise, with no lock held while it waits.
+before it writes (an upload, whose file goes to the store first) looks its key up first
+(``look_up_claim``) and claims it once the slow part is done, as the first write of the
+transaction that records it: the same promise, with no lock held while it waits.
 
 A retry that finds the key claimed, with the same request, gets:
 
