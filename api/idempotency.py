@@ -140,7 +140,8 @@ class _Held:
     committed: bool = False
     deferred: dt.timedelta | None = None
     """An upload's key, still to be claimed as its writes begin, for this long; None once
-    it is claimed or given up (and for a key claimed before the view)."""
+    it is claimed (and for a key claimed before the view). A request that gives up its
+    claim takes the key out of its session's info (``_FOLLOWED``)."""
     upload: bool = False
     """Claimed with the write, after the view began (an upload): if it fails, another send
     of it may have the key, and then its answer is this one's."""
@@ -542,8 +543,7 @@ def keep_answer_for_retries(response: Response) -> Response:
             session.commit()
             return response
         _abandon(session)
-        held.deferred = None  # an upload's key not claimed by now never will be
-        session.info.pop(_FOLLOWED, None)
+        session.info.pop(_FOLLOWED, None)  # an upload's key not claimed by now never will be
         if held.upload and response.status_code >= 400:
             found = _claimed_meanwhile(session, held.call)
             if found is not None:

@@ -115,13 +115,18 @@ def paused_upload(app: Any, org: Any) -> Iterator[Callable[..., tuple[PausedBody
         thread.join(MOST_PAUSE)
 
 
-def finish(paused: PausedBody, answer: dict) -> Any:
-    paused.resume.set()
-    for _ in range(int(MOST_PAUSE * 10)):
+def answer_of(answer: dict, within: float = MOST_PAUSE) -> Any:
+    """The answer a request sent in a thread of its own puts in ``answer``, once it has."""
+    for _ in range(int(within * 10)):
         if "response" in answer:
             return answer["response"]
         time.sleep(0.1)
-    raise AssertionError("the upload did not finish")
+    raise AssertionError(f"no answer within {within} s")
+
+
+def finish(paused: PausedBody, answer: dict) -> Any:
+    paused.resume.set()
+    return answer_of(answer)
 
 
 def test_other_writes_go_on_while_an_upload_arrives(api, interview, paused_upload):
@@ -299,14 +304,6 @@ def send_with_key(app: Any, org: Any, path: str, content: bytes, key: str) -> di
 
     threading.Thread(target=send, daemon=True).start()
     return answer
-
-
-def answer_of(answer: dict, within: float = MOST_PAUSE) -> Any:
-    for _ in range(int(within * 10)):
-        if "response" in answer:
-            return answer["response"]
-        time.sleep(0.1)
-    raise AssertionError(f"no answer within {within} s")
 
 
 def test_an_upload_with_an_idempotency_key_holds_no_lock_while_its_file_is_stored(
