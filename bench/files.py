@@ -6,7 +6,9 @@ folder and on object storage on moto's S3 server (``moto_server``, a process of 
 on loopback), beside the anchor: raw boto3 putting and getting the same bytes in the same
 moto server (``upload_fileobj``, which sends parts in parallel threads, and
 ``get_object`` read in chunks). Each product upload is a piece of evidence's first file,
-as almost every upload is (the piece before is deleted off the clock). With ``--before
+as almost every upload is (the piece before is deleted off the clock); with ``--replace``
+each replaces the file of one piece of evidence with other bytes, the anchor overwriting
+its key, to time what deleting the file before adds. With ``--before
 PATH`` (another checkout's tree, such as ``git archive main | tar -x -C PATH``, whose
 schema is this one's), that tree's product is served beside this one's, on the same
 database and store, and measured in the same rounds.
@@ -187,14 +189,15 @@ class Transfers:
         return time.perf_counter() - started
 
 
-def product_transfers(port: int, token: str, content: bytes) -> Transfers:
+def product_transfers(port: int, token: str, content: bytes, *, replace: bool = False) -> Transfers:
     """Each upload to a new piece of evidence: a first file, as almost every upload is.
     Off the clock, the piece before is deleted with its file, so the store holds one file
     of this path at a time, as the anchor's key holds one. An upload that replaces a file
     (or, since each upload's object has a name of its own, sends the same bytes again)
-    also deletes an object after its commit, before it answers: ``files-names.md``
-    measured that, uploading to one piece of evidence again and again as this did until
-    then."""
+    also deletes an object after its commit: ``files-names.md`` measured that, uploading
+    to one piece of evidence again and again as this did until then. With ``replace``,
+    every upload goes to one piece of evidence, each replacing the file before with other
+    bytes (``versions``), as a corrected recording or a new scan of a charter does."""
     api = Api(port, token)
     status, body = api.call(
         "POST",
@@ -207,6 +210,8 @@ def product_transfers(port: int, token: str, content: bytes) -> Transfers:
     paths = [""]
 
     def new_evidence() -> None:
+        if paths[0] and replace:
+            return
         if paths[0]:
             status, body = api.call("DELETE", paths[0].removesuffix("/file"))
             assert status == 204, body
@@ -219,55 +224,78 @@ def product_transfers(port: int, token: str, content: bytes) -> Transfers:
         assert status == 201, body
         paths[0] = f"/api/v1/evidence/{json.loads(body)['id']}/file"
 
-    return _transfers(api, paths, content, *_multipart(content), prepare=new_evidence)
+    return _transfers(api, paths, versions(content, replace), _multipart, prepare=new_evidence)
 
 
-def least_proxy_transfers(port: int, content: bytes) -> Transfers:
+def least_proxy_transfers(port: int, content: bytes, *, replace: bool = False) -> Transfers:
     """The same file through the least proxy (``bench.least_proxy``): its raw bytes."""
     paths = [f"/{secrets.token_hex(6)}"]
-    return _transfers(Api(port), paths, content, content, "application/octet-stream")
+    return _transfers(Api(port), paths, versions(content, replace), _raw)
+
+
+def versions(content: bytes, replace: bool) -> list[bytes]:
+    """What a path uploads in turn: the file, and with ``replace`` also a copy whose last
+    byte differs, so that every upload after the first replaces a file of other bytes."""
+    if not replace:
+        return [content]
+    return [content, content[:-1] + bytes([content[-1] ^ 1])]
+
+
+def _raw(content: bytes) -> tuple[bytes, str]:
+    return content, "application/octet-stream"
 
 
 def _transfers(
     api: Api,
     paths: list[str],
-    content: bytes,
-    upload: bytes,
-    kind: str,
+    contents: list[bytes],
+    encode: Callable[[bytes], tuple[bytes, str]],
     prepare: Callable[[], None] = lambda: None,
 ) -> Transfers:
-    """PUT ``upload`` (``content``, as the server takes it) at ``paths[0]``, and GET it
-    back; ``prepare`` may move ``paths[0]`` before each upload."""
-    expected = hashlib.sha256(content).hexdigest().encode()
+    """PUT each of ``contents`` in turn (as ``encode`` sends it) at ``paths[0]``, and GET
+    back the last one put; ``prepare`` may move ``paths[0]`` before each upload."""
+    uploads = [
+        (hashlib.sha256(content).hexdigest().encode(), *encode(content)) for content in contents
+    ]
+    expected = [b""]
+    turn = [0]
 
     def put() -> None:
-        status, answer = api.call("PUT", paths[0], upload, kind)
+        digest, body, kind = uploads[turn[0] % len(uploads)]
+        turn[0] += 1
+        status, answer = api.call("PUT", paths[0], body, kind)
         assert status == 200, answer
+        expected[0] = digest
 
     def get() -> None:
         status, digest = api.call("GET", paths[0])
         assert status == 200, status
-        assert digest == expected, "the download is the bytes uploaded"
+        assert digest == expected[0], "the download is the bytes last uploaded"
 
     return Transfers(put, get, prepare)
 
 
-def anchor_transfers(endpoint: str, bucket: str, content: bytes) -> Transfers:
+def anchor_transfers(
+    endpoint: str, bucket: str, content: bytes, *, replace: bool = False
+) -> Transfers:
     import boto3
 
     client = boto3.client("s3", endpoint_url=endpoint, **_credentials())
     key = f"anchor/{secrets.token_hex(6)}"
-    expected = hashlib.sha256(content).hexdigest()
+    contents = versions(content, replace)
+    digests = [hashlib.sha256(each).hexdigest() for each in contents]
+    turn = [0]
 
     def put() -> None:
-        client.upload_fileobj(io.BytesIO(content), bucket, key)
+        client.upload_fileobj(io.BytesIO(contents[turn[0] % len(contents)]), bucket, key)
+        turn[0] += 1
 
     def get() -> None:
         digest = hashlib.sha256()
         body = client.get_object(Bucket=bucket, Key=key)["Body"]
         while chunk := body.read(1024 * 1024):
             digest.update(chunk)
-        assert digest.hexdigest() == expected
+        assert digest.hexdigest() == digests[(turn[0] - 1) % len(contents)]
 
     return Transfers(put, get)
 
@@ -357,6 +385,12 @@ def main(argv: list[str] | None = None) -> int:
         default=0,
         help="hold each request to moto this long (bench.lagged_moto): S3's round trip",
     )
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="every upload replaces the file before with other bytes (the anchor overwrites "
+        "its key), rather than being a new piece of evidence's first file",
+    )
     args = parser.parse_args(argv)
     known = {**SIZES, **MORE_SIZES}
     sizes = {label: known[label] for label in args.sizes}
@@ -399,11 +433,12 @@ def main(argv: list[str] | None = None) -> int:
         for label, size in sizes.items():
             content = wav(size)
             paths = {
-                ANCHOR: anchor_transfers(endpoint, bucket, content),
-                LEAST_PROXY: least_proxy_transfers(least_port, content),
+                ANCHOR: anchor_transfers(endpoint, bucket, content, replace=args.replace),
+                LEAST_PROXY: least_proxy_transfers(least_port, content, replace=args.replace),
             }
             paths |= {
-                path: product_transfers(port, token, content) for path, port in servers.items()
+                path: product_transfers(port, token, content, replace=args.replace)
+                for path, port in servers.items()
             }
             for transfers in paths.values():
                 transfers.warm()
@@ -414,9 +449,10 @@ def main(argv: list[str] | None = None) -> int:
                 for way in ("upload", "download"):
                     for path in turned:
                         times[label][path][way].append(paths[path].time(way))
-            print(_report({label: times[label]}, sizes, args.store_lag_ms), flush=True)
+            so_far = _report({label: times[label]}, sizes, args.store_lag_ms, args.replace)
+            print(so_far, flush=True)
     database.dispose()
-    report = _report(times, sizes, args.store_lag_ms)
+    report = _report(times, sizes, args.store_lag_ms, args.replace)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{args.output}.md").write_text(report)
     (RESULTS / f"{args.output}.json").write_text(json.dumps(times, indent=2))
@@ -439,7 +475,9 @@ def _rate(mib_per_second: float) -> str:
     return f"{mib_per_second:.0f}" if mib_per_second >= 10 else f"{mib_per_second:.2g}"
 
 
-def _report(times: Times, sizes: dict[str, int], store_lag_ms: float = 0) -> str:
+def _report(
+    times: Times, sizes: dict[str, int], store_lag_ms: float = 0, replace: bool = False
+) -> str:
     rounds = len(next(iter(next(iter(times.values())).values()))["upload"])
     lines = [
         f"# Evidence file throughput (MiB/s, {rounds} transfers of each path each way)",
@@ -456,6 +494,13 @@ def _report(times: Times, sizes: dict[str, int], store_lag_ms: float = 0) -> str
             "handled it (--store-lag-ms, a stand-in for S3's round trip: "
             "bench/lagged_moto.py); the database stayed on loopback."
             if store_lag_ms
+            else ""
+        )
+        + (
+            " Every upload replaced the file before with other bytes (--replace): the "
+            "product's to one piece of evidence, whose file before is deleted after the "
+            "commit, and the anchor's and the least proxy's to the key they had."
+            if replace
             else ""
         ),
         "",
