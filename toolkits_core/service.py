@@ -269,6 +269,7 @@ from toolkits_core._services.workspace import (
     check_if_match,
     entity_tags,
     etag_of,
+    run_after_answer,
     run_when_writes_begin,
 )
 from toolkits_core._store.audit import (
@@ -529,6 +530,7 @@ __all__ = [
     "revoke_client",
     "revoke_key",
     "rotate_secret",
+    "run_after_answer",
     "run_when_writes_begin",
     "save_answer",
     "save_answer_with_write",

@@ -180,7 +180,7 @@ def erase_participant(
     for evidence in _evidence_of(ws, participant):
         stored = evidence.forget_file()
         if stored is not None:
-            ws.delete_file_after_commit(evidence.id, stored)
+            ws.delete_file_after_commit(evidence.id, stored, before_answer=True)
         refs[evidence.id] = evidence.external_ref
         evidence.payload = {}
         evidence.external_ref = None  # a CRM's id for it may be derived from the person

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +32,8 @@ from toolkits_core._store.database import begin_write_transaction, transaction_h
 Record = TypeVar("Record")
 
 _FILES_TO_DELETE = "coprod_files_to_delete"
+_FILES_TO_DELETE_NOW = "coprod_files_to_delete_now"
+_AFTER_ANSWER = "coprod_after_answer"
 _FILES_ADDED = "coprod_files_added"
 _COMMITTING = "coprod_committing"
 DELETES_AT_ONCE = 8
@@ -54,6 +57,23 @@ def run_when_writes_begin(session: Session, step: Callable[[Session], None]) -> 
     raises stops the write.
     """
     session.info[_WRITES_BEGIN] = step
+
+
+def run_after_answer(session: Session, runner: Callable[[Callable[[], None]], None]) -> None:
+    """Let the host run the deletes that follow the session's commits once its answer is
+    sent: ``runner`` takes the work and runs it later (the API, once the server has sent
+    the response), so that a client is not kept waiting on the file store after what it
+    asked is committed.
+
+    Only object storage's deletes wait for it, each a request to the store (three on a
+    bucket that keeps versions), and only those the commit has no reason to make first:
+    an erasure's go before its answer (``delete_file_after_commit``). A folder's are a
+    file removed each, made under the rows' locks so that a retry of the same bytes is
+    never left without its file, and stay where they are. If the process dies before the
+    work runs, the files are orphans that ``coprod files gc`` removes after its clean-up
+    interval, as it removes those a crash between the commit and the delete leaves.
+    """
+    session.info[_AFTER_ANSWER] = runner
 
 
 KIND_NAMES = {
@@ -192,14 +212,19 @@ class Workspace:
         session.rollback()
         return True
 
-    def delete_file_after_commit(self, evidence_id: str, name: str) -> None:
+    def delete_file_after_commit(
+        self, evidence_id: str, name: str, *, before_answer: bool = False
+    ) -> None:
         """Forget a stored file (by the name the store keeps it under) once the rows that
         named it are gone for good.
 
         The file goes only after the commit: if the commit fails, the rows and their file
-        are both still there.
+        are both still there. Where the host runs work after its answer is sent
+        (``run_after_answer``), an object store's file goes then; ``before_answer`` keeps
+        it before, for a delete the answer vouches for (an erasure's).
         """
-        self.session.info.setdefault(_FILES_TO_DELETE, set()).add((evidence_id, name))
+        key = _FILES_TO_DELETE_NOW if before_answer else _FILES_TO_DELETE
+        self.session.info.setdefault(key, set()).add((evidence_id, name))
 
     def put_file(
         self,
@@ -223,7 +248,9 @@ class Workspace:
         return stored
 
     def commit(self) -> None:
-        """Commit the session, then delete the files that no committed row names any more.
+        """Commit the session, then delete the files that no committed row names any more:
+        an object store's once the answer is sent, where the host runs work then
+        (``run_after_answer``), and the rest now.
 
         The commit is what the client is told about: a file that cannot be deleted after
         it is logged and left behind (an orphan costs disk space; failing a write that is
@@ -234,9 +261,21 @@ class Workspace:
         self.session.info.pop(_COMMITTING, None)
         self.session.info.pop(_FILES_ADDED, None)
         self.session.info.pop(PRECONDITIONS, None)
-        deleting: set[tuple[str, str]] = self.session.info.pop(_FILES_TO_DELETE, set())
+        later: set[tuple[str, str]] = self.session.info.pop(_FILES_TO_DELETE, set())
+        now: set[tuple[str, str]] = self.session.info.pop(_FILES_TO_DELETE_NOW, set())
+        runner: Callable[[Callable[[], None]], None] | None = self.session.info.get(_AFTER_ANSWER)
+        engine = self.session.get_bind().engine
+        if runner is not None and not self.files.looks_up_locally and later - now:
+            runner(functools.partial(self._delete_committed, later - now, engine))
+        else:
+            now |= later
+        self._delete_committed(now, engine)
+
+    def _delete_committed(self, deleting: set[tuple[str, str]], engine: sa.Engine) -> None:
+        """Delete the files the commit left no row naming (``_delete_unnamed``); what the
+        database cannot be asked about is logged and left for ``coprod files gc``."""
         try:
-            self._delete_unnamed(deleting, "its record was committed without it")
+            self._delete_unnamed(deleting, "its record was committed without it", engine)
         except sa.exc.SQLAlchemyError as error:
             for evidence_id, name in sorted(deleting):
                 logger.warning(
@@ -260,10 +299,12 @@ class Workspace:
         added: set[tuple[str, str]] = self.session.info.pop(_FILES_ADDED, set())
         committing = self.session.info.pop(_COMMITTING, False)
         self.session.info.pop(_FILES_TO_DELETE, None)
+        self.session.info.pop(_FILES_TO_DELETE_NOW, None)
         self.session.info.pop(PRECONDITIONS, None)
         try:
             self.session.rollback()
-            self._delete_unnamed(added, "the request that stored it failed")
+            engine = self.session.get_bind().engine
+            self._delete_unnamed(added, "the request that stored it failed", engine)
             return
         except sa.exc.SQLAlchemyError as error:
             with contextlib.suppress(sa.exc.SQLAlchemyError):
@@ -281,7 +322,7 @@ class Workspace:
         for evidence_id, name in unnamed:
             self._delete_file(evidence_id, name, "the request that stored it failed")
 
-    def _delete_unnamed(self, files: set[tuple[str, str]], why: str) -> None:
+    def _delete_unnamed(self, files: set[tuple[str, str]], why: str, engine: sa.Engine) -> None:
         """Delete each of these files unless a committed evidence row names it.
 
         It is decided on a connection of its own, so that the session's records stay as
@@ -303,7 +344,7 @@ class Workspace:
         ids = sorted({evidence_id for evidence_id, _ in wanted})
         locking = self.files.looks_up_locally
         deleted: set[tuple[str, str]] = set()
-        with self.session.get_bind().engine.connect() as connection:
+        with engine.connect() as connection:
             try:
                 if locking:
                     begin_write_transaction(connection)
