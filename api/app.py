@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
 from api import auth, edge, hygiene, idempotency, oauth, problems, public, ratelimit
+from api.after_answer import AfterAnswer, AnsweredClient
 from api.context import EXTENSION, Services, close_workspace
 from api.file_settings import read_file_settings
 from api.resources import BLUEPRINTS
@@ -247,4 +248,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for unavailable in problems.DATABASE_UNAVAILABLE:
         app.register_error_handler(unavailable, problems.handle_database_unavailable)
     app.register_error_handler(Exception, problems.handle_unexpected)
+    app.wsgi_app = AfterAnswer(app.wsgi_app)  # type: ignore[method-assign]
+    app.test_client_class = AnsweredClient
     return app

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app, g
 from sqlalchemy.orm import Session
 
+from api.after_answer import after_answer
 from toolkits_core import PluginHost
 from toolkits_core.service import (
     Actor,
@@ -27,6 +28,7 @@ from toolkits_core.service import (
     act_as,
     read_on,
     read_records_only,
+    run_after_answer,
 )
 
 EXTENSION = "coprod"
@@ -121,6 +123,7 @@ def workspace() -> Workspace:
         session = request_session()
         who: Caller = held.caller
         act_as(session, Actor(Channel.API, who.key_id))
+        run_after_answer(session, after_answer)
         found = held.workspace = Workspace(
             session=session,
             organisation_id=who.organisation_id,

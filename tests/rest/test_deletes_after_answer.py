@@ -1,0 +1,236 @@
+"""An object store's deletes after a commit wait until the answer is sent.
+
+A file replaced, removed, or left by a deleted piece of evidence or initiative is no
+longer named by any row once the write commits; deleting it is a request to the store
+(three on a bucket that keeps versions), tens of milliseconds each on S3. The client
+needs none of that to go on, so the API sends its answer first and deletes afterwards,
+when the server closes the response it sent. An erasure deletes before it answers: its
+answer vouches that the person's recordings are gone. A folder's deletes are a file
+removed each, made under the rows' locks, and stay before the answer too.
+
+A response read with ``buffered=False`` is one the server has sent but not yet closed:
+what is left for after the answer runs when the test closes it, as a server does.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import logging
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from conftest import stored_entries
+from test_evidence_files import new_evidence, new_initiative, upload_form, wav_bytes
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from api.after_answer import after_answer
+from api.context import services
+from toolkits_core.service import FileStoreError
+
+
+@pytest.fixture(scope="module")
+def app(make_app, object_store):
+    """The app on a bucket that keeps every version, so each delete is several requests."""
+    return make_app(FILES_URL=f"s3://{object_store.new_bucket(versioned=True)}/evidence")
+
+
+def ok(response: Any, status: int = 200) -> Any:
+    assert response.status_code == status, response.get_data(as_text=True)
+    return response.get_json() if status != 204 else None
+
+
+def interview_with_file(
+    api: Any, level: int = 1, initiative: str | None = None, **body: Any
+) -> str:
+    """A piece of evidence holding a file (in a new initiative unless given one): its id."""
+    initiative = initiative or new_initiative(api)
+    body = {"evidence_type": "audio-interview", "payload": {"caption": "c"}, **body}
+    evidence = ok(api.post(f"initiatives/{initiative}/evidence", json=body), 201)["id"]
+    ok(api.put(f"evidence/{evidence}/file", data={"file": (wav(level), "walk.wav")}))
+    return str(evidence)
+
+
+def wav(level: int) -> io.BytesIO:
+    return io.BytesIO(wav_bytes(level=level))
+
+
+def held(app: Any, org: Any) -> set[str]:
+    """The evidence ids whose files the store keeps (each at most once)."""
+    return {evidence for evidence, _ in stored_entries(app, org.id)}
+
+
+REMOVALS = {
+    "a file replaced": lambda api, evidence: api.put(
+        f"evidence/{evidence}/file",
+        data={"file": (wav(9), "walk.wav")},
+        buffered=False,
+    ),
+    "a file removed": lambda api, evidence: api.delete(f"evidence/{evidence}/file", buffered=False),
+    "a piece of evidence deleted": lambda api, evidence: api.delete(
+        f"evidence/{evidence}", buffered=False
+    ),
+}
+
+
+@pytest.mark.parametrize("removal", REMOVALS, ids=list(REMOVALS))
+def test_the_file_a_write_leaves_unnamed_goes_once_its_answer_is_sent(app, org, removal):
+    evidence = interview_with_file(org.api)
+    before = stored_entries(app, org.id)
+    answer = REMOVALS[removal](org.api, evidence)
+    assert answer.status_code in (200, 204), answer.get_data(as_text=True)
+    assert before <= stored_entries(app, org.id), "answered before the store was asked"
+    answer.close()  # as the server does once the answer is sent
+    after = stored_entries(app, org.id)
+    assert not before & after, "the file no row names is gone once the answer is sent"
+
+
+def test_a_deleted_initiative_answers_before_its_files_go(app, org):
+    initiative = new_initiative(org.api)
+    for level in range(3):
+        evidence = new_evidence(org.api, initiative).json["id"]
+        ok(org.api.put(f"evidence/{evidence}/file", data={"file": (wav(level), "w.wav")}))
+    assert len(stored_entries(app, org.id)) == 3
+    answer = org.api.delete(f"initiatives/{initiative}", buffered=False)
+    assert answer.status_code == 204
+    assert len(stored_entries(app, org.id)) == 3
+    answer.close()
+    assert stored_entries(app, org.id) == set()
+
+
+def test_an_erasure_deletes_the_persons_recordings_before_it_answers(app, org):
+    initiative = new_initiative(org.api)
+    walker = ok(
+        org.api.post(
+            f"initiatives/{initiative}/participants",
+            json={"role": "person_using_services", "display_name": "M", "consent": "given"},
+        ),
+        201,
+    )["id"]
+    evidence = interview_with_file(
+        org.api, initiative=initiative, participant_id=walker, consent="given"
+    )
+    assert held(app, org) == {evidence}
+    answer = org.with_scope("admin").post(f"participants/{walker}/erasure", buffered=False)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert stored_entries(app, org.id) == set(), "gone when the erasure answers, not after"
+    answer.close()
+
+
+def test_a_folder_deletes_before_it_answers(make_app, tmp_path, make_org):
+    folder = make_app(FILES_DIR=str(tmp_path / "files"))
+    org = make_org("Folder council")
+    api = type(org.api)(folder.test_client(), org.tokens["write"])
+    evidence = interview_with_file(api)
+    first = stored_entries(folder, org.id)
+    answer = api.put(
+        f"evidence/{evidence}/file", data={"file": (wav(5), "walk.wav")}, buffered=False
+    )
+    assert answer.status_code == 200
+    assert not first & stored_entries(folder, org.id), "a folder's delete is made at once"
+    answer.close()
+
+
+def test_a_delete_that_fails_after_the_answer_is_logged_and_the_answer_stands(
+    app, org, monkeypatch, caplog
+):
+    evidence = interview_with_file(org.api, level=3)
+    before = stored_entries(app, org.id)
+    store = services(app).files
+
+    def refuse(*_args: Any) -> None:
+        raise FileStoreError("the store is down")
+
+    monkeypatch.setattr(store, "delete", refuse)
+    caplog.set_level(logging.WARNING, logger="toolkits_core.files")
+    answer = ok(org.api.delete(f"evidence/{evidence}/file"))
+    assert answer["file"] is None, "the removal is committed and answered"
+    assert before == stored_entries(app, org.id), "left for coprod files gc"
+    assert "left file" in caplog.text, "the log says a file was left behind"
+    assert evidence in caplog.text, "and whose it is"
+
+
+def test_work_left_outside_a_request_runs_at_once():
+    ran: list[str] = []
+    after_answer(lambda: ran.append("done"))
+    assert ran == ["done"]
+
+
+def test_work_that_fails_after_the_answer_is_logged_and_the_rest_still_runs(make_app, caplog):
+    app = make_app()
+    ran: list[str] = []
+
+    def broken() -> None:
+        raise RuntimeError("a fault after the answer")
+
+    @app.get("/test-after-answer")
+    def leave_work() -> str:
+        after_answer(broken)
+        after_answer(lambda: ran.append("second"))
+        return "answered"
+
+    caplog.set_level(logging.ERROR, logger="api.after_answer")
+    answer = app.test_client().get("/test-after-answer")
+    assert answer.get_data(as_text=True) == "answered"
+    assert ran == ["second"]
+    assert "a fault after the answer" in caplog.text
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_request(self, code: Any = "-", size: Any = "-") -> None:
+        """The test log needs no line a request."""
+
+
+@pytest.fixture
+def served(app: Any) -> Iterator[int]:
+    """The app behind werkzeug's threaded server on a loopback port."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_Quiet)
+    thread = threading.Thread(target=server.serve_forever, name="after-answer", daemon=True)
+    thread.start()
+    yield server.server_port
+    server.shutdown()
+    thread.join(10)
+
+
+def test_over_the_wire_the_client_has_its_answer_while_the_store_is_still_deleting(
+    app, org, served, monkeypatch
+):
+    """A real server: the replacement's answer reaches the client while the delete of the
+    file before is held inside the store; the file goes once it is let through."""
+    evidence = interview_with_file(org.api, level=4)
+    before = stored_entries(app, org.id)
+    store = services(app).files
+    real_delete, asked, go_on = store.delete, threading.Event(), threading.Event()
+
+    def held_delete(*args: Any) -> None:
+        asked.set()
+        assert go_on.wait(30), "the test never let the delete through"
+        real_delete(*args)
+
+    monkeypatch.setattr(store, "delete", held_delete)
+    body, kind = upload_form(wav_bytes(level=6))
+    connection = http.client.HTTPConnection("127.0.0.1", served, timeout=30)
+    try:
+        connection.request(
+            "PUT",
+            f"/api/v1/evidence/{evidence}/file",
+            body=body,
+            headers={"Authorization": f"Bearer {org.tokens['write']}", "Content-Type": kind},
+        )
+        answer = connection.getresponse()
+        sent = json.loads(answer.read())
+        assert answer.status == 200, sent
+        assert asked.wait(30), "the delete of the file before was asked for"
+        assert before <= stored_entries(app, org.id), "answered while the delete was held"
+    finally:
+        go_on.set()
+        connection.close()
+    for _ in range(300):
+        if not before & stored_entries(app, org.id):
+            break
+        threading.Event().wait(0.05)
+    assert not before & stored_entries(app, org.id), "the file before went after the answer"
+    assert sent["file"]["sha256"] in {name for _, name in stored_entries(app, org.id)}
