@@ -41,3 +41,13 @@ def post_worker_init(worker: object) -> None:
     del worker
     gc.collect()
     gc.freeze()
+
+
+def worker_exit(server: object, worker: object) -> None:
+    """As a worker exits: finish the work its requests left for after their answers (an
+    object store's deletes, ``api.after_answer``) rather than leave it to ``coprod files
+    gc``."""
+    del server, worker
+    from api.after_answer import drain
+
+    drain()

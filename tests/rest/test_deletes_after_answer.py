@@ -23,9 +23,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import stored_entries
+import sqlalchemy as sa
+from conftest import stored_entries, stored_name
 from test_evidence_files import new_evidence, new_initiative, upload_form, wav_bytes
 from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.test import EnvironBuilder
 
 from api.after_answer import after_answer
 from api.context import services
@@ -234,3 +236,100 @@ def test_over_the_wire_the_client_has_its_answer_while_the_store_is_still_deleti
         threading.Event().wait(0.05)
     assert not before & stored_entries(app, org.id), "the file before went after the answer"
     assert sent["file"]["sha256"] in {name for _, name in stored_entries(app, org.id)}
+
+
+def test_an_object_named_by_its_digest_alone_is_deleted_before_the_answer(app, org):
+    """An object moved from a folder (``coprod files migrate``), or written by a release
+    before upload tokens, is named by its digest alone: the same bytes sent again just
+    after the answer would be given that name again, so a late delete could take them."""
+    evidence = interview_with_file(org.api, level=11)
+    store = services(app).files
+    token_name = stored_name(app, evidence)
+    digest = token_name.split(".")[0]
+    old_key = f"{store.prefix}{org.id}/{evidence}/{token_name}"
+    store.client.copy_object(
+        Bucket=store.bucket,
+        Key=f"{store.prefix}{org.id}/{evidence}/{digest}",
+        CopySource={"Bucket": store.bucket, "Key": old_key},
+    )
+    store.delete(org.id, evidence, token_name)
+    with services(app).database.engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE evidence SET file_stored_as = NULL WHERE id = :id"), {"id": evidence}
+        )
+    assert stored_name(app, evidence) == digest
+    answer = org.api.delete(f"evidence/{evidence}/file", buffered=False)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert stored_entries(app, org.id) == set(), "gone when the removal answers"
+    answer.close()
+
+
+def test_a_draining_process_finishes_the_work_handed_over_then_runs_it_where_it_is_left(
+    monkeypatch,
+):
+    from api import after_answer as module
+
+    monkeypatch.setattr(module, "_pool", None)
+    monkeypatch.setattr(module, "_drained", False)
+    started, go_on, ran = threading.Event(), threading.Event(), []
+
+    def slow() -> None:
+        started.set()
+        go_on.wait(10)
+        ran.append(threading.current_thread().name)
+
+    module._hand_over([slow], on_its_thread=False)
+    assert started.wait(10)
+    threading.Timer(0.2, go_on.set).start()
+    module.drain()
+    assert len(ran) == 1, "the drain waited for the work handed over"
+    assert ran[0].startswith("after-answer"), "done on the process's threads"
+    module._hand_over([lambda: ran.append(threading.current_thread().name)], False)
+    assert ran[-1] == threading.current_thread().name, "after the drain, where it is left"
+
+
+def test_the_work_runs_though_the_responses_own_close_fails(make_app, caplog):
+    app = make_app()
+    ran: list[str] = []
+
+    @app.get("/test-close-fails")
+    def close_fails() -> Any:
+        after_answer(lambda: ran.append("done"))
+        response = app.make_response("answered")
+
+        def broken() -> None:
+            raise RuntimeError("a close that fails")
+
+        response.call_on_close(broken)
+        return response
+
+    with pytest.raises(RuntimeError, match="a close that fails"):
+        app.test_client().get("/test-close-fails")
+    assert ran == ["done"]
+
+
+def test_the_server_closing_the_sent_response_does_not_wait_for_the_work(make_app):
+    """gunicorn reads a kept-alive connection's next request only once the last response
+    is closed: the close hands the work over and returns, so a client that sends one
+    request after another on one connection never waits for the deletes."""
+    app = make_app()
+    go_on, ran = threading.Event(), []
+
+    @app.get("/test-slow-work")
+    def slow_work() -> str:
+        after_answer(lambda: ran.append(go_on.wait(10)))
+        return "answered"
+
+    started: list[str] = []
+    environ = EnvironBuilder(path="/test-slow-work").get_environ()
+    body = app.wsgi_app(environ, lambda status, _headers: started.append(status))
+    assert b"".join(body) == b"answered"
+    body.close()  # as the server does once the answer is sent
+    assert ran == [], "the close returned while the work still waits"
+    go_on.set()
+    for _ in range(200):
+        if ran:
+            break
+        threading.Event().wait(0.05)
+    assert ran == [True], "and the work ran afterwards"
+    assert started == ["200 OK"]

@@ -38,8 +38,16 @@ CHUNK = 1024 * 1024
 HEAD_BYTES = 64
 
 RECORD_ID = re.compile(r"[a-z]{3}_[0-9a-z]{26}")
-STORED_NAME = re.compile(r"(?P<sha256>[0-9a-f]{64})(?:\.[0-9a-f]{16})?")
+STORED_NAME = re.compile(r"(?P<sha256>[0-9a-f]{64})(?:\.(?P<token>[0-9a-f]{16}))?")
 """A finished file's name: its SHA-256, then (object storage) a token of its upload's own."""
+
+
+def named_by_its_upload(name: str) -> bool:
+    """Whether a stored file's name carries its upload's token, and so is no other upload's:
+    a name of the digest alone (a folder's, an object moved from one, or one written by a
+    release before tokens) is given again to the next upload of the same bytes."""
+    found = STORED_NAME.fullmatch(name)
+    return found is not None and found["token"] is not None
 
 
 class FileTooLargeError(Exception):

@@ -25,7 +25,7 @@ from toolkits_core._host import PluginHost
 from toolkits_core._services.driver_reads import first_row
 from toolkits_core._services.errors import NotFoundError, PreconditionFailedError
 from toolkits_core._services.file_upkeep import files_named
-from toolkits_core._services.files import ByteSource, FileStore, StoredFile
+from toolkits_core._services.files import ByteSource, FileStore, StoredFile, named_by_its_upload
 from toolkits_core._services.pagination import read_record, reads_records_only
 from toolkits_core._store.database import begin_write_transaction, transaction_has_written
 
@@ -67,8 +67,10 @@ def run_after_answer(session: Session, runner: Callable[[Callable[[], None]], No
 
     Only object storage's deletes wait for it, each a request to the store (three on a
     bucket that keeps versions), and only those the commit has no reason to make first:
-    an erasure's go before its answer (``delete_file_after_commit``). A folder's are a
-    file removed each, made under the rows' locks so that a retry of the same bytes is
+    an erasure's go before its answer (``delete_file_after_commit``), and so does an
+    object named by its digest alone (moved from a folder, or written by a release before
+    upload tokens), a name the same bytes sent again would be given again. A folder's are
+    a file removed each, made under the rows' locks so that a retry of the same bytes is
     never left without its file, and stay where they are. If the process dies before the
     work runs, the files are orphans that ``coprod files gc`` removes after its clean-up
     interval, as it removes those a crash between the commit and the delete leaves.
@@ -265,11 +267,15 @@ class Workspace:
         now: set[tuple[str, str]] = self.session.info.pop(_FILES_TO_DELETE_NOW, set())
         runner: Callable[[Callable[[], None]], None] | None = self.session.info.get(_AFTER_ANSWER)
         engine = self.session.get_bind().engine
-        if runner is not None and not self.files.looks_up_locally and later - now:
-            runner(functools.partial(self._delete_committed, later - now, engine))
-        else:
-            now |= later
-        self._delete_committed(now, engine)
+        waits: set[tuple[str, str]] = set()
+        if runner is not None and not self.files.looks_up_locally:
+            # Only a name of its upload's own waits: the same bytes sent again just after
+            # the answer (to a process of a release before tokens, or after a migration)
+            # are given a digest-only name again, which a late delete would take from them.
+            waits = {file for file in later - now if named_by_its_upload(file[1])}
+        if runner is not None and waits:
+            runner(functools.partial(self._delete_committed, waits, engine))
+        self._delete_committed((now | later) - waits, engine)
 
     def _delete_committed(self, deleting: set[tuple[str, str]], engine: sa.Engine) -> None:
         """Delete the files the commit left no row naming (``_delete_unnamed``); what the
