@@ -8,6 +8,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from api.context import services
 from toolkits_core.service import encode_position
 
 
@@ -418,3 +419,35 @@ def test_a_savepoint_rolled_back_drops_only_its_own_events(api, star, app, org, 
     assert [(i["type"], i["record_id"]) for i in items] == [("initiative.updated", star["id"])]
     assert items[0]["record"]["title"] == "Walks and talks"
     assert items[0]["record"]["summary"] != "never kept"
+
+
+def test_on_postgresql_a_commit_holds_the_change_clock_for_one_statement(api, star, app):
+    """Every writer in the database waits for the change clock's row, taken as the last
+    write before the commit: the events and what they showed of their records go in the
+    statement that takes it, so the row is held for one round trip, not one a table."""
+    engine = services(app).database.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's write lock is the whole database's: no clock row is held")
+    statements: list[str] = []
+
+    def keep(_conn, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()))
+
+    sa.event.listen(engine, "before_cursor_execute", keep)
+    try:
+        created = api.post(
+            f"initiatives/{star['id']}/evidence",
+            json={"evidence_type": "session-notes", "payload": {"text": "One statement"}},
+        )
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", keep)
+    assert created.status_code == 201, created.json
+    clock = [index for index, sql in enumerate(statements) if "change_clock" in sql]
+    assert len(clock) == 1, statements
+    taking = statements[clock[0]]
+    assert "INSERT INTO event_data" in taking, taking
+    assert "INSERT INTO audit_events" in taking, taking
+    assert not any("event_data" in sql for sql in statements[clock[0] + 1 :]), statements
+    items, _ = everything(api, record_type="evidence")
+    told = next(item for item in items if item["record_id"] == created.json["id"])
+    assert told["record"]["payload"] == {"text": "One statement"}, "what it showed is kept"

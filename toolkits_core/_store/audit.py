@@ -376,23 +376,23 @@ def _write_at_commit(session: Session) -> None:
         ref = record.get("external_ref") if record is not None else event.external_ref
         if record is not None or ref is not None:
             data.append({"event_id": event_id, "external_ref": ref, "record": record})
-    if numbered_by_clock:
-        inserted = write(
-            connection,
-            _numbered(len(rows)),
-            {
-                f"e{index}_{key}": value
-                for index, row in enumerate(rows)
-                for key, value in row.items()
-                if key != "position"
-            },
-        )
-        if inserted.rowcount != len(rows):
-            raise RuntimeError("the change clock has no row: run coprod db upgrade")
-    else:
+    if not numbered_by_clock:
         _insert_rows(connection, _INSERT_EVENTS, rows)
-    if data:
-        _insert_rows(connection, _INSERT_DATA, data)
+        if data:
+            _insert_rows(connection, _INSERT_DATA, data)
+        return
+    values = {
+        f"e{index}_{key}": value
+        for index, row in enumerate(rows)
+        for key, value in row.items()
+        if key != "position"
+    }
+    values |= {
+        f"d{index}_{key}": value for index, row in enumerate(data) for key, value in row.items()
+    }
+    inserted = write(connection, _numbered(len(rows), len(data)), values)
+    if inserted.rowcount != len(rows):
+        raise RuntimeError("the change clock has no row: run coprod db upgrade")
 
 
 def _insert_rows(connection: sa.Connection, insert: sa.Insert, rows: list[dict[str, Any]]) -> None:
@@ -406,19 +406,22 @@ def _insert_rows(connection: sa.Connection, insert: sa.Insert, rows: list[dict[s
 
 _AT_ONCE = 20
 """On PostgreSQL, up to this many events are numbered and inserted in one statement."""
-_NUMBERED: dict[int, sa.Insert] = {}
+_NUMBERED: dict[tuple[int, int], sa.Insert] = {}
 
 
-def _numbered(count: int) -> sa.Insert:
+def _numbered(count: int, shown: int) -> sa.Insert:
     """PostgreSQL: take ``count`` positions from the change clock and insert the events
-    with them, in one statement (the clock's UPDATE as a ``WITH`` of the INSERT), so
-    that the clock's row is held one round trip less until the commit.
+    with them, and ``shown`` rows of what they showed (``event_data``), in one statement
+    (the clock's UPDATE and the data's INSERT as ``WITH``s of the events' INSERT), so that
+    the clock's row is held for one round trip until the commit, not one a table.
 
     The parameters are each event's columns but its position, prefixed ``e0_`` to
     ``e{count - 1}_``; the i-th event takes the i-th of the positions taken, in order, as
-    ``_TAKE_POSITIONS`` numbers them.
+    ``_TAKE_POSITIONS`` numbers them; then each data row's, prefixed ``d0_`` to
+    ``d{shown - 1}_``. The data's foreign key to its event is checked as the statement
+    ends, when the events it names are in.
     """
-    found = _NUMBERED.get(count)
+    found = _NUMBERED.get((count, shown))
     if found is not None:
         return found
     clock = (
@@ -442,7 +445,18 @@ def _numbered(count: int) -> sa.Insert:
         .from_select([*(column.key for column in columns), "position"], rows)
         .add_cte(clock)
     )
-    _NUMBERED[count] = found
+    if shown:
+        data = sa.insert(_DATA).values(
+            [
+                {
+                    column.key: sa.bindparam(f"d{index}_{column.key}", type_=column.type)
+                    for column in _DATA.c
+                }
+                for index in range(shown)
+            ]
+        )
+        found = found.add_cte(data.cte("shown"))
+    _NUMBERED[(count, shown)] = found
     return found
 
 
