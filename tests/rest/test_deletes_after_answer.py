@@ -333,3 +333,70 @@ def test_the_server_closing_the_sent_response_does_not_wait_for_the_work(make_ap
         threading.Event().wait(0.05)
     assert ran == [True], "and the work ran afterwards"
     assert started == ["200 OK"]
+
+
+def erasable_interview(api: Any, level: int) -> tuple[str, str]:
+    """An audio interview of a consenting participant, holding a file: (participant, evidence)."""
+    initiative = new_initiative(api)
+    walker = ok(
+        api.post(
+            f"initiatives/{initiative}/participants",
+            json={"role": "person_using_services", "display_name": "M", "consent": "given"},
+        ),
+        201,
+    )["id"]
+    evidence = interview_with_file(
+        api, level=level, initiative=initiative, participant_id=walker, consent="given"
+    )
+    return str(walker), evidence
+
+
+def test_an_erasure_also_takes_a_file_whose_delete_is_still_waiting(app, org):
+    """The person's recording was replaced a moment ago, and its delete waits for that
+    answer to be sent: the erasure does not leave it to that delete."""
+    walker, evidence = erasable_interview(org.api, level=12)
+    replaced = org.api.put(
+        f"evidence/{evidence}/file", data={"file": (wav(13), "walk.wav")}, buffered=False
+    )
+    assert replaced.status_code == 200, replaced.get_data(as_text=True)
+    assert len(stored_entries(app, org.id)) == 2, "the first recording's delete still waits"
+    erased = org.with_scope("admin").post(f"participants/{walker}/erasure", buffered=False)
+    assert erased.status_code == 200, erased.get_data(as_text=True)
+    assert stored_entries(app, org.id) == set(), "both recordings gone when it answers"
+    replaced.close()
+    erased.close()
+    assert stored_entries(app, org.id) == set()
+
+
+def test_an_erasure_takes_what_a_crash_left_of_the_persons_files(app, org):
+    """A machine killed between a commit and its delete leaves an object no row names,
+    which gc would take only after its interval: the erasure takes it at once."""
+    walker, evidence = erasable_interview(org.api, level=14)
+    store = services(app).files
+    name = stored_name(app, evidence)
+    left = f"{name.split('.')[0]}.{'0' * 16}"
+    store.client.copy_object(
+        Bucket=store.bucket,
+        Key=f"{store.prefix}{org.id}/{evidence}/{left}",
+        CopySource={"Bucket": store.bucket, "Key": f"{store.prefix}{org.id}/{evidence}/{name}"},
+    )
+    store.client.create_multipart_upload(  # and an upload cut off mid-way
+        Bucket=store.bucket, Key=f"{store.prefix}{org.id}/{evidence}/{'1' * 64}.{'1' * 16}"
+    )
+    assert len(list(store.entries(org.id, evidence))) == 3, "its file and two a crash left"
+    other = interview_with_file(org.api, level=15)  # someone else's, kept
+    ok(org.with_scope("admin").post(f"participants/{walker}/erasure"))
+    assert held(app, org) == {other}, "nothing of the erased person's evidence is left"
+
+
+def test_in_a_folder_an_erasure_takes_what_a_crash_left_too(make_app, tmp_path, make_org):
+    folder = make_app(FILES_DIR=str(tmp_path / "files"))
+    org = make_org("Folder council")
+    api = type(org.api)(folder.test_client(), org.tokens["write"])
+    walker, evidence = erasable_interview(api, level=16)
+    kept = tmp_path / "files" / org.id / evidence
+    (kept / ("f" * 64)).write_bytes(b"left by a crash")
+    (kept / ".upload-cut-off").write_bytes(b"an upload a crash cut off")
+    assert len(stored_entries(folder, org.id)) == 3
+    ok(api.as_key(org.tokens["admin"]).post(f"participants/{walker}/erasure"))
+    assert stored_entries(folder, org.id) == set()

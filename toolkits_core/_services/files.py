@@ -134,8 +134,11 @@ class FileStore(Protocol):
         """Remove the file and every earlier version of it the store keeps."""
         ...
 
-    def entries(self, organisation_id: str | None = None) -> Iterator[FileEntry]:
-        """Everything kept, finished or not, for one organisation or for all."""
+    def entries(
+        self, organisation_id: str | None = None, evidence_id: str | None = None
+    ) -> Iterator[FileEntry]:
+        """Everything kept, finished or not, for one organisation or for all; for one
+        piece of evidence only, given its organisation and ``evidence_id``."""
         ...
 
     def remove(self, entry: FileEntry) -> bool:

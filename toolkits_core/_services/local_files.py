@@ -87,14 +87,18 @@ class LocalFileStore:
     def delete(self, organisation_id: str, evidence_id: str, name: str) -> None:
         self._path(organisation_id, evidence_id, name).unlink(missing_ok=True)
 
-    def entries(self, organisation_id: str | None = None) -> Iterator[FileEntry]:
+    def entries(
+        self, organisation_id: str | None = None, evidence_id: str | None = None
+    ) -> Iterator[FileEntry]:
         if organisation_id is not None:
-            check_place(organisation_id, organisation_id)
+            check_place(organisation_id, evidence_id or organisation_id)
+        elif evidence_id is not None:
+            raise ValueError("a piece of evidence's files are listed within its organisation")
         folders = [self.root / organisation_id] if organisation_id else self._organisations()
         for organisation in folders:
             if not organisation.is_dir():
                 continue
-            for path in sorted(organisation.glob("*/*")):
+            for path in sorted(organisation.glob(f"{evidence_id or '*'}/*")):
                 if not RECORD_ID.fullmatch(path.parent.name):
                     continue
                 try:

@@ -417,10 +417,15 @@ class ObjectFileStore:
                 raise FileStoreError(f"could not delete every version of {key}: {answer['Errors']}")
         return bool(chosen) and len(chosen) == len(versions)
 
-    def entries(self, organisation_id: str | None = None) -> Iterator[FileEntry]:
+    def entries(
+        self, organisation_id: str | None = None, evidence_id: str | None = None
+    ) -> Iterator[FileEntry]:
         if organisation_id is not None:
-            check_place(organisation_id, organisation_id)
+            check_place(organisation_id, evidence_id or organisation_id)
+        elif evidence_id is not None:
+            raise ValueError("a piece of evidence's files are listed within its organisation")
         prefix = self.prefix + (f"{organisation_id}/" if organisation_id else "")
+        prefix += f"{evidence_id}/" if evidence_id else ""
         try:
             for page in self.client.get_paginator("list_objects_v2").paginate(
                 Bucket=self.bucket, Prefix=prefix

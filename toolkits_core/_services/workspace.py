@@ -25,7 +25,13 @@ from toolkits_core._host import PluginHost
 from toolkits_core._services.driver_reads import first_row
 from toolkits_core._services.errors import NotFoundError, PreconditionFailedError
 from toolkits_core._services.file_upkeep import files_named
-from toolkits_core._services.files import ByteSource, FileStore, StoredFile, named_by_its_upload
+from toolkits_core._services.files import (
+    ByteSource,
+    FileEntry,
+    FileStore,
+    StoredFile,
+    named_by_its_upload,
+)
 from toolkits_core._services.pagination import read_record, reads_records_only
 from toolkits_core._store.database import begin_write_transaction, transaction_has_written
 
@@ -33,6 +39,7 @@ Record = TypeVar("Record")
 
 _FILES_TO_DELETE = "coprod_files_to_delete"
 _FILES_TO_DELETE_NOW = "coprod_files_to_delete_now"
+_EVIDENCE_TO_EMPTY = "coprod_evidence_to_empty"
 _AFTER_ANSWER = "coprod_after_answer"
 _FILES_ADDED = "coprod_files_added"
 _COMMITTING = "coprod_committing"
@@ -228,6 +235,15 @@ class Workspace:
         key = _FILES_TO_DELETE_NOW if before_answer else _FILES_TO_DELETE
         self.session.info.setdefault(key, set()).add((evidence_id, name))
 
+    def empty_after_commit(self, evidence_id: str) -> None:
+        """Once the commit has left no row naming a file of this evidence, delete whatever
+        the store still keeps for it, before the answer: for an erasure, whose answer
+        vouches that the person's files are gone, whatever else is left of them (a file
+        replaced a moment earlier, whose delete runs after that request's answer, or one
+        a crash left between a commit and its delete, which gc would take only after its
+        interval)."""
+        self.session.info.setdefault(_EVIDENCE_TO_EMPTY, set()).add(evidence_id)
+
     def put_file(
         self,
         evidence_id: str,
@@ -265,6 +281,7 @@ class Workspace:
         self.session.info.pop(PRECONDITIONS, None)
         later: set[tuple[str, str]] = self.session.info.pop(_FILES_TO_DELETE, set())
         now: set[tuple[str, str]] = self.session.info.pop(_FILES_TO_DELETE_NOW, set())
+        emptying: set[str] = self.session.info.pop(_EVIDENCE_TO_EMPTY, set())
         runner: Callable[[Callable[[], None]], None] | None = self.session.info.get(_AFTER_ANSWER)
         engine = self.session.get_bind().engine
         waits: set[tuple[str, str]] = set()
@@ -276,6 +293,53 @@ class Workspace:
         if runner is not None and waits:
             runner(functools.partial(self._delete_committed, waits, engine))
         self._delete_committed((now | later) - waits, engine)
+        if emptying:
+            self._empty(emptying, engine)
+
+    def _empty(self, evidence_ids: set[str], engine: sa.Engine) -> None:
+        """Delete everything the store keeps for these pieces of evidence that no committed
+        row names (``empty_after_commit``): finished files, and uploads not finished (a
+        folder's temporary file, an object store's multipart upload)."""
+        try:
+            left = self._kept_for(sorted(evidence_ids))
+        except OSError as error:
+            logger.warning(
+                "could not look for files left of evidence %s in organisation %s (%s): "
+                "coprod files gc removes any",
+                ", ".join(sorted(evidence_ids)),
+                self.organisation_id,
+                error,
+            )
+            return
+        files = {(entry.evidence_id, entry.name) for entry in left if entry.sha256 is not None}
+        for entry in left:
+            if entry.sha256 is None:  # an upload not finished, which no row can name
+                try:
+                    self.files.remove(entry)
+                except OSError as error:
+                    logger.warning(
+                        "left %s of evidence %s in organisation %s behind (%s), though its "
+                        "person was erased: coprod files gc removes it",
+                        entry.name,
+                        entry.evidence_id,
+                        self.organisation_id,
+                        error,
+                    )
+        self._delete_committed(files, engine)
+
+    def _kept_for(self, evidence_ids: list[str]) -> list[FileEntry]:
+        """What the store keeps for each of these pieces of evidence: one listing each, up to
+        ``DELETES_AT_ONCE`` at a time in object storage."""
+
+        def listed(evidence_id: str) -> list[FileEntry]:
+            return list(self.files.entries(self.organisation_id, evidence_id))
+
+        if len(evidence_ids) > 1 and not self.files.looks_up_locally:
+            threads = min(DELETES_AT_ONCE, len(evidence_ids))
+            # Where no thread can start, one by one below.
+            with contextlib.suppress(RuntimeError), ThreadPoolExecutor(threads) as pool:
+                return [entry for found in pool.map(listed, evidence_ids) for entry in found]
+        return [entry for evidence_id in evidence_ids for entry in listed(evidence_id)]
 
     def _delete_committed(self, deleting: set[tuple[str, str]], engine: sa.Engine) -> None:
         """Delete the files the commit left no row naming (``_delete_unnamed``); what the
@@ -306,6 +370,7 @@ class Workspace:
         committing = self.session.info.pop(_COMMITTING, False)
         self.session.info.pop(_FILES_TO_DELETE, None)
         self.session.info.pop(_FILES_TO_DELETE_NOW, None)
+        self.session.info.pop(_EVIDENCE_TO_EMPTY, None)
         self.session.info.pop(PRECONDITIONS, None)
         try:
             self.session.rollback()
