@@ -26,6 +26,7 @@ import pytest
 import sqlalchemy as sa
 from conftest import stored_entries, stored_name
 from test_evidence_files import new_evidence, new_initiative, upload_form, wav_bytes
+from test_object_store import new_interview
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.test import EnvironBuilder
 
@@ -104,17 +105,7 @@ def test_a_deleted_initiative_answers_before_its_files_go(app, org):
 
 
 def test_an_erasure_deletes_the_persons_recordings_before_it_answers(app, org):
-    initiative = new_initiative(org.api)
-    walker = ok(
-        org.api.post(
-            f"initiatives/{initiative}/participants",
-            json={"role": "person_using_services", "display_name": "M", "consent": "given"},
-        ),
-        201,
-    )["id"]
-    evidence = interview_with_file(
-        org.api, initiative=initiative, participant_id=walker, consent="given"
-    )
+    walker, evidence = erasable_interview(org.api, level=2)
     assert held(app, org) == {evidence}
     answer = org.with_scope("admin").post(f"participants/{walker}/erasure", buffered=False)
     assert answer.status_code == 200, answer.get_data(as_text=True)
@@ -337,18 +328,9 @@ def test_the_server_closing_the_sent_response_does_not_wait_for_the_work(make_ap
 
 def erasable_interview(api: Any, level: int) -> tuple[str, str]:
     """An audio interview of a consenting participant, holding a file: (participant, evidence)."""
-    initiative = new_initiative(api)
-    walker = ok(
-        api.post(
-            f"initiatives/{initiative}/participants",
-            json={"role": "person_using_services", "display_name": "M", "consent": "given"},
-        ),
-        201,
-    )["id"]
-    evidence = interview_with_file(
-        api, level=level, initiative=initiative, participant_id=walker, consent="given"
-    )
-    return str(walker), evidence
+    _, evidence, walker = new_interview(api, participant=True)
+    ok(api.put(f"evidence/{evidence}/file", data={"file": (wav(level), "walk.wav")}))
+    return str(walker), str(evidence)
 
 
 def test_an_erasure_also_takes_a_file_whose_delete_is_still_waiting(app, org):
