@@ -29,6 +29,7 @@ client would see a moment later, the work done.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -89,18 +90,40 @@ def _hand_over(work: list[Work], on_its_thread: bool) -> None:
     if on_its_thread or not _room.acquire(blocking=False):
         _run(work)
         return
+    handed = _Handed(work)
     try:
-        _threads().submit(_run_then_make_room, work)
-    except RuntimeError:  # shut down (drain), or no thread can start
-        _room.release()
-        _run(work)
+        _threads().submit(handed)
+    except RuntimeError:  # shut down (drain), or no thread could start for it
+        handed()  # (queued all the same, it is then done once, here)
 
 
-def _run_then_make_room(work: list[Work]) -> None:
-    try:
-        _run(work)
-    finally:
-        _room.release()
+class _Handed:
+    """Work handed to the threads, run once by whichever comes to it first (a thread, or
+    the server's own when none could start), which then makes room for more."""
+
+    def __init__(self, work: list[Work]) -> None:
+        self._work = work
+        self._taken = threading.Lock()
+
+    def __call__(self) -> None:
+        if not self._taken.acquire(blocking=False):
+            return
+        try:
+            _run(self._work)
+        finally:
+            _room.release()
+
+
+def _forget_threads() -> None:
+    """In a process just forked (a gunicorn worker of a master that loaded the app): none
+    of the parent's threads, waiting work or drain came with it."""
+    global _pool, _drained, _room, _pool_lock
+    _pool, _drained = None, False
+    _room = threading.BoundedSemaphore(MOST_WAITING)
+    _pool_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_threads)
 
 
 def _threads() -> ThreadPoolExecutor:

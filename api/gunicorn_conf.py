@@ -11,6 +11,7 @@ answers every other error, instead of gunicorn's HTML pages.
 from __future__ import annotations
 
 import gc
+import os
 
 worker_class = "api.gunicorn_worker.ProblemThreadWorker"
 threads = 4
@@ -47,7 +48,9 @@ def worker_exit(server: object, worker: object) -> None:
     """As a worker exits: finish the work its requests left for after their answers (an
     object store's deletes, ``api.after_answer``) rather than leave it to ``coprod files
     gc``."""
-    del server, worker
+    del server
+    if getattr(worker, "pid", None) != os.getpid():
+        return  # gunicorn's master, reporting a worker that is already gone
     from api.after_answer import drain
 
     drain()

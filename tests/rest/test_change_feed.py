@@ -451,3 +451,42 @@ def test_on_postgresql_a_commit_holds_the_change_clock_for_one_statement(api, st
     items, _ = everything(api, record_type="evidence")
     told = next(item for item in items if item["record_id"] == created.json["id"])
     assert told["record"]["payload"] == {"text": "One statement"}, "what it showed is kept"
+
+
+def test_on_postgresql_without_the_clock_row_the_clock_statement_writes_nothing(app, org):
+    """A database whose change clock has no row (not upgraded as it should be) writes no
+    event and no data: the rowcount says so, and the write fails saying to upgrade,
+    rather than as a conflict of the data's foreign key."""
+    import datetime as dt
+
+    from toolkits_core._store.audit import _numbered
+    from toolkits_core._store.driver import write
+
+    engine = services(app).database.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite takes its positions in a statement of their own")
+    event = {
+        "id": "aud_00000000000000000000000000",
+        "organisation_id": org.id,
+        "occurred_at": dt.datetime.now(dt.UTC),
+        "key_id": None,
+        "channel": "api",
+        "action": "deleted",
+        "record_type": "participant",
+        "record_id": "par_00000000000000000000000000",
+        "initiative_id": None,
+        "fields": [],
+        "event_type": "participant.deleted",
+        "version": None,
+    }
+    values = {f"e0_{key}": value for key, value in event.items()}
+    values |= {"d0_event_id": event["id"], "d0_external_ref": "crm-1", "d0_record": None}
+    with engine.connect() as connection, connection.begin() as transaction:
+        connection.execute(sa.text("DELETE FROM change_clock"))
+        written = write(connection, _numbered(1, 1), values)
+        data = connection.execute(
+            sa.text("SELECT count(*) FROM event_data WHERE event_id = :id"), {"id": event["id"]}
+        ).scalar_one()
+        transaction.rollback()
+    assert written.rowcount == 0
+    assert data == 0

@@ -362,10 +362,7 @@ def test_an_erasure_takes_what_a_crash_left_of_the_persons_files(app, org):
         Key=f"{store.prefix}{org.id}/{evidence}/{left}",
         CopySource={"Bucket": store.bucket, "Key": f"{store.prefix}{org.id}/{evidence}/{name}"},
     )
-    store.client.create_multipart_upload(  # and an upload cut off mid-way
-        Bucket=store.bucket, Key=f"{store.prefix}{org.id}/{evidence}/{'1' * 64}.{'1' * 16}"
-    )
-    assert len(list(store.entries(org.id, evidence))) == 3, "its file and two a crash left"
+    assert len(list(store.entries(org.id, evidence))) == 2, "its file, and one a crash left"
     other = interview_with_file(org.api, level=15)  # someone else's, kept
     ok(org.with_scope("admin").post(f"participants/{walker}/erasure"))
     assert held(app, org) == {other}, "nothing of the erased person's evidence is left"
@@ -378,7 +375,59 @@ def test_in_a_folder_an_erasure_takes_what_a_crash_left_too(make_app, tmp_path, 
     walker, evidence = erasable_interview(api, level=16)
     kept = tmp_path / "files" / org.id / evidence
     (kept / ("f" * 64)).write_bytes(b"left by a crash")
-    (kept / ".upload-cut-off").write_bytes(b"an upload a crash cut off")
+    sending = kept / ".upload-in-progress"
+    sending.write_bytes(b"an upload still being sent")
     assert len(stored_entries(folder, org.id)) == 3
     ok(api.as_key(org.tokens["admin"]).post(f"participants/{walker}/erasure"))
-    assert stored_entries(folder, org.id) == set()
+    assert stored_entries(folder, org.id) == {(evidence, sending.name)}, (
+        "every finished file gone; an upload still being sent is its request's to delete"
+    )
+
+
+def test_past_what_may_wait_the_serving_thread_does_its_own_work(monkeypatch):
+    """A store that has stopped answering must not pile up work without end."""
+    from api import after_answer as module
+
+    full = threading.BoundedSemaphore(1)
+    full.acquire()
+    monkeypatch.setattr(module, "_room", full)
+    ran: list[str] = []
+    module._hand_over([lambda: ran.append(threading.current_thread().name)], False)
+    assert ran == [threading.current_thread().name]
+
+
+def test_work_whose_thread_could_not_start_is_done_once_and_makes_room_once(monkeypatch):
+    """Python queues work before it starts a thread for it: when the thread cannot start,
+    the work is done where it is, and not again if a thread comes to it later."""
+    from api import after_answer as module
+
+    queued: list[Any] = []
+
+    class NoThread:
+        def submit(self, handed: Any) -> None:
+            queued.append(handed)
+            raise RuntimeError("can't start new thread")
+
+    room = threading.BoundedSemaphore(2)
+    monkeypatch.setattr(module, "_room", room)
+    monkeypatch.setattr(module, "_threads", NoThread)
+    ran: list[str] = []
+    module._hand_over([lambda: ran.append("done")], False)
+    queued[0]()  # a thread coming to it after all
+    assert ran == ["done"]
+    assert room.acquire(blocking=False)
+    assert room.acquire(blocking=False), "its room given back, once"
+
+
+def test_only_a_worker_drains_as_it_exits_never_gunicorns_master(monkeypatch):
+    import os
+    import types
+
+    from api import after_answer, gunicorn_conf
+
+    drained: list[bool] = []
+    monkeypatch.setattr(after_answer, "drain", lambda: drained.append(True))
+    gunicorn_conf.worker_exit(None, types.SimpleNamespace(pid=os.getpid() + 1))
+    assert drained == [], "the master reporting a worker already gone"
+    gunicorn_conf.worker_exit(None, types.SimpleNamespace(pid=os.getpid()))
+    assert drained == [True]

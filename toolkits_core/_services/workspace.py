@@ -236,12 +236,12 @@ class Workspace:
         self.session.info.setdefault(key, set()).add((evidence_id, name))
 
     def empty_after_commit(self, evidence_id: str) -> None:
-        """Once the commit has left no row naming a file of this evidence, delete whatever
-        the store still keeps for it, before the answer: for an erasure, whose answer
-        vouches that the person's files are gone, whatever else is left of them (a file
-        replaced a moment earlier, whose delete runs after that request's answer, or one
-        a crash left between a commit and its delete, which gc would take only after its
-        interval)."""
+        """Once the commit has left no row naming a file of this evidence, delete every
+        finished file the store still keeps for it, before the answer: for an erasure,
+        whose answer vouches that the person's files are gone, whatever else is left of
+        them (a file replaced a moment earlier, whose delete runs after that request's
+        answer, or one a crash left between a commit and its delete, which gc would take
+        only after its interval)."""
         self.session.info.setdefault(_EVIDENCE_TO_EMPTY, set()).add(evidence_id)
 
     def put_file(
@@ -297,9 +297,12 @@ class Workspace:
             self._empty(emptying, engine)
 
     def _empty(self, evidence_ids: set[str], engine: sa.Engine) -> None:
-        """Delete everything the store keeps for these pieces of evidence that no committed
-        row names (``empty_after_commit``): finished files, and uploads not finished (a
-        folder's temporary file, an object store's multipart upload)."""
+        """Delete every finished file the store keeps for these pieces of evidence that no
+        committed row names (``empty_after_commit``). An upload not finished (a folder's
+        temporary file, an object store's multipart upload) is left to the request that
+        is making it, which cannot commit to an erased record and deletes what it wrote,
+        or, if a crash cut it off, to ``coprod files gc``: taken from under a request
+        still sending it, it would fail that request with an error of the store's."""
         try:
             left = self._kept_for(sorted(evidence_ids))
         except OSError as error:
@@ -311,21 +314,8 @@ class Workspace:
                 error,
             )
             return
-        files = {(entry.evidence_id, entry.name) for entry in left if entry.sha256 is not None}
-        for entry in left:
-            if entry.sha256 is None:  # an upload not finished, which no row can name
-                try:
-                    self.files.remove(entry)
-                except OSError as error:
-                    logger.warning(
-                        "left %s of evidence %s in organisation %s behind (%s), though its "
-                        "person was erased: coprod files gc removes it",
-                        entry.name,
-                        entry.evidence_id,
-                        self.organisation_id,
-                        error,
-                    )
-        self._delete_committed(files, engine)
+        finished = {(entry.evidence_id, entry.name) for entry in left if entry.sha256 is not None}
+        self._delete_committed(finished, engine)
 
     def _kept_for(self, evidence_ids: list[str]) -> list[FileEntry]:
         """What the store keeps for each of these pieces of evidence: one listing each, up to

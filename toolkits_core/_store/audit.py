@@ -446,14 +446,17 @@ def _numbered(count: int, shown: int) -> sa.Insert:
         .add_cte(clock)
     )
     if shown:
-        data = sa.insert(_DATA).values(
-            [
-                {
-                    column.key: sa.bindparam(f"d{index}_{column.key}", type_=column.type)
-                    for column in _DATA.c
-                }
-                for index in range(shown)
-            ]
+        # Read from the clock too, so that without its row nothing at all is written and
+        # the rowcount below says why (rather than the data's foreign key failing).
+        data_rows = [
+            sa.select(
+                *(sa.bindparam(f"d{index}_{column.key}", type_=column.type) for column in _DATA.c)
+            ).select_from(clock)
+            for index in range(shown)
+        ]
+        data = sa.insert(_DATA).from_select(
+            [column.key for column in _DATA.c],
+            data_rows[0] if shown == 1 else sa.union_all(*data_rows),
         )
         found = found.add_cte(data.cte("shown"))
     _NUMBERED[(count, shown)] = found
