@@ -26,7 +26,7 @@ import pytest
 import sqlalchemy as sa
 from conftest import stored_entries, stored_name
 from test_evidence_files import new_evidence, new_initiative, upload_form, wav_bytes
-from test_object_store import new_interview
+from test_object_store import new_interview, versions_under
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.test import EnvironBuilder
 
@@ -366,6 +366,25 @@ def test_an_erasure_takes_what_a_crash_left_of_the_persons_files(app, org):
     other = interview_with_file(org.api, level=15)  # someone else's, kept
     ok(org.with_scope("admin").post(f"participants/{walker}/erasure"))
     assert held(app, org) == {other}, "nothing of the erased person's evidence is left"
+
+
+def test_an_erasure_takes_a_version_a_delete_cut_short_left_behind_its_marker(app, org):
+    """On a bucket that keeps versions, a delete adds a marker and then deletes the
+    versions: stopped in between (the store failing, the machine killed), the recording
+    is hidden but kept. The erasure finds it by its versions and takes them all."""
+    walker, evidence = erasable_interview(org.api, level=17)
+    store = services(app).files
+    name = stored_name(app, evidence)
+    hidden = f"{store.prefix}{org.id}/{evidence}/{name.split('.')[0]}.{'2' * 16}"
+    store.client.copy_object(
+        Bucket=store.bucket,
+        Key=hidden,
+        CopySource={"Bucket": store.bucket, "Key": f"{store.prefix}{org.id}/{evidence}/{name}"},
+    )
+    store.client.delete_object(Bucket=store.bucket, Key=hidden)  # the marker, and no more
+    assert hidden in versions_under(store, org.id), "kept behind its delete marker"
+    ok(org.with_scope("admin").post(f"participants/{walker}/erasure"))
+    assert versions_under(store, org.id) == [], "no version, no marker of the person's left"
 
 
 def test_in_a_folder_an_erasure_takes_what_a_crash_left_too(make_app, tmp_path, make_org):

@@ -138,7 +138,8 @@ class FileStore(Protocol):
         self, organisation_id: str | None = None, evidence_id: str | None = None
     ) -> Iterator[FileEntry]:
         """Everything kept, finished or not, for one organisation or for all; for one
-        piece of evidence only, given its organisation and ``evidence_id``."""
+        piece of evidence only, given its organisation and ``evidence_id``, and then
+        every file a store keeping versions has any version of, current or not."""
         ...
 
     def remove(self, entry: FileEntry) -> bool:

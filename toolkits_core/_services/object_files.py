@@ -427,13 +427,7 @@ class ObjectFileStore:
         prefix = self.prefix + (f"{organisation_id}/" if organisation_id else "")
         prefix += f"{evidence_id}/" if evidence_id else ""
         try:
-            for page in self.client.get_paginator("list_objects_v2").paginate(
-                Bucket=self.bucket, Prefix=prefix
-            ):
-                for item in page.get("Contents", []):
-                    entry = self._entry(item["Key"], item["LastModified"], item["Size"])
-                    if entry is not None:
-                        yield entry
+            yield from (self._every_version if evidence_id else self._current)(prefix)
             for page in self.client.get_paginator("list_multipart_uploads").paginate(
                 Bucket=self.bucket, Prefix=prefix
             ):
@@ -443,6 +437,32 @@ class ObjectFileStore:
                         yield entry
         except _store_errors() as error:
             raise FileStoreError(f"could not list {self.url()}: {error}") from error
+
+    def _current(self, prefix: str) -> Iterator[FileEntry]:
+        """Each object under ``prefix`` as it is now."""
+        for page in self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=prefix
+        ):
+            for item in page.get("Contents", []):
+                entry = self._entry(item["Key"], item["LastModified"], item["Size"])
+                if entry is not None:
+                    yield entry
+
+    def _every_version(self, prefix: str) -> Iterator[FileEntry]:
+        """Each key under ``prefix`` with a version the bucket keeps, current or not: one
+        piece of evidence's, for an erasure, which must also find a file whose delete
+        stopped after the delete marker hid it and before its versions went."""
+        kept: dict[str, tuple[dt.datetime, int]] = {}
+        for page in self.client.get_paginator("list_object_versions").paginate(
+            Bucket=self.bucket, Prefix=prefix
+        ):
+            for item in page.get("Versions", []):
+                modified, size = kept.get(item["Key"], (item["LastModified"], item["Size"]))
+                kept[item["Key"]] = (max(modified, item["LastModified"]), size)
+        for key, (modified, size) in sorted(kept.items()):
+            entry = self._entry(key, modified, size)
+            if entry is not None:
+                yield entry
 
     def _entry(
         self, key: str, modified: dt.datetime, size: int, handle: str = ""
