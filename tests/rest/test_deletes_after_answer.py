@@ -350,18 +350,25 @@ def test_an_erasure_also_takes_a_file_whose_delete_is_still_waiting(app, org):
     assert stored_entries(app, org.id) == set()
 
 
+def copy_of_its_file(app: Any, org: Any, evidence: str, token: str) -> str:
+    """A copy of the evidence's object under another upload's token, as an upload whose
+    row was never committed leaves it: its key."""
+    store = services(app).files
+    name = stored_name(app, evidence)
+    place = f"{store.prefix}{org.id}/{evidence}/"
+    key = f"{place}{name.split('.')[0]}.{token}"
+    store.client.copy_object(
+        Bucket=store.bucket, Key=key, CopySource={"Bucket": store.bucket, "Key": place + name}
+    )
+    return key
+
+
 def test_an_erasure_takes_what_a_crash_left_of_the_persons_files(app, org):
     """A machine killed between a commit and its delete leaves an object no row names,
     which gc would take only after its interval: the erasure takes it at once."""
     walker, evidence = erasable_interview(org.api, level=14)
     store = services(app).files
-    name = stored_name(app, evidence)
-    left = f"{name.split('.')[0]}.{'0' * 16}"
-    store.client.copy_object(
-        Bucket=store.bucket,
-        Key=f"{store.prefix}{org.id}/{evidence}/{left}",
-        CopySource={"Bucket": store.bucket, "Key": f"{store.prefix}{org.id}/{evidence}/{name}"},
-    )
+    copy_of_its_file(app, org, evidence, token="0" * 16)
     assert len(list(store.entries(org.id, evidence))) == 2, "its file, and one a crash left"
     other = interview_with_file(org.api, level=15)  # someone else's, kept
     ok(org.with_scope("admin").post(f"participants/{walker}/erasure"))
@@ -374,13 +381,7 @@ def test_an_erasure_takes_a_version_a_delete_cut_short_left_behind_its_marker(ap
     is hidden but kept. The erasure finds it by its versions and takes them all."""
     walker, evidence = erasable_interview(org.api, level=17)
     store = services(app).files
-    name = stored_name(app, evidence)
-    hidden = f"{store.prefix}{org.id}/{evidence}/{name.split('.')[0]}.{'2' * 16}"
-    store.client.copy_object(
-        Bucket=store.bucket,
-        Key=hidden,
-        CopySource={"Bucket": store.bucket, "Key": f"{store.prefix}{org.id}/{evidence}/{name}"},
-    )
+    hidden = copy_of_its_file(app, org, evidence, token="2" * 16)
     store.client.delete_object(Bucket=store.bucket, Key=hidden)  # the marker, and no more
     assert hidden in versions_under(store, org.id), "kept behind its delete marker"
     ok(org.with_scope("admin").post(f"participants/{walker}/erasure"))
