@@ -76,8 +76,7 @@ def drain() -> None:
 
 
 def _run(work: list[Work]) -> None:
-    while work:
-        step = work.pop(0)
+    for step in work:
         try:
             step()
         except Exception:

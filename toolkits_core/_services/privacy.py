@@ -180,8 +180,8 @@ def erase_participant(
     for evidence in _evidence_of(ws, participant):
         stored = evidence.forget_file()
         if stored is not None:
-            ws.delete_file_after_commit(evidence.id, stored, before_answer=True)
-        ws.empty_after_commit(evidence.id)  # and what earlier files left, with its answer
+            ws.delete_file_after_commit(evidence.id, stored)
+        ws.empty_after_commit(evidence.id)  # its files, and what earlier ones left: at once
         refs[evidence.id] = evidence.external_ref
         evidence.payload = {}
         evidence.external_ref = None  # a CRM's id for it may be derived from the person

@@ -38,7 +38,6 @@ from toolkits_core._store.database import begin_write_transaction, transaction_h
 Record = TypeVar("Record")
 
 _FILES_TO_DELETE = "coprod_files_to_delete"
-_FILES_TO_DELETE_NOW = "coprod_files_to_delete_now"
 _EVIDENCE_TO_EMPTY = "coprod_evidence_to_empty"
 _AFTER_ANSWER = "coprod_after_answer"
 _FILES_ADDED = "coprod_files_added"
@@ -74,7 +73,7 @@ def run_after_answer(session: Session, runner: Callable[[Callable[[], None]], No
 
     Only object storage's deletes wait for it, each a request to the store (three on a
     bucket that keeps versions), and only those the commit has no reason to make first:
-    an erasure's go before its answer (``delete_file_after_commit``), and so does an
+    an erasure's go before its answer (``empty_after_commit``), and so does an
     object named by its digest alone (moved from a folder, or written by a release before
     upload tokens), a name the same bytes sent again would be given again. A folder's are
     a file removed each, made under the rows' locks so that a retry of the same bytes is
@@ -221,23 +220,21 @@ class Workspace:
         session.rollback()
         return True
 
-    def delete_file_after_commit(
-        self, evidence_id: str, name: str, *, before_answer: bool = False
-    ) -> None:
+    def delete_file_after_commit(self, evidence_id: str, name: str) -> None:
         """Forget a stored file (by the name the store keeps it under) once the rows that
         named it are gone for good.
 
         The file goes only after the commit: if the commit fails, the rows and their file
         are both still there. Where the host runs work after its answer is sent
-        (``run_after_answer``), an object store's file goes then; ``before_answer`` keeps
-        it before, for a delete the answer vouches for (an erasure's).
+        (``run_after_answer``), an object store's file goes then, unless its evidence is
+        emptied (``empty_after_commit``).
         """
-        key = _FILES_TO_DELETE_NOW if before_answer else _FILES_TO_DELETE
-        self.session.info.setdefault(key, set()).add((evidence_id, name))
+        self.session.info.setdefault(_FILES_TO_DELETE, set()).add((evidence_id, name))
 
     def empty_after_commit(self, evidence_id: str) -> None:
         """Once the commit has left no row naming a file of this evidence, delete every
-        finished file the store still keeps for it, before the answer: for an erasure,
+        finished file the store still keeps for it, with the evidence's files
+        ``delete_file_after_commit`` was given, before the answer: for an erasure,
         whose answer vouches that the person's files are gone, whatever else is left of
         them (a file replaced a moment earlier, whose delete runs after that request's
         answer, or one a crash left between a commit and its delete, which gc would take
@@ -279,30 +276,34 @@ class Workspace:
         self.session.info.pop(_COMMITTING, None)
         self.session.info.pop(_FILES_ADDED, None)
         self.session.info.pop(PRECONDITIONS, None)
-        later: set[tuple[str, str]] = self.session.info.pop(_FILES_TO_DELETE, set())
-        now: set[tuple[str, str]] = self.session.info.pop(_FILES_TO_DELETE_NOW, set())
+        deleting: set[tuple[str, str]] = self.session.info.pop(_FILES_TO_DELETE, set())
         emptying: set[str] = self.session.info.pop(_EVIDENCE_TO_EMPTY, set())
         runner: Callable[[Callable[[], None]], None] | None = self.session.info.get(_AFTER_ANSWER)
         engine = self.session.get_bind().engine
-        waits: set[tuple[str, str]] = set()
         if runner is not None and not self.files.looks_up_locally:
             # Only a name of its upload's own waits: the same bytes sent again just after
             # the answer (to a process of a release before tokens, or after a migration)
             # are given a digest-only name again, which a late delete would take from them.
-            waits = {file for file in later - now if named_by_its_upload(file[1])}
-        if runner is not None and waits:
-            runner(functools.partial(self._delete_committed, waits, engine))
-        self._delete_committed((now | later) - waits, engine)
+            waits = {
+                file
+                for file in deleting
+                if file[0] not in emptying and named_by_its_upload(file[1])
+            }
+            if waits:
+                runner(functools.partial(self._delete_committed, waits, engine))
+            deleting -= waits
         if emptying:
-            self._empty(emptying, engine)
+            deleting |= self._left_in(emptying)
+        self._delete_committed(deleting, engine)
 
-    def _empty(self, evidence_ids: set[str], engine: sa.Engine) -> None:
-        """Delete every finished file the store keeps for these pieces of evidence that no
-        committed row names (``empty_after_commit``). An upload not finished (a folder's
-        temporary file, an object store's multipart upload) is left to the request that
-        is making it, which cannot commit to an erased record and deletes what it wrote,
-        or, if a crash cut it off, to ``coprod files gc``: taken from under a request
-        still sending it, it would fail that request with an error of the store's."""
+    def _left_in(self, evidence_ids: set[str]) -> set[tuple[str, str]]:
+        """Every finished file the store keeps for these pieces of evidence
+        (``empty_after_commit``), for the commit's deletes, which spare what a committed
+        row names. An upload not finished (a folder's temporary file, an object store's
+        multipart upload) is left to the request that is making it, which cannot commit
+        to an erased record and deletes what it wrote, or, if a crash cut it off, to
+        ``coprod files gc``: taken from under a request still sending it, it would fail
+        that request with an error of the store's."""
         try:
             left = self._kept_for(sorted(evidence_ids))
         except OSError as error:
@@ -313,9 +314,8 @@ class Workspace:
                 self.organisation_id,
                 error,
             )
-            return
-        finished = {(entry.evidence_id, entry.name) for entry in left if entry.sha256 is not None}
-        self._delete_committed(finished, engine)
+            return set()
+        return {(entry.evidence_id, entry.name) for entry in left if entry.sha256 is not None}
 
     def _kept_for(self, evidence_ids: list[str]) -> list[FileEntry]:
         """What the store keeps for each of these pieces of evidence: one listing each, up to
@@ -359,7 +359,6 @@ class Workspace:
         added: set[tuple[str, str]] = self.session.info.pop(_FILES_ADDED, set())
         committing = self.session.info.pop(_COMMITTING, False)
         self.session.info.pop(_FILES_TO_DELETE, None)
-        self.session.info.pop(_FILES_TO_DELETE_NOW, None)
         self.session.info.pop(_EVIDENCE_TO_EMPTY, None)
         self.session.info.pop(PRECONDITIONS, None)
         try:
