@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import datetime as dt
 import hashlib
 import io
 import os
@@ -21,6 +22,7 @@ import threading
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -676,6 +678,84 @@ def test_gc_removes_only_old_files_no_record_names_and_a_dry_run_removes_none(
     assert "Removed 2 orphans" in swept.output
     assert stored_entries(store_app, org.id) == {(evidence, named["sha256"])}
     assert api.get(f"evidence/{evidence}/file").get_data() == wav_bytes(level=9)
+
+
+def test_gc_takes_a_file_a_delete_cut_short_left_behind_its_marker(
+    make_app, object_store, database, make_org
+):
+    """On a bucket that keeps versions, a delete adds a marker and then deletes the
+    versions: stopped in between (a store error, a killed worker), the file is hidden but
+    kept, and no row names it. gc lists versions, so it finds it once it is old enough,
+    and takes its versions and its marker; the file a row names stays."""
+    url = f"s3://{object_store.new_bucket(versioned=True)}/evidence"
+    swept_app = make_app(FILES_URL=url)
+    org = make_org("Hidden files council")
+    api = ApiClient(swept_app.test_client(), org.tokens["write"])
+    _, evidence, _ = new_interview(api)
+    path = f"evidence/{evidence}/file"
+    ok(api.put(path, data=part(wav_bytes(level=21))))
+    store = services(swept_app).files
+    kept = f"{store.prefix}{org.id}/{evidence}/{stored_name(swept_app, evidence)}"
+    orphan = store.put(org.id, evidence, io.BytesIO(wav_bytes(level=22)), 10**6)
+    hidden = f"{store.prefix}{org.id}/{evidence}/{orphan.name}"
+    store.client.delete_object(Bucket=store.bucket, Key=hidden)  # the marker, and no more
+    assert sorted(versions_under(store, org.id)) == sorted([kept, hidden, hidden])
+    options = ["--files-url", url, "--database-url", database.url]
+
+    young = run_coprod("files", "gc", *options)  # the default interval: an hour
+    assert "Removed 0 orphans" in young.output, young.output
+    dry = run_coprod("files", "gc", "--dry-run", "--older-than", "0", *options)
+    assert dry.exit_code == 0, dry.output
+    assert dry.output.count("would remove ") == 1
+    assert f"{orphan.name}  file behind a delete marker" in dry.output
+    swept = run_coprod("files", "gc", "--older-than", "0", *options)
+    assert swept.exit_code == 0, swept.output
+    assert "Removed 1 orphan " in swept.output
+    assert versions_under(store, org.id) == [kept], "no version and no marker of it left"
+    assert api.get(path).get_data() == wav_bytes(level=21)
+
+
+class ListedVersions:
+    """A client whose version listing answers the pages given, as S3 pages it: by key,
+    versions and delete markers apart, a key's versions split across pages at will."""
+
+    def __init__(self, pages: list[dict]) -> None:
+        self.pages = pages
+        self.meta = SimpleNamespace(events=SimpleNamespace(register=lambda *_: None))
+
+    def get_paginator(self, operation: str) -> SimpleNamespace:
+        pages = self.pages if operation == "list_object_versions" else []
+        return SimpleNamespace(paginate=lambda **_: iter(pages))
+
+
+def test_a_keys_versions_listed_over_two_pages_are_one_file_and_markers_alone_none():
+    place = f"{new_id('org')}/{new_id('evd')}/"
+    first, second, gone = (f"files/{place}{c * 64}.{c * 16}" for c in "abc")
+    at = [dt.datetime(2026, 12, 1, hour, tzinfo=dt.UTC) for hour in range(6)]
+
+    def version(key: str, when: int, size: int, latest: bool = False) -> dict:
+        return {"Key": key, "LastModified": at[when], "Size": size, "IsLatest": latest}
+
+    def marker(key: str, when: int, latest: bool = True) -> dict:
+        return {"Key": key, "LastModified": at[when], "IsLatest": latest}
+
+    store = ObjectFileStore(
+        "s3://bucket/files",
+        client=ListedVersions(
+            [
+                {"Versions": [version(first, 1, 10, latest=True), version(second, 0, 20)]},
+                {
+                    "Versions": [version(second, 2, 30)],
+                    "DeleteMarkers": [marker(second, 3), marker(gone, 5)],
+                },
+            ]
+        ),
+    )
+    listed = list(store.entries())
+    assert [(e.name, e.size, e.modified, e.hidden) for e in listed] == [
+        (first.rsplit("/", 1)[1], 10, at[1], False),
+        (second.rsplit("/", 1)[1], 30, at[3], True),  # its newest version; its marker's time
+    ], "one entry a key, hidden behind its marker; a key with a marker only keeps no file"
 
 
 def test_migrate_copies_a_local_folder_into_object_storage_checking_every_digest(

@@ -84,6 +84,8 @@ class FileEntry:
     ``modified`` is when it was last written, which is what the clean-up goes by: an
     upload in progress is always younger than the clean-up interval. ``handle`` is the
     store's own mark for it (an object store's unfinished multipart upload id).
+    ``hidden`` marks a file a bucket that keeps versions keeps only behind a delete
+    marker: a delete stopped before it took the versions.
     """
 
     organisation_id: str
@@ -92,6 +94,7 @@ class FileEntry:
     modified: dt.datetime
     size: int
     handle: str = ""
+    hidden: bool = False
 
     @property
     def sha256(self) -> str | None:
@@ -137,9 +140,9 @@ class FileStore(Protocol):
     def entries(
         self, organisation_id: str | None = None, evidence_id: str | None = None
     ) -> Iterator[FileEntry]:
-        """Everything kept, finished or not, for one organisation or for all; for one
-        piece of evidence only, given its organisation and ``evidence_id``, and then
-        every file a store keeping versions has any version of, current or not."""
+        """Everything kept, finished or not, for one organisation or for all, or for one
+        piece of evidence only, given its organisation and ``evidence_id``: in a store
+        that keeps versions, every file it has any version of, current or ``hidden``."""
         ...
 
     def remove(self, entry: FileEntry) -> bool:

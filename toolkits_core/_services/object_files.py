@@ -28,13 +28,16 @@ multipart upload that fails is aborted at once; one cut short by a crash is an
 unfinished upload, which ``coprod files gc`` aborts after the clean-up interval.
 
 Deleting a file removes every version of its key, so on a bucket that keeps versions an
-erased person's recording is not left behind as a noncurrent version; the store's
-credentials need ``s3:ListBucketVersions`` and ``s3:DeleteObjectVersion`` for that.
+erased person's recording is not left behind as a noncurrent version, and the store is
+listed by its versions, so that gc finds a file a delete cut short left behind its
+marker; the store's credentials need ``s3:ListBucketVersions`` and
+``s3:DeleteObjectVersion`` for that, whether or not the bucket keeps versions.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import io
 import os
@@ -427,7 +430,7 @@ class ObjectFileStore:
         prefix = self.prefix + (f"{organisation_id}/" if organisation_id else "")
         prefix += f"{evidence_id}/" if evidence_id else ""
         try:
-            yield from (self._every_version if evidence_id else self._current)(prefix)
+            yield from self._kept(prefix)
             for page in self.client.get_paginator("list_multipart_uploads").paginate(
                 Bucket=self.bucket, Prefix=prefix
             ):
@@ -438,31 +441,47 @@ class ObjectFileStore:
         except _store_errors() as error:
             raise FileStoreError(f"could not list {self.url()}: {error}") from error
 
-    def _current(self, prefix: str) -> Iterator[FileEntry]:
-        """Each object under ``prefix`` as it is now."""
-        for page in self.client.get_paginator("list_objects_v2").paginate(
-            Bucket=self.bucket, Prefix=prefix
-        ):
-            for item in page.get("Contents", []):
-                entry = self._entry(item["Key"], item["LastModified"], item["Size"])
-                if entry is not None:
-                    yield entry
+    def _kept(self, prefix: str) -> Iterator[FileEntry]:
+        """Each key under ``prefix`` with a version the bucket keeps, in key order.
 
-    def _every_version(self, prefix: str) -> Iterator[FileEntry]:
-        """Each key under ``prefix`` with a version the bucket keeps, current or not: one
-        piece of evidence's, for an erasure, which must also find a file whose delete
-        stopped after the delete marker hid it and before its versions went."""
-        kept: dict[str, tuple[dt.datetime, int]] = {}
+        A key's newest version may sit behind a delete marker: a delete on a bucket that
+        keeps versions adds the marker and then deletes the versions, and one stopped in
+        between (a store error, a killed worker) leaves the file hidden but kept, which
+        no row names. Listing versions, not objects, is how gc and an erasure find it (a
+        bucket that never kept versions lists each object as its one version). Its
+        ``modified`` is its newest version's or marker's, so that gc's removal, which
+        takes what was written by then, takes the marker too; a key left with markers
+        only keeps no file and is not listed.
+        """
+        key: str | None = None
+        files: list[dict[str, Any]] = []  # the key's versions, read so far
+        markers: list[dict[str, Any]] = []
         for page in self.client.get_paginator("list_object_versions").paginate(
             Bucket=self.bucket, Prefix=prefix
-        ):
-            for item in page.get("Versions", []):
-                modified, size = kept.get(item["Key"], (item["LastModified"], item["Size"]))
-                kept[item["Key"]] = (max(modified, item["LastModified"]), size)
-        for key, (modified, size) in sorted(kept.items()):
-            entry = self._entry(key, modified, size)
-            if entry is not None:
-                yield entry
+        ):  # by key across pages; within a page, versions and markers listed apart
+            found = [(v, files) for v in page.get("Versions", [])]
+            found += [(m, markers) for m in page.get("DeleteMarkers", [])]
+            for item, kind in sorted(found, key=lambda pair: str(pair[0]["Key"])):
+                if item["Key"] != key:
+                    yield from self._kept_entry(files, markers)
+                    key = item["Key"]
+                    files.clear()
+                    markers.clear()
+                kind.append(item)
+        yield from self._kept_entry(files, markers)
+
+    def _kept_entry(
+        self, files: list[dict[str, Any]], markers: list[dict[str, Any]]
+    ) -> Iterator[FileEntry]:
+        """The entry for one key's versions and delete markers, if it has a version."""
+        if not files:
+            return
+        current = next((item for item in files if item.get("IsLatest")), None)
+        newest = current or max(files, key=lambda item: item["LastModified"])
+        modified = max(item["LastModified"] for item in [*files, *markers])
+        entry = self._entry(newest["Key"], modified, newest["Size"])
+        if entry is not None:
+            yield dataclasses.replace(entry, hidden=current is None)
 
     def _entry(
         self, key: str, modified: dt.datetime, size: int, handle: str = ""
