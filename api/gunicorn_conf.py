@@ -10,6 +10,7 @@ answers every other error, instead of gunicorn's HTML pages.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import os
 
@@ -25,6 +26,46 @@ limit_request_fields = 100
 """How many headers a request may have."""
 limit_request_field_size = 8190
 """The longest header (name and value) a request may have."""
+
+
+M_TRIM_THRESHOLD = -1
+M_MMAP_THRESHOLD = -3
+"""glibc's ``mallopt`` parameters (``<malloc.h>``)."""
+KEPT_BUFFER_BYTES = 16 * 1024 * 1024
+"""The largest block the allocator hands out from memory it keeps, and how much freed
+memory it keeps: twice the largest buffer an upload holds (a file up to the object
+store's part, 8 MiB, is held whole before it goes to the store)."""
+
+
+def keep_freed_buffers() -> bool:
+    """Have glibc's allocator reuse the memory of freed large buffers rather than give it
+    back to the system and ask for it again; whether it could (False without glibc).
+
+    Reading an upload makes buffers of a MiB and more: each read off the socket, the file
+    whole before it goes to the store. glibc maps each such block afresh and unmaps it
+    when it is freed (its adaptive threshold did not settle on these sizes), and every
+    fresh page costs a fault and the kernel zeroing it: reading, scanning and hashing a
+    4 MiB upload took 9.2 ms from memory, and 4.3 ms with the blocks kept
+    (``mallopt(3)``; ``MALLOC_MMAP_THRESHOLD_`` and ``MALLOC_TRIM_THRESHOLD_`` are the
+    same settings as variables, which win where given). A worker then keeps up to
+    ``KEPT_BUFFER_BYTES`` freed for its next requests, an arena per thread.
+    """
+    if os.environ.keys() & {"MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"}:
+        return False  # the operator's own
+    try:
+        mallopt = ctypes.CDLL(None).mallopt  # the C library the interpreter runs on
+    except (OSError, AttributeError, TypeError):  # none (macOS): its allocator as it is
+        return False
+    return bool(  # musl's mallopt does nothing and answers 0
+        mallopt(M_MMAP_THRESHOLD, KEPT_BUFFER_BYTES)
+        and mallopt(M_TRIM_THRESHOLD, KEPT_BUFFER_BYTES)
+    )
+
+
+def post_fork(server: object, worker: object) -> None:
+    """As each worker starts: ``keep_freed_buffers``."""
+    del server, worker
+    keep_freed_buffers()
 
 
 def post_worker_init(worker: object) -> None:
