@@ -838,11 +838,13 @@ def _file_store(url: str, files_dir: str) -> FileStore:
 
 def _entry_line(entry: FileEntry) -> str:
     what = "unfinished upload" if entry.sha256 is None else "file"
+    when = "last written"
     if entry.hidden:
         what += " behind a delete marker (its delete stopped short)"
+        when = "hidden since"
     return (
         f"{entry.organisation_id}/{entry.evidence_id}/{entry.name}  {what}, {entry.size} "
-        f"bytes, last written {_moment(entry.modified)}"
+        f"bytes, {when} {_moment(entry.modified)}"
     )
 
 

@@ -32,7 +32,13 @@ from api.cli import main
 from api.context import EXTENSION, services
 from toolkits_core._services.workspace import Workspace
 from toolkits_core._store.ids import new_id
-from toolkits_core.service import FileStoreError, LocalFileStore, ObjectFileStore, check_store
+from toolkits_core.service import (
+    FileEntry,
+    FileStoreError,
+    LocalFileStore,
+    ObjectFileStore,
+    check_store,
+)
 
 STAR = "coproduction-star"
 MiB = 1024 * 1024
@@ -722,6 +728,11 @@ class ListedVersions:
     def __init__(self, pages: list[dict]) -> None:
         self.pages = pages
         self.meta = SimpleNamespace(events=SimpleNamespace(register=lambda *_: None))
+        self.deleted: list[dict] = []
+
+    def delete_object(self, **asked: str) -> dict:
+        self.deleted.append(asked)
+        return {}
 
     def get_paginator(self, operation: str) -> SimpleNamespace:
         pages = self.pages if operation == "list_object_versions" else []
@@ -756,6 +767,18 @@ def test_a_keys_versions_listed_over_two_pages_are_one_file_and_markers_alone_no
         (first.rsplit("/", 1)[1], 10, at[1], False),
         (second.rsplit("/", 1)[1], 30, at[3], True),  # its newest version; its marker's time
     ], "one entry a key, hidden behind its marker; a key with a marker only keeps no file"
+
+
+def test_gc_adds_no_delete_marker_for_a_file_another_sweep_took_first():
+    """A file two sweeps found at once: the second finds no version left, and deletes
+    nothing (on a bucket that keeps versions, S3 answers a delete of a key that is gone
+    with a new delete marker, which nothing would list or take again)."""
+    client = ListedVersions([])  # every version gone
+    store = ObjectFileStore("s3://bucket/files", client=client)
+    place = (new_id("org"), new_id("evd"), f"{'d' * 64}.{'e' * 16}")
+    entry = FileEntry(*place, dt.datetime(2026, 12, 1, tzinfo=dt.UTC), 10)
+    assert store.remove(entry) is False
+    assert client.deleted == []
 
 
 def test_migrate_copies_a_local_folder_into_object_storage_checking_every_digest(
