@@ -42,15 +42,20 @@ def keep_freed_buffers() -> bool:
     back to the system and ask for it again; whether it could (False without glibc).
 
     Reading an upload makes buffers of a MiB and more: each read off the socket, the file
-    whole before it goes to the store. glibc maps each such block afresh and unmaps it
-    when it is freed (its adaptive threshold did not settle on these sizes), and every
-    fresh page costs a fault and the kernel zeroing it: reading, scanning and hashing a
-    4 MiB upload took 9.2 ms from memory, and 4.3 ms with the blocks kept
-    (``mallopt(3)``; ``MALLOC_MMAP_THRESHOLD_`` and ``MALLOC_TRIM_THRESHOLD_`` are the
-    same settings as variables, which win where given). A worker then keeps up to
-    ``KEPT_BUFFER_BYTES`` freed for its next requests, an arena per thread.
+    whole before it goes to the store. glibc maps such blocks afresh and unmaps them when
+    they are freed (its adaptive thresholds did not settle on these sizes), and every
+    fresh page costs a fault and the kernel zeroing it: in a worker serving 4 MiB uploads
+    to an object store, reading the body took 13.0 ms of 36.2, and 6.1 of 26.5 with the
+    blocks kept (``bench/results/file_phases-before-kept-buffers.md`` and
+    ``file_phases.md``). Both settings are needed: either alone still maps them afresh.
+    An operator's own (``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_TRIM_THRESHOLD_`` or
+    ``GLIBC_TUNABLES``) wins. A worker then keeps about ``KEPT_BUFFER_BYTES`` freed at
+    the top of each of its arenas (roughly one a thread) for its next requests.
     """
-    if os.environ.keys() & {"MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"}:
+    tunables = os.environ.get("GLIBC_TUNABLES", "")
+    if os.environ.keys() & {"MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"} or any(
+        name in tunables for name in ("malloc.mmap_threshold", "malloc.trim_threshold")
+    ):
         return False  # the operator's own
     try:
         mallopt = ctypes.CDLL(None).mallopt  # the C library the interpreter runs on
