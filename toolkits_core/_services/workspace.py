@@ -36,6 +36,8 @@ from toolkits_core._services.pagination import read_record, reads_records_only
 from toolkits_core._store.database import begin_write_transaction, transaction_has_written
 
 Record = TypeVar("Record")
+Item = TypeVar("Item")
+Done = TypeVar("Done")
 
 _FILES_TO_DELETE = "coprod_files_to_delete"
 _EVIDENCE_TO_EMPTY = "coprod_evidence_to_empty"
@@ -318,18 +320,37 @@ class Workspace:
         return {(entry.evidence_id, entry.name) for entry in left if entry.sha256 is not None}
 
     def _kept_for(self, evidence_ids: list[str]) -> list[FileEntry]:
-        """What the store keeps for each of these pieces of evidence: one listing each, up to
-        ``DELETES_AT_ONCE`` at a time in object storage."""
+        """What the store keeps for each of these pieces of evidence: one listing each
+        (``_each_at_once``)."""
 
         def listed(evidence_id: str) -> list[FileEntry]:
             return list(self.files.entries(self.organisation_id, evidence_id))
 
-        if len(evidence_ids) > 1 and not self.files.looks_up_locally:
-            threads = min(DELETES_AT_ONCE, len(evidence_ids))
-            # Where no thread can start, one by one below.
-            with contextlib.suppress(RuntimeError), ThreadPoolExecutor(threads) as pool:
-                return [entry for found in pool.map(listed, evidence_ids) for entry in found]
-        return [entry for evidence_id in evidence_ids for entry in listed(evidence_id)]
+        return [entry for found in self._each_at_once(evidence_ids, listed) for entry in found]
+
+    def _each_at_once(self, items: Sequence[Item], step: Callable[[Item], Done]) -> list[Done]:
+        """``step`` of each item, in order: in object storage, where each is a request
+        (three for a delete on a bucket that keeps versions), up to ``DELETES_AT_ONCE`` at
+        a time, so that a deleted initiative's or an erased person's hundreds of files do
+        not keep the client waiting hundreds of round trips. Where no thread can be
+        started (a process limit, or the interpreter shutting down), what no thread did
+        is done here, one by one, and never twice."""
+        done: dict[int, Done] = {}
+
+        def run(index: int) -> None:
+            done[index] = step(items[index])
+
+        if len(items) > 1 and not self.files.looks_up_locally:
+            try:
+                with ThreadPoolExecutor(min(DELETES_AT_ONCE, len(items))) as pool:
+                    for _ in pool.map(run, range(len(items))):
+                        pass
+            except RuntimeError as error:
+                logger.warning("going on one by one: %s", error)
+        for index in range(len(items)):
+            if index not in done:
+                run(index)
+        return [done[index] for index in range(len(items))]
 
     def _delete_committed(self, deleting: set[tuple[str, str]], engine: sa.Engine) -> None:
         """Delete the files the commit left no row naming (``_delete_unnamed``); what the
@@ -430,28 +451,9 @@ class Workspace:
         )
 
     def _delete_files(self, files: list[tuple[str, str]], why: str) -> None:
-        """Delete these files no row names; in object storage, where each delete is a
-        request (three on a bucket that keeps versions), up to ``DELETES_AT_ONCE`` at a
-        time, so that a deleted initiative's or an erased person's hundreds of files do
-        not keep the client waiting hundreds of round trips. Where no thread can be
-        started (a process limit, or the interpreter shutting down), the rest go one by
-        one: the commit is made, and the clean-up never fails the request for it."""
-        done: set[tuple[str, str]] = set()
-
-        def delete(file: tuple[str, str]) -> None:
-            self._delete_file(file[0], file[1], why)
-            done.add(file)
-
-        if len(files) > 1 and not self.files.looks_up_locally:
-            try:
-                with ThreadPoolExecutor(min(DELETES_AT_ONCE, len(files))) as pool:
-                    for _ in pool.map(delete, files):
-                        pass
-            except RuntimeError as error:
-                logger.warning("deleting files one by one: %s", error)
-        for file in files:
-            if file not in done:
-                delete(file)
+        """Delete these files no row names (``_each_at_once``): the commit is made, and
+        the clean-up never fails the request for it."""
+        self._each_at_once(files, lambda file: self._delete_file(file[0], file[1], why))
 
     def _named(
         self, connection: sa.Connection, ids: list[str], locking: bool
